@@ -1,0 +1,248 @@
+"""The tidy observations table and its pandera schema.
+
+Every indicator value the notebooks show is one row of this table, whatever
+its source (CBS table, published document, case register):
+
+============= ===============================================================
+column        meaning
+============= ===============================================================
+indicator     id from :mod:`analysis.indicators`
+region_code   CBS region code (``GM0344``, ``WK034401``, ``PV26``, ``NL01``)
+region_name   plain name of the region
+period        ``2023``, ``2023H1``, ``2023Q1``, ``2023-01`` or ``2023-06-30``
+period_type   ``year``, ``halfyear``, ``quarter``, ``month`` or ``date``
+value         the number (empty when status is missing or suppressed)
+unit          unit key from :data:`analysis.indicators.UNITS`
+status        definitief, nader voorlopig, voorlopig, missing or suppressed
+source        CBS table id (``85098NED``) or the publication
+source_ref    page, section or URL within the source
+published     the publication or vintage the value comes from
+============= ===============================================================
+
+A file may carry a free-text ``note`` column as well.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaError, SchemaErrors
+
+from .errors import InputError
+from .indicators import INDICATORS, UNITS
+from .periods import PERIOD_TYPES, STATUSES, period_type_of
+from .regions import is_region_code
+
+COLUMNS = [
+    "indicator",
+    "region_code",
+    "region_name",
+    "period",
+    "period_type",
+    "value",
+    "unit",
+    "status",
+    "source",
+    "source_ref",
+    "published",
+]
+OPTIONAL_COLUMNS = ["note"]
+
+_PERCENT_UNITS = {"procent"}
+_COUNT_UNITS = {"aantal", "per 1000 inwoners", "per 10000 inwoners", "werkdagen", "euro x 1000"}
+
+
+def _period_matches_type(df: pd.DataFrame) -> pd.Series:
+    def ok(period, kind) -> bool:
+        try:
+            return period_type_of(str(period)) == kind
+        except ValueError:
+            return False
+
+    return pd.Series([ok(p, k) for p, k in zip(df["period"], df["period_type"], strict=True)], index=df.index)
+
+
+def _value_present_unless_missing(df: pd.DataFrame) -> pd.Series:
+    absent = df["status"].isin(["missing", "suppressed"])
+    return df["value"].notna() | absent
+
+
+def _percentage_in_range(df: pd.DataFrame) -> pd.Series:
+    pct = df["unit"].isin(_PERCENT_UNITS)
+    return ~pct | df["value"].isna() | df["value"].between(0, 100)
+
+
+def _counts_not_negative(df: pd.DataFrame) -> pd.Series:
+    counted = df["unit"].isin(_COUNT_UNITS)
+    # budgets (euro x 1000) may be negative only as a saldo, which the catalogue does not hold
+    return ~counted | df["value"].isna() | (df["value"] >= 0)
+
+
+def _mark_in_range(df: pd.DataFrame) -> pd.Series:
+    mark = df["unit"] == "rapportcijfer"
+    return ~mark | df["value"].isna() | df["value"].between(1, 10)
+
+
+def _unit_matches_indicator(df: pd.DataFrame) -> pd.Series:
+    expected = df["indicator"].map(lambda i: INDICATORS[i].unit if i in INDICATORS else None)
+    # A publication may state a figure in another unit than the catalogue's; that is
+    # allowed only for the units the catalogue knows (reconciliation explains it).
+    return expected.isna() | df["unit"].isin(list(UNITS))
+
+
+def _not_blank(s: pd.Series) -> pd.Series:
+    return s.astype(str).str.strip().str.len() > 0
+
+
+_RULES = {
+    "period_matches_type": ("period", "period is written as its period_type prescribes (2023, 2023H1, 2023Q1, 2023-06, 2023-06-30)"),
+    "value_present": ("value", "value present unless status is missing or suppressed"),
+    "percentage_range": ("value", "percentage between 0 and 100"),
+    "not_negative": ("value", "count or amount not negative"),
+    "mark_range": ("value", "mark between 1 and 10"),
+    "unit_known": ("unit", "unit known for the indicator"),
+}
+_RULE_BY_TEXT = {text: column for column, text in _RULES.values()}
+
+OBSERVATIONS = pa.DataFrameSchema(
+    {
+        "indicator": pa.Column(str, pa.Check.isin(list(INDICATORS), error="known indicator id")),
+        "region_code": pa.Column(
+            str, pa.Check(lambda s: s.map(is_region_code), error="CBS region code such as GM0344")
+        ),
+        "region_name": pa.Column(str, pa.Check(_not_blank, error="region name not empty")),
+        "period": pa.Column(str, pa.Check(_not_blank, error="period not empty")),
+        "period_type": pa.Column(str, pa.Check.isin(list(PERIOD_TYPES), error="period type")),
+        "value": pa.Column(float, nullable=True, coerce=True),
+        "unit": pa.Column(str, pa.Check.isin(list(UNITS), error="known unit")),
+        "status": pa.Column(str, pa.Check.isin(list(STATUSES), error="known status")),
+        "source": pa.Column(str, pa.Check(_not_blank, error="source not empty")),
+        "source_ref": pa.Column(str, nullable=True),
+        "published": pa.Column(str, pa.Check(_not_blank, error="publication or vintage not empty")),
+        "note": pa.Column(str, nullable=True, required=False),
+    },
+    checks=[
+        pa.Check(_period_matches_type, error=_RULES["period_matches_type"][1]),
+        pa.Check(_value_present_unless_missing, error=_RULES["value_present"][1]),
+        pa.Check(_percentage_in_range, error=_RULES["percentage_range"][1]),
+        pa.Check(_counts_not_negative, error=_RULES["not_negative"][1]),
+        pa.Check(_mark_in_range, error=_RULES["mark_range"][1]),
+        pa.Check(_unit_matches_indicator, error=_RULES["unit_known"][1]),
+    ],
+    strict=True,
+    ordered=False,
+)
+
+_KEY = ["indicator", "region_code", "period", "source", "published"]
+
+
+def validate_observations(
+    df: pd.DataFrame, *, file: str | Path | None = None, first_line: int = 2
+) -> pd.DataFrame:
+    """Validate an observations table and return it with clean dtypes.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table, with a default RangeIndex in file order.
+    file : str or Path, optional
+        The file it came from, named in the error.
+    first_line : int, default 2
+        Line number in ``file`` of the first data row (2 for a CSV with header).
+
+    Returns
+    -------
+    DataFrame
+        The validated table, columns in :data:`COLUMNS` order (``note`` last).
+
+    Raises
+    ------
+    InputError
+        On the first violation, naming file, line, column and rule.
+    """
+    df = df.reset_index(drop=True)
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise InputError(f"missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}", file=file)
+    extra = [c for c in df.columns if c not in COLUMNS + OPTIONAL_COLUMNS]
+    if extra:
+        raise InputError(f"unexpected column(s) {', '.join(extra)}", file=file)
+    text_cols = [c for c in COLUMNS + OPTIONAL_COLUMNS if c in df.columns and c != "value"]
+    df = df.copy()
+    for col in text_cols:
+        df[col] = df[col].map(lambda v: v.strip() if isinstance(v, str) else v)
+    for col in ("source_ref", "note"):
+        if col in df.columns:
+            df[col] = df[col].where(df[col].notna(), None)
+    for col in text_cols:
+        if col not in ("source_ref", "note"):
+            df[col] = df[col].fillna("").astype(str)
+    df["value"] = _to_float(df["value"], file=file, first_line=first_line)
+    try:
+        out = OBSERVATIONS.validate(df, lazy=True)
+    except SchemaErrors as exc:
+        raise _first_failure(exc.failure_cases, df, file, first_line) from None
+    except SchemaError as exc:  # pragma: no cover - lazy=True reports SchemaErrors
+        raise InputError(str(exc).splitlines()[0], file=file) from None
+    _check_conflicts(out, file, first_line)
+    cols = COLUMNS + [c for c in OPTIONAL_COLUMNS if c in out.columns]
+    return out[cols]
+
+
+def _to_float(values: pd.Series, *, file, first_line: int) -> pd.Series:
+    out = pd.to_numeric(values, errors="coerce")
+    bad = values.notna() & values.astype(str).str.strip().ne("") & out.isna()
+    if bad.any():
+        pos = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(
+            f"value {values.iloc[pos]!r} is not a number (use a decimal point, no thousands separator)",
+            file=file, row=first_line + pos, column="value",
+        )
+    return out.astype(float)
+
+
+def _first_failure(cases: pd.DataFrame, df: pd.DataFrame, file, first_line: int) -> InputError:
+    cases = cases.copy()
+    cases["_order"] = pd.to_numeric(cases["index"], errors="coerce").fillna(-1)
+    cases = cases.sort_values("_order", kind="stable")
+    case = cases.iloc[0]
+    column = case.get("column")
+    column = column if isinstance(column, str) else None
+    check = str(case.get("check"))
+    row = None if case["_order"] < 0 else first_line + int(case["_order"])
+    value = case.get("failure_case")
+    if check in _RULE_BY_TEXT:  # a row-wise rule: name the column it is about
+        column = _RULE_BY_TEXT[check]
+        if row is not None:
+            value = df.iloc[row - first_line][column]
+    if hasattr(value, "item"):
+        value = value.item()
+    if check.startswith("column_in_dataframe") or check.startswith("column_in_schema"):
+        return InputError(f"column check failed: {check} ({value})", file=file, column=column)
+    shown = "" if column is None else f" (found {value!r})"
+    return InputError(f"fails rule '{check}'{shown}", file=file, row=row, column=column)
+
+
+def _check_conflicts(df: pd.DataFrame, file, first_line: int) -> None:
+    """Reject two rows with the same key and different values."""
+    dup = df.duplicated(_KEY, keep=False)
+    if not dup.any():
+        return
+    sub = df[dup]
+    for _, group in sub.groupby(_KEY, sort=False):
+        if group["value"].nunique(dropna=False) > 1:
+            lines = [first_line + int(i) for i in group.index]
+            key = ", ".join(f"{k}={group.iloc[0][k]}" for k in ("indicator", "region_code", "period", "published"))
+            raise InputError(
+                f"conflicting duplicate rows (lines {', '.join(map(str, lines))}) for {key}: "
+                f"values {', '.join(str(v) for v in group['value'])}",
+                file=file, row=lines[1],
+            )
+
+
+def empty_observations() -> pd.DataFrame:
+    """An empty observations table with the right columns."""
+    return pd.DataFrame({c: pd.Series(dtype=float if c == "value" else object) for c in COLUMNS})
