@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-CODE_PATTERN = re.compile(r"^(NL\d{2}|[A-Z]{2}\d{2,8})$")
+CODE_PATTERN = re.compile(r"^(NL\d{2}|[A-Z]{2}\d{2,4}[0-9A-Z]{0,4})$")
 
 NEDERLAND = "NL01"
 G4 = ("GM0363", "GM0599", "GM0518", "GM0344")

@@ -72,7 +72,11 @@ def _value_present_unless_missing(df: pd.DataFrame) -> pd.Series:
 
 def _percentage_in_range(df: pd.DataFrame) -> pd.Series:
     pct = df["unit"].isin(_PERCENT_UNITS)
-    return ~pct | df["value"].isna() | df["value"].between(0, 100)
+    ok = df["value"].isna() | df["value"].between(0, 100)
+    if "note" in df.columns:  # a published value above 100 is kept only with an explanation
+        explained = df["note"].fillna("").astype(str).str.strip().ne("") & (df["value"] > 100)
+        ok = ok | explained
+    return ~pct | ok
 
 
 def _counts_not_negative(df: pd.DataFrame) -> pd.Series:
@@ -100,7 +104,7 @@ def _not_blank(s: pd.Series) -> pd.Series:
 _RULES = {
     "period_matches_type": ("period", "period is written as its period_type prescribes (2023, 2023H1, 2023Q1, 2023-06, 2023-06-30)"),
     "value_present": ("value", "value present unless status is missing or suppressed"),
-    "percentage_range": ("value", "percentage between 0 and 100"),
+    "percentage_range": ("value", "percentage between 0 and 100 (a published value above 100 needs a note)"),
     "not_negative": ("value", "count or amount not negative"),
     "mark_range": ("value", "mark between 1 and 10"),
     "unit_known": ("unit", "unit known for the indicator"),

@@ -1,0 +1,223 @@
+"""The CBS tables the notebooks use, and how their measures map to indicators.
+
+Measures are matched by name, never by CBS's numeric suffix: the key
+``JongerenMetJeugdhulpInNatura_1`` matches the measure prefix
+``JongerenMetJeugdhulpInNatura`` whatever number CBS gives it after a
+revision, and a StatLine web download whose header reads
+``Jongeren met jeugdhulp in natura (%)`` matches it too (the label, stripped
+of its unit and of spaces, equals the key prefix), as does any title listed
+in ``titles``.
+
+An indicator may be served by several tables in succession (a continuation
+table replaces an old one). :data:`SERIES` lists them oldest first; where two
+tables cover the same period the later one wins, and the seam is recorded
+when series are stitched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..indicators import INDICATORS
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure of a CBS table that feeds an indicator."""
+
+    key_prefix: str
+    indicator: str
+    titles: tuple[str, ...] = ()
+    # CBS computes some shares from counts it has rounded to multiples of 5, so a
+    # small municipality can show e.g. 107 %. Such values are kept as published,
+    # with a note; elsewhere a percentage above 100 is rejected as impossible.
+    can_exceed_100: bool = False
+
+    @property
+    def unit(self) -> str:
+        return INDICATORS[self.indicator].unit
+
+
+@dataclass(frozen=True)
+class Table:
+    """A CBS table in the catalogue.
+
+    Parameters
+    ----------
+    id : str
+        CBS table id, e.g. ``85098NED``.
+    title : str
+        Its StatLine title.
+    measures : tuple of Measure
+        The measures the project uses.
+    filters : dict
+        For tables with extra dimensions: dimension name -> accepted category
+        labels (or keys); other categories are not imported.
+    region_dimension : str
+        Name of the region dimension (``RegioS``, ``Regio``, ``Wijken``).
+    period_range : str
+        The periods CBS publishes in it, for the reader.
+    """
+
+    id: str
+    title: str
+    measures: tuple[Measure, ...] = ()
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    region_dimension: str = "RegioS"
+    period_range: str = ""
+    kind: str = "data"  # "data" or "regions"
+    only_levels: tuple[str, ...] = ()  # feed only these region levels (e.g. wijk tables)
+
+    def measure_for(self, column: str) -> Measure | None:
+        """The catalogue measure that a column key or label names, if any."""
+        norm = normalise_measure_name(column)
+        for measure in self.measures:
+            if norm == measure.key_prefix.lower():
+                return measure
+            if any(norm == normalise_measure_name(t) for t in measure.titles):
+                return measure
+        return None
+
+
+_SUFFIX = re.compile(r"_\d+$")
+_UNIT = re.compile(r"\s*\([^)]*\)\s*$")
+
+
+def normalise_measure_name(name: str) -> str:
+    """``'JongerenMetJeugdhulpInNatura_3'`` and ``'Jongeren met jeugdhulp in natura (%)'`` -> same key."""
+    text = _SUFFIX.sub("", str(name).strip())
+    text = _UNIT.sub("", text)
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+_JEUGD_MEASURES = (
+    Measure("JongerenMetJeugdhulpInNatura", "jeugdhulp_pct", ("Jongeren met jeugdhulp in natura",)),
+    Measure("JongerenMetJeugdhMetVerblInNat", "jeugdhulp_verblijf_pct",
+            ("Jongeren met jeugdhulp met verblijf in natura", "Jeugdhulp met verblijf in natura"),
+            can_exceed_100=True),
+    Measure("JongerenMetJeugdbescherming", "jeugdbescherming_pct", ("Jongeren met jeugdbescherming",)),
+    Measure("JeugdbeschEnJeugdhMetVerblInNat", "jeugdbescherming_verblijf_pct",
+            ("Jeugdbescherming en jeugdhulp met verblijf in natura",), can_exceed_100=True),
+    Measure("JongerenMetJeugdreclassering", "jeugdreclassering_pct", ("Jongeren met jeugdreclassering",)),
+)
+_JEUGDZORG_MEASURES = (
+    Measure("JongerenMetJeugdzorg", "jeugdzorg_personen", ("Jongeren met jeugdzorg",)),
+    Measure("JongerenMetJeugdzorgRelatief", "jeugdzorg_pct", ("Jongeren met jeugdzorg relatief",)),
+)
+_TRAJECT_MEASURES = (
+    Measure("TotaalJeugdhulptrajectenInNatura", "jeugdhulptrajecten", ("Totaal jeugdhulptrajecten in natura",)),
+    Measure("UitgevoerdDoorHetWijkOfBuurtteam", "jeugdhulptrajecten_buurtteam",
+            ("Uitgevoerd door het wijk- of buurtteam", "Uitgevoerd door het wijk of buurtteam")),
+)
+_WMO_MEASURES = (
+    Measure("WmoClienten", "wmo_clienten", ("Wmo-cliënten", "Wmo-clienten")),
+    Measure("WmoClientenPer1000Inwoners", "wmo_clienten_per_1000",
+            ("Wmo-cliënten per 1 000 inwoners", "Wmo-cliënten per 1000 inwoners", "Wmo-clienten per 1000 inwoners")),
+)
+_WMO_FLOW_MEASURES = (
+    Measure("Stand", "wmo_stand", ("Stand",)),
+    Measure("Instroom", "wmo_instroom", ("Instroom",)),
+    Measure("Uitstroom", "wmo_uitstroom", ("Uitstroom",)),
+)
+_TOTAAL = ("Totaal",)
+
+TABLES: dict[str, Table] = {}
+
+
+def _add(table: Table) -> None:
+    TABLES[table.id] = table
+
+
+_add(Table("82972NED", "Jeugdzorg; jongeren met jeugdzorg in % van alle jongeren, regio",
+           _JEUGD_MEASURES, period_range="2015 - 2020"))
+_add(Table("85098NED", "Jongeren met jeugdzorg in natura in % van alle jongeren; regio",
+           _JEUGD_MEASURES, period_range="2021 - 1e halfjaar 2024"))
+_add(Table("84134NED", "Jongeren met jeugdzorg; vorm, regio", _JEUGDZORG_MEASURES,
+           filters={"VormenVanJeugdzorg": ("JZ Totaal jeugdzorg",)}, period_range="2015 - 2020"))
+_add(Table("85099NED", "Jongeren met jeugdzorg; vorm, regio", _JEUGDZORG_MEASURES,
+           filters={"VormenVanJeugdzorg": ("JZ Totaal jeugdzorg",)}, period_range="2021 - 1e halfjaar 2024"))
+_add(Table("82968NED", "Jeugdzorgtrajecten in natura; peildatum, regio", _TRAJECT_MEASURES,
+           period_range="31 maart 2015 - 31 december 2020"))
+_add(Table("85094NED", "Jeugdzorgtrajecten in natura; peildatum, regio", _TRAJECT_MEASURES,
+           period_range="30 juni 2021 - 30 juni 2024"))
+_add(Table("83262NED", "Wmo-cliënten; geslacht, kenmerken, type maatwerkarrangement, regio", _WMO_MEASURES,
+           filters={
+               "Geslacht": ("Totaal mannen en vrouwen",),
+               "KenmerkenVanPersonen": ("Totaal personen",),
+               "TypeMaatwerkarrangement": _TOTAAL,
+           }, period_range="1e halfjaar 2015 - 2020"))
+_add(Table("86050NED", "Wmo-cliënten; type maatwerkvoorziening, regio", _WMO_MEASURES,
+           filters={"TypeMaatwerkvoorziening": _TOTAAL}, period_range="1e halfjaar 2017 - 1e halfjaar 2024"))
+_add(Table("83268NED", "Wmo-maatwerkarrangementen; stand, instroom, uitstroom, regio", _WMO_FLOW_MEASURES,
+           filters={"TypeMaatwerkarrangement": _TOTAAL}, period_range="1e halfjaar 2015 - 2020"))
+_add(Table("86051NED", "Wmo-maatwerkvoorzieningen; stand, instroom, uitstroom, regio", _WMO_FLOW_MEASURES,
+           filters={"TypeMaatwerkvoorziening": _TOTAAL}, period_range="1e halfjaar 2017 - 1e halfjaar 2024"))
+
+# Wmo clients per wijk: one table per year ("Wmo-cliënten; financieringsvorm, wijken").
+WMO_WIJK_TABLES = {
+    "83267NED": "2015", "83620NED": "2016", "83818NED": "2017", "84421NED": "2018",
+    "84664NED": "2019", "84907NED": "2020", "85046NED": "2021", "85376NED": "2022",
+    "85638NED": "2023", "85995NED": "1e halfjaar 2024",
+}
+for _id, _years in WMO_WIJK_TABLES.items():
+    _add(Table(_id, f"Wmo-cliënten; financieringsvorm, wijken, {_years}", _WMO_MEASURES,
+               filters={"Financieringsvorm": _TOTAAL}, region_dimension="Wijken", only_levels=("wijk",),
+               period_range=_years))
+
+# Region tables ("Gebieden in Nederland"): label -> code crosswalk.
+REGION_TABLES = {"84929NED": "2021", "85755NED": "2024"}
+for _id, _year in REGION_TABLES.items():
+    _add(Table(_id, f"Gebieden in Nederland {_year}", kind="regions", period_range=_year))
+
+# Indicator -> tables, oldest first (later tables win where periods overlap).
+SERIES: dict[str, tuple[str, ...]] = {
+    "jeugdhulp_pct": ("82972NED", "85098NED"),
+    "jeugdhulp_verblijf_pct": ("82972NED", "85098NED"),
+    "jeugdbescherming_pct": ("82972NED", "85098NED"),
+    "jeugdbescherming_verblijf_pct": ("82972NED", "85098NED"),
+    "jeugdreclassering_pct": ("82972NED", "85098NED"),
+    "jeugdzorg_personen": ("84134NED", "85099NED"),
+    "jeugdzorg_pct": ("84134NED", "85099NED"),
+    "jeugdhulptrajecten": ("82968NED", "85094NED"),
+    "jeugdhulptrajecten_buurtteam": ("82968NED", "85094NED"),
+    "wmo_clienten": ("83262NED", "86050NED", *WMO_WIJK_TABLES),
+    "wmo_clienten_per_1000": ("83262NED", "86050NED", *WMO_WIJK_TABLES),
+    "wmo_stand": ("83268NED", "86051NED"),
+    "wmo_instroom": ("83268NED", "86051NED"),
+    "wmo_uitstroom": ("83268NED", "86051NED"),
+}
+
+# Known breaks in the definition of a series (not seams between tables, which are
+# recorded when series are stitched). Each: (indicator ids, last period before,
+# first period after, explanation in Dutch, in English).
+SERIES_BREAKS: tuple[tuple[tuple[str, ...], str, str, str, str], ...] = (
+    (
+        ("jeugdhulp_pct", "jeugdhulp_verblijf_pct", "jeugdzorg_personen", "jeugdzorg_pct"),
+        "2015", "2016",
+        "Vanaf 2016 telt CBS jeugdhulp door wijk- en buurtteams mee; in 2015 nog niet (Utrecht: 7,3% in 2015, 13,1% in 2016).",
+        "From 2016 CBS counts youth support by neighbourhood teams; in 2015 it did not.",
+    ),
+)
+
+
+def tables_for(indicator: str) -> tuple[str, ...]:
+    """The CBS tables that serve ``indicator``, oldest first."""
+    try:
+        return SERIES[indicator]
+    except KeyError:
+        known = ", ".join(sorted(SERIES))
+        raise KeyError(f"indicator {indicator!r} has no CBS source; CBS indicators: {known}") from None
+
+
+def table_id_from_name(name: str) -> str | None:
+    """The CBS table id inside a file name or title (``85098NED_TypedDataSet.csv`` -> ``85098NED``)."""
+    m = re.search(r"(\d{5}(?:NED|ENG))", str(name).upper())
+    return m.group(1).replace("ENG", "NED") if m else None
+
+
+def table_for_title(title: str) -> Table | None:
+    """The catalogue table whose StatLine title matches ``title`` (ambiguous titles give None)."""
+    norm = normalise_measure_name(title)
+    hits = [t for t in TABLES.values() if normalise_measure_name(t.title) == norm]
+    return hits[0] if len(hits) == 1 else None

@@ -1,0 +1,113 @@
+"""``python -m analysis cbs ...``: fetch, import, list and show CBS data."""
+
+from __future__ import annotations
+
+import sys
+
+from ..errors import InputError
+from ..indicators import INDICATORS
+from ..periods import PERIOD_TYPES
+from ..schema import COLUMNS
+
+
+def register(subparsers) -> None:
+    cbs = subparsers.add_parser("cbs", help="CBS StatLine tables: fetch, import, list, show")
+    sub = cbs.add_subparsers(dest="cbs_command", metavar="ACTION")
+
+    p = sub.add_parser("fetch", help="fetch tables live from CBS with cbsodata (needs the network)")
+    p.add_argument("tables", nargs="*", metavar="TABLE", help="CBS table ids (default: the whole catalogue)")
+    p.set_defaults(func=_fetch)
+
+    p = sub.add_parser("import", help="import CBS CSV files or folders into the cache")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--vintage", help="date or version of the data as CBS published it (recorded with it)")
+    p.add_argument("--table", dest="table_id", help="table id for a file whose name and title do not tell")
+    p.set_defaults(func=_import)
+
+    p = sub.add_parser("list", help="the catalogue and what the cache holds")
+    p.set_defaults(func=_list)
+
+    p = sub.add_parser("show", help="print one indicator's tidy series")
+    p.add_argument("indicator", help="indicator id, e.g. jeugdhulp_pct")
+    p.add_argument("--region", default="GM0344", help="region code (default GM0344, Utrecht)")
+    p.add_argument("--period-type", choices=[t for t in PERIOD_TYPES if t != "month"])
+    p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.set_defaults(func=_show)
+    cbs.set_defaults(func=lambda args: (cbs.print_help(), 2)[1])
+
+
+def _print_written(result) -> None:
+    from . import region_resolver
+
+    resolver = region_resolver()
+    for meta in result.written:
+        extra = ""
+        if meta["kind"] == "data":
+            from .cache import read_cached
+
+            frame, _ = read_cached(meta["table"])
+            labels = frame.loc[frame["region_code"].isna(), "region_label"].unique()
+            unresolved = [lab for lab in labels if resolver.code_for(lab) is None]
+            if unresolved:
+                extra = (f"; {len(unresolved)} region labels without a code yet "
+                         "(import or fetch CBS table 85755NED 'Gebieden in Nederland' to resolve them)")
+        notes = "; ".join(meta.get("notes") or [])
+        print(f"{meta['table']}: {meta['rows']} rows ({meta['kind']}), vintage {meta['vintage']}"
+              f"{'; ' + notes if notes else ''}{extra}")
+    for path, reason in result.skipped:
+        print(f"skipped {path}: {reason}")
+
+
+def _fetch(args) -> int:
+    from . import cbs_cache_dir, fetch_tables
+
+    result = fetch_tables(args.tables or None)
+    _print_written(result)
+    print(f"cache: {cbs_cache_dir()}")
+    return 0
+
+
+def _import(args) -> int:
+    from . import cbs_cache_dir, import_paths
+
+    result = import_paths(args.paths, vintage=args.vintage, table_id=args.table_id)
+    _print_written(result)
+    print(f"cache: {cbs_cache_dir()}")
+    return 0
+
+
+def _list(args) -> int:
+    from . import TABLES, cached_metadata
+
+    cached = {m["table"]: m for m in cached_metadata()}
+    for table in TABLES.values():
+        meta = cached.get(table.id)
+        state = f"cached, {meta['rows']} rows, {meta['vintage']}" if meta else "not cached"
+        print(f"{table.id}  {table.title} [{table.period_range}]  -- {state}")
+    return 0
+
+
+def _show(args) -> int:
+    from . import load_indicator, region_resolver, tables_for
+
+    if args.indicator not in INDICATORS:
+        raise InputError(f"unknown indicator {args.indicator!r}")
+    try:
+        tables_for(args.indicator)
+    except KeyError as exc:
+        raise InputError(exc.args[0]) from None
+    resolver = region_resolver()
+    if not resolver.knows(args.region):
+        raise InputError(f"unknown region code {args.region!r} (e.g. GM0344 Utrecht, NL01 Nederland, PV26)")
+    obs = load_indicator(args.indicator, regions=[args.region], period_type=args.period_type, resolver=resolver)
+    if obs.empty:
+        raise InputError(f"no {args.indicator} data for region {args.region} in the cache")
+    cols = COLUMNS + (["note"] if "note" in obs and obs["note"].notna().any() else [])
+    if args.format == "csv":
+        obs[cols].to_csv(sys.stdout, index=False)
+    else:
+        with_status = obs[cols]
+        print(with_status.to_string(index=False))
+    return 0
+
+

@@ -1,0 +1,192 @@
+"""Load CBS indicators from the cache as tidy observations, stitched over continuation tables."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError
+from ..indicators import get_indicator
+from ..periods import PERIOD_TYPES, period_sort_key
+from ..regions import RegionResolver, level_of
+from ..schema import COLUMNS, validate_observations
+from .cache import cached_metadata, read_cached, read_crosswalk
+from .catalogue import SERIES_BREAKS, TABLES, tables_for
+
+_SUFFIX = re.compile(r"\s*\((gemeente|PV|LD|JZ|CR)\)\s*$")
+
+
+def region_resolver(cache_dir: str | Path | None = None) -> RegionResolver:
+    """A resolver that knows the built-in regions and every region in the cache."""
+    return RegionResolver(read_crosswalk(cache_dir))
+
+
+def load_indicator(
+    indicator: str,
+    regions: list[str] | tuple[str, ...] | str | None = None,
+    period_type: str | None = None,
+    *,
+    cache_dir: str | Path | None = None,
+    resolver: RegionResolver | None = None,
+) -> pd.DataFrame:
+    """One CBS indicator from the cache, as observations.
+
+    Continuation tables are stitched into one series: where two tables cover
+    the same region and period, the later table (see
+    :data:`analysis.cbs.catalogue.SERIES`) wins. Use :func:`seams` on the
+    result to see where the source changes.
+
+    Parameters
+    ----------
+    indicator : str
+        A CBS indicator id such as ``"jeugdhulp_pct"``.
+    regions : str or sequence of str, optional
+        Region codes to keep (default: all).
+    period_type : {"year", "halfyear", "quarter", "date"}, optional
+        Keep one period type only (default: all).
+    cache_dir : path, optional
+        The CBS cache folder (default: ``data/cache/cbs``).
+    resolver : RegionResolver, optional
+        Reuse a resolver when loading many indicators.
+
+    Returns
+    -------
+    DataFrame
+        Observations (see :mod:`analysis.schema`), validated, sorted by region
+        and period.
+
+    Raises
+    ------
+    InputError
+        When none of the indicator's tables is in the cache.
+    """
+    table_ids = tables_for(indicator)
+    get_indicator(indicator)
+    resolver = resolver or region_resolver(cache_dir)
+    if isinstance(regions, str):
+        regions = [regions]
+    parts = []
+    for rank, table_id in enumerate(table_ids):
+        cached = read_cached(table_id, cache_dir)
+        if cached is None:
+            continue
+        frame, meta = cached
+        frame = frame[frame["indicator"] == indicator]
+        if period_type is not None:
+            frame = frame[frame["period_type"] == period_type]
+        if frame.empty:
+            continue
+        frame = frame.assign(_rank=rank, _vintage=meta.get("vintage", ""))
+        parts.append(frame)
+    if not parts:
+        raise InputError(
+            f"no CBS table for {indicator!r} in the cache (needs {' or '.join(table_ids)}); "
+            "run 'python -m analysis cbs import PATH' or 'python -m analysis cbs fetch'"
+        )
+    raw = pd.concat(parts, ignore_index=True)
+    labels = raw.loc[raw["region_code"].isna(), "region_label"].unique()
+    mapping = {label: resolver.code_for(label) for label in labels}
+    raw["region_code"] = raw["region_code"].fillna(raw["region_label"].map(mapping))
+    raw = raw.dropna(subset=["region_code"])
+    only = {tid: TABLES[tid].only_levels for tid in table_ids if TABLES[tid].only_levels}
+    if only:
+        levels = raw["region_code"].map(level_of)
+        keep = pd.Series(True, index=raw.index)
+        for tid, allowed in only.items():
+            keep &= ~((raw["table_id"] == tid) & ~levels.isin(allowed))
+        raw = raw[keep]
+    if regions is not None:
+        raw = raw[raw["region_code"].isin(list(regions))]
+    raw = raw.sort_values("_rank").drop_duplicates(["region_code", "period"], keep="last")
+    names = {code: resolver.name_of(code) for code in raw["region_code"].unique()}
+    fallback = raw["region_label"].str.replace(_SUFFIX, "", regex=True)
+    ind = get_indicator(indicator)
+    obs = pd.DataFrame({
+        "indicator": indicator,
+        "region_code": raw["region_code"],
+        "region_name": raw["region_code"].map(names).fillna(fallback),
+        "period": raw["period"],
+        "period_type": raw["period_type"],
+        "value": raw["value"],
+        "unit": ind.unit,
+        "status": raw["status"],
+        "source": raw["table_id"],
+        "source_ref": raw["table_id"].map(lambda t: f"opendata.cbs.nl/#/CBS/nl/dataset/{t}")
+        + ", " + raw["measure"],
+        "published": "CBS StatLine " + raw["table_id"] + " (" + raw["_vintage"] + ")",
+        "note": raw["note"] if "note" in raw else None,
+    })
+    obs = _sort(obs)
+    return validate_observations(obs, file=f"CBS cache ({indicator})")
+
+
+def _sort(obs: pd.DataFrame) -> pd.DataFrame:
+    if obs.empty:
+        return obs.reset_index(drop=True)
+    keys = {p: period_sort_key(p) for p in obs["period"].unique()}
+    type_rank = {t: i for i, t in enumerate(PERIOD_TYPES)}
+    obs = obs.assign(_order=obs["period"].map(keys), _type=obs["period_type"].map(type_rank))
+    obs = obs.sort_values(["indicator", "region_code", "_type", "_order"], kind="stable")
+    return obs.drop(columns=["_order", "_type"]).reset_index(drop=True)
+
+
+def seams(obs: pd.DataFrame) -> pd.DataFrame:
+    """Where a stitched series moves from one CBS table to the next.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        Observations of one or more indicators, as from :func:`load_indicator`.
+
+    Returns
+    -------
+    DataFrame
+        One row per indicator, region, period type and seam: ``last_period``
+        and ``source_before``, ``first_period`` and ``source_after``.
+    """
+    rows = []
+    for (ind, region, ptype), group in _sort(obs).groupby(["indicator", "region_code", "period_type"], sort=False):
+        src = group["source"].tolist()
+        per = group["period"].tolist()
+        for i in range(1, len(src)):
+            if src[i] != src[i - 1]:
+                rows.append((ind, region, ptype, per[i - 1], src[i - 1], per[i], src[i]))
+    return pd.DataFrame(rows, columns=["indicator", "region_code", "period_type", "last_period",
+                                       "source_before", "first_period", "source_after"])
+
+
+def series_breaks(indicator: str, language: str = "nl") -> list[tuple[str, str, str]]:
+    """Known definition breaks of an indicator: (last period before, first after, explanation)."""
+    return [
+        (before, after, nl if language == "nl" else en)
+        for ids, before, after, nl, en in SERIES_BREAKS
+        if indicator in ids
+    ]
+
+
+def cached_indicators(cache_dir: str | Path | None = None) -> list[str]:
+    """The indicators that at least one cached table serves."""
+    found: set[str] = set()
+    for meta in cached_metadata(cache_dir):
+        found.update(meta.get("indicators", []))
+    return sorted(found)
+
+
+def cached_municipalities(
+    indicator: str = "jeugdhulp_pct", cache_dir: str | Path | None = None
+) -> list[str]:
+    """Municipality codes with a value for ``indicator`` in its latest cached period.
+
+    With the youth-care tables imported this is every municipality of the
+    newest municipal division (342 in 2024).
+    """
+    obs = load_indicator(indicator, cache_dir=cache_dir)
+    obs = obs[obs["region_code"].str.startswith("GM") & obs["value"].notna()]
+    if obs.empty:
+        return []
+    latest = max(obs["period"].unique(), key=period_sort_key)
+    return sorted(obs.loc[obs["period"] == latest, "region_code"].unique())
+
+

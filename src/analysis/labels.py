@@ -1,0 +1,438 @@
+"""The label catalogue: every text a reader sees that is not an indicator label.
+
+Indicator labels live in :mod:`analysis.indicators`; everything else a chart
+or table shows (axis titles, legend and annotation texts, region groups, team
+and theme names, period names, number formats) comes from here, in Dutch
+(``nl``, the default) or English (``en``). Notebooks never type these texts
+themselves, so a chart in Dutch and its English twin say the same thing.
+
+Conventions
+-----------
+* Keys are lower-case identifiers; :func:`label` also accepts spaces, hyphens
+  and capitals (``label("nader voorlopig")`` == ``label("nader_voorlopig")``),
+  so status values, theme ids and team names of the data can be passed as is.
+* Numbers are written the Dutch way in ``nl`` (``12.163``, ``7,6``) and the
+  English way in ``en`` (``12,163``, ``7.6``). Halves are rounded away from
+  zero (``2,5`` -> ``3``), as statistical offices do, not to even.
+* A missing number (None, NaN) is written :data:`MISSING` (an en dash);
+  zero is always written ``0``, so the two never look alike.
+* Negative numbers carry an ASCII hyphen-minus (``-1.234``) so that copied
+  figures paste into a spreadsheet as numbers.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import numbers
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from .indicators import UNITS, get_indicator
+from .periods import period_type_of
+
+LANGUAGES = ("nl", "en")
+DEFAULT_LANGUAGE = "nl"
+
+MISSING = "\u2013"
+"""Text shown for a missing value (an en dash)."""
+
+# key -> (Dutch, English)
+LABELS: dict[str, tuple[str, str]] = {
+    # --- axis titles and table headers ------------------------------------------------
+    "period": ("Periode", "Period"),
+    "year": ("Jaar", "Year"),
+    "halfyear": ("Halfjaar", "Half year"),
+    "quarter": ("Kwartaal", "Quarter"),
+    "month": ("Maand", "Month"),
+    "date": ("Peildatum", "Reference date"),
+    "count": ("Aantal", "Number"),
+    "percentage": ("Percentage", "Percentage"),
+    "value": ("Waarde", "Value"),
+    "region": ("Gebied", "Area"),
+    "municipality": ("Gemeente", "Municipality"),
+    "wijk": ("Wijk", "District"),
+    "indicator": ("Indicator", "Indicator"),
+    "unit": ("Eenheid", "Unit"),
+    "status": ("Status", "Status"),
+    "latest_value": ("Laatste waarde", "Latest value"),
+    "previous_value": ("Vorige waarde", "Previous value"),
+    "previous_period": ("Vorige periode", "Previous period"),
+    "change": ("Verandering", "Change"),
+    "change_vs_previous": ("Verandering t.o.v. vorige periode", "Change vs previous period"),
+    "trend": ("Trend", "Trend"),
+    # --- source line, legend and annotation texts -----------------------------------------
+    "source": ("Bron", "Source"),
+    "sources": ("Bronnen", "Sources"),
+    "data_as_of": ("gegevens", "data"),
+    "and": ("en", "and"),
+    "synthetic": ("synthetisch", "synthetic"),
+    "synthetic_note": (
+        "synthetische gegevens, geen echte cliënten",
+        "synthetic data, no real clients",
+    ),
+    "definitief": ("definitief", "final"),
+    "voorlopig": ("voorlopig", "provisional"),
+    "nader_voorlopig": ("nader voorlopig", "revised provisional"),
+    "missing": ("ontbreekt", "missing"),
+    "suppressed": ("onderdrukt", "suppressed"),
+    "suppressed_note": (
+        "kleine aantallen niet getoond (privacy)",
+        "small numbers not shown (privacy)",
+    ),
+    "secondary_suppressed_note": (
+        "x niet getoond om herleiding te voorkomen",
+        "x withheld to prevent disclosure",
+    ),
+    "provisional_marker_note": ("open symbool = voorlopig", "open symbol = provisional"),
+    "series_break": ("trendbreuk", "series break"),
+    "norm": ("norm", "target"),
+    "forecast": ("prognose", "forecast"),
+    "forecast_method": ("methode", "method"),
+    "observed": ("realisatie", "observed"),
+    "interval_80": ("80%-interval", "80% interval"),
+    "interval_95": ("95%-interval", "95% interval"),
+    "percentage_point": ("%-punt", "pp"),
+    "no_data": ("geen gegevens", "no data"),
+    # --- regions and region groups ---------------------------------------------------------
+    "nederland": ("Nederland", "the Netherlands"),
+    "g4": ("G4", "G4"),
+    "g4_average": ("gemiddelde G4", "G4 average"),
+    "city": ("stad", "city"),
+    # --- teams, care and domains ------------------------------------------------------------
+    "buurtteam": ("buurtteam", "neighbourhood team"),
+    "buurtteams": ("buurtteams", "neighbourhood teams"),
+    "aanvullende_zorg": ("aanvullende zorg", "additional care"),
+    "jeugd_en_gezin": ("Jeugd en Gezin", "Youth and Family"),
+    "sociaal": ("Sociaal", "Social"),
+    "jeugd": ("Jeugd", "Youth"),
+    "wmo": ("Wmo", "Wmo"),
+    "sociaal_domein": ("sociaal domein", "social domain"),
+    # --- themes (Utrecht's stelselindicatoren) ------------------------------------------------
+    "bereik": ("Bereik", "Reach"),
+    "beschikbaarheid": ("Beschikbaarheid", "Availability"),
+    "kwaliteit": ("Kwaliteit", "Quality"),
+    "context": ("Context", "Context"),
+    "financien": ("Financiën", "Finances"),
+}
+
+# Axis titles per unit key of analysis.indicators.UNITS.
+_UNIT_AXIS: dict[str, tuple[str, str]] = {
+    "aantal": ("Aantal", "Number"),
+    "procent": ("Percentage (%)", "Percentage (%)"),
+    "per 1000 inwoners": ("Per 1.000 inwoners", "Per 1,000 inhabitants"),
+    "per 10000 inwoners": ("Per 10.000 inwoners", "Per 10,000 inhabitants"),
+    "werkdagen": ("Werkdagen", "Working days"),
+    "rapportcijfer": ("Rapportcijfer (1-10)", "Mark (1-10)"),
+    "euro x 1000": ("x € 1.000", "x € 1,000"),
+}
+
+# Text after a formatted value, per unit: (Dutch, English).
+_UNIT_SUFFIX: dict[str, tuple[str, str]] = {
+    "aantal": ("", ""),
+    "procent": ("%", "%"),
+    "per 1000 inwoners": (" per 1.000 inwoners", " per 1,000 inhabitants"),
+    "per 10000 inwoners": (" per 10.000 inwoners", " per 10,000 inhabitants"),
+    "werkdagen": (" werkdagen", " working days"),
+    "rapportcijfer": ("", ""),
+    "euro x 1000": (" x € 1.000", " x € 1,000"),
+}
+
+UNIT_DECIMALS: dict[str, int] = {
+    "aantal": 0,
+    "procent": 1,
+    "per 1000 inwoners": 1,
+    "per 10000 inwoners": 0,
+    "werkdagen": 0,
+    "rapportcijfer": 1,
+    "euro x 1000": 0,
+}
+"""Default number of decimals per unit in :func:`format_value`."""
+
+_MONTHS = {
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}
+_MONTHS_SHORT = {
+    "nl": ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
+_EN_ORDINALS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}
+PERIOD_STYLES = ("standard", "short", "long")
+
+
+def check_language(language: str) -> str:
+    """Return ``language`` if it is supported.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter and the supported languages.
+    """
+    if language not in LANGUAGES:
+        raise ValueError(
+            f"parameter 'language': {language!r} is not supported; use one of {', '.join(LANGUAGES)}"
+        )
+    return language
+
+
+def _index(language: str) -> int:
+    return LANGUAGES.index(check_language(language))
+
+
+def normalise_key(key: str) -> str:
+    """The catalogue form of a key: lower case, spaces and hyphens as underscores."""
+    return "_".join(str(key).strip().lower().replace("-", " ").split())
+
+
+def label(key: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The text for ``key`` in ``language``.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`LABELS`; case, spaces and hyphens are forgiven
+        (``"Jeugd en Gezin"``, ``"nader voorlopig"``).
+    language : {'nl', 'en'}
+        Language of the text.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    KeyError
+        For an unknown key, listing the closest known keys.
+    ValueError
+        For an unsupported language.
+    """
+    idx = _index(language)
+    norm = normalise_key(key)
+    try:
+        return LABELS[norm][idx]
+    except KeyError:
+        close = difflib.get_close_matches(norm, list(LABELS), n=5, cutoff=0.6)
+        hint = f"did you mean {', '.join(map(repr, close))}?" if close else "no close match"
+        raise KeyError(f"unknown label key {key!r}; {hint} (known keys: analysis.labels.LABELS)") from None
+
+
+def indicator_label(indicator_id: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The label of an indicator from :mod:`analysis.indicators`.
+
+    Raises
+    ------
+    KeyError
+        For an unknown indicator id.
+    ValueError
+        For an unsupported language.
+    """
+    check_language(language)
+    return get_indicator(indicator_id).label(language)
+
+
+def unit_label(unit: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The unit text of :data:`analysis.indicators.UNITS` (``'per 1.000 inwoners'``)."""
+    idx = _index(language)
+    return _known_unit(unit, UNITS)[idx]
+
+
+def unit_axis_label(unit: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """An axis title for a unit (``'Aantal'``, ``'Percentage (%)'``, ``'Per 1.000 inwoners'``)."""
+    idx = _index(language)
+    return _known_unit(unit, _UNIT_AXIS)[idx]
+
+
+def _known_unit(unit: str, table: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    try:
+        return table[unit]
+    except KeyError:
+        raise KeyError(f"unknown unit {unit!r}; known units: {', '.join(table)}") from None
+
+
+# --- periods ---------------------------------------------------------------------------
+
+
+def period_label(period: str, language: str = DEFAULT_LANGUAGE, *, style: str = "standard") -> str:
+    """The reader's name of a period in project notation.
+
+    Parameters
+    ----------
+    period : str
+        ``2024``, ``2024H1``, ``2023Q1``, ``2023-06`` or ``2023-06-30``.
+    language : {'nl', 'en'}
+    style : {'standard', 'short', 'long'}
+        ``standard``: ``1e halfjaar 2024`` / ``H1 2024``, ``1e kwartaal 2023`` /
+        ``Q1 2023``, ``juni 2023`` / ``June 2023``, ``30 juni 2023`` / ``30 June 2023``.
+        ``short`` (axis ticks): ``1e hj 2024`` / ``H1 2024``, ``1e kw 2023`` /
+        ``Q1 2023``, ``jun 2023``, ``30 jun 2023``.
+        ``long`` (running text): as standard in Dutch; English spells out
+        ``1st half 2024`` and ``1st quarter 2023``. A year is always ``2024``.
+
+    Raises
+    ------
+    ValueError
+        If ``period`` is not in project notation, or for an unknown language or style.
+    """
+    check_language(language)
+    if style not in PERIOD_STYLES:
+        raise ValueError(f"parameter 'style': {style!r}; use one of {', '.join(PERIOD_STYLES)}")
+    kind = period_type_of(period)
+    year = period[:4]
+    if kind == "year":
+        return year
+    if kind in ("halfyear", "quarter"):
+        return _part_of_year(kind, int(period[-1]), year, language, style)
+    month = int(period[5:7])
+    months = _MONTHS_SHORT if style == "short" else _MONTHS
+    name = months[language][month - 1]
+    if kind == "month":
+        return f"{name} {year}"
+    return f"{int(period[8:10])} {name} {year}"
+
+
+def _part_of_year(kind: str, n: int, year: str, language: str, style: str) -> str:
+    if language == "nl":
+        word = {
+            ("halfyear", False): "halfjaar", ("halfyear", True): "hj",
+            ("quarter", False): "kwartaal", ("quarter", True): "kw",
+        }[kind, style == "short"]
+        return f"{n}e {word} {year}"
+    if style == "long":
+        return f"{_EN_ORDINALS[n]} {'half' if kind == 'halfyear' else 'quarter'} {year}"
+    return f"{'H' if kind == 'halfyear' else 'Q'}{n} {year}"
+
+
+# --- numbers ---------------------------------------------------------------------------
+
+
+def is_missing(value: object) -> bool:
+    """Whether ``value`` is None, NaN or pandas' NA."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, Decimal):
+        return value.is_nan()
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+        return math.isnan(float(value))
+    return False
+
+
+def format_number(
+    value: float | int | None,
+    decimals: int = 0,
+    language: str = DEFAULT_LANGUAGE,
+    *,
+    signed: bool = False,
+    missing: str = MISSING,
+) -> str:
+    """Write a number for readers: Dutch ``12.163`` and ``7,6``, English ``12,163`` and ``7.6``.
+
+    Parameters
+    ----------
+    value : number or None
+        The number; None, NaN and NA give ``missing``.
+    decimals : int, default 0
+        Decimals shown; halves are rounded away from zero.
+    language : {'nl', 'en'}
+    signed : bool, default False
+        Prefix ``+`` to positive numbers (for changes); zero gets no sign.
+    missing : str
+        Text for a missing value, :data:`MISSING` by default.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        For a negative or non-integer ``decimals`` or an unsupported language.
+    TypeError
+        If ``value`` is not a number.
+    """
+    check_language(language)
+    if isinstance(decimals, bool) or not isinstance(decimals, numbers.Integral) or decimals < 0:
+        raise ValueError(f"parameter 'decimals': {decimals!r} must be a whole number >= 0")
+    if is_missing(value):
+        return missing
+    if isinstance(value, bool) or not isinstance(value, numbers.Real | Decimal):
+        raise TypeError(f"format_number needs a number, got {value!r}")
+    if isinstance(value, numbers.Real) and math.isinf(float(value)):
+        return ("-" if value < 0 else "+" if signed else "") + "\u221e"
+    if isinstance(value, Decimal):
+        exact = value
+    elif isinstance(value, numbers.Integral):
+        exact = Decimal(int(value))
+    else:  # the shortest repr, so 2.675 rounds as written, to 2.68
+        exact = Decimal(repr(float(value)))
+    rounded = exact.quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
+    text = f"{abs(rounded):,.{int(decimals)}f}"  # '12,163.5'
+    if language == "nl":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    if rounded == 0:
+        return text
+    if rounded < 0:
+        return "-" + text
+    return "+" + text if signed else text
+
+
+def format_value(
+    value: float | int | None,
+    unit: str,
+    language: str = DEFAULT_LANGUAGE,
+    *,
+    decimals: int | None = None,
+    signed: bool = False,
+    missing: str = MISSING,
+) -> str:
+    """A number with its unit: ``'7,6%'``, ``'12.163'``, ``'13,1 per 1.000 inwoners'``.
+
+    Parameters
+    ----------
+    value : number or None
+    unit : str
+        A unit key of :data:`analysis.indicators.UNITS`. Counts (``aantal``)
+        and marks (``rapportcijfer``) get no unit text.
+    language : {'nl', 'en'}
+    decimals : int, optional
+        Default per unit from :data:`UNIT_DECIMALS` (percentages 1, counts 0).
+    signed : bool, default False
+        Prefix ``+`` to positive numbers. For a change in a percentage, use
+        :func:`format_change`, which writes percentage points.
+    missing : str
+        Text for a missing value (no unit is added to it).
+
+    Raises
+    ------
+    KeyError
+        For an unknown unit.
+    """
+    idx = _index(language)
+    suffix = _known_unit(unit, _UNIT_SUFFIX)[idx]
+    places = UNIT_DECIMALS[unit] if decimals is None else decimals
+    text = format_number(value, places, language, signed=signed, missing=missing)
+    return text if is_missing(value) else text + suffix
+
+
+def format_change(
+    change: float | int | None,
+    unit: str,
+    language: str = DEFAULT_LANGUAGE,
+    *,
+    decimals: int | None = None,
+    missing: str = MISSING,
+) -> str:
+    """A signed change: ``'+123'``, ``'-1,2 %-punt'`` (percentage points), ``'+0,3'``.
+
+    A change in a percentage is written in percentage points (``%-punt``,
+    English ``pp``), never as ``%``, so it is not read as a relative change.
+    """
+    if unit == "procent":
+        idx = _index(language)
+        places = UNIT_DECIMALS[unit] if decimals is None else decimals
+        text = format_number(change, places, language, signed=True, missing=missing)
+        return text if is_missing(change) else f"{text} {LABELS['percentage_point'][idx]}"
+    return format_value(change, unit, language, decimals=decimals, signed=True, missing=missing)
