@@ -1,0 +1,60 @@
+# Self-documenting: `make help` lists every target with its ## comment.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+KERNEL := sociaal-domein-monitor
+REALDATA ?= ../shared/realdata
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (sociaal-domein-monitor)" >/dev/null
+	touch $@
+
+.PHONY: help
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: install
+install: $(VENV)/.installed ## Create .venv and install the package (editable) with its test tools
+
+.PHONY: test
+test: $(VENV)/.installed ## Run the whole test suite (unit, data, notebooks)
+	$(BIN)/python -m pytest
+
+.PHONY: lint
+lint: $(VENV)/.installed ## Check code style with ruff
+	$(BIN)/ruff check src tests benchmarks
+
+.PHONY: lab
+lab: $(VENV)/.installed ## Open JupyterLab with the project's kernel
+	cd notebooks && ../$(BIN)/jupyter lab
+
+.PHONY: report
+report: $(VENV)/.installed ## Run every notebook on the embedded data and print where the HTML index is
+	$(BIN)/python -m analysis run --config runs/default.yml
+
+.PHONY: import-realdata
+import-realdata: $(VENV)/.installed ## Import the CBS files of ../shared/realdata into the cache
+	$(BIN)/python -m analysis cbs import $(REALDATA) --vintage "CBS StatLine, opgehaald 2025-04-22"
+
+.PHONY: synthetic
+synthetic: $(VENV)/.installed ## Regenerate the synthetic register in data/synthetic (identical files)
+	$(BIN)/python -m analysis.synthetic
+
+.PHONY: bench
+bench: $(VENV)/.installed ## Run the benchmarks (forecast accuracy, batch speed); prints figures
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	$(BIN)/python benchmarks/forecast_cbs.py
+	$(BIN)/python benchmarks/run_batch.py
+
+.PHONY: clean
+clean: ## Remove caches and reports (keeps .venv and data)
+	rm -rf data/cache reports .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,22 @@
+"""Run the notebook collection as reports: ``python -m analysis run`` / ``list``.
+
+The runner executes parameterised notebooks (``notebooks/NN_name.ipynb``) on a
+pool of warm Jupyter kernels, exports each executed notebook to HTML in-process
+and publishes a run atomically under ``reports/<run-id>/``. See ``docs/runner.md``.
+
+Modules
+-------
+``provenance``   what notebooks call: :func:`record_sources` (kept import-light,
+                 it runs inside the kernels)
+``kernel_side``  code the runner executes inside its kernels (warm-up, reset)
+``notebooks``    discovery of the collection and its declared parameters
+``config``       parameter validation, ``runs.yml`` schema, the batch plan
+``kernels``      a long-lived, pre-warmed kernel that is reset between reports
+``execute``      the batch: workers, timeouts, failures, Ctrl-C
+``export``       HTML pages (with and without code), output names, ``index.html``
+``publish``      ``run.json``, atomic publication and ``reports/latest``
+``cli``          the ``run`` and ``list`` commands
+
+This package must stay cheap to import: kernels import
+:mod:`analysis.runner.provenance` and :mod:`analysis.runner.kernel_side`.
+"""

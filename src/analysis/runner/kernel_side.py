@@ -1,0 +1,108 @@
+"""Code the runner executes inside its kernels (never imported by the runner itself).
+
+A worker kernel is warmed once (:func:`warm`: heavy modules imported, the
+resulting process state snapshotted) and reset before every report
+(:func:`reset`), so each report starts like a fresh kernel that already has
+pandas, matplotlib and statsmodels in ``sys.modules``:
+
+- the user namespace is emptied with IPython's ``%reset -f`` (``In``/``Out``,
+  ``_`` and every global the previous report set) and the execution counter
+  restarts at 1;
+- matplotlib: all figures closed, ``rcdefaults()`` then the rcParams as they
+  were after warm-up (which includes any house style the warm imports apply);
+- pandas options, numpy error handling, warning filters, ``os.environ``,
+  ``sys.path`` and the working directory are restored; the ``random`` and
+  ``numpy.random`` global generators are re-seeded from fresh entropy, as in
+  a new process.
+
+What cannot be reset is state inside imported modules (caches, monkeypatches):
+notebooks must not rely on mutating library modules.
+
+Stdlib-only at import time.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import warnings
+from typing import Any
+
+_STATE: dict[str, Any] = {}
+
+
+def warm(modules: list[str]) -> None:
+    """Import ``modules`` (failures are remembered, not raised) and snapshot the state."""
+    failed = []
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:  # a missing optional module must not break the pool
+            failed.append(f"{name}: {type(exc).__name__}: {exc}")
+    _STATE["failed"] = failed
+    _snapshot()
+
+
+def warm_failures() -> list[str]:
+    """Modules :func:`warm` could not import."""
+    return list(_STATE.get("failed", []))
+
+
+def _snapshot() -> None:
+    _STATE["environ"] = dict(os.environ)
+    _STATE["sys_path"] = list(sys.path)
+    _STATE["argv"] = list(sys.argv)
+    _STATE["warnings"] = list(warnings.filters)
+    mpl = sys.modules.get("matplotlib")
+    if mpl is not None:
+        _STATE["rc"] = dict(mpl.rcParams)
+    np = sys.modules.get("numpy")
+    if np is not None:
+        _STATE["np_err"] = np.geterr()
+
+
+def reset(cwd: str) -> None:
+    """Give the next report a fresh namespace and process state (see the module docstring)."""
+    if "environ" not in _STATE:
+        _snapshot()
+    ip = get_ipython()  # type: ignore[name-defined]  # noqa: F821 - provided by IPython
+    ip.run_line_magic("reset", "-f")
+    ip.execution_count = 1
+
+    if os.environ != _STATE["environ"]:
+        os.environ.clear()
+        os.environ.update(_STATE["environ"])
+    sys.path[:] = _STATE["sys_path"]
+    sys.argv[:] = _STATE["argv"]
+    warnings.filters[:] = _STATE["warnings"]
+    mutated = getattr(warnings, "_filters_mutated", None)
+    if mutated is not None:
+        mutated()
+    os.chdir(cwd)
+
+    mpl = sys.modules.get("matplotlib")
+    if mpl is not None:
+        plt = sys.modules.get("matplotlib.pyplot")
+        if plt is not None:
+            plt.close("all")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            mpl.rcdefaults()
+            if "rc" in _STATE:
+                mpl.rcParams.update(_STATE["rc"])
+
+    pd = sys.modules.get("pandas")
+    if pd is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pd.reset_option("all")
+
+    np = sys.modules.get("numpy")
+    if np is not None:
+        if "np_err" in _STATE:
+            np.seterr(**_STATE["np_err"])
+        np.random.seed()
+    import random
+
+    random.seed()

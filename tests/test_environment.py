@@ -1,0 +1,50 @@
+"""environment.yml (for conda users) and pyproject.toml must list the same packages."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import yaml
+
+from analysis import config
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def _pyproject() -> dict:
+    return tomllib.loads((config.PROJECT_ROOT / "pyproject.toml").read_text())
+
+
+def _conda_packages() -> set[str]:
+    env = yaml.safe_load((config.PROJECT_ROOT / "environment.yml").read_text())
+    names = {_name(dep) for dep in env["dependencies"] if isinstance(dep, str)}
+    return names - {"python", "pip"}
+
+
+def test_environment_yml_lists_every_runtime_and_test_dependency():
+    project = _pyproject()["project"]
+    wanted = {_name(r) for r in project["dependencies"]}
+    wanted |= {_name(r) for r in project["optional-dependencies"]["test"]}
+    conda = _conda_packages()
+    assert wanted - conda == set(), f"missing in environment.yml: {sorted(wanted - conda)}"
+    assert conda - wanted == set(), f"in environment.yml but not in pyproject.toml: {sorted(conda - wanted)}"
+
+
+def test_environment_yml_pins_python_311_and_installs_the_package():
+    env = yaml.safe_load((config.PROJECT_ROOT / "environment.yml").read_text())
+    assert "python=3.11" in env["dependencies"]
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert "-e ." in pip_section
+
+
+def test_lower_bounds_agree():
+    project = _pyproject()["project"]
+    env = yaml.safe_load((config.PROJECT_ROOT / "environment.yml").read_text())
+    conda = {_name(d): d for d in env["dependencies"] if isinstance(d, str)}
+    for req in project["dependencies"]:
+        bound = re.search(r">=\s*([\w.]+)", req)
+        if bound:
+            assert f">={bound.group(1)}" in conda[_name(req)], f"{req} vs {conda[_name(req)]}"
