@@ -193,6 +193,7 @@ def apply_rounding(
     """
     _require(df, [value_col, source_col, unit_col])
     out = df.copy()
+    out[value_col] = pd.to_numeric(out[value_col], errors="coerce").astype(float)
     bases = out[source_col].map(lambda s: rounding_rule(s).base)
     todo = bases.notna() & out[unit_col].isin(list(count_units)) & out[value_col].notna()
     for base in bases[todo].unique():
@@ -273,9 +274,9 @@ def suppress_small_counts(
         raise ValueError(f"parameter 'threshold': {threshold!r} must be a whole number >= 1 or None")
     needed = [value_col, unit_col] + ([base_col] if base_col else [])
     _require(df, needed)
-    out = _with_control_columns(df, status_col, display_col)
+    out = _with_control_columns(df, status_col, display_col, [value_col, base_col])
     if threshold is None or out.empty:
-        return out
+        return _restore_index(out, df)
     protected = _levels(out, level_col).isin(list(levels))
     is_count = out[unit_col].isin(list(count_units))
     small_count = protected & is_count & out[value_col].notna() & (out[value_col] < threshold)
@@ -289,7 +290,7 @@ def suppress_small_counts(
             out, value_col, level_col, levels=levels, unit_col=unit_col, count_units=count_units,
             group_cols=group_cols, status_col=status_col, display_col=display_col, base_col=base_col,
         )
-    return out
+    return _restore_index(out, df)
 
 
 def secondary_suppression(
@@ -329,23 +330,22 @@ def secondary_suppression(
         A copy; newly withheld rows get display ``x`` and suppression ``secondary``.
     """
     _require(df, [value_col, unit_col, status_col])
-    out = _with_control_columns(df, status_col, display_col)
-    if out.empty:
-        return out
+    out = _with_control_columns(df, status_col, display_col, [value_col, base_col])
     scope = _levels(out, level_col).isin(list(levels)) & out[unit_col].isin(list(count_units))
     if not scope.any():
-        return out
-    keys = _group_keys(out, group_cols)
+        return _restore_index(out, df)
+    keys = _group_keys(out, group_cols)[scope]
     withheld = out[status_col].eq(STATUS_SUPPRESSED) & out[value_col].isna()
     extra = pd.Series(False, index=out.index)
-    for _, idx in keys[scope].groupby(keys[scope].tolist(), sort=False).groups.items():
-        if withheld[idx].sum() != 1:
+    for rows in keys.groupby(keys, sort=False).groups.values():
+        if withheld[rows].sum() != 1:
             continue
-        open_values = out.loc[idx, value_col][~withheld[idx] & out.loc[idx, value_col].notna()]
+        values = out.loc[rows, value_col]
+        open_values = values[~withheld[rows] & values.notna()]
         if len(open_values):
-            extra[open_values.idxmin()] = True
+            extra[open_values.idxmin()] = True  # idxmin: the first of equal minima
     _withhold(out, extra, value_col, status_col, display_col, SECONDARY_DISPLAY, SECONDARY, base_col)
-    return out
+    return _restore_index(out, df)
 
 
 def apply_disclosure_control(
@@ -364,16 +364,15 @@ def apply_disclosure_control(
     that threshold; then every count is rounded by :func:`apply_rounding`.
     """
     _require(df, [value_col, source_col])
-    out = _with_control_columns(df, "status", "display")
+    out = _with_control_columns(df, "status", "display", [value_col, base_col])
     thresholds = out[source_col].map(lambda s: rounding_rule(s).threshold)
-    parts = [out[thresholds.isna()]]
     for threshold in sorted(thresholds.dropna().unique()):
-        rows = out[thresholds == threshold]
-        parts.append(
-            suppress_small_counts(rows, value_col, level_col, int(threshold), levels=levels, base_col=base_col)
+        rows = thresholds == threshold
+        protected = suppress_small_counts(
+            out[rows], value_col, level_col, int(threshold), levels=levels, base_col=base_col
         )
-    merged = pd.concat([p for p in parts if len(p)] or [out.iloc[:0]]).loc[out.index]
-    return apply_rounding(merged, value_col, source_col=source_col)
+        out.loc[rows, protected.columns] = protected
+    return _restore_index(apply_rounding(out, value_col, source_col=source_col), df)
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -385,8 +384,14 @@ def _require(df: pd.DataFrame, columns: Sequence[str]) -> None:
         raise ValueError(f"missing column(s) {', '.join(missing)}")
 
 
-def _with_control_columns(df: pd.DataFrame, status_col: str, display_col: str) -> pd.DataFrame:
-    out = df.copy()
+def _with_control_columns(
+    df: pd.DataFrame, status_col: str, display_col: str, numeric: Sequence[str | None] = ()
+) -> pd.DataFrame:
+    """A copy with a RangeIndex, float number columns and the control columns."""
+    out = df.reset_index(drop=True)
+    for col in numeric:
+        if col is not None and col in out.columns:
+            out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
     if status_col not in out.columns:
         out[status_col] = pd.Series(pd.NA, index=out.index, dtype=object)
     if display_col not in out.columns:
@@ -395,6 +400,11 @@ def _with_control_columns(df: pd.DataFrame, status_col: str, display_col: str) -
         out[display_col] = out[display_col].astype(object)
     if "suppression" not in out.columns:
         out["suppression"] = pd.Series(pd.NA, index=out.index, dtype=object)
+    return out
+
+
+def _restore_index(out: pd.DataFrame, original: pd.DataFrame) -> pd.DataFrame:
+    out.index = original.index
     return out
 
 

@@ -57,8 +57,8 @@ class ParameterError(InputError):
     """An invalid parameter of a notebook, report or command."""
 
     def __init__(self, name: str, problem: str) -> None:
-        super().__init__(problem, column=None)
         self.name = name
+        super().__init__(problem)
 
     @property
     def message(self) -> str:  # type: ignore[override]

@@ -1,0 +1,205 @@
+"""A long-lived, pre-warmed Jupyter kernel that is reset between reports.
+
+Starting a kernel and importing pandas, statsmodels and matplotlib costs a
+few seconds; executing a small report costs a fraction of that. A
+:class:`WarmKernel` pays the start-up once: it starts an IPython kernel
+(jupyter_client, IPC transport: no TCP port is opened), imports
+:data:`WARM_MODULES` in it and snapshots the process state. Before each
+report :meth:`WarmKernel.reset` empties the namespace and restores that state
+(see :mod:`analysis.runner.kernel_side`). A kernel that died or ran past a
+timeout is replaced with :meth:`WarmKernel.replace`.
+
+Kernel output that bypasses Jupyter's messages (e.g. a C library writing to
+fd 2, or Python's fatal-error dump) goes to a log file per kernel; its tail
+is attached to a "kernel died" error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from jupyter_client import AsyncKernelManager
+
+#: Imported once per kernel before the first report.
+WARM_MODULES = [
+    "numpy",
+    "pandas",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "statsmodels.api",
+    "seaborn",
+    "analysis",
+    "analysis.runner.provenance",
+]
+
+KERNEL_NAME = "python3"
+START_TIMEOUT = 120.0
+RESET_TIMEOUT = 60.0
+_KS = "__import__('analysis.runner.kernel_side', fromlist=['_']).{}"
+
+
+class KernelError(RuntimeError):
+    """The kernel could not be started, warmed or reset."""
+
+
+class WarmKernel:
+    """One worker's kernel.
+
+    Parameters
+    ----------
+    workdir : Path
+        Private folder for the connection file, IPC sockets and the kernel log.
+    name : str
+        Label used in file names (``k0``, ``k1``, ...).
+    warm_modules : list of str
+        Modules imported at start-up (failures are tolerated and listed in
+        :attr:`warm_failures`).
+    """
+
+    def __init__(self, workdir: Path, name: str, warm_modules: list[str] | None = None,
+                 cwd: Path | None = None) -> None:
+        self.workdir = Path(workdir)
+        self.name = name
+        self.warm_modules = list(WARM_MODULES if warm_modules is None else warm_modules)
+        self.cwd = Path(cwd) if cwd else Path.cwd()
+        self.km: AsyncKernelManager | None = None
+        self.kc: Any = None
+        self.language_info: dict[str, Any] = {}
+        self.warm_failures: list[str] = []
+        self.generation = 0  # how many kernels this worker has started
+        self.log_path = self.workdir / f"{name}.log"
+        self._log: Any = None
+
+    # ------------------------------------------------------------------ life cycle
+    async def start(self) -> None:
+        """Start and warm a new kernel (any previous one must be shut down)."""
+        self.generation += 1
+        ident = f"{self.name}-{self.generation}"
+        km = AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc",
+                                ip=str(self.workdir / ident))
+        km.connection_file = str(self.workdir / f"{ident}.json")
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in shutdown()
+        env = dict(os.environ)
+        env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+        env["ANALYSIS_RUNNER_KERNEL"] = "1"
+        self.km = km
+        await km.start_kernel(
+            extra_arguments=["--HistoryManager.hist_file=:memory:"],
+            cwd=str(self.cwd), env=env,
+            stdout=subprocess.DEVNULL, stderr=self._log, stdin=subprocess.DEVNULL,
+        )
+        kc = km.client()
+        kc.start_channels()
+        self.kc = kc
+        try:
+            await kc.wait_for_ready(timeout=START_TIMEOUT)
+            reply = await kc.kernel_info(reply=True, timeout=START_TIMEOUT)
+            self.language_info = reply["content"].get("language_info", {})
+            failures = await self.run_silent(
+                _KS.format(f"warm({self.warm_modules!r})"),
+                timeout=START_TIMEOUT, expression=_KS.format("warm_failures()"),
+            )
+            self.warm_failures = list(failures or [])
+        except BaseException:
+            await self.shutdown()
+            raise
+
+    async def run_silent(self, code: str, *, timeout: float, expression: str | None = None) -> Any:
+        """Execute ``code`` without output or history; returns ``expression``'s value (a literal)."""
+        if self.kc is None:
+            raise KernelError("kernel is not running")
+        user_expressions = {"value": expression} if expression else {}
+        msg_id = self.kc.execute(code, silent=True, store_history=False,
+                                 user_expressions=user_expressions, allow_stdin=False,
+                                 stop_on_error=False)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise KernelError(f"kernel {self.name} did not answer within {timeout:.0f}s")
+            try:
+                msg = await self.kc.get_shell_msg(timeout=min(remaining, 1.0))
+            except Exception:  # queue.Empty: check the kernel is alive, then wait on
+                if not await self.is_alive():
+                    raise KernelError(f"kernel {self.name} died{self.log_tail()}") from None
+                continue
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            content = msg["content"]
+            if content.get("status") != "ok":
+                raise KernelError(f"kernel {self.name}: {content.get('ename')}: {content.get('evalue')}")
+            if not expression:
+                return None
+            result = content.get("user_expressions", {}).get("value", {})
+            if result.get("status") != "ok":
+                raise KernelError(f"kernel {self.name}: {result.get('ename')}: {result.get('evalue')}")
+            import ast
+
+            return ast.literal_eval(result["data"]["text/plain"])
+
+    async def reset(self, cwd: Path) -> None:
+        """Fresh namespace and state for the next report, working directory ``cwd``."""
+        await self.run_silent(_KS.format(f"reset({str(cwd)!r})"), timeout=RESET_TIMEOUT)
+
+    async def is_alive(self) -> bool:
+        return self.km is not None and bool(await self.km.is_alive())
+
+    async def shutdown(self) -> None:
+        """Stop the kernel now (no graceful wait: its state is disposable)."""
+        km, kc = self.km, self.kc
+        self.km = self.kc = None
+        if kc is not None:
+            try:
+                kc.stop_channels()
+            except Exception:
+                pass
+        if km is not None:
+            try:
+                if km.has_kernel:
+                    await km.shutdown_kernel(now=True)
+            except Exception:
+                try:  # last resort: kill the process group
+                    await km.kill_kernel()
+                except Exception:
+                    pass
+            try:
+                km.cleanup_resources()
+            except Exception:
+                pass
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    async def replace(self) -> None:
+        """Shut this kernel down and start and warm a new one."""
+        await self.shutdown()
+        await self.start()
+
+    @property
+    def pid(self) -> int | None:
+        provisioner = getattr(self.km, "provisioner", None)
+        process = getattr(provisioner, "process", None)
+        return getattr(process, "pid", None)
+
+    def log_tail(self, lines: int = 3) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace").strip().splitlines()
+        except OSError:
+            return ""
+        tail = [ln for ln in text if ln.strip() and "Debugger warning" not in ln][-lines:]
+        return (" (kernel log: " + " | ".join(tail) + ")") if tail else ""
+
+
+def kernel_available() -> bool:
+    """Whether the IPython kernel can be started with this Python."""
+    try:
+        import ipykernel  # noqa: F401
+    except ImportError:
+        return False
+    return bool(sys.executable)
