@@ -83,7 +83,7 @@ class WarmKernel:
         km = AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc",
                                 ip=str(self.workdir / ident))
         km.connection_file = str(self.workdir / f"{ident}.json")
-        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in shutdown()
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in shutdown()
         env = dict(os.environ)
         env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
         env["ANALYSIS_RUNNER_KERNEL"] = "1"
@@ -163,15 +163,13 @@ class WarmKernel:
             try:
                 if km.has_kernel:
                     await km.shutdown_kernel(now=True)
+                else:
+                    await km.cleanup_resources()
             except Exception:
-                try:  # last resort: kill the process group
+                try:  # last resort: kill the process
                     await km.kill_kernel()
                 except Exception:
                     pass
-            try:
-                km.cleanup_resources()
-            except Exception:
-                pass
         if self._log is not None:
             self._log.close()
             self._log = None
