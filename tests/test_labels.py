@@ -214,7 +214,7 @@ def test_period_label_unknown_style():
         ("norm", "norm", "target"),
         ("forecast", "prognose", "forecast"),
         ("interval_80", "80%-interval", "80% interval"),
-        ("nederland", "Nederland", "the Netherlands"),
+        ("nederland", "Nederland", "Netherlands"),
         ("g4", "G4", "G4"),
         ("buurtteam", "buurtteam", "neighbourhood team"),
         ("aanvullende_zorg", "aanvullende zorg", "additional care"),

@@ -18,6 +18,7 @@ from .errors import InputError
 # Modules that add commands; each has register(subparsers).
 COMMAND_MODULES = [
     "analysis.cbs.cli",
+    "analysis.runner.cli",
 ]
 
 

@@ -86,6 +86,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "x withheld to prevent disclosure",
     ),
     "provisional_marker_note": ("open symbool = voorlopig", "open symbol = provisional"),
+    "open_symbol": ("open symbool", "open symbol"),
     "series_break": ("trendbreuk", "series break"),
     "norm": ("norm", "target"),
     "forecast": ("prognose", "forecast"),
@@ -96,9 +97,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "percentage_point": ("%-punt", "pp"),
     "no_data": ("geen gegevens", "no data"),
     # --- regions and region groups ---------------------------------------------------------
-    "nederland": ("Nederland", "the Netherlands"),
+    "nederland": ("Nederland", "Netherlands"),
     "g4": ("G4", "G4"),
     "g4_average": ("gemiddelde G4", "G4 average"),
+    "size_class_median": ("mediaan gemeenten van dezelfde grootte", "median of municipalities of the same size"),
+    "no_size_class": (
+        "Grootteklasse onbekend: importeer CBS-tabel 85755NED (Gebieden in Nederland) om te vergelijken met gemeenten van dezelfde grootte.",
+        "Size class unknown: import CBS table 85755NED (Gebieden in Nederland) to compare with municipalities of the same size.",
+    ),
     "city": ("stad", "city"),
     # --- teams, care and domains ------------------------------------------------------------
     "buurtteam": ("buurtteam", "neighbourhood team"),

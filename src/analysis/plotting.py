@@ -25,10 +25,12 @@ import base64
 import html
 import io
 import math
+import re
+import sys
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
-from functools import wraps
+from functools import partial, wraps
 from typing import Any, NamedTuple
 
 import matplotlib as mpl
@@ -199,6 +201,36 @@ def region_colors(region_codes: Iterable[str], focus: str | None = FOCUS_REGION)
     return colors
 
 
+def _enable_notebook_display() -> None:
+    """Let Jupyter show a returned Figure as an image, also when pyplot was never used.
+
+    The inline backend registers its image formatter for
+    :class:`~matplotlib.figure.Figure` only once pyplot has loaded it; until
+    then a figure returned from a cell would show as ``<Figure size ...>``.
+    When IPython runs and no image formatter for figures is registered yet,
+    this registers IPython's own PNG formatter. Outside IPython it does nothing.
+    """
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return
+    formatters = shell.display_formatter.formatters
+    for mime in ("image/png", "image/svg+xml", "image/jpeg", "application/pdf"):
+        if mime in formatters and _has_formatter(formatters[mime], Figure):
+            return
+    from IPython.core.pylabtools import print_figure
+
+    formatters["image/png"].for_type(Figure, partial(print_figure, fmt="png", bbox_inches="tight"))
+
+
+def _has_formatter(formatter: Any, cls: type) -> bool:
+    try:
+        formatter.lookup_by_type(cls)
+    except KeyError:
+        return False
+    return True
+
+
 def new_figure(size: str | tuple[float, float] = "standard", **subplots) -> tuple[Figure, Any]:
     """A house-style figure (constrained layout) and its axes.
 
@@ -210,6 +242,7 @@ def new_figure(size: str | tuple[float, float] = "standard", **subplots) -> tupl
         Passed to :meth:`Figure.subplots` (``nrows``, ``ncols``, ``sharey`` ...).
     """
     figsize = FIGSIZES[size] if isinstance(size, str) else size
+    _enable_notebook_display()
     with house_style():
         fig = Figure(figsize=figsize, layout="constrained")
         return fig, fig.subplots(**subplots)
@@ -329,17 +362,44 @@ def _source_parts(obs: pd.DataFrame, language: str) -> list[str]:
     cbs = pairs[pairs["source"].map(source_kind) == "cbs"]
     parts = []
     if len(cbs):
-        tables = cbs.assign(table=cbs["source"].str.extract(r"(\d{5}[A-Za-z]{3})", expand=False).str.upper())
+        tables = cbs.assign(
+            table=cbs["source"].str.extract(r"(\d{5}[A-Za-z]{3})", expand=False).str.upper(),
+            vintage=[_cbs_vintage(v, language) for v in cbs["published"]],
+        )
         groups = []
-        for vintage, group in tables.groupby("published", sort=True):
+        for vintage, group in tables.groupby("vintage", sort=True):
             names = _join(sorted(group["table"].unique()), language)
-            groups.append(f"{names} ({label('data_as_of', language)} {vintage})" if vintage else names)
+            groups.append(f"{names} ({vintage})" if vintage else names)
         parts.append("CBS " + ", ".join(groups))
     others = pairs[pairs["source"].map(source_kind) != "cbs"]
     for source, group in others.groupby("source", sort=False):
         vintages = [v for v in group["published"] if v and v != source]
         parts.append(f"{source} ({', '.join(vintages)})" if vintages else source)
     return parts
+
+
+_CBS_PUBLISHED = re.compile(r"^(?:CBS\s*)?(?:StatLine\s*)?(?:\d{5}[A-Za-z]{3}\s*)?\((?P<v>.*)\)$|^(?P<w>.*)$")
+_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+_VINTAGE_WORDS_EN = {"bestand van": "file of", "CBS-versie": "CBS version"}
+
+
+def _cbs_vintage(published: str, language: str) -> str:
+    """The vintage of a CBS table for the source line.
+
+    ``2025-04-22`` -> ``gegevens 2025-04-22``; ``CBS StatLine 85098NED (bestand van
+    2025-04-22)`` (as :mod:`analysis.cbs` writes it) -> ``bestand van 2025-04-22``.
+    """
+    text = " ".join(str(published).split())
+    m = _CBS_PUBLISHED.match(text)
+    vintage = (m["v"] if m["v"] is not None else m["w"]).strip()
+    if not vintage:
+        return ""
+    if _DATE.match(vintage):
+        return f"{label('data_as_of', language)} {vintage}"
+    if language == "en":
+        for nl, en in _VINTAGE_WORDS_EN.items():
+            vintage = vintage.replace(nl, en)
+    return vintage
 
 
 def _source_notes(obs: pd.DataFrame, language: str, synthetic: bool, provisional_note: str | None) -> list[str]:
@@ -568,14 +628,14 @@ def _check_unique(obs: pd.DataFrame, keys: Sequence[str], what: str) -> None:
         )
 
 
-def _line_key(obs: pd.DataFrame, by: str, what: str) -> tuple[str, str]:
-    """The column lines are drawn per, and the column that must be single."""
+def _line_key(obs: pd.DataFrame, by: str, what: str) -> str:
+    """The column to draw a line (bar, panel) per; the other one must hold a single value."""
     if by == "region":
         _single(obs, "indicator", what, "draw one indicator per chart, or use by='indicator' for one region")
-        return "region_code", "indicator"
+        return "region_code"
     if by == "indicator":
         _single(obs, "region_code", what, "draw one region per chart, or use by='region' for one indicator")
-        return "indicator", "region_code"
+        return "indicator"
     raise ValueError(f"parameter 'by': {by!r}; use 'region' or 'indicator'")
 
 
@@ -611,7 +671,10 @@ def _set_period_ticks(ax: Axes, periods: Iterable[str], language: str, max_ticks
         max_ticks = 12  # years are short labels; a full-width chart takes twelve
     step = max(1, math.ceil(len(periods) / max_ticks))
     shown = periods[::-1][::step][::-1]  # always label the latest period
-    ax.set_xticks([period_x(p) for p in shown], [period_label(p, language, style="short") for p in shown])
+    labels = [period_label(p, language, style="short") for p in shown]
+    if period_type_of(periods[0]) in ("halfyear", "quarter", "month", "date"):
+        labels = ["\n".join(text.rsplit(" ", 1)) for text in labels]  # "1e hj\n2016": two short lines
+    ax.set_xticks([period_x(p) for p in shown], labels)
     ax.tick_params(axis="x", which="minor", bottom=False)
     pad = 0.6 * (period_x(periods[-1]) - period_x(periods[0])) / max(1, len(periods) - 1) or 180
     ax.set_xlim(period_x(periods[0]) - pad, period_x(periods[-1]) + pad)
@@ -633,7 +696,7 @@ def _draw_series(ax: Axes, data: pd.DataFrame, color: str, name: str, *, linesty
 
 
 def _provisional_handle(language: str) -> Line2D:
-    text = f"{label('voorlopig', language)} ({label('provisional_marker_note', language).split('=')[0].strip()})"
+    text = f"{label('voorlopig', language)} ({label('open_symbol', language)})"
     return Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
                   markeredgecolor=MUTED_TEXT_COLOR, markeredgewidth=1.6, label=text)
 
@@ -683,7 +746,8 @@ def draw_breaks(ax: Axes, breaks: Iterable[Any] | None, language: str = DEFAULT_
             text = brk.text or label("series_break", language)
             ax.annotate(textwrap.fill(text, 28), xy=(x, 1), xycoords=("data", "axes fraction"),
                         xytext=(4, -2), textcoords="offset points", ha="left", va="top",
-                        fontsize=8.5, color=MUTED_TEXT_COLOR, gid="series-break")
+                        fontsize=8.5, color=MUTED_TEXT_COLOR, gid="series-break",
+                        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
         drawn.append(x)
     return drawn
 
@@ -692,7 +756,8 @@ def _zero_based(ax: Axes, values: pd.Series, unit: str, zero_based: bool | None)
     if zero_based is None:
         zero_based = unit != "rapportcijfer"
     if zero_based and (values.dropna() >= 0).all():
-        ax.set_ylim(bottom=0)
+        top = ax.get_ylim()[1]  # autoscaled over everything drawn, bands included
+        ax.set_ylim(0, top * 1.04 if top > 0 else 1)
 
 
 def _titles(fig: Figure, ax: Axes | None, title: str, subtitle: str | None) -> None:
@@ -754,7 +819,8 @@ def line_chart(
     focus : str, optional
         Region drawn in the focus colour (and on top).
     breaks : iterable, optional
-        Declared series breaks, e.g. ``[('2015', '2016', 'trendbreuk: nieuwe definitie')]``.
+        Declared series breaks, e.g. ``[('2015', '2016', 'trendbreuk: nieuwe definitie')]``
+        or ``analysis.cbs.series_breaks(indicator, language)``.
     norm : float, optional
         A norm or target, drawn as a dotted horizontal line.
     zero_based : bool, optional
@@ -777,7 +843,7 @@ def line_chart(
     check_language(language)
     _require(obs, _OBS_COLUMNS, "line_chart")
     single_period_type(obs, "line_chart")
-    key, single = _line_key(obs, by, "line_chart")
+    key = _line_key(obs, by, "line_chart")
     unit = _single(obs, "unit", "line_chart", "draw one unit per chart")
     _check_unique(obs, [key, "period"], "line_chart")
 
@@ -793,7 +859,7 @@ def line_chart(
         ax.axhline(norm, color=NORM_COLOR, linestyle=":", linewidth=1.4, zorder=1.8,
                    label=f"{label('norm', language)}: {format_value(norm, unit, language)}")
     draw_breaks(ax, breaks, language)
-    _legend(ax, obs, language, first=_series_name(focus, obs, by, language) if focus else None)
+    _legend(ax, obs, language, first=_series_name(focus, obs, by, language) if by == "region" and focus else None)
     _titles(fig, ax, title or _default_title(obs, by, language), subtitle)
     return _finish(fig, obs, language, synthetic, _chart_note(obs, language))
 
@@ -891,7 +957,7 @@ def bar_chart(
     data = obs[obs["period"].astype(str) == str(period)]
     if data.empty:
         raise ValueError(f"bar_chart: no observations for period {period!r}")
-    key, single = _line_key(data, by, "bar_chart")
+    key = _line_key(data, by, "bar_chart")
     unit = _single(data, "unit", "bar_chart", "draw one unit per chart")
     _check_unique(data, [key], "bar_chart")
     if sort:
@@ -918,21 +984,22 @@ def bar_chart(
     for i, text in enumerate(_bar_texts(data, unit, language)):
         ax.annotate(text, xy=(max(0.0, np.nan_to_num(values[i])), i), xytext=(3, 0),
                     textcoords="offset points", va="center", ha="left", fontsize=9)
-    ax.set_xlim(left=0)
-    ax.margins(x=0.12)
+    right = ax.get_xlim()[1]
+    ax.set_xlim(0, right * 1.15 if right > 0 else 1)  # room for the value labels
     format_axis(ax, "x", language)
     ax.set_xlabel(unit_axis_label(unit, language))
     handles = []
     if norm is not None:
         handles.append(ax.axvline(norm, color=NORM_COLOR, linestyle=":", linewidth=1.4,
                                   label=f"{label('norm', language)}: {format_value(norm, unit, language)}"))
-    if provisional.any():
-        handles.append(Patch(facecolor=OTHER_BAR_COLOR, hatch="///", edgecolor="white",
-                             label=f"* {label('voorlopig', language)}"))
+    for status in _PROVISIONAL:
+        if "status" in data.columns and data["status"].eq(status).any():
+            handles.append(Patch(facecolor=OTHER_BAR_COLOR, hatch="///", edgecolor="white",
+                                 label=f"{_status_mark(status)} {label(status, language)}"))
     if handles:
-        ax.legend(handles=handles, loc="lower right")
-    default = indicator_label(data[single].iloc[0], language) if by == "region" else names[0]
-    _titles(fig, ax, title or default, subtitle if subtitle is not None else period_label(str(period), language))
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), borderaxespad=0)
+    subtitle = subtitle if subtitle is not None else period_label(str(period), language)
+    _titles(fig, ax, title or _default_title(data, by, language), subtitle)
     return _finish(fig, data, language, synthetic)
 
 
@@ -995,7 +1062,7 @@ def small_multiples(
     check_language(language)
     _require(obs, _OBS_COLUMNS, "small_multiples")
     single_period_type(obs, "small_multiples")
-    key, single = _line_key(obs, facet, "small_multiples")
+    key = _line_key(obs, facet, "small_multiples")
     unit = _single(obs, "unit", "small_multiples", "draw one unit per chart")
     _check_unique(obs, [key, "period"], "small_multiples")
     ref = obs[obs["region_code"].astype(str) == reference] if reference and facet == "region" else obs.iloc[:0]
@@ -1071,7 +1138,9 @@ def forecast_chart(
     forecast_frame : DataFrame
         Columns ``period``, ``mean_col`` (default ``mean``; ``value`` is
         accepted too), ``lo80``, ``hi80``, ``lo95``, ``hi95`` and optionally
-        ``method``; periods of the same type as ``history``.
+        ``method``; periods of the same type as ``history``. With a
+        ``region_code`` column (as :mod:`analysis.forecast` returns), only the
+        rows of the history's region are drawn.
     method : str, optional
         The forecasting method, shown in the subtitle; default the single
         value of the ``method`` column. One of the two is required.
@@ -1100,6 +1169,8 @@ def forecast_chart(
     region = _single(history, "region_code", "forecast_chart", "forecast one region per chart")
     unit = _single(history, "unit", "forecast_chart", "draw one unit per chart")
     _check_unique(history, ["period"], "forecast_chart")
+    if isinstance(forecast_frame, pd.DataFrame) and "region_code" in forecast_frame.columns:
+        forecast_frame = forecast_frame[forecast_frame["region_code"].astype(str) == region]
     fc, method = _check_forecast(forecast_frame, kind, method, mean_col)
 
     fig, ax = new_figure(size)
@@ -1185,6 +1256,7 @@ def sparkline(
         If the index mixes period types, or the series is empty.
     """
     values = _spark_values(series)
+    _enable_notebook_display()
     fig = Figure(figsize=FIGSIZES[size] if isinstance(size, str) else size, layout="none")
     ax = fig.add_axes((0.04, 0.12, 0.88, 0.76))
     ax.set_axis_off()

@@ -76,6 +76,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow as pa_arrow
+import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 from scipy import stats
 
@@ -158,9 +160,10 @@ _FALSE = {"false", "0", "nee", "n", "no", "onwaar", "f"}
 # Pandera schemas (applied after parsing; the index holds the file's line numbers)
 # --------------------------------------------------------------------------------------
 
-
-def _not_blank(s: pd.Series) -> pd.Series:
-    return s.astype(str).str.strip().str.len() > 0
+#: Text columns are object columns of stripped ``str`` or None: the parser guarantees
+#: the type, so the schema checks the dtype only (an element-wise ``str`` check costs
+#: seconds on a full register).
+TEXT = object
 
 
 def _conv_after_reg(df: pd.DataFrame) -> pd.Series:
@@ -209,16 +212,16 @@ def _mark_column() -> pa.Column:
 
 CASES_SCHEMA = pa.DataFrameSchema(
     {
-        "case_id": pa.Column(str, pa.Check(_not_blank, error="case_id empty")),
-        "client_id": pa.Column(str, pa.Check(_not_blank, error="client_id empty")),
-        "team": pa.Column(str, pa.Check.isin(list(TEAMS), error=f"unknown team (expected {' or '.join(TEAMS)})")),
-        "wijk_code": pa.Column(str, pa.Check.str_matches(WIJK_PATTERN, error="wijk code must look like WK034401")),
+        "case_id": pa.Column(TEXT),
+        "client_id": pa.Column(TEXT),
+        "team": pa.Column(TEXT, pa.Check.isin(list(TEAMS), error=f"unknown team (expected {' or '.join(TEAMS)})")),
+        "wijk_code": pa.Column(TEXT, pa.Check.str_matches(WIJK_PATTERN, error="wijk code must look like WK034401")),
         "registration_date": pa.Column("datetime64[ns]"),
         "first_conversation_date": pa.Column("datetime64[ns]", nullable=True),
         "end_date": pa.Column("datetime64[ns]", nullable=True),
         "urgent": pa.Column(bool),
-        "age_band": pa.Column(str, pa.Check.isin(list(AGE_BANDS), error=f"unknown age band (expected one of {', '.join(AGE_BANDS)})")),
-        "end_reason": pa.Column(str, pa.Check.isin(list(END_REASONS), error=f"unknown end reason (expected one of {', '.join(END_REASONS)})"), nullable=True),
+        "age_band": pa.Column(TEXT, pa.Check.isin(list(AGE_BANDS), error=f"unknown age band (expected one of {', '.join(AGE_BANDS)})")),
+        "end_reason": pa.Column(TEXT, pa.Check.isin(list(END_REASONS), error=f"unknown end reason (expected one of {', '.join(END_REASONS)})"), nullable=True),
         "synthetic": pa.Column(bool, required=False),
     },
     checks=[
@@ -233,7 +236,7 @@ CASES_SCHEMA = pa.DataFrameSchema(
 
 SURVEYS_SCHEMA = pa.DataFrameSchema(
     {
-        "case_id": pa.Column(str, pa.Check(_not_blank, error="case_id empty")),
+        "case_id": pa.Column(TEXT),
         "survey_date": pa.Column("datetime64[ns]"),
         "toegankelijkheid": _mark_column(),
         "kwaliteit": _mark_column(),
@@ -248,14 +251,14 @@ SURVEYS_SCHEMA = pa.DataFrameSchema(
 
 CARE_SCHEMA = pa.DataFrameSchema(
     {
-        "trajectory_id": pa.Column(str, pa.Check(_not_blank, error="trajectory_id empty")),
-        "client_id": pa.Column(str, pa.Check(_not_blank, error="client_id empty")),
-        "domain": pa.Column(str, pa.Check.isin(list(CARE_DOMAINS), error="unknown domain (expected jeugd or sociaal)")),
-        "wijk_code": pa.Column(str, pa.Check.str_matches(WIJK_PATTERN, error="wijk code must look like WK034401")),
-        "care_type": pa.Column(str),
+        "trajectory_id": pa.Column(TEXT),
+        "client_id": pa.Column(TEXT),
+        "domain": pa.Column(TEXT, pa.Check.isin(list(CARE_DOMAINS), error="unknown domain (expected jeugd or sociaal)")),
+        "wijk_code": pa.Column(TEXT, pa.Check.str_matches(WIJK_PATTERN, error="wijk code must look like WK034401")),
+        "care_type": pa.Column(TEXT),
         "start_date": pa.Column("datetime64[ns]"),
         "end_date": pa.Column("datetime64[ns]", nullable=True),
-        "referred_by_case_id": pa.Column(str, nullable=True),
+        "referred_by_case_id": pa.Column(TEXT, nullable=True),
         "synthetic": pa.Column(bool, required=False),
     },
     checks=[
@@ -495,7 +498,7 @@ def _read_table(file: Path, table: str) -> pd.DataFrame:
     if dupes:
         raise where.error(f"duplicate column(s) {', '.join(dupes)}")
     if csv:  # blank lines: dropped, but the line numbers of the others stay right
-        blank = raw.apply(lambda col: col.astype(str).str.strip().eq("") | col.isna()).all(axis=1)
+        blank = raw.fillna("").eq("").all(axis=1)
         raw = raw[~blank]
     df = _parse(raw, table, where)
     return _validate(df, table, where)
@@ -511,13 +514,17 @@ def _read_csv(file: Path) -> pd.DataFrame:
 
 
 def _clean_text(values: pd.Series) -> pd.Series:
-    def clean(v):
-        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT:
-            return None
-        text = str(v).strip()
-        return text or None
-
-    return values.map(clean).astype(object)
+    """Strip text; empty cells and missing values become None (object dtype)."""
+    data = values.to_numpy(dtype=object)
+    try:
+        arr = pa_arrow.array(data, type=pa_arrow.string(), from_pandas=True)
+    except (pa_arrow.ArrowInvalid, pa_arrow.ArrowTypeError):  # numbers etc. in a parquet column
+        missing = pd.isna(values).to_numpy()
+        data = np.where(missing, None, values.astype(str).to_numpy(dtype=object))
+        arr = pa_arrow.array(data, type=pa_arrow.string(), from_pandas=True)
+    arr = pc.utf8_trim_whitespace(arr)
+    arr = pc.if_else(pc.equal(arr, ""), pa_arrow.scalar(None, pa_arrow.string()), arr)
+    return pd.Series(arr.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
 
 
 def _parse_dates(values: pd.Series, column: str, where: _Where) -> pd.Series:
@@ -547,20 +554,20 @@ def _parse_dates(values: pd.Series, column: str, where: _Where) -> pd.Series:
 def _parse_bool(values: pd.Series, column: str, where: _Where, nullable: bool) -> pd.Series:
     if pd.api.types.is_bool_dtype(values) and not values.isna().any():
         return values.astype(bool if not nullable else "boolean")
-    text = _clean_text(values).map(lambda v: v.lower() if isinstance(v, str) else v)
-    mapped = text.map(lambda v: True if v in _TRUE else False if v in _FALSE else None)
-    bad = text.notna() & mapped.isna()
+    text = _clean_text(values).str.lower()
+    yes, no = text.isin(_TRUE), text.isin(_FALSE)
+    bad = text.notna() & ~yes & ~no
     if bad.any():
         label = bad[bad].index[0]
         raise where.error(f"{text[label]!r} is not a yes/no value (use true/false, ja/nee or 1/0)", label, column)
-    out = pd.array(mapped.tolist(), dtype="boolean")
-    series = pd.Series(out, index=values.index)
+    out = pd.Series(pd.array(np.where(yes, True, False), dtype="boolean"), index=values.index)
+    out[text.isna()] = pd.NA
     if nullable:
-        return series
-    if series.isna().any():
-        label = series[series.isna()].index[0]
+        return out
+    if out.isna().any():
+        label = out[out.isna()].index[0]
         raise where.error("required value missing (true or false)", label, column)
-    return series.astype(bool)
+    return out.astype(bool)
 
 
 def _parse_int(values: pd.Series, column: str, where: _Where) -> pd.Series:
@@ -785,9 +792,12 @@ def case_level(cases: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         The first row of every case plus a column ``n_clients``.
     """
-    counts = cases.groupby("case_id", sort=False)["client_id"].size()
-    out = cases.drop_duplicates("case_id", keep="first").copy()
-    out["n_clients"] = out["case_id"].map(counts).astype(int)
+    codes, _ = pd.factorize(cases["case_id"], sort=False)  # codes in order of appearance
+    if codes.size == 0:
+        return cases.assign(n_clients=pd.Series(dtype=int)).reset_index(drop=True)
+    first = np.unique(codes, return_index=True)[1]
+    out = cases.iloc[first].copy()
+    out["n_clients"] = np.bincount(codes)
     return out.reset_index(drop=True)
 
 
@@ -834,14 +844,41 @@ def active_cases(cases: pd.DataFrame, *, freq: str = "year", by=("team",), start
     by = _by(by)
     cl = case_level(cases)
     periods = _default_periods([cl["registration_date"], cl["end_date"]], freq, start, end)
-    parts = []
-    for p in periods.itertuples(index=False):
-        mask = _active_mask(cl["registration_date"], cl["end_date"], p.start, p.end)
-        sub = cl[mask]
-        part = (sub.groupby(by).size() if by else pd.Series([len(sub)])).rename("active_cases").reset_index()
-        part["period"] = p.period
-        parts.append(part.drop(columns=["index"], errors="ignore"))
-    return _finish(periods, cl, by, parts, "active_cases")
+    grid = _grid(periods, cl, by)
+    grid["active_cases"] = _active_counts(cl, "registration_date", "end_date", periods, by, grid)
+    return grid
+
+
+def _active_counts(frame: pd.DataFrame, start_col: str, end_col: str, periods: pd.DataFrame,
+                   by: list[str], grid: pd.DataFrame) -> np.ndarray:
+    """Rows active in each period, per group, in the order of ``grid`` (vectorised).
+
+    Row i is active in periods first..last, with first the first period ending on or
+    after its start and last the last period beginning on or before its end.
+    """
+    n_p = len(periods)
+    if n_p == 0 or not len(frame):
+        return np.zeros(len(grid), dtype=int)
+    ends = periods["end"].to_numpy(dtype="datetime64[ns]")
+    starts = periods["start"].to_numpy(dtype="datetime64[ns]")
+    first = np.searchsorted(ends, frame[start_col].to_numpy(dtype="datetime64[ns]"), side="left")
+    stop = frame[end_col].to_numpy(dtype="datetime64[ns]")
+    last = np.where(np.isnat(stop), n_p - 1, np.searchsorted(starts, stop, side="right") - 1)
+    if by:
+        keys = grid[by].drop_duplicates().reset_index(drop=True)
+        codes = frame[by].merge(keys.reset_index(), on=by, how="left")["index"].to_numpy()
+    else:
+        keys, codes = pd.DataFrame(index=[0]), np.zeros(len(frame), dtype=int)
+    ok = (first <= last) & (first < n_p) & (last >= 0) & ~pd.isna(codes)
+    codes = codes[ok].astype(int)
+    diff = np.zeros((len(keys), n_p + 1), dtype=np.int64)
+    np.add.at(diff, (codes, first[ok]), 1)
+    np.add.at(diff, (codes, last[ok] + 1), -1)
+    counts = np.cumsum(diff, axis=1)[:, :n_p]
+    period_pos = pd.Series(np.arange(n_p), index=periods["period"].to_numpy())
+    row = grid[by].merge(keys.reset_index(), on=by, how="left")["index"].to_numpy() if by else np.zeros(len(grid), int)
+    col = period_pos[grid["period"].to_numpy()].to_numpy()
+    return counts[row.astype(int), col]
 
 
 def unique_clients(cases: pd.DataFrame, *, freq: str = "year", by=("team",), start=None, end=None) -> pd.DataFrame:
@@ -1474,7 +1511,7 @@ def register_observations(register: Register, *, by_wijk: bool = False, freq: st
     clients = unique_clients(cases, **kw)
     waits = waiting_times(cases, **kw)
     planned = ended_as_planned(cases, **kw)
-    for team_key, prefix in (("sociaal", "buurtteam_sociaal"), ("jeugd_en_gezin", "buurtteam_jg")):
+    for prefix in ("buurtteam_sociaal", "buurtteam_jg"):
         parts.append((f"{prefix}_nieuwe_casussen", new, "new_cases"))
         parts.append((f"{prefix}_clienten", clients, "clients"))
     parts.append(("buurtteam_sociaal_casussen", active, "active_cases"))
@@ -1499,5 +1536,6 @@ def register_observations(register: Register, *, by_wijk: bool = False, freq: st
         parts.append(("aanvullende_zorg_jeugd_trajecten", az, "running_end"))
         fwd = forward_share(cases, care, freq=freq, by=["wijk_code"] if by_wijk else [], start=start, end=end)
         parts.append(("buurtteam_aanvullende_zorg_verhouding", fwd, "buurtteam_pct"))
-    frames = [to_observations(frame, ind, value=col, register=register) for ind, frame, col in parts]
+    frames = [to_observations(frame, ind, value=col, register=register,
+                              source_ref=f"analysis.register: {col} ({freq})") for ind, frame, col in parts]
     return pd.concat(frames, ignore_index=True)

@@ -51,6 +51,8 @@ class DataSource:
     description: str
     _tmp: object = field(default=None, repr=False)
     used: dict[str, str] = field(default_factory=dict)
+    tables: set[str] = field(default_factory=set)
+    published: bool = False
 
 
 def resolve_source(source: str) -> DataSource:
@@ -103,12 +105,14 @@ def load_observations(
         try:
             obs = load_indicator(indicator, regions=regions, period_type=period_type, cache_dir=source.cache_dir)
             source.used[indicator] = source.description
+            source.tables.update(obs["source"].unique())
             return obs
         except InputError:
             if source.mode != "auto":
                 raise
     obs = _published(indicator, regions, period_type)
     source.used[indicator] = "ingebedde gepubliceerde cijfers (data/published)"
+    source.published = True
     return obs
 
 
@@ -122,6 +126,31 @@ def _published(indicator: str, regions, period_type) -> pd.DataFrame:
     if period_type is not None:
         obs = obs[obs["period_type"] == period_type]
     return obs.reset_index(drop=True)
+
+
+def provenance_records(source: DataSource) -> list[dict]:
+    """Records of what was read (for :func:`analysis.runner.provenance.record_sources`).
+
+    One record per CBS table read (with the cache file, its checksum and
+    vintage) and one for the published figures, if they were used.
+    """
+    from . import config
+    from .cbs.cache import cached_metadata
+
+    records = []
+    if source.tables and source.cache_dir is not None:
+        meta = {m["table"]: m for m in cached_metadata(source.cache_dir)}
+        for table in sorted(source.tables):
+            m = meta.get(table, {})
+            records.append({
+                "source": f"CBS {table}",
+                "path": str(source.cache_dir / f"{table}.parquet"),
+                "checksum": f"sha256:{m['cache_checksum']}" if m.get("cache_checksum") else None,
+                "vintage": m.get("vintage"),
+            })
+    if source.published:
+        records.append({"source": "gepubliceerde cijfers (data/published)", "path": str(config.published_dir())})
+    return records
 
 
 def describe_sources(source: DataSource, language: str = "nl") -> str:

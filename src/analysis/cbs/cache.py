@@ -141,7 +141,10 @@ def read_cached(table_id: str, cache_dir: str | Path | None = None) -> tuple[pd.
     data_path, meta_path = folder / f"{table_id}.parquet", folder / f"{table_id}.json"
     if not (data_path.exists() and meta_path.exists()):
         return None
-    meta = json.loads(meta_path.read_text())
+    try:
+        meta = json.loads(meta_path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise InputError("cache entry is unreadable; import or fetch the table again", file=meta_path) from None
     data = data_path.read_bytes()
     if sha256_of(data) != meta.get("cache_checksum"):
         raise InputError("cached table does not match its checksum; import or fetch it again", file=data_path)
@@ -158,6 +161,7 @@ def rebuild_crosswalk(folder: Path) -> pd.DataFrame:
     for meta in sorted((m for m in metas if m["kind"] == "regions"), key=lambda m: m["table"], reverse=True):
         frame, _ = read_cached(meta["table"], folder)
         parts.append(frame[REGION_COLUMNS])
+    coded_parts = []
     for meta in metas:
         if meta["kind"] != "data":
             continue
@@ -165,10 +169,17 @@ def rebuild_crosswalk(folder: Path) -> pd.DataFrame:
         coded = frame.dropna(subset=["region_code"]).drop_duplicates("region_code")
         if len(coded):
             names = coded["region_label"].str.replace(r"^Wijk \d+\s+", "", regex=True)
-            parts.append(pd.DataFrame({
+            coded_parts.append(pd.DataFrame({
                 "region_code": coded["region_code"], "region_name": names,
                 "label": coded["region_label"], "size_class": None,
             }))
+    if coded_parts:
+        # The first code listed for a label wins when labels are resolved. A label can
+        # name a municipality and a wijk ('Haren'): list municipalities and larger areas
+        # before wijken and buurten, whatever the order of the tables.
+        coded = pd.concat(coded_parts, ignore_index=True)
+        sub = coded["region_code"].str[:2].isin(["WK", "BU"])
+        parts += [coded[~sub], coded[sub]]
     crosswalk = (
         pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=REGION_COLUMNS)
     )
@@ -180,4 +191,10 @@ def rebuild_crosswalk(folder: Path) -> pd.DataFrame:
 def read_crosswalk(cache_dir: str | Path | None = None) -> pd.DataFrame | None:
     """The label-to-code crosswalk of the cache, or None when nothing is cached."""
     path = cbs_cache_dir(cache_dir) / CROSSWALK
-    return pd.read_parquet(path) if path.exists() else None
+    if not path.exists():
+        return None
+    try:
+        return pd.read_parquet(path)
+    except Exception:  # a damaged file: pyarrow raises several kinds of errors
+        raise InputError("region crosswalk is unreadable; import or fetch any table again to rebuild it",
+                         file=path) from None

@@ -195,8 +195,8 @@ SERIES_BREAKS: tuple[tuple[tuple[str, ...], str, str, str, str], ...] = (
     (
         ("jeugdhulp_pct", "jeugdhulp_verblijf_pct", "jeugdzorg_personen", "jeugdzorg_pct"),
         "2015", "2016",
-        "Vanaf 2016 telt CBS jeugdhulp door wijk- en buurtteams mee; in 2015 nog niet (Utrecht: 7,3% in 2015, 13,1% in 2016).",
-        "From 2016 CBS counts youth support by neighbourhood teams; in 2015 it did not.",
+        "trendbreuk: vanaf 2016 telt jeugdhulp door buurtteams mee",
+        "series break: from 2016 neighbourhood-team support counts",
     ),
 )
 

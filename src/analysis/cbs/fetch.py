@@ -110,9 +110,11 @@ def _data_from_odata(table: Table, data: list[dict], response: dict) -> pd.DataF
         for key, measure in measures.items():
             value = rec.get(key)
             value = None if value is None or value == "" else float(value)
+            if value is not None and value != value:  # NaN: missing, as None is
+                value = None
             note = None
-            if value is not None and measure.unit == "procent" and value > 100:
-                if not measure.can_exceed_100:
+            if value is not None and measure.unit == "procent" and not 0 <= value <= 100:
+                if value < 0 or not measure.can_exceed_100:
                     raise InputError(f"percentage {value:g} outside 0-100 for {label} {pkey} in {table.id}")
                 note = NOTE_ABOVE_100
             if value is not None and measure.unit != "procent" and value < 0:

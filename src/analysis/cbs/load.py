@@ -11,9 +11,9 @@ from ..errors import InputError
 from ..indicators import get_indicator
 from ..periods import PERIOD_TYPES, period_sort_key
 from ..regions import RegionResolver, level_of
-from ..schema import COLUMNS, validate_observations
+from ..schema import COLUMNS, empty_observations, validate_observations
 from .cache import cached_metadata, read_cached, read_crosswalk
-from .catalogue import SERIES_BREAKS, TABLES, tables_for
+from .catalogue import REGION_TABLES, SERIES_BREAKS, TABLES, tables_for
 
 _SUFFIX = re.compile(r"\s*\((gemeente|PV|LD|JZ|CR)\)\s*$")
 
@@ -68,10 +68,12 @@ def load_indicator(
     if isinstance(regions, str):
         regions = [regions]
     parts = []
+    found = False
     for rank, table_id in enumerate(table_ids):
         cached = read_cached(table_id, cache_dir)
         if cached is None:
             continue
+        found = True
         frame, meta = cached
         frame = frame[frame["indicator"] == indicator]
         if period_type is not None:
@@ -80,15 +82,15 @@ def load_indicator(
             continue
         frame = frame.assign(_rank=rank, _vintage=meta.get("vintage", ""))
         parts.append(frame)
-    if not parts:
+    if not found:
         raise InputError(
             f"no CBS table for {indicator!r} in the cache (needs {' or '.join(table_ids)}); "
             "run 'python -m analysis cbs import PATH' or 'python -m analysis cbs fetch'"
         )
+    if not parts:  # tables cached, but nothing of this period type
+        return validate_observations(empty_observations(), file=f"CBS cache ({indicator})")
     raw = pd.concat(parts, ignore_index=True)
-    labels = raw.loc[raw["region_code"].isna(), "region_label"].unique()
-    mapping = {label: resolver.code_for(label) for label in labels}
-    raw["region_code"] = raw["region_code"].fillna(raw["region_label"].map(mapping))
+    raw["region_code"] = raw["region_code"].fillna(_codes_for_labels(raw, resolver))
     raw = raw.dropna(subset=["region_code"])
     only = {tid: TABLES[tid].only_levels for tid in table_ids if TABLES[tid].only_levels}
     if only:
@@ -120,6 +122,30 @@ def load_indicator(
     })
     obs = _sort(obs)
     return validate_observations(obs, file=f"CBS cache ({indicator})")
+
+
+_SUBMUNICIPAL = ("wijk", "buurt")
+
+
+def _codes_for_labels(raw: pd.DataFrame, resolver: RegionResolver) -> pd.Series:
+    """Codes for the rows that carry a label only.
+
+    A label names different areas at different levels: a former municipality is
+    often a wijk of the municipality it merged into ('Haren' is a wijk of Oss and
+    was a municipality in Groningen). Tables that hold no wijken or buurten never
+    take a wijk or buurt code from the crosswalk; their rows stay unresolved (and
+    are dropped) rather than being filed under a wijk.
+    """
+    todo = raw.loc[raw["region_code"].isna(), ["table_id", "region_label"]].drop_duplicates()
+    codes: dict[tuple[str, str], str | None] = {}
+    for table_id, label in todo.itertuples(index=False):
+        code = resolver.code_for(label)
+        sub_ok = any(level in _SUBMUNICIPAL for level in TABLES[table_id].only_levels)
+        if code is not None and level_of(code) in _SUBMUNICIPAL and not sub_ok:
+            code = None
+        codes[(table_id, label)] = code
+    keys = pd.Series(list(zip(raw["table_id"], raw["region_label"], strict=True)), index=raw.index)
+    return keys.map(codes)
 
 
 def _sort(obs: pd.DataFrame) -> pd.DataFrame:
@@ -177,16 +203,35 @@ def cached_indicators(cache_dir: str | Path | None = None) -> list[str]:
 def cached_municipalities(
     indicator: str = "jeugdhulp_pct", cache_dir: str | Path | None = None
 ) -> list[str]:
-    """Municipality codes with a value for ``indicator`` in its latest cached period.
+    """Municipality codes that ``indicator`` covers in its latest cached period.
 
-    With the youth-care tables imported this is every municipality of the
-    newest municipal division (342 in 2024).
+    CBS tables that span several years keep rows for municipalities that have
+    since merged away (with empty values), and leave a value empty now and then
+    for an existing municipality. So where a *Gebieden in Nederland* table is
+    cached, this is every municipality of the newest cached division that has a
+    row (with or without a value) in the latest period: with the youth-care
+    tables and 85755NED imported, all 342 municipalities of 2024. Without a
+    regions table it is the municipalities with a value in the latest period.
     """
     obs = load_indicator(indicator, cache_dir=cache_dir)
-    obs = obs[obs["region_code"].str.startswith("GM") & obs["value"].notna()]
+    obs = obs[obs["region_code"].str.startswith("GM")]
     if obs.empty:
         return []
     latest = max(obs["period"].unique(), key=period_sort_key)
-    return sorted(obs.loc[obs["period"] == latest, "region_code"].unique())
+    obs = obs[obs["period"] == latest]
+    division = _newest_division(cache_dir)
+    if division is None:
+        return sorted(obs.loc[obs["value"].notna(), "region_code"].unique())
+    return sorted(set(obs["region_code"]) & division)
+
+
+def _newest_division(cache_dir: str | Path | None) -> set[str] | None:
+    """Municipality codes of the newest cached 'Gebieden in Nederland' table, if any."""
+    for table_id in sorted(REGION_TABLES, key=REGION_TABLES.get, reverse=True):
+        cached = read_cached(table_id, cache_dir)
+        if cached is not None:
+            codes = cached[0]["region_code"].dropna().astype(str)
+            return set(codes[codes.str.startswith("GM")])
+    return None
 
 

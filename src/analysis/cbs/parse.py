@@ -125,7 +125,8 @@ def read_table_file(path: str | Path, table_id: str | None = None) -> ParsedTabl
     if table.kind == "regions":
         frame = _parse_regions(rows, header_idx, header, path)
         return ParsedTable(table.id, table.title, "regions", frame, str(path), checksum, "odata-csv")
-    frame, notes = _parse_data(table, rows, header_idx, header, web, path)
+    open_end = not text.endswith(("\n", "\r"))  # a cut-off file does not end with a line break
+    frame, notes = _parse_data(table, rows, header_idx, header, web, path, open_end)
     fmt = "statline-web-csv" if web else "odata-csv"
     return ParsedTable(table.id, table.title, "data", frame, str(path), checksum, fmt, notes)
 
@@ -215,14 +216,22 @@ def _parse_number(cell: str, web: bool) -> tuple[float | None, str | None]:
         return float("nan"), "invalid"
 
 
+# A cell that is meant as a region code rather than a label: two capitals and a digit
+# (``GM1``), or a code prefix CBS uses in region dimensions followed by capitals or digits
+# only (``GMX``). Labels are never written like that (wijk names in capitals such as
+# ``KVL`` have no code prefix).
+_CODE_LIKE = re.compile(r"[A-Z]{2}\d[0-9A-Z]*|(?:NL|LD|PV|GM|WK|BU|JZ|CR)[0-9A-Z]*")
+
+
 def _check_region_label(label: str, path: Path, line: int, column: str) -> None:
     if not label:
         raise InputError("empty region", file=path, row=line, column=column)
-    if re.fullmatch(r"[A-Z]{2}\d+", label) and not is_region_code(label):
+    if _CODE_LIKE.fullmatch(label) and not is_region_code(label):
         raise InputError(f"unknown region code {label!r}", file=path, row=line, column=column)
 
 
-def _parse_data(table: Table, rows, header_idx: int, header: list[str], web: bool, path: Path):
+def _parse_data(table: Table, rows, header_idx: int, header: list[str], web: bool, path: Path,
+                open_end: bool = False):
     roles, labels = _column_roles(table, rows, header_idx, header)
     kinds = [kind for kind, _ in roles.values()]
     if "period" not in kinds or "region" not in kinds:
@@ -246,9 +255,16 @@ def _parse_data(table: Table, rows, header_idx: int, header: list[str], web: boo
         _looks_like_unit(body[0][1][j]) for j in measures if j < len(body[0][1])
     ):
         body = body[1:]  # a row of units under the header
-    for line, row in body:
+    for i, (line, row) in enumerate(body):
         first = row[0].strip()
-        if web and (_FOOTER.match(first) or sum(1 for c in row if c.strip()) == 1 and len(row) < width):
+        if web and _FOOTER.match(first):
+            break  # footer
+        if web and sum(1 for c in row if c.strip()) == 1 and len(row) < width:
+            if open_end and i == len(body) - 1:
+                # not a footer line but the start of a data row the file stops in
+                raise InputError(
+                    f"truncated row: {len(row)} fields where the header has {width}", file=path, row=line
+                )
             break  # footer
         if len(row) < width:
             raise InputError(

@@ -136,7 +136,12 @@ def _axis(value: Any, info: ValidationInfo) -> Any:
 
 
 def _as_list(value: Any) -> Any:
-    return [value] if isinstance(value, str) else value
+    """``notebooks:`` as a list; a bare number (YAML reads ``04`` as 4) is a notebook number."""
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        value = [value]
+    if isinstance(value, list):
+        return [f"{v:02d}" if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
+    return value
 
 
 ParamName = Annotated[str, AfterValidator(_name)]
@@ -284,6 +289,8 @@ class ReportSpec:
     parameters: dict[str, Any]
     slug: str = ""
     origin: str = ""
+    #: parameters that name the output (those of the run entry and -p, not ``common``)
+    naming: tuple[str, ...] | None = None
 
     def key(self) -> tuple[str, str]:
         return (str(self.notebook.path), P.describe(sorted(self.parameters.items())))
@@ -376,7 +383,7 @@ def build_plan(
         axes = []
         for name, value in entry.grid.items():
             axes.append((name, _resolve_axis(
-                value, sets, lambda problem, n=name: err(base + ["grid", n], problem))))
+                value, sets, lambda problem, n=name, b=base: err(b + ["grid", n], problem))))
         grid_rows = [dict(zip([a for a, _ in axes], combo, strict=True))
                      for combo in itertools.product(*[v for _, v in axes])] if axes else [{}]
         rows = []
@@ -396,7 +403,8 @@ def build_plan(
                     if name in nb.parameters:
                         values[name] = value
                         used_common.add(name)
-                def section(name: str, s_index: int | None = s_index) -> list[Any]:
+                def section(name: str, s_index: int | None = s_index,
+                            entry: RunEntry = entry) -> list[Any]:
                     if s_index is not None and name in entry.sets[s_index]:
                         return ["sets", s_index, name]
                     return ["grid", name] if name in entry.grid else ["parameters", name]
@@ -425,7 +433,8 @@ def build_plan(
                             raise err(loc, exc.message) from None
                     ordered = {k: final[k] for k in nb.parameters if k in final}
                     origin = f"runs[{index}]" if index is not None else "command line"
-                    reports.append(ReportSpec(nb, ordered, origin=origin))
+                    naming = tuple(k for k in ordered if k in row or k in cli)
+                    reports.append(ReportSpec(nb, ordered, origin=origin, naming=naming))
 
     for name in common:
         if name not in used_common:
@@ -453,7 +462,9 @@ def assign_slugs(reports: list[ReportSpec]) -> None:
     """Give each report a unique output name built from its parameters."""
     taken: set[str] = set()
     for report in reports:
-        slug = P.report_slug(report.notebook, report.parameters)
+        naming = report.parameters if report.naming is None else {
+            k: v for k, v in report.parameters.items() if k in report.naming}
+        slug = P.report_slug(report.notebook, naming)
         if slug.lower() in taken:
             slug = f"{slug}__{P.params_hash(report.parameters)}"
         n = 2

@@ -101,7 +101,7 @@ class ReportResult:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
 
 
 def _one_line(text: str, limit: int = 500) -> str:
@@ -267,7 +267,11 @@ class Batch:
             loop.add_signal_handler(signal.SIGTERM, main.cancel)
         jobs = max(1, min(self.options.jobs, len(self.reports)))
         threads = self.options.export_threads or max(1, min(jobs, 2))
-        pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="export")
+        pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="export",
+                                  initializer=_warm_exporters)
+        # create the export threads now: they warm up while the kernels start
+        for _ in range(threads):
+            pool.submit(time.sleep, 0.05)
         workdir = Path(tempfile.mkdtemp(prefix="analysis-run-"))
         queue: asyncio.Queue[int] = asyncio.Queue()
         for i in range(len(self.reports)):
@@ -373,6 +377,13 @@ class Batch:
                                                     f"{result.error['message']}")
         result.duration_s = time.perf_counter() - t0
         self.on_result(result)
+
+
+def _warm_exporters() -> None:
+    try:
+        export.warm_up()
+    except Exception:  # only an optimisation
+        log.debug("exporter warm-up failed", exc_info=True)
 
 
 def package_versions() -> dict[str, str]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -35,6 +36,8 @@ _OFFLINE_TEMPLATE = """{%- extends 'index.html.j2' -%}
 """
 
 _local = threading.local()
+_QUIET_LOG = logging.getLogger("analysis.runner.nbconvert")
+_QUIET_LOG.setLevel(logging.ERROR)
 
 
 def make_exporters() -> tuple[Any, Any]:
@@ -49,6 +52,8 @@ def make_exporters() -> tuple[Any, Any]:
             template_file="analysis_offline.html.j2",
             **kw,
         )
+        # nbconvert warns for every figure without alt text; keep its errors only
+        exporter.log = _QUIET_LOG
         exporter.register_preprocessor(TagRemovePreprocessor(
             remove_cell_tags={"remove-cell", "remove_cell"},
             remove_input_tags={"hide-input", "remove-input", "remove_input"},
@@ -67,6 +72,32 @@ def thread_exporters() -> tuple[Any, Any]:
     if pair is None:
         pair = _local.pair = make_exporters()
     return pair
+
+
+def warm_up() -> None:
+    """Build this thread's exporters and render a small notebook once.
+
+    The first export loads templates, CSS, Pygments and the Markdown and HTML
+    sanitiser machinery (about a second); the runner does it while its
+    kernels start, so no report pays for it.
+    """
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+    nb = new_notebook(cells=[
+        new_markdown_cell("# Warm-up\n\nSome *text* with `code` and a [link](https://example.org)."),
+        new_code_cell("import pandas as pd\npd.DataFrame({'a': [1]})", execution_count=1, outputs=[
+            new_output("execute_result", execution_count=1, data={
+                "text/html": "<table><tr><td>1</td></tr></table>", "text/plain": "a 1"}),
+            new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"}),
+            new_output("stream", name="stdout", text="hello\n"),
+            new_output("error", ename="ValueError", evalue="x", traceback=["ValueError: x"]),
+        ]),
+    ])
+    nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
+    nbformat.validate(nb)
+    render_pages(nb, "warm-up")
 
 
 def render_pages(nb: Any, title: str) -> tuple[str, str]:

@@ -37,6 +37,17 @@ WARM_MODULES = [
     "analysis.runner.provenance",
 ]
 
+#: Environment variable that replaces WARM_MODULES (comma-separated; empty: import nothing).
+WARM_ENV = "ANALYSIS_RUNNER_WARM"
+
+
+def default_warm_modules() -> list[str]:
+    value = os.environ.get(WARM_ENV)
+    if value is None:
+        return list(WARM_MODULES)
+    return [m.strip() for m in value.split(",") if m.strip()]
+
+
 KERNEL_NAME = "python3"
 START_TIMEOUT = 120.0
 RESET_TIMEOUT = 60.0
@@ -65,7 +76,7 @@ class WarmKernel:
                  cwd: Path | None = None) -> None:
         self.workdir = Path(workdir)
         self.name = name
-        self.warm_modules = list(WARM_MODULES if warm_modules is None else warm_modules)
+        self.warm_modules = default_warm_modules() if warm_modules is None else list(warm_modules)
         self.cwd = Path(cwd) if cwd else Path.cwd()
         self.km: AsyncKernelManager | None = None
         self.kc: Any = None

@@ -22,7 +22,7 @@ from typing import Any
 from ..errors import InputError
 from .notebooks import Notebook, Parameter
 
-_SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9._+-]+")
 MAX_VALUE_SLUG = 48
 MAX_SLUG = 150
 
@@ -174,7 +174,10 @@ def check_injected_cell(source: str, parameters: Mapping[str, Any]) -> None:
 def _literal(node: ast.AST) -> Any:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "float":
         raise RuntimeError("non-finite floats are not parameters")
-    return ast.literal_eval(node)
+    try:
+        return ast.literal_eval(node)
+    except ValueError:
+        raise RuntimeError("injected parameter cell holds a value that is not a literal") from None
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -1,0 +1,249 @@
+"""Forecast accuracy on real CBS municipal panels: the project's default against baselines.
+
+Reads the CBS files in ``../shared/realdata`` (see :func:`analysis.config.realdata_dir`;
+override with ``ANALYSIS_REALDATA_DIR``) and, for three indicators, backtests
+with rolling origins over the last 4 half-years, horizons 1 and 2:
+
+* the project's default (:func:`analysis.forecast.forecast_panel`, method ``pooled``),
+  also without rounding to the published precision;
+* the baselines naive and drift;
+* statsforecast's AutoETS, AutoARIMA and AutoTheta (a benchmark-only extra:
+  ``pip install -e ".[bench]"``; skipped with a note when absent).
+
+Panels: every municipality with a value in each half-year from 2016H1 to 2024H1.
+
+* ``jeugdhulp_pct``: JongerenMetJeugdhulpInNatura_* of 82972NED (2015-2020)
+  + 85098NED (2021-2024H1);
+* ``jeugdbescherming_pct``: JongerenMetJeugdbescherming_* of the same tables;
+* ``wmo_clienten_per_1000``: WmoClientenPer1000Inwoners_* of 83262NED
+  (slice Totaal mannen en vrouwen / Totaal personen / Totaal, 2015-2020)
+  + 86050NED (TypeMaatwerkvoorziening Totaal, 2017-2024H1). The tables overlap
+  2017-2020; the later table 86050NED wins there (it is the series CBS
+  continues, and :func:`analysis.cbs.load_indicator` stitches the same way),
+  so 83262NED supplies only 2016; the seam at 2017H1 is a declared level break.
+
+Usage: ``python benchmarks/forecast_cbs.py [--statsmodels]`` (``--statsmodels`` also
+backtests the per-series statsmodels methods ``auto`` and ``combination``; slow).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from analysis.config import realdata_dir  # noqa: E402
+from analysis.forecast import backtest, forecast_panel, naive_scale, score_backtest  # noqa: E402
+from analysis.periods import next_periods, parse_cbs_period, period_sort_key  # noqa: E402
+
+FIRST, LAST = "2016H1", "2024H1"
+ORIGINS, HORIZON = 4, 2
+
+# indicator -> [(file relative to realdata, measure prefix, {dimension: category})], oldest table first
+SOURCES: dict[str, list[tuple[str, str, dict[str, str]]]] = {
+    "jeugdhulp_pct": [
+        ("cbs-jeugdzorg/82972NED.csv", "JongerenMetJeugdhulpInNatura", {}),
+        ("cbs-jeugdzorg/85098NED.csv", "JongerenMetJeugdhulpInNatura", {}),
+    ],
+    "jeugdbescherming_pct": [
+        ("cbs-jeugdzorg/82972NED.csv", "JongerenMetJeugdbescherming", {}),
+        ("cbs-jeugdzorg/85098NED.csv", "JongerenMetJeugdbescherming", {}),
+    ],
+    "wmo_clienten_per_1000": [
+        ("cbs-wmo/83262NED.csv", "WmoClientenPer1000Inwoners",
+         {"Geslacht": "Totaal mannen en vrouwen", "KenmerkenVanPersonen": "Totaal personen",
+          "TypeMaatwerkarrangement": "Totaal"}),
+        ("cbs-wmo/86050NED.csv", "WmoClientenPer1000Inwoners", {"TypeMaatwerkvoorziening": "Totaal"}),
+    ],
+}
+
+_SUFFIX = re.compile(r"\(([^)]*)\)\s*$")
+
+
+def is_municipality(label: str) -> bool:
+    """A CBS region label names a municipality: not Nederland, no suffix but (gemeente) or a province letter."""
+    label = label.strip()
+    if label == "Nederland":
+        return False
+    m = _SUFFIX.search(label)
+    return m is None or m.group(1) == "gemeente" or bool(re.fullmatch(r"[A-Z]{1,2}\.", m.group(1)))
+
+
+def _read_table(path: Path, measure: str, filters: dict[str, str]) -> pd.DataFrame:
+    raw = pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    for column, category in filters.items():
+        raw = raw[raw[column].str.strip() == category]
+    col = next(c for c in raw.columns if c.startswith(measure + "_"))
+    raw = raw[raw["RegioS"].map(is_municipality)]
+    parsed = raw["Perioden"].map(parse_cbs_period)
+    out = pd.DataFrame({
+        "region_code": raw["RegioS"].str.strip(),  # the label is the key until GM codes are joined
+        "period": [p.period for p in parsed],
+        "period_type": [p.period_type for p in parsed],
+        "value": pd.to_numeric(raw[col].str.strip().replace({".": ""}), errors="coerce"),
+        "source": path.stem,
+    })
+    return out[out["period_type"] == "halfyear"].dropna(subset=["value"])
+
+
+def load_observations(indicator: str, realdata: Path) -> pd.DataFrame:
+    """Half-year municipal observations of one indicator, stitched over its CBS tables.
+
+    SWAP ME when the CBS data layer is in place::
+
+        from analysis.cbs import import_paths, load_indicator
+        import_paths([realdata / "cbs-jeugdzorg", realdata / "cbs-wmo"])  # cache: ANALYSIS_CACHE_DIR
+        obs = load_indicator(indicator, period_type="halfyear")
+        return obs[obs["region_code"].str.startswith("GM")]
+
+    Returns
+    -------
+    DataFrame
+        ``indicator``, ``region_code`` (the CBS label), ``period``, ``period_type``,
+        ``value``, ``source`` (table id). Where two tables hold the same region and
+        period, the later table wins.
+    """
+    parts = [_read_table(realdata / rel, measure, filters).assign(_rank=rank)
+             for rank, (rel, measure, filters) in enumerate(SOURCES[indicator])]
+    obs = pd.concat(parts, ignore_index=True).sort_values("_rank", kind="stable")
+    obs = obs.drop_duplicates(["region_code", "period"], keep="last").drop(columns="_rank")
+    return obs.assign(indicator=indicator).reset_index(drop=True)
+
+
+def balanced_panel(obs: pd.DataFrame, first: str = FIRST, last: str = LAST) -> pd.DataFrame:
+    """Keep municipalities with a value in every half-year from ``first`` to ``last``."""
+    wanted = [first] + next_periods(first, 100)
+    wanted = wanted[: wanted.index(last) + 1]
+    obs = obs[obs["period"].isin(wanted)]
+    counts = obs.groupby("region_code")["period"].nunique()
+    keep = counts[counts == len(wanted)].index
+    return obs[obs["region_code"].isin(keep)].reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- statsforecast
+
+
+def statsforecast_backtest(panel: pd.DataFrame, n_jobs: int = 1) -> dict[str, tuple[pd.DataFrame, float]]:
+    """Backtest AutoETS, AutoARIMA and AutoTheta (season length 2) with the project's scoring."""
+    from statsforecast import StatsForecast
+    from statsforecast.models import AutoARIMA, AutoETS, AutoTheta
+
+    periods = sorted(panel["period"].unique(), key=period_sort_key)
+    index = {p: i for i, p in enumerate(periods)}
+    data = pd.DataFrame({"unique_id": panel["region_code"], "ds": panel["period"].map(index),
+                         "y": panel["value"].astype(float)}).sort_values(["unique_id", "ds"])
+    actual = data.set_index(["unique_id", "ds"])["y"]
+    models = {"AutoETS": AutoETS(season_length=2), "AutoARIMA": AutoARIMA(season_length=2),
+              "AutoTheta": AutoTheta(season_length=2)}
+    # compile numba kernels outside the timing
+    warm = data[data["unique_id"] == data["unique_id"].iloc[0]]
+    StatsForecast(models=list(models.values()), freq=1).forecast(h=HORIZON, df=warm, level=[80, 95])
+    out = {}
+    for name, model in models.items():
+        rows, elapsed = [], 0.0
+        for t in range(len(periods) - ORIGINS - 1, len(periods) - 1):
+            train = data[data["ds"] <= t]
+            h = min(HORIZON, len(periods) - 1 - t)
+            t0 = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                fc = StatsForecast(models=[model], freq=1, n_jobs=n_jobs).forecast(h=h, df=train, level=[80, 95])
+            elapsed += time.perf_counter() - t0
+            fc = fc.reset_index() if "unique_id" not in fc.columns else fc
+            scale = train.groupby("unique_id")["y"].apply(lambda s: naive_scale(s.to_numpy()))
+            rows.append(pd.DataFrame({
+                "region_code": fc["unique_id"], "origin": periods[t], "horizon": fc["ds"] - t,
+                "period": fc["ds"].map(lambda d: periods[d] if d < len(periods) else None),
+                "actual": [actual.get((u, d), np.nan) for u, d in zip(fc["unique_id"], fc["ds"], strict=True)],
+                "mean": fc[name], "lo80": fc[f"{name}-lo-80"], "hi80": fc[f"{name}-hi-80"],
+                "lo95": fc[f"{name}-lo-95"], "hi95": fc[f"{name}-hi-95"],
+                "scale": fc["unique_id"].map(scale),
+            }))
+        _, _, pooled = score_backtest(pd.concat(rows, ignore_index=True))
+        out[name] = (pooled, elapsed)
+    return out
+
+
+# ----------------------------------------------------------------------------- report
+
+
+def _row(indicator: str, name: str, pooled: pd.DataFrame, seconds: float) -> dict:
+    p = pooled.set_index("horizon")
+    return {
+        "indicator": indicator, "method": name,
+        "MASE h1": p.loc[1, "mase"], "MASE h2": p.loc[2, "mase"],
+        "cov80 h1": p.loc[1, "coverage80"], "cov80 h2": p.loc[2, "coverage80"],
+        "cov95 h1": p.loc[1, "coverage95"], "cov95 h2": p.loc[2, "coverage95"],
+        "Wink80/s h1": p.loc[1, "winkler80_scaled"], "seconds": seconds,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--statsmodels", action="store_true",
+                        help="also backtest the per-series statsmodels methods (slow)")
+    parser.add_argument("--n-jobs", type=int, default=1, help="statsforecast n_jobs (default 1)")
+    args = parser.parse_args(argv)
+    realdata = realdata_dir()
+    needed = {realdata / rel for spec in SOURCES.values() for rel, _, _ in spec}
+    missing = sorted(str(p) for p in needed if not p.is_file())
+    if missing:
+        print(f"forecast_cbs: the CBS files are not there ({', '.join(missing)}).\n"
+              f"Put the realdata folder at {realdata} or set ANALYSIS_REALDATA_DIR.", file=sys.stderr)
+        return 2
+    try:
+        import statsforecast  # noqa: F401
+        have_sf = True
+    except ImportError:
+        have_sf = False
+    print(f"CBS realdata: {realdata}")
+    print(f"Rolling origin over the last {ORIGINS} half-years, horizons 1..{HORIZON}; panels {FIRST}..{LAST}; "
+          f"{os.cpu_count()} CPU(s) visible")
+    results = []
+    for indicator in SOURCES:
+        panel = balanced_panel(load_observations(indicator, realdata))
+        t0 = time.perf_counter()
+        full = forecast_panel(panel, HORIZON)
+        whole = time.perf_counter() - t0
+        print(f"\n{indicator}: {panel['region_code'].nunique()} municipalities x "
+              f"{panel['period'].nunique()} half-years; default forecast of the whole panel "
+              f"({len(full.forecasts)} rows) in {whole:.2f} s")
+        print("  breaks: " + "; ".join(f"{p} {h} ({label})" for p, h, label in full.params["breaks"]))
+        print("  pooled trend {pooled_trend:+.3f}/period, mean shrinkage weight {mean_shrink_weight:.2f}, "
+              "AR(1) {ar1:+.2f}, rounding {round_to}".format(**full.params))
+        runs = [("pooled (default)", {}), ("pooled, unrounded", {"round_to": None}),
+                ("naive", {"method": "naive"}), ("drift", {"method": "drift"})]
+        if args.statsmodels:
+            runs += [("auto (cv, statsmodels)", {"method": "auto", "candidates": ("naive", "drift", "ets", "theta")}),
+                     ("combination pooled+ets+theta", {"method": "combination"})]
+        for name, opts in runs:
+            t0 = time.perf_counter()
+            res = backtest(panel, origins=ORIGINS, horizon=HORIZON, **opts)
+            results.append(_row(indicator, name, res.pooled, time.perf_counter() - t0))
+            if res.skipped:
+                print(f"  {name}: skipped origins {res.skipped}")
+        if have_sf:
+            for name, (pooled, seconds) in statsforecast_backtest(panel, args.n_jobs).items():
+                results.append(_row(indicator, f"statsforecast {name}", pooled, seconds))
+    if not have_sf:
+        print("\nstatsforecast not installed (pip install -e '.[bench]'); its rows are left out.")
+    table = pd.DataFrame(results)
+    print("\nBacktest (MASE: mean absolute error / mean absolute first difference of the training series;"
+          " cov: share of outcomes inside the interval; Wink80/s: Winkler score / scale; "
+          "seconds: all 4 origins)")
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

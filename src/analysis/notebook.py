@@ -1,0 +1,98 @@
+"""What a notebook calls first: validated parameters, house style, data source.
+
+A notebook's second cell is::
+
+    session = notebook.start(region=region, wijk=wijk, start=start, end=end,
+                             source=source, horizon=horizon, language=language)
+
+which fails with one line naming a wrong parameter, and returns a
+:class:`Session` whose :meth:`Session.load` reads observations from the chosen
+source, limited to the requested periods, and keeps track of what was read,
+so :meth:`Session.declare_sources` can tell the reader (and the report runner)
+where every number came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .errors import InputError
+from .parameters import NotebookParameters, validate_parameters
+from .periods import in_range
+from .sources import DataSource, describe_sources, load_observations, provenance_records, resolve_source
+
+
+@dataclass
+class Session:
+    """Parameters and data source of one notebook run."""
+
+    params: NotebookParameters
+    source: DataSource
+    extra_records: list[dict] = field(default_factory=list)
+
+    @property
+    def language(self) -> str:
+        return self.params.language
+
+    def load(self, indicator: str, regions=None, period_type: str | None = None) -> pd.DataFrame:
+        """Observations of ``indicator`` for ``regions`` (default: the notebook's region),
+        within the notebook's start and end periods."""
+        if regions is None:
+            regions = [self.params.region]
+        obs = load_observations(indicator, self.source, regions=list(regions), period_type=period_type)
+        return self.within_period(obs)
+
+    def within_period(self, obs: pd.DataFrame) -> pd.DataFrame:
+        """Rows whose period lies within the notebook's start and end."""
+        if obs.empty or (self.params.start is None and self.params.end is None):
+            return obs
+        keep = obs["period"].map(lambda p: in_range(p, self.params.start, self.params.end))
+        return obs[keep].reset_index(drop=True)
+
+    def add_record(self, record: dict) -> None:
+        """Declare another input (e.g. the case register) for the provenance record."""
+        self.extra_records.append(record)
+
+    def declare_sources(self) -> str:
+        """Show where the numbers come from; records provenance for the report runner."""
+        from .runner.provenance import record_sources
+
+        records = provenance_records(self.source) + self.extra_records
+        if records:
+            record_sources(records)
+        return describe_sources(self.source, self.language)
+
+
+def start(**parameters) -> Session:
+    """Validate the notebook's parameters, set the house style, resolve the data source.
+
+    Raises
+    ------
+    ParameterError
+        One line naming the first wrong parameter.
+    """
+    from .plotting import set_style
+
+    params = validate_parameters(**parameters)
+    set_style()
+    _brief_errors()
+    return Session(params, resolve_source(params.source))
+
+
+def _brief_errors() -> None:
+    """In IPython, show user errors (InputError) as one line instead of a traceback."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def handler(shell, etype, value, tb, tb_offset=None):
+        print(f"{etype.__name__}: {value}")
+        return None
+
+    shell.set_custom_exc((InputError,), handler)

@@ -1,0 +1,334 @@
+"""Loading CBS indicators from the cache: stitching, seams, breaks, regions, schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.cbs import (
+    TABLES,
+    cached_indicators,
+    cached_municipalities,
+    import_paths,
+    load_indicator,
+    region_resolver,
+    seams,
+    series_breaks,
+)
+from analysis.errors import InputError
+from analysis.schema import COLUMNS, validate_observations
+
+FIXTURES = Path(__file__).parent / "fixtures" / "cbs"
+JEUGD = ["jeugdhulp_pct", "jeugdhulp_verblijf_pct", "jeugdbescherming_pct",
+         "jeugdbescherming_verblijf_pct", "jeugdreclassering_pct"]
+WIJK_HEADER = (
+    "ID;Financieringsvorm;Wijken;Perioden;Gemeentenaam_1;SoortRegio_2;Codering_3;"
+    "IndelingswijzigingWijken_4;WmoClienten_5;WmoClientenPer1000Inwoners_6"
+)
+WMO_HEADER = "ID;TypeMaatwerkvoorziening;RegioS;Perioden;WmoClienten_1;WmoClientenPer1000Inwoners_2"
+
+
+def write(folder: Path, name: str, *rows: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(("\ufeff" + "\n".join(rows) + "\n").encode())
+    return path
+
+
+def series(obs: pd.DataFrame, region: str, period_type: str | None = None) -> dict[str, float]:
+    sel = obs[obs["region_code"] == region]
+    if period_type:
+        sel = sel[sel["period_type"] == period_type]
+    return dict(zip(sel["period"], sel["value"], strict=True))
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory) -> Path:
+    """82972NED + 85098NED + a regions table (hand-written fixtures), imported once."""
+    folder = tmp_path_factory.mktemp("load") / "cbs"
+    import_paths([FIXTURES / "82972NED.csv", FIXTURES / "85098NED.csv", FIXTURES / "85755NED.csv"],
+                 cache_dir=folder, vintage="fixture")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def jeugdhulp(cache) -> pd.DataFrame:
+    return load_indicator("jeugdhulp_pct", cache_dir=cache)
+
+
+# --------------------------------------------------------------------------------------
+# Stitching
+# --------------------------------------------------------------------------------------
+
+
+def test_stitched_series_for_utrecht(jeugdhulp):
+    utrecht = jeugdhulp[jeugdhulp["region_code"] == "GM0344"]
+    got = list(zip(utrecht["period"], utrecht["value"], utrecht["source"], strict=True))
+    assert got == [
+        ("2015", 7.5, "82972NED"),
+        ("2016", 12.5, "82972NED"),
+        ("2020", 16.2, "85098NED"),  # both tables have 2020: the later one wins
+        ("2021", 16.4, "85098NED"),
+        ("2020H1", 13.0, "82972NED"),
+        ("2020H2", 13.2, "82972NED"),
+        ("2021H1", 13.5, "85098NED"),
+        ("2024H1", 11.5, "85098NED"),
+        ("2015Q1", 5.0, "82972NED"),
+    ]
+    assert set(utrecht["region_name"]) == {"Utrecht"}
+
+
+def test_later_table_wins_for_every_overlapping_region(jeugdhulp):
+    nl = jeugdhulp[(jeugdhulp["region_code"] == "NL01") & (jeugdhulp["period"] == "2020")]
+    assert nl[["value", "source"]].values.tolist() == [[12.4, "85098NED"]]
+    # regions that only the old table has for 2020 keep the old value
+    assert series(jeugdhulp, "PV26") == {"2015": 7.0, "2020": 11.0}
+    assert set(jeugdhulp.loc[jeugdhulp["region_code"] == "PV26", "source"]) == {"82972NED"}
+    assert not jeugdhulp.duplicated(["region_code", "period"]).any()
+
+
+def test_seams(jeugdhulp):
+    s = seams(jeugdhulp)
+    assert list(s.columns) == ["indicator", "region_code", "period_type", "last_period",
+                               "source_before", "first_period", "source_after"]
+    utrecht = s[s["region_code"] == "GM0344"].set_index("period_type")
+    assert utrecht.loc["year", ["last_period", "first_period"]].tolist() == ["2016", "2020"]
+    assert utrecht.loc["halfyear", ["last_period", "first_period"]].tolist() == ["2020H2", "2021H1"]
+    assert set(utrecht["source_before"]) == {"82972NED"}
+    assert set(utrecht["source_after"]) == {"85098NED"}
+    assert "quarter" not in utrecht.index  # one table only: no seam
+    assert "PV26" not in set(s["region_code"])
+    assert set(s["indicator"]) == {"jeugdhulp_pct"}
+
+
+def test_seams_of_an_unstitched_series_is_empty(cache):
+    obs = load_indicator("jeugdhulp_pct", "PV26", cache_dir=cache)
+    assert seams(obs).empty
+
+
+def test_seams_of_several_indicators_and_of_nothing(cache, jeugdhulp):
+    both = pd.concat([jeugdhulp, load_indicator("jeugdreclassering_pct", "GM0344", cache_dir=cache)])
+    s = seams(both)
+    assert set(s["indicator"]) == {"jeugdhulp_pct", "jeugdreclassering_pct"}
+    assert len(s[s["indicator"] == "jeugdreclassering_pct"]) == 2  # year and half-year
+    assert seams(jeugdhulp.iloc[0:0]).empty
+
+
+def test_series_breaks():
+    breaks = series_breaks("jeugdhulp_pct")
+    assert len(breaks) == 1
+    before, after, text = breaks[0]
+    assert (before, after) == ("2015", "2016")
+    assert "2016" in text and "buurtteam" in text
+    en = series_breaks("jeugdhulp_pct", language="en")
+    assert en[0][:2] == ("2015", "2016") and "neighbourhood" in en[0][2]
+    assert en[0][2] != text
+    assert series_breaks("jeugdzorg_personen")[0][:2] == ("2015", "2016")
+    assert series_breaks("jeugdreclassering_pct") == []
+    assert series_breaks("wmo_clienten") == []
+
+
+# --------------------------------------------------------------------------------------
+# Filters and regions
+# --------------------------------------------------------------------------------------
+
+
+def test_period_type_filter(cache, jeugdhulp):
+    half = load_indicator("jeugdhulp_pct", period_type="halfyear", cache_dir=cache)
+    assert set(half["period_type"]) == {"halfyear"}
+    assert len(half) == (jeugdhulp["period_type"] == "halfyear").sum()
+    quarter = load_indicator("jeugdhulp_pct", "GM0344", period_type="quarter", cache_dir=cache)
+    assert quarter[["period", "value"]].values.tolist() == [["2015Q1", 5.0]]
+
+
+def test_period_type_without_data_gives_empty_observations(cache):
+    obs = load_indicator("jeugdhulp_pct", period_type="date", cache_dir=cache)
+    assert obs.empty
+    assert list(obs.columns)[: len(COLUMNS)] == COLUMNS
+
+
+def test_region_filter(cache):
+    one = load_indicator("jeugdhulp_pct", "GM9901", cache_dir=cache)
+    assert set(one["region_code"]) == {"GM9901"}
+    two = load_indicator("jeugdhulp_pct", ["GM9901", "NL01"], cache_dir=cache)
+    assert set(two["region_code"]) == {"GM9901", "NL01"}
+    none = load_indicator("jeugdhulp_pct", ["GM0363"], cache_dir=cache)
+    assert none.empty
+
+
+def test_labels_resolved_through_regions_table_and_unknown_labels_dropped(jeugdhulp):
+    codes = set(jeugdhulp["region_code"])
+    assert {"NL01", "PV26", "GM0344", "GM9901", "GM9902"} == codes  # Oud-Elzenburg has no code
+    assert jeugdhulp["region_code"].notna().all()
+    names = dict(zip(jeugdhulp["region_code"], jeugdhulp["region_name"], strict=False))
+    assert names["GM9901"] == "Elzenburg"
+    assert names["NL01"] == "Nederland"
+    assert names["PV26"] == "Utrecht"
+
+
+def test_missing_values_and_notes(cache, jeugdhulp):
+    hoog = jeugdhulp[(jeugdhulp["region_code"] == "GM9902") & (jeugdhulp["period"] == "2024H1")]
+    assert hoog["status"].tolist() == ["missing"] and hoog["value"].isna().all()
+    verblijf = load_indicator("jeugdbescherming_verblijf_pct", "GM9901", cache_dir=cache)
+    above = verblijf[verblijf["value"] > 100]
+    assert above["period"].tolist() == ["2016"]
+    assert above["note"].str.contains("boven 100%").all()
+    assert verblijf.loc[verblijf["value"] <= 100, "note"].isna().all()
+
+
+def test_output_validates_against_schema(cache):
+    for indicator in JEUGD:
+        obs = load_indicator(indicator, cache_dir=cache)
+        assert list(obs.columns) == COLUMNS + ["note"]
+        again = validate_observations(obs)
+        pd.testing.assert_frame_equal(obs, again)
+        assert set(obs["indicator"]) == {indicator}
+        assert set(obs["unit"]) == {"procent"}
+        assert set(obs["status"]) <= {"definitief", "missing"}
+        assert obs["published"].str.match(r"CBS StatLine (82972NED|85098NED) \(fixture\)").all()
+        measure = {m.indicator: m.key_prefix for m in TABLES["85098NED"].measures}[indicator]
+        expected = "opendata.cbs.nl/#/CBS/nl/dataset/" + obs["source"] + ", " + measure
+        assert (obs["source_ref"] == expected).all()
+
+
+def test_sorted_by_region_type_and_period(jeugdhulp):
+    utrecht = jeugdhulp[jeugdhulp["region_code"] == "GM0344"]
+    years = utrecht.loc[utrecht["period_type"] == "year", "period"].tolist()
+    assert years == sorted(years)
+    assert jeugdhulp["region_code"].is_monotonic_increasing
+
+
+def test_resolver_can_be_reused(cache, jeugdhulp):
+    resolver = region_resolver(cache)
+    again = load_indicator("jeugdhulp_pct", cache_dir=cache, resolver=resolver)
+    pd.testing.assert_frame_equal(again, jeugdhulp)
+
+
+def test_cached_indicators(cache, tmp_path):
+    assert cached_indicators(cache) == sorted(JEUGD)
+    assert cached_indicators(tmp_path / "nothing") == []
+
+
+def test_cached_municipalities(cache):
+    # the latest period (2024H1) has rows for Utrecht, Elzenburg and Hoogveld (value missing)
+    assert cached_municipalities("jeugdhulp_pct", cache_dir=cache) == ["GM0344", "GM9901", "GM9902"]
+
+
+def test_cached_municipalities_without_regions_table(tmp_path):
+    cache = tmp_path / "cbs"
+    import_paths([FIXTURES / "82972NED.csv", FIXTURES / "85098NED.csv"], cache_dir=cache)
+    # only Utrecht's label is known without a regions table
+    assert cached_municipalities(cache_dir=cache) == ["GM0344"]
+
+
+def test_cached_municipalities_leaves_out_merged_away_municipalities(tmp_path):
+    # CBS keeps rows for municipalities merged away in later periods, with empty values
+    folder = tmp_path / "in"
+    write(folder, "85098NED.csv", "ID;RegioS;Perioden;JongerenMetJeugdhulpInNatura_1",
+          "0;Elzenburg;2021;10.0", "1;Elzenburg;1e half jaar 2024;9.0",
+          "2;Hoogveld;2021;11.0", "3;Hoogveld;1e half jaar 2024;",
+          "4;Utrecht (gemeente);1e half jaar 2024;11.5")
+    write(folder, "84929NED.csv",  # an older division (2021)
+          "ID;RegioS;Code_1;Naam_2", "0;Hoogveld;GM9902;Hoogveld", "1;Elzenburg;GM9901;Elzenburg")
+    cache = tmp_path / "cbs"
+    import_paths([folder, FIXTURES / "85755NED.csv"], cache_dir=cache)
+    assert cached_municipalities(cache_dir=cache) == ["GM0344", "GM9901", "GM9902"]
+    reduced = write(tmp_path / "r", "85755NED.csv", "ID;RegioS;Code_1;Naam_2",
+                    "0;Elzenburg;GM9901;Elzenburg", "1;Utrecht (gemeente);GM0344;Utrecht")
+    import_paths([reduced], cache_dir=cache)  # Hoogveld merged into Elzenburg in the newest division
+    assert cached_municipalities(cache_dir=cache) == ["GM0344", "GM9901"]
+
+
+# --------------------------------------------------------------------------------------
+# Wijk tables
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def wmo_cache(tmp_path) -> Path:
+    folder = tmp_path / "in"
+    write(folder, "86050NED.csv", WMO_HEADER,
+          "0;Totaal;Utrecht (gemeente);2022;19500.0;53.0",
+          "1;Totaal;Utrecht (gemeente);2023;19810.0;54.0")
+    write(folder, "85638NED.csv", WIJK_HEADER,
+          "0;Totaal;Utrecht;2023;Utrecht ;Gemeente ;GM0344  ;1.0;19000.0;50.0",
+          "1;Totaal;Wijk 01 West;2023;Utrecht ;Wijk     ;WK034401;1.0;1105.0;40.0",
+          "2;Totaal;Wijk 03 Overvecht;2023;Utrecht ;Wijk     ;WK034403;1.0;3450.0;99.0",
+          "3;Totaal;Wijk 01 West;1e halfjaar 2023;Utrecht ;Wijk     ;WK034401;1.0;1000.0;36.0")
+    cache = tmp_path / "cbs"
+    import_paths([folder], cache_dir=cache)
+    return cache
+
+
+def test_wijk_tables_only_feed_wijk_regions(wmo_cache):
+    obs = load_indicator("wmo_clienten", cache_dir=wmo_cache)
+    utrecht = obs[obs["region_code"] == "GM0344"]
+    assert utrecht[["period", "value", "source"]].values.tolist() == [
+        ["2022", 19500.0, "86050NED"], ["2023", 19810.0, "86050NED"],  # not 19000 from the wijk table
+    ]
+    wijken = obs[obs["region_code"].str.startswith("WK")]
+    assert set(wijken["source"]) == {"85638NED"}
+    assert series(obs, "WK034401") == {"2023": 1105.0, "2023H1": 1000.0}
+    assert series(obs, "WK034403") == {"2023": 3450.0}
+    assert dict(zip(wijken["region_code"], wijken["region_name"], strict=False)) == {
+        "WK034401": "West", "WK034403": "Overvecht"}
+
+
+def test_wijk_table_alone_gives_no_municipality(tmp_path):
+    src = write(tmp_path / "in", "85638NED.csv", WIJK_HEADER,
+                "0;Totaal;Utrecht;2023;Utrecht ;Gemeente ;GM0344  ;1.0;19000.0;50.0",
+                "1;Totaal;Wijk 01 West;2023;Utrecht ;Wijk     ;WK034401;1.0;1105.0;40.0")
+    import_paths([src], cache_dir=tmp_path / "cbs")
+    obs = load_indicator("wmo_clienten", cache_dir=tmp_path / "cbs")
+    assert set(obs["region_code"]) == {"WK034401"}
+
+
+def test_municipality_labels_never_resolve_to_a_wijk(tmp_path):
+    # 'Haarveld' is a former municipality in the municipal table and, later, a wijk of
+    # Hoogveld in a wijk table; its municipal rows must not become wijk figures.
+    folder = tmp_path / "in"
+    write(folder, "82972NED.csv", "ID;RegioS;Perioden;JongerenMetJeugdhulpInNatura_1",
+          "0;Haarveld;2015;6.5", "1;Utrecht (gemeente);2015;7.3")
+    write(folder, "83267NED.csv", WIJK_HEADER.replace(";Wijken;", ";RegioS;"),
+          "0;Totaal;Haarveld;2015;Hoogveld ;Wijk     ;WK990203;1.0;80.0;20.0")
+    cache = tmp_path / "cbs"
+    import_paths([folder], cache_dir=cache)
+    obs = load_indicator("jeugdhulp_pct", cache_dir=cache)
+    assert set(obs["region_code"]) == {"GM0344"}
+    wmo = load_indicator("wmo_clienten", cache_dir=cache)
+    assert set(wmo["region_code"]) == {"WK990203"}
+    # once a table gives Haarveld's municipality code, its rows load under that code
+    write(folder, "85638NED.csv", WIJK_HEADER,
+          "0;Totaal;Haarveld;2023;Haarveld ;Gemeente ;GM9904  ;1.0;900.0;20.0")
+    import_paths([folder], cache_dir=cache)
+    obs = load_indicator("jeugdhulp_pct", cache_dir=cache)
+    assert series(obs, "GM9904") == {"2015": 6.5}
+    assert not obs["region_code"].str.startswith("WK").any()
+
+
+# --------------------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------------------
+
+
+def test_nothing_cached(tmp_path):
+    with pytest.raises(InputError) as info:
+        load_indicator("jeugdhulp_pct", cache_dir=tmp_path / "empty")
+    msg = str(info.value)
+    assert "82972NED" in msg and "85098NED" in msg and "cbs import" in msg
+    with pytest.raises(InputError):
+        cached_municipalities(cache_dir=tmp_path / "empty")
+
+
+def test_indicator_without_cbs_source(cache):
+    with pytest.raises(KeyError, match="no CBS source"):
+        load_indicator("buurtteam_jg_clienten", cache_dir=cache)
+    with pytest.raises(KeyError):
+        load_indicator("bestaat_niet", cache_dir=cache)
+
+
+def test_other_indicator_of_a_cached_table_needs_its_own_table(cache):
+    with pytest.raises(InputError, match="84134NED"):
+        load_indicator("jeugdzorg_personen", cache_dir=cache)

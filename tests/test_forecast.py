@@ -1,0 +1,323 @@
+"""Tests of analysis.forecast on synthetic panels made here (fast, no real data)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.errors import InputError
+from analysis.forecast import (
+    FORECAST_COLUMNS,
+    Break,
+    ForecastInputError,
+    backtest,
+    detect_source_seams,
+    forecast_panel,
+    forecast_periods,
+    interval_coverage,
+    known_breaks,
+    mase,
+    naive_scale,
+    prepare_panel,
+    resolve_breaks,
+    score_backtest,
+    winkler_score,
+)
+from analysis.periods import next_periods
+
+
+def halfyears(first: str, n: int) -> list[str]:
+    return [first] + next_periods(first, n - 1)
+
+
+def make_panel(values: np.ndarray, first: str = "2016H1", **extra) -> pd.DataFrame:
+    """Tidy panel from a regions x periods matrix."""
+    periods = halfyears(first, values.shape[1])
+    rows = [(f"GM{i:04d}", p, float(v)) for i, row in enumerate(values) for p, v in zip(periods, row, strict=True)]
+    df = pd.DataFrame(rows, columns=["region_code", "period", "value"])
+    for k, v in extra.items():
+        df[k] = v
+    return df
+
+
+def shared_trend_panel(n_regions=300, n_periods=17, trend=0.25, noise=0.3, walk=0.2, seed=1) -> np.ndarray:
+    """Regions share a trend; each adds its own random walk and measurement noise."""
+    rng = np.random.default_rng(seed)
+    level = rng.uniform(5, 15, n_regions)[:, None]
+    rw = np.cumsum(rng.normal(0, walk, (n_regions, n_periods)), axis=1)
+    common = trend * np.arange(n_periods)[None, :]
+    return level + common + rw + rng.normal(0, noise, (n_regions, n_periods))
+
+
+# ----------------------------------------------------------------------------- measures
+
+
+def test_naive_scale_and_mase_by_hand():
+    # training series 1, 2, 4: absolute first differences 1 and 2, mean 1.5
+    assert naive_scale([1.0, 2.0, 4.0]) == pytest.approx(1.5)
+    # errors |5-4| = 1 and |7-4| = 3, each divided by 1.5: mean (2/3 + 2) / 2 = 4/3
+    assert mase([5.0, 7.0], [4.0, 4.0], 1.5) == pytest.approx(4 / 3)
+    # per-pair scales; a zero scale is left out
+    assert mase([5.0, 7.0, 9.0], [4.0, 4.0, 0.0], [1.0, 3.0, 0.0]) == pytest.approx((1 + 1) / 2)
+    assert np.isnan(naive_scale([3.0]))
+
+
+def test_coverage_and_winkler_by_hand():
+    actual = [1.0, 2.0, 3.0, 10.0]
+    lo = [0.0, 2.5, 3.0, 0.0]
+    hi = [1.5, 3.0, 4.0, 5.0]
+    # 1 inside, 2 below, 3 on the (closed) edge, 10 above
+    assert interval_coverage(actual, lo, hi) == pytest.approx(0.5)
+    w = winkler_score(actual, lo, hi, 80)  # alpha 0.2: penalty 10 per unit missed
+    assert w.tolist() == pytest.approx([1.5, 0.5 + 10 * 0.5, 1.0, 5.0 + 10 * 5.0])
+
+
+def test_score_backtest_pools_per_horizon():
+    errors = pd.DataFrame({
+        "region_code": ["A", "A", "B", "B"], "horizon": [1, 2, 1, 2],
+        "actual": [2.0, 3.0, 10.0, 10.0], "mean": [1.0, 1.0, 10.0, 12.0],
+        "lo80": [0.0, 0.0, 9.0, 11.0], "hi80": [2.0, 2.0, 11.0, 13.0],
+        "lo95": [-1.0, -1.0, 8.0, 9.0], "hi95": [3.0, 3.0, 12.0, 14.0],
+        "scale": [1.0, 1.0, 2.0, 2.0],
+    })
+    _, by_series, pooled = score_backtest(errors)
+    p = pooled.set_index("horizon")
+    assert p.loc[1, "mase"] == pytest.approx((1 / 1 + 0 / 2) / 2)
+    assert p.loc[2, "mase"] == pytest.approx((2 / 1 + 2 / 2) / 2)
+    assert p.loc[1, "coverage80"] == pytest.approx(1.0)
+    assert p.loc[2, "coverage80"] == pytest.approx(0.0)
+    assert p.loc[2, "coverage95"] == pytest.approx(1.0)
+    assert len(by_series) == 4
+
+
+# ----------------------------------------------------------------------------- forecasts
+
+
+def test_forecast_frame_columns_and_period_labels():
+    panel = make_panel(shared_trend_panel(20, 10))
+    res = forecast_panel(panel, horizon=2)
+    assert list(res.forecasts.columns) == FORECAST_COLUMNS
+    last = panel["period"].max()
+    assert last == "2020H2"
+    assert sorted(res.forecasts["period"].unique()) == ["2021H1", "2021H2"]
+    assert forecast_periods("2024H1", 3) == ["2024H2", "2025H1", "2025H2"]
+    assert forecast_periods("2023", 2) == ["2024", "2025"]
+    assert set(res.summary.columns) >= {"region_code", "method", "chosen", "reason", "breaks"}
+    assert len(res.summary) == 20
+
+
+@pytest.mark.parametrize("method", ["pooled", "drift"])
+def test_known_linear_trend_recovered(method):
+    # every region rises exactly 0.5 per half-year from its own level
+    rng = np.random.default_rng(0)
+    values = rng.uniform(10, 20, 40)[:, None] + 0.5 * np.arange(12)[None, :]
+    res = forecast_panel(make_panel(values), horizon=3, method=method, round_to=None)
+    got = res.forecasts.pivot(index="region_code", columns="horizon", values="mean").to_numpy()
+    expected = values[:, -1:] + 0.5 * np.arange(1, 4)[None, :]
+    np.testing.assert_allclose(got, expected, atol=1e-9)
+
+
+def test_known_trend_recovered_by_statsmodels_ets():
+    rng = np.random.default_rng(3)
+    values = 10 + 0.4 * np.arange(14)[None, :] + rng.normal(0, 0.05, (2, 14))
+    res = forecast_panel(make_panel(values), horizon=2, method="ets", round_to=None)
+    got = res.forecasts.pivot(index="region_code", columns="horizon", values="mean").to_numpy()
+    np.testing.assert_allclose(got, values[:, -1:] + 0.4 * np.arange(1, 3)[None, :], atol=0.15)
+
+
+def test_pooled_trend_shrinks_noisy_local_trends():
+    # shared trend 0.3; each region's own sample trend is pure noise around it
+    values = shared_trend_panel(200, 12, trend=0.3, noise=0.0, walk=0.4, seed=5)
+    res = forecast_panel(make_panel(values), horizon=1, round_to=None)
+    assert res.params["pooled_trend"] == pytest.approx(0.3, abs=0.1)
+    assert res.params["mean_shrink_weight"] < 0.3
+    step = res.forecasts["mean"].to_numpy() - values[:, -1]
+    assert np.std(step) < np.std(np.diff(values, axis=1).mean(axis=1))
+
+
+@pytest.mark.parametrize("method", ["pooled", "naive", "drift", "theta", "combination"])
+def test_intervals_nest_and_contain_the_point(method):
+    panel = make_panel(shared_trend_panel(6 if method in ("theta", "combination") else 60, 12))
+    fc = forecast_panel(panel, horizon=2, method=method).forecasts
+    assert fc[["mean", "lo80", "hi80", "lo95", "hi95"]].notna().all().all()
+    assert (fc["lo95"] <= fc["lo80"]).all() and (fc["lo80"] <= fc["mean"]).all()
+    assert (fc["mean"] <= fc["hi80"]).all() and (fc["hi80"] <= fc["hi95"]).all()
+    assert (fc["hi80"] > fc["lo80"]).all()
+
+
+def test_pooled_beats_naive_on_shared_trend_panel():
+    panel = make_panel(shared_trend_panel(300, 17, trend=0.25, noise=0.1, walk=0.25))
+    pooled = backtest(panel, method="pooled", origins=4, horizon=2).pooled.set_index("horizon")
+    naive = backtest(panel, method="naive", origins=4, horizon=2).pooled.set_index("horizon")
+    assert pooled.loc[1, "mase"] < naive.loc[1, "mase"] * 0.95
+    assert pooled.loc[2, "mase"] < naive.loc[2, "mase"] * 0.95
+
+
+def test_conformal_intervals_cover_nominal_share_on_stationary_panel():
+    panel = make_panel(shared_trend_panel(400, 17, trend=0.1, noise=0.2, walk=0.2, seed=11))
+    pooled = backtest(panel, method="pooled", origins=4, horizon=2).pooled
+    assert pooled["coverage80"].between(0.72, 0.88).all()
+    assert pooled["coverage95"].between(0.90, 0.99).all()
+
+
+def test_backtest_does_not_leak_future_values():
+    values = shared_trend_panel(50, 12)
+    panel = make_panel(values)
+    base = backtest(panel, origins=2, horizon=1).errors
+    # change every value after the first origin except the one scored at it
+    origin = base["origin"].min()
+    target = next_periods(origin, 1)[0]
+    later = panel["period"] > target
+    changed = panel.assign(value=panel["value"].where(~later, panel["value"] + 100))
+    again = backtest(changed, origins=2, horizon=1).errors
+    a = base[base["origin"] == origin].set_index("region_code")["mean"]
+    b = again[again["origin"] == origin].set_index("region_code")["mean"]
+    pd.testing.assert_series_equal(a, b)
+
+
+def test_rounding_to_published_precision():
+    values = np.round(shared_trend_panel(50, 10), 1)
+    fc = forecast_panel(make_panel(values), horizon=2).forecasts
+    assert np.allclose(fc["mean"] * 10, np.round(fc["mean"] * 10))
+    raw = forecast_panel(make_panel(values), horizon=2, round_to=None).forecasts
+    assert not np.allclose(raw["mean"] * 10, np.round(raw["mean"] * 10))
+
+
+def test_statsmodels_warnings_are_kept_inside():
+    rng = np.random.default_rng(2)
+    values = 5 + np.cumsum(rng.normal(0, 1, (3, 6)), axis=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for method in ("ets", "arima", "uc", "theta"):
+            res = forecast_panel(make_panel(values), horizon=2, method=method)
+            assert res.forecasts["mean"].notna().all()
+
+
+def test_auto_selection_records_choice_and_reason():
+    rng = np.random.default_rng(4)
+    values = 10 + np.cumsum(rng.normal(0.2, 0.3, (3, 10)), axis=1)
+    res = forecast_panel(make_panel(values), horizon=2, method="auto", candidates=("naive", "drift", "theta"))
+    assert set(res.summary["chosen"]) <= {"naive", "drift", "theta"}
+    assert res.summary["reason"].str.contains("rolling-origin").all()
+    assert set(res.forecasts["method"]) <= {"naive", "drift", "theta"}
+
+
+def test_uc_and_arima_model_level_break_with_dummy():
+    # a jump of +5 at 2019H1 and a flat series otherwise: the dummy absorbs it
+    values = np.tile(np.r_[np.full(6, 10.0), np.full(6, 15.0)], (2, 1))
+    values = values + np.random.default_rng(0).normal(0, 0.01, values.shape)
+    for method in ("uc", "arima"):
+        res = forecast_panel(make_panel(values), horizon=1, method=method, round_to=None,
+                             breaks=[Break("2019H1", "level", "test")])
+        assert res.summary["reason"].str.contains("dummy").all()
+        np.testing.assert_allclose(res.forecasts["mean"], 15.0, atol=0.2)
+
+
+# ----------------------------------------------------------------------------- breaks
+
+
+def test_start_break_drops_earlier_data_and_is_recorded():
+    # a series that jumps at 2016 (as youth care did when buurtteam care was counted)
+    values = np.tile(np.r_[np.full(2, 5.0), 10 + 0.1 * np.arange(8)], (30, 1))
+    panel = make_panel(values, first="2015H1", indicator="jeugdhulp_pct")
+    res = forecast_panel(panel, horizon=1, round_to=None)  # breaks="auto": youth care starts 2016
+    assert res.summary["first_period"].eq("2016H1").all()
+    assert res.summary["breaks"].str.contains("data before 2016H1 dropped").all()
+    np.testing.assert_allclose(res.forecasts["mean"], 10 + 0.1 * 8, atol=1e-9)
+    # without break handling the jump contaminates the trend
+    raw = forecast_panel(panel, horizon=1, round_to=None, breaks=None, ar=False)
+    assert (raw.forecasts["mean"] > 10.85).all()
+
+
+def test_level_break_is_left_out_of_the_trend():
+    rng = np.random.default_rng(8)
+    values = 10 + 0.2 * np.arange(12)[None, :] + rng.normal(0, 0.02, (40, 12))
+    values[:, 6:] += 3.0  # level shift at the 7th period (2019H1)
+    panel = make_panel(values)
+    brk = [Break("2019H1", "level", "table seam")]
+    res = forecast_panel(panel, horizon=1, breaks=brk, round_to=None)
+    assert res.params["pooled_trend"] == pytest.approx(0.2, abs=0.03)
+    assert res.summary["breaks"].str.contains("level shift modelled").all()
+    ignored = forecast_panel(panel, horizon=1, breaks=None, round_to=None, window=12)
+    assert ignored.params["pooled_trend"] > 0.4
+
+
+def test_forecast_never_spans_a_declared_break():
+    panel = make_panel(shared_trend_panel(10, 8))  # ends 2019H2
+    with pytest.raises(ForecastInputError, match="inside the forecast horizon"):
+        forecast_panel(panel, horizon=2, breaks=[Break("2020H2", "level", "new definition")])
+    # a break after the horizon is fine
+    forecast_panel(panel, horizon=1, breaks=[Break("2020H2", "level", "new definition")])
+
+
+def test_auto_breaks_from_source_column_and_catalogue():
+    values = shared_trend_panel(5, 12, seed=3)
+    panel = make_panel(values, first="2015H1", indicator="jeugdhulp_pct")
+    panel["source"] = np.where(panel["period"] < "2021H1", "82972NED", "85098NED")
+    found = resolve_breaks(panel)
+    assert [(b.period, b.handling) for b in found] == [("2016", "start"), ("2021H1", "level")]
+    assert "82972NED -> 85098NED" in found[1].label
+    assert [b.period for b in detect_source_seams(panel)] == ["2021H1"]
+    # without a source column the known seam is used
+    assert ("2021", "level") in [(b.period, b.handling) for b in resolve_breaks(panel.drop(columns="source"))]
+    assert known_breaks("wmo_clienten_per_1000", include_seams=False) == []
+    assert resolve_breaks(panel, None) == []
+
+
+def test_backtest_skips_origins_whose_horizon_spans_a_break():
+    panel = make_panel(shared_trend_panel(20, 12))  # 2016H1 .. 2021H2
+    res = backtest(panel, origins=4, horizon=1, breaks=[Break("2021H1", "level", "seam")])
+    assert any("inside the forecast horizon" in s for s in res.skipped)
+    assert len(res.skipped) == 1
+
+
+# ----------------------------------------------------------------------------- input checks
+
+
+def test_mixed_period_types_rejected():
+    panel = pd.DataFrame({
+        "region_code": ["GM0344"] * 3 + ["GM0363"] * 2,
+        "period": ["2016H1", "2016H2", "2017", "2016H1", "2016H2"],
+        "value": [1.0, 2.0, 3.0, 1.0, 2.0],
+    })
+    with pytest.raises(ForecastInputError, match="GM0344 mixes period types") as info:
+        forecast_panel(panel)
+    assert isinstance(info.value, ValueError) and isinstance(info.value, InputError)
+    across = panel.assign(period=["2016H1", "2016H2", "2017H1", "2016", "2017"])
+    with pytest.raises(ValueError, match="panel mixes period types"):
+        prepare_panel(across)
+
+
+def test_period_type_column_must_match_notation_and_extra_columns_ignored():
+    panel = make_panel(shared_trend_panel(5, 6), status="definitief", unit="procent")
+    panel["period_type"] = "halfyear"
+    prepare_panel(panel)
+    panel.loc[0, "period_type"] = "year"
+    with pytest.raises(ForecastInputError, match="period_type"):
+        prepare_panel(panel)
+
+
+def test_bad_arguments_rejected():
+    panel = make_panel(shared_trend_panel(5, 6))
+    with pytest.raises(ForecastInputError, match="unknown method"):
+        forecast_panel(panel, method="prophet")
+    with pytest.raises(ForecastInputError, match="horizon"):
+        forecast_panel(panel, horizon=0)
+    with pytest.raises(ForecastInputError, match="more than one indicator"):
+        forecast_panel(panel.assign(indicator=["a", "b"] * (len(panel) // 2)))
+    with pytest.raises(ForecastInputError, match="handling"):
+        Break("2016", "drop")
+
+
+def test_short_or_ended_series_reported_not_forecast():
+    values = shared_trend_panel(4, 8)
+    values[0, -1] = np.nan  # ended before the panel's last period
+    values[1, :-2] = np.nan  # only two observations
+    res = forecast_panel(make_panel(values).dropna(), horizon=1)
+    s = res.summary.set_index("region_code")
+    assert s.loc["GM0000", "chosen"] == "none" and "last period" in s.loc["GM0000", "reason"]
+    assert s.loc["GM0001", "chosen"] == "none" and "observation" in s.loc["GM0001", "reason"]
+    assert set(res.forecasts["region_code"]) == {"GM0002", "GM0003"}
