@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -73,23 +74,29 @@ def plan(cmd: list[str], args: list[str], env: dict[str, str]) -> list[tuple[str
     return reports
 
 
+def _child_cpu() -> float:
+    """CPU seconds (user + system) of every finished child process and its descendants."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def time_runner(cmd: list[str], args: list[str], out: Path, jobs: int | None,
-                env: dict[str, str]) -> tuple[float, int, dict]:
+                env: dict[str, str]) -> tuple[float, float, int, dict]:
     extra = ["--jobs", str(jobs)] if jobs else []
-    t0 = time.perf_counter()
+    cpu0, t0 = _child_cpu(), time.perf_counter()
     proc = subprocess.run(cmd + ["run", *args, "--out", str(out), "--quiet", *extra],
                           capture_output=True, text=True, env=env, cwd=ROOT)
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, _child_cpu() - cpu0
     if proc.returncode not in (0, 1):
         raise SystemExit(f"runner failed ({proc.returncode}): {proc.stderr.strip()[-2000:]}")
     record = json.loads((out / "latest" / "run.json").read_text())
-    return elapsed, proc.returncode, record
+    return elapsed, cpu, proc.returncode, record
 
 
 def time_plain(reports: list[tuple[str, dict]], notebooks: Path, out: Path,
-               env: dict[str, str]) -> float:
+               env: dict[str, str]) -> tuple[float, float]:
     out.mkdir(parents=True, exist_ok=True)
-    t0 = time.perf_counter()
+    cpu0, t0 = _child_cpu(), time.perf_counter()
     for n, (notebook, params) in enumerate(reports):
         src = notebooks / f"{notebook}.ipynb"
         dst = out / f"{n:04d}_{notebook}.ipynb"
@@ -100,7 +107,7 @@ def time_plain(reports: list[tuple[str, dict]], notebooks: Path, out: Path,
                        capture_output=True, env=env, check=False)
         subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(dst),
                         "--log-level", "ERROR"], capture_output=True, env=env, check=False)
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, _child_cpu() - cpu0
 
 
 def sample(reports: list, k: int) -> list:
@@ -114,11 +121,13 @@ def case(name: str, cmd: list[str], args: list[str], notebooks: Path, work: Path
          jobs: int | None, env: dict[str, str], baseline_sample: int) -> dict:
     reports = plan(cmd, args, env)
     print(f"({name}) {len(reports)} reports", file=sys.stderr, flush=True)
-    runner_s, rc, record = time_runner(cmd, args, work / f"{name}-runner", jobs, env)
+    load = os.getloadavg()[0]
+    runner_s, runner_cpu, rc, record = time_runner(cmd, args, work / f"{name}-runner", jobs, env)
     ok = record["summary"]["ok"]
     chosen = sample(reports, baseline_sample)
-    plain_measured = time_plain(chosen, notebooks, work / f"{name}-plain", env)
+    plain_measured, plain_cpu = time_plain(chosen, notebooks, work / f"{name}-plain", env)
     plain_s = plain_measured * len(reports) / len(chosen)
+    plain_cpu_all = plain_cpu * len(reports) / len(chosen)
     result = {
         "case": name, "reports": len(reports), "runner_ok": ok, "runner_s": round(runner_s, 2),
         "runner_s_per_report": round(runner_s / len(reports), 3),
@@ -127,6 +136,9 @@ def case(name: str, cmd: list[str], args: list[str], notebooks: Path, work: Path
         "plain_s_per_report": round(plain_measured / len(chosen), 2),
         "speedup": round(plain_s / runner_s, 1),
         "jobs": record["options"]["jobs"],
+        "runner_cpu_s": round(runner_cpu, 1), "plain_cpu_s": round(plain_cpu_all, 1),
+        "cpu_ratio": round(plain_cpu_all / runner_cpu, 1) if runner_cpu else None,
+        "load_before": round(load, 2), "load_after": round(os.getloadavg()[0], 2),
     }
     how = (f"measured on {len(chosen)} of {len(reports)} and extrapolated"
            if result["plain_extrapolated"] else "measured in full")
@@ -134,6 +146,9 @@ def case(name: str, cmd: list[str], args: list[str], notebooks: Path, work: Path
           f" {ok}/{len(reports)} ok, jobs={result['jobs']})")
     print(f"({name}) plain loop: {plain_s:8.1f} s  ({result['plain_s_per_report']:.2f} s/report, {how})")
     print(f"({name}) ratio:      {result['speedup']:8.1f} x")
+    print(f"({name}) CPU time:   runner {runner_cpu:.1f} s, plain loop {plain_cpu_all:.1f} s"
+          f" ({result['cpu_ratio']} x; CPU time depends less on other load: load average"
+          f" {result['load_before']} before, {result['load_after']} after)")
     return result
 
 

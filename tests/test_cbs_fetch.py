@@ -307,6 +307,13 @@ def test_unknown_table_id_is_refused_before_any_download(tmp_path):
     assert downloader.calls == []
 
 
+def test_nan_in_typed_data_is_missing():
+    resp = response([jeugd_row("GM0344", "2023JJ00", float("nan"), 4.0)])
+    frame = from_odata("85098NED", resp).frame
+    row = frame[frame["indicator"] == "jeugdhulp_pct"].iloc[0]
+    assert row["status"] == "missing" and pd.isna(row["value"])
+
+
 # --------------------------------------------------------------------------------------
 # Fetch and import give the same observations
 # --------------------------------------------------------------------------------------
@@ -436,8 +443,8 @@ def test_real_metadata_gives_no_false_matches(realdata_dir):
                 m = table.measure_for(name)
                 if m is not None:
                     matched[(table.id, p["Key"])] = (m.indicator, p["Unit"])
-    # only the Wmo-client count is the same measure; nothing else may be claimed
-    assert {key for _, key in matched} == {"WmoClienten_100"}
+    # only the Wmo-client count and its rate per 1,000 are the same measures; nothing else may be claimed
+    assert {key for _, key in matched} == {"WmoClienten_100", "WmoClientenRelatief_101"}
     for indicator, unit in matched.values():
         from analysis.indicators import INDICATORS
 
@@ -459,18 +466,8 @@ def test_real_metadata_keys_through_from_odata(realdata_dir):
 
 
 @pytest.mark.realdata
-@pytest.mark.xfail(strict=True, reason=(
-    "catalogue gap: CBS names the per-1,000 Wmo rate 'WmoClientenRelatief' ('Wmo-cliënten relatief', "
-    "unit per 1 000 inwoners) in 85984NED, but the catalogue only knows 'WmoClientenPer1000Inwoners'"))
 def test_real_metadata_wmo_rate_is_matched(realdata_dir):
     topics = {p["Key"]: p for p in _real_topics(realdata_dir)}
     assert topics["WmoClientenRelatief_101"]["Unit"].strip() == "per 1 000 inwoners"
     measure = TABLES["86050NED"].measure_for("WmoClientenRelatief_101")
     assert measure is not None and measure.indicator == "wmo_clienten_per_1000"
-
-
-def test_nan_in_typed_data_is_missing():
-    resp = response([jeugd_row("GM0344", "2023JJ00", float("nan"), 4.0)])
-    frame = from_odata("85098NED", resp).frame
-    row = frame[frame["indicator"] == "jeugdhulp_pct"].iloc[0]
-    assert row["status"] == "missing" and pd.isna(row["value"])

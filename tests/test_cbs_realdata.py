@@ -32,7 +32,7 @@ pytestmark = pytest.mark.realdata
 
 
 @pytest.fixture(scope="module")
-def real() -> dict:
+def real() -> Path:
     """../shared/realdata, or skip (module scope: the realdata_dir fixture is per test)."""
     folder = config.realdata_dir()
     if not folder.is_dir():

@@ -23,6 +23,7 @@ from analysis.register import (
     load_register,
     mean_ci,
     new_cases,
+    register_observations,
     stock_at,
     survey_marks,
     to_observations,
@@ -460,3 +461,16 @@ def test_other_municipality(tmp_path):
                           register=register)
     assert set(obs["region_code"]) == {"GM0363"}
     assert obs["source"].iloc[0].startswith("casusregister (")
+
+
+def test_register_observations(reg):
+    obs = register_observations(reg)
+    got = obs.set_index(["indicator", "period"])["value"]
+    assert got[("buurtteam_sociaal_nieuwe_casussen", "2023")] == 3
+    assert got[("buurtteam_sociaal_clienten", "2024")] == 4
+    assert got[("buurtteam_jg_gezinnen", "2024")] == 1
+    assert got[("buurtteam_sociaal_wachttijd", "2023")] == pytest.approx(5 / 3)
+    assert got[("buurtteam_aanvullende_zorg_verhouding", "2024")] == pytest.approx(80)
+    assert set(obs["region_code"]) == {"GM0344"}
+    wijk = register_observations(reg, by_wijk=True)
+    assert set(wijk["region_code"]) <= {"WK034401", "WK034402", "WK034403", "WK034408", "WK034409"}

@@ -252,6 +252,10 @@ def test_record_sources_validates_and_computes_checksums(tmp_path):
                                             "vintage": 2024})]
     assert item["checksum"] == provenance.file_checksum(data)
     assert item["vintage"] == "2024" and item["synthetic"] is False
+    folder = provenance.normalise_source({"source": "published", "path": str(tmp_path)})
+    assert folder["checksum"] == provenance.folder_checksum(tmp_path)
+    data.write_text("a\n2\n")
+    assert provenance.folder_checksum(tmp_path) != folder["checksum"]
     with pytest.raises(ValueError, match="unknown field"):
         provenance.normalise_source({"source": "x", "url": "y"})
     with pytest.raises(ValueError, match="non-empty"):

@@ -122,6 +122,10 @@ def test_every_report_has_notebook_page_and_reviewer_page(mixed_run):
     review = (run / "02_plot__region-script_alert_x_script.review.html").read_text()
     assert "set_title" in full and "set_title" not in review  # the reviewer page has no code
     assert "data:image/png;base64," in review  # the figure is embedded
+    # the pages say which parameters made them, escaped
+    assert ("Parameters: <code>region</code> = <code>&lt;script&gt;alert('x')&lt;/script&gt;"
+            "</code>") in review
+    assert EVIL not in review and EVIL not in full
     assert "cdnjs" not in full and "require.min.js" not in full  # no third-party scripts
 
 
@@ -302,3 +306,39 @@ def test_quiet_run_prints_only_the_index(tmp_path, capsys, monkeypatch):
     assert status == 0
     assert captured.out == f"{out / 'q' / 'index.html'}\n"
     assert captured.err == ""
+
+
+AUDIT = '''
+import os, socket, sys
+
+_LOG = os.environ["RUNNER_NET_LOG"]
+
+def _hook(event, args):
+    if event in ("socket.connect", "socket.bind", "socket.sendto", "socket.getaddrinfo"):
+        if event != "socket.getaddrinfo" and getattr(args[0], "family", None) == socket.AF_UNIX:
+            return
+        if event == "socket.bind" and str(args[1][0]) in ("::1", "127.0.0.1", "localhost"):
+            return  # a local bind sends nothing (urllib3 probes IPv6 this way at import)
+        with open(_LOG, "a") as f:
+            f.write(f"{os.getpid()} {event} {args[1:]!r}\\n")
+
+sys.addaudithook(_hook)
+'''
+
+
+def test_default_run_makes_no_network_call(tmp_path):
+    """Every Python process of the run (runner and kernels) logs socket use through an audit hook."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(AUDIT)
+    log = tmp_path / "net.log"
+    env = {**LIGHT, "PYTHONPATH": os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")])),
+           "RUNNER_NET_LOG": str(log)}
+    collection = ROOT / "tests" / "runner_fixtures" / "collection"
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis.runner", "run", "--config", str(ROOT / "runs" / "default.yml"),
+         "00", "04", "--notebooks", str(collection), "--out", str(tmp_path / "reports"), "--quiet"],
+        capture_output=True, text=True, cwd=ROOT, timeout=180, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "reports" / "latest" / "index.html").is_file()
+    assert not log.exists(), log.read_text()

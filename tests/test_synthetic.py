@@ -24,7 +24,8 @@ from analysis.register import (
     case_level,
     flows,
     load_register,
-    register_observations,
+    new_cases,
+    to_observations,
     waiting_days,
 )
 
@@ -102,7 +103,11 @@ def test_everything_is_labelled_synthetic(committed):
 
 
 def test_observations_say_synthetic(committed):
-    obs = register_observations(committed)
+    new = new_cases(committed.cases, by=("team", "wijk_code"))
+    obs = to_observations(new, "buurtteam_sociaal_nieuwe_casussen", value="new_cases", register=committed)
+    assert len(obs) == 10 * len(UTRECHT_WIJKEN)
+    obs = to_observations(new_cases(committed.cases), "buurtteam_sociaal_nieuwe_casussen", value="new_cases",
+                          register=committed)
     assert set(obs["note"]) == {"synthetisch"}
     assert obs["source"].str.startswith("synthetisch register").all()
     assert obs["published"].str.startswith("synthetisch").all()

@@ -56,6 +56,7 @@ horizon raises :class:`ForecastInputError`. The summary records what was done.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 import warnings
@@ -676,6 +677,18 @@ class _SeriesFit:
     ic: float = np.nan
 
 
+def _one_blas_thread():
+    """Limit BLAS to one thread for many tiny fits (threads only contend there), if threadpoolctl is installed.
+
+    Scoped: the previous limits are restored on exit.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - optional
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def _quiet(fn, *args, **kwargs):
     """Run a statsmodels fit with its warnings (short series, convergence) silenced."""
     with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -999,6 +1012,12 @@ def forecast_panel(
                                  column="intervals")
     if horizon < 1:
         raise ForecastInputError(f"horizon must be at least 1, not {horizon}", column="horizon")
+    if select not in ("cv", "aicc"):
+        raise ForecastInputError(f"select must be 'cv' or 'aicc', not {select!r}", column="select")
+    bad = [c for c in candidates if c not in _SERIES_FITTERS]
+    if method == "auto" and (bad or not candidates):
+        raise ForecastInputError(f"auto candidates must be among {', '.join(_SERIES_FITTERS)}, not {bad}",
+                                 column="candidates")
     df = prepare_panel(panel)
     if df.empty:
         raise ForecastInputError("panel has no values")
@@ -1094,15 +1113,31 @@ def _dispatch(method, prep, horizon, levels, intervals, n_cal, opts, seasonal_pe
     bounds = {lev: (np.full((N, horizon), np.nan), np.full((N, horizon), np.nan)) for lev in levels}
     chosen = [method] * N
     reasons = [""] * N
+    with _one_blas_thread():
+        _fit_all(prep, method, horizon, levels, seasonal_periods, candidates, select, cv_origins, mean, bounds,
+                 chosen, reasons)
+    mean = _rounded(mean, rnd)
+    if intervals == "conformal":
+        def point(Ysub, c, h, s, m=method):
+            with _one_blas_thread():
+                F = _per_series_point(Ysub, c, h, m, seasonal_periods, candidates, select, cv_origins)
+            return _rounded(F, rnd), {}
+
+        bounds, q, counts = _conformal_bounds(Y, cross, seasons, point, mean, horizon, n_cal, levels)
+        params["interval_quantiles"] = {lev: q[:, j].tolist() for j, lev in enumerate(levels)}
+    return _pack(mean, bounds), chosen, reasons, params
+
+
+def _fit_all(prep, method, horizon, levels, seasonal_periods, candidates, select, cv_origins, mean, bounds,
+             chosen, reasons) -> None:
+    """Fit a per-series method to every eligible region, filling the arrays in place."""
     for i in np.flatnonzero(prep.eligible):
         y, brk = _series_of(prep, i)
         if method == "auto":
             if select == "aicc":
                 m, why = "ets", "ETS form with the lowest AICc"
-            elif select == "cv":
-                m, why = _select_cv(y, horizon, levels, brk, seasonal_periods, candidates, cv_origins)
             else:
-                raise ForecastInputError(f"select must be 'cv' or 'aicc', not {select!r}", column="select")
+                m, why = _select_cv(y, horizon, levels, brk, seasonal_periods, candidates, cv_origins)
         else:
             m, why = method, ""
         fit = _fit_one(m, y, horizon, levels, brk, seasonal_periods)
@@ -1111,15 +1146,6 @@ def _dispatch(method, prep, horizon, levels, intervals, n_cal, opts, seasonal_pe
             bounds[lev][0][i], bounds[lev][1][i] = fit.bounds[lev]
         chosen[i] = m
         reasons[i] = "; ".join(x for x in (why, fit.info) if x)
-    mean = _rounded(mean, rnd)
-    if intervals == "conformal":
-        def point(Ysub, c, h, s, m=method):
-            F = _per_series_point(Ysub, c, h, m, seasonal_periods, candidates, select, cv_origins)
-            return _rounded(F, rnd), {}
-
-        bounds, q, counts = _conformal_bounds(Y, cross, seasons, point, mean, horizon, n_cal, levels)
-        params["interval_quantiles"] = {lev: q[:, j].tolist() for j, lev in enumerate(levels)}
-    return _pack(mean, bounds), chosen, reasons, params
 
 
 def _per_series_point(Y, cross, horizon, method, seasonal_periods, candidates, select, cv_origins):

@@ -21,7 +21,13 @@ import pandas as pd
 from .errors import InputError
 from .parameters import NotebookParameters, validate_parameters
 from .periods import in_range
-from .sources import DataSource, describe_sources, load_observations, provenance_records, resolve_source
+from .sources import (
+    DataSource,
+    describe_sources,
+    load_observations,
+    provenance_records,
+    resolve_source,
+)
 
 
 @dataclass

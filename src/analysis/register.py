@@ -522,9 +522,14 @@ def _clean_text(values: pd.Series) -> pd.Series:
         missing = pd.isna(values).to_numpy()
         data = np.where(missing, None, values.astype(str).to_numpy(dtype=object))
         arr = pa_arrow.array(data, type=pa_arrow.string(), from_pandas=True)
-    arr = pc.utf8_trim_whitespace(arr)
-    arr = pc.if_else(pc.equal(arr, ""), pa_arrow.scalar(None, pa_arrow.string()), arr)
-    return pd.Series(arr.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
+    trimmed = pc.utf8_trim_whitespace(arr)
+    empty = pc.equal(trimmed, "")
+    changed = pc.any(pc.or_(empty, pc.not_equal(trimmed, arr))).as_py()
+    if not changed:  # the common case: nothing to strip, no empty cells
+        out = pd.Series(data, index=values.index, dtype=object)
+        return out.where(out.notna(), None) if arr.null_count else out
+    cleaned = pc.if_else(empty, pa_arrow.scalar(None, pa_arrow.string()), trimmed)
+    return pd.Series(cleaned.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
 
 
 def _parse_dates(values: pd.Series, column: str, where: _Where) -> pd.Series:
@@ -668,29 +673,32 @@ def _check_cases_consistent(cases: pd.DataFrame, file: Path) -> None:
     if not len(cases):
         return
     _check_unique(cases, ["case_id", "client_id"], file)
-    multi = cases["case_id"].duplicated(keep=False)
-    if not multi.any():
+    codes, _ = pd.factorize(cases["case_id"], sort=False)
+    first_pos = np.unique(codes, return_index=True)[1][codes]  # row of the case's first line
+    repeated = first_pos != np.arange(len(cases))
+    if not repeated.any():
         return
-    sub = cases[multi]
-    first = sub.groupby("case_id", sort=False).transform("first")
     where = _Where(file, not file.name.lower().endswith(".parquet"))
     what = "line" if where.csv else "row"
     for col in CASE_LEVEL_COLUMNS:
-        a, b = sub[col], first[col]
-        differs = ~((a == b) | (a.isna() & b.isna()))
+        a = cases[col].to_numpy()
+        b = a[first_pos]
+        a_na, b_na = pd.isna(a), pd.isna(b)
+        same = (a_na & b_na) | (~a_na & ~b_na & (a == b))
+        differs = repeated & ~same
         if differs.any():
-            label = differs[differs].index[0]
-            case_id = sub.loc[label, "case_id"]
-            first_label = sub.index[(sub["case_id"] == case_id).to_numpy()][0]
+            pos = int(np.flatnonzero(differs)[0])
+            label, first_label = cases.index[pos], cases.index[first_pos[pos]]
             raise where.error(
-                f"case {case_id!r} has {col} {_show(a[label])} here but {_show(b[label])} on "
-                f"{what} {first_label}; case-level columns must agree on every row of a case",
+                f"case {cases['case_id'].iloc[pos]!r} has {col} {_show(cases[col].iloc[pos])} here but "
+                f"{_show(cases[col].iloc[first_pos[pos]])} on {what} {first_label}; "
+                "case-level columns must agree on every row of a case",
                 label, col)
 
 
 def _check_known_cases(df: pd.DataFrame, column: str, cases: pd.DataFrame, file: Path) -> None:
     values = df[column]
-    unknown = values.notna() & ~values.isin(set(cases["case_id"]))
+    unknown = values.notna() & ~values.isin(cases["case_id"].unique())
     if unknown.any():
         where = _Where(file, not file.name.lower().endswith(".parquet"))
         label = unknown[unknown].index[0]
@@ -849,6 +857,22 @@ def active_cases(cases: pd.DataFrame, *, freq: str = "year", by=("team",), start
     return grid
 
 
+def _group_codes(frame: pd.DataFrame, by: list[str], grid: pd.DataFrame):
+    """Row -> group number, and grid row -> group number, for the ``by`` columns."""
+    if not by:
+        return np.zeros(len(frame), dtype=np.int64), np.zeros(len(grid), dtype=np.int64), 1
+    keys = grid[by].drop_duplicates().reset_index(drop=True).reset_index()
+    rows = frame[by].merge(keys, on=by, how="left")["index"].to_numpy(dtype=float)
+    rows = np.where(np.isnan(rows), -1, rows).astype(np.int64)
+    cells = grid[by].merge(keys, on=by, how="left")["index"].to_numpy(dtype=np.int64)
+    return rows, cells, len(keys)
+
+
+def _period_columns(periods: pd.DataFrame, grid: pd.DataFrame) -> np.ndarray:
+    pos = pd.Series(np.arange(len(periods)), index=periods["period"].to_numpy())
+    return pos[grid["period"].to_numpy()].to_numpy()
+
+
 def _active_counts(frame: pd.DataFrame, start_col: str, end_col: str, periods: pd.DataFrame,
                    by: list[str], grid: pd.DataFrame) -> np.ndarray:
     """Rows active in each period, per group, in the order of ``grid`` (vectorised).
@@ -864,21 +888,34 @@ def _active_counts(frame: pd.DataFrame, start_col: str, end_col: str, periods: p
     first = np.searchsorted(ends, frame[start_col].to_numpy(dtype="datetime64[ns]"), side="left")
     stop = frame[end_col].to_numpy(dtype="datetime64[ns]")
     last = np.where(np.isnat(stop), n_p - 1, np.searchsorted(starts, stop, side="right") - 1)
-    if by:
-        keys = grid[by].drop_duplicates().reset_index(drop=True)
-        codes = frame[by].merge(keys.reset_index(), on=by, how="left")["index"].to_numpy()
-    else:
-        keys, codes = pd.DataFrame(index=[0]), np.zeros(len(frame), dtype=int)
-    ok = (first <= last) & (first < n_p) & (last >= 0) & ~pd.isna(codes)
-    codes = codes[ok].astype(int)
-    diff = np.zeros((len(keys), n_p + 1), dtype=np.int64)
-    np.add.at(diff, (codes, first[ok]), 1)
-    np.add.at(diff, (codes, last[ok] + 1), -1)
+    codes, cells, n_groups = _group_codes(frame, by, grid)
+    ok = (first <= last) & (first < n_p) & (last >= 0) & (codes >= 0)
+    diff = np.zeros((n_groups, n_p + 1), dtype=np.int64)
+    np.add.at(diff, (codes[ok], first[ok]), 1)
+    np.add.at(diff, (codes[ok], last[ok] + 1), -1)
     counts = np.cumsum(diff, axis=1)[:, :n_p]
-    period_pos = pd.Series(np.arange(n_p), index=periods["period"].to_numpy())
-    row = grid[by].merge(keys.reset_index(), on=by, how="left")["index"].to_numpy() if by else np.zeros(len(grid), int)
-    col = period_pos[grid["period"].to_numpy()].to_numpy()
-    return counts[row.astype(int), col]
+    return counts[cells, _period_columns(periods, grid)]
+
+
+def _unique_active(frame: pd.DataFrame, start_col: str, end_col: str, id_col: str,
+                   periods: pd.DataFrame, by: list[str], grid: pd.DataFrame) -> np.ndarray:
+    """Distinct ``id_col`` values among the rows active in each period, per group."""
+    n_p = len(periods)
+    if n_p == 0 or not len(frame):
+        return np.zeros(len(grid), dtype=int)
+    ids, uniques = pd.factorize(frame[id_col], sort=False)
+    n_ids = max(len(uniques), 1)
+    codes, cells, n_groups = _group_codes(frame, by, grid)
+    start = frame[start_col].to_numpy(dtype="datetime64[ns]")
+    stop = frame[end_col].to_numpy(dtype="datetime64[ns]")
+    running = np.isnat(stop)
+    counts = np.zeros((n_groups, n_p), dtype=np.int64)
+    for j, p in enumerate(periods.itertuples(index=False)):
+        mask = (start <= np.datetime64(p.end)) & (running | (stop >= np.datetime64(p.start)))
+        mask &= (codes >= 0) & (ids >= 0)
+        pairs = np.unique(codes[mask] * n_ids + ids[mask])
+        counts[:, j] = np.bincount(pairs // n_ids, minlength=n_groups)
+    return counts[cells, _period_columns(periods, grid)]
 
 
 def unique_clients(cases: pd.DataFrame, *, freq: str = "year", by=("team",), start=None, end=None) -> pd.DataFrame:
@@ -894,27 +931,8 @@ def unique_clients(cases: pd.DataFrame, *, freq: str = "year", by=("team",), sta
     """
     by = _by(by)
     periods = _default_periods([cases["registration_date"], cases["end_date"]], freq, start, end)
-    parts = []
-    for p in periods.itertuples(index=False):
-        mask = _active_mask(cases["registration_date"], cases["end_date"], p.start, p.end)
-        sub = cases[mask]
-        if by:
-            part = sub.groupby(by)["client_id"].nunique().rename("clients").reset_index()
-        else:
-            part = pd.DataFrame({"clients": [sub["client_id"].nunique()]})
-        part["period"] = p.period
-        parts.append(part)
-    return _finish(periods, cases, by, parts, "clients")
-
-
-def _finish(periods, frame, by, parts, column) -> pd.DataFrame:
-    grid = _grid(periods, frame, by)
-    if parts:
-        values = pd.concat(parts, ignore_index=True)
-        grid = grid.merge(values[["period", *by, column]], on=["period", *by], how="left")
-    else:
-        grid[column] = 0
-    grid[column] = grid[column].fillna(0).astype(int)
+    grid = _grid(periods, cases, by)
+    grid["clients"] = _unique_active(cases, "registration_date", "end_date", "client_id", periods, by, grid)
     return grid
 
 
@@ -972,30 +990,28 @@ def flows(cases: pd.DataFrame, *, freq: str = "month", by=("team",), start=None,
     by = _by(by)
     cl = case_level(cases)
     periods = _default_periods([cl["registration_date"], cl["end_date"]], freq, start, end)
-    reg, stop = cl["registration_date"], cl["end_date"]
-    parts = []
-    for p in periods.itertuples(index=False):
-        before = p.start - pd.Timedelta(days=1)
-        cols = {
-            "stock_begin": (reg <= before) & (stop.isna() | (stop > before)),
-            "inflow": (reg >= p.start) & (reg <= p.end),
-            "outflow": (stop >= p.start) & (stop <= p.end),
-            "stock_end": (reg <= p.end) & (stop.isna() | (stop > p.end)),
-        }
-        flags = pd.DataFrame({k: v.astype(int) for k, v in cols.items()})
-        if by:
-            part = pd.concat([cl[by], flags], axis=1).groupby(by)[list(cols)].sum().reset_index()
-        else:
-            part = flags.sum().to_frame().T
-        part["period"] = p.period
-        parts.append(part)
     grid = _grid(periods, cl, by)
-    if parts:
-        grid = grid.merge(pd.concat(parts, ignore_index=True), on=["period", *by], how="left")
-    for col in ("stock_begin", "inflow", "outflow", "stock_end"):
-        if col not in grid:
-            grid[col] = 0
-        grid[col] = grid[col].fillna(0).astype(int)
+    codes, cells, n_groups = _group_codes(cl, by, grid)
+    reg = cl["registration_date"].to_numpy(dtype="datetime64[ns]")
+    stop = cl["end_date"].to_numpy(dtype="datetime64[ns]")
+    running = np.isnat(stop)
+    valid = codes >= 0
+    names = ("stock_begin", "inflow", "outflow", "stock_end")
+    table = {name: np.zeros((n_groups, len(periods)), dtype=np.int64) for name in names}
+    for j, p in enumerate(periods.itertuples(index=False)):
+        first, last = np.datetime64(p.start), np.datetime64(p.end)
+        before = first - np.timedelta64(1, "D")
+        masks = {  # each counted on its own, so the identity is a real check
+            "stock_begin": (reg <= before) & (running | (stop > before)),
+            "inflow": (reg >= first) & (reg <= last),
+            "outflow": (stop >= first) & (stop <= last),
+            "stock_end": (reg <= last) & (running | (stop > last)),
+        }
+        for name, mask in masks.items():
+            table[name][:, j] = np.bincount(codes[mask & valid], minlength=n_groups)
+    columns = _period_columns(periods, grid)
+    for name in names:
+        grid[name] = table[name][cells, columns] if len(periods) else 0
     grid["difference"] = grid["stock_end"] - (grid["stock_begin"] + grid["inflow"] - grid["outflow"])
     return grid
 
@@ -1295,30 +1311,25 @@ def care_clients(care: pd.DataFrame, *, freq: str = "year", by=("domain",), star
     """
     by = _by(by)
     periods = _default_periods([care["start_date"], care["end_date"]], freq, start, end)
+    grid = _grid(periods, care, by)
+    grid["clients"] = _unique_active(care, "start_date", "end_date", "client_id", periods, by, grid)
+    grid["trajectories"] = _active_counts(care, "start_date", "end_date", periods, by, grid)
     reg, stop = care["start_date"], care["end_date"]
     parts = []
     for p in periods.itertuples(index=False):
-        active = _active_mask(reg, stop, p.start, p.end)
-        frame = care.assign(
-            _active=active.astype(int),
-            _running=((reg <= p.end) & (stop.isna() | (stop > p.end))).astype(int),
-            _started=((reg >= p.start) & (reg <= p.end)).astype(int),
-        )
-        frame["_referred"] = frame["_started"] * frame["referred_by_case_id"].notna().astype(int)
-        keys = by if by else (lambda _: 0)
-        grouped = frame.groupby(keys)
-        part = pd.DataFrame({
-            "clients": frame[frame["_active"] == 1].groupby(keys)["client_id"].nunique(),
-            "trajectories": grouped["_active"].sum(),
-            "running_end": grouped["_running"].sum(),
-            "started": grouped["_started"].sum(),
-            "referred": grouped["_referred"].sum(),
+        started = (reg >= p.start) & (reg <= p.end)
+        flags = pd.DataFrame({
+            "running_end": ((reg <= p.end) & (stop.isna() | (stop > p.end))).astype(int),
+            "started": started.astype(int),
+            "referred": (started & care["referred_by_case_id"].notna()).astype(int),
         })
-        part = part.reset_index(drop=not by)
+        if by:
+            part = pd.concat([care[by], flags], axis=1).groupby(by)[list(flags)].sum().reset_index()
+        else:
+            part = flags.sum().to_frame().T
         part["period"] = p.period
         parts.append(part)
-    grid = _grid(periods, care, by)
-    cols = ["clients", "trajectories", "running_end", "started", "referred"]
+    cols = ["running_end", "started", "referred"]
     if parts:
         grid = grid.merge(pd.concat(parts, ignore_index=True)[["period", *by, *cols]], on=["period", *by], how="left")
     for col in cols:
@@ -1425,6 +1436,15 @@ def to_observations(
     """
     from .schema import validate_observations  # late import: schema imports the catalogue
 
+    rows = _observation_rows(df, indicator, value=value, register=register, municipality=municipality,
+                             source=source, published=published, note=note, status=status,
+                             source_ref=source_ref)
+    return validate_observations(rows)
+
+
+def _observation_rows(df, indicator, *, value, register, municipality, source, published, note, status,
+                      source_ref, resolver: RegionResolver | None = None) -> pd.DataFrame:
+    """The rows of :func:`to_observations`, not yet validated."""
     if indicator not in INDICATORS:
         raise KeyError(f"unknown indicator {indicator!r}")
     provenance = register.provenance() if register is not None else {}
@@ -1459,7 +1479,7 @@ def to_observations(
     for key in extra_keys:
         if frame[key].nunique() > 1:
             raise ValueError(f"the aggregate is split by {key!r}; filter it to one value first")
-    resolver = RegionResolver()
+    resolver = resolver or RegionResolver()
     if "wijk_code" in frame.columns:
         codes = frame["wijk_code"].astype(str)
     else:
@@ -1480,7 +1500,7 @@ def to_observations(
         "published": published,
         "note": note,
     })
-    return validate_observations(out.reset_index(drop=True))
+    return out.reset_index(drop=True)
 
 
 def register_observations(register: Register, *, by_wijk: bool = False, freq: str = "year") -> pd.DataFrame:
@@ -1536,6 +1556,13 @@ def register_observations(register: Register, *, by_wijk: bool = False, freq: st
         parts.append(("aanvullende_zorg_jeugd_trajecten", az, "running_end"))
         fwd = forward_share(cases, care, freq=freq, by=["wijk_code"] if by_wijk else [], start=start, end=end)
         parts.append(("buurtteam_aanvullende_zorg_verhouding", fwd, "buurtteam_pct"))
-    frames = [to_observations(frame, ind, value=col, register=register,
-                              source_ref=f"analysis.register: {col} ({freq})") for ind, frame, col in parts]
-    return pd.concat(frames, ignore_index=True)
+    from .schema import validate_observations
+
+    resolver = RegionResolver()
+    frames = [
+        _observation_rows(frame, ind, value=col, register=register, municipality=None, source=None,
+                          published=None, note=None, status="definitief",
+                          source_ref=f"analysis.register: {col} ({freq})", resolver=resolver)
+        for ind, frame, col in parts
+    ]
+    return validate_observations(pd.concat(frames, ignore_index=True))

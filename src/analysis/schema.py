@@ -33,7 +33,7 @@ from pandera.errors import SchemaError, SchemaErrors
 
 from .errors import InputError
 from .indicators import INDICATORS, UNITS
-from .periods import PERIOD_TYPES, STATUSES, period_type_of
+from .periods import PERIOD_TYPES, STATUSES
 from .regions import is_region_code
 
 COLUMNS = [
@@ -55,14 +55,26 @@ _PERCENT_UNITS = {"procent"}
 _COUNT_UNITS = {"aantal", "per 1000 inwoners", "per 10000 inwoners", "werkdagen", "euro x 1000"}
 
 
-def _period_matches_type(df: pd.DataFrame) -> pd.Series:
-    def ok(period, kind) -> bool:
-        try:
-            return period_type_of(str(period)) == kind
-        except ValueError:
-            return False
+_PERIOD_FORMS = {
+    "year": r"\d{4}",
+    "halfyear": r"\d{4}H[12]",
+    "quarter": r"\d{4}Q[1-4]",
+    "month": r"\d{4}-(0[1-9]|1[0-2])",
+    "date": r"\d{4}-\d{2}-\d{2}",
+}
 
-    return pd.Series([ok(p, k) for p, k in zip(df["period"], df["period_type"], strict=True)], index=df.index)
+
+def _period_matches_type(df: pd.DataFrame) -> pd.Series:
+    periods = df["period"].astype(str)
+    ok = pd.Series(False, index=df.index)
+    for kind, form in _PERIOD_FORMS.items():
+        rows = df["period_type"] == kind
+        if rows.any():
+            ok[rows] = periods[rows].str.fullmatch(form)
+    dates = df["period_type"] == "date"
+    if dates.any():  # reject 2023-02-30
+        ok[dates] &= pd.to_datetime(periods[dates], format="%Y-%m-%d", errors="coerce").notna()
+    return ok
 
 
 def _value_present_unless_missing(df: pd.DataFrame) -> pd.Series:

@@ -52,6 +52,7 @@ import argparse
 import gzip
 import hashlib
 import io
+import itertools
 import json
 import sys
 from collections.abc import Mapping
@@ -445,21 +446,27 @@ class _Calendar:
 
 @dataclass
 class _Team:
-    """Case-level and member-level arrays of one team while generating."""
+    """Case-level arrays (day numbers, flags) and households of one team while generating."""
 
-    reg: list
-    conv: list
-    end: list
-    urgent: list
-    noconv: list
-    wijk: list
+    reg: np.ndarray
+    conv: np.ndarray
+    end: np.ndarray
+    urgent: np.ndarray
+    noconv: np.ndarray
+    wijk: np.ndarray
+    year: np.ndarray
     households: list  # list of lists of client numbers, one per case
-    year: list
     clients: dict  # year -> unique clients reached
 
     @classmethod
     def empty(cls) -> _Team:
-        return cls(*[[] for _ in range(8)], {})
+        ints = [np.zeros(0, dtype=np.int64) for _ in range(3)]
+        flags = [np.zeros(0, dtype=bool) for _ in range(2)]
+        return cls(*ints, *flags, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), [], {})
+
+    def append(self, **columns) -> None:
+        for name, values in columns.items():
+            setattr(self, name, np.concatenate([getattr(self, name), values]))
 
 
 class _Clients:
@@ -541,14 +548,10 @@ def _generate_team(team: str, plan: pd.DataFrame, rng, cal: _Calendar, clients: 
     cap = a["max_household"][team]
     realised: dict[int, int] = {}
 
-    def arr(name, dtype=np.int64):
-        return np.asarray(getattr(t, name), dtype=dtype)
-
     for y in YEARS:
         jan1 = _day(y, 1, 1)
         # -- 1. carry-over, and the year's new cases and clients -----------------------------
-        reg_all, end_all = arr("reg"), arr("end")
-        carry_idx = np.flatnonzero((reg_all < jan1) & (end_all >= jan1)) if t.reg else np.array([], int)
+        carry_idx = np.flatnonzero((t.reg < jan1) & (t.end >= jan1))
         known: set[int] = set()
         for i in carry_idx:
             known.update(t.households[i])
@@ -579,11 +582,11 @@ def _generate_team(team: str, plan: pd.DataFrame, rng, cal: _Calendar, clients: 
         kind = rng.choice(3, size=n, p=[a["repeat_share"][team], a["returning_share"][team],
                                         1 - a["repeat_share"][team] - a["returning_share"][team]])
         # returning households: earlier cases whose clients are not active this year
-        past = [i for i in range(len(t.reg)) if t.end[i] < jan1]
+        past = np.flatnonzero(t.end < jan1)
         households: list[list[int] | None] = [None] * n
         seen = set(known)
         returning = np.flatnonzero(kind == 1)
-        if past and returning.size:
+        if past.size and returning.size:
             order = rng.permutation(len(past))
             j = 0
             for case in returning:
@@ -679,14 +682,9 @@ def _generate_team(team: str, plan: pd.DataFrame, rng, cal: _Calendar, clients: 
         end = np.where(has_conv, conv + dur, reg + rng.integers(5, 60, size=n))
         end = cal.roll_forward(end)
         # keep registration order; case numbers follow it
-        t.reg.extend(int(v) for v in reg)
-        t.conv.extend(int(v) for v in conv)
-        t.end.extend(int(v) for v in end)
-        t.urgent.extend(bool(v) for v in urgent)
-        t.noconv.extend(bool(v) for v in noconv)
-        t.wijk.extend(int(v) for v in wijk)
+        t.append(reg=reg, conv=conv, end=end, urgent=urgent, noconv=noconv, wijk=wijk,
+                 year=np.full(n, y, dtype=np.int64))
         t.households.extend(households)
-        t.year.extend([y] * n)
     return t
 
 
@@ -959,8 +957,8 @@ def _assemble(teams, clients: _Clients, survey_parts, care: pd.DataFrame, seed: 
         case_ids[team] = ids
         sizes = np.array([len(h) for h in t.households])
         case_of = np.repeat(np.arange(n), sizes)
-        member = np.concatenate([np.asarray(h, dtype=np.int64) for h in t.households])
-        order_in_case = np.concatenate([np.arange(s) for s in sizes])
+        member = np.fromiter(itertools.chain.from_iterable(t.households), dtype=np.int64, count=int(sizes.sum()))
+        order_in_case = np.arange(member.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
         reg = np.asarray(t.reg, dtype=np.int64)
         ended = np.asarray(t.end, dtype=np.int64) <= _day(LAST_YEAR, 12, 31)
         frame = pd.DataFrame({

@@ -140,10 +140,14 @@ def fetch_tables(
     unknown = [t for t in ids if t not in TABLES]
     if unknown:
         raise InputError(f"unknown table(s) {', '.join(unknown)}; known: {', '.join(TABLES)}")
-    result = ImportResult()
-    for tid in ids:
+    tables = []
+    vintages = {}
+    for tid in ids:  # everything is fetched and checked before anything is written
         response = downloader(tid)
-        table = from_odata(tid, response)
-        result.written += write_tables([table], source="cbsodata", vintage=vintage_of(response),
+        tables.append(from_odata(tid, response))
+        vintages[tid] = vintage_of(response)
+    result = ImportResult()
+    for table in tables:
+        result.written += write_tables([table], source="cbsodata", vintage=vintages[table.table_id],
                                        cache_dir=cache_dir)
     return result

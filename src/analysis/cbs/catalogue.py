@@ -113,7 +113,9 @@ _TRAJECT_MEASURES = (
 _WMO_MEASURES = (
     Measure("WmoClienten", "wmo_clienten", ("Wmo-cliënten", "Wmo-clienten")),
     Measure("WmoClientenPer1000Inwoners", "wmo_clienten_per_1000",
-            ("Wmo-cliënten per 1 000 inwoners", "Wmo-cliënten per 1000 inwoners", "Wmo-clienten per 1000 inwoners")),
+            ("Wmo-cliënten per 1 000 inwoners", "Wmo-cliënten per 1000 inwoners", "Wmo-clienten per 1000 inwoners",
+             # the name CBS gives the same rate in the Kerncijfers wijken en buurten tables
+             "Wmo-clienten relatief")),
 )
 _WMO_FLOW_MEASURES = (
     Measure("Stand", "wmo_stand", ("Stand",)),

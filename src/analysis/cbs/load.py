@@ -11,7 +11,7 @@ from ..errors import InputError
 from ..indicators import get_indicator
 from ..periods import PERIOD_TYPES, period_sort_key
 from ..regions import RegionResolver, level_of
-from ..schema import COLUMNS, empty_observations, validate_observations
+from ..schema import empty_observations, validate_observations
 from .cache import cached_metadata, read_cached, read_crosswalk
 from .catalogue import REGION_TABLES, SERIES_BREAKS, TABLES, tables_for
 
@@ -101,7 +101,9 @@ def load_indicator(
         raw = raw[keep]
     if regions is not None:
         raw = raw[raw["region_code"].isin(list(regions))]
-    raw = raw.sort_values("_rank").drop_duplicates(["region_code", "period"], keep="last")
+    # The later table wins, but an empty cell never hides a value an earlier table has.
+    raw = raw.assign(_has_value=raw["value"].notna())
+    raw = raw.sort_values(["_has_value", "_rank"], kind="stable").drop_duplicates(["region_code", "period"], keep="last")
     names = {code: resolver.name_of(code) for code in raw["region_code"].unique()}
     fallback = raw["region_label"].str.replace(_SUFFIX, "", regex=True)
     ind = get_indicator(indicator)

@@ -31,7 +31,6 @@ import pandas as pd
 
 from ..errors import InputError
 from ..periods import (
-    STATUS_FINAL,
     STATUS_MISSING,
     STATUS_SUPPRESSED,
     parse_cbs_period,
@@ -196,8 +195,11 @@ def _column_roles(table: Table, rows, header_idx: int, header: list[str]):
     return roles, labels
 
 
-def _parse_number(cell: str, web: bool) -> tuple[float | None, str | None]:
-    """Value and status override for one cell (None status: the period's status)."""
+def _parse_number(cell: str, comma_decimal: bool) -> tuple[float | None, str | None]:
+    """Value and status override for one cell (None status: the period's status).
+
+    ``comma_decimal``: the file writes ``7,3`` (and may group thousands as ``12.163``).
+    """
     text = cell.strip()
     if text in ("", ".", "?"):
         return None, STATUS_MISSING
@@ -206,7 +208,7 @@ def _parse_number(cell: str, web: bool) -> tuple[float | None, str | None]:
     if text in ("-", "–"):
         return 0.0, None
     text = text.replace("\u00a0", "").replace(" ", "")
-    if web or ("," in text and "." not in text):
+    if comma_decimal:
         if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", text):
             text = text.replace(".", "")
         text = text.replace(",", ".")
@@ -255,6 +257,9 @@ def _parse_data(table: Table, rows, header_idx: int, header: list[str], web: boo
         _looks_like_unit(body[0][1][j]) for j in measures if j < len(body[0][1])
     ):
         body = body[1:]  # a row of units under the header
+    # Web downloads are usually Dutch (7,3); a file whose values hold no comma at all
+    # writes decimals with a point.
+    comma_decimal = web and any("," in row[j] for _, row in body for j in measures if j < len(row))
     for i, (line, row) in enumerate(body):
         first = row[0].strip()
         if web and _FOOTER.match(first):
@@ -291,7 +296,7 @@ def _parse_data(table: Table, rows, header_idx: int, header: list[str], web: boo
                                  column=labels[period_col]) from None
             period_cache[plabel] = period
         for j, measure in measures.items():
-            value, status = _parse_number(row[j], web)
+            value, status = _parse_number(row[j], comma_decimal)
             if status == "invalid":
                 raise InputError(f"value {row[j].strip()!r} is not a number or CBS symbol", file=path,
                                  row=line, column=labels[j])

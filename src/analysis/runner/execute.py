@@ -229,6 +229,13 @@ def write_outputs(nb: Any, spec: ReportSpec, outdir: Path) -> tuple[dict[str, st
     names = {"ipynb": f"{spec.slug}.ipynb", "html": f"{spec.slug}.html",
              "review": f"{spec.slug}.review.html"}
     nbformat.write(nb, outdir / names["ipynb"])
+    if spec.parameters:  # the pages (not the notebook) say which parameters made them
+        first = nb.cells[0] if nb.cells else None
+        at = 1 if first is not None and first.cell_type == "markdown" and \
+            first.source.lstrip().startswith("#") else 0
+        note = nbformat.v4.new_markdown_cell(export.parameters_note(spec.parameters))
+        note.metadata["tags"] = ["analysis-parameters"]
+        nb.cells.insert(at, note)
     params = ", ".join(f"{k}={v}" for k, v in spec.parameters.items())
     title = f"{spec.notebook.title or spec.notebook.name}" + (f" ({params})" if params else "")
     full, review = export.render_pages(nb, title)

@@ -74,6 +74,13 @@ def thread_exporters() -> tuple[Any, Any]:
     return pair
 
 
+def parameters_note(parameters: Mapping[str, Any]) -> str:
+    """An HTML paragraph (escaped) listing a report's parameters, for its pages."""
+    items = " · ".join(f"<code>{_e(k)}</code> = <code>{_e(_value(v))}</code>"
+                       for k, v in parameters.items())
+    return f'<p class="analysis-parameters"><small>Parameters: {items}</small></p>'
+
+
 def warm_up() -> None:
     """Build this thread's exporters and render a small notebook once.
 

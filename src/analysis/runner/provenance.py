@@ -36,12 +36,33 @@ FIELDS = ("source", "path", "checksum", "vintage", "synthetic")
 _PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
 
+_CACHE: dict[tuple[Any, ...], str] = {}  # kernels live long: do not re-hash unchanged files
+
+
 def file_checksum(path: str | os.PathLike[str]) -> str:
-    """``sha256:<hex>`` of a file's bytes."""
+    """``sha256:<hex>`` of a file's bytes (cached while the file's size and mtime are unchanged)."""
+    stat = os.stat(path)
+    key = ("file", os.path.abspath(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _CACHE:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        _CACHE[key] = f"sha256:{digest.hexdigest()}"
+    return _CACHE[key]
+
+
+def folder_checksum(path: str | os.PathLike[str]) -> str:
+    """``sha256:<hex>`` over a folder's files: their relative paths and checksums, in order.
+
+    Hidden files and folders (``.name``) are left out.
+    """
+    root = Path(path)
+    files = sorted(p for p in root.rglob("*") if p.is_file()
+                   and not any(part.startswith(".") for part in p.relative_to(root).parts))
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    for file in files:
+        digest.update(f"{file.relative_to(root).as_posix()}\0{file_checksum(file)}\n".encode())
     return f"sha256:{digest.hexdigest()}"
 
 
@@ -59,8 +80,8 @@ def normalise_source(record: Mapping[str, Any], *, compute_checksum: bool = True
 
     ``source`` (non-empty text) is required; ``path``, ``checksum`` and
     ``vintage`` are text or absent; ``synthetic`` is a bool (default False).
-    When ``path`` names an existing file and no checksum is given, the
-    checksum is computed. Raises ``ValueError`` naming the problem.
+    When ``path`` names an existing file or folder and no checksum is given,
+    the checksum is computed (:func:`file_checksum`, :func:`folder_checksum`). Raises ``ValueError`` naming the problem.
     """
     if not isinstance(record, Mapping):
         raise ValueError(f"a source record must be a mapping, not {type(record).__name__}")
@@ -78,8 +99,11 @@ def normalise_source(record: Mapping[str, Any], *, compute_checksum: bool = True
     checksum = record.get("checksum")
     if checksum is not None and not isinstance(checksum, str):
         raise ValueError(f"'checksum' of source {source!r} must be text")
-    if path is not None and checksum is None and compute_checksum and os.path.isfile(path):
-        checksum = file_checksum(path)
+    if path is not None and checksum is None and compute_checksum:
+        if os.path.isfile(path):
+            checksum = file_checksum(path)
+        elif os.path.isdir(path):
+            checksum = folder_checksum(path)
     vintage = record.get("vintage")
     if vintage is not None and not isinstance(vintage, str | int):
         raise ValueError(f"'vintage' of source {source!r} must be text or a year")
