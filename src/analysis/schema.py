@@ -70,7 +70,7 @@ def _period_matches_type(df: pd.DataFrame) -> pd.Series:
     for kind, form in _PERIOD_FORMS.items():
         rows = df["period_type"] == kind
         if rows.any():
-            ok[rows] = periods[rows].str.fullmatch(form)
+            ok[rows] = periods[rows].str.fullmatch(form).fillna(False).astype(bool)
     dates = df["period_type"] == "date"
     if dates.any():  # reject 2023-02-30
         ok[dates] &= pd.to_datetime(periods[dates], format="%Y-%m-%d", errors="coerce").notna()
