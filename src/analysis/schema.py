@@ -66,15 +66,16 @@ _PERIOD_FORMS = {
 
 def _period_matches_type(df: pd.DataFrame) -> pd.Series:
     periods = df["period"].astype(str)
-    ok = pd.Series(False, index=df.index)
+    kinds = df["period_type"].to_numpy()
+    ok = np.zeros(len(df), dtype=bool)
     for kind, form in _PERIOD_FORMS.items():
-        rows = df["period_type"] == kind
+        rows = kinds == kind
         if rows.any():
-            ok[rows] = periods[rows].str.fullmatch(form).fillna(False).astype(bool)
-    dates = df["period_type"] == "date"
+            ok[rows] = periods[rows].str.fullmatch(form).to_numpy(dtype=bool, na_value=False)
+    dates = kinds == "date"
     if dates.any():  # reject 2023-02-30
-        ok[dates] &= pd.to_datetime(periods[dates], format="%Y-%m-%d", errors="coerce").notna()
-    return ok
+        ok[dates] &= pd.to_datetime(periods[dates], format="%Y-%m-%d", errors="coerce").notna().to_numpy()
+    return pd.Series(ok, index=df.index)
 
 
 def _value_present_unless_missing(df: pd.DataFrame) -> pd.Series:
