@@ -136,6 +136,7 @@ def statsforecast_backtest(panel: pd.DataFrame, n_jobs: int = 1) -> dict[str, tu
     """Backtest AutoETS, AutoARIMA and AutoTheta (season length 2) with the project's scoring."""
     from statsforecast import StatsForecast
     from statsforecast.models import AutoARIMA, AutoETS, AutoTheta
+    from threadpoolctl import threadpool_limits  # a statsforecast dependency
 
     periods = sorted(panel["period"].unique(), key=period_sort_key)
     index = {p: i for i, p in enumerate(periods)}
@@ -154,7 +155,7 @@ def statsforecast_backtest(panel: pd.DataFrame, n_jobs: int = 1) -> dict[str, tu
             train = data[data["ds"] <= t]
             h = min(HORIZON, len(periods) - 1 - t)
             t0 = time.perf_counter()
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
                 warnings.simplefilter("ignore")
                 fc = StatsForecast(models=[model], freq=1, n_jobs=n_jobs).forecast(h=h, df=train, level=[80, 95])
             elapsed += time.perf_counter() - t0
@@ -170,10 +171,45 @@ def statsforecast_backtest(panel: pd.DataFrame, n_jobs: int = 1) -> dict[str, tu
             }))
         _, _, pooled = score_backtest(pd.concat(rows, ignore_index=True))
         out[name] = (pooled, elapsed)
+        print(f"  statsforecast {name}: {elapsed:.1f} s", flush=True)
     return out
 
 
+# ----------------------------------------------------------------------------- reference
+
+
+def oracle_common_change(naive_errors: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
+    """Not a forecast: the naive forecast plus the *realised* median change of the whole panel.
+
+    Shows how much of the naive error any model of the shared (national) dynamics could
+    remove at best; what remains is each municipality's own movement.
+    """
+    values = panel.pivot(index="region_code", columns="period", values="value")
+    periods = list(values.columns)
+    e = naive_errors.copy()
+    for (origin, period), idx in e.groupby(["origin", "period"]).groups.items():
+        change = float(np.median(values[period] - values[origin]))
+        assert periods.index(period) > periods.index(origin)
+        e.loc[idx, ["mean", "lo80", "hi80", "lo95", "hi95"]] += change
+    return score_backtest(e[["region_code", "origin", "period", "horizon", "actual", "mean", "lo80", "hi80",
+                             "lo95", "hi95", "scale"]])[2]
+
+
 # ----------------------------------------------------------------------------- report
+
+
+def paired_difference(a: pd.DataFrame, b: pd.DataFrame, horizon: int, n_boot: int = 2000,
+                      seed: int = 0) -> tuple[float, float, float]:
+    """MASE(a) - MASE(b) at one horizon, with a 95 % bootstrap interval resampling municipalities."""
+    key = ["region_code", "origin", "horizon"]
+    m = a[key + ["scaled_error"]].merge(b[key + ["scaled_error"]], on=key, suffixes=("_a", "_b"))
+    m = m[m["horizon"] == horizon].dropna()
+    per_region = (m["scaled_error_a"] - m["scaled_error_b"]).groupby(m["region_code"]).agg(["sum", "size"])
+    sums, sizes = per_region["sum"].to_numpy(), per_region["size"].to_numpy()
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(sums), (n_boot, len(sums)))
+    boots = sums[idx].sum(axis=1) / sizes[idx].sum(axis=1)
+    return float(sums.sum() / sizes.sum()), *np.quantile(boots, [0.025, 0.975]).tolist()
 
 
 def _row(indicator: str, name: str, pooled: pd.DataFrame, seconds: float) -> dict:
@@ -192,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--statsmodels", action="store_true",
                         help="also backtest the per-series statsmodels methods (slow)")
     parser.add_argument("--n-jobs", type=int, default=1, help="statsforecast n_jobs (default 1)")
+    parser.add_argument("--only", nargs="*", choices=list(SOURCES), help="indicators to run (default all)")
+    parser.add_argument("--no-statsforecast", action="store_true", help="leave out the statsforecast models")
     args = parser.parse_args(argv)
     realdata = realdata_dir()
     needed = {realdata / rel for spec in SOURCES.values() for rel, _, _ in spec}
@@ -202,21 +240,22 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         import statsforecast  # noqa: F401
-        have_sf = True
+        have_sf = not args.no_statsforecast
     except ImportError:
         have_sf = False
     print(f"CBS realdata: {realdata}")
     print(f"Rolling origin over the last {ORIGINS} half-years, horizons 1..{HORIZON}; panels {FIRST}..{LAST}; "
           f"{os.cpu_count()} CPU(s) visible")
     results = []
-    for indicator in SOURCES:
+    diffs = []
+    for indicator in args.only or SOURCES:
         panel = balanced_panel(load_observations(indicator, realdata))
         t0 = time.perf_counter()
         full = forecast_panel(panel, HORIZON)
         whole = time.perf_counter() - t0
         print(f"\n{indicator}: {panel['region_code'].nunique()} municipalities x "
               f"{panel['period'].nunique()} half-years; default forecast of the whole panel "
-              f"({len(full.forecasts)} rows) in {whole:.2f} s")
+              f"({len(full.forecasts)} rows) in {whole:.2f} s", flush=True)
         print("  breaks: " + "; ".join(f"{p} {h} ({label})" for p, h, label in full.params["breaks"]))
         print("  pooled trend {pooled_trend:+.3f}/period, mean shrinkage weight {mean_shrink_weight:.2f}, "
               "AR(1) {ar1:+.2f}, rounding {round_to}".format(**full.params))
@@ -225,12 +264,20 @@ def main(argv: list[str] | None = None) -> int:
         if args.statsmodels:
             runs += [("auto (cv, statsmodels)", {"method": "auto", "candidates": ("naive", "drift", "ets", "theta")}),
                      ("combination pooled+ets+theta", {"method": "combination"})]
+        errors = {}
         for name, opts in runs:
             t0 = time.perf_counter()
             res = backtest(panel, origins=ORIGINS, horizon=HORIZON, **opts)
+            errors[name] = res.errors
             results.append(_row(indicator, name, res.pooled, time.perf_counter() - t0))
+            print(f"  {name}: {results[-1]['seconds']:.1f} s", flush=True)
             if res.skipped:
                 print(f"  {name}: skipped origins {res.skipped}")
+        results.append(_row(indicator, "(oracle: naive + realised panel change)",
+                            oracle_common_change(errors["naive"], panel), float("nan")))
+        for h in range(1, HORIZON + 1):
+            d, lo, hi = paired_difference(errors["pooled (default)"], errors["naive"], h)
+            diffs.append(f"{indicator:<22} h{h}: {d:+.3f}  [{lo:+.3f}, {hi:+.3f}]")
         if have_sf:
             for name, (pooled, seconds) in statsforecast_backtest(panel, args.n_jobs).items():
                 results.append(_row(indicator, f"statsforecast {name}", pooled, seconds))
@@ -242,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
           "seconds: all 4 origins)")
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print("\nMASE of the default minus MASE of naive, with a 95 % bootstrap interval (municipalities resampled):")
+    print("\n".join(diffs))
     return 0
 
 

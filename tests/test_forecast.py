@@ -235,14 +235,15 @@ def test_start_break_drops_earlier_data_and_is_recorded():
 def test_level_break_is_left_out_of_the_trend():
     rng = np.random.default_rng(8)
     values = 10 + 0.2 * np.arange(12)[None, :] + rng.normal(0, 0.02, (40, 12))
-    values[:, 6:] += 3.0  # level shift at the 7th period (2019H1)
+    values[:, 9:] += 3.0  # level shift at the 10th period (2020H2), inside the trend window
     panel = make_panel(values)
-    brk = [Break("2019H1", "level", "table seam")]
+    brk = [Break("2020H2", "level", "table seam")]
     res = forecast_panel(panel, horizon=1, breaks=brk, round_to=None)
     assert res.params["pooled_trend"] == pytest.approx(0.2, abs=0.03)
     assert res.summary["breaks"].str.contains("level shift modelled").all()
-    ignored = forecast_panel(panel, horizon=1, breaks=None, round_to=None, window=12)
-    assert ignored.params["pooled_trend"] > 0.4
+    np.testing.assert_allclose(res.forecasts["mean"], values[:, -1] + 0.2, atol=0.1)
+    ignored = forecast_panel(panel, horizon=1, breaks=None, round_to=None)
+    assert ignored.params["pooled_trend"] > 0.7
 
 
 def test_forecast_never_spans_a_declared_break():

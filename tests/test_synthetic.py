@@ -117,7 +117,9 @@ def test_observations_say_synthetic(committed):
 # ------------------------------------------------------------------------- calibration
 
 
-def _published():
+@pytest.fixture(scope="module")
+def published():
+    """data/published as one table, or None where analysis.published does not exist."""
     try:
         from analysis.published import load_published
     except ImportError:
@@ -125,7 +127,7 @@ def _published():
     return load_published()
 
 
-def target_table() -> pd.DataFrame:
+def target_table(published: pd.DataFrame | None) -> pd.DataFrame:
     """The targets, with values from data/published where it has them.
 
     Where a publication holds the figure, the published value is the target;
@@ -134,7 +136,6 @@ def target_table() -> pd.DataFrame:
     """
     table = synthetic.targets()[["indicator", "year", "value", "tolerance", "document"]].copy()
     table["origin"] = "synthetic.TARGETS"
-    published = _published()
     if published is None:
         return table
     for i, row in table.iterrows():
@@ -151,17 +152,17 @@ def target_table() -> pd.DataFrame:
     return table
 
 
-def test_targets_are_published_figures():
-    table = target_table()
-    if _published() is None:
+def test_targets_are_published_figures(published):
+    if published is None:
         pytest.skip("analysis.published not available; targets come from synthetic.TARGETS")
+    table = target_table(published)
     # every target must be a figure some publication in data/published holds
     missing = table[table["origin"] != "data/published"]
     assert missing.empty, missing[["indicator", "year", "value"]].to_string()
 
 
-def test_calibration_to_published_figures(committed):
-    result = synthetic.calibration(committed, target_table())
+def test_calibration_to_published_figures(committed, published):
+    result = synthetic.calibration(committed, target_table(published))
     misses = result[~result["ok"]]
     assert misses.empty, "\n" + misses[["indicator", "year", "value", "achieved", "relative_error"]].to_string()
     assert (result["tolerance"] <= 0.10).all()

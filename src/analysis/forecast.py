@@ -765,11 +765,10 @@ def _fit_ets(y, horizon, levels, breaks, seasonal_periods):
     ic, name, res = best
     n = len(z)
     bounds = {}
-    mean = None
+    mean = np.asarray(_quiet(res.forecast, horizon))
     for lev in levels:
         sf = _quiet(lambda r, a: r.get_prediction(start=n, end=n + horizon - 1).summary_frame(alpha=a),
                     res, 1 - lev / 100)
-        mean = sf["mean"].to_numpy()
         bounds[lev] = (sf["pi_lower"].to_numpy(), sf["pi_upper"].to_numpy())
     info = f"ETS({name}) by AICc" + (f"; {note}" if note else "")
     return _SeriesFit(mean, bounds, info, float(ic))
@@ -880,7 +879,7 @@ def _select_cv(y, horizon, levels, breaks, seasonal_periods, candidates, cv_orig
             inner = [b for b in breaks if b <= t]
             if any(t < b <= t + horizon for b in breaks):
                 continue
-            fit = _fit_one(m, y[: t + 1], horizon, levels, inner, seasonal_periods)
+            fit = _fit_one(m, y[: t + 1], horizon, (), inner, seasonal_periods)
             for h in range(1, horizon + 1):
                 if t + h < n and np.isfinite(y[t + h]):
                     errs.append(abs(y[t + h] - fit.mean[h - 1]))
@@ -1160,9 +1159,9 @@ def _per_series_point(Y, cross, horizon, method, seasonal_periods, candidates, s
         brk = [b - first for b in breaks if b - first >= 1]
         m = method
         if method == "auto":
-            m = "ets" if select == "aicc" else _select_cv(y, horizon, LEVELS, brk, seasonal_periods,
+            m = "ets" if select == "aicc" else _select_cv(y, horizon, (), brk, seasonal_periods,
                                                           candidates, cv_origins)[0]
-        out[i] = _fit_one(m, y, horizon, LEVELS, brk, seasonal_periods).mean
+        out[i] = _fit_one(m, y, horizon, (), brk, seasonal_periods).mean
     return out
 
 

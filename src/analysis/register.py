@@ -84,7 +84,7 @@ from scipy import stats
 from . import config
 from .errors import InputError
 from .indicators import INDICATORS
-from .periods import period_type_of
+from .periods import period_bounds, period_type_of
 from .regions import RegionResolver
 from .workdays import working_days_between
 
@@ -317,6 +317,11 @@ class Register:
     source: str
     metadata: Mapping[str, Any] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        kind = "SYNTHETIC" if self.synthetic else "real"
+        return (f"Register({kind}, cases={len(self.cases)} rows, surveys={len(self.surveys)} rows, "
+                f"care={len(self.care)} rows, source={self.source!r})")
+
     @property
     def snapshot_date(self) -> pd.Timestamp:
         """The date the register describes (metadata, else the latest date in it)."""
@@ -329,8 +334,11 @@ class Register:
         """The municipality code, from metadata or the wijk codes (``WK034401`` -> ``GM0344``)."""
         if self.metadata.get("municipality"):
             return str(self.metadata["municipality"])
-        codes = {"GM" + str(c)[2:6] for c in self.cases["wijk_code"].unique()}
-        return sorted(codes)[0] if len(codes) == 1 else "GM0344"
+        codes = sorted({"GM" + str(c)[2:6] for c in self.cases["wijk_code"].unique()})
+        if len(codes) > 1:
+            raise ValueError(f"the register covers several municipalities ({', '.join(codes)}); "
+                             "pass municipality= explicitly")
+        return codes[0] if codes else "GM0344"
 
     def provenance(self) -> dict[str, str | None]:
         """``source``, ``published`` and ``note`` for observations computed from this register."""
@@ -343,7 +351,7 @@ class Register:
                 "note": "synthetisch",
             }
         return {
-            "source": f"casusregister ({self.source})",
+            "source": f"casusregister ({Path(self.source).name})",
             "published": f"casusregister, peildatum {self.snapshot_date:%Y-%m-%d}",
             "note": None,
         }
@@ -754,7 +762,6 @@ def _bound(value, which: int) -> pd.Timestamp:
             period_type_of(value)
         except ValueError:
             return pd.Timestamp(value)
-        from .periods import period_bounds
         return period_bounds(value)[which]
     return pd.Timestamp(value)
 

@@ -33,8 +33,17 @@ WARM_MODULES = [
     "matplotlib.pyplot",
     "statsmodels.api",
     "seaborn",
+    "pyarrow.parquet",
     "analysis",
     "analysis.runner.provenance",
+    # the project's own heavier modules (a missing one is skipped)
+    "analysis.cbs",
+    "analysis.compare",
+    "analysis.forecast",
+    "analysis.notebook",
+    "analysis.plotting",
+    "analysis.register",
+    "analysis.sources",
 ]
 
 #: Environment variable that replaces WARM_MODULES (comma-separated; empty: import nothing).
