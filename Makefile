@@ -28,6 +28,10 @@ install: $(VENV)/.installed ## Create .venv and install the package (editable) w
 test: $(VENV)/.installed ## Run the whole test suite (unit, data, notebooks)
 	$(BIN)/python -m pytest
 
+.PHONY: notebook-outputs
+notebook-outputs: $(VENV)/.installed ## Record the key-figure outputs nbval checks (after a deliberate change)
+	$(BIN)/python tests/notebook_outputs/update.py
+
 .PHONY: lint
 lint: $(VENV)/.installed ## Check code style with ruff
 	$(BIN)/ruff check src tests benchmarks

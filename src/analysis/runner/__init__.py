@@ -10,7 +10,9 @@ Modules
                  it runs inside the kernels)
 ``kernel_side``  code the runner executes inside its kernels (warm-up, reset)
 ``notebooks``    discovery of the collection and its declared parameters
-``config``       parameter validation, ``runs.yml`` schema, the batch plan
+``params``       parameter names and values, ``-p`` parsing, output names,
+                 the check that injected parameters are literals only
+``config``       the ``runs.yml`` schema, named value sets, the batch plan
 ``kernels``      a long-lived, pre-warmed kernel that is reset between reports
 ``execute``      the batch: workers, timeouts, failures, Ctrl-C
 ``export``       HTML pages (with and without code), output names, ``index.html``

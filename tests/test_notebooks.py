@@ -1,0 +1,110 @@
+"""The notebook collection: clean committed files, documented parameters, papermill runs.
+
+nbval runs every notebook with its defaults (see conftest.py); these tests run them
+under papermill with other parameters too.
+"""
+
+from __future__ import annotations
+
+import ast
+
+import nbformat
+import papermill as pm
+import pytest
+
+from analysis import config
+
+NOTEBOOKS = sorted(config.notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+SHARED = ["region", "wijk", "start", "end", "source", "horizon", "language"]
+IDS = [p.stem for p in NOTEBOOKS]
+
+
+def _code(nb):
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def test_the_collection_is_complete():
+    names = {p.stem.split("_", 1)[0] for p in NOTEBOOKS}
+    assert {"00", "01", "02", "03", "04", "05"} <= names, sorted(names)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_committed_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    dirty = [i for i, c in enumerate(_code(nb)) if c.outputs or c.execution_count is not None]
+    assert dirty == [], f"{path.name}: code cells {dirty} carry outputs; strip them (nbstripout)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_parameters_cell_is_tagged_typed_and_documented(path):
+    nb = nbformat.read(path, as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1, "exactly one cell tagged 'parameters'"
+    params = pm.inspect_notebook(str(path))
+    missing = [p for p in SHARED if p not in params]
+    assert missing == [], f"shared parameters missing: {missing}"
+    for name, info in params.items():
+        assert info["help"].strip(), f"parameter {name!r} has no help comment"
+        assert info["inferred_type_name"] != "None", f"parameter {name!r} has no type hint"
+    assert params["region"]["default"].strip("'\"") == "GM0344"
+    assert params["language"]["default"].strip("'\"") == "nl"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_notebooks_are_thin(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in _code(nb):
+        tree = ast.parse(cell.source)
+        defs = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)]
+        assert not defs, f"{path.name}: define functions in the package, not the notebook ({defs[0].name})"
+        assert len(cell.source.splitlines()) <= 25, f"{path.name}: a code cell of {len(cell.source.splitlines())} lines"
+    first = _code(nb)[1].source
+    assert "notebook.start(" in first, "the cell after the parameters validates them with notebook.start"
+
+
+def _run(path, tmp_path, **parameters):
+    out = tmp_path / path.name
+    return pm.execute_notebook(str(path), str(out), parameters=parameters, cwd=str(path.parent),
+                               kernel_name="python3", progress_bar=False, log_output=False)
+
+
+def _outputs_text(nb) -> str:
+    parts = []
+    for cell in _code(nb):
+        for out in cell.get("outputs", []):
+            parts.append(out.get("text", "") or str(out.get("data", {}).get("text/plain", "")))
+    return "\n".join(parts)
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_runs_for_amsterdam_on_real_cbs_data(path, tmp_path, realdata_dir):
+    nb = _run(path, tmp_path, region="GM0363", source=str(realdata_dir))
+    text = _outputs_text(nb)
+    assert "CBS" in text, "the first output says the data came from the CBS files"
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_runs_for_a_wijk(path, tmp_path):
+    nb = _run(path, tmp_path, wijk="WK034403", start="2016", language="en")
+    assert all(not any(o.get("output_type") == "error" for o in c.get("outputs", [])) for c in _code(nb))
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize(
+    ("parameters", "message"),
+    [
+        ({"region": "GM9999"}, "parameter 'region': unknown region code 'GM9999'"),
+        ({"start": "2020", "end": "2016"}, "parameter 'end': end 2016 lies before start 2020"),
+        ({"horizon": 0}, "parameter 'horizon': horizon must be at least 1"),
+        ({"source": "nergens"}, "parameter 'source': 'nergens' is neither one of auto, embedded, cbs-cache"),
+    ],
+)
+@pytest.mark.parametrize("path", NOTEBOOKS[:1] + NOTEBOOKS[-1:], ids=[p.stem for p in NOTEBOOKS[:1] + NOTEBOOKS[-1:]])
+def test_invalid_parameters_fail_with_the_clear_message(path, tmp_path, parameters, message):
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        _run(path, tmp_path, **parameters)
+    assert err.value.ename == "ParameterError"
+    assert message in err.value.evalue
+    assert "\n" not in err.value.evalue
