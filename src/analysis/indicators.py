@@ -174,6 +174,15 @@ _ALL = [
        "Realised addition to reserves (accounts), objective Appropriate basic care", "euro x 1000", "wmo", "financien"),
     _i("lasten_beinvloedbaar_pct_passende_basiszorg", "Beïnvloedbare lasten, doelstelling Passende basiszorg (% van de lasten)",
        "Influenceable expenditure, objective Appropriate basic care (% of expenditure)", "procent", "wmo", "financien"),
+    # Register flows (analysis.flow): inflow is *_nieuwe_casussen; outflow and running cases here.
+    _i("buurtteam_sociaal_afgesloten_casussen", "Uitstroom: afgesloten casussen buurtteams Sociaal",
+       "Outflow: closed cases, social neighbourhood teams", "aantal", "wmo", "bereik"),
+    _i("buurtteam_sociaal_lopende_casussen", "Lopende casussen buurtteams Sociaal (stand einde periode)",
+       "Running cases, social neighbourhood teams (stock at end of period)", "aantal", "wmo", "bereik"),
+    _i("buurtteam_jg_afgesloten_casussen", "Uitstroom: afgesloten casussen buurtteams Jeugd en Gezin",
+       "Outflow: closed cases, youth and family neighbourhood teams", "aantal", "jeugd", "bereik"),
+    _i("buurtteam_jg_lopende_casussen", "Lopende casussen buurtteams Jeugd en Gezin (stand einde periode)",
+       "Running cases, youth and family neighbourhood teams (stock at end of period)", "aantal", "jeugd", "bereik"),
 ]
 
 INDICATORS: dict[str, Indicator] = {ind.id: ind for ind in _ALL}

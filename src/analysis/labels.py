@@ -121,6 +121,117 @@ LABELS: dict[str, tuple[str, str]] = {
     "kwaliteit": ("Kwaliteit", "Quality"),
     "context": ("Context", "Context"),
     "financien": ("Financiën", "Finances"),
+    # --- register sections: scope (analysis.flow.register_scope) ------------------------------
+    "register_synthetic_other_region": (
+        "Het synthetische register beschrijft {register_region} ({register_code}), niet {region}: de secties op "
+        "basis van het register worden overgeslagen. Geef met de parameter register het eigen register van de "
+        "gemeente op. De CBS-secties werken wel.",
+        "The synthetic register describes {register_region} ({register_code}), not {region}: the sections based on "
+        "the register are skipped. Pass the municipality's own register with the parameter register. The CBS "
+        "sections do work.",
+    ),
+    "register_other_region": (
+        "Het register {path} bevat geen casussen van {region}: de secties op basis van het register worden overgeslagen.",
+        "The register {path} holds no cases of {region}: the sections based on the register are skipped.",
+    ),
+    "register_no_wijk": (
+        "Het register bevat geen casussen in wijk {wijk}: de secties op basis van het register worden overgeslagen.",
+        "The register holds no cases in district {wijk}: the sections based on the register are skipped.",
+    ),
+    "register_skipped": ("Overgeslagen: {reason}", "Skipped: {reason}"),
+    "synthetic_register": ("synthetisch register", "synthetic register"),
+    "register": ("register", "register"),
+    # --- flows (notebook 02) -----------------------------------------------------------------
+    "inflow": ("instroom", "inflow"),
+    "outflow": ("uitstroom", "outflow"),
+    "stock_begin": ("stand begin", "stock at start"),
+    "stock_end": ("stand einde", "stock at end"),
+    "difference": ("verschil", "difference"),
+    "team": ("team", "team"),
+    "periods_checked": ("perioden", "periods"),
+    "periods_with_difference": ("perioden met verschil", "periods with a difference"),
+    "largest_difference": ("grootste verschil", "largest difference"),
+    "first_period_with_difference": ("eerste periode met verschil", "first period with a difference"),
+    "identity_holds": (
+        "De voorraad-stroomidentiteit stand(einde) = stand(begin) + instroom - uitstroom klopt in alle {n} "
+        "perioden ({what}).",
+        "The stock-flow identity stock(end) = stock(start) + inflow - outflow holds in all {n} periods ({what}).",
+    ),
+    "identity_fails": (
+        "De voorraad-stroomidentiteit klopt niet in {k} van de {n} perioden ({what}); de verschillen staan in de tabel.",
+        "The stock-flow identity fails in {k} of {n} periods ({what}); the table lists the differences.",
+    ),
+    "duration_days": ("dagen sinds aanmelding", "days since registration"),
+    "share_running": ("aandeel casussen nog lopend", "share of cases still running"),
+    "survival_title": ("Duur van trajecten: aanmelding tot afsluiting", "Duration of cases: registration to closure"),
+    "survival_subtitle": (
+        "Kaplan-Meier; lopende casussen gecensureerd op {date}; band: 95%-interval; "
+        "getoond zolang minstens {n} casussen lopen",
+        "Kaplan-Meier; running cases censored at {date}; band: 95% interval; shown while at least {n} cases run",
+    ),
+    "median_duration": ("mediane duur (dagen)", "median duration (days)"),
+    "not_estimable": ("niet te schatten", "not estimable"),
+    "cases": ("casussen", "cases"),
+    "closed": ("afgesloten", "closed"),
+    "running": ("nog lopend", "still running"),
+    "urgent": ("spoed", "urgent"),
+    "not_urgent": ("niet spoed", "not urgent"),
+    "all_cases": ("alle casussen", "all cases"),
+    "mean": ("gemiddelde", "mean"),
+    "median": ("mediaan", "median"),
+    "p90": ("90e percentiel", "90th percentile"),
+    "within_norm_pct": ("binnen de norm (%)", "within the target (%)"),
+    "no_conversation": ("zonder gesprek", "without a conversation"),
+    "waiting_title": (
+        "Wachttijd aanmelding tot keukentafelgesprek",
+        "Waiting time from registration to first conversation",
+    ),
+    "waiting_within_norm_title": (
+        "Aandeel binnen de norm van {norm} werkdagen",
+        "Share within the target of {norm} working days",
+    ),
+    "published": ("gepubliceerd", "published"),
+    "publication": ("publicatie", "publication"),
+    "exceptional_outflow": ("uitzonderlijk hoge uitstroom", "exceptionally high outflow"),
+    "table_change": ("tabelwissel", "table change"),
+    "cbs_stock_note": (
+        "CBS-stand = stand aan het BEGIN van de periode",
+        "CBS stock = stock at the START of the period",
+    ),
+    # --- experience (notebook 03) ------------------------------------------------------------
+    "mark_toegankelijkheid": ("Toegankelijkheid", "Accessibility"),
+    "mark_kwaliteit": ("Kwaliteit", "Quality"),
+    "mark_effect": ("Effect", "Effect"),
+    "mark_rapportcijfer": ("Rapportcijfer (totaal)", "Overall mark"),
+    "marks_title": ("Ervaringen van cliënten: rapportcijfers", "Client experience: marks"),
+    "marks_subtitle": ("gemiddelde met 95%-interval (t-verdeling)", "mean with 95% interval (t distribution)"),
+    "without_help_title": ("Verder zonder hulp na afsluiting", "Continuing without help after closure"),
+    "without_help_subtitle": ("aandeel met 95%-interval (Wilson)", "share with 95% interval (Wilson)"),
+    "responses": ("antwoorden", "responses"),
+    "measure": ("maat", "measure"),
+    "groups": ("groepen", "groups"),
+    "test": ("toets", "test"),
+    "statistic": ("toetsgrootheid", "statistic"),
+    "df": ("vrijheidsgraden", "degrees of freedom"),
+    "p_value": ("p-waarde", "p-value"),
+    "p_holm": ("p (Holm)", "p (Holm)"),
+    "effect_size": ("effectgrootte", "effect size"),
+    "conclusion": ("conclusie", "conclusion"),
+    "test_welch": ("Welch-ANOVA", "Welch ANOVA"),
+    "test_kruskal": ("Kruskal-Wallis", "Kruskal-Wallis"),
+    "test_chi2": ("chi-kwadraattoets", "chi-square test"),
+    "significant": ("significant verschil", "significant difference"),
+    "not_significant": ("geen significant verschil", "no significant difference"),
+    "too_few_groups": ("niet te toetsen: minder dan twee groepen met genoeg antwoorden",
+                       "not testable: fewer than two groups with enough responses"),
+    "groups_left_out": ("buiten de toets (minder dan {n} antwoorden): {groups}",
+                        "left out of the test (fewer than {n} responses): {groups}"),
+    "between_wijken": ("tussen wijken", "between districts"),
+    "between_teams": ("tussen teams", "between teams"),
+    "group_interval_subtitle": (
+        "{period}, gemiddelde met 95%-interval; x: minder dan {n} antwoorden",
+        "{period}, mean with 95% interval; x: fewer than {n} responses",
+    ),
 }
 
 # Axis titles per unit key of analysis.indicators.UNITS.

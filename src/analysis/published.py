@@ -18,6 +18,7 @@ message that names the file and, where possible, the line.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from pathlib import Path
@@ -132,6 +133,18 @@ def load_published(path: str | Path | None = None) -> pd.DataFrame:
         source and publication.
     """
     files = published_files(path)
+    key = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    return _load_files(key).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _load_files(key: tuple[tuple[str, int, int], ...]) -> pd.DataFrame:
+    """Read and validate the files named in ``key`` (path, mtime, size).
+
+    Cached, because a warm report kernel loads the same files for every report;
+    a changed file has another mtime or size and is read again.
+    """
+    files = [Path(name) for name, _, _ in key]
     frames = []
     for file in files:
         frame = read_published_csv(file)
