@@ -69,10 +69,19 @@ SOURCES: dict[str, list[tuple[str, str, dict[str, str]]]] = {
 _SUFFIX = re.compile(r"\(([^)]*)\)\s*$")
 
 
+_SIZE_CLASS = re.compile(r"\binwoners\b", re.IGNORECASE)  # 'Minder dan 20 000 inwoners', ...
+
+
 def is_municipality(label: str) -> bool:
-    """A CBS region label names a municipality: not Nederland, no suffix but (gemeente) or a province letter."""
+    """A CBS region label names a municipality.
+
+    Not Nederland, not a size class (``'20 000 tot 50 000 inwoners'``: these
+    aggregates carry no suffix), and no suffix except ``(gemeente)`` or a
+    province letter (``(L.)``, ``(NH.)``); ``(PV)``, ``(LD)``, ``(JZ)``,
+    ``(CR)`` ... are other region types.
+    """
     label = label.strip()
-    if label == "Nederland":
+    if label == "Nederland" or _SIZE_CLASS.search(label):
         return False
     m = _SUFFIX.search(label)
     return m is None or m.group(1) == "gemeente" or bool(re.fullmatch(r"[A-Z]{1,2}\.", m.group(1)))
@@ -123,7 +132,7 @@ def balanced_panel(obs: pd.DataFrame, first: str = FIRST, last: str = LAST) -> p
     """Keep municipalities with a value in every half-year from ``first`` to ``last``."""
     wanted = [first] + next_periods(first, 100)
     wanted = wanted[: wanted.index(last) + 1]
-    obs = obs[obs["period"].isin(wanted)]
+    obs = obs[obs["period"].isin(wanted) & obs["value"].notna()]
     counts = obs.groupby("region_code")["period"].nunique()
     keep = counts[counts == len(wanted)].index
     return obs[obs["region_code"].isin(keep)].reset_index(drop=True)
@@ -282,7 +291,8 @@ def main(argv: list[str] | None = None) -> int:
             for name, (pooled, seconds) in statsforecast_backtest(panel, args.n_jobs).items():
                 results.append(_row(indicator, f"statsforecast {name}", pooled, seconds))
     if not have_sf:
-        print("\nstatsforecast not installed (pip install -e '.[bench]'); its rows are left out.")
+        why = "--no-statsforecast" if args.no_statsforecast else "not installed: pip install -e '.[bench]'"
+        print(f"\nstatsforecast rows left out ({why}).")
     table = pd.DataFrame(results)
     print("\nBacktest (MASE: mean absolute error / mean absolute first difference of the training series;"
           " cov: share of outcomes inside the interval; Wink80/s: Winkler score / scale; "

@@ -183,6 +183,16 @@ _ALL = [
        "Outflow: closed cases, youth and family neighbourhood teams", "aantal", "jeugd", "bereik"),
     _i("buurtteam_jg_lopende_casussen", "Lopende casussen buurtteams Jeugd en Gezin (stand einde periode)",
        "Running cases, youth and family neighbourhood teams (stock at end of period)", "aantal", "jeugd", "bereik"),
+    # Reach and overview (analysis.reach, analysis.overview): register figures without an id yet.
+    _i("aanvullende_zorg_sociaal_clienten", "Cliënten aanvullende zorg Sociaal", "Clients, additional social care",
+       "aantal", "wmo", "bereik"),
+    _i("buurtteam_jg_aanvullende_zorg_verhouding",
+       "Verhouding cliënten buurtteam Jeugd en Gezin : aanvullende zorg Jeugd (aandeel buurtteam)",
+       "Ratio of clients youth and family team : additional youth care (team share)", "procent", "jeugd", "bereik"),
+    _i("buurtteam_sociaal_wachttijd_binnen_norm_pct",
+       "Wachttijd buurtteam Sociaal binnen de norm van 5 werkdagen (aandeel casussen)",
+       "Waiting time of the social team within the 5-working-day target (share of cases)", "procent", "wmo",
+       "beschikbaarheid", True),
 ]
 
 INDICATORS: dict[str, Indicator] = {ind.id: ind for ind in _ALL}

@@ -138,9 +138,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "Het register bevat geen casussen in wijk {wijk}: de secties op basis van het register worden overgeslagen.",
         "The register holds no cases in district {wijk}: the sections based on the register are skipped.",
     ),
-    "register_skipped": ("Overgeslagen: {reason}", "Skipped: {reason}"),
+    "register_skipped": ("Overgeslagen: geen register voor {area} (zie boven).",
+                         "Skipped: no register for {area} (see above)."),
     "synthetic_register": ("synthetisch register", "synthetic register"),
     "register": ("register", "register"),
+    "not_used": ("niet gebruikt", "not used"),
+    "snapshot_date": ("peildatum", "snapshot date"),
     # --- flows (notebook 02) -----------------------------------------------------------------
     "inflow": ("instroom", "inflow"),
     "outflow": ("uitstroom", "outflow"),
@@ -162,6 +165,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "The stock-flow identity fails in {k} of {n} periods ({what}); the table lists the differences.",
     ),
     "duration_days": ("dagen sinds aanmelding", "days since registration"),
+    "days": ("dagen", "days"),
+    "running_end": ("lopend aan het eind van de periode", "running at the end of the period"),
     "share_running": ("aandeel casussen nog lopend", "share of cases still running"),
     "survival_title": ("Duur van trajecten: aanmelding tot afsluiting", "Duration of cases: registration to closure"),
     "survival_subtitle": (
@@ -194,6 +199,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "publication": ("publicatie", "publication"),
     "exceptional_outflow": ("uitzonderlijk hoge uitstroom", "exceptionally high outflow"),
     "table_change": ("tabelwissel", "table change"),
+    "stand_next": ("volgende stand", "next stock"),
+    "expected_next": ("stand + instroom - uitstroom", "stock + inflow - outflow"),
+    "note": ("opmerking", "note"),
+    "beyond_rounding": ("verschil groter dan afronding", "difference beyond rounding"),
+    "frequency": ("periodesoort", "period type"),
+    "cbs_identity_count": (
+        "{what}: in {k} van de {n} perioden wijkt stand + instroom - uitstroom meer dan de afronding af van de "
+        "volgende stand",
+        "{what}: in {k} of {n} periods stock + inflow - outflow misses the next stock by more than rounding",
+    ),
+    "cbs_wmo_flows_title": (
+        "Wmo-maatwerkvoorzieningen volgens CBS",
+        "Wmo tailored provisions according to CBS",
+    ),
     "cbs_stock_note": (
         "CBS-stand = stand aan het BEGIN van de periode",
         "CBS stock = stock at the START of the period",
@@ -231,6 +250,45 @@ LABELS: dict[str, tuple[str, str]] = {
     "group_interval_subtitle": (
         "{period}, gemiddelde met 95%-interval; x: minder dan {n} antwoorden",
         "{period}, mean with 95% interval; x: fewer than {n} responses",
+    ),
+    # --- reach (notebook 01, analysis.reach) and overview (notebook 00, analysis.overview) -------
+    "reach_register_line": ("Casusregister", "Case register"),
+    "reach_group_sociaal": ("Buurtteams Sociaal", "Social neighbourhood teams"),
+    "reach_group_jeugd_en_gezin": ("Buurtteams Jeugd en Gezin", "Youth and family neighbourhood teams"),
+    "reach_group_aanvullende_zorg": ("Aanvullende zorg", "Additional care"),
+    "reach_forward_title": (
+        "Beweging naar voren: aandeel cliënten bij het buurtteam",
+        "Shift to the front: share of clients with the neighbourhood team",
+    ),
+    "reach_forward_subtitle": (
+        "cliënten buurtteam / (cliënten buurtteam + cliënten aanvullende zorg), per domein",
+        "team clients / (team clients + clients of additional care), per domain",
+    ),
+    "reach_beside_subtitle": (
+        "register naast de gepubliceerde cijfers, een lijn per publicatie",
+        "register beside the published figures, one line per publication",
+    ),
+    "reach_no_wijken": (
+        "Geen wijkindeling bekend voor {region}: kies een wijk met de parameter wijk.",
+        "No districts known for {region}: choose one with the parameter wijk.",
+    ),
+    "reach_no_cbs": (
+        "{indicator}: geen CBS-cijfers in deze bron. Importeer de CBS-tabellen met "
+        "python -m analysis cbs import of kies een andere source.",
+        "{indicator}: no CBS figures in this source. Import the CBS tables with "
+        "python -m analysis cbs import or choose another source.",
+    ),
+    "reach_no_published": (
+        "Geen gepubliceerde cijfers van {region} om naast het register te zetten.",
+        "No published figures of {region} to set beside the register.",
+    ),
+    "reach_period_year": (
+        "jaarcijfers: iedereen met zorg of ondersteuning in het jaar",
+        "yearly figures: everyone with care or support during the year",
+    ),
+    "reach_period_halfyear": (
+        "halfjaarcijfers: iedereen met zorg of ondersteuning in het halfjaar; niet te vergelijken met jaarcijfers",
+        "half-yearly figures: everyone with care or support during the half year; not comparable with yearly figures",
     ),
 }
 

@@ -87,7 +87,8 @@ def _percentage_in_range(df: pd.DataFrame) -> pd.Series:
     pct = df["unit"].isin(_PERCENT_UNITS)
     ok = df["value"].isna() | df["value"].between(0, 100)
     if "note" in df.columns:  # a published value above 100 is kept only with an explanation
-        explained = df["note"].fillna("").astype(str).str.strip().ne("") & (df["value"] > 100)
+        explained = df["note"].astype(object).where(df["note"].notna(), "").astype(str).str.strip().ne("")
+        explained = explained & (df["value"] > 100)
         ok = ok | explained
     return ~pct | ok
 
@@ -153,6 +154,9 @@ OBSERVATIONS = pa.DataFrameSchema(
     ordered=False,
 )
 
+# The dtype pandas gives text: object in pandas 2, the string dtype ``str`` in pandas 3.
+_TEXT_DTYPE = pd.Series(["text"]).dtype
+
 _KEY = ["indicator", "region_code", "period", "source", "published"]
 
 
@@ -192,8 +196,8 @@ def validate_observations(
     for col in text_cols:
         df[col] = df[col].map(lambda v: v.strip() if isinstance(v, str) else v)
     for col in ("source_ref", "note"):
-        if col in df.columns:
-            df[col] = df[col].where(df[col].notna(), None)
+        if col in df.columns:  # text or missing, whatever dtype an empty column was read as
+            df[col] = df[col].astype(object).where(df[col].notna(), None).astype(_TEXT_DTYPE)
     for col in text_cols:
         if col not in ("source_ref", "note"):
             df[col] = df[col].fillna("").astype(str)

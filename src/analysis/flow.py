@@ -1,0 +1,1101 @@
+"""Inflow, outflow, stock, durations and waiting times of the buurtteams; CBS Wmo flows.
+
+What notebook 02 needs around :mod:`analysis.register`, whose aggregations it reuses
+(:func:`~analysis.register.flows` for stock and flow with the identity check,
+:func:`~analysis.register.waiting_times` for waiting times in working days):
+
+* :func:`register_scope` — which register the notebook reads for a region and a
+  wijk, and whether the register sections apply at all (the synthetic register
+  describes Utrecht; for another municipality without a register of its own the
+  register sections are skipped with a message, the CBS sections still run);
+* :func:`stock_flow`, :func:`identity_summary`, :func:`identity_text` — the
+  stock-flow table and the check of ``stock(t) = stock(t-1) + in - out``; a
+  difference is reported, never hidden;
+* :func:`flow_observations`, :func:`protect_flows` — the flows as observations,
+  through :mod:`analysis.disclosure`, with the linked figures protected together;
+* :func:`durations`, :func:`survival_curves`, :func:`median_durations`,
+  :func:`survival_chart` — how long cases run (registration to closure):
+  Kaplan-Meier curves (statsmodels ``SurvfuncRight``) with running cases censored
+  at the register's snapshot date;
+* :func:`waiting_summary` — waiting time to the first conversation in working
+  days, urgent against other cases, against the norm of 5 working days;
+* :func:`cbs_flow_table`, :func:`cbs_breaks` — CBS Wmo stock (at the *start* of a
+  period), inflow and outflow, with the same identity check and exceptional
+  outflows flagged (2020H2: an administrative clean-up in many municipalities).
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from scipy import stats
+
+from . import config, disclosure
+from .experience import TEAM_COLORS, _finish, _set_ticks, _sources_frame, _styled
+from .labels import DEFAULT_LANGUAGE, check_language, format_number, label, unit_axis_label
+from .periods import STATUS_SUPPRESSED, next_periods, period_bounds, period_sort_key
+from .plotting import (
+    BREAK_COLOR,
+    COMPARISON_COLORS,
+    FOCUS_COLOR,
+    MUTED_TEXT_COLOR,
+    format_axis,
+    new_figure,
+    period_x,
+    single_period_type,
+)
+from .regions import RegionResolver, level_of
+from .register import (
+    WAITING_NORM_DAYS,
+    Register,
+    case_level,
+    flows,
+    load_register,
+    to_observations,
+    waiting_times,
+)
+
+THRESHOLD = disclosure.DEFAULT_THRESHOLD
+
+#: Indicator ids of the register flows per team: inflow, outflow, stock at the end of the period.
+FLOW_INDICATORS = {
+    "sociaal": {"inflow": "buurtteam_sociaal_nieuwe_casussen",
+                "outflow": "buurtteam_sociaal_afgesloten_casussen",
+                "stock_end": "buurtteam_sociaal_lopende_casussen"},
+    "jeugd_en_gezin": {"inflow": "buurtteam_jg_nieuwe_casussen",
+                       "outflow": "buurtteam_jg_afgesloten_casussen",
+                       "stock_end": "buurtteam_jg_lopende_casussen"},
+}
+_ROLE = {ind: (team, role) for team, roles in FLOW_INDICATORS.items() for role, ind in roles.items()}
+
+
+# --------------------------------------------------------------------------------------
+# Which register, and does it apply?
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterScope:
+    """The register a notebook reads for its region and wijk, or why it reads none.
+
+    Attributes
+    ----------
+    applies : bool
+        Whether the register sections can run.
+    message : str or None
+        Why they cannot (for the reader), in the notebook's language.
+    region, wijk : str, str or None
+        The notebook's region and wijk.
+    register : Register or None
+        The loaded register (None when it does not apply to the region).
+    cases, surveys : DataFrame
+        The register's tables for the region (all its wijken: disclosure
+        control compares wijken; functions select the wijk).
+    record : dict or None
+        The provenance record for :meth:`analysis.notebook.Session.add_record`.
+    start, end : str or None
+        The notebook's period bounds; ``end`` defaults to the register's snapshot year.
+    """
+
+    applies: bool
+    message: str | None
+    region: str
+    wijk: str | None
+    register: Register | None = None
+    cases: pd.DataFrame = field(default_factory=pd.DataFrame)
+    surveys: pd.DataFrame = field(default_factory=pd.DataFrame)
+    record: dict | None = None
+    start: str | None = None
+    end: str | None = None
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether the register is the synthetic one."""
+        return bool(self.register is not None and self.register.synthetic)
+
+    @property
+    def snapshot(self) -> pd.Timestamp | None:
+        """The date the register describes."""
+        return self.register.snapshot_date if self.register is not None else None
+
+    @property
+    def area(self) -> str:
+        """The region code the register figures are about: the wijk if chosen, else the region."""
+        return self.wijk or self.region
+
+    @property
+    def region_name(self) -> str:
+        """The region's name (``Utrecht``), or its code when unknown."""
+        return RegionResolver().name_of(self.region) or self.region
+
+    @property
+    def area_name(self) -> str:
+        """The name of the wijk if chosen, else of the region."""
+        return (RegionResolver().name_of(self.wijk) or self.wijk) if self.wijk else self.region_name
+
+    def description(self, language: str = DEFAULT_LANGUAGE) -> str:
+        """One line for the reader: which register, and whether it is synthetic.
+
+        Deterministic (no paths or checksums), so it may stand in a checked cell.
+        """
+        if self.register is None or not self.applies:
+            return f"- {label('register', language)}: {label('not_used', language)}"
+        prov = self.register.provenance()
+        text = (f"- {label('register', language)}: {prov['source']}, {label('snapshot_date', language)} "
+                f"{self.register.snapshot_date:%Y-%m-%d}")
+        if self.wijk:
+            text += f"; {label('wijk', language).lower()}: {self.area_name} ({self.wijk})"
+        if self.synthetic:
+            text += f" \u2014 {label('synthetic', language).upper()}: {label('synthetic_note', language)}"
+        return text
+
+    def skip_note(self, language: str = DEFAULT_LANGUAGE) -> str:
+        """A short markdown note for a register section that is skipped."""
+        return f"*{label('register_skipped', language).format(area=self.area_name)}*"
+
+
+def _synthetic_metadata() -> dict:
+    path = config.synthetic_dir() / "register.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def register_scope(
+    region: str,
+    *,
+    wijk: str | None = None,
+    path: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
+) -> RegisterScope:
+    """Decide which register a notebook reads, and load it if it applies.
+
+    Parameters
+    ----------
+    region : str
+        The notebook's municipality code.
+    wijk : str, optional
+        A wijk code of that municipality.
+    path : str, optional
+        The municipality's own register (see :func:`analysis.register.load_register`);
+        None: the synthetic register, which describes Utrecht (GM0344).
+    start, end : str, optional
+        The notebook's period bounds.
+    language : {"nl", "en"}
+
+    Returns
+    -------
+    RegisterScope
+        ``applies`` False with a ``message`` when the synthetic register is
+        asked for another municipality (it is then not even read), when a
+        register holds no cases of the region, or none in the wijk.
+
+    Raises
+    ------
+    InputError
+        When the register at ``path`` cannot be read (one line naming file,
+        line and column).
+    """
+    check_language(language)
+    names = RegionResolver()
+    region_name = names.name_of(region) or region
+    if path is None:
+        meta = _synthetic_metadata()
+        home = str(meta.get("municipality", "GM0344"))
+        if home != region:
+            text = label("register_synthetic_other_region", language).format(
+                register_region=names.name_of(home) or home, register_code=home, region=f"{region_name} ({region})")
+            return RegisterScope(False, text, region, wijk, start=start, end=end)
+    register = load_register(path)
+    prefix = "WK" + region[2:6] if region.startswith("GM") else None
+    cases = register.cases
+    mine = cases["wijk_code"].astype(str).str.startswith(prefix) if prefix else pd.Series(False, index=cases.index)
+    record = {"source": register.provenance()["source"], "path": str(path or config.synthetic_dir()),
+              "vintage": f"{register.snapshot_date:%Y-%m-%d}", "synthetic": register.synthetic}
+    if not mine.any():
+        text = label("register_other_region", language).format(path=path or config.synthetic_dir(),
+                                                               region=f"{region_name} ({region})")
+        return RegisterScope(False, text, region, wijk, register, record=record, start=start, end=end)
+    cases = cases[mine].reset_index(drop=True)
+    if wijk is not None and not (cases["wijk_code"] == wijk).any():
+        text = label("register_no_wijk", language).format(wijk=f"{names.name_of(wijk) or wijk} ({wijk})")
+        return RegisterScope(False, text, region, wijk, register, record=record, start=start, end=end)
+    surveys = register.surveys[register.surveys["case_id"].isin(cases["case_id"])].reset_index(drop=True)
+    end = end or str(register.snapshot_date.year)
+    return RegisterScope(True, None, region, wijk, register, cases, surveys, record, start, end)
+
+
+# --------------------------------------------------------------------------------------
+# Stock and flow
+# --------------------------------------------------------------------------------------
+
+
+def stock_flow(cases: pd.DataFrame, *, freq: str = "month", wijk: str | None = None, start=None, end=None,
+               by: Sequence[str] = ("team",)) -> pd.DataFrame:
+    """Inflow, outflow and stock per period, with the stock-flow identity checked.
+
+    A thin layer over :func:`analysis.register.flows`, which counts each stock
+    independently of the flows: ``difference`` = ``stock_end - (stock_begin +
+    inflow - outflow)`` is 0 for consistent records.
+
+    Parameters
+    ----------
+    cases : DataFrame
+        The cases table.
+    freq : {"year", "quarter", "month"}
+    wijk : str, optional
+        Split by wijk as well (all wijken, so disclosure control can compare
+        them; :func:`flow_observations` selects this wijk).
+    start, end : period string or date, optional
+    by : sequence of str, default ("team",)
+
+    Returns
+    -------
+    DataFrame
+        ``period``, the ``by`` columns (and ``wijk_code``), ``stock_begin``,
+        ``inflow``, ``outflow``, ``stock_end``, ``difference`` and
+        ``identity_holds`` (``difference == 0``).
+    """
+    by = list(by) + (["wijk_code"] if wijk is not None and "wijk_code" not in by else [])
+    table = flows(cases, freq=freq, by=by, start=start, end=end)
+    table["identity_holds"] = table["difference"] == 0
+    return table
+
+
+def identity_summary(table: pd.DataFrame, *, by: Sequence[str] = ("team",), wijk: str | None = None) -> pd.DataFrame:
+    """Per group: how many periods were checked and where the identity fails.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`stock_flow`.
+    by : sequence of str
+        The groups (columns of ``table``).
+    wijk : str, optional
+        Check only this wijk's rows (``table`` split by ``wijk_code``).
+
+    Returns
+    -------
+    DataFrame
+        The ``by`` columns, ``periods``, ``periods_with_difference``,
+        ``largest_difference`` (the difference with the largest absolute
+        value, signed; 0 if none) and ``first_period_with_difference`` (None if none).
+    """
+    if wijk is not None:
+        table = table[table["wijk_code"] == wijk]
+    rows = []
+    groups = table.groupby(list(by), sort=True) if by else [((), table)]
+    for key, group in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        bad = group[group["difference"] != 0]
+        order = sorted(bad["period"].astype(str), key=period_sort_key)
+        largest = int(bad["difference"].iloc[int(np.argmax(bad["difference"].abs().to_numpy()))]) if len(bad) else 0
+        rows.append({**dict(zip(by, key, strict=True)), "periods": int(len(group)),
+                     "periods_with_difference": int(len(bad)), "largest_difference": largest,
+                     "first_period_with_difference": order[0] if order else None})
+    return pd.DataFrame(rows, columns=[*by, "periods", "periods_with_difference", "largest_difference",
+                                       "first_period_with_difference"])
+
+
+def identity_text(summary: pd.DataFrame, *, what: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """One sentence: does the stock-flow identity hold in every period of ``summary``?"""
+    n = int(summary["periods"].sum())
+    k = int(summary["periods_with_difference"].sum())
+    if k == 0:
+        return label("identity_holds", language).format(n=n, what=what)
+    return label("identity_fails", language).format(k=k, n=n, what=what)
+
+
+def identity_table(table: pd.DataFrame, *, wijk: str | None = None, threshold: int = THRESHOLD,
+                   all_rows: bool = False, language: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """The rows of a stock-flow table where the identity fails, with readers' column names.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`stock_flow`.
+    wijk : str, optional
+        Only this wijk's rows; its counts below ``threshold`` are shown as
+        ``<10`` (a data-quality table; the charts carry the full disclosure control).
+    threshold : int, default 10
+    all_rows : bool, default False
+        Show every period, not only those with a difference.
+    language : {"nl", "en"}
+
+    Returns
+    -------
+    DataFrame
+        Period, team, the four counts and the difference (no rows when the
+        identity holds everywhere and ``all_rows`` is False).
+    """
+    if wijk is not None:
+        table = table[table["wijk_code"] == wijk]
+    rows = table if all_rows else table[table["difference"] != 0]
+    counts = ["stock_begin", "inflow", "outflow", "stock_end", "difference"]
+    cols = ["period", "team", *counts]
+    out = rows[cols].copy()
+    out["team"] = out["team"].map(lambda t: label(t, language))
+    if wijk is not None:
+        for col in counts:
+            out[col] = [f"<{threshold}" if abs(v) < threshold else format_number(v, 0, language) for v in out[col]]
+    return out.rename(columns={c: label(c, language).capitalize() for c in cols}).reset_index(drop=True)
+
+
+def identity_report(tables: dict[str, pd.DataFrame], *, wijk: str | None = None,
+                    language: str = DEFAULT_LANGUAGE) -> list:
+    """The stock-flow check of several tables, ready to display: a sentence and a table each.
+
+    Parameters
+    ----------
+    tables : dict
+        Period type (``month``, ``year``, ...) -> a :func:`stock_flow` table.
+    wijk : str, optional
+        Check this wijk's rows (the tables are split by ``wijk_code``).
+    language : {"nl", "en"}
+
+    Returns
+    -------
+    list
+        A :class:`IPython.display.Markdown` sentence per table (does the
+        identity hold in every period?), one reader's table of the checks
+        (per period type and team: periods, periods with a difference, the
+        largest difference, the first period with one) and, if any period
+        fails, the failing rows (:func:`identity_table`). Display with
+        ``display(*report)``.
+    """
+    from IPython.display import Markdown
+
+    out, rows, failing = [], [], []
+    by = ("team", "wijk_code") if wijk is not None else ("team",)
+    for kind, table in tables.items():
+        summary = identity_summary(table, by=by, wijk=wijk)
+        out.append(Markdown(identity_text(summary, what=label(kind, language).lower(), language=language)))
+        for r in summary.to_dict("records"):
+            rows.append({
+                label("frequency", language).capitalize(): label(kind, language),
+                label("team", language).capitalize(): label(r["team"], language),
+                label("periods_checked", language).capitalize(): r["periods"],
+                label("periods_with_difference", language).capitalize(): r["periods_with_difference"],
+                label("largest_difference", language).capitalize(): format_number(
+                    r["largest_difference"], 0, language, signed=True),
+                label("first_period_with_difference", language).capitalize(): (
+                    r["first_period_with_difference"] or "\u2013"),
+            })
+        if summary["periods_with_difference"].sum():
+            failing.append(identity_table(table, wijk=wijk, language=language))
+    out.append(pd.DataFrame(rows))
+    out.extend(failing)
+    return out
+
+
+def flow_observations(table: pd.DataFrame, register: Register, *, wijk: str | None = None,
+                      threshold: int = THRESHOLD) -> pd.DataFrame:
+    """The flows as observations (inflow, outflow, stock at the end), disclosure-controlled.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`stock_flow`; with ``wijk_code`` when ``wijk`` is given.
+    register : Register
+        Supplies source, publication and the *synthetisch* note.
+    wijk : str, optional
+        Return this wijk's rows, after protecting all wijken together
+        (:func:`protect_flows`); None: the municipality.
+    threshold : int, default 10
+
+    Returns
+    -------
+    DataFrame
+        Observations of :data:`FLOW_INDICATORS` with ``display`` and
+        ``suppression`` columns.
+    """
+    parts = [to_observations(table, ind, value=role, register=register)
+             for team, roles in FLOW_INDICATORS.items() if (table["team"] == team).any()
+             for role, ind in roles.items()]
+    obs = pd.concat(parts, ignore_index=True)
+    obs = protect_flows(obs, threshold=threshold)
+    code = wijk if wijk is not None else register.municipality
+    return obs[obs["region_code"] == code].reset_index(drop=True)
+
+
+@_styled
+def flow_chart(obs: pd.DataFrame, *, title: str | None = None, subtitle: str | None = None,
+               language: str = DEFAULT_LANGUAGE, synthetic: bool = False) -> Figure:
+    """Inflow and outflow beside the stock, one row of panels per team.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        From :func:`flow_observations` (one region, one period type).
+    title, subtitle : str, optional
+        Default title: the region's name.
+    language : {"nl", "en"}
+    synthetic : bool
+
+    Returns
+    -------
+    Figure
+        Left: inflow and outflow; right: cases running at the end of the period.
+        Withheld values (disclosure control) leave gaps and are named in the source line.
+    """
+    check_language(language)
+    kind = single_period_type(obs, "flow_chart")
+    teams = [t for t in FLOW_INDICATORS if obs["indicator"].isin(FLOW_INDICATORS[t].values()).any()]
+    fig, axes = new_figure((10.0, 2.9 * len(teams) + 0.9), nrows=len(teams), ncols=2, sharex=True, squeeze=False)
+    marker = "o" if kind != "month" else None
+    styles = {"inflow": (FOCUS_COLOR, "-"), "outflow": (COMPARISON_COLORS[0], "-"), "stock_end": (FOCUS_COLOR, "-")}
+    for row, team in zip(axes, teams, strict=True):
+        for ax, roles in zip(row, (("inflow", "outflow"), ("stock_end",)), strict=True):
+            for role in roles:
+                data = obs[obs["indicator"] == FLOW_INDICATORS[team][role]]
+                order = sorted(range(len(data)), key=lambda i: period_sort_key(str(data["period"].iloc[i])))
+                data = data.iloc[order]
+                color, style = styles[role]
+                ax.plot([period_x(str(p)) for p in data["period"]], data["value"].astype(float), color=color,
+                        linestyle=style, marker=marker, markersize=4, linewidth=1.8, label=label(role, language))
+            what = (f"{label('inflow', language)} {label('and', language)} {label('outflow', language)}"
+                    if len(roles) == 2 else label("running_end", language))
+            ax.set_title(f"{label(team, language)}: {what}", loc="left", fontsize=10.5)
+            ax.set_ylim(0, ax.get_ylim()[1] * 1.05)
+            format_axis(ax, "y", language)
+            _set_ticks(ax, list(obs["period"].astype(str)), language, max_ticks=6)
+        row[0].set_ylabel(unit_axis_label("aantal", language))
+    axes[0, 0].legend(loc="lower right", ncols=2)
+    name = RegionResolver().name_of(str(obs["region_code"].iloc[0])) or str(obs["region_code"].iloc[0])
+    head = title or f"{label('cases', language).capitalize()}, {name}"
+    fig.suptitle(head if not subtitle else f"{head}\n{subtitle}", x=0.01, ha="left")
+    return _finish(fig, _sources_frame(obs), language, synthetic)
+
+
+def _withhold(out: pd.DataFrame, rows: pd.Series) -> int:
+    rows = rows & ~(out["status"].eq(STATUS_SUPPRESSED) & out["value"].isna())
+    if rows.any():
+        out.loc[rows, "value"] = np.nan
+        out.loc[rows, "status"] = STATUS_SUPPRESSED
+        out.loc[rows, "display"] = disclosure.SECONDARY_DISPLAY
+        out.loc[rows, "suppression"] = disclosure.SECONDARY
+    return int(rows.sum())
+
+
+def protect_flows(obs: pd.DataFrame, *, threshold: int = THRESHOLD) -> pd.DataFrame:
+    """Disclosure control for register flows: small counts, and the figures that give them away.
+
+    Steps, repeated until nothing changes:
+
+    1. :func:`analysis.disclosure.apply_disclosure_control`: counts below
+       ``threshold`` at wijk level withheld (``<10``), with secondary
+       suppression across the wijken of a period (``x``).
+    2. Linked figures (``docs/disclosure.md``): two stocks give the net flow
+       ``inflow - outflow`` of the period between them, so where a team's
+       inflow or outflow is withheld in a wijk and period, the other is
+       withheld too; a withheld stock withholds the inflow and outflow of its
+       own and of the next period (else ``stock(t) = stock(t-1) + in - out``).
+    3. Within a year: where exactly one month (quarter) of a wijk's series is
+       withheld, the smallest other month is withheld too (else the year total
+       minus the other months gives it away).
+
+    Parameters
+    ----------
+    obs : DataFrame
+        Observations of :data:`FLOW_INDICATORS`, possibly for several wijken.
+    threshold : int, default 10
+
+    Returns
+    -------
+    DataFrame
+        A copy with ``value`` NaN, ``status`` ``suppressed`` and ``display``
+        (``<10`` / ``x``) for withheld rows; municipality rows are left alone.
+    """
+    out = disclosure.apply_disclosure_control(obs)
+    protected = out["region_code"].map(level_of).isin(disclosure.PROTECTED_LEVELS)
+    if not protected.any():
+        return out
+    out = out.reset_index(drop=True)
+    roles = out["indicator"].map(_ROLE)
+    team = roles.map(lambda r: r[0] if isinstance(r, tuple) else None)
+    role = roles.map(lambda r: r[1] if isinstance(r, tuple) else None)
+    is_flow = role.isin(["inflow", "outflow"]) & protected
+    periods = sorted(out["period"].astype(str).unique(), key=period_sort_key)
+    rank = out["period"].astype(str).map({p: i for i, p in enumerate(periods)})
+    cell = out["region_code"].astype(str) + "\x1f" + team.astype(str) + "\x1f" + rank.astype(str)
+    next_cell = out["region_code"].astype(str) + "\x1f" + team.astype(str) + "\x1f" + (rank + 1).astype(str)
+    year = out["period"].astype(str).str[:4]
+    sub_year = out["period_type"].isin(["month", "quarter"]) & protected
+    year_groups = ["indicator", "region_code", "_year", "source", "published"]
+    for _ in range(50):
+        withheld = out["status"].eq(STATUS_SUPPRESSED) & out["value"].isna() & protected
+        flow_cells = set(cell[withheld & is_flow])
+        stock_rows = withheld & (role == "stock_end")
+        flow_cells |= set(cell[stock_rows]) | set(next_cell[stock_rows])
+        changed = _withhold(out, is_flow & cell.isin(flow_cells))
+        if sub_year.any():
+            part = disclosure.secondary_suppression(out[sub_year].assign(_year=year[sub_year]),
+                                                    group_cols=year_groups).drop(columns="_year")
+            newly = part["status"].eq(STATUS_SUPPRESSED) & ~out.loc[sub_year, "status"].eq(STATUS_SUPPRESSED)
+            if newly.any():
+                out.loc[newly[newly].index, part.columns] = part[newly]
+                changed += int(newly.sum())
+        before = int(out["status"].eq(STATUS_SUPPRESSED).sum())
+        out = disclosure.secondary_suppression(out)
+        changed += int(out["status"].eq(STATUS_SUPPRESSED).sum()) - before
+        if not changed:
+            break
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Durations (survival)
+# --------------------------------------------------------------------------------------
+
+
+def durations(cases: pd.DataFrame, *, snapshot, by: Sequence[str] = ("team",), wijk: str | None = None,
+              start=None, end=None) -> pd.DataFrame:
+    """How long each case ran, from registration to closure, censored at ``snapshot``.
+
+    Parameters
+    ----------
+    cases : DataFrame
+        The cases table (one row per client; counted once per case).
+    snapshot : date-like
+        The register's snapshot date: cases still running then are censored
+        there, and closures after it are treated as running.
+    by : sequence of str
+        Columns kept for grouping.
+    wijk : str, optional
+        Only the cases of this wijk.
+    start, end : period string or date, optional
+        The cohort: cases registered in ``start`` .. ``end``.
+
+    Returns
+    -------
+    DataFrame
+        ``case_id``, the ``by`` columns, ``registration_date``,
+        ``duration_days`` (calendar days, registration to closure or to the
+        snapshot) and ``ended`` (True: closed; False: censored).
+    """
+    snapshot = pd.Timestamp(snapshot).normalize()
+    cl = case_level(cases)
+    keep = cl["registration_date"] <= snapshot
+    if wijk is not None:
+        keep &= cl["wijk_code"] == wijk
+    if start is not None:
+        keep &= cl["registration_date"] >= _bound(start, 0)
+    if end is not None:
+        keep &= cl["registration_date"] <= _bound(end, 1)
+    cl = cl[keep]
+    ended = cl["end_date"].notna() & (cl["end_date"] <= snapshot)
+    stop = cl["end_date"].where(ended, snapshot)
+    out = cl[["case_id", *by, "registration_date"]].copy()
+    out["duration_days"] = (stop - cl["registration_date"]).dt.days.astype(int)
+    out["ended"] = ended.to_numpy()
+    return out.reset_index(drop=True)
+
+
+def _bound(value, which: int) -> pd.Timestamp:
+    if isinstance(value, str):
+        try:
+            return period_bounds(value)[which]
+        except ValueError:
+            pass
+    return pd.Timestamp(value)
+
+
+def _km(times: np.ndarray, ended: np.ndarray):
+    from statsmodels.duration.survfunc import SurvfuncRight
+
+    return SurvfuncRight(times.astype(float), ended.astype(int))
+
+
+def survival_curves(durations: pd.DataFrame, *, by: Sequence[str] = ("team",), confidence: float = 0.95,
+                    min_at_risk: int = THRESHOLD) -> pd.DataFrame:
+    """Kaplan-Meier curves of the share of cases still running, per group.
+
+    Parameters
+    ----------
+    durations : DataFrame
+        From :func:`durations`.
+    by : sequence of str
+        One curve per combination of these columns.
+    confidence : float, default 0.95
+        Pointwise interval, on the log(-log) scale (stays within 0..1).
+    min_at_risk : int, default 10
+        The curve stops before the first time with fewer cases at risk: the
+        tail of a curve on a handful of cases tells little and could point at
+        individual clients (disclosure control).
+
+    Returns
+    -------
+    DataFrame
+        The ``by`` columns, ``time`` (days; the first row is time 0, share 1),
+        ``surv_prob``, ``ci_low``, ``ci_high``, ``n_risk``, ``n_events``.
+    """
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    parts = []
+    groups = durations.groupby(list(by), sort=True) if by else [((), durations)]
+    for key, group in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        if len(group) < min_at_risk:
+            continue
+        sf = _km(group["duration_days"].to_numpy(), group["ended"].to_numpy())
+        prob = np.asarray(sf.surv_prob, dtype=float)
+        se = np.asarray(sf.surv_prob_se, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            loglog_se = se / (prob * np.abs(np.log(prob)))
+            low = prob ** np.exp(z * loglog_se)
+            high = prob ** np.exp(-z * loglog_se)
+        edge = (prob <= 0) | (prob >= 1) | ~np.isfinite(loglog_se)
+        low = np.where(edge, prob, low)
+        high = np.where(edge, prob, high)
+        curve = pd.DataFrame({
+            "time": np.concatenate([[0.0], np.asarray(sf.surv_times, dtype=float)]),
+            "surv_prob": np.concatenate([[1.0], prob]),
+            "ci_low": np.concatenate([[1.0], low]),
+            "ci_high": np.concatenate([[1.0], high]),
+            "n_risk": np.concatenate([[len(group)], np.asarray(sf.n_risk, dtype=int)]),
+            "n_events": np.concatenate([[0], np.asarray(sf.n_events, dtype=int)]),
+        })
+        curve = curve[curve["n_risk"] >= min_at_risk]
+        for col, value in zip(by, key, strict=True):
+            curve.insert(list(by).index(col), col, value)
+        parts.append(curve)
+    cols = [*by, "time", "surv_prob", "ci_low", "ci_high", "n_risk", "n_events"]
+    return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
+
+
+def median_durations(durations: pd.DataFrame, *, by: Sequence[str] = ("team",), alpha: float = 0.05,
+                     min_n: int = THRESHOLD, wijk: str | None = None) -> pd.DataFrame:
+    """Median duration per group with its confidence interval (statsmodels ``quantile_ci``).
+
+    Parameters
+    ----------
+    durations : DataFrame
+        From :func:`durations`.
+    by : sequence of str
+    alpha : float, default 0.05
+        For a (1 - alpha) interval (Brookmeyer-Crowley, log(-log) transform).
+    min_n : int, default 10
+        Groups with fewer cases are withheld (``display`` ``x``).
+    wijk : str, optional
+        The durations are of this wijk: then ``ended`` and ``running`` below
+        ``min_n`` are withheld too, both together (``cases = ended + running``
+        would give one away), shown as ``counts_display``.
+
+    Returns
+    -------
+    DataFrame
+        The ``by`` columns, ``cases``, ``ended``, ``running``, ``median``,
+        ``ci_low``, ``ci_high`` (days; NaN where the curve does not come down
+        far enough: the median or a bound cannot be estimated yet), ``display``
+        and ``counts_display`` (``<10`` where ended and running are withheld).
+    """
+    rows = []
+    groups = durations.groupby(list(by), sort=True) if by else [((), durations)]
+    for key, group in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        row = {**dict(zip(by, key, strict=True)), "cases": len(group), "ended": int(group["ended"].sum()),
+               "running": int((~group["ended"]).sum()), "median": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+               "display": None, "counts_display": None}
+        if wijk is not None and min(row["ended"], row["running"]) < min_n:
+            row.update(ended=np.nan, running=np.nan, counts_display=f"<{min_n}")
+        if len(group) < min_n:
+            row.update(cases=np.nan, ended=np.nan, running=np.nan, display=disclosure.SECONDARY_DISPLAY)
+        else:
+            sf = _km(group["duration_days"].to_numpy(), group["ended"].to_numpy())
+            median = sf.quantile(0.5)
+            with np.errstate(divide="ignore", invalid="ignore"):  # log(0) at the ends of the curve
+                low, high = sf.quantile_ci(0.5, alpha=alpha)
+            row.update(median=_finite(median), ci_low=_finite(low), ci_high=_finite(high))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[*by, "cases", "ended", "running", "median", "ci_low", "ci_high", "display",
+                                       "counts_display"])
+
+
+def median_table(medians: pd.DataFrame, *, group: str = "team", language: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """A :func:`median_durations` frame as a reader's table.
+
+    Returns
+    -------
+    DataFrame
+        Group, cases, closed, still running, median (days) and its 95 %
+        interval (``niet te schatten`` where a bound cannot be estimated yet;
+        withheld groups show ``x``).
+    """
+    check_language(language)
+
+    def num(value, shown):
+        return format_number(value, 0, language) if not pd.isna(value) else (shown or "\u2013")
+
+    rows = []
+    for r in medians.to_dict("records"):
+        shown = r.get("display") if isinstance(r.get("display"), str) else None
+        counts = r.get("counts_display") if isinstance(r.get("counts_display"), str) else shown
+        if pd.isna(r["median"]):
+            interval = shown or label("not_estimable", language)
+        else:
+            bounds = [format_number(v, 0, language) if not pd.isna(v) else label("not_estimable", language)
+                      for v in (r["ci_low"], r["ci_high"])]
+            interval = f"{bounds[0]} \u2013 {bounds[1]}"
+        rows.append({
+            label(group, language).capitalize() if group == "team" else group: (
+                label(r[group], language) if r[group] in TEAM_COLORS else r[group]),
+            label("cases", language).capitalize(): num(r["cases"], shown),
+            label("closed", language).capitalize(): num(r["ended"], counts),
+            label("running", language).capitalize(): num(r["running"], counts),
+            label("median_duration", language).capitalize(): (
+                num(r["median"], shown) if not pd.isna(r["median"]) else shown or label("not_estimable", language)),
+            label("interval_95", language): interval,
+        })
+    return pd.DataFrame(rows)
+
+
+def _finite(value) -> float:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return np.nan
+    return value if np.isfinite(value) else np.nan
+
+
+@_styled
+def survival_chart(
+    curves: pd.DataFrame,
+    medians: pd.DataFrame | None = None,
+    *,
+    sources: pd.DataFrame,
+    snapshot,
+    group: str = "team",
+    min_at_risk: int = THRESHOLD,
+    title: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
+    synthetic: bool = False,
+) -> Figure:
+    """Kaplan-Meier curves: the share of cases still running after so many days.
+
+    Parameters
+    ----------
+    curves : DataFrame
+        From :func:`survival_curves`.
+    medians : DataFrame, optional
+        From :func:`median_durations`: each median is marked on its curve.
+    sources : DataFrame
+        ``source`` and ``published`` for the source line (one row will do;
+        see :func:`analysis.experience.with_provenance`).
+    The time axis ends where every curve has dropped to 1 %; medians are
+    marked on the curves and named in the legend.
+    snapshot : date-like
+        The censoring date, named in the subtitle.
+    group : str, default "team"
+    min_at_risk : int
+        As passed to :func:`survival_curves`, named in the subtitle.
+    title : str, optional
+    language : {"nl", "en"}
+    synthetic : bool
+
+    Returns
+    -------
+    Figure
+    """
+    check_language(language)
+    fig, ax = new_figure("standard")
+    keys = [k for k in TEAM_COLORS if k in set(curves[group])] + sorted(set(curves[group]) - set(TEAM_COLORS))
+    x_max = 0.0
+    for key in keys:
+        data = curves[curves[group] == key]
+        color = TEAM_COLORS.get(key, BREAK_COLOR)
+        name = label(key, language) if key in TEAM_COLORS else str(key)
+        low = data[data["surv_prob"] <= 0.01]
+        x_max = max(x_max, float(low["time"].iloc[0]) if len(low) else float(data["time"].max()))
+        m = medians[medians[group] == key] if medians is not None and group in medians.columns else None
+        if m is not None and len(m) and not pd.isna(m["median"].iloc[0]):
+            x = float(m["median"].iloc[0])
+            ax.plot([x, x], [0, 50], color=color, linestyle=":", linewidth=1.3)
+            name += f" ({label('median', language)} {format_number(x, 0, language)} {label('days', language)})"
+        ax.fill_between(data["time"], 100 * data["ci_low"], 100 * data["ci_high"], step="post", color=color,
+                        alpha=0.2, linewidth=0)
+        ax.step(data["time"], 100 * data["surv_prob"], where="post", color=color, linewidth=2.0, label=name)
+    ax.axhline(50, color=MUTED_TEXT_COLOR, linestyle=":", linewidth=0.9)
+    ax.set_ylim(0, 102)
+    ax.set_xlim(0, x_max * 1.05 if x_max > 0 else None)
+    format_axis(ax, "y", language, suffix="%")
+    format_axis(ax, "x", language)
+    ax.set_ylabel(label("share_running", language).capitalize())
+    ax.set_xlabel(label("duration_days", language).capitalize())
+    ax.legend(loc="upper right")
+    fig.suptitle(title or label("survival_title", language), x=0.01, ha="left")
+    subtitle = label("survival_subtitle", language).format(date=f"{pd.Timestamp(snapshot):%Y-%m-%d}", n=min_at_risk)
+    ax.set_title(textwrap.fill(subtitle, 100), loc="left", fontsize=10, color=MUTED_TEXT_COLOR)
+    return _finish(fig, _sources_frame(sources), language, synthetic)
+
+
+# --------------------------------------------------------------------------------------
+# Waiting times
+# --------------------------------------------------------------------------------------
+
+WAIT_GROUPS = ("all_cases", "not_urgent", "urgent")
+
+
+def waiting_summary(cases: pd.DataFrame, *, by: Sequence[str] = ("team",), wijk: str | None = None,
+                    norm: int = WAITING_NORM_DAYS, start=None, end=None, min_n: int = THRESHOLD) -> pd.DataFrame:
+    """Waiting time to the first conversation per year, urgent against other cases and all together.
+
+    Uses :func:`analysis.register.waiting_times` (working days after the
+    registration day up to the conversation; weekends and Dutch public
+    holidays do not count; a case counts in the year of its registration).
+
+    Parameters
+    ----------
+    cases : DataFrame
+        The cases table.
+    by : sequence of str, default ("team",)
+    wijk : str, optional
+        Only this wijk; its means on fewer than ``min_n`` conversations are
+        withheld (:func:`analysis.experience.protect_summary`).
+    norm : int, default 5
+        The norm in working days.
+    start, end : period string, optional
+    min_n : int, default 10
+
+    Returns
+    -------
+    DataFrame
+        ``period``, the ``by`` columns, ``group`` (``all_cases``, ``not_urgent``,
+        ``urgent``), ``n``, ``mean``, ``median``, ``p90``,
+        ``within_norm_pct``, ``no_conversation``, ``status``, ``display``
+        and, for a wijk, ``n_display`` (``x`` where the count is withheld: in
+        a withheld row, or in the other split group of a withheld one, since
+        all = urgent + not urgent).
+    """
+    from .experience import protect_summary
+
+    by = list(by)
+    if wijk is not None:
+        cases = cases[cases["wijk_code"] == wijk]
+    split = waiting_times(cases, by=[*by, "urgent"], norm=norm, start=start, end=end)
+    split["group"] = np.where(split["urgent"], "urgent", "not_urgent")
+    total = waiting_times(cases, by=by, norm=norm, start=start, end=end).assign(group="all_cases")
+    out = pd.concat([split.drop(columns="urgent"), total], ignore_index=True)
+    out["group"] = pd.Categorical(out["group"], categories=list(WAIT_GROUPS), ordered=True)
+    out = out.sort_values(["period", *by, "group"], kind="stable").reset_index(drop=True)
+    out["group"] = out["group"].astype(str)
+    if wijk is not None:
+        out["wijk_code"] = wijk
+    out = protect_summary(out, ["mean", "median", "p90", "within_norm_pct"], threshold=min_n)
+    if wijk is not None:
+        # all = urgent + not urgent: where one split is withheld, the other's count goes too
+        split_rows = out["group"].isin(["urgent", "not_urgent"])
+        gone = (out["display"].notna() & split_rows).groupby([out[c] for c in ["period", *by]]).transform("any")
+        extra = gone & split_rows & out["display"].isna()
+        out.loc[extra, "n"] = np.nan
+        out.loc[extra, "no_conversation"] = np.nan
+        out["n_display"] = np.where(extra | out["display"].notna(), disclosure.SECONDARY_DISPLAY, None)
+    return out.drop(columns=["wijk_code"], errors="ignore")
+
+
+def waiting_table(summary: pd.DataFrame, *, team: str = "sociaal", language: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """One team's waiting times as a reader's table: a row per year, columns per group.
+
+    Returns
+    -------
+    DataFrame
+        Index: period; columns: (group, figure) with the mean, median and
+        share within the norm formatted for ``language``; withheld values ``x``.
+    """
+    data = summary[summary["team"] == team]
+    rows = {}
+    for r in data.to_dict("records"):
+        row = rows.setdefault(r["period"], {})
+        g = label(r["group"], language)
+        for col, decimals in (("n", 0), ("mean", 1), ("median", 1), ("within_norm_pct", 0)):
+            value = r[col]
+            shown = r.get("n_display") if col == "n" else r.get("display")
+            if pd.isna(value) and isinstance(shown, str):
+                text = shown
+            else:
+                text = format_number(value, decimals, language)
+            row[(g, label(col if col != "n" else "cases", language))] = text
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = label("period", language)
+    out.columns = pd.MultiIndex.from_tuples(out.columns)
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# CBS Wmo flows
+# --------------------------------------------------------------------------------------
+
+
+def cbs_flow_table(stand: pd.DataFrame, instroom: pd.DataFrame, uitstroom: pd.DataFrame, *,
+                   exceptional_ratio: float = 2.0, rounding: float = 10.0) -> pd.DataFrame:
+    """CBS Wmo stock, inflow and outflow side by side, with the identity and exceptional outflows.
+
+    CBS's *Stand* is the stock at the **start** of the period (the year's stand
+    equals that of its first half). So the identity reads
+    ``stand(next period) = stand + instroom - uitstroom``.
+
+    Parameters
+    ----------
+    stand, instroom, uitstroom : DataFrame
+        Observations of ``wmo_stand``, ``wmo_instroom`` and ``wmo_uitstroom``
+        (one or more regions and period types).
+    exceptional_ratio : float, default 2.0
+        An outflow at least this many times the median outflow of its region
+        and period type is flagged ``exceptional`` (2020H2 in many
+        municipalities: administrative closing of old provisions).
+    rounding : float, default 10
+        CBS rounds each count to a multiple of 5, so four rounded counts may
+        miss the identity by up to 10; ``beyond_rounding`` flags larger differences.
+
+    Returns
+    -------
+    DataFrame
+        ``region_code``, ``period_type``, ``period``, ``stand``, ``instroom``,
+        ``uitstroom``, ``stand_next`` (stand of the next period of the same
+        type, NaN if absent), ``expected_next`` = stand + instroom - uitstroom,
+        ``difference`` = stand_next - expected_next, ``beyond_rounding``,
+        ``outflow_ratio``, ``exceptional``, ``source`` and ``table_change``
+        (the next period comes from another CBS table).
+    """
+    keys = ["region_code", "period_type", "period"]
+    parts = []
+    for name, obs in (("stand", stand), ("instroom", instroom), ("uitstroom", uitstroom)):
+        frame = obs[[*keys, "value", "source"]].rename(columns={"value": name, "source": f"_src_{name}"})
+        parts.append(frame.drop_duplicates(keys))
+    table = parts[0].merge(parts[1], on=keys, how="outer").merge(parts[2], on=keys, how="outer")
+    table["source"] = table["_src_stand"].fillna(table["_src_instroom"]).fillna(table["_src_uitstroom"])
+    table = table.drop(columns=[c for c in table.columns if c.startswith("_src_")])
+    if table.empty:
+        cols = [*keys, "stand", "instroom", "uitstroom", "stand_next", "expected_next", "difference",
+                "beyond_rounding", "outflow_ratio", "exceptional", "source", "table_change"]
+        return pd.DataFrame(columns=cols)
+    table["_next"] = [next_periods(str(p), 1)[0] if t != "date" else None
+                      for p, t in zip(table["period"], table["period_type"], strict=True)]
+    nxt = table[[*keys, "stand", "source"]].rename(columns={"period": "_next", "stand": "stand_next",
+                                                            "source": "_source_next"})
+    table = table.merge(nxt, on=["region_code", "period_type", "_next"], how="left")
+    table["expected_next"] = table["stand"] + table["instroom"] - table["uitstroom"]
+    table["difference"] = table["stand_next"] - table["expected_next"]
+    table["beyond_rounding"] = table["difference"].abs() > rounding
+    median = table.groupby(["region_code", "period_type"])["uitstroom"].transform("median")
+    table["outflow_ratio"] = table["uitstroom"] / median
+    table["exceptional"] = table["outflow_ratio"] >= exceptional_ratio
+    table["table_change"] = table["_source_next"].notna() & (table["_source_next"] != table["source"])
+    table = table.drop(columns=["_next", "_source_next"])
+    order = sorted(range(len(table)), key=lambda i: (table["region_code"].iloc[i], table["period_type"].iloc[i],
+                                                      period_sort_key(str(table["period"].iloc[i]))))
+    return table.iloc[order].reset_index(drop=True)
+
+
+def cbs_reader_table(table: pd.DataFrame, *, language: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """A :func:`cbs_flow_table` as a reader's table, one period type after the other.
+
+    Returns
+    -------
+    DataFrame
+        Period, stock at the start, inflow, outflow, stock + inflow - outflow,
+        the next period's stock, the difference and a note (exceptional
+        outflow, difference beyond rounding, table change).
+    """
+    from .labels import period_label
+
+    check_language(language)
+    rows = []
+    for r in table.to_dict("records"):
+        notes = [label(key, language) for key in ("exceptional_outflow", "beyond_rounding", "table_change")
+                 if r[{"exceptional_outflow": "exceptional"}.get(key, key)]]
+        rows.append({
+            label("period", language): period_label(str(r["period"]), language),
+            label("stock_begin", language).capitalize(): format_number(r["stand"], 0, language),
+            label("inflow", language).capitalize(): format_number(r["instroom"], 0, language),
+            label("outflow", language).capitalize(): format_number(r["uitstroom"], 0, language),
+            label("expected_next", language).capitalize(): format_number(r["expected_next"], 0, language),
+            label("stand_next", language).capitalize(): format_number(r["stand_next"], 0, language),
+            label("difference", language).capitalize(): format_number(r["difference"], 0, language, signed=True),
+            label("note", language).capitalize(): "; ".join(notes),
+        })
+    return pd.DataFrame(rows)
+
+
+def cbs_breaks(table: pd.DataFrame, *, language: str = DEFAULT_LANGUAGE) -> list[tuple[str, str, str]]:
+    """Table changes in a :func:`cbs_flow_table` of one period type, as chart breaks.
+
+    Returns
+    -------
+    list of (last period, first period, text)
+        E.g. ``('2016', '2017', 'tabelwissel: 83268NED -> 86051NED')`` (where
+        CBS moved from *maatwerkarrangementen* to *maatwerkvoorzieningen*).
+    """
+    rows = table.reset_index(drop=True)
+    out = []
+    for i in range(len(rows) - 1):
+        a, b = rows.iloc[i], rows.iloc[i + 1]
+        if a["source"] != b["source"] and next_periods(str(a["period"]), 1)[0] == str(b["period"]):
+            out.append((str(a["period"]), str(b["period"]),
+                        f"{label('table_change', language)}: {a['source']} \u2192 {b['source']}"))
+    return out
+
+
+def cbs_flow_text(table: pd.DataFrame, *, language: str = DEFAULT_LANGUAGE) -> str:
+    """Plain sentences on a :func:`cbs_flow_table`: exceptional outflows, then how often the identity fails.
+
+    Returns
+    -------
+    str
+        Markdown bullets: one per exceptional outflow, and per period type the
+        number of periods whose identity misses by more than CBS's rounding,
+        with the largest miss.
+    """
+    from .labels import period_label
+
+    lines = []
+    for r in table[table["exceptional"]].to_dict("records"):
+        lines.append(f"- {period_label(r['period'], language)}: {label('exceptional_outflow', language)} "
+                     f"({label('outflow', language)} {format_number(r['uitstroom'], 0, language)}, "
+                     f"{format_number(r['outflow_ratio'], 1, language)} x {label('median', language)})")
+    for kind, group in table.groupby("period_type", sort=False):
+        checked = group[group["difference"].notna()]
+        beyond = checked[checked["beyond_rounding"]]
+        if not len(checked):
+            continue
+        text = label("cbs_identity_count", language).format(
+            k=len(beyond), n=len(checked), what=label(kind, language).lower())
+        if len(beyond):
+            worst = beyond.loc[beyond["difference"].abs().idxmax()]
+            text += "; " + label("largest_difference", language) + " " + format_number(
+                worst["difference"], 0, language, signed=True) + f" ({period_label(str(worst['period']), language)})"
+        lines.append(f"- {text}")
+    return "\n".join(lines)
+
+
+__all__ = [
+    "FLOW_INDICATORS",
+    "RegisterScope",
+    "cbs_breaks",
+    "cbs_flow_table",
+    "cbs_flow_text",
+    "cbs_reader_table",
+    "durations",
+    "flow_chart",
+    "flow_observations",
+    "identity_report",
+    "identity_summary",
+    "identity_table",
+    "identity_text",
+    "median_durations",
+    "median_table",
+    "protect_flows",
+    "register_scope",
+    "stock_flow",
+    "survival_chart",
+    "survival_curves",
+    "waiting_summary",
+    "waiting_table",
+]

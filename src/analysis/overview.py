@@ -1,0 +1,433 @@
+"""The overview (*overzicht*): headline indicators of the three stelselindicatoren.
+
+The helpers behind notebook ``00_overzicht``: one table per theme — *bereik*,
+*beschikbaarheid*, *kwaliteit* — with per indicator the latest value, the
+change against the previous year, the norm where there is one, a sparkline,
+where the row comes from (register, CBS table or publication) and, for
+register rows, what the municipality published beside it.
+
+* :func:`register_headlines` — the register's headline figures (pure);
+* :func:`one_per_period` — one published row per period (the latest vintage);
+* :func:`headline_observations`, :func:`published_observations` — the rows of
+  the tables and the published figures, read through a notebook session (so
+  the notebook declares them);
+* :func:`row_source`, :func:`published_text` — the two extra columns;
+* :func:`headline_overview` — the table (:func:`analysis.plotting.headline_table`
+  plus those columns); :func:`headline_summary` — the same numbers as text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from . import plotting
+from .disclosure import apply_disclosure_control, source_kind
+from .labels import MISSING, format_change, format_value, label, period_label
+from .periods import period_sort_key
+from .published import vintage_year
+from .register import WAITING_NORM_DAYS
+
+THEMES: tuple[str, ...] = ("bereik", "beschikbaarheid", "kwaliteit")
+
+#: Headline indicators per theme, in the order of the table.
+HEADLINES: dict[str, tuple[str, ...]] = {
+    "bereik": (
+        "buurtteam_sociaal_clienten",
+        "buurtteam_sociaal_nieuwe_casussen",
+        "buurtteam_jg_gezinnen",
+        "buurtteam_jg_clienten",
+        "jeugdhulp_pct",
+        "wmo_clienten_per_1000",
+    ),
+    "beschikbaarheid": (
+        "buurtteam_sociaal_wachttijd",
+        "buurtteam_sociaal_wachttijd_binnen_norm_pct",
+    ),
+    "kwaliteit": (
+        "buurtteam_sociaal_rapportcijfer",
+        "buurtteam_jg_rapportcijfer",
+        "buurtteam_sociaal_zonder_hulp_pct",
+        "buurtteam_jg_zonder_hulp_pct",
+    ),
+}
+
+#: Headlines from CBS (or, without a CBS table, the published figures).
+CBS_HEADLINES: tuple[str, ...] = ("jeugdhulp_pct", "wmo_clienten_per_1000")
+
+#: Headlines from the case register.
+REGISTER_HEADLINES: tuple[str, ...] = tuple(
+    i for theme in THEMES for i in HEADLINES[theme] if i not in CBS_HEADLINES
+)
+
+#: Norms: the mean waiting time of Buurtteam Sociaal should be at most 5 working days.
+NORMS: dict[str, float] = {"buurtteam_sociaal_wachttijd": float(WAITING_NORM_DAYS)}
+
+#: Decimals where the house default (:data:`analysis.labels.UNIT_DECIMALS`) hides what a
+#: headline is about: a mean waiting time going from 7,6 to 7,9 working days would read
+#: 8 -> 8, change 0.
+DECIMALS: dict[str, int] = {"werkdagen": 1}
+
+_WITHIN_NORM = "buurtteam_sociaal_wachttijd_binnen_norm_pct"
+_STATUS_MARK = {"voorlopig": "*", "nader voorlopig": "**"}
+
+
+# --- the rows -------------------------------------------------------------------------------
+
+
+def register_headlines(register) -> pd.DataFrame:
+    """The register's headline figures per year, as observations.
+
+    Everything :func:`analysis.register.register_observations` computes for
+    :data:`REGISTER_HEADLINES`, plus the share of Sociaal cases seen within the
+    norm of 5 working days (``within_norm_pct`` of
+    :func:`analysis.register.waiting_times`), passed through
+    :func:`analysis.disclosure.apply_disclosure_control`.
+
+    Parameters
+    ----------
+    register : analysis.register.Register
+
+    Returns
+    -------
+    DataFrame
+        Observations (with the disclosure columns ``display`` and ``suppression``).
+    """
+    from .register import register_observations, to_observations, waiting_times
+
+    obs = register_observations(register)
+    obs = obs[obs["indicator"].isin(REGISTER_HEADLINES)]
+    waits = waiting_times(register.cases, by=("team",), norm=WAITING_NORM_DAYS,
+                          start=register.cases["registration_date"].min(), end=register.snapshot_date)
+    within = to_observations(waits, _WITHIN_NORM, value="within_norm_pct", register=register,
+                             source_ref="analysis.register: within_norm_pct (year)")
+    return apply_disclosure_control(pd.concat([obs, within], ignore_index=True))
+
+
+def one_per_period(obs: pd.DataFrame) -> pd.DataFrame:
+    """One row per indicator, region and period: the latest vintage (then the first row).
+
+    Published figures come in several vintages (two publications of the same
+    year); a headline shows one of them.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        Observations, possibly with several rows per indicator, region and period.
+
+    Returns
+    -------
+    DataFrame
+        The rows kept, in their original order.
+    """
+    if obs.empty:
+        return obs.reset_index(drop=True)
+    vintage = obs["published"].map(lambda p: vintage_year(p) or 0)
+    order = obs.assign(_v=vintage, _i=range(len(obs))).sort_values(["_v", "_i"], ascending=[False, True],
+                                                                      kind="stable")
+    keep = order.drop_duplicates(["indicator", "region_code", "period"])["_i"]
+    return obs.iloc[sorted(keep)].reset_index(drop=True)
+
+
+def _stack(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        from .schema import empty_observations
+
+        return empty_observations()
+    return pd.concat(parts, ignore_index=True)
+
+
+def headline_observations(session, register=None) -> pd.DataFrame:
+    """The rows of the overview tables, for the session's region and periods.
+
+    Parameters
+    ----------
+    session : analysis.notebook.Session
+        The notebook's session; CBS headlines are read through it (so
+        :meth:`~analysis.notebook.Session.declare_sources` names them), yearly
+        figures only.
+    register : analysis.register.Register, optional
+        Its figures are used when it describes the session's region
+        (:func:`analysis.reach.register_applies`).
+
+    Returns
+    -------
+    DataFrame
+        Observations: the register's headlines (:func:`register_headlines`)
+        and the CBS headlines (CBS table or, without one, the latest
+        publication per year; :func:`one_per_period`).
+    """
+    from .reach import register_applies
+
+    region = session.params.region
+    parts = []
+    if register is not None and register_applies(register, region):
+        parts.append(session.within_period(register_headlines(register)))
+    parts += [one_per_period(session.load(ind, period_type="year")) for ind in CBS_HEADLINES]
+    return _stack(parts)
+
+
+def published_observations(session, register=None) -> pd.DataFrame:
+    """What the municipality published for the register's headlines (every vintage), yearly.
+
+    Only read when the register describes the session's region: the published
+    figures are set beside the register's.
+
+    Returns
+    -------
+    DataFrame
+        Published observations of :data:`REGISTER_HEADLINES`; empty when the
+        register does not apply.
+    """
+    from .reach import register_applies
+
+    if register is None or not register_applies(register, session.params.region):
+        return _stack([])
+    return _stack([session.load(ind, period_type="year") for ind in REGISTER_HEADLINES])
+
+
+# --- the extra columns ------------------------------------------------------------------------
+
+
+def row_source(source: str | None, published: str | None, language: str = "nl") -> str:
+    """Where one headline row comes from, for the reader.
+
+    Parameters
+    ----------
+    source, published : str
+        The ``source`` and ``published`` of the row's latest value.
+    language : {"nl", "en"}
+
+    Returns
+    -------
+    str
+        ``register (synthetisch)`` for the synthetic register, ``register``
+        for a real one, ``CBS 86050NED`` for a CBS table, the publication
+        (``Begroting 2020 (2019)``) otherwise; ``""`` without a source.
+    """
+    if source is None or pd.isna(source) or not str(source).strip():
+        return ""
+    kind = source_kind(str(source))
+    if kind == "synthetic":
+        return f"{label('register', language)} ({label('synthetic', language)})"
+    if kind == "register":
+        return label("register", language)
+    if kind == "cbs":
+        return str(source) if str(source).upper().startswith("CBS") else f"CBS {source}"
+    return str(published) if published is not None and not pd.isna(published) else str(source)
+
+
+def latest_published(published: pd.DataFrame, indicator: str, region: str) -> pd.Series | None:
+    """The latest published value of an indicator: latest period, then latest vintage.
+
+    Returns
+    -------
+    Series or None
+        The row, or None when nothing with a value was published.
+    """
+    if published is None or published.empty:
+        return None
+    rows = published[(published["indicator"] == indicator) & (published["region_code"] == region)
+                     & published["value"].notna()]
+    if rows.empty:
+        return None
+    rows = rows.assign(_p=rows["period"].map(period_sort_key),
+                       _v=rows["published"].map(lambda p: vintage_year(p) or 0))
+    return rows.sort_values(["_p", "_v"], kind="stable").iloc[-1]
+
+
+def published_text(published: pd.DataFrame, indicator: str, region: str, language: str = "nl") -> str:
+    """``'7,9 werkdagen (2024, Begroting 2026 (2025))'``: the latest published value, or ``''``."""
+    row = latest_published(published, indicator, region)
+    if row is None:
+        return ""
+    value = value_text(row["value"], row["unit"], row["status"], None, language)
+    return f"{value} ({period_label(str(row['period']), language)}, {row['published']})"
+
+
+def value_text(value, unit: str, status: str | None = None, display: str | None = None,
+               language: str = "nl") -> str:
+    """A headline value for readers: unit, :data:`DECIMALS`, ``*`` for provisional, ``<10`` when withheld.
+
+    Returns
+    -------
+    str
+        ``'7,9 werkdagen'``, ``'12,8%*'``, ``'<10'`` or ``'–'`` (missing).
+    """
+    if value is None or pd.isna(value) or not unit:
+        return str(display) if isinstance(display, str) and display else MISSING
+    text = format_value(value, unit, language, decimals=DECIMALS.get(unit))
+    return text + _STATUS_MARK.get(status, "") if isinstance(status, str) else text
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def with_columns(styler, columns: Mapping[str, Sequence[str]]):
+    """A copy of a headline-table Styler with extra text columns at the right.
+
+    The table's styles, attributes, hidden index and caption are kept; the
+    new columns are escaped as HTML like the table's other text columns.
+
+    Parameters
+    ----------
+    styler : pandas.io.formats.style.Styler
+        As returned by :func:`analysis.plotting.headline_table`.
+    columns : mapping
+        Column title -> one text per row.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+    """
+    data = styler.data.copy()
+    for title, values in columns.items():
+        values = list(values)
+        if len(values) != len(data):
+            raise ValueError(f"column {title!r}: {len(values)} values for {len(data)} rows")
+        data[title] = values
+    images = [c for c in data.columns if data[c].astype(str).str.startswith("<img").any()]
+    text = [c for c in data.columns if c not in images]
+    out = data.style.use(styler.export()).format(escape="html", subset=text)
+    return out.set_caption(styler.caption) if styler.caption else out
+
+
+def _present(obs: pd.DataFrame, indicators: Sequence[str], region: str) -> list[str]:
+    if obs.empty:
+        return []
+    has = obs[(obs["region_code"] == region) & (obs["period_type"] == "year")
+              & (obs["value"].notna() | obs["status"].eq("suppressed"))]
+    return [i for i in indicators if (has["indicator"] == i).any()]
+
+
+# --- the table ------------------------------------------------------------------------------
+
+
+def headline_frame(obs: pd.DataFrame, published: pd.DataFrame | None = None, *, region: str,
+                   indicators: Sequence[str] | None = None, language: str = "nl") -> pd.DataFrame:
+    """The numbers of the overview: :func:`analysis.plotting.headline_frame` plus source and published value.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        The rows (:func:`headline_observations`).
+    published : DataFrame, optional
+        Published figures to set beside register rows (:func:`published_observations`).
+    region : str
+    indicators : sequence of str, optional
+        Default: every headline of every theme that ``obs`` holds a yearly value for.
+    language : {"nl", "en"}
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`analysis.plotting.headline_frame` (yearly
+        figures, norms from :data:`NORMS`) plus ``theme``, ``row_source`` and
+        ``published_beside``; one row per requested headline with a value,
+        and one per CBS headline even without (``row_source`` then says so).
+        Empty when ``obs`` holds none of the requested headlines.
+    """
+    wanted = indicators if indicators is not None else [i for t in THEMES for i in HEADLINES[t]]
+    have = _present(obs, wanted, region)
+    present = [i for i in wanted if i in have or i in CBS_HEADLINES]  # a CBS row says when it has no data
+    if not have:
+        return pd.DataFrame(columns=["theme", "indicator", "unit", "period", "value", "status", "display",
+                                     "previous_period", "previous_value", "change", "norm", "trend", "source",
+                                     "published", "row_source", "published_beside"])
+    frame = plotting.headline_frame(obs, indicators=present, region=region, norms=NORMS, period_type="year")
+    theme_of = {i: t for t in THEMES for i in HEADLINES[t]}
+    frame.insert(0, "theme", frame["indicator"].map(theme_of))
+    frame["row_source"] = [row_source(s, p, language) or label("no_data", language)
+                           for s, p in zip(frame["source"], frame["published"], strict=True)]
+    frame["published_beside"] = [
+        published_text(published, i, region, language) if source_kind(str(s)) in ("synthetic", "register") else ""
+        for i, s in zip(frame["indicator"], frame["source"], strict=True)
+    ]
+    return frame
+
+
+def headline_overview(obs: pd.DataFrame, published: pd.DataFrame | None = None, *, theme: str, region: str,
+                      language: str = "nl", trend: bool = True):
+    """The overview table of one theme, or None when the theme has no figures.
+
+    :func:`analysis.plotting.headline_table` (latest yearly value, previous
+    year, change, norm, sparkline; the caption is the source line) with two
+    columns added: *Bron* (register — synthetic —, CBS table or publication)
+    and *Gepubliceerd* (for register rows: the latest published value, its
+    year and its publication; left out when no row has one). Mean waiting
+    times are written with one decimal (:data:`DECIMALS`).
+
+    Parameters
+    ----------
+    obs : DataFrame
+        The rows (:func:`headline_observations`).
+    published : DataFrame, optional
+        Published figures (:func:`published_observations`).
+    theme : {"bereik", "beschikbaarheid", "kwaliteit"}
+    region : str
+    language : {"nl", "en"}
+    trend : bool, default True
+        Draw the sparklines.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler or None
+    """
+    if theme not in HEADLINES:
+        raise ValueError(f"parameter 'theme': {theme!r}; use one of {', '.join(THEMES)}")
+    frame = headline_frame(obs, published, region=region, indicators=HEADLINES[theme], language=language)
+    if frame.empty:
+        return None
+    indicators = list(frame["indicator"])
+    styler = plotting.headline_table(obs, indicators=indicators, region=region, norms=NORMS, period_type="year",
+                                     language=language, trend=trend)
+    value_col, change_col = (_capitalised(label(k, language)) for k in ("latest_value", "change"))
+    own = frame["unit"].isin(list(DECIMALS)).to_numpy()
+    values = [value_text(r.value, r.unit, r.status, r.display, language) if mine else shown
+              for r, mine, shown in zip(frame.itertuples(), own, styler.data[value_col], strict=True)]
+    changes = [format_change(r.change, r.unit, language, decimals=DECIMALS[r.unit]) if mine else shown
+               for r, mine, shown in zip(frame.itertuples(), own, styler.data[change_col], strict=True)]
+    columns = {value_col: values, change_col: changes, _capitalised(label("source", language)): frame["row_source"]}
+    if frame["published_beside"].astype(bool).any():
+        columns[_capitalised(label("published", language))] = frame["published_beside"]
+    return with_columns(styler, columns)
+
+
+def headline_summary(obs: pd.DataFrame, published: pd.DataFrame | None = None, *, region: str,
+                     language: str = "nl") -> pd.DataFrame:
+    """Every headline as plain text, one row each: for a printed check of the key figures.
+
+    Returns
+    -------
+    DataFrame
+        ``theme``, ``indicator``, ``period``, ``value``, ``previous``,
+        ``change``, ``norm``, ``source`` and ``published``, all text.
+    """
+    frame = headline_frame(obs, published, region=region, language=language)
+    columns = ["theme", "indicator", "period", "value", "previous", "change", "norm", "source", "published"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame({
+        "theme": frame["theme"],
+        "indicator": frame["indicator"],
+        "period": frame["period"].fillna(MISSING),
+        "value": [value_text(r.value, r.unit, r.status, r.display, language) for r in frame.itertuples()],
+        "previous": [value_text(v, u, None, None, language) for v, u in zip(frame["previous_value"], frame["unit"],
+                                                                           strict=True)],
+        "change": [format_change(c, u, language, decimals=DECIMALS.get(u)) if u else ""
+                   for c, u in zip(frame["change"], frame["unit"], strict=True)],
+        "norm": [format_value(n, u, language, missing="") if u else ""
+                 for n, u in zip(frame["norm"], frame["unit"], strict=True)],
+        "source": frame["row_source"],
+        "published": frame["published_beside"],
+    })[columns]
+
+
+__all__ = [
+    "CBS_HEADLINES", "HEADLINES", "NORMS", "REGISTER_HEADLINES", "THEMES", "headline_frame", "headline_observations",
+    "headline_overview", "headline_summary", "latest_published", "one_per_period", "published_observations",
+    "published_text", "register_headlines", "row_source", "value_text", "with_columns",
+]
