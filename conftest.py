@@ -27,8 +27,26 @@ def pytest_addoption(parser):
     nbval_plugin.pytest_addoption(parser)
 
 
+def isolate_cache() -> str:
+    """Point the CBS cache at an empty folder, so notebooks run on the embedded data.
+
+    The recorded outputs are those of the default run (``source="auto"`` with no
+    CBS cache); a researcher's own data/cache must not change what ``make test``
+    compares. Kernels started by nbval and papermill inherit the variable.
+    """
+    import atexit
+    import os
+    import shutil
+    import tempfile
+
+    os.environ["ANALYSIS_CACHE_DIR"] = tempfile.mkdtemp(prefix="analysis-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["ANALYSIS_CACHE_DIR"], ignore_errors=True)
+    return os.environ["ANALYSIS_CACHE_DIR"]
+
+
 def pytest_configure(config):
     nbval_plugin.pytest_configure(config)
+    isolate_cache()
 
 
 def checked_cells(nb) -> list:

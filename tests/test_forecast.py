@@ -322,3 +322,15 @@ def test_short_or_ended_series_reported_not_forecast():
     assert s.loc["GM0000", "chosen"] == "none" and "last period" in s.loc["GM0000", "reason"]
     assert s.loc["GM0001", "chosen"] == "none" and "observation" in s.loc["GM0001", "reason"]
     assert set(res.forecasts["region_code"]) == {"GM0002", "GM0003"}
+
+
+def test_a_few_series_switching_source_are_not_a_seam():
+    values = shared_trend_panel(10, 14, seed=4)  # 2015H1 .. 2021H2
+    panel = make_panel(values, first="2015H1", indicator="wmo_clienten_per_1000")
+    panel["source"] = np.where(panel["period"] < "2017H1", "83262NED", "86050NED")
+    # two of ten municipalities have one value from the older table in 2018H2 (an empty newer cell)
+    odd = panel["region_code"].isin(["GM0001", "GM0002"]) & (panel["period"] == "2018H2")
+    panel.loc[odd, "source"] = "83262NED"
+    assert [b.period for b in detect_source_seams(panel)] == ["2017H1"]
+    # with a low enough threshold they are
+    assert [b.period for b in detect_source_seams(panel, min_share=0.1)] == ["2017H1", "2018H2", "2019H1"]

@@ -79,9 +79,14 @@ def _outputs_text(nb) -> str:
 @pytest.mark.notebooks
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_runs_for_amsterdam_on_real_cbs_data(path, tmp_path, realdata_dir):
+    from analysis.cbs import SERIES
+
     nb = _run(path, tmp_path, region="GM0363", source=str(realdata_dir))
-    text = _outputs_text(nb)
-    assert "CBS" in text, "the first output says the data came from the CBS files"
+    declared = dict(line[2:].split(": ", 1) for line in _outputs_text(nb).splitlines()
+                    if line.startswith("- ") and ": " in line)
+    assert declared, "the first output declares the data sources"
+    from_cbs = {ind: where for ind, where in declared.items() if ind in SERIES}
+    assert all("CBS" in where for where in from_cbs.values()), f"CBS indicators not read from the files: {from_cbs}"
 
 
 @pytest.mark.notebooks

@@ -38,3 +38,9 @@ def test_valid_non_defaults(tmp_path):
                             source=str(tmp_path), wijk=None)
     assert p.region == "GM0363" and p.horizon == 4 and p.source == str(tmp_path)
     assert validate_parameters(wijk="WK034409").wijk == "WK034409"
+
+
+def test_periods_given_as_numbers_are_read_as_periods():
+    # papermill -p start 2016 passes an int
+    params = validate_parameters(start=2016, end=2023)
+    assert (params.start, params.end) == ("2016", "2023")

@@ -58,3 +58,15 @@ def test_embedded_never_reads_the_cache(tmp_path, tmp_cache):
     obs = load_observations("jeugdhulp_pct", resolve_source("embedded"), regions=["GM0344"], period_type="year")
     assert 7.9 not in obs["value"].tolist()
     assert 7.3 in obs["value"].tolist()
+
+
+def test_an_indicator_no_source_holds_is_declared_as_missing():
+    from analysis.sources import describe_sources, load_observations, resolve_source
+
+    src = resolve_source("embedded")
+    assert load_observations("wmo_clienten_per_1000", src, regions=["GM0344"]).empty
+    text = describe_sources(src)
+    assert "- wmo_clienten_per_1000: geen gegevens: niet in de CBS-cache en niet in data/published" in text
+    assert "no data" in describe_sources(src, "en")
+    load_observations("jeugdhulp_pct", src, regions=["GM0344"])
+    assert "- jeugdhulp_pct: ingebedde gepubliceerde cijfers (data/published)" in describe_sources(src)

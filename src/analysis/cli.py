@@ -19,6 +19,7 @@ from .errors import InputError
 COMMAND_MODULES = [
     "analysis.cbs.cli",
     "analysis.runner.cli",
+    "analysis.reconcile_cli",
 ]
 
 

@@ -194,7 +194,7 @@ def known_breaks(indicator: str | None, *, include_seams: bool = True) -> list[B
     return out
 
 
-def detect_source_seams(panel: pd.DataFrame) -> list[Break]:
+def detect_source_seams(panel: pd.DataFrame, *, min_share: float = 0.5) -> list[Break]:
     """Level breaks where the ``source`` of a series changes (a seam between CBS tables).
 
     Parameters
@@ -202,11 +202,18 @@ def detect_source_seams(panel: pd.DataFrame) -> list[Break]:
     panel : DataFrame
         Columns ``region_code``, ``period``, ``source``.
 
+    min_share : float, default 0.5
+        Share of the series with a value before and at a period that must
+        change source there for it to count as a seam. A table seam moves
+        (nearly) every series at once; a few municipalities whose value comes
+        from the other table in one period (an empty cell in the newer table)
+        are not a break of the panel.
+
     Returns
     -------
     list of Break
-        One ``"level"`` break per distinct first period of a new source,
-        labelled with the two sources.
+        One ``"level"`` break per period where at least ``min_share`` of the
+        series switch source, labelled with the sources.
     """
     if "source" not in panel.columns or panel.empty:
         return []
@@ -216,9 +223,12 @@ def detect_source_seams(panel: pd.DataFrame) -> list[Break]:
     frame = frame.assign(_k=frame["period"].map(order)).sort_values(["region_code", "_k"], kind="stable")
     prev_src = frame.groupby("region_code", sort=False)["source"].shift()
     change = prev_src.notna() & (prev_src != frame["source"])
+    share = change.groupby(frame["period"]).sum() / prev_src.notna().groupby(frame["period"]).sum()
+    seams = set(share.index[share >= min_share])
     for period, before, after in zip(frame.loc[change, "period"], prev_src[change], frame.loc[change, "source"],
                                      strict=True):
-        found.setdefault(period, set()).add(f"{before} -> {after}")
+        if period in seams:
+            found.setdefault(period, set()).add(f"{before} -> {after}")
     return [Break(p, "level", "CBS table seam " + ", ".join(sorted(found[p])))
             for p in sorted(found, key=period_sort_key)]
 

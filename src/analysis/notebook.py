@@ -81,9 +81,9 @@ def start(**parameters) -> Session:
     """
     from .plotting import set_style
 
+    _brief_errors()  # first, so a wrong parameter is one line in JupyterLab too
     params = validate_parameters(**parameters)
     set_style()
-    _brief_errors()
     return Session(params, resolve_source(params.source))
 
 

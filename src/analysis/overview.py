@@ -256,7 +256,7 @@ def value_text(value, unit: str, status: str | None = None, display: str | None 
     str
         ``'7,9 werkdagen'``, ``'12,8%*'``, ``'<10'`` or ``'–'`` (missing).
     """
-    if value is None or pd.isna(value) or not unit:
+    if value is None or pd.isna(value) or not isinstance(unit, str) or not unit:
         return str(display) if isinstance(display, str) and display else MISSING
     text = format_value(value, unit, language, decimals=DECIMALS.get(unit))
     return text + _STATUS_MARK.get(status, "") if isinstance(status, str) else text
@@ -417,9 +417,9 @@ def headline_summary(obs: pd.DataFrame, published: pd.DataFrame | None = None, *
         "value": [value_text(r.value, r.unit, r.status, r.display, language) for r in frame.itertuples()],
         "previous": [value_text(v, u, None, None, language) for v, u in zip(frame["previous_value"], frame["unit"],
                                                                            strict=True)],
-        "change": [format_change(c, u, language, decimals=DECIMALS.get(u)) if u else ""
+        "change": [format_change(c, u, language, decimals=DECIMALS.get(u)) if isinstance(u, str) and u else ""
                    for c, u in zip(frame["change"], frame["unit"], strict=True)],
-        "norm": [format_value(n, u, language, missing="") if u else ""
+        "norm": [format_value(n, u, language, missing="") if isinstance(u, str) and u else ""
                  for n, u in zip(frame["norm"], frame["unit"], strict=True)],
         "source": frame["row_source"],
         "published": frame["published_beside"],

@@ -72,7 +72,7 @@ class NotebookParameters(BaseModel):
             raise ValueError(f"{v!r} is not a wijk code (expected e.g. WK034401)")
         return v
 
-    @field_validator("start", "end")
+    @field_validator("start", "end", mode="before")
     @classmethod
     def _period(cls, v: str | None) -> str | None:
         if v in (None, ""):

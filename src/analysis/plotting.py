@@ -1441,8 +1441,8 @@ def headline_table(
         cols["period"]: [_maybe_period(p, language) for p in frame["period"]],
         cols["latest_value"]: [_headline_value(r, language) for r in frame.itertuples()],
         cols["previous_period"]: [_maybe_period(p, language) for p in frame["previous_period"]],
-        cols["change"]: [format_change(r.change, r.unit, language) if r.unit else MISSING for r in frame.itertuples()],
-        cols["norm"]: [format_value(r.norm, r.unit, language, missing="") if r.unit else "" for r in frame.itertuples()],
+        cols["change"]: [format_change(r.change, r.unit, language) if isinstance(r.unit, str) and r.unit else MISSING for r in frame.itertuples()],
+        cols["norm"]: [format_value(r.norm, r.unit, language, missing="") if isinstance(r.unit, str) and r.unit else "" for r in frame.itertuples()],
     })
     if trend:
         table[cols["trend"]] = [
@@ -1478,7 +1478,7 @@ def _maybe_period(period: Any, language: str) -> str:
 
 
 def _headline_value(row: Any, language: str) -> str:
-    if row.unit is None:
+    if not isinstance(row.unit, str):
         return MISSING
     if pd.isna(row.value):
         shown = row.display

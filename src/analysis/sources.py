@@ -81,6 +81,10 @@ def resolve_source(source: str) -> DataSource:
     return DataSource("path", Path(tmp.name), f"CBS-bestanden {path}", _tmp=tmp)
 
 
+#: Recorded in ``DataSource.used`` for an indicator that no source holds (for the regions asked).
+_NOTHING = "-"
+
+
 def load_observations(
     indicator: str,
     source: DataSource,
@@ -111,6 +115,9 @@ def load_observations(
             if source.mode != "auto":
                 raise
     obs = _published(indicator, regions, period_type)
+    if obs.empty and indicator not in source.used:
+        source.used[indicator] = _NOTHING
+        return obs
     source.used[indicator] = "ingebedde gepubliceerde cijfers (data/published)"
     source.published = True
     return obs
@@ -158,7 +165,9 @@ def describe_sources(source: DataSource, language: str = "nl") -> str:
     if not source.used:
         return "Nog geen gegevens geladen." if language == "nl" else "No data loaded yet."
     lead = "Gegevensbronnen" if language == "nl" else "Data sources"
-    lines = [f"- {ind}: {where}" for ind, where in sorted(source.used.items())]
+    nothing = ("geen gegevens: niet in de CBS-cache en niet in data/published"
+               if language == "nl" else "no data: not in the CBS cache nor in data/published")
+    lines = [f"- {ind}: {nothing if where == _NOTHING else where}" for ind, where in sorted(source.used.items())]
     return f"{lead}:\n" + "\n".join(lines)
 
 

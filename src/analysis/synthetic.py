@@ -1028,7 +1028,22 @@ def _assemble(teams, clients: _Clients, survey_parts, care: pd.DataFrame, seed: 
         "municipality": MUNICIPALITY,
     }
     source = f"synthetisch register (analysis.synthetic, seed {seed}); GEEN echte gegevens"
+    cases, surveys, care_out = (_text_as_object(df) for df in (cases, surveys, care_out))
     return Register(cases, surveys, care_out, True, source, metadata)
+
+
+def _text_as_object(df: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as object with None for missing, as the register loader gives them.
+
+    pandas 3 infers its ``str`` dtype for text; the register model keeps object dtype on
+    every pandas version, so a generated register equals a loaded one.
+    """
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_string_dtype(out[col]) and not pd.api.types.is_datetime64_any_dtype(out[col]):
+            values = out[col].astype(object)
+            out[col] = values.where(values.notna(), None)
+    return out
 
 
 # --------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from conftest import EXPECTED, NOTEBOOKS, checked_cells  # noqa: E402
+from conftest import EXPECTED, NOTEBOOKS, checked_cells, isolate_cache  # noqa: E402
 
 
 def record(path: Path) -> Path:
@@ -39,6 +39,7 @@ def record(path: Path) -> Path:
 
 
 def main(names: list[str]) -> int:
+    isolate_cache()
     paths = [NOTEBOOKS / f"{n}.ipynb" for n in names] if names else sorted(NOTEBOOKS.glob("[0-9]*.ipynb"))
     for path in paths:
         print(f"recorded {record(path).relative_to(ROOT)}")

@@ -1,0 +1,979 @@
+"""Check published figures against their source statistics.
+
+Every figure in ``data/published`` (see :mod:`analysis.published`) that has a
+source series is compared with it: CBS tables in the local CBS cache (see
+:mod:`analysis.cbs`) for CBS-based indicators, and the case register (see
+:func:`analysis.register.register_observations`) for register-based ones. Each
+figure gets one classification:
+
+``matches``
+    the source gives the same number for the same period, within rounding;
+``matches_other_period``
+    the number is the source's figure for another period or period type (a
+    half-year figure quoted as a year figure, a figure shifted by a year);
+``matches_other_unit``
+    the number is the source's figure written in another unit than its label
+    (a percentage labelled as per 10.000, per 1.000 labelled as per 10.000);
+``revised``
+    the number differs from the source, but is evidently another vintage of
+    the same statistic (published as provisional, a CBS table page of the same
+    table, or another publication of the same figure with another value);
+``unexplained``
+    the source has the period, and none of the above explains the difference;
+``no_source``
+    there is no source series, no cached table, or no source value for the
+    period and region.
+
+The rules (rounding tolerance, which periods and units are tried, the limit on
+revisions) are in ``docs/reconcile.md``. The embedded register is
+**synthetic** and calibrated to the published figures: a comparison with it is
+labelled as such in the evidence and is never a verification.
+
+The functions take and return DataFrames; :func:`load_sources` is the one that
+reads files (the CBS cache, the register) for a notebook session.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from .labels import format_number, format_value, label, period_label, unit_label
+from .periods import next_periods, period_bounds, period_type_of
+
+CLASSIFICATIONS = (
+    "matches",
+    "matches_other_period",
+    "matches_other_unit",
+    "revised",
+    "unexplained",
+    "no_source",
+)
+"""The classification codes, in the order of the rules that assign them."""
+
+OUTPUT_COLUMNS = [
+    "publication", "indicator", "region_code", "period", "published_value", "published_unit",
+    "source_table", "source_period", "source_value", "classification", "evidence",
+]
+"""Columns of :func:`reconcile`, one row per published figure."""
+
+CONFLICT_COLUMNS = [
+    "indicator", "region_code", "period", "unit",
+    "publication_a", "source_a", "source_ref_a", "value_a",
+    "publication_b", "source_b", "source_ref_b", "value_b",
+]
+"""Columns of :func:`publication_conflicts`."""
+
+SOURCE_COLUMNS = [
+    "indicator", "region_code", "period", "period_type", "value", "unit", "status",
+    "source_table", "vintage", "step", "kind", "rank",
+]
+"""Columns of a source-observations frame (:func:`cbs_observations`, :func:`register_source`)."""
+
+RATE_SCALE: dict[str, int] = {"procent": 100, "per 1000 inwoners": 1000, "per 10000 inwoners": 10000}
+"""Rates and the population they are per; values convert between them by the ratio."""
+
+RELATED_SOURCES: dict[str, str] = {"wmo_maatwerk_per_10000": "wmo_clienten_per_1000"}
+"""Published indicators whose source series is another indicator in another unit.
+
+The BBV indicator *cliënten met een maatwerkarrangement Wmo per 10.000
+inwoners* comes from CBS's Wmo statistics, which publish clients per 1.000
+inhabitants (tables 83262NED, 86050NED).
+"""
+
+CBS_STEP: dict[str, float] = {"procent": 0.1, "per 1000 inwoners": 1.0, "aantal": 5.0}
+"""Rounding step of CBS values per unit: percentages 1 decimal, counts multiples of 5."""
+
+REVISION_LIMIT = 0.10
+"""A revision changes a figure by at most this share of the source value."""
+
+DISTINCTIVE = 0.005
+"""A match with a neighbouring period counts only if the rounding tolerance is at
+most this share of the value (about four significant digits), so 12163 can be
+recognised as last year's figure but 1.1 cannot."""
+
+PROVISIONAL = ("voorlopig", "nader voorlopig")
+KINDS = ("cbs", "register", "synthetic_register")
+_TABLE_ID = re.compile(r"^\d{5}(NED|ENG)$")
+_EPS = 1e-9
+
+
+# --- numbers and rounding --------------------------------------------------------------
+
+
+def value_decimals(value: float) -> int:
+    """Decimals of a number as written (its shortest representation).
+
+    Parameters
+    ----------
+    value : float
+        A published value, as read from the CSV (``"7.3"`` -> 7.3).
+
+    Returns
+    -------
+    int
+        ``1`` for 7.3, ``2`` for 2.05, ``0`` for 12163 and for 15.0: a
+        trailing zero after the decimal point is not visible in a number, so
+        ``15.0`` counts as a whole number (the more lenient reading).
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return 0
+    exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
+    return max(0, -int(exponent))
+
+
+def rounding_step(value: float) -> float:
+    """The rounding step of a published value: ``10 ** -decimals`` (7.3 -> 0.1, 15 -> 1)."""
+    return 10.0 ** -value_decimals(value)
+
+
+def tolerance(published_step: float, source_step: float) -> float:
+    """Largest difference two roundings of one underlying number can show.
+
+    A published value rounded to ``published_step`` and a source value rounded
+    to ``source_step`` can come from the same number only if they differ by
+    less than half of each step added together.
+
+    Parameters
+    ----------
+    published_step, source_step : float
+        Rounding steps, e.g. 1 for a whole number, 0.1 for one decimal, 5 for
+        CBS counts, 0 for an unrounded register value.
+
+    Returns
+    -------
+    float
+    """
+    return (published_step + source_step) / 2
+
+
+def within(published: float, source: float, tol: float) -> bool:
+    """Whether ``published`` and ``source`` differ by less than ``tol`` (rounding noise allowed)."""
+    return abs(published - source) < tol - _EPS or abs(published - source) < _EPS
+
+
+def unit_factor(from_unit: str, to_unit: str) -> float | None:
+    """Factor that turns a value in ``from_unit`` into ``to_unit``.
+
+    Returns
+    -------
+    float or None
+        1 for the same unit, the ratio of populations for two rates
+        (per 1.000 -> per 10.000: 10; % -> per 1.000: 10), None when the units
+        cannot be converted (a count and a rate).
+    """
+    if from_unit == to_unit:
+        return 1.0
+    if from_unit in RATE_SCALE and to_unit in RATE_SCALE:
+        return RATE_SCALE[to_unit] / RATE_SCALE[from_unit]
+    return None
+
+
+def source_indicator(indicator: str) -> str:
+    """The source series of a published indicator (itself, or :data:`RELATED_SOURCES`)."""
+    return RELATED_SOURCES.get(indicator, indicator)
+
+
+# --- periods ---------------------------------------------------------------------------
+
+
+def adjacent(a: str, b: str) -> bool:
+    """Whether two periods of the same type follow each other (2016 and 2017, 2015-12-31 and 2016-12-31)."""
+    kind = period_type_of(a)
+    if kind != period_type_of(b):
+        return False
+    if kind == "date":
+        return a[4:] == b[4:] and abs(int(a[:4]) - int(b[:4])) == 1
+    return next_periods(a, 1)[0] == b or next_periods(b, 1)[0] == a
+
+
+def period_relation(published_period: str, source_period: str) -> str | None:
+    """How a source period relates to a published one.
+
+    Returns
+    -------
+    str or None
+        ``"same"``; ``"overlap"`` for another period type whose span meets the
+        published period (the halves of a year, the year of a half, a date in
+        the year); ``"adjacent"`` for the previous or next period of the same
+        type; None otherwise.
+    """
+    if published_period == source_period:
+        return "same"
+    if period_type_of(published_period) == period_type_of(source_period):
+        return "adjacent" if adjacent(published_period, source_period) else None
+    a0, a1 = period_bounds(published_period)
+    b0, b1 = period_bounds(source_period)
+    return "overlap" if a0 <= b1 and b0 <= a1 else None
+
+
+# --- sources ---------------------------------------------------------------------------
+
+
+def empty_sources() -> pd.DataFrame:
+    """An empty source-observations frame with :data:`SOURCE_COLUMNS`."""
+    return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("value", "step") else object)
+                         for c in SOURCE_COLUMNS})
+
+
+def cbs_indicators(indicators: Sequence[str]) -> list[str]:
+    """The CBS series the given published indicators need (after :data:`RELATED_SOURCES`)."""
+    from .cbs import SERIES
+
+    return sorted({source_indicator(i) for i in indicators if source_indicator(i) in SERIES})
+
+
+def cbs_observations(
+    indicators: Sequence[str],
+    cache_dir: str | Path,
+    regions: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Every cached CBS value of the indicators, table by table (not stitched).
+
+    Where two tables of a series cover the same period (a continuation table,
+    a revised definition), both values are kept, so a figure taken from the
+    older table is still found. Rows without a value are dropped.
+
+    Parameters
+    ----------
+    indicators : sequence of str
+        CBS indicator ids (see :data:`analysis.cbs.SERIES`).
+    cache_dir : str or Path
+        The CBS cache folder.
+    regions : sequence of str, optional
+        Region codes to keep (default: all).
+
+    Returns
+    -------
+    DataFrame
+        :data:`SOURCE_COLUMNS`; ``kind`` is ``"cbs"``, ``source_table`` the
+        table id, ``vintage`` the cached table's vintage, ``rank`` its place
+        in the series (later tables rank higher), ``step`` CBS's rounding
+        step (:data:`CBS_STEP`).
+    """
+    from .cbs import SERIES, TABLES, read_cached, region_resolver
+    from .indicators import INDICATORS
+
+    resolver = region_resolver(cache_dir)
+    parts = []
+    for indicator in sorted(set(indicators)):
+        for rank, table_id in enumerate(SERIES.get(indicator, ())):
+            cached = read_cached(table_id, cache_dir)
+            if cached is None:
+                continue
+            frame, meta = cached
+            frame = frame[(frame["indicator"] == indicator) & frame["value"].notna()]
+            if frame.empty:
+                continue
+            labels = {lab: resolver.code_for(lab) for lab in frame["region_label"].unique()}
+            codes = frame["region_code"].fillna(frame["region_label"].map(labels))
+            keep = codes.map(lambda c, t=TABLES[table_id]: _level_allowed(c, t.only_levels)).astype(bool)
+            if regions is not None:
+                keep &= codes.isin(list(regions))
+            unit = INDICATORS[indicator].unit
+            parts.append(pd.DataFrame({
+                "indicator": indicator,
+                "region_code": codes[keep],
+                "period": frame.loc[keep, "period"],
+                "period_type": frame.loc[keep, "period_type"],
+                "value": frame.loc[keep, "value"].astype(float),
+                "unit": unit,
+                "status": frame.loc[keep, "status"],
+                "source_table": table_id,
+                "vintage": meta.get("vintage", ""),
+                "step": CBS_STEP.get(unit, 0.1),
+                "kind": "cbs",
+                "rank": rank,
+            }))
+    if not parts:
+        return empty_sources()
+    out = pd.concat(parts, ignore_index=True)
+    return out.drop_duplicates(["indicator", "region_code", "period", "source_table"]).reset_index(drop=True)
+
+
+def _level_allowed(code: object, only_levels: tuple[str, ...]) -> bool:
+    """As :func:`analysis.cbs.load_indicator`: wijk tables feed only their levels, other tables no wijken."""
+    from .regions import level_of
+
+    if not isinstance(code, str):
+        return False
+    if only_levels:
+        return level_of(code) in only_levels
+    return level_of(code) not in ("wijk", "buurt")
+
+
+def register_source(observations: pd.DataFrame, synthetic: bool, name: str | None = None) -> pd.DataFrame:
+    """Register observations as a source-observations frame.
+
+    Parameters
+    ----------
+    observations : DataFrame
+        Observations computed from a register, e.g.
+        :func:`analysis.register.register_observations`.
+    synthetic : bool
+        Whether the register is synthetic (then ``kind`` is
+        ``"synthetic_register"`` and every comparison says so).
+    name : str, optional
+        The ``source_table`` shown; default ``"synthetisch register"`` or
+        ``"casusregister"``.
+
+    Returns
+    -------
+    DataFrame
+        :data:`SOURCE_COLUMNS`, unrounded values (``step`` 0).
+    """
+    if observations.empty:
+        return empty_sources()
+    obs = observations[observations["value"].notna()]
+    return pd.DataFrame({
+        "indicator": obs["indicator"],
+        "region_code": obs["region_code"],
+        "period": obs["period"],
+        "period_type": obs["period_type"],
+        "value": obs["value"].astype(float),
+        "unit": obs["unit"],
+        "status": obs["status"],
+        "source_table": name or ("synthetisch register" if synthetic else "casusregister"),
+        "vintage": obs["published"],
+        "step": 0.0,
+        "kind": "synthetic_register" if synthetic else "register",
+        "rank": 0,
+    }).reset_index(drop=True)
+
+
+# --- classification ------------------------------------------------------------------------
+
+
+def _num(value: float, language: str, decimals: int | None = None) -> str:
+    places = value_decimals(value) if decimals is None else decimals
+    return format_number(float(value), min(places, 6), language)
+
+
+def _period(period: str, language: str) -> str:
+    return period_label(period, language, style="long")
+
+
+def _source_name(row: Mapping) -> str:
+    return str(row["source_table"])
+
+
+def _candidates(figure: Mapping, sources: pd.DataFrame) -> pd.DataFrame:
+    """Source rows with their relation to the figure's period, converted to the figure's unit."""
+    if sources.empty:
+        return sources.assign(relation=pd.Series(dtype=object), factor=pd.Series(dtype=float))
+    relation = sources["period"].map(lambda p: period_relation(str(figure["period"]), str(p)))
+    factor = sources["unit"].map(lambda u: unit_factor(u, str(figure["unit"])))
+    out = sources.assign(relation=relation, factor=factor)
+    out = out[out["relation"].notna()]
+    # the later table of a series first; among other periods, the one ending closest to the figure's period
+    end = period_bounds(str(figure["period"]))[1]
+    gap = out["period"].map(lambda p: abs((period_bounds(str(p))[1] - end).days))
+    return out.assign(_gap=gap).sort_values(["_gap", "rank"], ascending=[True, False], kind="stable")
+
+
+def _match(value: float, step: float, rows: pd.DataFrame, factor_of) -> Mapping | None:
+    for _, row in rows.iterrows():
+        factor = factor_of(row)
+        if factor is None or (isinstance(factor, float) and math.isnan(factor)):
+            continue
+        if within(value, row["value"] * factor, tolerance(step, row["step"] * factor)):
+            return row
+    return None
+
+
+def _result(classification: str, evidence: list[str], row: Mapping | None = None) -> dict:
+    return {
+        "source_table": None if row is None else row["source_table"],
+        "source_period": None if row is None else row["period"],
+        "source_value": float("nan") if row is None else float(row["value"]),
+        "classification": classification,
+        "evidence": "; ".join(e for e in evidence if e),
+    }
+
+
+def _source_decimals(row: Mapping) -> int:
+    """Decimals to show a source value with: those of its rounding step (CBS 1,0 %), at most 3 unrounded."""
+    step = float(row["step"])
+    return value_decimals(step) if step > 0 else min(value_decimals(row["value"]), 3)
+
+
+def _shown(row: Mapping, factor: float, unit: str, language: str) -> str:
+    """The source value with its unit, and its conversion to the figure's unit where there is one."""
+    places = _source_decimals(row)
+    text = format_value(float(row["value"]), row["unit"], language, decimals=places)
+    if factor != 1:
+        converted = round(float(row["value"]) * factor, 6)
+        text += " = " + format_value(converted, unit, language, decimals=value_decimals(converted))
+    return text
+
+
+def _prefix(row: Mapping | None, language: str) -> str:
+    return label("reconcile_ev_synthetic", language) if row is not None and row["kind"] == "synthetic_register" else ""
+
+
+def _other_publications(figure: Mapping, others: pd.DataFrame, language: str) -> list[str]:
+    if others.empty:
+        return []
+    differ = others[others["value"].notna() & (others["value"] != figure["value"])]
+    return [label("reconcile_ev_other_publication", language).format(
+        publication=p, value=_num(v, language)) for p, v in zip(differ["published"], differ["value"], strict=True)]
+
+
+def classify_figure(
+    figure: Mapping,
+    sources: pd.DataFrame,
+    others: pd.DataFrame | None = None,
+    *,
+    no_source_reason: str = "",
+    language: str = "nl",
+) -> dict:
+    """Classify one published figure against its source rows.
+
+    Parameters
+    ----------
+    figure : mapping
+        One row of the published table: ``indicator``, ``region_code``,
+        ``period``, ``value``, ``unit``, ``status``, ``source``, ``published``.
+    sources : DataFrame
+        Source observations (:data:`SOURCE_COLUMNS`) of the figure's source
+        series and region, in any unit convertible to the figure's.
+    others : DataFrame, optional
+        Other publications of the same indicator, region and period (rows of
+        the published table).
+    no_source_reason : str
+        The evidence to give when ``sources`` is empty.
+    language : {"nl", "en"}
+        Language of the evidence.
+
+    Returns
+    -------
+    dict
+        ``source_table``, ``source_period``, ``source_value`` (the source's own
+        value and unit), ``classification`` (one of :data:`CLASSIFICATIONS`)
+        and ``evidence``. The rules are tried in the order of
+        :data:`CLASSIFICATIONS`; ``docs/reconcile.md`` describes them.
+    """
+    others = others if others is not None else pd.DataFrame(columns=["published", "value"])
+    value = figure["value"]
+    unit = str(figure["unit"])
+    period = str(figure["period"])
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return _result("no_source", [label("reconcile_ev_no_value", language).format(status=figure["status"])])
+    value = float(value)
+    extra = _other_publications(figure, others, language)
+    if sources.empty:
+        return _result("no_source", [no_source_reason, *extra])
+    step = rounding_step(value)
+    cands = _candidates(figure, sources)
+    same = cands[cands["relation"] == "same"]
+    overlap = cands[cands["relation"] == "overlap"]
+    nearby = cands[cands["relation"] == "adjacent"]
+    cited = str(figure.get("source", ""))
+
+    def own(row):
+        return row["factor"]
+
+    def fmt_tol(row, factor):
+        return _num(tolerance(step, row["step"] * factor), language, 3).rstrip("0").rstrip(",.")
+
+    def cited_other(row):
+        if _TABLE_ID.match(cited) and cited != row["source_table"] and row["kind"] == "cbs":
+            return label("reconcile_ev_other_table", language).format(cited=cited, table=row["source_table"])
+        return ""
+
+    # 1. the same period, in the figure's unit
+    row = _match(value, step, same, own)
+    if row is not None:
+        ev = label("reconcile_ev_match", language).format(
+            source=_source_name(row), period=_period(row["period"], language),
+            value=_shown(row, row["factor"], unit, language),
+            diff=_num(abs(value - row["value"] * row["factor"]), language, 3).rstrip("0").rstrip(",.") or "0",
+            tol=fmt_tol(row, row["factor"]))
+        return _result("matches", [_prefix(row, language), ev, cited_other(row), *extra], row)
+    reference = same[same["factor"].notna()].head(1)
+    ref = None if reference.empty else reference.iloc[0]
+
+    def itself():
+        if ref is None:
+            return ""
+        return label("reconcile_ev_itself", language).format(
+            period=_period(period, language), value=_shown(ref, ref["factor"], unit, language))
+
+    # 2. another period type over the same time (halves of the year, the year of a half)
+    row = _match(value, step, overlap, own)
+    if row is not None:
+        ev = label("reconcile_ev_other_period", language).format(
+            source=_source_name(row), source_period=_period(row["period"], language),
+            value=_shown(row, row["factor"], unit, language), period=_period(period, language))
+        return _result("matches_other_period", [_prefix(row, language), ev, itself(), *extra], row)
+
+    # 3. the same time, written in another unit than its label
+    for rows in (same, overlap):
+        for alt in RATE_SCALE:
+            if alt == unit:
+                continue
+            row = _match(value, step, rows, lambda r, alt=alt: unit_factor(r["unit"], alt))
+            if row is not None:
+                factor = unit_factor(row["unit"], alt)
+                ev = label("reconcile_ev_other_unit", language).format(
+                    source=_source_name(row), source_period=_period(row["period"], language),
+                    value=_shown(row, factor, alt, language), unit=unit_label(unit, language))
+                return _result("matches_other_unit", [_prefix(row, language), ev, itself(), *extra], row)
+
+    # 4. a neighbouring period, if the number is distinctive enough not to match by chance
+    if tolerance(step, 0) <= DISTINCTIVE * abs(value):
+        row = _match(value, step, nearby, own)
+        if row is not None:
+            ev = label("reconcile_ev_other_period", language).format(
+                source=_source_name(row), source_period=_period(row["period"], language),
+                value=_shown(row, row["factor"], unit, language), period=_period(period, language))
+            return _result("matches_other_period", [_prefix(row, language), ev, itself(), *extra], row)
+
+    if ref is None:
+        near = cands[cands["factor"].notna()].head(1)
+        hint = ""
+        if not near.empty:
+            n = near.iloc[0]
+            hint = label("reconcile_ev_nearest", language).format(
+                source=_source_name(n), period=_period(n["period"], language),
+                value=_shown(n, n["factor"], unit, language))
+        ev = label("reconcile_ev_no_period", language).format(
+            sources=", ".join(sorted(sources["source_table"].unique())), period=_period(period, language))
+        return _result("no_source", [_prefix(None if near.empty else near.iloc[0], language), ev, hint, *extra])
+
+    # 5. another vintage of the same statistic
+    source_value = ref["value"] * ref["factor"]
+    diff = _num(abs(value - source_value), language, 3).rstrip("0").rstrip(",.")
+    reasons = []
+    status = str(figure.get("status", ""))
+    if status in PROVISIONAL and status != ref["status"]:
+        reasons.append(label("reconcile_ev_provisional", language).format(status=status, source_status=ref["status"]))
+    if _TABLE_ID.match(cited) and cited in set(sources["source_table"]):
+        reasons.append(label("reconcile_ev_own_table", language).format(table=cited, vintage=ref["vintage"]))
+    reasons.extend(extra)
+    small = abs(value - source_value) <= REVISION_LIMIT * abs(source_value)
+    table_note = cited_other(ref)
+    if reasons and small:
+        ev = label("reconcile_ev_revised", language).format(
+            source=_source_name(ref), period=_period(period, language),
+            value=_shown(ref, ref["factor"], unit, language), diff=diff)
+        return _result("revised", [_prefix(ref, language), ev, table_note, *reasons], ref)
+
+    # 6. nothing explains the difference
+    ev = label("reconcile_ev_unexplained", language).format(
+        source=_source_name(ref), period=_period(period, language),
+        value=_shown(ref, ref["factor"], unit, language), diff=diff, tol=fmt_tol(ref, ref["factor"]))
+    return _result("unexplained", [_prefix(ref, language), ev, table_note, *extra], ref)
+
+
+def no_source_reason(
+    indicator: str,
+    region_code: str,
+    *,
+    cbs_consulted: bool,
+    cbs_tables: Sequence[str] = (),
+    register_indicators: Sequence[str] = (),
+    language: str = "nl",
+) -> str:
+    """Why a figure has no source rows (the evidence of a ``no_source`` row).
+
+    Parameters
+    ----------
+    indicator, region_code : str
+        The published figure's indicator and region.
+    cbs_consulted : bool
+        Whether a CBS cache was read at all.
+    cbs_tables : sequence of str
+        The CBS tables found in the cache.
+    register_indicators : sequence of str
+        The indicators the register provides.
+    language : {"nl", "en"}
+    """
+    from .cbs import SERIES
+
+    series = source_indicator(indicator)
+    if series in SERIES:
+        if not cbs_consulted:
+            return label("reconcile_ev_no_cache", language)
+        missing = [t for t in SERIES[series] if t not in set(cbs_tables)]
+        if len(missing) == len(SERIES[series]):
+            return label("reconcile_ev_not_cached", language).format(tables=", ".join(missing))
+        return label("reconcile_ev_no_region", language).format(region=region_code)
+    if indicator in set(register_indicators):
+        return label("reconcile_ev_no_region", language).format(region=region_code)
+    return label("reconcile_ev_no_series", language).format(indicator=indicator)
+
+
+def reconcile(
+    published: pd.DataFrame,
+    cbs: pd.DataFrame | None = None,
+    register: pd.DataFrame | None = None,
+    *,
+    language: str = "nl",
+) -> pd.DataFrame:
+    """Classify every published figure against its source.
+
+    Parameters
+    ----------
+    published : DataFrame
+        Published figures (:func:`analysis.published.load_published`, or any
+        observations table with ``published`` and ``source`` columns).
+    cbs : DataFrame, optional
+        CBS source observations (:func:`cbs_observations`); None when no CBS
+        cache was consulted (CBS-based figures are then ``no_source``).
+    register : DataFrame, optional
+        Register source observations (:func:`register_source`).
+    language : {"nl", "en"}
+        Language of the evidence.
+
+    Returns
+    -------
+    DataFrame
+        One row per published figure, in the order of ``published``, columns
+        :data:`OUTPUT_COLUMNS`.
+    """
+    pieces = [f for f in (cbs, register) if f is not None and len(f)]
+    sources = pd.concat(pieces, ignore_index=True) if pieces else empty_sources()
+    groups = {key: g for key, g in sources.groupby(["indicator", "region_code"], sort=False)}
+    cbs_tables = sorted(cbs["source_table"].unique()) if cbs is not None and len(cbs) else []
+    register_inds = sorted(register["indicator"].unique()) if register is not None and len(register) else []
+    key = ["indicator", "region_code", "period", "period_type"]
+    rows = []
+    for _, figure in published.iterrows():
+        src = groups.get((source_indicator(figure["indicator"]), figure["region_code"]), empty_sources())
+        same_key = (published[key] == figure[key]).all(axis=1) & (published["published"] != figure["published"])
+        reason = "" if len(src) else no_source_reason(
+            figure["indicator"], figure["region_code"], cbs_consulted=cbs is not None, cbs_tables=cbs_tables,
+            register_indicators=register_inds, language=language)
+        result = classify_figure(figure, src, published[same_key], no_source_reason=reason, language=language)
+        rows.append({
+            "publication": figure["published"],
+            "indicator": figure["indicator"],
+            "region_code": figure["region_code"],
+            "period": figure["period"],
+            "published_value": figure["value"],
+            "published_unit": figure["unit"],
+            **result,
+        })
+    out = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
+    out["published_value"] = out["published_value"].astype(float)
+    out["source_value"] = out["source_value"].astype(float)
+    return out
+
+
+# --- conflicts between publications ---------------------------------------------------------
+
+
+def publication_conflicts(published: pd.DataFrame) -> pd.DataFrame:
+    """Figures that two publications give with different values.
+
+    Parameters
+    ----------
+    published : DataFrame
+        Published figures (:func:`analysis.published.load_published`).
+
+    Returns
+    -------
+    DataFrame
+        One row per pair of publications that give the same indicator, region
+        and period (and period type) different values, with both citations
+        (publication, source, place in the source) and values; publication A
+        is the older vintage. Columns :data:`CONFLICT_COLUMNS`.
+    """
+    from .published import vintage_year
+
+    key = ["indicator", "region_code", "period", "period_type"]
+    data = published[published["value"].notna()]
+    rows = []
+    for (ind, region, period, _), group in data.groupby(key, sort=False):
+        if group["value"].nunique() < 2:
+            continue
+        group = group.assign(_v=group["published"].map(vintage_year).astype(float).fillna(-1.0))
+        group = group.sort_values(["_v", "published"], kind="stable")
+        records = group.to_dict("records")
+        for i, a in enumerate(records):
+            for b in records[i + 1:]:
+                if a["value"] == b["value"]:
+                    continue
+                rows.append({
+                    "indicator": ind, "region_code": region, "period": period, "unit": a["unit"],
+                    "publication_a": a["published"], "source_a": a["source"], "source_ref_a": a["source_ref"],
+                    "value_a": a["value"],
+                    "publication_b": b["published"], "source_b": b["source"], "source_ref_b": b["source_ref"],
+                    "value_b": b["value"],
+                })
+    return pd.DataFrame(rows, columns=CONFLICT_COLUMNS)
+
+
+# --- for readers ---------------------------------------------------------------------------------
+
+
+def basis(source_table: object) -> str:
+    """What a row was compared with: ``"cbs"``, ``"synthetic_register"``, ``"register"`` or ``"none"``."""
+    if not isinstance(source_table, str) or not source_table:
+        return "none"
+    if _TABLE_ID.match(source_table):
+        return "cbs"
+    return "synthetic_register" if source_table == "synthetisch register" else "register"
+
+
+def classification_label(code: str, language: str = "nl") -> str:
+    """The reader's name of a classification code (``matches`` -> ``klopt``)."""
+    if code not in CLASSIFICATIONS:
+        raise KeyError(f"unknown classification {code!r}; known: {', '.join(CLASSIFICATIONS)}")
+    return label(f"reconcile_{code}", language)
+
+
+def classification_counts(table: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
+    """Figures per classification, and what they were compared with.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The result of :func:`reconcile`.
+    language : {"nl", "en"}
+
+    Returns
+    -------
+    DataFrame
+        One row per classification in :data:`CLASSIFICATIONS` order (zeros
+        included): ``classification``, ``label``, ``total``, ``cbs``,
+        ``register`` and ``synthetic_register``.
+    """
+    kinds = table["source_table"].map(basis) if len(table) else pd.Series(dtype=object)
+    rows = []
+    for code in CLASSIFICATIONS:
+        mask = table["classification"] == code if len(table) else pd.Series(dtype=bool)
+        rows.append({
+            "classification": code,
+            "label": classification_label(code, language),
+            "total": int(mask.sum()),
+            **{k: int((mask & (kinds == k)).sum()) for k in KINDS},
+        })
+    return pd.DataFrame(rows)
+
+
+def summary(table: pd.DataFrame, *, cbs_consulted: bool, language: str = "nl") -> str:
+    """A short text for reviewers: how many figures, per classification, and the caveats.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The result of :func:`reconcile`.
+    cbs_consulted : bool
+        Whether a CBS cache was read (if not, the text says how to import one).
+    language : {"nl", "en"}
+
+    Returns
+    -------
+    str
+        Markdown: one line per classification, then what the synthetic
+        register means and, without CBS cache, how to get one.
+    """
+    from .cbs import SERIES
+
+    if table.empty:
+        return label("reconcile_no_figures", language)
+    counts = classification_counts(table, language)
+    lines = [label("reconcile_summary_total", language).format(
+        n=len(table), k=table["publication"].nunique()), ""]
+    for r in counts.itertuples(index=False):
+        parts = [f"{label('reconcile_basis_' + k, language)} {getattr(r, k)}" for k in KINDS if getattr(r, k)]
+        detail = f" ({', '.join(parts)})" if parts else ""
+        lines.append(f"- **{r.label}**: {r.total}{detail}")
+    synthetic = int(counts["synthetic_register"].sum())
+    if synthetic:
+        lines += ["", label("reconcile_summary_synthetic", language).format(n=synthetic)]
+    if not cbs_consulted:
+        n_cbs = int(table["indicator"].map(lambda i: source_indicator(i) in SERIES).sum())
+        lines += ["", label("reconcile_summary_no_cache", language).format(n=n_cbs)]
+    return "\n".join(lines)
+
+
+def reader_table(table: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
+    """The result of :func:`reconcile` for readers: labelled columns, formatted numbers and periods."""
+    out = pd.DataFrame({
+        label("indicator", language): table["indicator"],
+        label("region", language): table["region_code"],
+        label("period", language): table["period"].map(lambda p: period_label(p, language)),
+        label("reconcile_published_value", language): [
+            _value_text(v, u, language) for v, u in zip(table["published_value"], table["published_unit"],
+                                                         strict=True)],
+        label("reconcile_source_table", language): table["source_table"].fillna(""),
+        label("reconcile_source_period", language): table["source_period"].map(
+            lambda p: period_label(p, language) if isinstance(p, str) else ""),
+        label("reconcile_source_value", language): table["source_value"].map(
+            lambda v: "" if pd.isna(v) else _num(v, language)),
+        label("reconcile_classification", language): table["classification"].map(
+            lambda c: classification_label(c, language)),
+        label("reconcile_evidence", language): table["evidence"],
+    })
+    return out.reset_index(drop=True)
+
+
+def _value_text(value: float, unit: str, language: str) -> str:
+    if pd.isna(value):
+        return label("missing", language)
+    return format_value(float(value), unit, language, decimals=value_decimals(value))
+
+
+def publication_order(publications: Sequence[str]) -> list[str]:
+    """Publications oldest vintage first (by :func:`analysis.published.vintage_year`), undated last, then by name."""
+    from .published import vintage_year
+
+    def key(pub: str) -> tuple[int, str]:
+        year = vintage_year(pub)
+        return (year if year is not None else 9999, pub)
+
+    return sorted(set(publications), key=key)
+
+
+def by_publication(table: pd.DataFrame, language: str = "nl") -> list[tuple[str, pd.DataFrame]]:
+    """The reader's table (:func:`reader_table`) split per publication, oldest vintage first."""
+    return [(pub, reader_table(table[table["publication"] == pub], language))
+            for pub in publication_order(table["publication"])]
+
+
+def styled(frame: pd.DataFrame):
+    """A reader's table for display: without the index, long evidence shown whole."""
+    return frame.style.hide(axis="index").set_properties(**{"text-align": "left"})
+
+
+def conflicts_table(conflicts: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
+    """The result of :func:`publication_conflicts` for readers (labelled columns, both citations)."""
+    return pd.DataFrame({
+        label("indicator", language): conflicts["indicator"],
+        label("region", language): conflicts["region_code"],
+        label("period", language): conflicts["period"].map(lambda p: period_label(p, language)),
+        label("reconcile_publication_a", language): conflicts["publication_a"],
+        label("reconcile_value_a", language): [
+            _value_text(v, u, language) for v, u in zip(conflicts["value_a"], conflicts["unit"], strict=True)],
+        label("reconcile_source_a", language): conflicts["source_a"] + " (" + conflicts["source_ref_a"].fillna("") + ")",
+        label("reconcile_publication_b", language): conflicts["publication_b"],
+        label("reconcile_value_b", language): [
+            _value_text(v, u, language) for v, u in zip(conflicts["value_b"], conflicts["unit"], strict=True)],
+        label("reconcile_source_b", language): conflicts["source_b"] + " (" + conflicts["source_ref_b"].fillna("") + ")",
+    }).reset_index(drop=True)
+
+
+def key_figures(table: pd.DataFrame, conflicts: pd.DataFrame) -> str:
+    """Deterministic plain text of the key results (for a notebook's checked cell).
+
+    Returns
+    -------
+    str
+        The number of figures, the count per classification code and what it
+        was compared with, the number of conflicts, and the figures compared
+        with CBS (indicator, region, period, classification, source table).
+    """
+    counts = classification_counts(table)
+    lines = [f"figures: {len(table)}"]
+    lines += [f"{r.classification}: {r.total} (cbs {r.cbs}, register {r.register}, "
+              f"synthetic register {r.synthetic_register})" for r in counts.itertuples(index=False)]
+    lines.append(f"conflicts between publications: {len(conflicts)}")
+    cbs_rows = table[table["source_table"].map(basis) == "cbs"]
+    if len(cbs_rows):
+        lines.append(cbs_rows[["indicator", "region_code", "period", "classification", "source_table",
+                               "source_period"]].to_string(index=False))
+    return "\n".join(lines)
+
+
+def plain_numbers(table: pd.DataFrame, columns: Sequence[str] = ("published_value", "source_value")) -> pd.DataFrame:
+    """A copy with numbers as text, without a trailing ``.0`` (12163, 7.3), for CSV output."""
+    out = table.copy()
+    for col in columns:
+        out[col] = out[col].map(lambda v: "" if pd.isna(v) else (f"{int(v)}" if float(v).is_integer() else repr(float(v))))
+    return out
+
+
+# --- reading the sources for a notebook or command --------------------------------------------------
+
+
+def cache_has_tables(cache_dir: str | Path | None) -> bool:
+    """Whether a CBS cache folder holds at least one cached table."""
+    from .cbs import cached_metadata
+
+    return cache_dir is not None and bool(cached_metadata(cache_dir))
+
+
+def load_sources(published: pd.DataFrame, data_source, register=None) -> tuple[pd.DataFrame | None, pd.DataFrame]:
+    """Read the CBS values and register values the published figures need.
+
+    Parameters
+    ----------
+    published : DataFrame
+        The figures to check.
+    data_source : analysis.sources.DataSource
+        The resolved ``source`` (a notebook's ``session.source``). Its
+        ``used``, ``tables`` and ``published`` are updated so that
+        :meth:`analysis.notebook.Session.declare_sources` names what was read.
+    register : analysis.register.Register, optional
+        The case register; None leaves register-based figures without source.
+
+    Returns
+    -------
+    tuple
+        CBS source observations (None when no CBS cache holds any table, or the
+        source is ``embedded``) and register source observations.
+    """
+    from .register import register_observations
+
+    data_source.published = True
+    data_source.used["gepubliceerde cijfers"] = "ingebedde gepubliceerde cijfers (data/published), de te controleren cijfers"
+    needed = cbs_indicators(published["indicator"].unique())
+    cbs = None
+    if cache_has_tables(data_source.cache_dir):
+        cbs = cbs_observations(needed, data_source.cache_dir, regions=sorted(published["region_code"].unique()))
+        data_source.tables.update(cbs["source_table"].unique())
+    for ind in needed:
+        data_source.used[ind] = data_source.description if cbs is not None else "geen CBS-cache: niet gecontroleerd"
+    if register is None:
+        return cbs, empty_sources()
+    data_source.used["register"] = register.source
+    reg = register_source(register_observations(register), register.synthetic)
+    return cbs, reg
+
+
+def select_publications(published: pd.DataFrame, region: str, start: str | None = None,
+                        end: str | None = None) -> pd.DataFrame:
+    """The figures of every publication that gives at least one figure about ``region`` or Nederland.
+
+    Parameters
+    ----------
+    published : DataFrame
+        Published figures.
+    region : str
+        A region code; publications without a figure about it or about
+        Nederland (``NL01``, the comparison every publication may quote) are
+        left out, the others are kept whole (with their figures about other
+        regions).
+    start, end : str, optional
+        Keep figures whose period lies within ``start`` .. ``end``.
+
+    Returns
+    -------
+    DataFrame
+    """
+    from .periods import in_range
+
+    pubs = published.loc[published["region_code"].isin([region, "NL01"]), "published"].unique()
+    out = published[published["published"].isin(pubs)]
+    if start is not None or end is not None:
+        out = out[out["period"].map(lambda p: in_range(p, start, end))]
+    return out.reset_index(drop=True)
+
+
+__all__ = [
+    "CLASSIFICATIONS", "CONFLICT_COLUMNS", "OUTPUT_COLUMNS", "RATE_SCALE", "RELATED_SOURCES", "SOURCE_COLUMNS",
+    "adjacent", "basis", "by_publication", "cache_has_tables", "cbs_indicators", "cbs_observations",
+    "classification_counts", "classification_label", "classify_figure", "conflicts_table", "empty_sources",
+    "key_figures", "load_sources", "no_source_reason", "period_relation", "plain_numbers",
+    "publication_conflicts", "publication_order", "reader_table", "styled", "reconcile", "register_source", "rounding_step",
+    "select_publications", "source_indicator", "summary", "tolerance", "unit_factor", "value_decimals",
+    "within",
+]

@@ -1,0 +1,495 @@
+"""Trends and forecasts of the key series (notebook ``05_trends_prognoses``).
+
+The forecasting itself lives in :mod:`analysis.forecast`; this module decides,
+for one indicator in one region, *what* to forecast and *how to say it*:
+
+* which period type to use (half-years where the region has enough of them,
+  otherwise years; never both in one series, :func:`choose_period_type`);
+* which regions to pool: with a CBS cache, every municipality the cache holds
+  (:func:`panel_regions`), so the default ``pooled`` method can borrow strength
+  across hundreds of series; a single series (a province, Nederland, the case
+  register or the published figures) gets the automatic per-series choice;
+* the forecast of the focus region with its 80 % and 95 % intervals, the
+  breaks that were respected, and the rolling-origin backtest of the same
+  method beside the naive benchmark (:func:`outlook`);
+* a chart (:func:`outlook_chart`), a note on method and accuracy
+  (:func:`method_note`), and a table of backtest figures (:func:`backtest_table`).
+
+All functions are pure: DataFrames in, new objects out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .disclosure import source_kind
+from .errors import InputError
+from .forecast import ForecastInputError, backtest, forecast_panel
+from .labels import check_language, format_number, indicator_label, label, period_label
+from .periods import period_sort_key
+
+#: CBS series of the notebook: youth care, youth protection and Wmo clients, as rates.
+CBS_SERIES: tuple[str, ...] = ("jeugdhulp_pct", "jeugdbescherming_pct", "wmo_clienten_per_1000")
+
+#: Series from the case register (yearly): new cases and mean waiting time of Buurtteam Sociaal.
+REGISTER_SERIES: tuple[str, ...] = ("buurtteam_sociaal_nieuwe_casussen", "buurtteam_sociaal_wachttijd")
+
+#: Observations a series needs to be forecast at all.
+MIN_POINTS = 5
+
+#: Half-year values a region needs before half-years are preferred over years.
+MIN_HALFYEARS = 8
+
+#: Series in a panel below which the per-series automatic choice replaces pooling.
+MIN_PANEL = 10
+
+#: Rolling origins of the backtest (fewer where the series is short).
+ORIGINS = 4
+
+_METHOD_KEYS = ("pooled", "naive", "drift", "ets", "arima", "uc", "theta", "auto", "combination")
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """The forecast of one indicator in one region, and how good such forecasts were.
+
+    Attributes
+    ----------
+    indicator, region, period_type : str
+    history : DataFrame
+        Observations of the region (all periods of ``period_type``, including
+        those before a break, which the chart marks).
+    forecasts : DataFrame
+        The region's rows of :data:`analysis.forecast.FORECAST_COLUMNS`;
+        empty when no forecast was made (see ``reason``).
+    method : str
+        Method asked of :func:`analysis.forecast.forecast_panel`.
+    chosen : str
+        Method used for the region (differs from ``method`` for ``auto``).
+    panel_size : int
+        Series forecast together (1 for a single series).
+    first_period : str or None
+        First period the model used (later than the history's first after a
+        ``start`` break).
+    breaks : tuple of (str, str)
+        Breaks the forecast applied: (first period of the new regime,
+        ``"start"`` or ``"level"``), see :class:`analysis.forecast.Break`.
+    backtest : DataFrame
+        Per horizon: ``mase``, ``coverage80``, ``coverage95``, ``n`` of the
+        method over the panel, ``naive_mase`` of the naive benchmark on the
+        same origins, and ``region_mase`` for the focus region.
+    origins : int
+        Rolling origins of the backtest (0: no backtest).
+    reason : str or None
+        Why there is no forecast or no backtest, in the notebook's language.
+    synthetic : bool
+        Whether the history comes from the synthetic register.
+    """
+
+    indicator: str
+    region: str
+    period_type: str | None
+    history: pd.DataFrame
+    forecasts: pd.DataFrame
+    method: str
+    chosen: str
+    panel_size: int
+    first_period: str | None
+    breaks: tuple
+    backtest: pd.DataFrame
+    origins: int
+    reason: str | None = None
+    synthetic: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def has_forecast(self) -> bool:
+        return not self.forecasts.empty
+
+
+def panel_regions(indicator: str, region: str, cache_dir: str | Path | None) -> list[str]:
+    """The regions to load for a forecast of ``region``: it, and the municipalities to pool.
+
+    Parameters
+    ----------
+    indicator : str
+    region : str
+        The focus region.
+    cache_dir : path or None
+        The CBS cache of the session (None: no cache).
+
+    Returns
+    -------
+    list of str
+        ``[region]`` without a cache, for a region that is not a municipality
+        or when the cache lacks the indicator; otherwise ``region`` and every
+        municipality the cache holds in the indicator's latest period.
+    """
+    if cache_dir is None or not region.startswith("GM"):
+        return [region]
+    from .cbs import cached_municipalities
+
+    try:
+        municipalities = cached_municipalities(indicator, cache_dir)
+    except InputError:
+        return [region]
+    return [region, *sorted(set(municipalities) - {region})]
+
+
+def _values(obs: pd.DataFrame, region: str, period_type: str) -> pd.DataFrame:
+    sel = (obs["region_code"] == region) & (obs["period_type"] == period_type) & obs["value"].notna()
+    return obs[sel]
+
+
+def register_series(register, *, wijk: str | None = None,
+                    indicators: Sequence[str] = REGISTER_SERIES) -> pd.DataFrame:
+    """The register's yearly key series, for the city or one wijk, disclosure-controlled.
+
+    Parameters
+    ----------
+    register : analysis.register.Register
+    wijk : str, optional
+        A wijk code (``WK034403``); default the whole municipality.
+    indicators : sequence of str
+        Register indicators (default :data:`REGISTER_SERIES`).
+
+    Returns
+    -------
+    DataFrame
+        Observations; at wijk level counts below the threshold of
+        :mod:`analysis.disclosure` are suppressed (status ``suppressed``),
+        and :func:`outlook` does not forecast such a series.
+    """
+    from .disclosure import apply_disclosure_control
+    from .register import register_observations
+
+    obs = register_observations(register, by_wijk=wijk is not None)
+    obs = obs[obs["indicator"].isin(list(indicators))]
+    if wijk is not None:
+        obs = obs[obs["region_code"] == wijk]
+    return apply_disclosure_control(obs.reset_index(drop=True))
+
+
+def choose_period_type(obs: pd.DataFrame, region: str, *, min_halfyears: int = MIN_HALFYEARS,
+                       min_points: int = MIN_POINTS) -> str | None:
+    """Half-years where the region has enough of them, else years, else None.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        Observations of one indicator.
+    region : str
+    min_halfyears, min_points : int
+        Values needed for half-years and for years.
+
+    Returns
+    -------
+    str or None
+        ``"halfyear"``, ``"year"`` or None (too few values of either).
+    """
+    if len(_values(obs, region, "halfyear")) >= min_halfyears:
+        return "halfyear"
+    for kind in ("year", "halfyear"):
+        if len(_values(obs, region, kind)) >= min_points:
+            return kind
+    return None
+
+
+def one_vintage(obs: pd.DataFrame) -> pd.DataFrame:
+    """One row per region and period: the latest publication.
+
+    Published figures may hold a period twice (two publications); a forecast
+    needs one value per period and takes the newest vintage, as a reader would.
+    """
+    if obs.empty or not obs.duplicated(["region_code", "period"]).any():
+        return obs
+    ordered = obs.sort_values("published", kind="stable")
+    return ordered.drop_duplicates(["region_code", "period"], keep="last").reset_index(drop=True)
+
+
+def _history(obs: pd.DataFrame, region: str, period_type: str) -> pd.DataFrame:
+    rows = obs[(obs["region_code"] == region) & (obs["period_type"] == period_type)]
+    order = sorted(range(len(rows)), key=lambda i: period_sort_key(str(rows["period"].iloc[i])))
+    return rows.iloc[order].reset_index(drop=True)
+
+
+def _panel(obs: pd.DataFrame, region: str, period_type: str) -> pd.DataFrame:
+    kind = obs[(obs["period_type"] == period_type) & obs["value"].notna()]
+    if region.startswith("GM"):
+        kind = kind[kind["region_code"].str.startswith("GM")]
+    else:
+        kind = kind[kind["region_code"] == region]
+    return kind.reset_index(drop=True)
+
+
+def _backtest_origins(panel: pd.DataFrame, region: str, wanted: int) -> int:
+    own = panel[panel["region_code"] == region]
+    return int(max(0, min(wanted, own["period"].nunique() - MIN_POINTS)))
+
+
+def outlook(
+    obs: pd.DataFrame,
+    region: str,
+    *,
+    horizon: int = 2,
+    indicator: str | None = None,
+    period_type: str | None = None,
+    origins: int = ORIGINS,
+    language: str = "nl",
+) -> Outlook:
+    """Forecast one indicator for one region and backtest the method.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        Observations of one indicator: the region and, for pooling, other
+        municipalities (see :func:`panel_regions`). Several vintages of a
+        period are reduced to the latest (:func:`one_vintage`).
+    region : str
+        The focus region.
+    horizon : int, default 2
+        Periods ahead.
+    indicator : str, optional
+        Default: the single indicator of ``obs``.
+    period_type : {"halfyear", "year"}, optional
+        Default: :func:`choose_period_type`.
+    origins : int, default 4
+        Rolling origins of the backtest, reduced for short series.
+    language : {"nl", "en"}
+        Language of ``reason``.
+
+    Returns
+    -------
+    Outlook
+        With an empty forecast and a ``reason`` when the series is too short.
+
+    Raises
+    ------
+    ValueError
+        For several indicators in ``obs`` or a horizon below 1.
+    """
+    check_language(language)
+    if horizon < 1:
+        raise ValueError(f"horizon must be at least 1, not {horizon}")
+    indicators = list(obs["indicator"].unique()) if len(obs) else [indicator]
+    if len(indicators) != 1 or indicators[0] is None or (indicator is not None and indicators[0] != indicator):
+        raise ValueError(f"outlook: give observations of one indicator (or name it for an empty frame), "
+                         f"got {', '.join(map(str, indicators))}")
+    indicator = str(indicators[0])
+    obs = one_vintage(obs)
+    synthetic = bool(len(obs)) and bool((obs["source"].map(source_kind) == "synthetic").any())
+    kind = period_type or choose_period_type(obs, region)
+    empty_bt = pd.DataFrame(columns=["horizon", "mase", "coverage80", "coverage95", "n", "naive_mase", "region_mase"])
+    if kind is None:
+        reason = label("trend_too_short", language).format(n=MIN_POINTS)
+        return Outlook(indicator, region, None, obs.iloc[0:0], _no_forecast(), "", "", 0, None, (), empty_bt, 0,
+                       reason, synthetic)
+    history = _history(obs, region, kind)
+    if (history["status"] == "suppressed").any():
+        return Outlook(indicator, region, kind, history, _no_forecast(), "", "", 0, None, (), empty_bt, 0,
+                       label("trend_suppressed", language), synthetic)
+    panel = _panel(obs, region, kind)
+    n_series = panel["region_code"].nunique()
+    method = "pooled" if n_series >= MIN_PANEL else "auto"
+    try:
+        result = forecast_panel(panel, horizon, method=method, indicator=indicator)
+    except ForecastInputError as exc:
+        return Outlook(indicator, region, kind, history, _no_forecast(), method, "", n_series, None, (), empty_bt, 0,
+                       exc.message, synthetic)
+    summary = result.summary[result.summary["region_code"] == region]
+    row = summary.iloc[0] if len(summary) else None
+    forecasts = result.forecasts[result.forecasts["region_code"] == region].reset_index(drop=True)
+    reason = None
+    if forecasts.empty:
+        last = max(panel["period"].unique(), key=period_sort_key)
+        own = history.loc[history["value"].notna(), "period"]
+        reason = (label("trend_too_short", language).format(n=MIN_POINTS) if last in set(own)
+                  else label("trend_no_last", language).format(period=period_label(last, language)))
+    chosen = str(row["chosen"]) if row is not None and isinstance(row["chosen"], str) else method
+    n_bt = _backtest_origins(panel, region, origins)
+    scores = empty_bt
+    if n_bt >= 1 and not forecasts.empty:
+        scores = _scores(panel, region, method, n_bt, min(horizon, n_bt), indicator)
+        if scores.empty:
+            n_bt = 0
+    if n_bt < 1 and reason is None:
+        reason = label("trend_no_backtest", language)
+    return Outlook(
+        indicator=indicator, region=region, period_type=kind, history=history, forecasts=forecasts,
+        method=method, chosen=chosen, panel_size=int(n_series),
+        first_period=str(row["first_period"]) if row is not None and isinstance(row["first_period"], str) else None,
+        breaks=tuple((str(p), str(h)) for p, h, _ in result.params.get("breaks", [])),
+        backtest=scores, origins=n_bt, reason=reason, synthetic=synthetic,
+    )
+
+
+def _no_forecast() -> pd.DataFrame:
+    from .forecast import FORECAST_COLUMNS
+
+    return pd.DataFrame(columns=FORECAST_COLUMNS)
+
+
+def _scores(panel: pd.DataFrame, region: str, method: str, origins: int, horizon: int,
+            indicator: str) -> pd.DataFrame:
+    """Backtest of ``method`` and of naive on the same origins, per horizon."""
+    try:
+        own = backtest(panel, method=method, origins=origins, horizon=horizon, indicator=indicator)
+        naive = backtest(panel, method="naive", origins=origins, horizon=horizon, indicator=indicator)
+    except ForecastInputError:
+        return pd.DataFrame()
+    if own.pooled.empty:
+        return pd.DataFrame()
+    out = own.pooled[["horizon", "mase", "coverage80", "coverage95", "n"]].copy()
+    out["naive_mase"] = out["horizon"].map(naive.pooled.set_index("horizon")["mase"])
+    mine = own.by_series[own.by_series["region_code"] == region].set_index("horizon")["mase"]
+    out["region_mase"] = out["horizon"].map(mine)
+    return out.reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------- showing it
+
+
+def method_name(method: str, language: str = "nl") -> str:
+    """A reader's name for a forecasting method (``pooled`` -> 'gepoolde trend')."""
+    key = method if method in _METHOD_KEYS else None
+    if key is None:
+        return method
+    return label(f"method_{key}", language)
+
+
+def _used_method(o: Outlook, language: str) -> str:
+    if o.method == "auto" and o.chosen and o.chosen != "auto":
+        return f"{method_name('auto', language)}: {method_name(o.chosen, language)}"
+    return method_name(o.method, language)
+
+
+def outlook_chart(o: Outlook, *, breaks=None, language: str = "nl"):
+    """The region's history and forecast with 80 % and 95 % bands (:func:`analysis.plotting.forecast_chart`).
+
+    Parameters
+    ----------
+    o : Outlook
+        With a forecast (see :attr:`Outlook.has_forecast`).
+    breaks : sequence, optional
+        Breaks to mark, as :func:`analysis.plotting.line_chart` takes them.
+    language : {"nl", "en"}
+
+    Returns
+    -------
+    Figure
+    """
+    from .plotting import forecast_chart
+
+    if not o.has_forecast:
+        raise ValueError(f"outlook_chart: no forecast for {o.indicator} in {o.region}: {o.reason}")
+    history = o.history[o.history["value"].notna()]
+    return forecast_chart(history, o.forecasts, method=_used_method(o, language), breaks=breaks,
+                          synthetic=o.synthetic, language=language)
+
+
+def _number(value, language: str, decimals: int = 2) -> str:
+    return format_number(value, decimals, language) if pd.notna(value) else "\u2013"
+
+
+def _pct(value, language: str) -> str:
+    return f"{format_number(100 * value, 0, language)}%" if pd.notna(value) else "\u2013"
+
+
+def method_note(o: Outlook, language: str = "nl") -> str:
+    """Method, data used and backtest accuracy of an outlook, as one Markdown paragraph.
+
+    Parameters
+    ----------
+    o : Outlook
+    language : {"nl", "en"}
+
+    Returns
+    -------
+    str
+        E.g. 'Methode: gepoolde trend over 342 gemeenten; gebruikt vanaf 1e halfjaar 2016 ...;
+        backtest over 4 startpunten: MASE 1 periode vooruit 0,83 (naïef 0,84) ...'.
+    """
+    check_language(language)
+    title = indicator_label(o.indicator, language)
+    if not o.has_forecast:
+        return f"**{title}**: {label('trend_no_forecast', language)} ({o.reason})."
+    parts = [f"**{title}**. {label('forecast_method', language).capitalize()}: {_used_method(o, language)}"]
+    if o.panel_size > 1:
+        parts[0] += " " + label("trend_panel", language).format(n=o.panel_size)
+    observed = o.history.loc[o.history["value"].notna(), "period"]
+    if o.first_period and len(observed) and observed.iloc[0] != o.first_period:
+        parts.append(label("trend_from", language).format(period=period_label(o.first_period, language)))
+    for period, handling in o.breaks:
+        if handling == "level" and o.first_period and int(period[:4]) > int(o.first_period[:4]):
+            parts.append(label("trend_level_break", language).format(period=period_label(period, language)))
+    if o.origins and len(o.backtest):
+        first = o.backtest.iloc[0]
+        text = label("trend_backtest", language).format(
+            origins=o.origins, mase=_number(first["mase"], language), naive=_number(first["naive_mase"], language),
+            coverage=_pct(first["coverage80"], language), coverage95=_pct(first["coverage95"], language))
+        if o.panel_size > 1 and pd.notna(first["region_mase"]):
+            text += "; " + label("trend_backtest_region", language).format(mase=_number(first["region_mase"], language))
+        parts.append(text)
+        if first["mase"] >= first["naive_mase"]:
+            parts.append(label("trend_not_better", language))
+    else:
+        parts.append(label("trend_no_backtest", language))
+    if o.synthetic:
+        parts.append(label("trend_synthetic", language))
+    return "; ".join(parts) + "."
+
+
+def backtest_table(outlooks: Sequence[Outlook], language: str = "nl") -> pd.DataFrame:
+    """The backtest figures of several outlooks, one row per indicator and horizon, for readers.
+
+    Columns (Dutch by default): indicator, period type, method, series, origins,
+    horizon, MASE, MASE naive, MASE of the region, coverage of the 80 % and 95 %
+    intervals. MASE below 1 beats the in-sample naive forecast; the naive
+    column is the fair comparison on the same origins.
+    """
+    check_language(language)
+    rows = []
+    for o in outlooks:
+        for r in o.backtest.itertuples():
+            rows.append({
+                "indicator": indicator_label(o.indicator, language),
+                "period_type": label(o.period_type, language),
+                "method": _used_method(o, language),
+                "series": o.panel_size,
+                "origins": o.origins,
+                "horizon": int(r.horizon),
+                "mase": _number(r.mase, language),
+                "naive_mase": _number(r.naive_mase, language),
+                "region_mase": _number(r.region_mase, language),
+                "coverage80": _pct(r.coverage80, language),
+                "coverage95": _pct(r.coverage95, language),
+            })
+    columns = ["indicator", "period_type", "method", "series", "origins", "horizon", "mase", "naive_mase",
+               "region_mase", "coverage80", "coverage95"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.rename(columns={c: label(f"trend_col_{c}", language) for c in columns})
+
+
+def forecast_summary(outlooks: Sequence[Outlook], language: str = "nl") -> str:
+    """Plain text of every outlook's forecasts: period, mean and 80 % interval, and the method.
+
+    Deterministic (rounded to the unit's precision plus one decimal), so a
+    notebook can print it in a checked cell.
+    """
+    check_language(language)
+    lines = []
+    for o in outlooks:
+        if not o.has_forecast:
+            lines.append(f"{o.indicator} {o.region}: {label('trend_no_forecast', language)}")
+            continue
+        last = o.history.dropna(subset=["value"]).iloc[-1]
+        lines.append(f"{o.indicator} {o.region} ({o.period_type}, {o.method}/{o.chosen}, n={o.panel_size}): "
+                     f"{last['period']} {last['value']:.2f}")
+        for r in o.forecasts.itertuples():
+            lines.append(f"  {r.period}: {r.mean:.2f} [{r.lo80:.2f}; {r.hi80:.2f}]")
+    return "\n".join(lines)

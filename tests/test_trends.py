@@ -1,0 +1,202 @@
+"""Tests of analysis.trends: what the trends notebook forecasts, and how it says so."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import trends
+from analysis.periods import next_periods
+from analysis.register import load_register
+
+
+def periods(first: str, n: int) -> list[str]:
+    return [first] + next_periods(first, n - 1)
+
+
+def observations(values: np.ndarray, *, first: str = "2016H1", indicator: str = "wmo_clienten_per_1000",
+                 source: str = "86050NED", status: str = "definitief") -> pd.DataFrame:
+    """Tidy observations of a regions x periods matrix (regions GM0001, GM0002, ...)."""
+    ps = periods(first, values.shape[1])
+    kind = "halfyear" if "H" in first else "year"
+    rows = [dict(indicator=indicator, region_code=f"GM{i + 1:04d}", region_name=f"Gemeente {i + 1}", period=p,
+                 period_type=kind, value=float(v), unit="per 1000 inwoners", status=status, source=source,
+                 source_ref="test", published="2025-01-01")
+            for i, row in enumerate(values) for p, v in zip(ps, row, strict=True)]
+    return pd.DataFrame(rows)
+
+
+def shared_trend(n_regions: int = 40, n_periods: int = 14, seed: int = 7) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    level = rng.uniform(30, 60, n_regions)[:, None]
+    common = 0.8 * np.arange(n_periods)[None, :]
+    return level + common + rng.normal(0, 0.3, (n_regions, n_periods))
+
+
+@pytest.fixture(scope="module")
+def panel_outlook():
+    obs = observations(shared_trend())
+    return trends.outlook(obs, "GM0003", horizon=2)
+
+
+def test_a_panel_is_pooled_and_backtested(panel_outlook):
+    o = panel_outlook
+    assert o.method == "pooled" and o.panel_size == 40 and o.period_type == "halfyear"
+    assert list(o.forecasts["period"]) == ["2023H1", "2023H2"]
+    assert set(o.forecasts["region_code"]) == {"GM0003"}
+    f = o.forecasts[["lo95", "lo80", "mean", "hi80", "hi95"]].to_numpy(dtype=float)
+    assert (np.diff(f, axis=1) >= 0).all()
+    # the shared trend of 0.8 a half-year is learnt: the forecast rises from the last value
+    last = o.history["value"].iloc[-1]
+    assert o.forecasts["mean"].iloc[0] == pytest.approx(last + 0.8, abs=0.5)
+    assert list(o.backtest["horizon"]) == [1, 2] and o.origins == 4
+    # a learnt trend beats carrying the last value forward on a trending panel
+    assert (o.backtest["mase"] < o.backtest["naive_mase"]).all()
+    assert o.backtest["region_mase"].notna().all()
+    assert o.reason is None and not o.synthetic
+
+
+def test_the_method_note_gives_method_panel_and_backtest(panel_outlook):
+    note = trends.method_note(panel_outlook)
+    assert note.startswith("**Wmo-cliënten per 1.000 inwoners**. Methode: gepoolde trend over 40 gemeenten samen")
+    assert "backtest over 4 startpunten" in note and "naïef" in note
+    assert "niet beter" not in note
+    english = trends.method_note(panel_outlook, "en")
+    assert "pooled trend over 40 municipalities" in english and "naive" in english
+
+
+def test_a_method_no_better_than_naive_is_said():
+    o = trends.Outlook(
+        "jeugdhulp_pct", "GM0344", "halfyear", observations(np.ones((1, 6))), pd.DataFrame({"period": ["x"]}),
+        "pooled", "pooled", 300, "2016H1", (),
+        pd.DataFrame({"horizon": [1], "mase": [0.9], "coverage80": [0.8], "coverage95": [0.95], "n": [300],
+                      "naive_mase": [0.85], "region_mase": [0.7]}), 4)
+    note = trends.method_note(o)
+    assert "MASE één periode vooruit 0,90 (naïef 0,85)" in note
+    assert "niet beter dan de laatste waarde doortrekken" in note
+    assert "80%-interval bevatte 80%" in note
+
+
+def test_a_single_series_gets_the_automatic_choice():
+    obs = observations(shared_trend(1, 10)[:, :10], first="2015", indicator="wmo_clienten_per_1000")
+    o = trends.outlook(obs, "GM0001", horizon=3)
+    assert o.method == "auto" and o.panel_size == 1 and o.period_type == "year"
+    assert o.chosen in {"naive", "drift", "ets", "theta", "arima"}
+    assert list(o.forecasts["period"]) == ["2025", "2026", "2027"]
+    assert "automatische keuze: " in trends.method_note(o)
+
+
+def test_half_years_only_with_enough_of_them():
+    half = observations(shared_trend(1, 7), first="2020H1")
+    year = observations(shared_trend(1, 6), first="2018").assign(period_type="year")
+    both = pd.concat([half, year], ignore_index=True)
+    assert trends.choose_period_type(both, "GM0001") == "year"
+    assert trends.choose_period_type(both, "GM0001", min_halfyears=7) == "halfyear"
+    assert trends.choose_period_type(both.head(3), "GM0001") is None
+    # the forecast never mixes the two
+    o = trends.outlook(both, "GM0001")
+    assert set(o.history["period_type"]) == {"year"} and o.forecasts["period"].str.fullmatch(r"\d{4}").all()
+
+
+def test_too_short_a_series_is_not_forecast():
+    o = trends.outlook(observations(shared_trend(1, 4), first="2021"), "GM0001")
+    assert not o.has_forecast and o.reason == "te weinig waarnemingen (minder dan 5)"
+    assert trends.method_note(o) == ("**Wmo-cliënten per 1.000 inwoners**: geen prognose "
+                                     "(te weinig waarnemingen (minder dan 5)).")
+    empty = trends.outlook(observations(shared_trend(1, 4)).iloc[0:0], "GM0001", indicator="jeugdhulp_pct")
+    assert not empty.has_forecast and empty.indicator == "jeugdhulp_pct"
+    with pytest.raises(ValueError, match="one indicator"):
+        trends.outlook(observations(shared_trend(1, 4)).iloc[0:0], "GM0001")
+    with pytest.raises(ValueError, match="horizon"):
+        trends.outlook(observations(shared_trend(1, 8)), "GM0001", horizon=0)
+
+
+def test_a_region_without_the_last_period_is_said():
+    obs = observations(shared_trend(20, 12))
+    obs = obs[~((obs["region_code"] == "GM0005") & (obs["period"] == "2021H2"))]
+    o = trends.outlook(obs, "GM0005")
+    assert not o.has_forecast
+    assert o.reason == "geen waarde in de laatste periode, 2e halfjaar 2021"
+
+
+def test_youth_care_starts_after_2015_and_the_seam_is_a_level_shift():
+    values = shared_trend(30, 18)  # 2015H1 .. 2023H2
+    obs = observations(values, first="2015H1", indicator="jeugdhulp_pct", source="82972NED")
+    obs.loc[obs["period"] >= "2021H1", "source"] = "85098NED"
+    o = trends.outlook(obs, "GM0001")
+    assert o.first_period == "2016H1"
+    assert ("2016", "start") in o.breaks and ("2021H1", "level") in o.breaks
+    note = trends.method_note(o)
+    assert "reeks gebruikt vanaf 1e halfjaar 2016" in note
+    assert "tabelwissel in 1e halfjaar 2021 gemodelleerd als niveausprong" in note
+    assert o.history["period"].iloc[0] == "2015H1"  # the chart still shows 2015, with the break marked
+
+
+def test_suppressed_counts_are_not_forecast():
+    obs = observations(shared_trend(1, 8), first="2016")
+    obs.loc[3, "status"] = "suppressed"
+    o = trends.outlook(obs, "GM0001")
+    assert not o.has_forecast and "afgeschermd" in o.reason
+
+
+def test_the_latest_vintage_is_used():
+    obs = observations(shared_trend(1, 8), first="2016")
+    older = obs.iloc[[7]].assign(value=1.0, published="2020-01-01")
+    kept = trends.one_vintage(pd.concat([obs, older], ignore_index=True))
+    assert len(kept) == 8 and kept.loc[kept["period"] == "2023", "value"].item() == obs["value"].iloc[7]
+
+
+def test_without_a_cache_only_the_region_is_loaded(tmp_path):
+    assert trends.panel_regions("jeugdhulp_pct", "GM0344", None) == ["GM0344"]
+    assert trends.panel_regions("jeugdhulp_pct", "NL01", tmp_path) == ["NL01"]
+    assert trends.panel_regions("jeugdhulp_pct", "GM0344", tmp_path) == ["GM0344"]  # empty cache
+
+
+def test_backtest_table_and_summary(panel_outlook):
+    table = trends.backtest_table([panel_outlook], language="en")
+    assert list(table.columns) == ["indicator", "period", "method", "series", "origins", "periods ahead", "MASE",
+                                   "MASE naive", "MASE this region", "coverage 80% interval",
+                                   "coverage 95% interval"]
+    assert table["periods ahead"].tolist() == [1, 2] and table["series"].tolist() == [40, 40]
+    text = trends.forecast_summary([panel_outlook])
+    first = panel_outlook.forecasts.iloc[0]
+    assert text.splitlines()[0].startswith("wmo_clienten_per_1000 GM0003 (halfyear, pooled/pooled, n=40): 2022H2 ")
+    assert f"  2023H1: {first['mean']:.2f} [{first['lo80']:.2f}; {first['hi80']:.2f}]" in text
+
+
+@pytest.fixture(scope="module")
+def register():
+    return load_register()
+
+
+def test_register_series_are_synthetic_and_per_wijk(register):
+    city = trends.register_series(register)
+    assert set(city["indicator"]) == set(trends.REGISTER_SERIES) and set(city["region_code"]) == {"GM0344"}
+    wijk = trends.register_series(register, wijk="WK034403")
+    assert set(wijk["region_code"]) == {"WK034403"}
+    new = city[city["indicator"] == "buurtteam_sociaal_nieuwe_casussen"]
+    o = trends.outlook(new, "GM0344", horizon=2)
+    assert o.synthetic and o.has_forecast and o.period_type == "year"
+    assert o.history["period"].iloc[-1] == "2024" and list(o.forecasts["period"]) == ["2025", "2026"]
+    assert "synthetische register" in trends.method_note(o)
+    chart = trends.outlook_chart(o)
+    assert "synthetisch" in " ".join(t.get_text() for t in chart.texts)
+
+
+@pytest.mark.realdata
+def test_utrecht_youth_care_on_the_real_panel(realdata_dir, tmp_path):
+    from analysis.cbs import import_paths, load_indicator
+
+    cache = tmp_path / "cbs"
+    import_paths([realdata_dir / "cbs-jeugdzorg", realdata_dir / "cbs-gebieden"], cache_dir=cache)
+    regions = trends.panel_regions("jeugdhulp_pct", "GM0344", cache)
+    assert len(regions) == 342 and regions[0] == "GM0344"
+    obs = load_indicator("jeugdhulp_pct", regions=regions, cache_dir=cache)
+    o = trends.outlook(obs, "GM0344", horizon=2)
+    assert o.method == "pooled" and o.panel_size >= 300 and o.period_type == "halfyear"
+    assert o.first_period == "2016H1" and o.history["period"].iloc[-1] == "2024H1"
+    assert list(o.forecasts["period"]) == ["2024H2", "2025H1"]
+    h1 = o.backtest.iloc[0]
+    assert h1["mase"] < 1 and h1["mase"] <= h1["naive_mase"] + 0.05
+    assert 0.7 <= h1["coverage80"] <= 0.9 and 0.9 <= h1["coverage95"] <= 1.0
