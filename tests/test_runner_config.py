@@ -94,6 +94,17 @@ def test_default_batch_runs_every_notebook_for_utrecht_on_embedded_data(collecti
     assert [r.slug for r in plan.reports] == [nb.name for nb in collection]
 
 
+@pytest.mark.parametrize("name", ["g4", "wijken", "gemeenten"])
+def test_the_example_batches_are_valid(name):
+    sets = {**C.VALUE_SETS, "cbs-cache-municipalities": lambda: ["GM0014", "GM0034", "GM0344"]}
+    plan = C.build_plan(discover(ROOT / "notebooks"), batch=C.load_batch(ROOT / "runs" / f"{name}.yml",
+                                                                         value_sets=sets), value_sets=sets)
+    per_notebook = {r.notebook.name for r in plan.reports}
+    expected = {"g4": 3 * 4, "wijken": 4 * 10, "gemeenten": 3}[name]
+    assert len(plan.reports) == expected and per_notebook
+    assert len({r.slug for r in plan.reports}) == expected, "every report gets its own output name"
+
+
 def test_cbs_cache_municipalities_uses_injected_resolver(collection, tmp_path):
     sets = {**C.VALUE_SETS, "cbs-cache-municipalities": lambda: ["GM0014", "GM0034"]}
     b = batch("runs:\n  - notebooks: [04]\n    grid:\n      region: cbs-cache-municipalities\n",

@@ -34,8 +34,7 @@ Effect sizes
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
-from functools import wraps
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -61,9 +60,9 @@ from .plotting import (
     MUTED_TEXT_COLOR,
     NORM_COLOR,
     OTHER_BAR_COLOR,
+    _styled,
     add_source_line,
     format_axis,
-    house_style,
     is_synthetic,
     mark_synthetic,
     new_figure,
@@ -715,16 +714,6 @@ def describe_tests(tests: pd.DataFrame, *, between: str, language: str = DEFAULT
 # --------------------------------------------------------------------------------------
 # Charts
 # --------------------------------------------------------------------------------------
-
-
-def _styled(func: Callable[..., Figure]) -> Callable[..., Figure]:
-    """Draw inside the house style (fonts and sizes are read when artists are made)."""
-    @wraps(func)
-    def wrapper(*args, **kwargs):
-        with house_style():
-            return func(*args, **kwargs)
-
-    return wrapper
 
 
 def _sources_frame(*frames: pd.DataFrame | None) -> pd.DataFrame:

@@ -37,7 +37,7 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 from . import config, disclosure
-from .experience import TEAM_COLORS, _finish, _set_ticks, _sources_frame, _styled
+from .experience import TEAM_COLORS, _finish, _set_ticks, _sources_frame
 from .labels import DEFAULT_LANGUAGE, check_language, format_number, label, unit_axis_label
 from .periods import STATUS_SUPPRESSED, next_periods, period_bounds, period_sort_key
 from .plotting import (
@@ -45,11 +45,13 @@ from .plotting import (
     COMPARISON_COLORS,
     FOCUS_COLOR,
     MUTED_TEXT_COLOR,
+    _styled,
     format_axis,
     new_figure,
     period_x,
     single_period_type,
 )
+from .reach import register_record
 from .regions import RegionResolver, level_of
 from .register import (
     WAITING_NORM_DAYS,
@@ -219,8 +221,7 @@ def register_scope(
     prefix = "WK" + region[2:6] if region.startswith("GM") else None
     cases = register.cases
     mine = cases["wijk_code"].astype(str).str.startswith(prefix) if prefix else pd.Series(False, index=cases.index)
-    record = {"source": register.provenance()["source"], "path": str(path or config.synthetic_dir()),
-              "vintage": f"{register.snapshot_date:%Y-%m-%d}", "synthetic": register.synthetic}
+    record = register_record(register, path)
     if not mine.any():
         text = label("register_other_region", language).format(path=path or config.synthetic_dir(),
                                                                region=f"{region_name} ({region})")

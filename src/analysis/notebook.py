@@ -98,7 +98,14 @@ def _brief_errors() -> None:
         return
 
     def handler(shell, etype, value, tb, tb_offset=None):
-        print(f"{etype.__name__}: {value}")
-        return None
+        # An error output of one line (not a printed line): papermill and nbval still see
+        # the cell fail with the exception's name and message, readers see no traceback.
+        line = f"{etype.__name__}: {value}"
+        show = getattr(shell, "_showtraceback", None)
+        if show is None:  # pragma: no cover - every IPython shell has it
+            print(line)
+        else:
+            show(etype, value, [line])
+        return [line]
 
     shell.set_custom_exc((InputError,), handler)

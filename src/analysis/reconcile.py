@@ -354,6 +354,12 @@ def _num(value: float, language: str, decimals: int | None = None) -> str:
     return format_number(float(value), min(places, 6), language)
 
 
+def _trimmed(value: float, language: str) -> str:
+    """A difference or tolerance with up to 3 decimals, trailing zeros dropped (0,55; 30; 0)."""
+    text = format_number(float(value), 3, language)
+    return text.rstrip("0").rstrip(",.")
+
+
 def _period(period: str, language: str) -> str:
     return period_label(period, language, style="long")
 
@@ -479,7 +485,7 @@ def classify_figure(
         return row["factor"]
 
     def fmt_tol(row, factor):
-        return _num(tolerance(step, row["step"] * factor), language, 3).rstrip("0").rstrip(",.")
+        return _trimmed(tolerance(step, row["step"] * factor), language)
 
     def cited_other(row):
         if _TABLE_ID.match(cited) and cited != row["source_table"] and row["kind"] == "cbs":
@@ -492,7 +498,7 @@ def classify_figure(
         ev = label("reconcile_ev_match", language).format(
             source=_source_name(row), period=_period(row["period"], language),
             value=_shown(row, row["factor"], unit, language),
-            diff=_num(abs(value - row["value"] * row["factor"]), language, 3).rstrip("0").rstrip(",.") or "0",
+            diff=_trimmed(abs(value - row["value"] * row["factor"]), language),
             tol=fmt_tol(row, row["factor"]))
         return _result("matches", [_prefix(row, language), ev, cited_other(row), *extra], row)
     reference = same[same["factor"].notna()].head(1)
@@ -548,7 +554,7 @@ def classify_figure(
 
     # 5. another vintage of the same statistic
     source_value = ref["value"] * ref["factor"]
-    diff = _num(abs(value - source_value), language, 3).rstrip("0").rstrip(",.")
+    diff = _trimmed(abs(value - source_value), language)
     reasons = []
     status = str(figure.get("status", ""))
     if status in PROVISIONAL and status != ref["status"]:
@@ -594,15 +600,15 @@ def no_source_reason(
         The indicators the register provides.
     language : {"nl", "en"}
     """
-    from .cbs import SERIES
+    from .cbs import SERIES, TABLES
 
     series = source_indicator(indicator)
     if series in SERIES:
         if not cbs_consulted:
             return label("reconcile_ev_no_cache", language)
-        missing = [t for t in SERIES[series] if t not in set(cbs_tables)]
-        if len(missing) == len(SERIES[series]):
-            return label("reconcile_ev_not_cached", language).format(tables=", ".join(missing))
+        if not set(SERIES[series]) & set(cbs_tables):
+            main = [t for t in SERIES[series] if not TABLES[t].only_levels]  # not the per-wijk tables
+            return label("reconcile_ev_not_cached", language).format(tables=", ".join(main))
         return label("reconcile_ev_no_region", language).format(region=region_code)
     if indicator in set(register_indicators):
         return label("reconcile_ev_no_region", language).format(region=region_code)
@@ -930,8 +936,13 @@ def load_sources(published: pd.DataFrame, data_source, register=None) -> tuple[p
     if cache_has_tables(data_source.cache_dir):
         cbs = cbs_observations(needed, data_source.cache_dir, regions=sorted(published["region_code"].unique()))
         data_source.tables.update(cbs["source_table"].unique())
+    found = set() if cbs is None else set(cbs["indicator"])
     for ind in needed:
-        data_source.used[ind] = data_source.description if cbs is not None else "geen CBS-cache: niet gecontroleerd"
+        if ind in found:
+            data_source.used[ind] = data_source.description
+        else:
+            data_source.used[ind] = ("geen CBS-cache" if cbs is None else "geen CBS-tabel in de cache") + \
+                ": niet gecontroleerd"
     if register is None:
         return cbs, empty_sources()
     data_source.used["register"] = register.source
