@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import config, reach
+from analysis import compare, config, reach
 from analysis.disclosure import apply_disclosure_control
 from analysis.indicators import INDICATORS
 from analysis.plotting import figure_texts, line_chart
@@ -285,8 +285,8 @@ def test_latest_values_are_formatted_and_keep_the_withheld_text():
 def test_a_size_class_of_only_the_g4_is_not_drawn_twice():
     g4_city = {"nederland": ["NL01"], "g4": ["GM0363", "GM0599", "GM0518"],
                "grootteklasse": ["GM0518", "GM0599", "GM0363"]}
-    assert reach.distinct_groups(g4_city)["grootteklasse"] == []
+    assert compare.distinct_groups(g4_city)["grootteklasse"] == []
     assert g4_city["grootteklasse"], "the input is not changed"
     other = {"nederland": ["NL01"], "g4": ["GM0363", "GM0599", "GM0518", "GM0344"],
              "grootteklasse": ["GM0034", "GM0772"]}
-    assert reach.distinct_groups(other) == other
+    assert compare.distinct_groups(other) == other

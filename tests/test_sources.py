@@ -70,3 +70,11 @@ def test_an_indicator_no_source_holds_is_declared_as_missing():
     assert "no data" in describe_sources(src, "en")
     load_observations("jeugdhulp_pct", src, regions=["GM0344"])
     assert "- jeugdhulp_pct: ingebedde gepubliceerde cijfers (data/published)" in describe_sources(src)
+
+
+def test_sources_are_declared_in_english_on_request():
+    from analysis.sources import describe_sources, load_observations, resolve_source
+
+    src = resolve_source("embedded")
+    load_observations("jeugdhulp_pct", src, regions=["GM0344"])
+    assert "- jeugdhulp_pct: embedded published figures (data/published)" in describe_sources(src, "en")

@@ -93,6 +93,32 @@ def group_median(obs: pd.DataFrame, members: list[str], name: str, *, min_member
     return pd.DataFrame(rows, columns=list(obs.columns)).reset_index(drop=True)
 
 
+def distinct_groups(groups: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Comparison groups without a size-class median that only repeats lines already drawn.
+
+    For a G4 city the size class (250.000 inwoners of meer) is the other three
+    G4 cities, which :func:`with_comparisons` draws anyway;
+    their median is then always the middle one of them, and its line hides
+    that city's line. Such a size class is emptied.
+
+    Parameters
+    ----------
+    groups : dict
+        As returned by :func:`analysis.compare.comparison_regions`.
+
+    Returns
+    -------
+    dict
+        A copy; ``grootteklasse`` is empty when all its members are in the
+        other groups.
+    """
+    out = {name: list(members) for name, members in groups.items()}
+    shown = {code for name, members in out.items() if name != "grootteklasse" for code in members}
+    if set(out.get("grootteklasse", [])) <= shown:
+        out["grootteklasse"] = []
+    return out
+
+
 def with_comparisons(obs: pd.DataFrame, region: str, groups: dict[str, list[str]], language: str = "nl") -> pd.DataFrame:
     """Rows of ``region``, Nederland and the G4, plus the size-class median as one line.
 
@@ -109,7 +135,7 @@ def with_comparisons(obs: pd.DataFrame, region: str, groups: dict[str, list[str]
     from .labels import label
 
     keep = obs[obs["region_code"].isin([region, *groups["nederland"], *groups["g4"]])]
-    members = groups.get("grootteklasse", [])
+    members = distinct_groups(groups).get("grootteklasse", [])
     if not members:
         return keep.reset_index(drop=True)
     median = group_median(obs, members, label("size_class_median", language))

@@ -11,7 +11,7 @@ overview, ``00_overzicht``):
   them (:func:`reach_observations`);
 * choosing rows for a chart (:func:`select`, :func:`wijk_regions`), a
   title for a group of indicators (:func:`group_title`) and comparison
-  groups that do not draw a line twice (:func:`distinct_groups`);
+  groups that do not draw a line twice (:func:`analysis.compare.distinct_groups`);
 * the published figures beside the register's, one line per publication
   (:func:`beside_published`, :func:`published_comparison`), and the latest
   values as text (:func:`latest_values`).
@@ -304,32 +304,6 @@ def select(obs: pd.DataFrame | Sequence[pd.DataFrame], indicators: str | Iterabl
         .reset_index(drop=True)
 
 
-def distinct_groups(groups: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Comparison groups without a size-class median that only repeats lines already drawn.
-
-    For a G4 city the size class (250.000 inwoners of meer) is the other three
-    G4 cities, which :func:`analysis.compare.with_comparisons` draws anyway;
-    their median is then always the middle one of them, and its line hides
-    that city's line. Such a size class is emptied.
-
-    Parameters
-    ----------
-    groups : dict
-        As returned by :func:`analysis.compare.comparison_regions`.
-
-    Returns
-    -------
-    dict
-        A copy; ``grootteklasse`` is empty when all its members are in the
-        other groups.
-    """
-    out = {name: list(members) for name, members in groups.items()}
-    shown = {code for name, members in out.items() if name != "grootteklasse" for code in members}
-    if set(out.get("grootteklasse", [])) <= shown:
-        out["grootteklasse"] = []
-    return out
-
-
 def wijk_regions(region: str, wijk: str | None = None) -> list[str]:
     """The regions of a wijk view: the chosen wijk and its municipality, or every known wijk and the municipality.
 
@@ -489,7 +463,7 @@ def latest_values(obs: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
 
 __all__ = [
     "CBS_INDICATORS", "FORWARD", "GROUPS", "MEASURES", "PUBLISHED_BESIDE", "REACH_INDICATORS", "WIJK_CBS_INDICATOR",
-    "WIJK_INDICATORS", "beside_published", "describe_register", "distinct_groups", "group_title", "latest_values",
+    "WIJK_INDICATORS", "beside_published", "describe_register", "group_title", "latest_values",
     "published_comparison", "reach_observations", "region_name", "register_applies", "register_note",
     "register_record", "select", "wijk_regions",
 ]

@@ -68,7 +68,7 @@ def resolve_source(source: str) -> DataSource:
     if source in ("auto", "cbs-cache"):
         return DataSource(source, cbs_cache_dir(), f"CBS-cache {cbs_cache_dir()}")
     if source == "embedded":
-        return DataSource("embedded", None, "ingebedde gepubliceerde cijfers (data/published)")
+        return DataSource("embedded", None, _EMBEDDED)
     path = Path(str(source)).expanduser()
     if not path.exists():
         raise ParameterError(
@@ -83,6 +83,8 @@ def resolve_source(source: str) -> DataSource:
 
 #: Recorded in ``DataSource.used`` for an indicator that no source holds (for the regions asked).
 _NOTHING = "-"
+_EMBEDDED = "ingebedde gepubliceerde cijfers (data/published)"
+_ENGLISH = {_EMBEDDED: "embedded published figures (data/published)", "CBS-cache ": "CBS cache "}
 
 
 def load_observations(
@@ -118,7 +120,7 @@ def load_observations(
     if obs.empty and indicator not in source.used:
         source.used[indicator] = _NOTHING
         return obs
-    source.used[indicator] = "ingebedde gepubliceerde cijfers (data/published)"
+    source.used[indicator] = _EMBEDDED
     source.published = True
     return obs
 
@@ -167,8 +169,17 @@ def describe_sources(source: DataSource, language: str = "nl") -> str:
     lead = "Gegevensbronnen" if language == "nl" else "Data sources"
     nothing = ("geen gegevens: niet in de CBS-cache en niet in data/published"
                if language == "nl" else "no data: not in the CBS cache nor in data/published")
-    lines = [f"- {ind}: {nothing if where == _NOTHING else where}" for ind, where in sorted(source.used.items())]
+    lines = [f"- {ind}: {nothing if where == _NOTHING else _in_language(where, language)}"
+             for ind, where in sorted(source.used.items())]
     return f"{lead}:\n" + "\n".join(lines)
+
+
+def _in_language(text: str, language: str) -> str:
+    if language == "nl":
+        return text
+    for nl, en in _ENGLISH.items():
+        text = text.replace(nl, en)
+    return text
 
 
 __all__ = ["SOURCE_CHOICES", "DataSource", "describe_sources", "load_observations", "resolve_source"]
