@@ -510,13 +510,16 @@ def classify_figure(
         return label("reconcile_ev_itself", language).format(
             period=_period(period, language), value=_shown(ref, ref["factor"], unit, language))
 
-    # 2. another period type over the same time (halves of the year, the year of a half)
-    row = _match(value, step, overlap, own)
-    if row is not None:
+    def other_period(row):
         ev = label("reconcile_ev_other_period", language).format(
             source=_source_name(row), source_period=_period(row["period"], language),
             value=_shown(row, row["factor"], unit, language), period=_period(period, language))
         return _result("matches_other_period", [_prefix(row, language), ev, itself(), *extra], row)
+
+    # 2. another period type over the same time (halves of the year, the year of a half)
+    row = _match(value, step, overlap, own)
+    if row is not None:
+        return other_period(row)
 
     # 3. the same time, written in another unit than its label
     for rows in (same, overlap):
@@ -535,10 +538,7 @@ def classify_figure(
     if tolerance(step, 0) <= DISTINCTIVE * abs(value):
         row = _match(value, step, nearby, own)
         if row is not None:
-            ev = label("reconcile_ev_other_period", language).format(
-                source=_source_name(row), source_period=_period(row["period"], language),
-                value=_shown(row, row["factor"], unit, language), period=_period(period, language))
-            return _result("matches_other_period", [_prefix(row, language), ev, itself(), *extra], row)
+            return other_period(row)
 
     if ref is None:
         near = cands[cands["factor"].notna()].head(1)
