@@ -444,3 +444,13 @@ def test_figures_display_in_a_notebook_without_pyplot(monkeypatch, cbs):
     fig = P.line_chart(cbs)
     data, _ = shell.display_formatter.format(fig)
     assert data["image/png"].startswith(b"\x89PNG")
+
+
+def test_the_synthetic_mark_lies_over_bars_not_behind_them():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    bars = ax.bar(["a", "b"], [3, 4])
+    mark = P.mark_synthetic(fig)[0]
+    assert mark.get_zorder() > max(b.get_zorder() for b in bars) and mark.get_alpha() <= 0.3
+    plt.close(fig)

@@ -534,7 +534,7 @@ def mark_synthetic(target: Axes | Figure, language: str = DEFAULT_LANGUAGE) -> l
         marks.append(ax.text(
             0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", rotation=20,
             fontsize=max(12, min(36, 4.5 * ax.bbox.height / 72)), color="#888888", alpha=0.25,
-            fontweight="bold", zorder=0.8, gid=_SYNTHETIC_GID,
+            fontweight="bold", zorder=10, gid=_SYNTHETIC_GID,
         ))
     return marks
 
