@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis import notebook, overview, plotting
+from analysis import published as published_mod
 from analysis.indicators import INDICATORS
 from analysis.register import load_register
 
@@ -104,13 +105,13 @@ def test_register_headlines_include_the_share_within_the_norm(reg):
 
 
 def test_one_per_period_keeps_the_latest_vintage(published):
-    kept = overview.one_per_period(published)
+    kept = published_mod.one_per_period(published)
     clients = kept[kept["indicator"] == "buurtteam_sociaal_clienten"]
     assert list(clients["value"]) == [16083.0], "versie 2020 beats versie tot juli 2019"
     assert len(kept) == 3
     twins = pd.concat([_obs("jeugdhulp_pct", {"2020": 1.0}, published="A (2020)"),
                        _obs("jeugdhulp_pct", {"2020": 2.0}, published="B (2020)")])
-    assert list(overview.one_per_period(twins)["value"]) == [1.0], "a tie keeps the first row"
+    assert list(published_mod.one_per_period(twins)["value"]) == [1.0], "a tie keeps the first row"
 
 
 def test_headline_observations_read_through_the_session(reg):

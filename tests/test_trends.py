@@ -142,8 +142,8 @@ def test_suppressed_counts_are_not_forecast():
 
 def test_the_latest_vintage_is_used():
     obs = observations(shared_trend(1, 8), first="2016")
-    older = obs.iloc[[7]].assign(value=1.0, published="2020-01-01")
-    kept = trends.one_vintage(pd.concat([obs, older], ignore_index=True))
+    older = obs.iloc[[7]].assign(value=1.0, published="Begroting 2021 (2020)")
+    kept = trends.outlook(pd.concat([older, obs], ignore_index=True), "GM0001").history
     assert len(kept) == 8 and kept.loc[kept["period"] == "2023", "value"].item() == obs["value"].iloc[7]
 
 

@@ -7,7 +7,6 @@ where the row comes from (register, CBS table or publication) and, for
 register rows, what the municipality published beside it.
 
 * :func:`register_headlines` — the register's headline figures (pure);
-* :func:`one_per_period` — one published row per period (the latest vintage);
 * :func:`headline_observations`, :func:`published_observations` — the rows of
   the tables and the published figures, read through a notebook session (so
   the notebook declares them);
@@ -26,7 +25,7 @@ from . import plotting
 from .disclosure import apply_disclosure_control, source_kind
 from .labels import MISSING, format_change, format_value, label, period_label
 from .periods import period_sort_key
-from .published import vintage_year
+from .published import one_per_period, vintage_year
 from .register import WAITING_NORM_DAYS
 
 THEMES: tuple[str, ...] = ("bereik", "beschikbaarheid", "kwaliteit")
@@ -105,31 +104,6 @@ def register_headlines(register) -> pd.DataFrame:
     return apply_disclosure_control(pd.concat([obs, within], ignore_index=True))
 
 
-def one_per_period(obs: pd.DataFrame) -> pd.DataFrame:
-    """One row per indicator, region and period: the latest vintage (then the first row).
-
-    Published figures come in several vintages (two publications of the same
-    year); a headline shows one of them.
-
-    Parameters
-    ----------
-    obs : DataFrame
-        Observations, possibly with several rows per indicator, region and period.
-
-    Returns
-    -------
-    DataFrame
-        The rows kept, in their original order.
-    """
-    if obs.empty:
-        return obs.reset_index(drop=True)
-    vintage = obs["published"].map(lambda p: vintage_year(p) or 0)
-    order = obs.assign(_v=vintage, _i=range(len(obs))).sort_values(["_v", "_i"], ascending=[False, True],
-                                                                      kind="stable")
-    keep = order.drop_duplicates(["indicator", "region_code", "period"])["_i"]
-    return obs.iloc[sorted(keep)].reset_index(drop=True)
-
-
 def _stack(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
     parts = [p for p in parts if len(p)]
     if not parts:
@@ -157,7 +131,7 @@ def headline_observations(session, register=None) -> pd.DataFrame:
     DataFrame
         Observations: the register's headlines (:func:`register_headlines`)
         and the CBS headlines (CBS table or, without one, the latest
-        publication per year; :func:`one_per_period`).
+        publication per year; :func:`analysis.published.one_per_period`).
     """
     from .reach import register_applies
 
@@ -428,6 +402,6 @@ def headline_summary(obs: pd.DataFrame, published: pd.DataFrame | None = None, *
 
 __all__ = [
     "CBS_HEADLINES", "HEADLINES", "NORMS", "REGISTER_HEADLINES", "THEMES", "headline_frame", "headline_observations",
-    "headline_overview", "headline_summary", "latest_published", "one_per_period", "published_observations",
+    "headline_overview", "headline_summary", "latest_published", "published_observations",
     "published_text", "register_headlines", "row_source", "value_text", "with_columns",
 ]

@@ -238,6 +238,32 @@ def vintage_year(published: str) -> int | None:
     return int(years[-1]) if years else None
 
 
+def one_per_period(obs: pd.DataFrame) -> pd.DataFrame:
+    """One row per indicator, region and period: the latest vintage (then the first row).
+
+    Published figures come in several vintages (two publications of the same
+    year); a headline or a forecast uses one of them. The vintage is
+    :func:`vintage_year` of ``published``; rows without one count as oldest.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        Observations, possibly with several rows per indicator, region and period.
+
+    Returns
+    -------
+    DataFrame
+        The rows kept, in their original order.
+    """
+    if obs.empty:
+        return obs.reset_index(drop=True)
+    vintage = obs["published"].map(lambda p: vintage_year(p) or 0)
+    order = obs.assign(_v=vintage, _i=range(len(obs))).sort_values(["_v", "_i"], ascending=[False, True],
+                                                                      kind="stable")
+    keep = order.drop_duplicates(["indicator", "region_code", "period"])["_i"]
+    return obs.iloc[sorted(keep)].reset_index(drop=True)
+
+
 def latest_vintage(df: pd.DataFrame) -> pd.DataFrame:
     """Keep, per indicator, region and period, the rows of the most recent vintage.
 

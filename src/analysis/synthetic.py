@@ -74,6 +74,7 @@ from .register import (
     METADATA_FILE,
     SURVEY_COLUMNS,
     Register,
+    _clean_text,
     active_cases,
     average_monthly_active,
     care_clients,
@@ -1033,7 +1034,7 @@ def _assemble(teams, clients: _Clients, survey_parts, care: pd.DataFrame, seed: 
 
 
 def _text_as_object(df: pd.DataFrame) -> pd.DataFrame:
-    """Text columns as object with None for missing, as the register loader gives them.
+    """Text columns as the register loader gives them (:func:`analysis.register._clean_text`).
 
     pandas 3 infers its ``str`` dtype for text; the register model keeps object dtype on
     every pandas version, so a generated register equals a loaded one.
@@ -1041,8 +1042,7 @@ def _text_as_object(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
         if pd.api.types.is_string_dtype(out[col]) and not pd.api.types.is_datetime64_any_dtype(out[col]):
-            values = out[col].astype(object)
-            out[col] = values.where(values.notna(), None)
+            out[col] = _clean_text(out[col])
     return out
 
 

@@ -21,16 +21,17 @@ All functions are pure: DataFrames in, new objects out.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from .disclosure import source_kind
 from .errors import InputError
-from .forecast import ForecastInputError, backtest, forecast_panel
+from .forecast import FORECAST_COLUMNS, ForecastInputError, backtest, forecast_panel
 from .labels import check_language, format_number, indicator_label, label, period_label
 from .periods import period_sort_key
+from .published import one_per_period
 
 #: CBS series of the notebook: youth care, youth protection and Wmo clients, as rates.
 CBS_SERIES: tuple[str, ...] = ("jeugdhulp_pct", "jeugdbescherming_pct", "wmo_clienten_per_1000")
@@ -104,7 +105,6 @@ class Outlook:
     origins: int
     reason: str | None = None
     synthetic: bool = False
-    extra: dict = field(default_factory=dict)
 
     @property
     def has_forecast(self) -> bool:
@@ -199,18 +199,6 @@ def choose_period_type(obs: pd.DataFrame, region: str, *, min_halfyears: int = M
     return None
 
 
-def one_vintage(obs: pd.DataFrame) -> pd.DataFrame:
-    """One row per region and period: the latest publication.
-
-    Published figures may hold a period twice (two publications); a forecast
-    needs one value per period and takes the newest vintage, as a reader would.
-    """
-    if obs.empty or not obs.duplicated(["region_code", "period"]).any():
-        return obs
-    ordered = obs.sort_values("published", kind="stable")
-    return ordered.drop_duplicates(["region_code", "period"], keep="last").reset_index(drop=True)
-
-
 def _history(obs: pd.DataFrame, region: str, period_type: str) -> pd.DataFrame:
     rows = obs[(obs["region_code"] == region) & (obs["period_type"] == period_type)]
     order = sorted(range(len(rows)), key=lambda i: period_sort_key(str(rows["period"].iloc[i])))
@@ -248,7 +236,7 @@ def outlook(
     obs : DataFrame
         Observations of one indicator: the region and, for pooling, other
         municipalities (see :func:`panel_regions`). Several vintages of a
-        period are reduced to the latest (:func:`one_vintage`).
+        period are reduced to the latest (:func:`analysis.published.one_per_period`).
     region : str
         The focus region.
     horizon : int, default 2
@@ -280,7 +268,7 @@ def outlook(
         raise ValueError(f"outlook: give observations of one indicator (or name it for an empty frame), "
                          f"got {', '.join(map(str, indicators))}")
     indicator = str(indicators[0])
-    obs = one_vintage(obs)
+    obs = one_per_period(obs)
     synthetic = bool(len(obs)) and bool((obs["source"].map(source_kind) == "synthetic").any())
     kind = period_type or choose_period_type(obs, region)
     empty_bt = pd.DataFrame(columns=["horizon", "mase", "coverage80", "coverage95", "n", "naive_mase", "region_mase"])
@@ -328,8 +316,6 @@ def outlook(
 
 
 def _no_forecast() -> pd.DataFrame:
-    from .forecast import FORECAST_COLUMNS
-
     return pd.DataFrame(columns=FORECAST_COLUMNS)
 
 
