@@ -21,6 +21,7 @@ from analysis.cbs import (
 )
 from analysis.cbs.cache import CROSSWALK, read_crosswalk
 from analysis.errors import InputError
+from analysis.parquet import read_parquet, write_parquet
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cbs"
 
@@ -96,7 +97,7 @@ def test_import_writes_parquet_and_sidecar(tmp_path, cache):
     assert meta["periods"] == ["2021"]
     assert meta["package_version"] == __version__
     assert meta["retrieved_at"][:2] == "20"
-    frame = pd.read_parquet(parquet)
+    frame = read_parquet(parquet)
     assert len(frame) == meta["rows"]
     assert "line" not in frame.columns
     got = frame[(frame["indicator"] == "jeugdhulp_pct") & (frame["region_label"] == "Utrecht (gemeente)")]
@@ -156,9 +157,9 @@ def test_import_of_nothing(tmp_path, cache):
 def test_tampered_parquet_is_refused(tmp_path, cache):
     import_paths([good_85098(tmp_path / "in")], cache_dir=cache)
     parquet = cache / "85098NED.parquet"
-    frame = pd.read_parquet(parquet)
+    frame = read_parquet(parquet)
     frame.loc[frame["indicator"] == "jeugdhulp_pct", "value"] = 99.9
-    frame.to_parquet(parquet, index=False)  # a valid parquet file, but not the one cached
+    write_parquet(frame, parquet)  # a valid parquet file, but not the one cached
     with pytest.raises(InputError) as info:
         read_cached("85098NED", cache)
     assert "checksum" in str(info.value)

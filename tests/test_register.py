@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import InputError
+from analysis.parquet import write_parquet
 from analysis.register import (
     active_cases,
     average_monthly_active,
@@ -134,8 +135,8 @@ def test_gzip_parquet_semicolons_and_dutch_dates(tmp_path, reg):
 
     pq = tmp_path / "pq"
     pq.mkdir()
-    reg.cases.to_parquet(pq / "cases.parquet")
-    reg.surveys.to_parquet(pq / "surveys.parquet")
+    write_parquet(reg.cases, pq / "cases.parquet")
+    write_parquet(reg.surveys, pq / "surveys.parquet")
     loaded = load_register(pq)
     pd.testing.assert_frame_equal(loaded.cases, reg.cases)
     pd.testing.assert_frame_equal(loaded.surveys, reg.surveys)
@@ -245,7 +246,7 @@ def test_bad_care(folder, rows, line, column, words):
 def test_parquet_errors_name_the_row(tmp_path, reg):
     bad = reg.cases.copy()
     bad.loc[3, "end_date"] = pd.Timestamp("2020-01-01")
-    bad.to_parquet(tmp_path / "cases.parquet")
+    write_parquet(bad, tmp_path / "cases.parquet")
     with pytest.raises(InputError) as info:
         load_register(tmp_path)
     assert info.value.column == "end_date"
@@ -262,7 +263,7 @@ def test_missing_column_and_missing_files(tmp_path, folder):
         load_register(tmp_path / "a" / "..")
     with pytest.raises(InputError, match="not found"):
         load_register(tmp_path / "nothing")
-    load_register(folder).cases.to_parquet(folder / "cases.parquet")
+    write_parquet(load_register(folder).cases, folder / "cases.parquet")
     with pytest.raises(InputError, match="more than one cases table"):
         load_register(folder)
 

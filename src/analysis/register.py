@@ -84,6 +84,7 @@ from scipy import stats
 from . import config
 from .errors import InputError
 from .indicators import INDICATORS
+from .parquet import read_parquet
 from .periods import period_bounds, period_type_of
 from .regions import RegionResolver
 from .workdays import working_days_between
@@ -490,7 +491,7 @@ def _read_table(file: Path, table: str) -> pd.DataFrame:
             raw = _read_csv(file)
             raw.index = pd.RangeIndex(2, 2 + len(raw))  # line numbers; the header is line 1
         else:
-            raw = pd.read_parquet(file)
+            raw = read_parquet(file)
             raw.index = pd.RangeIndex(1, 1 + len(raw))  # row numbers
     except InputError:
         raise

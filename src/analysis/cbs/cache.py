@@ -20,6 +20,7 @@ import pandas as pd
 
 from .. import __version__, config
 from ..errors import InputError
+from ..parquet import parquet_bytes, read_parquet
 from .parse import REGION_COLUMNS, ParsedTable, sha256_of
 
 CROSSWALK = "regions.parquet"
@@ -40,14 +41,6 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def _parquet_bytes(frame: pd.DataFrame) -> bytes:
-    import io
-
-    buf = io.BytesIO()
-    frame.to_parquet(buf, index=False)
-    return buf.getvalue()
 
 
 def write_tables(
@@ -79,7 +72,7 @@ def write_tables(
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
     written = []
     for table in tables:
-        data = _parquet_bytes(table.frame.drop(columns=["line"], errors="ignore"))
+        data = parquet_bytes(table.frame.drop(columns=["line"], errors="ignore"))
         meta = {
             "table": table.table_id,
             "title": table.title,
@@ -148,9 +141,7 @@ def read_cached(table_id: str, cache_dir: str | Path | None = None) -> tuple[pd.
     data = data_path.read_bytes()
     if sha256_of(data) != meta.get("cache_checksum"):
         raise InputError("cached table does not match its checksum; import or fetch it again", file=data_path)
-    import io
-
-    return pd.read_parquet(io.BytesIO(data)), meta
+    return read_parquet(data), meta
 
 
 def rebuild_crosswalk(folder: Path) -> pd.DataFrame:
@@ -184,7 +175,7 @@ def rebuild_crosswalk(folder: Path) -> pd.DataFrame:
         pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=REGION_COLUMNS)
     )
     crosswalk = crosswalk.drop_duplicates(["region_code", "label"]).reset_index(drop=True)
-    _atomic_write_bytes(folder / CROSSWALK, _parquet_bytes(crosswalk.astype(object)))
+    _atomic_write_bytes(folder / CROSSWALK, parquet_bytes(crosswalk.astype(object)))
     return crosswalk
 
 
@@ -194,7 +185,7 @@ def read_crosswalk(cache_dir: str | Path | None = None) -> pd.DataFrame | None:
     if not path.exists():
         return None
     try:
-        return pd.read_parquet(path)
+        return read_parquet(path)
     except Exception:  # a damaged file: pyarrow raises several kinds of errors
         raise InputError("region crosswalk is unreadable; import or fetch any table again to rebuild it",
                          file=path) from None
