@@ -4,8 +4,10 @@ Reads the CBS files in ``../shared/realdata`` (see :func:`analysis.config.realda
 override with ``ANALYSIS_REALDATA_DIR``) and, for three indicators, backtests
 with rolling origins over the last 4 half-years, horizons 1 and 2:
 
-* the project's default (:func:`analysis.forecast.forecast_panel`, method ``pooled``),
-  also without rounding to the published precision;
+* the project's default (:func:`analysis.forecast.forecast_panel`, method ``pooled``;
+  for the two youth-care indicators with the running trajectories on the last day
+  of each half-year as leading indicator, :data:`analysis.forecast.LEADING`),
+  also without rounding to the published precision and without the leading indicator;
 * the baselines naive and drift;
 * statsforecast's AutoETS, AutoARIMA and AutoTheta (a benchmark-only extra:
   ``pip install -e ".[bench]"``; skipped with a note when absent).
@@ -21,6 +23,9 @@ Panels: every municipality with a value in each half-year from 2016H1 to 2024H1.
   2017-2020; the later table 86050NED wins there (it is the series CBS
   continues, and :func:`analysis.cbs.load_indicator` stitches the same way),
   so 83262NED supplies only 2016; the seam at 2017H1 is a declared level break.
+
+Leading indicators (reference dates 30 June and 31 December): TotaalJeugdhulptrajectenInNatura
+and TotaalJeugdbeschermingstrajecten of 82968NED (2015-2020) + 85094NED (2021-2024H1).
 
 Usage: ``python benchmarks/forecast_cbs.py [--statsmodels]`` (``--statsmodels`` also
 backtests the per-series statsmodels methods ``auto`` and ``combination``; slow).
@@ -42,7 +47,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from analysis.config import realdata_dir  # noqa: E402
-from analysis.forecast import backtest, forecast_panel, naive_scale, score_backtest  # noqa: E402
+from analysis.forecast import LEADING, backtest, forecast_panel, naive_scale, score_backtest  # noqa: E402
 from analysis.periods import next_periods, parse_cbs_period, period_sort_key  # noqa: E402
 
 FIRST, LAST = "2016H1", "2024H1"
@@ -66,6 +71,14 @@ SOURCES: dict[str, list[tuple[str, str, dict[str, str]]]] = {
     ],
 }
 
+# leading indicator id -> its tables and measure (reference dates)
+LEADING_SOURCES: dict[str, list[tuple[str, str]]] = {
+    "jeugdhulptrajecten": [("cbs-jeugdzorg/82968NED.csv", "TotaalJeugdhulptrajectenInNatura"),
+                           ("cbs-jeugdzorg/85094NED.csv", "TotaalJeugdhulptrajectenInNatura")],
+    "jeugdbeschermingstrajecten": [("cbs-jeugdzorg/82968NED.csv", "TotaalJeugdbeschermingstrajecten"),
+                                   ("cbs-jeugdzorg/85094NED.csv", "TotaalJeugdbeschermingstrajecten")],
+}
+
 _SUFFIX = re.compile(r"\(([^)]*)\)\s*$")
 
 
@@ -87,7 +100,7 @@ def is_municipality(label: str) -> bool:
     return m is None or m.group(1) == "gemeente" or bool(re.fullmatch(r"[A-Z]{1,2}\.", m.group(1)))
 
 
-def _read_table(path: Path, measure: str, filters: dict[str, str]) -> pd.DataFrame:
+def _read_table(path: Path, measure: str, filters: dict[str, str], period_type: str = "halfyear") -> pd.DataFrame:
     raw = pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     for column, category in filters.items():
         raw = raw[raw[column].str.strip() == category]
@@ -101,7 +114,7 @@ def _read_table(path: Path, measure: str, filters: dict[str, str]) -> pd.DataFra
         "value": pd.to_numeric(raw[col].str.strip().replace({".": ""}), errors="coerce"),
         "source": path.stem,
     })
-    return out[out["period_type"] == "halfyear"].dropna(subset=["value"])
+    return out[out["period_type"] == period_type].dropna(subset=["value"])
 
 
 def load_observations(indicator: str, realdata: Path) -> pd.DataFrame:
@@ -126,6 +139,15 @@ def load_observations(indicator: str, realdata: Path) -> pd.DataFrame:
     obs = pd.concat(parts, ignore_index=True).sort_values("_rank", kind="stable")
     obs = obs.drop_duplicates(["region_code", "period"], keep="last").drop(columns="_rank")
     return obs.assign(indicator=indicator).reset_index(drop=True)
+
+
+def load_leading(indicator: str, realdata: Path) -> pd.DataFrame | None:
+    """The leading stock of an indicator (reference dates, ``source`` = table id), or None."""
+    lead = LEADING.get(indicator)
+    if lead is None:
+        return None
+    parts = [_read_table(realdata / rel, measure, {}, period_type="date") for rel, measure in LEADING_SOURCES[lead]]
+    return pd.concat(parts, ignore_index=True).assign(indicator=lead)
 
 
 def balanced_panel(obs: pd.DataFrame, first: str = FIRST, last: str = LAST) -> pd.DataFrame:
@@ -242,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     realdata = realdata_dir()
     needed = {realdata / rel for spec in SOURCES.values() for rel, _, _ in spec}
+    needed |= {realdata / rel for spec in LEADING_SOURCES.values() for rel, _ in spec}
     missing = sorted(str(p) for p in needed if not p.is_file())
     if missing:
         print(f"forecast_cbs: the CBS files are not there ({', '.join(missing)}).\n"
@@ -259,8 +282,10 @@ def main(argv: list[str] | None = None) -> int:
     diffs = []
     for indicator in args.only or SOURCES:
         panel = balanced_panel(load_observations(indicator, realdata))
+        leading = load_leading(indicator, realdata)
+        lead = {} if leading is None else {"leading": leading}
         t0 = time.perf_counter()
-        full = forecast_panel(panel, HORIZON)
+        full = forecast_panel(panel, HORIZON, **lead)
         whole = time.perf_counter() - t0
         print(f"\n{indicator}: {panel['region_code'].nunique()} municipalities x "
               f"{panel['period'].nunique()} half-years; default forecast of the whole panel "
@@ -268,8 +293,14 @@ def main(argv: list[str] | None = None) -> int:
         print("  breaks: " + "; ".join(f"{p} {h} ({label})" for p, h, label in full.params["breaks"]))
         print("  pooled trend {pooled_trend:+.3f}/period, mean shrinkage weight {mean_shrink_weight:.2f}, "
               "AR(1) {ar1:+.2f}, rounding {round_to}".format(**full.params))
-        runs = [("pooled (default)", {}), ("pooled, unrounded", {"round_to": None}),
-                ("naive", {"method": "naive"}), ("drift", {"method": "drift"})]
+        if lead:
+            print(f"  leading indicator {LEADING[indicator]}: coefficient per horizon "
+                  + ", ".join(f"{c:+.3f}" for c in full.params["leading_coef"])
+                  + f" ({full.params['leading_pairs'][0]} training pairs at h1)")
+        runs = [("pooled (default)", lead), ("pooled, unrounded", {**lead, "round_to": None})]
+        if lead:
+            runs.append(("pooled, no leading indicator", {}))
+        runs += [("naive", {"method": "naive"}), ("drift", {"method": "drift"})]
         if args.statsmodels:
             runs += [("auto (cv, statsmodels)", {"method": "auto", "candidates": ("naive", "drift", "ets", "theta")}),
                      ("combination pooled+ets+theta", {"method": "combination"})]
@@ -287,6 +318,10 @@ def main(argv: list[str] | None = None) -> int:
         for h in range(1, HORIZON + 1):
             d, lo, hi = paired_difference(errors["pooled (default)"], errors["naive"], h)
             diffs.append(f"{indicator:<22} h{h}: {d:+.3f}  [{lo:+.3f}, {hi:+.3f}]")
+            if lead:
+                d, lo, hi = paired_difference(errors["pooled (default)"], errors["pooled, no leading indicator"], h)
+                diffs.append(f"{'':<22}     {d:+.3f}  [{lo:+.3f}, {hi:+.3f}]  (against pooled without "
+                             "the leading indicator)")
         if have_sf:
             for name, (pooled, seconds) in statsforecast_backtest(panel, args.n_jobs).items():
                 results.append(_row(indicator, f"statsforecast {name}", pooled, seconds))

@@ -252,12 +252,14 @@ def test_all_period_label_forms_in_one_file(tmp_path):
 def test_reference_dates(tmp_path):
     path = write(tmp_path, "82968NED.csv", lines(
         "ID;RegioS;Perioden;TotaalJeugdzorgtrajectenInNatura_1;TotaalJeugdhulptrajectenInNatura_2;"
-        "TotaalJeugdhulpZonderVerblijf_3;UitgevoerdDoorHetWijkOfBuurtteam_4",
-        "0;Utrecht (gemeente);30 juni 2015;9000.0;8000.0;7000.0;4000.0",
-        "1;Utrecht (gemeente);31 december 2019;9900.0;8800.0;7700.0;5300.0",
+        "TotaalJeugdhulpZonderVerblijf_3;UitgevoerdDoorHetWijkOfBuurtteam_4;TotaalJeugdbeschermingstrajecten_14",
+        "0;Utrecht (gemeente);30 juni 2015;9000.0;8000.0;7000.0;4000.0;900.0",
+        "1;Utrecht (gemeente);31 december 2019;9900.0;8800.0;7700.0;5300.0;870.0",
     ))
     frame = read_table_file(path).frame
-    assert set(frame["indicator"]) == {"jeugdhulptrajecten", "jeugdhulptrajecten_buurtteam"}
+    assert set(frame["indicator"]) == {"jeugdhulptrajecten", "jeugdhulptrajecten_buurtteam",
+                                       "jeugdbeschermingstrajecten"}
+    assert value(frame, "jeugdbeschermingstrajecten", "Utrecht (gemeente)", "2019-12-31") == 870
     assert value(frame, "jeugdhulptrajecten_buurtteam", "Utrecht (gemeente)", "2019-12-31") == 5300
     assert set(frame["period_type"]) == {"date"}
 

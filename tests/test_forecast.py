@@ -334,3 +334,101 @@ def test_a_few_series_switching_source_are_not_a_seam():
     assert [b.period for b in detect_source_seams(panel)] == ["2017H1"]
     # with a low enough threshold they are
     assert [b.period for b in detect_source_seams(panel, min_share=0.1)] == ["2017H1", "2018H2", "2019H1"]
+
+
+# ----------------------------------------------------------------------------- leading indicator
+
+
+def leading_panel(n_regions=300, n_periods=17, effect=2.0, seed=3):
+    """A panel whose next change follows how far the end-of-period stock moved against the value.
+
+    ``S = Y * k_i * exp(r)`` with a fresh ``r ~ N(0, 0.05)`` each period, and
+    ``Y[t+1] = Y[t] + 0.1 + effect * Y[t] * r[t] + noise``.
+    """
+    rng = np.random.default_rng(seed)
+    Y = np.empty((n_regions, n_periods))
+    Y[:, 0] = rng.uniform(5, 15, n_regions)
+    k = rng.uniform(0.5, 0.9, n_regions)
+    r = rng.normal(0, 0.05, (n_regions, n_periods))
+    for t in range(n_periods - 1):
+        Y[:, t + 1] = Y[:, t] + 0.1 + effect * Y[:, t] * r[:, t] + rng.normal(0, 0.1, n_regions)
+    S = Y * k[:, None] * np.exp(r)
+    return make_panel(Y), make_panel(S)
+
+
+def test_leading_indicator_is_learned_and_beats_the_plain_pooled_method():
+    panel, stock = leading_panel()
+    with_lead = backtest(panel, origins=4, horizon=2, leading=stock, round_to=None)
+    without = backtest(panel, origins=4, horizon=2, round_to=None)
+    m1, m0 = with_lead.pooled.set_index("horizon")["mase"], without.pooled.set_index("horizon")["mase"]
+    assert m1[1] < 0.6 * m0[1]
+    res = forecast_panel(panel, 2, leading=stock, round_to=None)
+    # the feature compares with the mean of 8 earlier draws: attenuation 1 / (1 + 1/8)
+    assert res.params["leading_coef"][0] == pytest.approx(2.0 / (1 + 1 / 8), rel=0.15)
+    assert res.params["leading_pairs"][0] >= 300 * 10
+    assert "leading indicator" in res.summary["reason"].iloc[0]
+    # without a relation the coefficient is about zero and the forecast about the plain one
+    noise = stock.assign(value=stock["value"].sample(frac=1, random_state=0).to_numpy())
+    res0 = forecast_panel(panel, 2, leading=noise, round_to=None)
+    assert abs(res0.params["leading_coef"][0]) < 0.2
+
+
+def test_leading_values_after_the_origin_are_never_used():
+    panel, stock = leading_panel(n_regions=60)
+    last = panel["period"].iloc[-1]
+    base = forecast_panel(panel, 2, leading=stock, round_to=None).forecasts
+    future = stock[stock["period"] == last].assign(period=forecast_periods(last, 1)[0], value=1e6)
+    more = forecast_panel(panel, 2, leading=pd.concat([stock, future]), round_to=None).forecasts
+    pd.testing.assert_frame_equal(base, more)
+    # the stock at the origin itself is used (a shift of every region would be common: no effect)
+    moved = stock.copy()
+    moved.loc[(moved["period"] == last) & (moved["region_code"] < "GM0030"), "value"] *= 1.5
+    changed = forecast_panel(panel, 2, leading=moved, round_to=None).forecasts
+    assert not np.allclose(changed["mean"], base["mean"])
+
+
+def test_leading_reference_dates_match_the_period_they_end():
+    panel, stock = leading_panel(n_regions=60)
+    ends = {p: ("%s-06-30" if p.endswith("H1") else "%s-12-31") % p[:4] for p in stock["period"].unique()}
+    dated = stock.assign(period=stock["period"].map(ends))
+    quarter = dated[dated["period"].str.endswith("06-30")].assign(
+        period=lambda d: d["period"].str[:4] + "-03-31", value=1e6)  # not a half-year end: ignored
+    a = forecast_panel(panel, 2, leading=stock, round_to=None).forecasts
+    b = forecast_panel(panel, 2, leading=pd.concat([dated, quarter]), round_to=None).forecasts
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_seam_in_the_leading_source_cuts_its_windows():
+    panel, stock = leading_panel(n_regions=80, seed=5)
+    periods = sorted(stock["period"].unique())
+    after = stock["period"] >= "2021H1"
+    source = np.where(after, "85094NED", "82968NED")
+    factor = stock["region_code"].str[-2:].astype(int).map(lambda i: 1.0 + (i % 7) / 3)  # per-region jump
+    jumped = stock.assign(value=np.where(after, stock["value"] * factor, stock["value"]), source=source)
+    plain = stock.assign(source=source)
+    fa = forecast_panel(panel, 1, leading=jumped, round_to=None).forecasts["mean"].to_numpy()
+    fb = forecast_panel(panel, 1, leading=plain, round_to=None).forecasts["mean"].to_numpy()
+    assert len(periods) == 17 and np.allclose(fa, fb)  # the ratio is compared within each table only
+    unseamed = forecast_panel(panel, 1, leading=jumped.drop(columns="source"), round_to=None)
+    assert not np.allclose(unseamed.forecasts["mean"].to_numpy(), fb)
+
+
+@pytest.mark.parametrize(("kwargs", "words"), [
+    ({"method": "naive"}, "used by method 'pooled' only"),
+    ({"leading_window": 0}, "leading_window must be"),
+])
+def test_leading_option_errors(kwargs, words):
+    panel, stock = leading_panel(n_regions=20)
+    with pytest.raises(ForecastInputError, match=words):
+        forecast_panel(panel, 1, leading=stock, **kwargs)
+
+
+def test_leading_input_errors():
+    panel, stock = leading_panel(n_regions=20)
+    yearly = stock.assign(period=stock["period"].str[:4]).drop_duplicates(["region_code", "period"])
+    with pytest.raises(ForecastInputError, match="year periods; the panel has halfyear"):
+        forecast_panel(panel, 1, leading=yearly)
+    with pytest.raises(ForecastInputError, match="two values for GM0000"):
+        forecast_panel(panel, 1, leading=pd.concat([stock, stock.iloc[:1].assign(value=1.0)]))
+    with pytest.raises(ForecastInputError, match="lacks column"):
+        forecast_panel(panel, 1, leading=stock.drop(columns="value"))

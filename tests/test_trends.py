@@ -66,6 +66,40 @@ def test_the_method_note_gives_method_panel_and_backtest(panel_outlook):
     assert "pooled trend over 40 municipalities" in english and "naive" in english
 
 
+def leading_observations(n_regions: int = 60, n_periods: int = 14, seed: int = 11):
+    """A jeugdhulp panel whose changes follow its end-of-period trajectory stock, and that stock (dates)."""
+    rng = np.random.default_rng(seed)
+    Y = np.empty((n_regions, n_periods))
+    Y[:, 0] = rng.uniform(8, 14, n_regions)
+    r = rng.normal(0, 0.05, (n_regions, n_periods))
+    for t in range(n_periods - 1):
+        Y[:, t + 1] = Y[:, t] + 2 * Y[:, t] * r[:, t] + rng.normal(0, 0.05, n_regions)
+    S = np.round(Y * 60 * np.exp(r))
+    obs = observations(np.round(Y, 1), indicator="jeugdhulp_pct", source="85098NED")
+    stock = observations(S, indicator=trends.CBS_LEADING["jeugdhulp_pct"], source="85094NED")
+    ends = {p: f"{p[:4]}-06-30" if p.endswith("H1") else f"{p[:4]}-12-31" for p in stock["period"].unique()}
+    return obs, stock.assign(period=stock["period"].map(ends), period_type="date")
+
+
+def test_a_leading_stock_is_used_by_the_pooled_forecast_and_said():
+    obs, stock = leading_observations()
+    with_lead = trends.outlook(obs, "GM0003", leading=stock)
+    without = trends.outlook(obs, "GM0003")
+    assert with_lead.leading == "jeugdhulptrajecten" and without.leading is None
+    assert with_lead.backtest["mase"].iloc[0] < 0.8 * without.backtest["mase"].iloc[0]
+    assert not np.allclose(with_lead.forecasts["mean"], without.forecasts["mean"])
+    assert "lopende jeugdhulptrajecten in natura op de laatste dag van elke periode" in trends.method_note(with_lead)
+    assert "leading indicator" in trends.method_note(with_lead, "en")
+    assert "voorlopende" not in trends.method_note(without)
+    # a single series is not pooled, so there is nothing to learn the relation from
+    single = trends.outlook(obs[obs["region_code"] == "GM0003"], "GM0003", leading=stock)
+    assert single.method == "auto" and single.leading is None
+    # a stock of other regions only, or none, leaves the plain pooled forecast
+    other = trends.outlook(obs, "GM0003", leading=stock.assign(region_code="GM9999"))
+    assert other.leading is None
+    pd.testing.assert_frame_equal(other.forecasts, without.forecasts)
+
+
 def test_a_method_no_better_than_naive_is_said():
     o = trends.Outlook(
         "jeugdhulp_pct", "GM0344", "halfyear", observations(np.ones((1, 6))), pd.DataFrame({"period": ["x"]}),
@@ -199,4 +233,10 @@ def test_utrecht_youth_care_on_the_real_panel(realdata_dir, tmp_path):
     assert list(o.forecasts["period"]) == ["2024H2", "2025H1"]
     h1 = o.backtest.iloc[0]
     assert h1["mase"] < 1 and h1["mase"] <= h1["naive_mase"] + 0.05
+    assert o.leading is None  # not given here
+    stock = load_indicator("jeugdhulptrajecten", regions=regions, cache_dir=cache)
+    led = trends.outlook(obs, "GM0344", horizon=2, leading=stock)
+    assert led.leading == "jeugdhulptrajecten"
+    # the running trajectories on 30 June / 31 December improve the backtest on the real panel
+    assert led.backtest["mase"].iloc[0] < h1["mase"] and led.backtest["mase"].iloc[0] < h1["naive_mase"]
     assert 0.7 <= h1["coverage80"] <= 0.9 and 0.9 <= h1["coverage95"] <= 1.0

@@ -17,10 +17,15 @@ Methods
     Every coefficient is estimated from the training data only, and point
     forecasts are rounded to the precision the data are published in. This
     borrows strength across the hundreds of municipalities that share the
-    same dynamics; it is the default because on the CBS youth-care and Wmo
-    panels it backtests level with naive at horizon 1, better at horizon 2,
-    and far better than per-series automatic models (see
-    ``docs/forecasting.md``).
+    same dynamics. With ``leading=`` (a stock counted at the end of each
+    period, e.g. the running youth-care trajectories on 30 June and 31
+    December, :data:`LEADING`) it adds a pooled regression on how far that
+    end-of-period stock moved against the period's count: the clients still
+    in care at the end of a period are counted again in the next. It is the
+    default because on the CBS panels it beats naive by a few per cent on
+    youth care (with the leading indicator), ties with it on Wmo at horizon
+    1 and beats it at horizon 2, and is far better than per-series automatic
+    models (see ``docs/forecasting.md``).
 ``naive``, ``drift``
     Baselines: the last value, and the last value plus the mean change.
 ``ets``, ``arima``, ``uc``, ``theta``
@@ -69,10 +74,11 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .periods import next_periods, period_sort_key, period_start, period_type_of
+from .periods import next_periods, period_end, period_sort_key, period_start, period_type_of
 
 __all__ = [
     "FORECAST_COLUMNS",
+    "LEADING",
     "LEVELS",
     "METHODS",
     "BacktestResult",
@@ -102,6 +108,18 @@ SUMMARY_COLUMNS = [
 METHODS = ("pooled", "naive", "drift", "ets", "arima", "uc", "theta", "auto", "combination")
 _VECTORISED = ("pooled", "naive", "drift")
 _MIN_OBS = 3
+
+#: Indicator -> the CBS stock at the end of each period that leads it (``leading=``).
+#: Youths in care during a half-year are those in care at its start (the stock at
+#: the end of the previous half-year) plus those who start; trajectories are
+#: counted per reference date in 82968NED/85094NED, released with the half-year
+#: shares of 82972NED/85098NED.
+LEADING = {
+    "jeugdhulp_pct": "jeugdhulptrajecten",
+    "jeugdbescherming_pct": "jeugdbeschermingstrajecten",
+}
+#: Fewest training pairs (region x period) for the leading-indicator coefficient.
+_MIN_LEADING_PAIRS = 30
 
 
 class ForecastInputError(InputError, ValueError):
@@ -151,7 +169,7 @@ _KNOWN_BREAKS: dict[str, tuple[Break, ...]] = {
         "jeugdhulp_pct", "jeugdhulp_verblijf_pct", "jeugdzorg_personen", "jeugdzorg_pct")},
     **{i: (Break("2016", "start", _FIRST_YEAR),) for i in (
         "jeugdbescherming_pct", "jeugdbescherming_verblijf_pct", "jeugdreclassering_pct",
-        "jeugdhulptrajecten", "jeugdhulptrajecten_buurtteam")},
+        "jeugdhulptrajecten", "jeugdhulptrajecten_buurtteam", "jeugdbeschermingstrajecten")},
 }
 # Seams between CBS tables, used when the panel has no ``source`` column to find them in.
 _KNOWN_SEAMS: dict[str, tuple[Break, ...]] = {
@@ -161,7 +179,7 @@ _KNOWN_SEAMS: dict[str, tuple[Break, ...]] = {
     **{i: (Break("2021", "level", "CBS table seam 84134NED -> 85099NED"),) for i in (
         "jeugdzorg_personen", "jeugdzorg_pct")},
     **{i: (Break("2021", "level", "CBS table seam 82968NED -> 85094NED"),) for i in (
-        "jeugdhulptrajecten", "jeugdhulptrajecten_buurtteam")},
+        "jeugdhulptrajecten", "jeugdhulptrajecten_buurtteam", "jeugdbeschermingstrajecten")},
     **{i: (Break("2017", "level", "CBS table seam 83262NED -> 86050NED (86050NED wins 2017-2020)"),)
        for i in ("wmo_clienten", "wmo_clienten_per_1000")},
     **{i: (Break("2017", "level", "CBS table seam 83268NED -> 86051NED (86051NED wins 2017-2020)"),)
@@ -531,8 +549,16 @@ def _pooled_point(
     damping: float = 1.0,
     ar: bool = True,
     seasonal: bool = False,
+    leading: np.ndarray | None = None,
+    leading_cross: np.ndarray | None = None,
+    leading_window: int = 8,
 ) -> tuple[np.ndarray, dict]:
-    """Pooled trend + shrunk local trend + pooled AR(1) on idiosyncratic changes."""
+    """Pooled trend + shrunk local trend + pooled AR(1) on idiosyncratic changes.
+
+    With ``leading`` (regions x periods, aligned with ``Y``; only its first
+    ``Y.shape[1]`` columns are used, so calibration origins see no later
+    value) the :func:`_leading_correction` is added.
+    """
     N, n = Y.shape
     d = _changes(Y, cross)
     last = Y[:, -1]
@@ -582,7 +608,80 @@ def _pooled_point(
         "mean_shrink_weight": float(np.mean(weight)),
         "ar1": coef,
     }
+    if leading is not None:
+        n_cols = Y.shape[1]
+        lcross = leading_cross[: n_cols - 1] if leading_cross is not None else cross
+        corr, coefs, pairs = _leading_correction(Y, leading[:, :n_cols], cross, lcross | cross, horizon,
+                                                 leading_window)
+        F = F + corr
+        params.update({"leading_coef": coefs, "leading_pairs": pairs, "leading_window": leading_window})
     return F, params
+
+
+def _leading_feature(Y: np.ndarray, S: np.ndarray, lcross: np.ndarray, k: int, window: int) -> np.ndarray | None:
+    """How far the end-of-period stock moved against the period's value, at column ``k``.
+
+    ``log(S/Y)`` at ``k`` minus its mean over up to ``window`` earlier periods
+    of the same regime (no break of either series in between), centred on
+    the panel median and times ``Y[:, k]`` (so it is in the unit of ``Y``).
+    None when no earlier period of the regime exists.
+    """
+    lo = max(0, k - window)
+    before = np.flatnonzero(lcross[:k])
+    if before.size:
+        lo = max(lo, int(before[-1]) + 1)
+    if k - lo < 1:
+        return None
+    ys, ss = Y[:, lo : k + 1], S[:, lo : k + 1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lr = np.where((ys > 0) & (ss > 0), np.log(ss) - np.log(ys), np.nan)
+    r = lr[:, -1] - _nanmean_rows(lr[:, :-1])
+    ok = np.isfinite(r)
+    if ok.sum() < 2:
+        return None
+    return Y[:, k] * (r - float(np.median(r[ok])))
+
+
+def _leading_correction(
+    Y: np.ndarray, S: np.ndarray, cross: np.ndarray, lcross: np.ndarray, horizon: int, window: int
+) -> tuple[np.ndarray, list[float], list[int]]:
+    """Pooled regression of each region's h-period change, net of the panel median, on the leading feature.
+
+    One coefficient per horizon, least squares without intercept over every
+    region and training period whose change does not cross a level break;
+    zero when fewer than ``_MIN_LEADING_PAIRS`` pairs exist.
+
+    Returns the correction (regions x horizon), and per horizon the
+    coefficient and the number of training pairs.
+    """
+    N, n = Y.shape
+    out = np.zeros((N, horizon))
+    coefs, counts = [], []
+    feats = {t: _leading_feature(Y, S, lcross, t, window) for t in range(1, n)}
+    for h in range(1, horizon + 1):
+        xs, ys = [], []
+        for t in range(1, n - h):
+            f = feats[t]
+            if f is None or cross[t : t + h].any():
+                continue
+            u = Y[:, t + h] - Y[:, t]
+            ok = np.isfinite(u)
+            if ok.sum() < 2:
+                continue
+            u = u - float(np.median(u[ok]))
+            m = np.isfinite(f) & np.isfinite(u)
+            xs.append(f[m])
+            ys.append(u[m])
+        x = np.concatenate(xs) if xs else np.empty(0)
+        y = np.concatenate(ys) if ys else np.empty(0)
+        denom = float(np.sum(x**2))
+        beta = float(np.sum(x * y) / denom) if x.size >= _MIN_LEADING_PAIRS and denom > 0 else 0.0
+        coefs.append(beta)
+        counts.append(int(x.size))
+        last = feats.get(n - 1)
+        if last is not None:
+            out[:, h - 1] = np.nan_to_num(beta * last)
+    return out, coefs, counts
 
 
 def _naive_point(Y: np.ndarray, cross: np.ndarray, horizon: int, seasons: np.ndarray) -> tuple[np.ndarray, dict]:
@@ -950,6 +1049,8 @@ def forecast_panel(
     cv_origins: int = 3,
     components: Sequence[str] = ("pooled", "ets", "theta"),
     round_to: float | str | None = "auto",
+    leading: pd.DataFrame | None = None,
+    leading_window: int = 8,
 ) -> ForecastResult:
     """Forecast every series of a panel ``horizon`` periods ahead, with 80 % and 95 % intervals.
 
@@ -1002,6 +1103,17 @@ def forecast_panel(
         for counts). Outcomes on such a grid have their median on the grid,
         so rounding is what an absolute-error-optimal point forecast does;
         intervals are centred on the rounded value. None keeps full precision.
+    leading : DataFrame, optional
+        Pooled method: a stock of the same regions counted at the end of each
+        period (``region_code``, ``period``, ``value``, optionally ``source``),
+        such as :data:`LEADING` names for an indicator. Periods are the
+        panel's (``2024H1``) or reference dates (``2024-06-30``, matched to
+        the period ending that day; other dates are ignored). Values after
+        the panel's last period are never used; seams in its ``source`` cut
+        the windows like breaks of the panel.
+    leading_window : int, default 8
+        Pooled method with ``leading``: the number of earlier periods (of the
+        same regime) the end-of-period ratio is compared with.
 
     Returns
     -------
@@ -1037,6 +1149,15 @@ def forecast_panel(
     if intervals == "auto":
         intervals = "conformal" if method in _VECTORISED else "model"
     opts = dict(window=window, local_window=local_window, damping=damping, ar=ar, seasonal=seasonal)
+    if leading is not None:
+        if method != "pooled":
+            raise ForecastInputError(f"a leading indicator is used by method 'pooled' only, not {method!r}",
+                                     column="leading")
+        if isinstance(leading_window, bool) or not isinstance(leading_window, int) or leading_window < 1:
+            raise ForecastInputError(f"leading_window must be a whole number >= 1, not {leading_window!r}",
+                                     column="leading_window")
+        S, lcross = _align_leading(leading, prep.grid)
+        opts.update(leading=S, leading_cross=lcross, leading_window=leading_window)
     if isinstance(round_to, str):
         if round_to != "auto":
             raise ForecastInputError(f"round_to must be 'auto', a number or None, not {round_to!r}",
@@ -1063,6 +1184,49 @@ def forecast_panel(
         "runtime_s": time.perf_counter() - started,
     })
     return ForecastResult(forecasts, summary, params)
+
+
+def _align_leading(leading: pd.DataFrame, grid: _Grid) -> tuple[np.ndarray, np.ndarray]:
+    """The leading stock on the panel's grid (regions x periods) and where its own seams fall.
+
+    Returns the matrix (NaN where absent) and a bool array over the grid's
+    changes, True where the leading series moves to another CBS table.
+    """
+    missing = [c for c in ("region_code", "period", "value") if c not in leading.columns]
+    if missing:
+        raise ForecastInputError(f"leading indicator lacks column(s) {', '.join(missing)}", column="leading")
+    kind = period_type_of(grid.periods[0])
+    ends = {period_end(p).normalize(): p for p in grid.periods}
+    periods = []
+    for raw in leading["period"].astype(str).str.strip():
+        try:
+            k = period_type_of(raw)
+        except ValueError as exc:
+            raise ForecastInputError(f"leading indicator: {exc}", column="leading") from None
+        if k == kind:
+            periods.append(raw)
+        elif k == "date":
+            periods.append(ends.get(pd.Timestamp(raw).normalize()))
+        else:
+            raise ForecastInputError(f"leading indicator has {k} periods; the panel has {kind} periods "
+                                     "(give the same period type or reference dates)", column="leading")
+    frame = leading.assign(
+        region_code=leading["region_code"].astype(str).str.strip(), period=periods,
+        value=pd.to_numeric(leading["value"], errors="coerce"),
+    ).dropna(subset=["period", "value"])
+    frame = frame[frame["period"].isin(set(grid.periods))]
+    if frame.duplicated(["region_code", "period"]).any():
+        row = frame[frame.duplicated(["region_code", "period"])].iloc[0]
+        raise ForecastInputError(f"leading indicator has two values for {row['region_code']} {row['period']}",
+                                 column="leading")
+    wide = frame.pivot(index="region_code", columns="period", values="value")
+    S = wide.reindex(index=grid.regions, columns=grid.periods).to_numpy(dtype=float)
+    lcross = np.zeros(max(len(grid.periods) - 1, 0), dtype=bool)
+    if "source" in frame.columns:
+        for idx, _ in _break_positions(grid.periods, detect_source_seams(frame)):
+            if 0 < idx < len(grid.periods):
+                lcross[idx - 1] = True
+    return S, lcross
 
 
 def _summary(prep: _Prepared, method, chosen, reasons, intervals) -> pd.DataFrame:
@@ -1108,6 +1272,8 @@ def _dispatch(method, prep, horizon, levels, intervals, n_cal, opts, seasonal_pe
             "naive": "last value",
             "drift": "last value + mean change",
         }[method]
+        if method == "pooled" and opts.get("leading") is not None:
+            why += " + leading indicator (end-of-period stock against the period's value)"
         reasons = [why] * N
         if intervals == "conformal":
             bounds, q, counts = _conformal_bounds(Y, cross, seasons, point, F, horizon, n_cal, levels)

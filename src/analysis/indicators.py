@@ -61,6 +61,8 @@ _ALL = [
     _i("jeugdhulptrajecten", "Lopende jeugdhulptrajecten in natura", "Running youth support trajectories in kind", "aantal", "jeugd", "bereik"),
     _i("jeugdhulptrajecten_buurtteam", "Jeugdhulptrajecten uitgevoerd door wijk- of buurtteam",
        "Youth support trajectories run by the neighbourhood team", "aantal", "jeugd", "bereik"),
+    _i("jeugdbeschermingstrajecten", "Lopende jeugdbeschermingstrajecten", "Running child protection trajectories",
+       "aantal", "jeugd", "bereik"),
     # --- CBS Wmo -----------------------------------------------------------------------
     _i("wmo_clienten", "Wmo-cliënten met maatwerkvoorziening", "Wmo clients with a tailored provision", "aantal", "wmo", "bereik"),
     _i("wmo_clienten_per_1000", "Wmo-cliënten per 1.000 inwoners", "Wmo clients per 1,000 inhabitants", "per 1000 inwoners", "wmo", "bereik"),

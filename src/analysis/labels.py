@@ -303,6 +303,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "trend_panel": ("over {n} gemeenten samen", "over {n} municipalities together"),
     "trend_from": ("reeks gebruikt vanaf {period} (trendbreuk of eerste Jeugdwetjaar ervoor)",
                    "series used from {period} (series break or first Jeugdwet year before it)"),
+    "trend_leading": (
+        "met {indicator} op de laatste dag van elke periode als voorlopende indicator: wie aan het eind van "
+        "een periode nog zorg heeft, telt ook in de volgende mee",
+        "with {indicator} on the last day of each period as a leading indicator: who is still in care at the "
+        "end of a period also counts in the next",
+    ),
     "trend_level_break": ("tabelwissel in {period} gemodelleerd als niveausprong",
                           "table seam in {period} modelled as a level shift"),
     "trend_backtest": (

@@ -9,6 +9,8 @@ for one indicator in one region, *what* to forecast and *how to say it*:
   (:func:`panel_regions`), so the default ``pooled`` method can borrow strength
   across hundreds of series; a single series (a province, Nederland, the case
   register or the published figures) gets the automatic per-series choice;
+* for youth care, the leading stock (running trajectories on the last day of
+  each period, :data:`analysis.forecast.LEADING`) where the source holds it;
 * the forecast of the focus region with its 80 % and 95 % intervals, the
   breaks that were respected, and the rolling-origin backtest of the same
   method beside the naive benchmark (:func:`outlook`);
@@ -28,13 +30,16 @@ import pandas as pd
 
 from .disclosure import source_kind
 from .errors import InputError
-from .forecast import FORECAST_COLUMNS, ForecastInputError, backtest, forecast_panel
+from .forecast import FORECAST_COLUMNS, LEADING, ForecastInputError, backtest, forecast_panel
 from .labels import check_language, format_number, indicator_label, label, period_label
 from .periods import period_sort_key
 from .published import one_per_period
 
 #: CBS series of the notebook: youth care, youth protection and Wmo clients, as rates.
 CBS_SERIES: tuple[str, ...] = ("jeugdhulp_pct", "jeugdbescherming_pct", "wmo_clienten_per_1000")
+
+#: The leading stock of each CBS series that has one (:data:`analysis.forecast.LEADING`).
+CBS_LEADING: dict[str, str] = {ind: LEADING[ind] for ind in CBS_SERIES if ind in LEADING}
 
 #: Series from the case register (yearly): new cases and mean waiting time of Buurtteam Sociaal.
 REGISTER_SERIES: tuple[str, ...] = ("buurtteam_sociaal_nieuwe_casussen", "buurtteam_sociaal_wachttijd")
@@ -89,6 +94,8 @@ class Outlook:
         Why there is no forecast or no backtest, in the notebook's language.
     synthetic : bool
         Whether the history comes from the synthetic register.
+    leading : str or None
+        The leading indicator the forecast and its backtest used, if any.
     """
 
     indicator: str
@@ -105,6 +112,7 @@ class Outlook:
     origins: int
     reason: str | None = None
     synthetic: bool = False
+    leading: str | None = None
 
     @property
     def has_forecast(self) -> bool:
@@ -228,6 +236,7 @@ def outlook(
     period_type: str | None = None,
     origins: int = ORIGINS,
     language: str = "nl",
+    leading: pd.DataFrame | None = None,
 ) -> Outlook:
     """Forecast one indicator for one region and backtest the method.
 
@@ -249,6 +258,10 @@ def outlook(
         Rolling origins of the backtest, reduced for short series.
     language : {"nl", "en"}
         Language of ``reason``.
+    leading : DataFrame, optional
+        Observations of the indicator's leading stock (:data:`analysis.forecast.LEADING`,
+        reference dates or the same periods) for the pooled regions; used by
+        the pooled method and its backtest, ignored for a single series.
 
     Returns
     -------
@@ -283,8 +296,10 @@ def outlook(
     panel = _panel(obs, region, kind)
     n_series = panel["region_code"].nunique()
     method = "pooled" if n_series >= MIN_PANEL else "auto"
+    lead = _leading(leading, panel) if method == "pooled" else None
+    options = {} if lead is None else {"leading": lead}
     try:
-        result = forecast_panel(panel, horizon, method=method, indicator=indicator)
+        result = forecast_panel(panel, horizon, method=method, indicator=indicator, **options)
     except ForecastInputError as exc:
         return Outlook(indicator, region, kind, history, _no_forecast(), method, "", n_series, None, (), empty_bt, 0,
                        exc.message, synthetic)
@@ -301,7 +316,7 @@ def outlook(
     n_bt = _backtest_origins(panel, region, origins)
     scores = empty_bt
     if n_bt >= 1 and not forecasts.empty:
-        scores = _scores(panel, region, method, n_bt, min(horizon, n_bt), indicator)
+        scores = _scores(panel, region, method, n_bt, min(horizon, n_bt), indicator, options)
         if scores.empty:
             n_bt = 0
     if n_bt < 1 and reason is None:
@@ -312,7 +327,21 @@ def outlook(
         first_period=str(row["first_period"]) if row is not None and isinstance(row["first_period"], str) else None,
         breaks=tuple((str(p), str(h)) for p, h, _ in result.params.get("breaks", [])),
         backtest=scores, origins=n_bt, reason=reason, synthetic=synthetic,
+        leading=None if lead is None else str(lead["indicator"].iloc[0]),
     )
+
+
+def _leading(leading: pd.DataFrame | None, panel: pd.DataFrame) -> pd.DataFrame | None:
+    """The leading stock of the panel's regions (latest vintage), or None when there is none."""
+    if leading is None or leading.empty:
+        return None
+    frame = one_per_period(leading)
+    frame = frame[frame["region_code"].isin(set(panel["region_code"])) & frame["value"].notna()]
+    if frame.empty:
+        return None
+    if "indicator" not in frame.columns or frame["indicator"].nunique() != 1:
+        raise ValueError("outlook: the leading frame must hold one indicator")
+    return frame.reset_index(drop=True)
 
 
 def _no_forecast() -> pd.DataFrame:
@@ -320,10 +349,10 @@ def _no_forecast() -> pd.DataFrame:
 
 
 def _scores(panel: pd.DataFrame, region: str, method: str, origins: int, horizon: int,
-            indicator: str) -> pd.DataFrame:
-    """Backtest of ``method`` and of naive on the same origins, per horizon."""
+            indicator: str, options: dict) -> pd.DataFrame:
+    """Backtest of ``method`` (with ``options``) and of naive on the same origins, per horizon."""
     try:
-        own = backtest(panel, method=method, origins=origins, horizon=horizon, indicator=indicator)
+        own = backtest(panel, method=method, origins=origins, horizon=horizon, indicator=indicator, **options)
         naive = backtest(panel, method="naive", origins=origins, horizon=horizon, indicator=indicator)
     except ForecastInputError:
         return pd.DataFrame()
@@ -406,6 +435,9 @@ def method_note(o: Outlook, language: str = "nl") -> str:
     parts = [f"**{title}**. {label('forecast_method', language).capitalize()}: {_used_method(o, language)}"]
     if o.panel_size > 1:
         parts[0] += " " + label("trend_panel", language).format(n=o.panel_size)
+    if o.leading:
+        name = indicator_label(o.leading, language)
+        parts.append(label("trend_leading", language).format(indicator=name[:1].lower() + name[1:]))
     observed = o.history.loc[o.history["value"].notna(), "period"]
     if o.first_period and len(observed) and observed.iloc[0] != o.first_period:
         parts.append(label("trend_from", language).format(period=period_label(o.first_period, language)))

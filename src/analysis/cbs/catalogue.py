@@ -109,6 +109,8 @@ _TRAJECT_MEASURES = (
     Measure("TotaalJeugdhulptrajectenInNatura", "jeugdhulptrajecten", ("Totaal jeugdhulptrajecten in natura",)),
     Measure("UitgevoerdDoorHetWijkOfBuurtteam", "jeugdhulptrajecten_buurtteam",
             ("Uitgevoerd door het wijk- of buurtteam", "Uitgevoerd door het wijk of buurtteam")),
+    Measure("TotaalJeugdbeschermingstrajecten", "jeugdbeschermingstrajecten",
+            ("Totaal jeugdbeschermingstrajecten",)),
 )
 _WMO_MEASURES = (
     Measure("WmoClienten", "wmo_clienten", ("Wmo-cliënten", "Wmo-clienten")),
@@ -183,6 +185,7 @@ SERIES: dict[str, tuple[str, ...]] = {
     "jeugdzorg_pct": ("84134NED", "85099NED"),
     "jeugdhulptrajecten": ("82968NED", "85094NED"),
     "jeugdhulptrajecten_buurtteam": ("82968NED", "85094NED"),
+    "jeugdbeschermingstrajecten": ("82968NED", "85094NED"),
     "wmo_clienten": ("83262NED", "86050NED", *WMO_WIJK_TABLES),
     "wmo_clienten_per_1000": ("83262NED", "86050NED", *WMO_WIJK_TABLES),
     "wmo_stand": ("83268NED", "86051NED"),
