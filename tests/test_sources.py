@@ -38,6 +38,8 @@ def test_path_source_reads_cbs_files_into_a_temporary_cache(tmp_path, tmp_cache)
     obs = load_observations("jeugdhulp_pct", src, regions=["GM0344"])
     assert obs["value"].tolist() == [7.7] and obs["source"].tolist() == ["82972NED"]
     assert not tmp_cache.exists()  # the project's cache is untouched
+    assert f"- jeugdhulp_pct: CBS-bestanden {folder}" in describe_sources(src)
+    assert f"- jeugdhulp_pct: CBS files {folder}" in describe_sources(src, "en")
 
 
 def test_auto_prefers_the_cache(tmp_path, tmp_cache):

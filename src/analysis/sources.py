@@ -84,7 +84,8 @@ def resolve_source(source: str) -> DataSource:
 #: Recorded in ``DataSource.used`` for an indicator that no source holds (for the regions asked).
 _NOTHING = "-"
 _EMBEDDED = "ingebedde gepubliceerde cijfers (data/published)"
-_ENGLISH = {_EMBEDDED: "embedded published figures (data/published)", "CBS-cache ": "CBS cache "}
+_ENGLISH = {_EMBEDDED: "embedded published figures (data/published)", "CBS-cache ": "CBS cache ",
+            "CBS-bestanden ": "CBS files "}
 
 
 def load_observations(
