@@ -375,3 +375,20 @@ def test_own_register_of_another_municipality_or_without_the_wijk(tmp_path):
     assert ok.applies and not ok.synthetic and len(ok.cases) == 1
     assert ok.record["synthetic"] is False and ok.record["vintage"].endswith("peildatum 2024-01-08")
     assert "West (WK034401)" in ok.description() and "SYNTHETISCH" not in ok.description()
+
+
+def test_own_register_of_several_municipalities_is_cut_to_the_region(tmp_path):
+    cases = make_cases([("1", "sociaal", "WK034401", "2024-01-08", "2024-01-10", None, False),
+                        ("2", "sociaal", "WK036305", "2024-02-01", "2024-02-05", None, False)])
+    path = write_register(tmp_path, cases)
+    for region, wijk, case in (("GM0344", "WK034401", "1"), ("GM0363", "WK036305", "2")):
+        scope = flow.register_scope(region, path=path)
+        assert scope.applies and list(scope.cases["case_id"]) == [case]
+        assert scope.register.municipality == region and list(scope.register.cases["case_id"]) == [case]
+        assert scope.snapshot == pd.Timestamp("2024-02-05")  # the whole register's latest date
+        # figures of the municipality (its code comes from the register) and of the wijk
+        city = flow.flow_observations(flow.stock_flow(scope.cases, freq="month", end="2024"), scope.register)
+        assert set(city["region_code"]) == {region}
+        monthly = flow.stock_flow(scope.cases, freq="month", wijk=wijk, end="2024")
+        assert set(flow.flow_observations(monthly, scope.register, wijk=wijk)["region_code"]) == {wijk}
+    assert not flow.register_scope("GM0599", path=path).applies

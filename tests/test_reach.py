@@ -87,12 +87,29 @@ def test_the_register_applies_to_its_own_municipality_only(reg):
     assert not reach.register_applies(reg, "GM0344", "WK034405"), "no cases in Oost"
 
 
-def test_a_register_of_several_municipalities_applies_nowhere(tmp_path):
+def test_a_register_of_several_municipalities_is_cut_to_the_region(tmp_path):
     rows = [*CASES_ROWS, "A1,Q,sociaal,WK036301,2023-05-01,2023-05-02,,false,23-44,"]
-    meta = {k: v for k, v in META.items() if k != "municipality"}
-    both = _register(tmp_path, cases=rows, meta=meta)
-    assert not reach.register_applies(both, "GM0344")
-    assert not reach.register_applies(both, "GM0363")
+    care = [*CARE_ROWS, "Z9,Q,sociaal,WK036301,individuele_begeleiding,2023-06-01,,"]
+    meta = {k: v for k, v in META.items() if k not in ("municipality", "snapshot_date")}
+    both = _register(tmp_path, cases=rows, care=care, meta=meta)
+    assert not reach.register_applies(both, "GM0344")  # as a whole it describes no one municipality
+    utrecht = reach.register_for_region(both, "GM0344")
+    assert reach.register_applies(utrecht, "GM0344") and reach.register_note(utrecht, "GM0344") == ""
+    assert set(utrecht.cases["case_id"]) == {"S1", "S2", "S3", "J1"}
+    assert set(utrecht.care["trajectory_id"]) == {"Z1", "Z2"}
+    amsterdam = reach.register_for_region(both, "GM0363")
+    assert reach.register_applies(amsterdam, "GM0363") and list(amsterdam.cases["case_id"]) == ["A1"]
+    # the snapshot stays the whole register's (its latest date), not the part's
+    assert amsterdam.snapshot_date == both.snapshot_date == pd.Timestamp("2024-03-20")
+    # Utrecht's figures are the same as from a register of Utrecht alone
+    alone = _register(tmp_path, meta=meta, name="alone")
+    pd.testing.assert_frame_equal(reach.reach_observations(utrecht), reach.reach_observations(alone))
+    # a municipality without cases gets the whole register back, and the note names the file
+    rotterdam = reach.register_for_region(both, "GM0599")
+    assert rotterdam is both and not reach.register_applies(rotterdam, "GM0599")
+    assert "Rotterdam (GM0599)" in reach.register_note(rotterdam, "GM0599")
+    # a register of one municipality is never cut
+    assert reach.register_for_region(alone, "GM0363") is alone
 
 
 def test_the_note_says_which_municipality_the_synthetic_register_describes(reg):

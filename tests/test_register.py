@@ -475,3 +475,13 @@ def test_register_observations(reg):
     assert set(obs["region_code"]) == {"GM0344"}
     wijk = register_observations(reg, by_wijk=True)
     assert set(wijk["region_code"]) <= {"WK034401", "WK034402", "WK034403", "WK034408", "WK034409"}
+
+
+def test_of_municipality_keeps_the_cases_surveys_and_care_there(reg):
+    part = reg.of_municipality("GM0344")
+    assert len(part.cases) == len(reg.cases) > 0 and len(part.surveys) == len(reg.surveys) > 0
+    assert part.municipality == "GM0344" and part.snapshot_date == reg.snapshot_date
+    none = reg.of_municipality("GM0363")
+    assert none.cases.empty and none.surveys.empty and none.care.empty
+    assert none.municipality == "GM0363" and list(none.cases.columns) == list(reg.cases.columns)
+    assert len(reg.cases) == len(part.cases)  # the register itself is not changed

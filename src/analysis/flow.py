@@ -95,7 +95,10 @@ class RegisterScope:
     region, wijk : str, str or None
         The notebook's region and wijk.
     register : Register or None
-        The loaded register (None when it does not apply to the region).
+        The loaded register, cut to the region's cases where it holds any
+        (:meth:`analysis.register.Register.of_municipality`; a register may
+        span several municipalities); None when the synthetic register is
+        asked for another municipality.
     cases, surveys : DataFrame
         The register's tables for the region (all its wijken: disclosure
         control compares wijken; functions select the wijk).
@@ -218,21 +221,17 @@ def register_scope(
                 register_region=names.name_of(home) or home, register_code=home, region=f"{region_name} ({region})")
             return RegisterScope(False, text, region, wijk, start=start, end=end)
     register = load_register(path)
-    prefix = "WK" + region[2:6] if region.startswith("GM") else None
-    cases = register.cases
-    mine = cases["wijk_code"].astype(str).str.startswith(prefix) if prefix else pd.Series(False, index=cases.index)
     record = register_record(register, path)
-    if not mine.any():
+    part = register.of_municipality(region) if region.startswith("GM") else None
+    if part is None or part.cases.empty:
         text = label("register_other_region", language).format(path=path or config.synthetic_dir(),
                                                                region=f"{region_name} ({region})")
         return RegisterScope(False, text, region, wijk, register, record=record, start=start, end=end)
-    cases = cases[mine].reset_index(drop=True)
-    if wijk is not None and not (cases["wijk_code"] == wijk).any():
+    if wijk is not None and not (part.cases["wijk_code"] == wijk).any():
         text = label("register_no_wijk", language).format(wijk=f"{names.name_of(wijk) or wijk} ({wijk})")
-        return RegisterScope(False, text, region, wijk, register, record=record, start=start, end=end)
-    surveys = register.surveys[register.surveys["case_id"].isin(cases["case_id"])].reset_index(drop=True)
-    end = end or str(register.snapshot_date.year)
-    return RegisterScope(True, None, region, wijk, register, cases, surveys, record, start, end)
+        return RegisterScope(False, text, region, wijk, part, record=record, start=start, end=end)
+    end = end or str(part.snapshot_date.year)
+    return RegisterScope(True, None, region, wijk, part, part.cases, part.surveys, record, start, end)
 
 
 # --------------------------------------------------------------------------------------

@@ -3,9 +3,11 @@
 The helpers behind notebook ``01_bereik`` (and the register rows of the
 overview, ``00_overzicht``):
 
-* whether a case register describes the notebook's region at all
-  (:func:`register_applies`; the synthetic register describes Utrecht only)
-  and what the reader is told when it does not (:func:`register_note`);
+* the part of a case register a notebook reads (:func:`register_for_region`:
+  the region's cases of a register that spans several municipalities),
+  whether it describes the notebook's region at all (:func:`register_applies`;
+  the synthetic register describes Utrecht only) and what the reader is told
+  when it does not (:func:`register_note`);
 * the register's reach figures as observations, for the city or per wijk,
   with the base of every rate so that :mod:`analysis.disclosure` can protect
   them (:func:`reach_observations`);
@@ -97,6 +99,32 @@ _EMPTY_OBS_COLUMNS = ["indicator", "region_code", "region_name", "period", "peri
 # --- does the register describe this region? ---------------------------------------------------
 
 
+def register_for_region(register, region: str):
+    """The part of ``register`` a notebook of ``region`` reads.
+
+    Parameters
+    ----------
+    register : analysis.register.Register
+    region : str
+        The notebook's municipality code.
+
+    Returns
+    -------
+    Register
+        A register of one municipality as it is (:func:`register_applies`
+        and :func:`register_note` then say whether it describes ``region``);
+        of a register that spans several municipalities, the cases of
+        ``region`` (:meth:`analysis.register.Register.of_municipality`), or
+        the whole register when it holds none there.
+    """
+    try:
+        _ = register.municipality
+    except ValueError:  # several municipalities in one register
+        part = register.of_municipality(region)
+        return part if len(part.cases) else register
+    return register
+
+
 def register_applies(register, region: str, wijk: str | None = None) -> bool:
     """Whether ``register`` describes ``region`` (and holds cases in ``wijk``, if given).
 
@@ -114,7 +142,8 @@ def register_applies(register, region: str, wijk: str | None = None) -> bool:
     bool
         False for a register of another municipality (the synthetic register
         describes Utrecht only), for a register that spans several
-        municipalities, and for a wijk without cases in the register.
+        municipalities (take :func:`register_for_region` first), and for a
+        wijk without cases in the register.
     """
     try:
         municipality = register.municipality

@@ -69,7 +69,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -340,6 +340,31 @@ class Register:
             raise ValueError(f"the register covers several municipalities ({', '.join(codes)}); "
                              "pass municipality= explicitly")
         return codes[0] if codes else "GM0344"
+
+    def of_municipality(self, code: str) -> Register:
+        """The part of the register in one municipality.
+
+        Parameters
+        ----------
+        code : str
+            Municipality code (``GM0344``).
+
+        Returns
+        -------
+        Register
+            Cases and care trajectories whose wijk code lies in the municipality
+            (``WK0344..``), the surveys of those cases, ``metadata["municipality"]``
+            set to ``code`` and the whole register's snapshot date; the tables
+            are empty when it has none there.
+        """
+        meta = {**self.metadata, "municipality": str(code)}
+        if not meta.get("snapshot_date") and len(self.cases):
+            meta["snapshot_date"] = f"{self.snapshot_date:%Y-%m-%d}"
+        prefix = "WK" + str(code)[2:6]
+        cases = self.cases[self.cases["wijk_code"].astype(str).str.startswith(prefix)].reset_index(drop=True)
+        surveys = self.surveys[self.surveys["case_id"].isin(set(cases["case_id"]))].reset_index(drop=True)
+        care = self.care[self.care["wijk_code"].astype(str).str.startswith(prefix)].reset_index(drop=True)
+        return replace(self, cases=cases, surveys=surveys, care=care, metadata=meta)
 
     def provenance(self) -> dict[str, str | None]:
         """``source``, ``published`` and ``note`` for observations computed from this register."""
