@@ -609,10 +609,8 @@ def _pooled_point(
         "ar1": coef,
     }
     if leading is not None:
-        n_cols = Y.shape[1]
-        lcross = leading_cross[: n_cols - 1] if leading_cross is not None else cross
-        corr, coefs, pairs = _leading_correction(Y, leading[:, :n_cols], cross, lcross | cross, horizon,
-                                                 leading_window)
+        lcross = cross if leading_cross is None else leading_cross[: n - 1] | cross
+        corr, coefs, pairs = _leading_correction(Y, leading[:, :n], cross, lcross, horizon, leading_window)
         F = F + corr
         params.update({"leading_coef": coefs, "leading_pairs": pairs, "leading_window": leading_window})
     return F, params
@@ -658,6 +656,7 @@ def _leading_correction(
     out = np.zeros((N, horizon))
     coefs, counts = [], []
     feats = {t: _leading_feature(Y, S, lcross, t, window) for t in range(1, n)}
+    last = feats.get(n - 1)
     for h in range(1, horizon + 1):
         xs, ys = [], []
         for t in range(1, n - h):
@@ -678,7 +677,6 @@ def _leading_correction(
         beta = float(np.sum(x * y) / denom) if x.size >= _MIN_LEADING_PAIRS and denom > 0 else 0.0
         coefs.append(beta)
         counts.append(int(x.size))
-        last = feats.get(n - 1)
         if last is not None:
             out[:, h - 1] = np.nan_to_num(beta * last)
     return out, coefs, counts
@@ -1197,21 +1195,22 @@ def _align_leading(leading: pd.DataFrame, grid: _Grid) -> tuple[np.ndarray, np.n
         raise ForecastInputError(f"leading indicator lacks column(s) {', '.join(missing)}", column="leading")
     kind = period_type_of(grid.periods[0])
     ends = {period_end(p).normalize(): p for p in grid.periods}
-    periods = []
-    for raw in leading["period"].astype(str).str.strip():
+    raw_periods = leading["period"].astype(str).str.strip()
+    on_grid = {}  # each distinct period label -> the grid period it counts for (None: ignored)
+    for raw in raw_periods.unique():
         try:
             k = period_type_of(raw)
         except ValueError as exc:
             raise ForecastInputError(f"leading indicator: {exc}", column="leading") from None
         if k == kind:
-            periods.append(raw)
+            on_grid[raw] = raw
         elif k == "date":
-            periods.append(ends.get(pd.Timestamp(raw).normalize()))
+            on_grid[raw] = ends.get(pd.Timestamp(raw).normalize())
         else:
             raise ForecastInputError(f"leading indicator has {k} periods; the panel has {kind} periods "
                                      "(give the same period type or reference dates)", column="leading")
     frame = leading.assign(
-        region_code=leading["region_code"].astype(str).str.strip(), period=periods,
+        region_code=leading["region_code"].astype(str).str.strip(), period=raw_periods.map(on_grid),
         value=pd.to_numeric(leading["value"], errors="coerce"),
     ).dropna(subset=["period", "value"])
     frame = frame[frame["period"].isin(set(grid.periods))]

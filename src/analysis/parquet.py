@@ -5,8 +5,8 @@ file, and Arrow's I/O threads then call back into Python to read it. A process
 that exits while such a thread still holds or wants the interpreter lock is
 aborted at exit ("terminate called without an active exception", exit status
 -6; apache/arrow#34314), after its work is done. The CBS cache, the register
-loader and the tests therefore read and write parquet only through these two
-functions, which give Arrow bytes in its own buffers: Arrow's threads never
+loader and the tests therefore read and write parquet only through this
+module, which gives Arrow bytes in its own buffers: Arrow's threads never
 touch a Python object.
 """
 
