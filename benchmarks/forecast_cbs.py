@@ -10,7 +10,14 @@ with rolling origins over the last 4 half-years, horizons 1 and 2:
   also without rounding to the published precision and without the leading indicator;
 * the baselines naive and drift;
 * statsforecast's AutoETS, AutoARIMA and AutoTheta (a benchmark-only extra:
-  ``pip install -e ".[bench]"``; skipped with a note when absent).
+  ``pip install -e ".[bench]"``; skipped with a note when absent);
+* two reference rows that are not forecasts: naive and the default moved onto the
+  *realised* median change of the panel (:func:`oracle_common_change`), the best
+  any model of the national movement could do with what each method knows of the
+  municipalities;
+* the default's 80 % interval coverage per origin over the last 10 origins
+  (:func:`coverage_by_origin`), to show how much the 4-origin figure depends on
+  the half-years it happens to cover.
 
 Panels: every municipality with a value in each half-year from 2016H1 to 2024H1.
 
@@ -52,6 +59,7 @@ from analysis.periods import next_periods, parse_cbs_period, period_sort_key  # 
 
 FIRST, LAST = "2016H1", "2024H1"
 ORIGINS, HORIZON = 4, 2
+LONG_ORIGINS = 10  # for the per-origin coverage table only
 
 # indicator -> [(file relative to realdata, measure prefix, {dimension: category})], oldest table first
 SOURCES: dict[str, list[tuple[str, str, dict[str, str]]]] = {
@@ -209,21 +217,38 @@ def statsforecast_backtest(panel: pd.DataFrame, n_jobs: int = 1) -> dict[str, tu
 # ----------------------------------------------------------------------------- reference
 
 
-def oracle_common_change(naive_errors: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
-    """Not a forecast: the naive forecast plus the *realised* median change of the whole panel.
+def oracle_common_change(errors: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
+    """Not a forecast: backtest forecasts moved so that their median change is the *realised* one.
 
-    Shows how much of the naive error any model of the shared (national) dynamics could
-    remove at best; what remains is each municipality's own movement.
+    For each origin and target period, every forecast (point and bounds) is
+    shifted by the realised median change of the whole panel minus the median
+    forecast change. Applied to naive, it shows how much of the naive error a
+    perfect model of the shared (national) dynamics would remove; applied to
+    the default, what the default would score if it knew the coming national
+    movement as well as what it knows of each municipality's own. What remains
+    is the municipalities' own movement that no input of the model predicts.
     """
     values = panel.pivot(index="region_code", columns="period", values="value")
     periods = list(values.columns)
-    e = naive_errors.copy()
+    e = errors.copy()
     for (origin, period), idx in e.groupby(["origin", "period"]).groups.items():
-        change = float(np.median(values[period] - values[origin]))
-        assert periods.index(period) > periods.index(origin)
-        e.loc[idx, ["mean", "lo80", "hi80", "lo95", "hi95"]] += change
+        if periods.index(period) <= periods.index(origin):
+            raise ValueError(f"target period {period} is not after origin {origin}")
+        realised = float(np.median(values[period] - values[origin]))
+        rows = e.loc[idx]
+        forecast = float(np.median(rows["mean"].to_numpy() - values[origin].reindex(rows["region_code"]).to_numpy()))
+        e.loc[idx, ["mean", "lo80", "hi80", "lo95", "hi95"]] += realised - forecast
     return score_backtest(e[["region_code", "origin", "period", "horizon", "actual", "mean", "lo80", "hi80",
                              "lo95", "hi95", "scale"]])[2]
+
+
+def coverage_by_origin(errors: pd.DataFrame) -> pd.DataFrame:
+    """Share of outcomes inside the 80 % interval, per horizon (rows) and origin (columns), with the mean."""
+    inside = (errors["actual"] >= errors["lo80"]) & (errors["actual"] <= errors["hi80"])
+    table = inside.groupby([errors["horizon"], errors["origin"]]).mean().unstack("origin")
+    table = table[sorted(table.columns, key=period_sort_key)]
+    table["all"] = inside.groupby(errors["horizon"]).mean()
+    return table
 
 
 # ----------------------------------------------------------------------------- report
@@ -280,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{os.cpu_count()} CPU(s) visible")
     results = []
     diffs = []
+    coverage: dict[str, pd.DataFrame] = {}
     for indicator in args.only or SOURCES:
         panel = balanced_panel(load_observations(indicator, realdata))
         leading = load_leading(indicator, realdata)
@@ -315,6 +341,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {name}: skipped origins {res.skipped}")
         results.append(_row(indicator, "(oracle: naive + realised panel change)",
                             oracle_common_change(errors["naive"], panel), float("nan")))
+        results.append(_row(indicator, "(oracle: default + realised panel change)",
+                            oracle_common_change(errors["pooled (default)"], panel), float("nan")))
+        long = backtest(panel, origins=LONG_ORIGINS, horizon=HORIZON, **lead)
+        coverage[indicator] = coverage_by_origin(long.errors)
         for h in range(1, HORIZON + 1):
             d, lo, hi = paired_difference(errors["pooled (default)"], errors["naive"], h)
             diffs.append(f"{indicator:<22} h{h}: {d:+.3f}  [{lo:+.3f}, {hi:+.3f}]")
@@ -336,6 +366,11 @@ def main(argv: list[str] | None = None) -> int:
         print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     print("\nMASE of the default minus MASE of naive, with a 95 % bootstrap interval (municipalities resampled):")
     print("\n".join(diffs))
+    print(f"\n80 % interval coverage of the default per origin, over the last {LONG_ORIGINS} origins "
+          "(how much one half-year's common shock moves the 4-origin figure):")
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        for indicator, table in coverage.items():
+            print(f"{indicator}\n" + table.to_string(float_format=lambda v: f"{v:.2f}"))
     return 0
 
 

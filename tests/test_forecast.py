@@ -324,6 +324,18 @@ def test_short_or_ended_series_reported_not_forecast():
     assert set(res.forecasts["region_code"]) == {"GM0002", "GM0003"}
 
 
+def test_no_series_long_enough_gives_typed_empty_forecasts_and_a_quiet_backtest():
+    values = shared_trend_panel(3, 4)
+    res = forecast_panel(make_panel(values[:, :2]), horizon=1)  # two observations each: nothing forecast
+    assert res.forecasts.empty
+    assert res.forecasts["mean"].dtype == float and res.forecasts["horizon"].dtype == "int64"
+    # the backtest's first origin forecasts nothing; concatenating it must not change dtypes or warn
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bt = backtest(make_panel(values), method="naive", origins=2, horizon=1)
+    assert bt.errors["origin"].nunique() == 1 and bt.errors["mean"].dtype == float
+
+
 def test_a_few_series_switching_source_are_not_a_seam():
     values = shared_trend_panel(10, 14, seed=4)  # 2015H1 .. 2021H2
     panel = make_panel(values, first="2015H1", indicator="wmo_clienten_per_1000")

@@ -101,6 +101,8 @@ __all__ = [
 
 LEVELS = (80, 95)
 FORECAST_COLUMNS = ["region_code", "period", "horizon", "mean", "lo80", "hi80", "lo95", "hi95", "method"]
+_FORECAST_DTYPES = {"region_code": object, "period": object, "horizon": "int64", "mean": float, "lo80": float,
+                    "hi80": float, "lo95": float, "hi95": float, "method": object}
 SUMMARY_COLUMNS = [
     "region_code", "method", "chosen", "reason", "n_obs", "first_period", "last_period",
     "breaks", "intervals",
@@ -1174,7 +1176,7 @@ def forecast_panel(
         for h in range(horizon):
             rows.append((prep.grid.regions[i], future[h], h + 1, fc["mean"][i, h],
                          fc[80][0][i, h], fc[80][1][i, h], fc[95][0][i, h], fc[95][1][i, h], chosen[i]))
-    forecasts = pd.DataFrame(rows, columns=FORECAST_COLUMNS)
+    forecasts = pd.DataFrame(rows, columns=FORECAST_COLUMNS).astype(_FORECAST_DTYPES)
     summary = _summary(prep, method, chosen, reasons, intervals)
     params.update({
         "breaks": [(b.period, b.handling, b.label) for b in applied],
@@ -1573,6 +1575,7 @@ def backtest(
         rows.append(fc)
     cols = ["region_code", "origin", "period", "horizon", "actual", "mean", "lo80", "hi80", "lo95", "hi95",
             "method", "scale"]
+    rows = [r for r in rows if len(r)]  # an origin at which no series could be forecast adds nothing
     errors = pd.concat(rows, ignore_index=True)[cols] if rows else pd.DataFrame(columns=cols)
     errors, by_series, pooled = score_backtest(errors)
     return BacktestResult(errors, by_series, pooled, elapsed, skipped)

@@ -1,0 +1,129 @@
+"""The forecast benchmark's own helpers (benchmarks/forecast_cbs.py): reference rows, coverage table, panels."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.forecast import backtest
+
+_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "forecast_cbs.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("forecast_cbs", _PATH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _panel(values: dict[str, list[float]], first: int = 2020) -> pd.DataFrame:
+    rows = []
+    for region, series in values.items():
+        for i, v in enumerate(series):
+            rows.append({"region_code": region, "period": f"{first + i // 2}H{i % 2 + 1}", "value": v})
+    return pd.DataFrame(rows)
+
+
+def _random_walks(n_regions: int = 30, n: int = 10, common: float = 0.4, seed: int = 1) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return _panel({f"GM{i:04d}": list(np.round(10 + np.cumsum(common + rng.normal(0, 0.3, n)), 1))
+                   for i in range(n_regions)})
+
+
+def test_oracle_of_naive_is_exact_when_every_region_moves_alike(bench):
+    # each region moves by the same amount each period: knowing that common change leaves no error
+    steps = [0.5, -0.2, 0.3, 0.1, 0.4, -0.1, 0.2, 0.6]
+    rng = np.random.default_rng(0)
+    panel = _panel({f"GM{i:04d}": list(rng.uniform(5, 15) + np.cumsum([0.0] + steps)) for i in range(12)})
+    naive = backtest(panel, method="naive", origins=4, horizon=2)
+    assert (naive.pooled["mase"] > 0.3).all()
+    oracle = bench.oracle_common_change(naive.errors, panel).set_index("horizon")
+    assert oracle["mase"].to_list() == pytest.approx([0.0, 0.0], abs=1e-9)
+
+
+def test_oracle_moves_each_forecast_by_the_realised_minus_the_forecast_median_change(bench):
+    panel = _random_walks()
+    res = backtest(panel, method="drift", origins=3, horizon=1)
+    oracle = bench.oracle_common_change(res.errors, panel).set_index("horizon")
+    # by hand: shift each origin's forecasts so their median change equals the realised median change
+    wide = panel.pivot(index="region_code", columns="period", values="value")
+    e = res.errors.copy()
+    for origin, g in e.groupby("origin"):
+        last = wide.loc[g["region_code"], origin].to_numpy()
+        realised = np.median(wide.loc[g["region_code"], g["period"].iloc[0]].to_numpy() - last)
+        e.loc[g.index, "mean"] += realised - np.median(g["mean"].to_numpy() - last)
+    expected = float(np.mean(np.abs(e["actual"] - e["mean"]) / e["scale"]))
+    assert oracle.loc[1, "mase"] == pytest.approx(expected)
+    assert oracle.loc[1, "mase"] != pytest.approx(res.pooled.set_index("horizon").loc[1, "mase"])
+
+
+def test_oracle_leaves_a_forecast_with_the_realised_median_change_alone(bench):
+    panel = _random_walks(common=0.0)
+    res = backtest(panel, method="naive", origins=3, horizon=1)
+    e = res.errors.copy()
+    wide = panel.pivot(index="region_code", columns="period", values="value")
+    for origin, g in e.groupby("origin"):
+        realised = np.median(wide.loc[g["region_code"], g["period"].iloc[0]].to_numpy()
+                             - wide.loc[g["region_code"], origin].to_numpy())
+        e.loc[g.index, ["mean", "lo80", "hi80", "lo95", "hi95"]] += realised
+    again = bench.oracle_common_change(e, panel).set_index("horizon")
+    first = bench.oracle_common_change(res.errors, panel).set_index("horizon")
+    assert again.loc[1, "mase"] == pytest.approx(first.loc[1, "mase"])
+
+
+def test_oracle_refuses_a_target_not_after_its_origin(bench):
+    panel = _random_walks(n_regions=3, n=4)
+    e = backtest(panel, method="naive", origins=2, horizon=1).errors
+    e["period"] = e["origin"]
+    with pytest.raises(ValueError, match="is not after origin"):
+        bench.oracle_common_change(e, panel)
+
+
+def test_coverage_by_origin_counts_outcomes_inside_the_80_interval(bench):
+    errors = pd.DataFrame({
+        "origin": ["2023H1", "2023H1", "2022H2", "2022H2", "2022H2"],
+        "horizon": [1, 1, 1, 1, 2],
+        "actual": [1.0, 5.0, 2.0, 2.0, 3.0],
+        "lo80": [0.0, 0.0, 2.0, 2.5, 0.0],
+        "hi80": [2.0, 2.0, 2.0, 3.0, 1.0],
+    })
+    table = bench.coverage_by_origin(errors)
+    assert list(table.columns) == ["2022H2", "2023H1", "all"]  # origins in time order, then the mean
+    assert table.loc[1, "2022H2"] == 0.5  # closed interval: 2.0 in [2.0, 2.0]; 2.0 not in [2.5, 3.0]
+    assert table.loc[1, "2023H1"] == 0.5
+    assert table.loc[1, "all"] == 0.5
+    assert table.loc[2, "2022H2"] == 0.0
+    assert np.isnan(table.loc[2, "2023H1"])
+
+
+@pytest.mark.parametrize("label, expected", [
+    ("Utrecht (gemeente)", True), ("Bergen (NH.)", True), ("Bergen (L.)", True), ("Amsterdam", True),
+    ("Nederland", False), ("Utrecht (PV)", False), ("Utrecht (JZ)", False), ("Noord-Nederland (LD)", False),
+    ("Minder dan 20 000 inwoners", False), ("20 000 tot 50 000 inwoners", False),
+])
+def test_is_municipality(bench, label, expected):
+    assert bench.is_municipality(label) is expected
+
+
+def test_balanced_panel_keeps_only_complete_series(bench):
+    panel = _panel({"A": [1, 2, 3, 4], "B": [1, np.nan, 3, 4], "C": [1, 2, 3]})
+    out = bench.balanced_panel(panel, first="2020H1", last="2021H2")
+    assert sorted(out["region_code"].unique()) == ["A"]
+    assert len(out) == 4
+
+
+def test_benchmark_runs_on_the_real_panel(bench, realdata_dir, capsys):
+    assert bench.main(["--no-statsforecast", "--only", "jeugdbescherming_pct"]) == 0
+    out = capsys.readouterr().out
+    assert "(oracle: default + realised panel change)" in out
+    assert "80 % interval coverage of the default per origin" in out
+    row = next(line for line in out.splitlines()
+               if line.strip().startswith("jeugdbescherming_pct") and "pooled (default)" in line)
+    mase_h1 = float(row.split("pooled (default)")[1].split()[0])
+    assert 0.5 < mase_h1 < 1.5
