@@ -1,7 +1,9 @@
 """Forecast accuracy on real CBS municipal panels: the project's default against baselines.
 
-Reads the CBS files in ``../shared/realdata`` (see :func:`analysis.config.realdata_dir`;
-override with ``ANALYSIS_REALDATA_DIR``) and, for three indicators, backtests
+Imports the CBS files in ``../shared/realdata`` (see :func:`analysis.config.realdata_dir`;
+override with ``ANALYSIS_REALDATA_DIR``) into a temporary CBS cache with the package's
+own importer, loads the series as the notebooks do (:func:`analysis.cbs.load_indicator`:
+GM codes, tables stitched, ``source`` per value) and, for three indicators, backtests
 with rolling origins over the last 4 half-years, horizons 1 and 2:
 
 * the project's default (:func:`analysis.forecast.forecast_panel`, method ``pooled``;
@@ -19,7 +21,8 @@ with rolling origins over the last 4 half-years, horizons 1 and 2:
   (:func:`coverage_by_origin`), to show how much the 4-origin figure depends on
   the half-years it happens to cover.
 
-Panels: every municipality with a value in each half-year from 2016H1 to 2024H1.
+Panels: every municipality (GM code) with a value in each half-year from 2016H1 to 2024H1.
+The catalogue of :mod:`analysis.cbs` takes them from:
 
 * ``jeugdhulp_pct``: JongerenMetJeugdhulpInNatura_* of 82972NED (2015-2020)
   + 85098NED (2021-2024H1);
@@ -28,8 +31,7 @@ Panels: every municipality with a value in each half-year from 2016H1 to 2024H1.
   (slice Totaal mannen en vrouwen / Totaal personen / Totaal, 2015-2020)
   + 86050NED (TypeMaatwerkvoorziening Totaal, 2017-2024H1). The tables overlap
   2017-2020; the later table 86050NED wins there (it is the series CBS
-  continues, and :func:`analysis.cbs.load_indicator` stitches the same way),
-  so 83262NED supplies only 2016; the seam at 2017H1 is a declared level break.
+  continues), so 83262NED supplies only 2016; the seam at 2017H1 is a level break.
 
 Leading indicators (reference dates 30 June and 31 December): TotaalJeugdhulptrajectenInNatura
 and TotaalJeugdbeschermingstrajecten of 82968NED (2015-2020) + 85094NED (2021-2024H1).
@@ -42,10 +44,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
+import tempfile
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -53,109 +57,56 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from analysis.cbs import import_paths, load_indicator  # noqa: E402
 from analysis.config import realdata_dir  # noqa: E402
 from analysis.forecast import LEADING, backtest, forecast_panel, naive_scale, score_backtest  # noqa: E402
-from analysis.periods import next_periods, parse_cbs_period, period_sort_key  # noqa: E402
+from analysis.periods import next_periods, period_sort_key  # noqa: E402
 
 FIRST, LAST = "2016H1", "2024H1"
 ORIGINS, HORIZON = 4, 2
 LONG_ORIGINS = 10  # for the per-origin coverage table only
 
-# indicator -> [(file relative to realdata, measure prefix, {dimension: category})], oldest table first
-SOURCES: dict[str, list[tuple[str, str, dict[str, str]]]] = {
-    "jeugdhulp_pct": [
-        ("cbs-jeugdzorg/82972NED.csv", "JongerenMetJeugdhulpInNatura", {}),
-        ("cbs-jeugdzorg/85098NED.csv", "JongerenMetJeugdhulpInNatura", {}),
-    ],
-    "jeugdbescherming_pct": [
-        ("cbs-jeugdzorg/82972NED.csv", "JongerenMetJeugdbescherming", {}),
-        ("cbs-jeugdzorg/85098NED.csv", "JongerenMetJeugdbescherming", {}),
-    ],
-    "wmo_clienten_per_1000": [
-        ("cbs-wmo/83262NED.csv", "WmoClientenPer1000Inwoners",
-         {"Geslacht": "Totaal mannen en vrouwen", "KenmerkenVanPersonen": "Totaal personen",
-          "TypeMaatwerkarrangement": "Totaal"}),
-        ("cbs-wmo/86050NED.csv", "WmoClientenPer1000Inwoners", {"TypeMaatwerkvoorziening": "Totaal"}),
-    ],
-}
+#: The indicators the benchmark reports (catalogue ids of :mod:`analysis.cbs`).
+INDICATORS: tuple[str, ...] = ("jeugdhulp_pct", "jeugdbescherming_pct", "wmo_clienten_per_1000")
 
-# leading indicator id -> its tables and measure (reference dates)
-LEADING_SOURCES: dict[str, list[tuple[str, str]]] = {
-    "jeugdhulptrajecten": [("cbs-jeugdzorg/82968NED.csv", "TotaalJeugdhulptrajectenInNatura"),
-                           ("cbs-jeugdzorg/85094NED.csv", "TotaalJeugdhulptrajectenInNatura")],
-    "jeugdbeschermingstrajecten": [("cbs-jeugdzorg/82968NED.csv", "TotaalJeugdbeschermingstrajecten"),
-                                   ("cbs-jeugdzorg/85094NED.csv", "TotaalJeugdbeschermingstrajecten")],
-}
-
-_SUFFIX = re.compile(r"\(([^)]*)\)\s*$")
+#: The realdata folders imported into a temporary CBS cache (cbs-gebieden: the GM codes of the labels).
+REALDATA_FOLDERS: tuple[str, ...] = ("cbs-jeugdzorg", "cbs-wmo", "cbs-gebieden")
 
 
-_SIZE_CLASS = re.compile(r"\binwoners\b", re.IGNORECASE)  # 'Minder dan 20 000 inwoners', ...
+@contextmanager
+def realdata_cache(realdata: Path) -> Iterator[Path]:
+    """The CBS files of ``realdata`` imported into a temporary cache, removed afterwards.
 
-
-def is_municipality(label: str) -> bool:
-    """A CBS region label names a municipality.
-
-    Not Nederland, not a size class (``'20 000 tot 50 000 inwoners'``: these
-    aggregates carry no suffix), and no suffix except ``(gemeente)`` or a
-    province letter (``(L.)``, ``(NH.)``); ``(PV)``, ``(LD)``, ``(JZ)``,
-    ``(CR)`` ... are other region types.
+    The import is the package's own (:func:`analysis.cbs.import_paths`), so
+    the benchmark reads the same stitched series, with the same GM codes, as
+    the notebooks do; nothing is written to the project's cache.
     """
-    label = label.strip()
-    if label == "Nederland" or _SIZE_CLASS.search(label):
-        return False
-    m = _SUFFIX.search(label)
-    return m is None or m.group(1) == "gemeente" or bool(re.fullmatch(r"[A-Z]{1,2}\.", m.group(1)))
+    with tempfile.TemporaryDirectory(prefix="forecast_cbs-") as tmp:
+        cache = Path(tmp) / "cbs"
+        import_paths([realdata / folder for folder in REALDATA_FOLDERS], cache_dir=cache, vintage="realdata")
+        yield cache
 
 
-def _read_table(path: Path, measure: str, filters: dict[str, str], period_type: str = "halfyear") -> pd.DataFrame:
-    raw = pd.read_csv(path, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    for column, category in filters.items():
-        raw = raw[raw[column].str.strip() == category]
-    col = next(c for c in raw.columns if c.startswith(measure + "_"))
-    raw = raw[raw["RegioS"].map(is_municipality)]
-    parsed = raw["Perioden"].map(parse_cbs_period)
-    out = pd.DataFrame({
-        "region_code": raw["RegioS"].str.strip(),  # the label is the key until GM codes are joined
-        "period": [p.period for p in parsed],
-        "period_type": [p.period_type for p in parsed],
-        "value": pd.to_numeric(raw[col].str.strip().replace({".": ""}), errors="coerce"),
-        "source": path.stem,
-    })
-    return out[out["period_type"] == period_type].dropna(subset=["value"])
+def _municipalities(obs: pd.DataFrame) -> pd.DataFrame:
+    return obs[obs["region_code"].str.startswith("GM")].reset_index(drop=True)
 
 
-def load_observations(indicator: str, realdata: Path) -> pd.DataFrame:
-    """Half-year municipal observations of one indicator, stitched over its CBS tables.
+def load_observations(indicator: str, cache: Path) -> pd.DataFrame:
+    """Half-year observations of every municipality, stitched over the indicator's CBS tables.
 
-    SWAP ME when the CBS data layer is in place::
-
-        from analysis.cbs import import_paths, load_indicator
-        import_paths([realdata / "cbs-jeugdzorg", realdata / "cbs-wmo"])  # cache: ANALYSIS_CACHE_DIR
-        obs = load_indicator(indicator, period_type="halfyear")
-        return obs[obs["region_code"].str.startswith("GM")]
-
-    Returns
-    -------
-    DataFrame
-        ``indicator``, ``region_code`` (the CBS label), ``period``, ``period_type``,
-        ``value``, ``source`` (table id). Where two tables hold the same region and
-        period, the later table wins.
+    :func:`analysis.cbs.load_indicator`: where two tables hold the same
+    region and period, the later table wins; ``source`` names the table, so
+    :func:`analysis.forecast.forecast_panel` finds the seams.
     """
-    parts = [_read_table(realdata / rel, measure, filters).assign(_rank=rank)
-             for rank, (rel, measure, filters) in enumerate(SOURCES[indicator])]
-    obs = pd.concat(parts, ignore_index=True).sort_values("_rank", kind="stable")
-    obs = obs.drop_duplicates(["region_code", "period"], keep="last").drop(columns="_rank")
-    return obs.assign(indicator=indicator).reset_index(drop=True)
+    return _municipalities(load_indicator(indicator, period_type="halfyear", cache_dir=cache))
 
 
-def load_leading(indicator: str, realdata: Path) -> pd.DataFrame | None:
-    """The leading stock of an indicator (reference dates, ``source`` = table id), or None."""
+def load_leading(indicator: str, cache: Path) -> pd.DataFrame | None:
+    """The leading stock of an indicator (reference dates) for every municipality, or None."""
     lead = LEADING.get(indicator)
     if lead is None:
         return None
-    parts = [_read_table(realdata / rel, measure, {}, period_type="date") for rel, measure in LEADING_SOURCES[lead]]
-    return pd.concat(parts, ignore_index=True).assign(indicator=lead)
+    return _municipalities(load_indicator(lead, period_type="date", cache_dir=cache))
 
 
 def balanced_panel(obs: pd.DataFrame, first: str = FIRST, last: str = LAST) -> pd.DataFrame:
@@ -284,13 +235,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--statsmodels", action="store_true",
                         help="also backtest the per-series statsmodels methods (slow)")
     parser.add_argument("--n-jobs", type=int, default=1, help="statsforecast n_jobs (default 1)")
-    parser.add_argument("--only", nargs="*", choices=list(SOURCES), help="indicators to run (default all)")
+    parser.add_argument("--only", nargs="*", choices=list(INDICATORS), help="indicators to run (default all)")
     parser.add_argument("--no-statsforecast", action="store_true", help="leave out the statsforecast models")
     args = parser.parse_args(argv)
     realdata = realdata_dir()
-    needed = {realdata / rel for spec in SOURCES.values() for rel, _, _ in spec}
-    needed |= {realdata / rel for spec in LEADING_SOURCES.values() for rel, _ in spec}
-    missing = sorted(str(p) for p in needed if not p.is_file())
+    missing = [str(realdata / f) for f in REALDATA_FOLDERS if not (realdata / f).is_dir()]
     if missing:
         print(f"forecast_cbs: the CBS files are not there ({', '.join(missing)}).\n"
               f"Put the realdata folder at {realdata} or set ANALYSIS_REALDATA_DIR.", file=sys.stderr)
@@ -306,9 +255,10 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     diffs = []
     coverage: dict[str, pd.DataFrame] = {}
-    for indicator in args.only or SOURCES:
-        panel = balanced_panel(load_observations(indicator, realdata))
-        leading = load_leading(indicator, realdata)
+    with realdata_cache(realdata) as cache:
+        panels = {ind: (balanced_panel(load_observations(ind, cache)), load_leading(ind, cache))
+                  for ind in args.only or INDICATORS}
+    for indicator, (panel, leading) in panels.items():
         lead = {} if leading is None else {"leading": leading}
         t0 = time.perf_counter()
         full = forecast_panel(panel, HORIZON, **lead)

@@ -102,13 +102,11 @@ def test_coverage_by_origin_counts_outcomes_inside_the_80_interval(bench):
     assert np.isnan(table.loc[2, "2023H1"])
 
 
-@pytest.mark.parametrize("label, expected", [
-    ("Utrecht (gemeente)", True), ("Bergen (NH.)", True), ("Bergen (L.)", True), ("Amsterdam", True),
-    ("Nederland", False), ("Utrecht (PV)", False), ("Utrecht (JZ)", False), ("Noord-Nederland (LD)", False),
-    ("Minder dan 20 000 inwoners", False), ("20 000 tot 50 000 inwoners", False),
-])
-def test_is_municipality(bench, label, expected):
-    assert bench.is_municipality(label) is expected
+def test_benchmark_without_the_cbs_files_says_where_to_put_them(bench, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ANALYSIS_REALDATA_DIR", str(tmp_path / "nowhere"))
+    assert bench.main(["--no-statsforecast"]) == 2
+    err = capsys.readouterr().err
+    assert "the CBS files are not there" in err and "ANALYSIS_REALDATA_DIR" in err
 
 
 def test_balanced_panel_keeps_only_complete_series(bench):
@@ -116,6 +114,19 @@ def test_balanced_panel_keeps_only_complete_series(bench):
     out = bench.balanced_panel(panel, first="2020H1", last="2021H2")
     assert sorted(out["region_code"].unique()) == ["A"]
     assert len(out) == 4
+
+
+def test_benchmark_panels_come_from_the_cbs_data_layer(bench, realdata_dir):
+    with bench.realdata_cache(realdata_dir) as cache:
+        panel = bench.balanced_panel(bench.load_observations("jeugdhulp_pct", cache))
+        leading = bench.load_leading("jeugdhulp_pct", cache)
+        assert bench.load_leading("wmo_clienten_per_1000", cache) is None
+    assert not cache.exists()  # the temporary cache is gone
+    assert panel["region_code"].str.fullmatch(r"GM\d{4}").all()
+    assert panel.groupby("region_code")["period"].nunique().eq(17).all()  # 2016H1 .. 2024H1, no gaps
+    assert {"82972NED", "85098NED"} <= set(panel["source"])  # the seam is visible to the forecast
+    assert "GM0344" in set(panel["region_code"]) and "GM0344" in set(leading["region_code"])
+    assert leading["period_type"].eq("date").all()
 
 
 def test_benchmark_runs_on_the_real_panel(bench, realdata_dir, capsys):
