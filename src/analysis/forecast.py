@@ -100,9 +100,9 @@ __all__ = [
 ]
 
 LEVELS = (80, 95)
-FORECAST_COLUMNS = ["region_code", "period", "horizon", "mean", "lo80", "hi80", "lo95", "hi95", "method"]
 _FORECAST_DTYPES = {"region_code": object, "period": object, "horizon": "int64", "mean": float, "lo80": float,
                     "hi80": float, "lo95": float, "hi95": float, "method": object}
+FORECAST_COLUMNS = list(_FORECAST_DTYPES)
 SUMMARY_COLUMNS = [
     "region_code", "method", "chosen", "reason", "n_obs", "first_period", "last_period",
     "breaks", "intervals",
@@ -1575,7 +1575,6 @@ def backtest(
         rows.append(fc)
     cols = ["region_code", "origin", "period", "horizon", "actual", "mean", "lo80", "hi80", "lo95", "hi95",
             "method", "scale"]
-    rows = [r for r in rows if len(r)]  # an origin at which no series could be forecast adds nothing
     errors = pd.concat(rows, ignore_index=True)[cols] if rows else pd.DataFrame(columns=cols)
     errors, by_series, pooled = score_backtest(errors)
     return BacktestResult(errors, by_series, pooled, elapsed, skipped)
