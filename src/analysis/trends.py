@@ -30,7 +30,14 @@ import pandas as pd
 
 from .disclosure import source_kind
 from .errors import InputError
-from .forecast import FORECAST_COLUMNS, LEADING, ForecastInputError, backtest, forecast_panel
+from .forecast import (
+    FORECAST_COLUMNS,
+    LEADING,
+    METHODS,
+    ForecastInputError,
+    backtest,
+    forecast_panel,
+)
 from .labels import check_language, format_number, indicator_label, label, period_label
 from .periods import period_sort_key
 from .published import one_per_period
@@ -55,8 +62,6 @@ MIN_PANEL = 10
 
 #: Rolling origins of the backtest (fewer where the series is short).
 ORIGINS = 4
-
-_METHOD_KEYS = ("pooled", "naive", "drift", "ets", "arima", "uc", "theta", "auto", "combination")
 
 
 @dataclass(frozen=True)
@@ -370,10 +375,7 @@ def _scores(panel: pd.DataFrame, region: str, method: str, origins: int, horizon
 
 def method_name(method: str, language: str = "nl") -> str:
     """A reader's name for a forecasting method (``pooled`` -> 'gepoolde trend')."""
-    key = method if method in _METHOD_KEYS else None
-    if key is None:
-        return method
-    return label(f"method_{key}", language)
+    return label(f"method_{method}", language) if method in METHODS else method
 
 
 def _used_method(o: Outlook, language: str) -> str:
