@@ -255,22 +255,20 @@ def one_per_period(obs: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         The rows kept, in their original order.
     """
-    if obs.empty:
-        return obs.reset_index(drop=True)
-    vintage = obs["published"].map(lambda p: vintage_year(p) or 0)
-    order = obs.assign(_v=vintage, _i=range(len(obs))).sort_values(["_v", "_i"], ascending=[False, True],
-                                                                      kind="stable")
-    keep = order.drop_duplicates(["indicator", "region_code", "period"])["_i"]
-    return obs.iloc[sorted(keep)].reset_index(drop=True)
+    latest = latest_vintage(obs, sort=False)
+    return latest.drop_duplicates(["indicator", "region_code", "period"]).reset_index(drop=True)
 
 
-def latest_vintage(df: pd.DataFrame) -> pd.DataFrame:
+def latest_vintage(df: pd.DataFrame, *, sort: bool = True) -> pd.DataFrame:
     """Keep, per indicator, region and period, the rows of the most recent vintage.
 
     Parameters
     ----------
     df : DataFrame
         An observations table, for example from :func:`load_published`.
+    sort : bool, default True
+        Sort the result (:func:`sort_observations`); False keeps the rows in
+        their original order.
 
     Returns
     -------
@@ -283,8 +281,9 @@ def latest_vintage(df: pd.DataFrame) -> pd.DataFrame:
     if df.empty:
         return df.reset_index(drop=True)
     work = df.assign(_v=df["published"].map(vintage_year).astype("float").fillna(-1.0))
-    best = work.groupby(["indicator", "region_code", "period"])["_v"].transform("max")
-    return sort_observations(work[work["_v"] == best].drop(columns=["_v"]))
+    best = work.groupby(["indicator", "region_code", "period"], dropna=False)["_v"].transform("max")
+    kept = work[work["_v"] == best].drop(columns=["_v"])
+    return sort_observations(kept) if sort else kept.reset_index(drop=True)
 
 
 # --- reading -------------------------------------------------------------------------------
