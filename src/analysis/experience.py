@@ -60,11 +60,11 @@ from .plotting import (
     MUTED_TEXT_COLOR,
     NORM_COLOR,
     OTHER_BAR_COLOR,
+    _finish,
+    _set_period_ticks,
+    _sources_frame,
     _styled,
-    add_source_line,
     format_axis,
-    is_synthetic,
-    mark_synthetic,
     new_figure,
     period_x,
 )
@@ -716,36 +716,6 @@ def describe_tests(tests: pd.DataFrame, *, between: str, language: str = DEFAULT
 # --------------------------------------------------------------------------------------
 
 
-def _sources_frame(*frames: pd.DataFrame | None) -> pd.DataFrame:
-    cols = ["source", "published", "status", "display"]
-    parts = [f[[c for c in cols if c in f.columns]] for f in frames if f is not None and len(f)]
-    if not parts:
-        return pd.DataFrame(columns=cols)
-    return pd.concat(parts, ignore_index=True)
-
-
-def _set_ticks(ax, periods: Sequence[str], language: str, max_ticks: int = 12) -> None:
-    periods = sorted(set(map(str, periods)), key=period_sort_key)
-    if not periods:
-        return
-    kind = period_type_of(periods[0])
-    januaries = [p for p in periods if p.endswith("-01")] if kind == "month" else []
-    if len(januaries) >= 3:  # long monthly series: a tick at each (n-th) January, labelled with the year
-        step = max(1, math.ceil(len(januaries) / max_ticks))
-        shown = januaries[::step]
-        labels = [p[:4] for p in shown]
-    else:
-        step = max(1, math.ceil(len(periods) / max_ticks))
-        shown = periods[::-1][::step][::-1]
-        labels = [period_label(p, language, style="short") for p in shown]
-        if kind != "year":
-            labels = ["\n".join(t.rsplit(" ", 1)) for t in labels]
-    ax.set_xticks([period_x(p) for p in shown], labels)
-    ax.tick_params(axis="x", which="minor", bottom=False)
-    pad = 0.6 * (period_x(periods[-1]) - period_x(periods[0])) / max(1, len(periods) - 1) or 180
-    ax.set_xlim(period_x(periods[0]) - pad, period_x(periods[-1]) + pad)
-
-
 def _draw_intervals(ax, data: pd.DataFrame, *, value: str, low: str | None, high: str | None,
                     color: str, name: str) -> None:
     data = data.iloc[sorted(range(len(data)), key=lambda i: period_sort_key(str(data["period"].iloc[i])))]
@@ -770,14 +740,6 @@ def _draw_published(ax, published: pd.DataFrame | None, color: str) -> bool:
 def _published_handle(language: str) -> Line2D:
     return Line2D([], [], linestyle="none", marker="D", markersize=7, markerfacecolor="white",
                   markeredgecolor=MUTED_TEXT_COLOR, markeredgewidth=1.6, label=label("published", language))
-
-
-def _finish(fig: Figure, sources: pd.DataFrame, language: str, synthetic: bool) -> Figure:
-    synthetic = synthetic or is_synthetic(sources)
-    if synthetic:
-        mark_synthetic(fig, language)
-    add_source_line(fig, sources if len(sources) else "–", language, synthetic=synthetic)
-    return fig
 
 
 def _y_limits(ax, unit: str) -> None:
@@ -864,7 +826,7 @@ def interval_chart(
     if norm is not None:
         ax.axhline(norm, color=NORM_COLOR, linestyle=":", linewidth=1.4, zorder=1.8,
                    label=f"{label('norm', language)}: {format_number(norm, 0, language)}")
-    _set_ticks(ax, periods, language)
+    _set_period_ticks(ax, periods, language, 12, januaries=True)
     _y_limits(ax, unit)
     format_axis(ax, "y", language)
     ax.set_ylabel(unit_axis_label(unit, language))
@@ -928,7 +890,7 @@ def marks_chart(
         ax.set_title(label(f"mark_{measure}", language), loc="left", fontsize=10.5)
         format_axis(ax, "y", language)
     for ax in axes.ravel():
-        _set_ticks(ax, periods, language)
+        _set_period_ticks(ax, periods, language, 12, januaries=True)
     lo = np.nanmin(pd.to_numeric(marks["ci_low"], errors="coerce").to_numpy(dtype=float), initial=10.0)
     hi = np.nanmax(pd.to_numeric(marks["ci_high"], errors="coerce").to_numpy(dtype=float), initial=1.0)
     axes[0, 0].set_ylim(max(1.0, math.floor(lo * 2) / 2 - 0.5), min(10.0, math.ceil(hi * 2) / 2 + 0.5))

@@ -37,7 +37,7 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 from . import config, disclosure
-from .experience import TEAM_COLORS, _finish, _set_ticks, _sources_frame
+from .experience import TEAM_COLORS
 from .labels import DEFAULT_LANGUAGE, check_language, format_number, label, unit_axis_label
 from .periods import STATUS_SUPPRESSED, next_periods, period_bounds, period_sort_key
 from .plotting import (
@@ -45,6 +45,9 @@ from .plotting import (
     COMPARISON_COLORS,
     FOCUS_COLOR,
     MUTED_TEXT_COLOR,
+    _finish,
+    _set_period_ticks,
+    _sources_frame,
     _styled,
     format_axis,
     new_figure,
@@ -467,7 +470,7 @@ def flow_chart(obs: pd.DataFrame, *, title: str | None = None, subtitle: str | N
             ax.set_title(f"{label(team, language)}: {what}", loc="left", fontsize=10.5)
             ax.set_ylim(0, ax.get_ylim()[1] * 1.05)
             format_axis(ax, "y", language)
-            _set_ticks(ax, list(obs["period"].astype(str)), language, max_ticks=6)
+            _set_period_ticks(ax, list(obs["period"].astype(str)), language, 6, januaries=True)
         row[0].set_ylabel(unit_axis_label("aantal", language))
     axes[0, 0].legend(loc="lower right", ncols=2)
     name = RegionResolver().name_of(str(obs["region_code"].iloc[0])) or str(obs["region_code"].iloc[0])

@@ -663,17 +663,26 @@ def period_x(period: str) -> float:
     return float((start + end) / 2)
 
 
-def _set_period_ticks(ax: Axes, periods: Iterable[str], language: str, max_ticks: int = 8) -> None:
+def _set_period_ticks(ax: Axes, periods: Iterable[str], language: str, max_ticks: int = 8, *,
+                      januaries: bool = False) -> None:
+    """Ticks at (every n-th) period, the latest always labelled; ``januaries``: long monthly
+    series (three Januaries or more) get a tick at each (n-th) January, labelled with the year."""
     periods = sorted(set(map(str, periods)), key=period_sort_key)
     if not periods:
         return
-    if period_type_of(periods[0]) == "year" and max_ticks >= 8:
-        max_ticks = 12  # years are short labels; a full-width chart takes twelve
-    step = max(1, math.ceil(len(periods) / max_ticks))
-    shown = periods[::-1][::step][::-1]  # always label the latest period
-    labels = [period_label(p, language, style="short") for p in shown]
-    if period_type_of(periods[0]) in ("halfyear", "quarter", "month", "date"):
-        labels = ["\n".join(text.rsplit(" ", 1)) for text in labels]  # "1e hj\n2016": two short lines
+    kind = period_type_of(periods[0])
+    jans = [p for p in periods if p.endswith("-01")] if januaries and kind == "month" else []
+    if len(jans) >= 3:
+        shown = jans[:: max(1, math.ceil(len(jans) / max_ticks))]
+        labels = [p[:4] for p in shown]
+    else:
+        if kind == "year" and max_ticks >= 8:
+            max_ticks = 12  # years are short labels; a full-width chart takes twelve
+        step = max(1, math.ceil(len(periods) / max_ticks))
+        shown = periods[::-1][::step][::-1]  # always label the latest period
+        labels = [period_label(p, language, style="short") for p in shown]
+        if kind in ("halfyear", "quarter", "month", "date"):
+            labels = ["\n".join(text.rsplit(" ", 1)) for text in labels]  # "1e hj\n2016": two short lines
     ax.set_xticks([period_x(p) for p in shown], labels)
     ax.tick_params(axis="x", which="minor", bottom=False)
     pad = 0.6 * (period_x(periods[-1]) - period_x(periods[0])) / max(1, len(periods) - 1) or 180
@@ -767,6 +776,15 @@ def _titles(fig: Figure, ax: Axes | None, title: str, subtitle: str | None) -> N
     fig.suptitle(title, x=0.01, ha="left")
     if subtitle:
         ax.set_title(subtitle, loc="left", fontsize=10, color=MUTED_TEXT_COLOR)
+
+
+def _sources_frame(*frames: pd.DataFrame | None) -> pd.DataFrame:
+    """The provenance columns of several frames in one, for :func:`_finish` (empty frames skipped)."""
+    cols = ["source", "published", "status", "display"]
+    parts = [f[[c for c in cols if c in f.columns]] for f in frames if f is not None and len(f)]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(parts, ignore_index=True)
 
 
 def _finish(fig: Figure, obs: pd.DataFrame, language: str, synthetic: bool,
