@@ -5,6 +5,7 @@ from analysis.periods import (
     in_range,
     next_periods,
     parse_cbs_period,
+    date_bound,
     period_bounds,
     period_sort_key,
     period_type_of,
@@ -42,6 +43,16 @@ def test_parse_cbs_period(label, period, period_type, status):
 def test_parse_cbs_period_rejects_unknown_labels(label):
     with pytest.raises(ValueError, match="period"):
         parse_cbs_period(label)
+
+
+def test_date_bound_takes_a_period_or_a_date():
+    assert date_bound("2024") == pd.Timestamp("2024-01-01")
+    assert date_bound("2024", end=True) == pd.Timestamp("2024-12-31")
+    assert date_bound("2024H2", end=True) == pd.Timestamp("2024-12-31")
+    assert date_bound("2024-02", end=True) == pd.Timestamp("2024-02-29")
+    assert date_bound("2024-03-15", end=True) == pd.Timestamp("2024-03-15")
+    assert date_bound(pd.Timestamp("2024-03-15").date()) == pd.Timestamp("2024-03-15")
+    assert date_bound("15 March 2024") == pd.Timestamp("2024-03-15")  # not a period: read as a date
 
 
 def test_period_type_of_and_bounds():

@@ -52,7 +52,7 @@ from .labels import (
     period_label,
     unit_axis_label,
 )
-from .periods import STATUS_SUPPRESSED, period_sort_key, period_type_of
+from .periods import STATUS_SUPPRESSED, date_bound, period_sort_key, period_type_of
 from .plotting import (
     BREAK_COLOR,
     COMPARISON_COLORS,
@@ -119,22 +119,10 @@ def responses(surveys: pd.DataFrame, cases: pd.DataFrame, *, freq: str = "year",
     if wijk is not None:
         keep &= out["wijk_code"] == wijk
     if start is not None:
-        keep &= out["survey_date"] >= _bounds(start)[0]
+        keep &= out["survey_date"] >= date_bound(start)
     if end is not None:
-        keep &= out["survey_date"] <= _bounds(end)[1]
+        keep &= out["survey_date"] <= date_bound(end, end=True)
     return out[keep].reset_index(drop=True)
-
-
-def _bounds(period) -> tuple[pd.Timestamp, pd.Timestamp]:
-    from .periods import period_bounds
-
-    if isinstance(period, str):
-        try:
-            return period_bounds(period)
-        except ValueError:
-            pass
-    day = pd.Timestamp(period)
-    return day, day
 
 
 def with_provenance(frame: pd.DataFrame, register: Register) -> pd.DataFrame:

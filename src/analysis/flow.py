@@ -39,7 +39,7 @@ from scipy import stats
 from . import config, disclosure
 from .experience import TEAM_COLORS
 from .labels import DEFAULT_LANGUAGE, check_language, format_number, label, unit_axis_label
-from .periods import STATUS_SUPPRESSED, next_periods, period_bounds, period_sort_key
+from .periods import STATUS_SUPPRESSED, date_bound, next_periods, period_sort_key
 from .plotting import (
     BREAK_COLOR,
     COMPARISON_COLORS,
@@ -591,9 +591,9 @@ def durations(cases: pd.DataFrame, *, snapshot, by: Sequence[str] = ("team",), w
     if wijk is not None:
         keep &= cl["wijk_code"] == wijk
     if start is not None:
-        keep &= cl["registration_date"] >= _bound(start, 0)
+        keep &= cl["registration_date"] >= date_bound(start)
     if end is not None:
-        keep &= cl["registration_date"] <= _bound(end, 1)
+        keep &= cl["registration_date"] <= date_bound(end, end=True)
     cl = cl[keep]
     ended = cl["end_date"].notna() & (cl["end_date"] <= snapshot)
     stop = cl["end_date"].where(ended, snapshot)
@@ -601,15 +601,6 @@ def durations(cases: pd.DataFrame, *, snapshot, by: Sequence[str] = ("team",), w
     out["duration_days"] = (stop - cl["registration_date"]).dt.days.astype(int)
     out["ended"] = ended.to_numpy()
     return out.reset_index(drop=True)
-
-
-def _bound(value, which: int) -> pd.Timestamp:
-    if isinstance(value, str):
-        try:
-            return period_bounds(value)[which]
-        except ValueError:
-            pass
-    return pd.Timestamp(value)
 
 
 def _km(times: np.ndarray, ended: np.ndarray):

@@ -182,6 +182,22 @@ def period_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     return day, day
 
 
+def date_bound(value, *, end: bool = False) -> pd.Timestamp:
+    """The first day of a period label (with ``end``, its last day); any other value as a date.
+
+    ``"2024"`` gives 2024-01-01 (``end``: 2024-12-31); ``"2024-03-15"``, a
+    ``Timestamp`` or a ``date`` give that day. Used for ``start`` / ``end``
+    arguments that accept either a period or a date.
+    """
+    if isinstance(value, str):
+        try:
+            period_type_of(value)
+        except ValueError:
+            return pd.Timestamp(value)
+        return period_bounds(value)[1 if end else 0]
+    return pd.Timestamp(value)
+
+
 def period_end(period: str) -> pd.Timestamp:
     """Last day covered by a period; used to order and plot periods."""
     return period_bounds(period)[1]

@@ -85,7 +85,7 @@ from . import config
 from .errors import InputError
 from .indicators import INDICATORS
 from .parquet import read_parquet
-from .periods import period_bounds, period_type_of
+from .periods import date_bound, period_type_of
 from .regions import RegionResolver
 from .workdays import working_days_between
 
@@ -779,17 +779,7 @@ def _default_periods(frames_dates: list[pd.Series], freq: str, start=None, end=N
     if start is None or end is None or pd.isna(start) or pd.isna(end):
         return pd.DataFrame({"period": pd.Series(dtype=object), "start": pd.Series(dtype="datetime64[ns]"),
                              "end": pd.Series(dtype="datetime64[ns]")})
-    return period_table(_bound(start, 0), _bound(end, 1), freq)
-
-
-def _bound(value, which: int) -> pd.Timestamp:
-    if isinstance(value, str):
-        try:
-            period_type_of(value)
-        except ValueError:
-            return pd.Timestamp(value)
-        return period_bounds(value)[which]
-    return pd.Timestamp(value)
+    return period_table(date_bound(start), date_bound(end, end=True), freq)
 
 
 def _label(dates: pd.Series, freq: str) -> pd.Series:
