@@ -602,6 +602,21 @@ def _group_name(value, language: str, resolver: RegionResolver | None = None) ->
     return text
 
 
+def _df_text(r: Mapping, language: str) -> str:
+    df = format_number(r["df1"], 0, language)
+    if not pd.isna(r["df2"]):
+        df += f"; {format_number(r['df2'], 1, language)}"
+    return df
+
+
+def _left_out_text(r: Mapping, language: str, resolver: RegionResolver) -> str:
+    """'; ... left out (fewer than n responses): ...' for a test row, or ''."""
+    if not r["left_out"]:
+        return ""
+    names = ", ".join(_group_name(g, language, resolver) for g in r["left_out"])
+    return "; " + label("groups_left_out", language).format(n=r.get("min_n", MIN_RESPONSES), groups=names)
+
+
 def tests_table(tests: pd.DataFrame, *, language: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
     """The test results as a reader's table: labelled columns, formatted numbers.
 
@@ -619,9 +634,7 @@ def tests_table(tests: pd.DataFrame, *, language: str = DEFAULT_LANGUAGE) -> pd.
     resolver = RegionResolver()
     rows = []
     for r in tests.to_dict("records"):
-        df = MISSING if pd.isna(r["df1"]) else format_number(r["df1"], 0, language)
-        if not pd.isna(r["df2"]):
-            df += f"; {format_number(r['df2'], 1, language)}"
+        df = MISSING if pd.isna(r["df1"]) else _df_text(r, language)
         effect = MISSING if pd.isna(r["effect_size"]) else (
             f"{_EFFECT_SYMBOL[r['effect_measure']]} = {format_number(r['effect_size'], 3, language)}")
         if pd.isna(r["p_value"]):
@@ -645,12 +658,8 @@ def tests_table(tests: pd.DataFrame, *, language: str = DEFAULT_LANGUAGE) -> pd.
             label("p_value", language): _p_text(r["p_value"], language),
             label("p_holm", language): _p_text(r["p_holm"], language),
             label("effect_size", language).capitalize(): effect,
-            label("conclusion", language).capitalize(): conclusion,
+            label("conclusion", language).capitalize(): conclusion + _left_out_text(r, language, resolver),
         })
-        if r["left_out"]:
-            names = ", ".join(_group_name(g, language, resolver) for g in r["left_out"])
-            row[label("conclusion", language).capitalize()] += "; " + label(
-                "groups_left_out", language).format(n=MIN_RESPONSES, groups=names)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -679,19 +688,13 @@ def describe_tests(tests: pd.DataFrame, *, between: str, language: str = DEFAULT
         who = _measure_label(r["measure"], language)
         if "team" in r:
             who += f", {label(r['team'], language)}"
-        left_out = ""
-        if r["left_out"]:
-            names = ", ".join(_group_name(g, language, resolver) for g in r["left_out"])
-            left_out = "; " + label("groups_left_out", language).format(n=MIN_RESPONSES, groups=names)
+        left_out = _left_out_text(r, language, resolver)
         if pd.isna(r["p_value"]):
             lines.append(f"- {who}: {label('too_few_groups', language)}{left_out}.")
             continue
         verdict = label("significant" if r["significant"] else "not_significant", language)
-        df = format_number(r["df1"], 0, language)
-        if not pd.isna(r["df2"]):
-            df += f"; {format_number(r['df2'], 1, language)}"
         detail = (f"{label('test_' + r['test'], language)}: {_TEST_SYMBOL[r['test']]} = "
-                  f"{format_number(r['statistic'], 2, language)}; {label('df', language)} {df}; "
+                  f"{format_number(r['statistic'], 2, language)}; {label('df', language)} {_df_text(r, language)}; "
                   f"p {_p_is(r['p_value'], language)}; {label('p_holm', language)} "
                   f"{_p_is(r['p_holm'], language)}; {_EFFECT_SYMBOL[r['effect_measure']]} = "
                   f"{format_number(r['effect_size'], 3, language)}")
