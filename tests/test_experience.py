@@ -121,6 +121,16 @@ def test_group_tests_adjust_p_values_with_holm():
     assert list(table["Conclusie"]).count("geen significant verschil") == 1
 
 
+def test_left_out_groups_are_named_with_the_minimum_the_tests_used():
+    rows = [{"team": "sociaal", "wijk_code": g, "rapportcijfer": v}
+            for g, n in (("WK034401", 30), ("WK034402", 30), ("WK034403", 12)) for v in [7.0, 8.0] * (n // 2)]
+    tests = experience.group_tests(pd.DataFrame(rows), group="wijk_code", measures=("rapportcijfer",),
+                                   methods=("welch",), share=None, min_n=20)
+    assert list(tests["left_out"].iloc[0]) == ["WK034403"] and tests["min_n"].iloc[0] == 20
+    assert "minder dan 20 antwoorden" in experience.describe_tests(tests, between="between_wijken")
+    assert "minder dan 20 antwoorden" in experience.tests_table(tests)["Conclusie"].iloc[0]
+
+
 # --------------------------------------------------------------------------------------
 # Summaries and disclosure control
 # --------------------------------------------------------------------------------------

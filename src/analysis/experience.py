@@ -536,7 +536,8 @@ def group_tests(
     DataFrame
         The ``per`` columns, ``test``, ``measure``, ``statistic``, ``df1``,
         ``df2``, ``p_value``, ``p_holm``, ``effect_size``, ``effect_measure``,
-        ``n``, ``groups``, ``left_out`` and ``significant`` (``p_holm < alpha``).
+        ``n``, ``groups``, ``left_out``, ``min_n`` (the responses a group needed)
+        and ``significant`` (``p_holm < alpha``).
     """
     from statsmodels.stats.multitest import multipletests
 
@@ -561,8 +562,9 @@ def group_tests(
         if ok.any():
             out.loc[p[ok].index, "p_holm"] = multipletests(p[ok].to_numpy(), method="holm")[1]
     out["significant"] = out["p_holm"] < alpha
+    out["min_n"] = int(min_n)
     cols = [*per, "test", "measure", "statistic", "df1", "df2", "p_value", "p_holm", "effect_size",
-            "effect_measure", "n", "groups", "left_out", "significant"]
+            "effect_measure", "n", "groups", "left_out", "min_n", "significant"]
     return out[cols]
 
 
