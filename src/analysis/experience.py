@@ -64,9 +64,11 @@ from .plotting import (
     _set_period_ticks,
     _sources_frame,
     _styled,
+    _titles,
     format_axis,
     new_figure,
     period_x,
+    single_period_type,
 )
 from .regions import RegionResolver
 from .register import MARKS, Register, case_level
@@ -756,7 +758,6 @@ def interval_chart(
     low: str | None = None,
     high: str | None = None,
     subtitle: str | None = None,
-    group_labels: Mapping[str, str] | None = None,
     published: Mapping[str, pd.DataFrame] | None = None,
     norm: float | None = None,
     language: str = DEFAULT_LANGUAGE,
@@ -778,8 +779,6 @@ def interval_chart(
     low, high : str, optional
         Columns of the interval drawn as a band.
     subtitle : str, optional
-    group_labels : mapping, optional
-        Group value -> legend text; default the label catalogue (teams) or the value.
     published : mapping of group value -> observations, optional
         Published values drawn as open diamonds in the group's colour; their
         sources join the source line.
@@ -797,9 +796,7 @@ def interval_chart(
     check_language(language)
     if frame.empty:
         raise ValueError("interval_chart: nothing to draw")
-    kinds = {period_type_of(str(p)) for p in frame["period"]}
-    if len(kinds) != 1:
-        raise ValueError(f"interval_chart: periods mix types {', '.join(sorted(kinds))}; draw them separately")
+    kind = single_period_type(frame, "interval_chart")
     fig, ax = new_figure(size)
     keys = list(dict.fromkeys(frame[group])) if group else [None]
     keys = sorted(keys, key=lambda k: list(TEAM_COLORS).index(k) if k in TEAM_COLORS else len(TEAM_COLORS))
@@ -809,11 +806,11 @@ def interval_chart(
     periods = list(frame["period"].astype(str))
     for key in keys:
         data = frame if key is None else frame[frame[group] == key]
-        name = (group_labels or {}).get(key) or (_group_name(key, language) if key is not None else title)
+        name = _group_name(key, language) if key is not None else title
         _draw_intervals(ax, data, value=value, low=low, high=high, color=colors[key], name=name)
         pub = (published or {}).get(key)
         if pub is not None and len(pub):
-            pub = pub[pub["period"].astype(str).map(period_type_of).isin(kinds)]
+            pub = pub[pub["period"].astype(str).map(period_type_of) == kind]
             any_published |= _draw_published(ax, pub, colors[key])
             periods += list(pub["period"].astype(str))
     if norm is not None:
@@ -828,9 +825,7 @@ def interval_chart(
         handles.append(_published_handle(language))
     if len(handles) > 1 or any_published:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
-    fig.suptitle(title, x=0.01, ha="left")
-    if subtitle:
-        ax.set_title(subtitle, loc="left", fontsize=10, color=MUTED_TEXT_COLOR)
+    _titles(fig, ax, title, subtitle)
     pubs = [p for p in (published or {}).values() if p is not None]
     return _finish(fig, _sources_frame(frame, *pubs), language, synthetic)
 
@@ -894,8 +889,7 @@ def marks_chart(
     if any_published:
         handles.append(_published_handle(language))
     fig.legend(handles=handles, loc="outside upper right", ncols=len(handles))
-    subtitle = label("marks_subtitle", language)
-    fig.suptitle(f"{title or label('marks_title', language)}\n{subtitle}", x=0.01, ha="left")
+    _titles(fig, None, title or label("marks_title", language), label("marks_subtitle", language))
     pubs = [p for p in (published or {}).values() if p is not None]
     return _finish(fig, _sources_frame(marks, *pubs), language, synthetic)
 
@@ -979,9 +973,7 @@ def group_interval_chart(
     ax.tick_params(axis="y", length=0)
     format_axis(ax, "x", language)
     ax.set_xlabel(unit_axis_label(unit, language))
-    fig.suptitle(title, x=0.01, ha="left")
-    if subtitle:
-        ax.set_title(subtitle, loc="left", fontsize=10, color=MUTED_TEXT_COLOR)
+    _titles(fig, ax, title, subtitle)
     return _finish(fig, _sources_frame(data), language, synthetic)
 
 

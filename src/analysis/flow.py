@@ -49,6 +49,7 @@ from .plotting import (
     _set_period_ticks,
     _sources_frame,
     _styled,
+    _titles,
     format_axis,
     new_figure,
     period_x,
@@ -475,7 +476,7 @@ def flow_chart(obs: pd.DataFrame, *, title: str | None = None, subtitle: str | N
     axes[0, 0].legend(loc="lower right", ncols=2)
     name = RegionResolver().name_of(str(obs["region_code"].iloc[0])) or str(obs["region_code"].iloc[0])
     head = title or f"{label('cases', language).capitalize()}, {name}"
-    fig.suptitle(head if not subtitle else f"{head}\n{subtitle}", x=0.01, ha="left")
+    _titles(fig, None, head, subtitle)
     return _finish(fig, _sources_frame(obs), language, synthetic)
 
 
