@@ -2,10 +2,10 @@ import pandas as pd
 import pytest
 
 from analysis.periods import (
+    date_bound,
     in_range,
     next_periods,
     parse_cbs_period,
-    date_bound,
     period_bounds,
     period_sort_key,
     period_type_of,
