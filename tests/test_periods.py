@@ -7,6 +7,7 @@ from analysis.periods import (
     next_periods,
     parse_cbs_period,
     period_bounds,
+    period_order,
     period_sort_key,
     period_type_of,
 )
@@ -53,6 +54,11 @@ def test_date_bound_takes_a_period_or_a_date():
     assert date_bound("2024-03-15", end=True) == pd.Timestamp("2024-03-15")
     assert date_bound(pd.Timestamp("2024-03-15").date()) == pd.Timestamp("2024-03-15")
     assert date_bound("15 March 2024") == pd.Timestamp("2024-03-15")  # not a period: read as a date
+
+
+def test_period_order_sorts_positions_in_time_stably():
+    assert period_order(["2024", "2023H2", "2023", "2023H2", "2023H1"]) == [4, 1, 3, 2, 0]
+    assert period_order([]) == []
 
 
 def test_period_type_of_and_bounds():

@@ -52,7 +52,7 @@ from .labels import (
     period_label,
     unit_axis_label,
 )
-from .periods import STATUS_SUPPRESSED, date_bound, period_sort_key, period_type_of
+from .periods import STATUS_SUPPRESSED, date_bound, period_order, period_sort_key, period_type_of
 from .plotting import (
     BREAK_COLOR,
     COMPARISON_COLORS,
@@ -713,7 +713,7 @@ def describe_tests(tests: pd.DataFrame, *, between: str, language: str = DEFAULT
 
 def _draw_intervals(ax, data: pd.DataFrame, *, value: str, low: str | None, high: str | None,
                     color: str, name: str) -> None:
-    data = data.iloc[sorted(range(len(data)), key=lambda i: period_sort_key(str(data["period"].iloc[i])))]
+    data = data.iloc[period_order(data["period"])]
     x = np.array([period_x(str(p)) for p in data["period"]])
     y = pd.to_numeric(data[value], errors="coerce").to_numpy(dtype=float)
     if low and high:

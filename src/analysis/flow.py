@@ -39,7 +39,7 @@ from scipy import stats
 from . import config, disclosure
 from .experience import TEAM_COLORS
 from .labels import DEFAULT_LANGUAGE, check_language, format_number, label, unit_axis_label
-from .periods import STATUS_SUPPRESSED, date_bound, next_periods, period_sort_key
+from .periods import STATUS_SUPPRESSED, date_bound, next_periods, period_order, period_sort_key
 from .plotting import (
     BREAK_COLOR,
     COMPARISON_COLORS,
@@ -461,8 +461,7 @@ def flow_chart(obs: pd.DataFrame, *, title: str | None = None, subtitle: str | N
         for ax, roles in zip(row, (("inflow", "outflow"), ("stock_end",)), strict=True):
             for role in roles:
                 data = obs[obs["indicator"] == FLOW_INDICATORS[team][role]]
-                order = sorted(range(len(data)), key=lambda i: period_sort_key(str(data["period"].iloc[i])))
-                data = data.iloc[order]
+                data = data.iloc[period_order(data["period"])]
                 color, style = styles[role]
                 ax.plot([period_x(str(p)) for p in data["period"]], data["value"].astype(float), color=color,
                         linestyle=style, marker=marker, markersize=4, linewidth=1.8, label=label(role, language))

@@ -214,6 +214,12 @@ def period_sort_key(period: str) -> tuple[pd.Timestamp, int]:
     return end, (end - start).days
 
 
+def period_order(periods) -> list[int]:
+    """Positions that put ``periods`` in time order (stable for equal periods), for ``frame.iloc[...]``."""
+    periods = [str(p) for p in periods]
+    return sorted(range(len(periods)), key=lambda i: period_sort_key(periods[i]))
+
+
 def in_range(period: str, start: str | None, end: str | None) -> bool:
     """Whether a period lies within ``start`` .. ``end`` (either may be None).
 

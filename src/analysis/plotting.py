@@ -64,6 +64,7 @@ from .periods import (
     STATUS_REVISED_PROVISIONAL,
     STATUS_SUPPRESSED,
     period_end,
+    period_order,
     period_sort_key,
     period_start,
     period_type_of,
@@ -577,12 +578,6 @@ def _require(obs: pd.DataFrame, columns: Sequence[str], what: str) -> None:
         raise ValueError(f"{what} needs column(s) {', '.join(missing)}")
     if obs.empty:
         raise ValueError(f"{what}: no observations to draw")
-
-
-def _period_order(periods: Iterable[str]) -> list[int]:
-    """Positions that put periods in time order (stable for equal periods)."""
-    periods = [str(p) for p in periods]
-    return sorted(range(len(periods)), key=lambda i: period_sort_key(periods[i]))
 
 
 def _period_types(obs: pd.DataFrame) -> pd.Series:
@@ -1236,7 +1231,7 @@ def _check_forecast(frame: pd.DataFrame, kind: str, method: str | None, mean_col
     kinds = set(fc["period"].map(period_type_of))
     if kinds != {kind}:
         raise ValueError(f"forecast_chart: forecast periods are {', '.join(sorted(kinds))}, history is {kind}")
-    fc = fc.iloc[_period_order(fc["period"])]
+    fc = fc.iloc[period_order(fc["period"])]
     cols = ["lo95", "lo80", "mean", "hi80", "hi95"]
     arr = fc[cols].to_numpy(dtype=float)
     bad = np.flatnonzero((np.diff(arr, axis=1) < -1e-9).any(axis=1))
@@ -1300,7 +1295,7 @@ def _spark_values(series: pd.Series) -> pd.Series:
         return series.astype(float)
     if len(kinds) > 1:
         raise ValueError(f"sparkline: index mixes period types {', '.join(sorted(kinds))}")
-    return series.iloc[_period_order(index)].astype(float)
+    return series.iloc[period_order(index)].astype(float)
 
 
 def sparkline_html(series: pd.Series, *, alt: str | None = None, language: str = DEFAULT_LANGUAGE,

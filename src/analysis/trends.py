@@ -39,7 +39,7 @@ from .forecast import (
     forecast_panel,
 )
 from .labels import check_language, format_number, indicator_label, label, period_label
-from .periods import period_sort_key
+from .periods import period_order, period_sort_key
 from .published import one_per_period
 
 #: CBS series of the notebook: youth care, youth protection and Wmo clients, as rates.
@@ -214,8 +214,7 @@ def choose_period_type(obs: pd.DataFrame, region: str, *, min_halfyears: int = M
 
 def _history(obs: pd.DataFrame, region: str, period_type: str) -> pd.DataFrame:
     rows = obs[(obs["region_code"] == region) & (obs["period_type"] == period_type)]
-    order = sorted(range(len(rows)), key=lambda i: period_sort_key(str(rows["period"].iloc[i])))
-    return rows.iloc[order].reset_index(drop=True)
+    return rows.iloc[period_order(rows["period"])].reset_index(drop=True)
 
 
 def _panel(obs: pd.DataFrame, region: str, period_type: str) -> pd.DataFrame:
