@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -58,6 +58,7 @@ from .plotting import (
 from .reach import register_record
 from .regions import RegionResolver, level_of
 from .register import (
+    METADATA_FILE,
     WAITING_NORM_DAYS,
     Register,
     case_level,
@@ -66,6 +67,7 @@ from .register import (
     to_observations,
     waiting_times,
 )
+from .synthetic import MUNICIPALITY as SYNTHETIC_MUNICIPALITY
 
 THRESHOLD = disclosure.DEFAULT_THRESHOLD
 
@@ -103,9 +105,6 @@ class RegisterScope:
         (:meth:`analysis.register.Register.of_municipality`; a register may
         span several municipalities); None when the synthetic register is
         asked for another municipality.
-    cases, surveys : DataFrame
-        The register's tables for the region (all its wijken: disclosure
-        control compares wijken; functions select the wijk).
     record : dict or None
         The provenance record for :meth:`analysis.notebook.Session.add_record`.
     start, end : str or None
@@ -117,8 +116,6 @@ class RegisterScope:
     region: str
     wijk: str | None
     register: Register | None = None
-    cases: pd.DataFrame = field(default_factory=pd.DataFrame)
-    surveys: pd.DataFrame = field(default_factory=pd.DataFrame)
     record: dict | None = None
     start: str | None = None
     end: str | None = None
@@ -134,9 +131,15 @@ class RegisterScope:
         return self.register.snapshot_date if self.register is not None else None
 
     @property
-    def area(self) -> str:
-        """The region code the register figures are about: the wijk if chosen, else the region."""
-        return self.wijk or self.region
+    def cases(self) -> pd.DataFrame:
+        """The register's cases in the region (all its wijken: disclosure control compares
+        wijken; functions select the wijk); empty when the register does not apply."""
+        return self.register.cases if self.applies and self.register is not None else pd.DataFrame()
+
+    @property
+    def surveys(self) -> pd.DataFrame:
+        """The surveys of those cases; empty when the register does not apply."""
+        return self.register.surveys if self.applies and self.register is not None else pd.DataFrame()
 
     @property
     def region_name(self) -> str:
@@ -170,7 +173,7 @@ class RegisterScope:
 
 
 def _synthetic_metadata() -> dict:
-    path = config.synthetic_dir() / "register.json"
+    path = config.synthetic_dir() / METADATA_FILE
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -219,7 +222,7 @@ def register_scope(
     region_name = names.name_of(region) or region
     if path is None:
         meta = _synthetic_metadata()
-        home = str(meta.get("municipality", "GM0344"))
+        home = str(meta.get("municipality", SYNTHETIC_MUNICIPALITY))
         if home != region:
             text = label("register_synthetic_other_region", language).format(
                 register_region=names.name_of(home) or home, register_code=home, region=f"{region_name} ({region})")
@@ -235,7 +238,7 @@ def register_scope(
         text = label("register_no_wijk", language).format(wijk=f"{names.name_of(wijk) or wijk} ({wijk})")
         return RegisterScope(False, text, region, wijk, part, record=record, start=start, end=end)
     end = end or str(part.snapshot_date.year)
-    return RegisterScope(True, None, region, wijk, part, part.cases, part.surveys, record, start, end)
+    return RegisterScope(True, None, region, wijk, part, record, start, end)
 
 
 # --------------------------------------------------------------------------------------
