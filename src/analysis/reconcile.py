@@ -260,10 +260,13 @@ def cbs_observations(
     from .indicators import INDICATORS
 
     resolver = region_resolver(cache_dir)
+    tables: dict[str, tuple | None] = {}  # each cached table read once, though several indicators use it
     parts = []
     for indicator in sorted(set(indicators)):
         for rank, table_id in enumerate(SERIES.get(indicator, ())):
-            cached = read_cached(table_id, cache_dir)
+            if table_id not in tables:
+                tables[table_id] = read_cached(table_id, cache_dir)
+            cached = tables[table_id]
             if cached is None:
                 continue
             frame, meta = cached
