@@ -256,58 +256,44 @@ def cbs_observations(
         in the series (later tables rank higher), ``step`` CBS's rounding
         step (:data:`CBS_STEP`).
     """
-    from .cbs import SERIES, TABLES, read_cached, region_resolver
+    from .cbs import SERIES, read_cached, region_resolver
+    from .cbs.load import table_rows
     from .indicators import INDICATORS
 
     resolver = region_resolver(cache_dir)
     tables: dict[str, tuple | None] = {}  # each cached table read once, though several indicators use it
+
+    def read(table_id, folder):
+        if table_id not in tables:
+            tables[table_id] = read_cached(table_id, folder)
+        return tables[table_id]
+
     parts = []
     for indicator in sorted(set(indicators)):
-        for rank, table_id in enumerate(SERIES.get(indicator, ())):
-            if table_id not in tables:
-                tables[table_id] = read_cached(table_id, cache_dir)
-            cached = tables[table_id]
-            if cached is None:
-                continue
-            frame, meta = cached
-            frame = frame[(frame["indicator"] == indicator) & frame["value"].notna()]
-            if frame.empty:
-                continue
-            labels = {lab: resolver.code_for(lab) for lab in frame["region_label"].unique()}
-            codes = frame["region_code"].fillna(frame["region_label"].map(labels))
-            keep = codes.map(lambda c, t=TABLES[table_id]: _level_allowed(c, t.only_levels)).astype(bool)
-            if regions is not None:
-                keep &= codes.isin(list(regions))
-            unit = INDICATORS[indicator].unit
-            parts.append(pd.DataFrame({
-                "indicator": indicator,
-                "region_code": codes[keep],
-                "period": frame.loc[keep, "period"],
-                "period_type": frame.loc[keep, "period_type"],
-                "value": frame.loc[keep, "value"].astype(float),
-                "unit": unit,
-                "status": frame.loc[keep, "status"],
-                "source_table": table_id,
-                "vintage": meta.get("vintage", ""),
-                "step": CBS_STEP.get(unit, 0.1),
-                "kind": "cbs",
-                "rank": rank,
-            }))
+        raw, _ = table_rows(indicator, SERIES.get(indicator, ()), cache_dir=cache_dir, resolver=resolver,
+                            regions=regions, read=read)
+        raw = None if raw is None else raw[raw["value"].notna()]
+        if raw is None or raw.empty:
+            continue
+        unit = INDICATORS[indicator].unit
+        parts.append(pd.DataFrame({
+            "indicator": indicator,
+            "region_code": raw["region_code"],
+            "period": raw["period"],
+            "period_type": raw["period_type"],
+            "value": raw["value"].astype(float),
+            "unit": unit,
+            "status": raw["status"],
+            "source_table": raw["table_id"],
+            "vintage": raw["_vintage"],
+            "step": CBS_STEP.get(unit, 0.1),
+            "kind": "cbs",
+            "rank": raw["_rank"],
+        }))
     if not parts:
         return empty_sources()
     out = pd.concat(parts, ignore_index=True)
     return out.drop_duplicates(["indicator", "region_code", "period", "source_table"]).reset_index(drop=True)
-
-
-def _level_allowed(code: object, only_levels: tuple[str, ...]) -> bool:
-    """As :func:`analysis.cbs.load_indicator`: wijk tables feed only their levels, other tables no wijken."""
-    from .regions import level_of
-
-    if not isinstance(code, str):
-        return False
-    if only_levels:
-        return level_of(code) in only_levels
-    return level_of(code) not in ("wijk", "buurt")
 
 
 def register_source(observations: pd.DataFrame, synthetic: bool, name: str | None = None) -> pd.DataFrame:

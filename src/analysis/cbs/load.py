@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -67,40 +68,15 @@ def load_indicator(
     resolver = resolver or region_resolver(cache_dir)
     if isinstance(regions, str):
         regions = [regions]
-    parts = []
-    found = False
-    for rank, table_id in enumerate(table_ids):
-        cached = read_cached(table_id, cache_dir)
-        if cached is None:
-            continue
-        found = True
-        frame, meta = cached
-        frame = frame[frame["indicator"] == indicator]
-        if period_type is not None:
-            frame = frame[frame["period_type"] == period_type]
-        if frame.empty:
-            continue
-        frame = frame.assign(_rank=rank, _vintage=meta.get("vintage", ""))
-        parts.append(frame)
+    raw, found = table_rows(indicator, table_ids, cache_dir=cache_dir, resolver=resolver,
+                            period_type=period_type, regions=regions)
     if not found:
         raise InputError(
             f"no CBS table for {indicator!r} in the cache (needs {' or '.join(table_ids)}); "
             "run 'python -m analysis cbs import PATH' or 'python -m analysis cbs fetch'"
         )
-    if not parts:  # tables cached, but nothing of this period type
+    if raw is None:  # tables cached, but nothing of this period type
         return validate_observations(empty_observations(), file=f"CBS cache ({indicator})")
-    raw = pd.concat(parts, ignore_index=True)
-    raw["region_code"] = raw["region_code"].fillna(_codes_for_labels(raw, resolver))
-    raw = raw.dropna(subset=["region_code"])
-    only = {tid: TABLES[tid].only_levels for tid in table_ids if TABLES[tid].only_levels}
-    if only:
-        levels = raw["region_code"].map(level_of)
-        keep = pd.Series(True, index=raw.index)
-        for tid, allowed in only.items():
-            keep &= ~((raw["table_id"] == tid) & ~levels.isin(allowed))
-        raw = raw[keep]
-    if regions is not None:
-        raw = raw[raw["region_code"].isin(list(regions))]
     # The later table wins, but an empty cell never hides a value an earlier table has.
     raw = raw.assign(_has_value=raw["value"].notna())
     raw = raw.sort_values(["_has_value", "_rank"], kind="stable").drop_duplicates(["region_code", "period"], keep="last")
@@ -127,6 +103,70 @@ def load_indicator(
 
 
 _SUBMUNICIPAL = ("wijk", "buurt")
+
+
+def table_rows(
+    indicator: str,
+    table_ids: Sequence[str],
+    *,
+    cache_dir: str | Path | None = None,
+    resolver: RegionResolver | None = None,
+    period_type: str | None = None,
+    regions: Sequence[str] | None = None,
+    read: Callable[[str, str | Path | None], tuple[pd.DataFrame, dict] | None] = read_cached,
+) -> tuple[pd.DataFrame | None, bool]:
+    """The cached rows of one indicator in each of its tables, not stitched.
+
+    Region labels become codes (:func:`_codes_for_labels`); rows without a
+    code, and rows of a wijk table outside its levels, are dropped.
+
+    Parameters
+    ----------
+    indicator : str
+    table_ids : sequence of str
+        The indicator's tables, oldest first (their position is ``_rank``).
+    cache_dir, resolver, period_type, regions
+        As :func:`load_indicator` takes them.
+    read : callable, default :func:`analysis.cbs.cache.read_cached`
+        Reads one cached table (a caller reading many indicators may pass a
+        memoised one).
+
+    Returns
+    -------
+    (DataFrame or None, bool)
+        The rows of the cache's table format plus ``_rank`` and ``_vintage``
+        (None when no table has rows), and whether any of the tables is cached.
+    """
+    resolver = resolver or region_resolver(cache_dir)
+    parts = []
+    found = False
+    for rank, table_id in enumerate(table_ids):
+        cached = read(table_id, cache_dir)
+        if cached is None:
+            continue
+        found = True
+        frame, meta = cached
+        frame = frame[frame["indicator"] == indicator]
+        if period_type is not None:
+            frame = frame[frame["period_type"] == period_type]
+        if frame.empty:
+            continue
+        parts.append(frame.assign(_rank=rank, _vintage=meta.get("vintage", "")))
+    if not parts:
+        return None, found
+    raw = pd.concat(parts, ignore_index=True)
+    raw["region_code"] = raw["region_code"].fillna(_codes_for_labels(raw, resolver))
+    raw = raw.dropna(subset=["region_code"])
+    only = {tid: TABLES[tid].only_levels for tid in table_ids if TABLES[tid].only_levels}
+    if only:
+        levels = raw["region_code"].map(level_of)
+        keep = pd.Series(True, index=raw.index)
+        for tid, allowed in only.items():
+            keep &= ~((raw["table_id"] == tid) & ~levels.isin(allowed))
+        raw = raw[keep]
+    if regions is not None:
+        raw = raw[raw["region_code"].isin(list(regions))]
+    return raw, found
 
 
 def _codes_for_labels(raw: pd.DataFrame, resolver: RegionResolver) -> pd.Series:
