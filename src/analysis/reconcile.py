@@ -296,7 +296,7 @@ def cbs_observations(
     return out.drop_duplicates(["indicator", "region_code", "period", "source_table"]).reset_index(drop=True)
 
 
-def register_source(observations: pd.DataFrame, synthetic: bool, name: str | None = None) -> pd.DataFrame:
+def register_source(observations: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
     """Register observations as a source-observations frame.
 
     Parameters
@@ -307,9 +307,6 @@ def register_source(observations: pd.DataFrame, synthetic: bool, name: str | Non
     synthetic : bool
         Whether the register is synthetic (then ``kind`` is
         ``"synthetic_register"`` and every comparison says so).
-    name : str, optional
-        The ``source_table`` shown; default ``"synthetisch register"`` or
-        ``"casusregister"``.
 
     Returns
     -------
@@ -327,7 +324,7 @@ def register_source(observations: pd.DataFrame, synthetic: bool, name: str | Non
         "value": obs["value"].astype(float),
         "unit": obs["unit"],
         "status": obs["status"],
-        "source_table": name or ("synthetisch register" if synthetic else "casusregister"),
+        "source_table": "synthetisch register" if synthetic else "casusregister",  # read back by basis()
         "vintage": obs["published"],
         "step": 0.0,
         "kind": "synthetic_register" if synthetic else "register",
