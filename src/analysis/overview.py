@@ -69,7 +69,6 @@ NORMS: dict[str, float] = {"buurtteam_sociaal_wachttijd": float(WAITING_NORM_DAY
 DECIMALS: dict[str, int] = {"werkdagen": 1}
 
 _WITHIN_NORM = "buurtteam_sociaal_wachttijd_binnen_norm_pct"
-_STATUS_MARK = {"voorlopig": "*", "nader voorlopig": "**"}
 
 
 # --- the rows -------------------------------------------------------------------------------
@@ -233,11 +232,7 @@ def value_text(value, unit: str, status: str | None = None, display: str | None 
     if value is None or pd.isna(value) or not isinstance(unit, str) or not unit:
         return str(display) if isinstance(display, str) and display else MISSING
     text = format_value(value, unit, language, decimals=DECIMALS.get(unit))
-    return text + _STATUS_MARK.get(status, "") if isinstance(status, str) else text
-
-
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
+    return text + plotting._status_mark(status) if isinstance(status, str) else text
 
 
 def with_columns(styler, columns: Mapping[str, Sequence[str]]):
@@ -358,15 +353,15 @@ def headline_overview(obs: pd.DataFrame, published: pd.DataFrame | None = None, 
     indicators = list(frame["indicator"])
     styler = plotting.headline_table(obs, indicators=indicators, region=region, norms=NORMS, period_type="year",
                                      language=language, trend=trend)
-    value_col, change_col = (_capitalised(label(k, language)) for k in ("latest_value", "change"))
+    value_col, change_col = (plotting._capitalised(label(k, language)) for k in ("latest_value", "change"))
     own = frame["unit"].isin(list(DECIMALS)).to_numpy()
     values = [value_text(r.value, r.unit, r.status, r.display, language) if mine else shown
               for r, mine, shown in zip(frame.itertuples(), own, styler.data[value_col], strict=True)]
     changes = [format_change(r.change, r.unit, language, decimals=DECIMALS[r.unit]) if mine else shown
                for r, mine, shown in zip(frame.itertuples(), own, styler.data[change_col], strict=True)]
-    columns = {value_col: values, change_col: changes, _capitalised(label("source", language)): frame["row_source"]}
+    columns = {value_col: values, change_col: changes, plotting._capitalised(label("source", language)): frame["row_source"]}
     if frame["published_beside"].astype(bool).any():
-        columns[_capitalised(label("published", language))] = frame["published_beside"]
+        columns[plotting._capitalised(label("published", language))] = frame["published_beside"]
     return with_columns(styler, columns)
 
 
