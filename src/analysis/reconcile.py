@@ -635,14 +635,17 @@ def reconcile(
     cbs_tables = sorted(cbs["source_table"].unique()) if cbs is not None and len(cbs) else []
     register_inds = sorted(register["indicator"].unique()) if register is not None and len(register) else []
     key = ["indicator", "region_code", "period", "period_type"]
+    by_key = published.groupby(key, sort=False, dropna=False).groups  # the publications of each figure
+    no_source = empty_sources()
     rows = []
     for _, figure in published.iterrows():
-        src = groups.get((source_indicator(figure["indicator"]), figure["region_code"]), empty_sources())
-        same_key = (published[key] == figure[key]).all(axis=1) & (published["published"] != figure["published"])
+        src = groups.get((source_indicator(figure["indicator"]), figure["region_code"]), no_source)
+        peers = published.loc[by_key[tuple(figure[key])]]
+        others = peers[peers["published"] != figure["published"]]
         reason = "" if len(src) else no_source_reason(
             figure["indicator"], figure["region_code"], cbs_consulted=cbs is not None, cbs_tables=cbs_tables,
             register_indicators=register_inds, language=language)
-        result = classify_figure(figure, src, published[same_key], no_source_reason=reason, language=language)
+        result = classify_figure(figure, src, others, no_source_reason=reason, language=language)
         rows.append({
             "publication": figure["published"],
             "indicator": figure["indicator"],
