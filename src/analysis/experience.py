@@ -71,7 +71,7 @@ from .plotting import (
     single_period_type,
 )
 from .regions import RegionResolver
-from .register import MARKS, Register, case_level
+from .register import MARKS, Register, _check_freq, case_level
 
 MIN_RESPONSES = disclosure.DEFAULT_THRESHOLD
 """Groups with fewer responses are withheld (wijk level) and left out of tests."""
@@ -82,9 +82,6 @@ MEASURES: tuple[str, ...] = tuple(m for m in ("toegankelijkheid", "kwaliteit", "
 
 #: Colours of the two teams in every chart of this module and :mod:`analysis.flow`.
 TEAM_COLORS = {"sociaal": FOCUS_COLOR, "jeugd_en_gezin": COMPARISON_COLORS[0]}
-
-_FREQ = {"year": "Y", "quarter": "Q", "month": "M"}
-
 
 # --------------------------------------------------------------------------------------
 # Data
@@ -111,12 +108,11 @@ def responses(surveys: pd.DataFrame, cases: pd.DataFrame, *, freq: str = "year",
     DataFrame
         The survey columns plus ``team``, ``wijk_code`` and ``period``.
     """
-    if freq not in _FREQ:
-        raise ValueError(f"freq must be one of {', '.join(_FREQ)}, not {freq!r}")
+    code = _check_freq(freq)
     cl = case_level(cases)[["case_id", "team", "wijk_code"]]
     out = surveys.drop(columns=[c for c in ("team", "wijk_code") if c in surveys.columns])
     out = out.merge(cl, on="case_id", how="left", validate="many_to_one")
-    out["period"] = out["survey_date"].dt.to_period(_FREQ[freq]).astype(str)
+    out["period"] = out["survey_date"].dt.to_period(code).astype(str)
     keep = pd.Series(True, index=out.index)
     if wijk is not None:
         keep &= out["wijk_code"] == wijk
