@@ -291,8 +291,8 @@ def summary_table(frame: pd.DataFrame, *, team: str, value: str, low: str, high:
     if measure is not None:
         data = data[data["measure"] == measure]
     decimals = 1 if unit == "rapportcijfer" else 0
-    merged = beside_published(data.assign(_v=data[value]), published if published is not None else
-                              pd.DataFrame(columns=["period", "value", "published", "source"]), value="_v",
+    merged = beside_published(data, published if published is not None else
+                              pd.DataFrame(columns=["period", "value", "published", "source"]), value=value,
                               decimals=decimals)
     info = data.set_index("period")
     rows = []
