@@ -28,6 +28,10 @@ install: $(VENV)/.installed ## Create .venv and install the package (editable) w
 test: $(VENV)/.installed ## Run the whole test suite (unit, data, notebooks)
 	$(BIN)/python -m pytest
 
+.PHONY: fuzz
+fuzz: $(VENV)/.installed ## Long property-based (Hypothesis) runs of the parsers and validators
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -m fuzz -p no:cacheprovider
+
 .PHONY: notebook-outputs
 notebook-outputs: $(VENV)/.installed ## Record the key-figure outputs nbval checks (after a deliberate change)
 	$(BIN)/python tests/notebook_outputs/update.py
