@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -233,9 +234,75 @@ def test_failed_write_leaves_no_temp_files(tmp_path, cache, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("analysis.cbs.cache.os.replace", refuse)
-    with pytest.raises(OSError):
+    with pytest.raises(InputError) as info:  # one line, exit 2: not a traceback
         import_paths([good_85098(tmp_path / "in2", utrecht_2021="1.5")], cache_dir=cache)
+    assert "No space left on device" in str(info.value) and "unchanged" in str(info.value)
     assert snapshot(cache) == before  # the old table is intact and no temp file is left
+
+
+def test_header_only_file_leaves_the_cached_table_unchanged(tmp_path, cache):
+    # issue 13: importing just the header of 85098NED replaced the cached table with 0 rows
+    import_paths([FIXTURES / "85098NED.csv"], cache_dir=cache)
+    before = snapshot(cache)
+    header_only = write(tmp_path / "in", "85098NED.csv", JEUGD_HEADER)
+    with pytest.raises(InputError) as info:
+        import_paths([header_only], cache_dir=cache)
+    assert "no data rows" in str(info.value)
+    assert snapshot(cache) == before
+
+
+@pytest.mark.parametrize("body", [
+    ["0;Utrecht (gemeente);2021;;;;;", "1;Nederland;2021;;;;;"],  # all empty
+    ["0;Utrecht (gemeente);2021;.;.;.;.;.", "1;Nederland;2021;x;x;x;x;x"],  # only symbols
+])
+def test_table_without_figures_leaves_the_cached_table_unchanged(tmp_path, cache, body):
+    import_paths([FIXTURES / "85098NED.csv"], cache_dir=cache)
+    before = snapshot(cache)
+    with pytest.raises(InputError, match="no figures"):
+        import_paths([write(tmp_path / "in", "85098NED.csv", JEUGD_HEADER, *body)], cache_dir=cache)
+    assert snapshot(cache) == before
+
+
+def test_write_tables_refuses_a_table_without_rows(cache):
+    # a safety net for every way in (a fetch that returned nothing, too)
+    from analysis.cbs.cache import write_tables
+    from analysis.cbs.parse import RAW_COLUMNS, ParsedTable
+
+    empty = ParsedTable("85098NED", "t", "data", pd.DataFrame(columns=RAW_COLUMNS), "cbsodata: x", "0" * 64,
+                        "odata-json")
+    with pytest.raises(InputError, match="no rows"):
+        write_tables([empty], source="cbsodata", cache_dir=cache)
+    assert snapshot(cache) == {}
+
+
+def test_failure_half_way_through_a_batch_puts_every_table_back(tmp_path, cache, monkeypatch):
+    import_paths([FIXTURES / "82972NED.csv", FIXTURES / "85098NED.csv"], cache_dir=cache)
+    before = snapshot(cache)
+    new_a = write(tmp_path / "in", "82972NED.csv", JEUGD_HEADER, "0;Utrecht (gemeente);2015;1.5;11.0;1.1;40.1;0.5")
+    new_b = good_85098(tmp_path / "in", utrecht_2021="2.5")
+    real_replace = os.replace
+    calls = []
+
+    def replace_then_fail(src, dst):
+        calls.append(dst)
+        if len(calls) == 3:  # 82972NED.parquet and .json are in place, 85098NED.parquet fails
+            raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr("analysis.cbs.cache.os.replace", replace_then_fail)
+    with pytest.raises(InputError, match="No space left on device"):
+        import_paths([new_a, new_b], cache_dir=cache)
+    assert snapshot(cache) == before
+
+
+def test_damaged_table_met_while_rebuilding_the_crosswalk_undoes_the_import(tmp_path, cache):
+    import_paths([FIXTURES / "82972NED.csv", FIXTURES / "85755NED.csv"], cache_dir=cache)
+    damaged = cache / "82972NED.parquet"
+    damaged.write_bytes(damaged.read_bytes()[:-10] + b"0123456789")
+    before = snapshot(cache)
+    with pytest.raises(InputError, match="checksum"):
+        import_paths([good_85098(tmp_path / "in")], cache_dir=cache)
+    assert snapshot(cache) == before  # 85098NED is not left in the cache as if the import had worked
 
 
 # --------------------------------------------------------------------------------------

@@ -261,6 +261,41 @@ def test_damaged_cache(cli, tmp_cache):
     assert_one_line_error(cli("cbs", "show", "jeugdhulp_pct"), "85098NED.json", "unreadable")
 
 
+def _cache_bytes(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_header_only_import_exits_2_and_keeps_the_cached_table(cli, tmp_cache, tmp_path):
+    # issue 13: this exited 0 and replaced the cached 85098NED with 0 rows
+    assert cli(*GOOD_IMPORT).returncode == 0
+    before = _cache_bytes(tmp_cache)
+    header = (FIXTURES / "85098NED.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    path = tmp_path / "85098NED.csv"
+    path.write_text(header + "\n", encoding="utf-8-sig")
+    assert_one_line_error(cli("cbs", "import", str(path)), str(path), "line 1", "no data rows")
+    assert _cache_bytes(tmp_cache) == before
+    assert "11.5" in cli("cbs", "show", "jeugdhulp_pct").stdout  # still there
+
+
+def test_file_name_with_a_newline_gives_one_line(cli, tmp_path):
+    path = tmp_path / "85098NED.csv\nerror: forged second line"
+    path.write_text("ID;RegioS;Perioden;JongerenMetJeugdhulpInNatura_1\n0;Utrecht (gemeente);9999;16.6\n",
+                    encoding="utf-8")
+    line = assert_one_line_error(cli("cbs", "import", str(path)), repr(str(path)), "implausible year 9999")
+    assert "\\nerror: forged" in line  # the newline shown as \n, inside the quoted name
+
+
+def test_statline_website_download_imports_with_its_provisional_mark(cli):
+    run = cli("cbs", "import", str(FIXTURES / "statline-download-82972NED.csv"), "--vintage", "StatLine, test")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("82972NED: 60 rows (data)")
+    run = cli("cbs", "show", "jeugdhulp_pct", "--region", "NL01", "--format", "csv")
+    assert run.returncode == 0, run.stderr
+    obs = pd.read_csv(io.StringIO(run.stdout), dtype={"period": str})
+    assert dict(zip(obs["period"], obs["status"], strict=True)) == {
+        "2017": "definitief", "2018": "definitief", "2019": "voorlopig", "2017H2": "definitief"}
+
+
 def test_cbs_without_action_prints_help(cli):
     run = cli("cbs")
     assert run.returncode == 2

@@ -10,11 +10,13 @@ import pandas as pd
 import pytest
 
 from analysis.cbs.parse import (
+    MAX_LINE_CHARS,
     NOTE_ABOVE_100,
     RAW_COLUMNS,
     REGION_COLUMNS,
     read_table_file,
     sha256_of,
+    strip_unit,
 )
 from analysis.errors import InputError
 from analysis.periods import parse_cbs_period
@@ -321,14 +323,13 @@ def test_83262ned_keeps_only_the_all_totaal_slice(tmp_path):
     assert value(frame, "wmo_clienten", "Utrecht (gemeente)", "2015H1") == 17000
 
 
-def test_no_matching_slice_gives_note_not_rows(tmp_path):
+def test_no_matching_slice_is_refused(tmp_path):
+    # a table without rows in the catalogue's slice must not replace a cached one (issue 13)
     path = write(tmp_path, "84134NED.csv", lines(
         "ID;VormenVanJeugdzorg;RegioS;Perioden;JongerenMetJeugdzorg_1",
         "0;JZ Totaal jeugdzorg in natura;Utrecht (gemeente);2020;12000.0",
     ))
-    table = read_table_file(path)
-    assert table.frame.empty
-    assert any("no rows" in n for n in table.notes)
+    expect_error(path, "no rows in the slice", "JZ Totaal jeugdzorg", "nothing to import", line=1)
 
 
 # --------------------------------------------------------------------------------------
@@ -869,3 +870,193 @@ def test_committed_fixtures_parse():
     assert value(a.frame, "jeugdhulp_pct", "Utrecht (gemeente)", "2015") == pytest.approx(7.5)
     assert value(b.frame, "jeugdhulp_pct", "Utrecht (gemeente)", "2024H1") == pytest.approx(11.5)
     assert row(a.frame, "jeugdbescherming_verblijf_pct", "Elzenburg", "2016")["note"] == NOTE_ABOVE_100
+
+
+# --------------------------------------------------------------------------------------
+# A StatLine website download (issue 11, item 6): titles with nested units, decimal
+# commas, '2019*', '2e halfjaar 2017', '.' for unknown or secret cells
+# --------------------------------------------------------------------------------------
+
+STATLINE_DOWNLOAD = FIXTURES / "statline-download-82972NED.csv"
+
+
+def test_statline_website_download_imports_by_measure_titles():
+    table = read_table_file(STATLINE_DOWNLOAD)
+    assert table.table_id == "82972NED"  # from the title line; the file name is not a table id
+    assert table.file_format == "statline-web-csv"
+    frame = table.frame
+    assert set(frame["indicator"]) == {
+        "jeugdhulp_pct", "jeugdhulp_verblijf_pct", "jeugdbescherming_pct",
+        "jeugdbescherming_verblijf_pct", "jeugdreclassering_pct",
+    }
+    assert len(frame) == 12 * 5  # 12 rows x 5 measures; title, header and footer lines are no rows
+    assert value(frame, "jeugdhulp_pct", "Utrecht (gemeente)", "2017") == pytest.approx(13.6)  # '13,6'
+    half = row(frame, "jeugdhulp_pct", "Utrecht (gemeente)", "2017H2")  # '2e halfjaar 2017'
+    assert (half["value"], half["period_type"], half["status"], half["line"]) == (pytest.approx(11.7),
+                                                                                   "halfyear", "definitief", 8)
+    assert row(frame, "jeugdhulp_pct", "Nederland", "2018")["status"] == "definitief"
+
+
+def test_statline_website_download_marks_2019_star_voorlopig():
+    frame = read_table_file(STATLINE_DOWNLOAD).frame
+    r = row(frame, "jeugdhulp_pct", "Utrecht (gemeente)", "2019")
+    assert (r["value"], r["status"]) == (pytest.approx(14.6), "voorlopig")
+    assert set(frame.loc[frame["period"] == "2019", "status"]) >= {"voorlopig"}
+    assert "voorlopig" not in set(frame.loc[frame["period"] != "2019", "status"])
+
+
+def test_statline_website_download_2019_double_star_is_nader_voorlopig(tmp_path):
+    text = STATLINE_DOWNLOAD.read_text(encoding="utf-8").replace('"2019*"', '"2019**"')
+    path = tmp_path / "download.csv"
+    path.write_text(text, encoding="utf-8")
+    frame = read_table_file(path).frame
+    r = row(frame, "jeugdhulp_pct", "Nederland", "2019")
+    assert (r["value"], r["status"]) == (pytest.approx(11.3), "nader voorlopig")
+
+
+def test_statline_website_download_dot_and_x_cells():
+    table = read_table_file(STATLINE_DOWNLOAD)
+    frame = table.frame
+    dot = row(frame, "jeugdbescherming_pct", "Utrecht (gemeente)", "2019")
+    assert math.isnan(dot["value"]) and dot["status"] == "missing"
+    secret = row(frame, "jeugdbescherming_verblijf_pct", "Elzenburg", "2019")
+    assert math.isnan(secret["value"]) and secret["status"] == "suppressed"
+    assert frame.loc[(frame["region_label"] == "Elzenburg") & (frame["period"] == "2018"), "value"].isna().all()
+    above = row(frame, "jeugdbescherming_verblijf_pct", "Elzenburg", "2017H2")
+    assert above["value"] == pytest.approx(106.5) and above["note"] == NOTE_ABOVE_100
+
+
+@pytest.mark.parametrize(("title", "bare"), [
+    ("Jongeren met jeugdhulp in natura (% (zie toelichting))", "Jongeren met jeugdhulp in natura"),
+    ("Wmo-cliënten per 1 000 inwoners (per 1 000 inwoners)", "Wmo-cliënten per 1 000 inwoners"),
+    ("Jongeren met jeugdbescherming", "Jongeren met jeugdbescherming"),
+    ("Onevenwichtig (% (zie", "Onevenwichtig (% (zie"),
+])
+def test_strip_unit(title, bare):
+    assert strip_unit(title) == bare
+
+
+# --------------------------------------------------------------------------------------
+# Row-less tables, conflicting measure columns, implausible years (issue 13)
+# --------------------------------------------------------------------------------------
+
+
+def test_header_only_file_is_refused(tmp_path):
+    path = write(tmp_path, "85098NED.csv", lines(JEUGD_HEADER))
+    expect_error(path, "no data rows", "nothing to import", line=1)
+
+
+def test_header_only_web_download_is_refused(tmp_path):
+    header = STATLINE_DOWNLOAD.read_text(encoding="utf-8").splitlines()[:2]
+    path = write(tmp_path, "download.csv", lines(*header, "", '"Bron: CBS"'))
+    expect_error(path, "no data rows", line=2)
+
+
+def test_table_without_a_single_figure_is_refused(tmp_path):
+    path = write(tmp_path, "85098NED.csv", lines(
+        JEUGD_HEADER,
+        "0;Utrecht (gemeente);2021;;;;;",
+        "1;Nederland;2021;;;;;",
+    ))
+    expect_error(path, "no figures", "nothing to import", line=1)
+
+
+def test_duplicated_measure_column_with_other_values_is_refused(tmp_path):
+    path = write(tmp_path, "85098NED.csv", lines(
+        "ID;RegioS;Perioden;JongerenMetJeugdhulpInNatura_1;JongerenMetJeugdhulpInNatura_7",
+        "0;Utrecht (gemeente);2021;16.6;16.6",
+        "1;Nederland;2021;13.2;31.2",
+    ))
+    err = expect_error(path, "repeats the measure", "JongerenMetJeugdhulpInNatura", "13.2", "31.2", line=3)
+    assert err.column == "JongerenMetJeugdhulpInNatura_7"
+
+
+def test_duplicated_measure_column_title_and_key_with_other_values_is_refused(tmp_path):
+    path = write(tmp_path, "85098NED.csv", lines(
+        "ID;RegioS;Perioden;JongerenMetJeugdhulpInNatura_1;Jongeren met jeugdhulp in natura (%)",
+        "0;Utrecht (gemeente);2021;16.6;",
+    ))
+    expect_error(path, "repeats the measure", line=2)
+
+
+def test_identical_duplicated_measure_columns_are_accepted(tmp_path):
+    path = write(tmp_path, "85098NED.csv", lines(
+        "ID;RegioS;Perioden;JongerenMetJeugdhulpInNatura_1;JongerenMetJeugdhulpInNatura_7",
+        "0;Utrecht (gemeente);2021;16.6;16.60",
+        "1;Nederland;2021;;",
+    ))
+    frame = read_table_file(path).frame
+    assert len(frame) == 2
+    assert value(frame, "jeugdhulp_pct", "Utrecht (gemeente)", "2021") == pytest.approx(16.6)
+
+
+def test_two_period_columns_are_refused(tmp_path):
+    path = write(tmp_path, "85098NED.csv", lines(
+        "ID;RegioS;Perioden;Perioden;JongerenMetJeugdhulpInNatura_1",
+        "0;Utrecht (gemeente);2021;2022;16.6",
+    ))
+    expect_error(path, "two period columns", line=1)
+
+
+@pytest.mark.parametrize("label", ["9999", "0023", "1e halfjaar 9999", "0023JJ00", "1899", "2101*"])
+def test_implausible_years_are_refused(tmp_path, label):
+    path = write(tmp_path, "85098NED.csv", lines(
+        JEUGD_HEADER,
+        "0;Utrecht (gemeente);2021;16.6;4.0;0.8;40.0;0.4",
+        f"1;Utrecht (gemeente);{label};15.0;4.1;0.8;41.0;0.3",
+    ))
+    err = expect_error(path, "implausible year", "1900-2100", line=3)
+    assert err.column == "Perioden"
+
+
+@pytest.mark.parametrize("label", ["1900", "2100", "2100**"])
+def test_years_at_the_edges_of_the_plausible_range(label):
+    assert parse_cbs_period(label).period in ("1900", "2100")
+
+
+@pytest.mark.parametrize("label", ["٢٠١٩", "２０１９"])
+def test_period_with_non_ascii_digits_is_refused(label):
+    with pytest.raises(ValueError):
+        parse_cbs_period(label)
+
+
+@pytest.mark.parametrize("bad", ["nan", "inf", "-Infinity", "1_000"])
+def test_values_python_reads_but_cbs_never_writes(tmp_path, bad):
+    path = write(tmp_path, "86050NED.csv", lines(
+        "ID;TypeMaatwerkvoorziening;RegioS;Perioden;WmoClienten_1;WmoClientenPer1000Inwoners_2",
+        f"0;Totaal;Utrecht (gemeente);2023;{bad};54.0",
+    ))
+    expect_error(path, "not a number", line=2)
+
+
+def test_file_name_with_a_newline_gives_a_one_line_error(tmp_path):
+    path = write(tmp_path, "85098NED\nfake: ok.csv", lines(JEUGD_HEADER))
+    with pytest.raises(InputError) as info:
+        read_table_file(path)
+    msg = str(info.value)
+    assert "\n" not in msg and "\r" not in msg
+    assert repr(str(path)) in msg  # shown repr-style, so the reader sees the real name
+    assert "no data rows" in msg
+
+
+def test_overlong_line_is_refused(tmp_path):
+    path = write(tmp_path, "85098NED.csv", lines(JEUGD_HEADER, "0;" + "x" * (MAX_LINE_CHARS + 5) + ";2021;1;1;1;1;1"))
+    expect_error(path, "longer than", line=2)
+
+
+def test_cp1252_file_is_read(tmp_path):
+    path = tmp_path / "86050NED.csv"
+    path.write_bytes(lines(
+        "ID;TypeMaatwerkvoorziening;RegioS;Perioden;WmoClienten_1;WmoClientenPer1000Inwoners_2",
+        "0;Totaal;Súdwest-Fryslân;2023;5000.0;54.0",
+    ).encode("cp1252"))
+    frame = read_table_file(path).frame
+    assert value(frame, "wmo_clienten", "Súdwest-Fryslân", "2023") == 5000
+
+
+def test_label_columns_are_compact():
+    frame = read_table_file(FIXTURES / "82972NED.csv").frame
+    for column in ("table_id", "indicator", "measure", "region_label", "region_code", "period", "period_type",
+                   "status", "note"):
+        assert isinstance(frame[column].dtype, pd.CategoricalDtype), column
+    assert frame["value"].dtype == "float64"

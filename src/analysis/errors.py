@@ -4,11 +4,29 @@ Anything the user can fix (a malformed file, an unknown code, a wrong
 parameter) raises :class:`InputError`. Its message is one line that names the
 file, row, column or parameter; the command line prints it without a
 traceback and exits with status 2.
+
+Messages are formatted in one place, :attr:`InputError.message`: whitespace in
+the problem collapses to single spaces, other control characters are escaped,
+and a file name that is not plain printable text (a newline, a tab, a byte that
+is not UTF-8) is shown repr-style (``'a\\nb.csv'``), so a message is always one
+line whatever the file is called.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+
+def one_line(text: str) -> str:
+    """``text`` as one printable line: whitespace runs become one space, control characters are escaped.
+
+    >>> one_line("two\\nlines\\x1b[31m")
+    'two lines\\\\x1b[31m'
+    """
+    text = " ".join(str(text).split())
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class InputError(Exception):
@@ -44,12 +62,12 @@ class InputError(Exception):
     def message(self) -> str:
         where = []
         if self.file:
-            where.append(self.file)
+            where.append(self.file if self.file.isprintable() else repr(self.file))
         if self.row is not None:
             where.append(f"line {self.row}")
         if self.column:
             where.append(f"column {self.column!r}")
-        text = " ".join(self.problem.split())  # always one line
+        text = one_line(self.problem)
         return f"{', '.join(where)}: {text}" if where else text
 
 
@@ -62,4 +80,4 @@ class ParameterError(InputError):
 
     @property
     def message(self) -> str:  # type: ignore[override]
-        return f"parameter {self.name!r}: {' '.join(self.problem.split())}"
+        return f"parameter {self.name!r}: {one_line(self.problem)}"

@@ -12,18 +12,25 @@ touch a Python object.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
 
+# The most rows pyarrow puts in one row group by default; a frame written in slices
+# of this length gives the same row groups, so the same file, as one written whole.
+ROW_GROUP_ROWS = 1024 * 1024
 
-def read_parquet(source: str | Path | bytes) -> pd.DataFrame:
+
+def read_parquet(source: str | Path | bytes, *, columns: Sequence[str] | None = None) -> pd.DataFrame:
     """Read a parquet file, or its bytes, into a DataFrame.
 
     Parameters
     ----------
     source : str, Path or bytes
         The file, or its content.
+    columns : sequence of str, optional
+        Read only these columns (a large table costs memory only for them).
 
     Returns
     -------
@@ -33,10 +40,15 @@ def read_parquet(source: str | Path | bytes) -> pd.DataFrame:
     import pyarrow as pa
 
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    return pd.read_parquet(pa.BufferReader(data))
+    return pd.read_parquet(pa.BufferReader(data), columns=list(columns) if columns is not None else None)
 
 
-def parquet_bytes(frame: pd.DataFrame, *, index: bool = False) -> bytes:
+def parquet_bytes(
+    frame: pd.DataFrame,
+    *,
+    index: bool = False,
+    prepare: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> bytes:
     """The parquet file of ``frame``, as bytes (write them atomically where they go).
 
     Parameters
@@ -44,6 +56,12 @@ def parquet_bytes(frame: pd.DataFrame, *, index: bool = False) -> bytes:
     frame : DataFrame
     index : bool, default False
         Whether to store the index.
+    prepare : callable, optional
+        Applied to each slice of :data:`ROW_GROUP_ROWS` rows before it is
+        converted (e.g. categoricals to strings), so that a large frame is never
+        converted to Arrow whole: memory then grows with one slice, not with the
+        frame. Gives the same file as ``prepare(frame).to_parquet(...)``
+        wherever ``prepare`` gives every slice the same dtypes.
 
     Returns
     -------
@@ -52,7 +70,23 @@ def parquet_bytes(frame: pd.DataFrame, *, index: bool = False) -> bytes:
     import pyarrow as pa
 
     sink = pa.BufferOutputStream()
-    frame.to_parquet(sink, index=index)
+    if prepare is None:
+        frame.to_parquet(sink, index=index)
+        return sink.getvalue().to_pybytes()
+    import pyarrow.parquet as pq
+
+    writer = None
+    try:
+        for start in range(0, max(len(frame), 1), ROW_GROUP_ROWS):
+            part = prepare(frame.iloc[start:start + ROW_GROUP_ROWS])
+            table = pa.Table.from_pandas(part, preserve_index=index)
+            if writer is None:
+                writer = pq.ParquetWriter(sink, table.schema, compression="snappy")
+            writer.write_table(table)
+            del part, table
+    finally:
+        if writer is not None:
+            writer.close()
     return sink.getvalue().to_pybytes()
 
 

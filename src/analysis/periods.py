@@ -17,6 +17,10 @@ CBS writes the same periods as labels (``2015``, ``1e halfjaar 2016``,
 ``30 juni 2015``), optionally followed by ``*`` (provisional, *voorlopig*) or
 ``**`` (revised provisional, *nader voorlopig*), or as OData keys
 (``2015JJ00``, ``2016HJ01``, ``2015KW01``, ``2015MM01``).
+
+A CBS period must lie in :data:`PLAUSIBLE_YEARS` (1900-2100): StatLine's
+longest series start around 1900, and a year such as ``9999`` or ``0023`` is a
+typing or export error, not data (:func:`parse_cbs_period` refuses it).
 """
 
 from __future__ import annotations
@@ -40,6 +44,9 @@ STATUSES = (
     STATUS_MISSING,
     STATUS_SUPPRESSED,
 )
+
+# Years a CBS period label may name; others are refused as typing or export errors.
+PLAUSIBLE_YEARS = range(1900, 2101)
 
 _MONTHS_NL = {
     "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6,
@@ -95,8 +102,22 @@ def parse_cbs_period(label: str) -> Period:
     Raises
     ------
     ValueError
-        If the label is not a period CBS uses.
+        If the label is not a period CBS uses, or names a year outside
+        :data:`PLAUSIBLE_YEARS`.
     """
+    period = _parse_cbs_period(label)
+    if not period.period.isascii():  # \d also matches other scripts' digits
+        raise ValueError(f"unknown period label {label!r}")
+    year = int(period.period[:4])
+    if year not in PLAUSIBLE_YEARS:
+        raise ValueError(
+            f"implausible year {period.period[:4]} in period label {str(label).strip()!r} "
+            f"(CBS periods lie in {PLAUSIBLE_YEARS.start}-{PLAUSIBLE_YEARS.stop - 1})"
+        )
+    return period
+
+
+def _parse_cbs_period(label: str) -> Period:
     text = " ".join(str(label).strip().lower().split())
     status = STATUS_FINAL
     if text.endswith("**"):

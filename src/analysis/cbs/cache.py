@@ -2,9 +2,12 @@
 
 Each table is one parquet file with a JSON sidecar saying what it is, when
 and from where it came, and checksums of both the source and the cached file.
-Writes are atomic (temporary file, then rename), and a batch of tables is
-written only after every table in it has been read and checked, so a bad
-input leaves the cache as it was. ``regions.parquet`` is the label-to-code
+Writes are atomic and all or nothing: a batch of tables is written only after
+every table in it has been read and checked, each file goes to a temporary
+file first and is then renamed into place, and if anything fails on the way
+(disk full, a damaged table met while the crosswalk is rebuilt) the previous
+files are put back, so a bad input or a failed write leaves the cache as it
+was. A table without rows is never written. ``regions.parquet`` is the label-to-code
 crosswalk, rebuilt from the cached tables after every write.
 """
 
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +47,107 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+def _stage(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a hidden temporary file beside ``path``; return the temporary file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def _stored_dtypes(frame: pd.DataFrame) -> dict[str, str | type]:
+    """The dtype the cache stores each categorical column of ``frame`` as.
+
+    As pandas infers them from Python strings: the string dtype, or object where
+    every value is missing.
+    """
+    return {
+        c: "str" if frame[c].notna().any() else object
+        for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)
+    }
+
+
+def stored_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A parsed data table as the cache stores it: no ``line`` column, label columns as plain strings.
+
+    The parser keeps labels as categoricals to save memory; the cache file keeps
+    the layout it always had (string columns), so its readers and its bytes do
+    not depend on how the table was parsed.
+    """
+    dtypes = _stored_dtypes(frame)
+    frame = frame.drop(columns=["line"], errors="ignore")
+    return frame.astype(dtypes) if dtypes else frame
+
+
+def _stored_parquet(frame: pd.DataFrame) -> bytes:
+    """The parquet bytes of :func:`stored_frame` of ``frame``, converted one row group at a time."""
+    dtypes = _stored_dtypes(frame)
+    frame = frame.drop(columns=["line"], errors="ignore")
+    return parquet_bytes(frame, prepare=lambda part: part.astype(dtypes) if dtypes else part)
+
+
+class _Batch:
+    """Files replaced together: staged first, then renamed into place; undone on failure.
+
+    Every file is first written to a temporary file beside its destination. Only
+    then are they renamed into place, one by one, each previous version kept as a
+    hidden hard link (or copy) until the whole batch, crosswalk included, is in
+    place; on any failure the previous versions are put back and new files
+    removed, so the cache is as it was before.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.staged: list[tuple[Path, Path]] = []  # (temporary file, destination)
+        self.done: list[tuple[Path, Path | None]] = []  # (destination, backup of the old file or None)
+
+    def add(self, name: str, data: bytes) -> None:
+        dest = self.folder / name
+        self.staged.append((_stage(dest, data), dest))
+
+    def commit(self) -> None:
+        for tmp, dest in self.staged:
+            backup = None
+            if dest.exists():
+                backup = dest.with_name(f".{dest.name}.{os.getpid()}.bak")
+                backup.unlink(missing_ok=True)
+                try:
+                    os.link(dest, backup)
+                except OSError:
+                    shutil.copy2(dest, backup)
+            try:
+                os.replace(tmp, dest)
+            except BaseException:
+                if backup is not None:
+                    backup.unlink(missing_ok=True)  # the destination still holds the old file
+                raise
+            self.done.append((dest, backup))
+
+    def rollback(self) -> None:
+        for dest, backup in reversed(self.done):
+            try:
+                if backup is not None:
+                    os.replace(backup, dest)
+                else:
+                    dest.unlink(missing_ok=True)
+            except OSError:
+                pass
+        self.cleanup()
+        self.done.clear()
+
+    def cleanup(self) -> None:
+        for tmp, _ in self.staged:
+            tmp.unlink(missing_ok=True)
+        for _, backup in self.done:
+            if backup is not None:
+                backup.unlink(missing_ok=True)
+
+
 def write_tables(
     tables: list[ParsedTable],
     *,
@@ -50,7 +155,7 @@ def write_tables(
     vintage: str | None = None,
     cache_dir: str | Path | None = None,
 ) -> list[dict]:
-    """Write parsed tables to the cache (all checks have passed by now).
+    """Write parsed tables to the cache (all checks have passed by now), all or nothing.
 
     Parameters
     ----------
@@ -67,34 +172,58 @@ def write_tables(
     -------
     list of dict
         The metadata written for each table.
+
+    Raises
+    ------
+    InputError
+        A table without rows (it would replace a cached table with nothing), or
+        a cache that cannot be written (disk full, no permission); the cache is
+        then left as it was.
     """
     folder = cbs_cache_dir(cache_dir)
+    for table in tables:
+        if not len(table.frame):
+            raise InputError(f"table {table.table_id} has no rows: not written, the cache is unchanged",
+                             file=table.origin)
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
     written = []
-    for table in tables:
-        data = parquet_bytes(table.frame.drop(columns=["line"], errors="ignore"))
-        meta = {
-            "table": table.table_id,
-            "title": table.title,
-            "kind": table.kind,
-            "source": source,
-            "origin": table.origin,
-            "format": table.file_format,
-            "retrieved_at": now,
-            "vintage": vintage or _default_vintage(table, source, now),
-            "source_checksum": table.checksum,
-            "cache_checksum": sha256_of(data),
-            "rows": int(len(table.frame)),
-            "notes": table.notes,
-            "package_version": __version__,
-        }
-        if table.kind == "data" and len(table.frame):
-            meta["indicators"] = sorted(table.frame["indicator"].unique().tolist())
-            meta["periods"] = sorted(table.frame["period"].unique().tolist())
-        _atomic_write_bytes(folder / f"{table.table_id}.parquet", data)
-        _atomic_write_bytes(folder / f"{table.table_id}.json", json.dumps(meta, indent=2).encode())
-        written.append(meta)
-    rebuild_crosswalk(folder)
+    batch = _Batch(folder)
+    try:
+        for table in tables:
+            frame = table.frame
+            data = _stored_parquet(frame)
+            meta = {
+                "table": table.table_id,
+                "title": table.title,
+                "kind": table.kind,
+                "source": source,
+                "origin": table.origin,
+                "format": table.file_format,
+                "retrieved_at": now,
+                "vintage": vintage or _default_vintage(table, source, now),
+                "source_checksum": table.checksum,
+                "cache_checksum": sha256_of(data),
+                "rows": int(len(frame)),
+                "notes": table.notes,
+                "package_version": __version__,
+            }
+            if table.kind == "data":
+                meta["indicators"] = sorted(map(str, frame["indicator"].unique()))
+                meta["periods"] = sorted(map(str, frame["period"].unique()))
+            batch.add(f"{table.table_id}.parquet", data)
+            del data
+            batch.add(f"{table.table_id}.json", json.dumps(meta, indent=2).encode())
+            written.append(meta)
+        batch.commit()
+        rebuild_crosswalk(folder)
+    except OSError as exc:
+        batch.rollback()
+        raise InputError(f"cannot write the CBS cache: {exc.strerror or exc}; the cache is unchanged",
+                         file=folder) from None
+    except BaseException:
+        batch.rollback()
+        raise
+    batch.cleanup()
     return written
 
 
@@ -122,8 +251,12 @@ def cached_metadata(cache_dir: str | Path | None = None) -> list[dict]:
     return out
 
 
-def read_cached(table_id: str, cache_dir: str | Path | None = None) -> tuple[pd.DataFrame, dict] | None:
+def read_cached(
+    table_id: str, cache_dir: str | Path | None = None, *, columns: list[str] | None = None
+) -> tuple[pd.DataFrame, dict] | None:
     """A cached table and its metadata, or None when it is not cached.
+
+    ``columns`` reads only those columns (the checksum still covers the whole file).
 
     Raises
     ------
@@ -141,7 +274,7 @@ def read_cached(table_id: str, cache_dir: str | Path | None = None) -> tuple[pd.
     data = data_path.read_bytes()
     if sha256_of(data) != meta.get("cache_checksum"):
         raise InputError("cached table does not match its checksum; import or fetch it again", file=data_path)
-    return read_parquet(data), meta
+    return read_parquet(data, columns=columns), meta
 
 
 def rebuild_crosswalk(folder: Path) -> pd.DataFrame:
@@ -156,7 +289,7 @@ def rebuild_crosswalk(folder: Path) -> pd.DataFrame:
     for meta in metas:
         if meta["kind"] != "data":
             continue
-        frame, _ = read_cached(meta["table"], folder)
+        frame, _ = read_cached(meta["table"], folder, columns=["region_code", "region_label"])
         coded = frame.dropna(subset=["region_code"]).drop_duplicates("region_code")
         if len(coded):
             names = coded["region_label"].str.replace(r"^Wijk \d+\s+", "", regex=True)

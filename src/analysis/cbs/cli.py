@@ -45,7 +45,7 @@ def _print_written(result) -> None:
         if meta["kind"] == "data":
             from .cache import read_cached
 
-            frame, _ = read_cached(meta["table"])
+            frame, _ = read_cached(meta["table"], columns=["region_code", "region_label"])
             labels = frame.loc[frame["region_code"].isna(), "region_label"].unique()
             unresolved = [lab for lab in labels if resolver.code_for(lab) is None]
             if unresolved:
