@@ -62,6 +62,10 @@ bench: $(VENV)/.installed ## Run the benchmarks (forecast accuracy, batch speed)
 	$(BIN)/python benchmarks/forecast_cbs.py
 	$(BIN)/python benchmarks/run_batch.py
 
+.PHONY: bench-import
+bench-import: $(VENV)/.installed ## Peak memory and seconds per MB of `cbs import` on generated 40 and 200 MB files
+	$(BIN)/python benchmarks/import_memory.py
+
 .PHONY: clean
 clean: ## Remove caches and reports (keeps .venv and data)
 	rm -rf data/cache reports .pytest_cache .ruff_cache

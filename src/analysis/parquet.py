@@ -22,7 +22,12 @@ import pandas as pd
 ROW_GROUP_ROWS = 1024 * 1024
 
 
-def read_parquet(source: str | Path | bytes, *, columns: Sequence[str] | None = None) -> pd.DataFrame:
+def read_parquet(
+    source: str | Path | bytes,
+    *,
+    columns: Sequence[str] | None = None,
+    categories: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Read a parquet file, or its bytes, into a DataFrame.
 
     Parameters
@@ -31,6 +36,8 @@ def read_parquet(source: str | Path | bytes, *, columns: Sequence[str] | None = 
         The file, or its content.
     columns : sequence of str, optional
         Read only these columns (a large table costs memory only for them).
+    categories : sequence of str, optional
+        String columns to read as categoricals (each distinct value stored once).
 
     Returns
     -------
@@ -40,7 +47,8 @@ def read_parquet(source: str | Path | bytes, *, columns: Sequence[str] | None = 
     import pyarrow as pa
 
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    return pd.read_parquet(pa.BufferReader(data), columns=list(columns) if columns is not None else None)
+    kwargs = {"read_dictionary": list(categories)} if categories else {}
+    return pd.read_parquet(pa.BufferReader(data), columns=list(columns) if columns is not None else None, **kwargs)
 
 
 def parquet_bytes(
@@ -48,6 +56,7 @@ def parquet_bytes(
     *,
     index: bool = False,
     prepare: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    row_group_rows: int = ROW_GROUP_ROWS,
 ) -> bytes:
     """The parquet file of ``frame``, as bytes (write them atomically where they go).
 
@@ -57,11 +66,14 @@ def parquet_bytes(
     index : bool, default False
         Whether to store the index.
     prepare : callable, optional
-        Applied to each slice of :data:`ROW_GROUP_ROWS` rows before it is
+        Applied to each slice of ``row_group_rows`` rows before it is
         converted (e.g. categoricals to strings), so that a large frame is never
         converted to Arrow whole: memory then grows with one slice, not with the
-        frame. Gives the same file as ``prepare(frame).to_parquet(...)``
-        wherever ``prepare`` gives every slice the same dtypes.
+        frame. Each slice is one row group. With the default ``row_group_rows``
+        this gives the same file as ``prepare(frame).to_parquet(...)`` wherever
+        ``prepare`` gives every slice the same dtypes.
+    row_group_rows : int, default :data:`ROW_GROUP_ROWS`
+        Rows per slice (and row group) when ``prepare`` is given.
 
     Returns
     -------
@@ -77,8 +89,8 @@ def parquet_bytes(
 
     writer = None
     try:
-        for start in range(0, max(len(frame), 1), ROW_GROUP_ROWS):
-            part = prepare(frame.iloc[start:start + ROW_GROUP_ROWS])
+        for start in range(0, max(len(frame), 1), row_group_rows):
+            part = prepare(frame.iloc[start:start + row_group_rows])
             table = pa.Table.from_pandas(part, preserve_index=index)
             if writer is None:
                 writer = pq.ParquetWriter(sink, table.schema, compression="snappy")

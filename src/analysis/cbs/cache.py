@@ -28,6 +28,10 @@ from ..parquet import parquet_bytes, read_parquet
 from .parse import REGION_COLUMNS, ParsedTable, sha256_of
 
 CROSSWALK = "regions.parquet"
+# Rows per parquet row group of a cached table. Converting a row group to Arrow
+# strings costs about 120 bytes a row, so this bounds the memory a write takes
+# beyond the table itself; every real CBS table fits in one row group.
+CACHE_ROW_GROUP_ROWS = 128 * 1024
 
 
 def cbs_cache_dir(cache_dir: str | Path | None = None) -> Path:
@@ -88,7 +92,8 @@ def _stored_parquet(frame: pd.DataFrame) -> bytes:
     """The parquet bytes of :func:`stored_frame` of ``frame``, converted one row group at a time."""
     dtypes = _stored_dtypes(frame)
     frame = frame.drop(columns=["line"], errors="ignore")
-    return parquet_bytes(frame, prepare=lambda part: part.astype(dtypes) if dtypes else part)
+    return parquet_bytes(frame, prepare=lambda part: part.astype(dtypes) if dtypes else part,
+                         row_group_rows=CACHE_ROW_GROUP_ROWS)
 
 
 class _Batch:
@@ -252,11 +257,16 @@ def cached_metadata(cache_dir: str | Path | None = None) -> list[dict]:
 
 
 def read_cached(
-    table_id: str, cache_dir: str | Path | None = None, *, columns: list[str] | None = None
+    table_id: str,
+    cache_dir: str | Path | None = None,
+    *,
+    columns: list[str] | None = None,
+    categories: list[str] | None = None,
 ) -> tuple[pd.DataFrame, dict] | None:
     """A cached table and its metadata, or None when it is not cached.
 
-    ``columns`` reads only those columns (the checksum still covers the whole file).
+    ``columns`` reads only those columns (the checksum still covers the whole
+    file); ``categories`` reads those string columns as categoricals.
 
     Raises
     ------
@@ -274,7 +284,7 @@ def read_cached(
     data = data_path.read_bytes()
     if sha256_of(data) != meta.get("cache_checksum"):
         raise InputError("cached table does not match its checksum; import or fetch it again", file=data_path)
-    return read_parquet(data, columns=columns), meta
+    return read_parquet(data, columns=columns, categories=categories), meta
 
 
 def rebuild_crosswalk(folder: Path) -> pd.DataFrame:
@@ -289,7 +299,8 @@ def rebuild_crosswalk(folder: Path) -> pd.DataFrame:
     for meta in metas:
         if meta["kind"] != "data":
             continue
-        frame, _ = read_cached(meta["table"], folder, columns=["region_code", "region_label"])
+        frame, _ = read_cached(meta["table"], folder, columns=["region_code", "region_label"],
+                               categories=["region_code", "region_label"])
         coded = frame.dropna(subset=["region_code"]).drop_duplicates("region_code")
         if len(coded):
             names = coded["region_label"].str.replace(r"^Wijk \d+\s+", "", regex=True)

@@ -45,7 +45,8 @@ def _print_written(result) -> None:
         if meta["kind"] == "data":
             from .cache import read_cached
 
-            frame, _ = read_cached(meta["table"], columns=["region_code", "region_label"])
+            frame, _ = read_cached(meta["table"], columns=["region_code", "region_label"],
+                                   categories=["region_code", "region_label"])
             labels = frame.loc[frame["region_code"].isna(), "region_label"].unique()
             unresolved = [lab for lab in labels if resolver.code_for(lab) is None]
             if unresolved:

@@ -574,49 +574,59 @@ def _categorical(codes: np.ndarray, categories: list) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
 
 
+def _code_dtype(n_categories: int) -> type:
+    """The smallest integer type pandas keeps categorical codes in for this many categories."""
+    return np.int8 if n_categories < 127 else np.int16 if n_categories < 32_767 else np.int32
+
+
 def _build_frame(table: Table, measure_list: list[Measure], region_ids, period_ids, n_measures: int,
                  c_region, c_period, c_status, values, above_100, c_line) -> pd.DataFrame:
-    """The observations as a frame: label columns categorical, values float64, lines int64.
+    """The observations as a frame: label columns categorical, values float64, lines int32.
 
     ``c_region``, ``c_period`` and ``c_line`` hold one entry per kept row, the
-    others one per observation (row by row, measures in column order).
+    others one per observation (row by row, measures in column order). Codes are
+    made in the dtype pandas keeps them in, and the frame takes the arrays
+    without copying them.
     """
     n = len(values)
+    n_rows = len(c_line)
     regions = list(region_ids)  # (label, code) in id order
     region_labels = list(dict.fromkeys(label for label, _ in regions))
     region_codes = list(dict.fromkeys(code for _, code in regions if code is not None))
     label_pos = {label: i for i, label in enumerate(region_labels)}
     code_pos = {code: i for i, code in enumerate(region_codes)}
-    rid = np.repeat(np.frombuffer(c_region, dtype=np.int32), n_measures)
-    label_of = np.array([label_pos[label] for label, _ in regions], dtype=np.int32)
-    code_of = np.array([code_pos[code] if code is not None else -1 for _, code in regions], dtype=np.int32)
+    label_of = np.array([label_pos[label] for label, _ in regions], dtype=_code_dtype(len(region_labels)))
+    code_of = np.array([code_pos[code] if code is not None else -1 for _, code in regions],
+                       dtype=_code_dtype(len(region_codes)))
     periods = list(period_ids)  # Period objects in id order
     period_names = list(dict.fromkeys(p.period for p in periods))
     period_types = list(dict.fromkeys(p.period_type for p in periods))
     name_pos = {name: i for i, name in enumerate(period_names)}
     type_pos = {name: i for i, name in enumerate(period_types)}
-    name_of = np.array([name_pos[p.period] for p in periods], dtype=np.int32)
-    type_of = np.array([type_pos[p.period_type] for p in periods], dtype=np.int32)
+    name_of = np.array([name_pos[p.period] for p in periods], dtype=_code_dtype(len(period_names)))
+    type_of = np.array([type_pos[p.period_type] for p in periods], dtype=np.int8)
     pstatus_of = np.array([_STATUS_CODE[p.status] for p in periods], dtype=np.int8)
-    pid = np.repeat(np.frombuffer(c_period, dtype=np.int32), n_measures)
+    row_region = np.frombuffer(c_region, dtype=np.int32)
+    row_period = np.frombuffer(c_period, dtype=np.int32)
     status = np.frombuffer(c_status, dtype=np.int8).copy()
     from_period = status < 0
-    status[from_period] = pstatus_of[pid[from_period]]
-    note = above_100.astype(np.int8) - 1  # no note -> -1, the note -> 0
-    measure = np.tile(np.arange(n_measures, dtype=np.int8), len(c_line))
-    return pd.DataFrame({
+    status[from_period] = np.repeat(pstatus_of[row_period], n_measures)[from_period]
+    del from_period
+    measure = np.tile(np.arange(n_measures, dtype=np.int8), n_rows)
+    columns = {
         "table_id": _categorical(np.zeros(n, dtype=np.int8), [table.id]),
         "indicator": _categorical(measure, [m.indicator for m in measure_list]),
         "measure": _categorical(measure, [m.key_prefix for m in measure_list]),
-        "region_label": _categorical(label_of[rid], region_labels),
-        "region_code": _categorical(code_of[rid], region_codes),
-        "period": _categorical(name_of[pid], period_names),
-        "period_type": _categorical(type_of[pid], period_types),
+        "region_label": _categorical(np.repeat(label_of[row_region], n_measures), region_labels),
+        "region_code": _categorical(np.repeat(code_of[row_region], n_measures), region_codes),
+        "period": _categorical(np.repeat(name_of[row_period], n_measures), period_names),
+        "period_type": _categorical(np.repeat(type_of[row_period], n_measures), period_types),
         "status": _categorical(status, list(STATUSES)),
         "value": values,
-        "note": _categorical(note, [NOTE_ABOVE_100]),
-        "line": np.repeat(np.frombuffer(c_line, dtype=np.int32).astype(np.int64), n_measures),
-    }, columns=RAW_COLUMNS)
+        "note": _categorical(above_100.astype(np.int8) - 1, [NOTE_ABOVE_100]),  # -1: no note
+        "line": np.repeat(np.frombuffer(c_line, dtype=np.int32), n_measures),
+    }
+    return pd.DataFrame(columns, columns=RAW_COLUMNS, copy=False)
 
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, int]:
@@ -632,12 +642,15 @@ def observation_keys(frame: pd.DataFrame) -> np.ndarray:
 
     The region is its code where the row has one, else its label.
     """
-    indicator, _ = _codes(frame["indicator"])
     code, n_codes = _codes(frame["region_code"])
     label, n_labels = _codes(frame["region_label"])
+    key = code.astype(np.int64)  # built in place: a few arrays of 8 bytes per row at most
+    without_code = code < 0
+    key[without_code] = label[without_code].astype(np.int64) + n_codes
+    del without_code
+    indicator, _ = _codes(frame["indicator"])
+    key += indicator.astype(np.int64) * (n_codes + n_labels + 1)
     period, n_periods = _codes(frame["period"])
-    region = np.where(code >= 0, code.astype(np.int64), n_codes + label.astype(np.int64))
-    key = indicator.astype(np.int64) * (n_codes + n_labels + 1) + region
     key *= n_periods + 1
     key += period
     return key
