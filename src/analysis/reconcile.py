@@ -983,6 +983,57 @@ def load_sources(published: pd.DataFrame, data_source, register=None) -> tuple[p
     return cbs, reg
 
 
+def published_beside(
+    published: pd.DataFrame,
+    indicators: Sequence[str],
+    region: str,
+    data_source,
+    *,
+    language: str = "nl",
+) -> pd.DataFrame:
+    """What publications printed for CBS indicators, each figure with its classification against CBS.
+
+    For a notebook that shows CBS series: the municipality's own published
+    figures are never drawn as CBS data, but listed as the publication, with
+    the classification notebook 06 gives them (a half-year figure printed as a
+    year figure reads *klopt voor een andere periode*).
+
+    Parameters
+    ----------
+    published : DataFrame
+        Published figures (e.g. :func:`analysis.published.load_published`,
+        limited to the notebook's periods).
+    indicators : sequence of str
+        The CBS indicators the notebook shows.
+    region : str
+    data_source : analysis.sources.DataSource
+        The session's source; the CBS tables read are recorded in it.
+    language : {"nl", "en"}
+
+    Returns
+    -------
+    DataFrame
+        :func:`reader_table` with the publication as its first column, oldest
+        publication first; empty when nothing was published.
+    """
+    figures = published[published["indicator"].isin(list(indicators)) & (published["region_code"] == region)]
+    if figures.empty:
+        return pd.DataFrame()
+    cbs, _ = load_sources(figures.reset_index(drop=True), data_source)
+    data_source.used.pop("gepubliceerde cijfers", None)
+    data_source.used["gepubliceerde cijfers"] = _PUBLISHED_BESIDE
+    table = reconcile(figures.reset_index(drop=True), cbs, None, language=language)
+    order = {p: i for i, p in enumerate(publication_order(table["publication"]))}
+    table = table.assign(_o=table["publication"].map(order)).sort_values(["_o", "indicator", "period"],
+                                                                          kind="stable")
+    out = reader_table(table, language)
+    out.insert(0, label("publication", language), table["publication"].tolist())
+    return out
+
+
+_PUBLISHED_BESIDE = "ingebedde gepubliceerde cijfers (data/published), als publicatie naast CBS en met het oordeel"
+
+
 def select_publications(published: pd.DataFrame, region: str, start: str | None = None,
                         end: str | None = None) -> pd.DataFrame:
     """The figures of every publication that gives at least one figure about ``region`` or Nederland.
@@ -1017,7 +1068,7 @@ __all__ = [
     "adjacent", "basis", "by_publication", "cache_has_tables", "cbs_indicators", "cbs_observations",
     "classification_counts", "classification_label", "classify_figure", "conflicts_table", "empty_sources",
     "key_figures", "load_sources", "no_source_reason", "period_relation", "plain_numbers",
-    "publication_conflicts", "publication_order", "reader_table", "real_checks", "styled", "reconcile",
+    "publication_conflicts", "publication_order", "published_beside", "reader_table", "real_checks", "styled", "reconcile",
     "register_source", "rounding_step", "select_publications", "source_indicator", "summary", "synthetic_checks",
     "synthetic_summary", "tolerance", "unit_factor", "value_decimals",
     "within",
