@@ -228,3 +228,22 @@ def test_cli_end_to_end(realdata_dir, tmp_path):
     assert status["2023"] == status["2023H2"] == "definitief"
     assert set(obs["source"]) == {"82972NED", "85098NED"}
     assert obs["published"].str.startswith("CBS StatLine ").all()
+
+
+def test_import_realdata_says_each_thing_once_and_only_what_is_true(realdata_dir, tmp_path):
+    """make import-realdata: one line per table, one line about unresolved labels, no request to import 85755NED."""
+    env = {**os.environ, "ANALYSIS_CACHE_DIR": str(tmp_path), "PYTHONIOENCODING": "utf-8"}
+    run = subprocess.run([sys.executable, "-m", "analysis", "cbs", "import", str(realdata_dir),
+                          "--vintage", "CBS StatLine, opgehaald 2025-04-22"],
+                         env=env, capture_output=True, text=True, encoding="utf-8", timeout=600)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    tables = [line.split(":")[0] for line in lines if line[:8].isalnum() and line[8:9] == ":"]
+    assert len(tables) == len(set(tables)) == 23
+    assert [line for line in lines if "85755NED" in line] == [next(x for x in lines if x.startswith("85755NED:"))]
+    labels = [line for line in lines if "region labels" in line]
+    assert len(labels) == 1 and "match no code in the cached region tables" in labels[0]
+    assert "import or fetch" not in run.stdout
+    provisional = [line for line in lines if "voorlopig by the vintage rule" in line]
+    assert {line[:8] for line in provisional} == {"85094NED", "85098NED", "85099NED", "85995NED", "86050NED",
+                                                 "86051NED"}
