@@ -76,7 +76,6 @@ def runs(tmp_path_factory) -> dict[str, Run]:
     first = run_all({
         "import": (good, GOOD_IMPORT),
         "import_bad": (base / "badcache", ["cbs", "import", str(paths["bad_dir"])]),
-        "show_empty": (empty, ["cbs", "show", "jeugdhulp_pct"]),
         "unknown_indicator": (empty, ["cbs", "show", "jeugdhulp_procent"]),
         "unknown_region": (empty, ["cbs", "show", "jeugdhulp_pct", "--region", "GM9999"]),
     })
@@ -225,8 +224,12 @@ def test_unknown_region(runs):
     assert_one_line_error(runs["unknown_region"], "unknown region code 'GM9999'")
 
 
-def test_missing_cache(runs):
-    assert_one_line_error(runs["show_empty"], "no CBS table for 'jeugdhulp_pct'", "cbs import")
+def test_missing_cache_and_extract(cli, tmp_path, monkeypatch):
+    from analysis import config
+
+    monkeypatch.setattr(config, "cbs_extract_dir", lambda: tmp_path / "no-extract")
+    assert_one_line_error(cli("cbs", "show", "jeugdhulp_pct"),
+                          "no jeugdhulp_pct data for region GM0344 in the CBS cache or the CBS extract")
 
 
 def test_binary_file(cli, tmp_path):
@@ -310,3 +313,12 @@ def test_fetch_recorded_response(cli, monkeypatch, tmp_cache):
     obs = pd.read_csv(io.StringIO(run.stdout))
     assert obs[["region_code", "period", "value", "status"]].values.tolist() == [
         ["GM0344", "2024H1", 11.7, "voorlopig"]]
+
+
+def test_show_without_a_cache_reads_the_embedded_extract(cli):
+    run = cli("cbs", "show", "jeugdhulp_pct", "--region", "GM0344", "--period-type", "year", "--format", "csv")
+    assert run.returncode == 0, run.stderr
+    obs = pd.read_csv(io.StringIO(run.stdout), dtype={"period": str})
+    got = dict(zip(obs["period"], obs["value"], strict=True))
+    assert got["2023"] == pytest.approx(15.0)
+    assert (obs["published"].str.endswith("(CBS StatLine, opgehaald 2025-04-22)")).all()

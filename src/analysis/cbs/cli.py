@@ -139,7 +139,7 @@ def _list(args) -> int:
 
 
 def _show(args) -> int:
-    from . import load_indicator, region_resolver, tables_for
+    from . import region_resolver, tables_for
 
     if args.indicator not in INDICATORS:
         raise InputError(f"unknown indicator {args.indicator!r}")
@@ -147,12 +147,15 @@ def _show(args) -> int:
         tables_for(args.indicator)
     except KeyError as exc:
         raise InputError(exc.args[0]) from None
-    resolver = region_resolver()
+    from ..sources import load_observations, resolve_source
+
+    source = resolve_source("auto")  # the cache where it holds the indicator, the embedded extract otherwise
+    resolver = region_resolver(source.cache_dir)
     if not resolver.knows(args.region):
         raise InputError(f"unknown region code {args.region!r} (e.g. GM0344 Utrecht, NL01 Nederland, PV26)")
-    obs = load_indicator(args.indicator, regions=[args.region], period_type=args.period_type, resolver=resolver)
+    obs = load_observations(args.indicator, source, regions=[args.region], period_type=args.period_type)
     if obs.empty:
-        raise InputError(f"no {args.indicator} data for region {args.region} in the cache")
+        raise InputError(f"no {args.indicator} data for region {args.region} in the CBS cache or the CBS extract")
     cols = COLUMNS + (["note"] if "note" in obs and obs["note"].notna().any() else [])
     if args.format == "csv":
         obs[cols].to_csv(sys.stdout, index=False)
