@@ -174,6 +174,8 @@ def test_committed_extract_is_small_and_attributed(embedded):
     assert "make cbs-extract" in readme
     manifest = json.loads((embedded / MANIFEST).read_text(encoding="utf-8"))
     assert {t["table"] for t in manifest["tables"]} == set(TABLES)
+    periods = {t["table"]: t.get("periods") for t in manifest["tables"]}
+    assert (periods["82966NED"][0], periods["82966NED"][-1]) == ("2015Q1", "2017")  # in time order
 
 
 def test_committed_extract_serves_every_catalogue_indicator(embedded):

@@ -47,6 +47,7 @@ import pandas as pd
 
 from .. import config
 from ..errors import InputError
+from ..periods import period_sort_key
 from ..regions import level_of
 from .catalogue import TABLES
 from .parse import REGION_COLUMNS, sha256_of
@@ -187,7 +188,7 @@ def extract_frames(cache_dir: str | Path, tables=None) -> tuple[pd.DataFrame, pd
         }
         if table.kind == "data":
             entry["indicators"] = sorted(kept["indicator"].unique().tolist())
-            entry["periods"] = sorted(kept["period"].unique().tolist())
+            entry["periods"] = sorted(kept["period"].unique().tolist(), key=period_sort_key)
         entries.append(entry)
     obs = pd.concat(obs_parts, ignore_index=True) if obs_parts else pd.DataFrame(columns=OBSERVATION_COLUMNS)
     obs = obs[OBSERVATION_COLUMNS]
