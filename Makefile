@@ -52,6 +52,10 @@ report: $(VENV)/.installed ## Run every notebook on the embedded data and print 
 import-realdata: $(VENV)/.installed ## Import the CBS files of ../shared/realdata into the cache
 	$(BIN)/python -m analysis cbs import $(REALDATA) --vintage "CBS StatLine, opgehaald 2025-04-22"
 
+.PHONY: cbs-extract
+cbs-extract: $(VENV)/.installed ## Rebuild the embedded CBS extract data/cbs from ../shared/realdata (identical files)
+	$(BIN)/python -m analysis cbs extract $(REALDATA) --vintage "CBS StatLine, opgehaald 2025-04-22"
+
 .PHONY: synthetic
 synthetic: $(VENV)/.installed ## Regenerate the synthetic register in data/synthetic (identical files)
 	$(BIN)/python -m analysis.synthetic

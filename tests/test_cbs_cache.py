@@ -132,13 +132,13 @@ def test_default_cache_dir_follows_environment(tmp_cache, tmp_path):
 
 def test_folder_import_is_recursive_and_skips_foreign_tables(tmp_path, cache):
     good_85098(tmp_path / "in" / "jeugd")
-    write(tmp_path / "in" / "overig", "82966NED.csv", "ID;RegioS;Perioden;X_1", "0;Nederland;2015;1")
+    write(tmp_path / "in" / "overig", "82977NED.csv", "ID;RegioS;Perioden;X_1", "0;Nederland;2015;1")
     (tmp_path / "in" / "notes.txt").write_text("not a csv")
     result = import_paths([tmp_path / "in"], cache_dir=cache)
     assert [m["table"] for m in result.written] == ["85098NED"]
-    assert [Path(p).name for p, _ in result.skipped] == ["82966NED.csv"]
+    assert [Path(p).name for p, _ in result.skipped] == ["82977NED.csv"]
     assert "not used" in result.skipped[0][1]
-    assert not (cache / "82966NED.parquet").exists()
+    assert not (cache / "82977NED.parquet").exists()
 
 
 def test_import_of_nothing(tmp_path, cache):

@@ -76,7 +76,6 @@ def runs(tmp_path_factory) -> dict[str, Run]:
     first = run_all({
         "import": (good, GOOD_IMPORT),
         "import_bad": (base / "badcache", ["cbs", "import", str(paths["bad_dir"])]),
-        "show_empty": (empty, ["cbs", "show", "jeugdhulp_pct"]),
         "unknown_indicator": (empty, ["cbs", "show", "jeugdhulp_procent"]),
         "unknown_region": (empty, ["cbs", "show", "jeugdhulp_pct", "--region", "GM9999"]),
     })
@@ -125,13 +124,16 @@ def test_import_output(runs):
     assert run.stderr == ""
     good = runs["_paths"]["good"]
     assert out[-1] == f"cache: {good.resolve() / 'cbs'}"
-    by_table = {line.split(":")[0]: line for line in out[:-1]}
+    by_table = {line.split(":")[0]: line for line in out[:-2]}
     assert set(by_table) == {"82972NED", "85098NED", "85755NED"}
     assert by_table["82972NED"].startswith("82972NED: 75 rows (data), vintage CBS StatLine, test")
     assert "1 percentage(s) above 100 kept" in by_table["82972NED"]
-    # 'Oud-Elzenburg' stays without a code even with the regions table
-    assert "1 region labels without a code yet" in by_table["82972NED"]
-    assert "without a code" not in by_table["85098NED"]
+    # 'Oud-Elzenburg' stays without a code even with the regions table: said once, after the tables,
+    # without asking for the regions table that was just imported
+    assert out[-2] == ("1 region labels in 1 tables match no code in the cached region tables; their rows are "
+                       "not used (1 former municipalities or other areas)")
+    assert sum("region labels" in line for line in out) == 1
+    assert "import or fetch" not in run.stdout
     assert by_table["85755NED"].startswith("85755NED: ")
     assert "(regions)" in by_table["85755NED"]
     assert (good / "cbs" / "85098NED.parquet").is_file()
@@ -140,8 +142,10 @@ def test_import_output(runs):
 def test_import_without_regions_table_says_how_to_resolve_labels(cli):
     run = cli("cbs", "import", str(FIXTURES / "82972NED.csv"))
     assert run.returncode == 0, run.stderr
-    assert "3 region labels without a code yet" in run.stdout  # Elzenburg, Hoogveld, Oud-Elzenburg
-    assert "85755NED" in run.stdout
+    lines = run.stdout.splitlines()
+    assert lines[-2] == ("3 region labels in 1 tables have no code yet; import or fetch CBS table 85755NED "
+                         "'Gebieden in Nederland' to resolve them")  # Elzenburg, Hoogveld, Oud-Elzenburg
+    assert sum("85755NED" in line for line in lines) == 1
 
 
 def test_show_table(cli):
@@ -194,7 +198,7 @@ def test_list(runs):
     assert lines["82972NED"].startswith("82972NED  Jeugdzorg; jongeren met jeugdzorg")
     assert "[2015 - 2020]" in lines["82972NED"]
     assert "cached, 50 rows" in lines["85098NED"]
-    assert lines["84134NED"].endswith("-- not cached")
+    assert lines["84134NED"].endswith("-- not cached; in the extract (CBS StatLine, opgehaald 2025-04-22)")
     assert "85755NED" in lines and "cached" in lines["85755NED"]
 
 
@@ -220,8 +224,12 @@ def test_unknown_region(runs):
     assert_one_line_error(runs["unknown_region"], "unknown region code 'GM9999'")
 
 
-def test_missing_cache(runs):
-    assert_one_line_error(runs["show_empty"], "no CBS table for 'jeugdhulp_pct'", "cbs import")
+def test_missing_cache_and_extract(cli, tmp_path, monkeypatch):
+    from analysis import config
+
+    monkeypatch.setattr(config, "cbs_extract_dir", lambda: tmp_path / "no-extract")
+    assert_one_line_error(cli("cbs", "show", "jeugdhulp_pct"),
+                          "no jeugdhulp_pct data for region GM0344 in the CBS cache or the CBS extract")
 
 
 def test_binary_file(cli, tmp_path):
@@ -340,3 +348,12 @@ def test_fetch_recorded_response(cli, monkeypatch, tmp_cache):
     obs = pd.read_csv(io.StringIO(run.stdout))
     assert obs[["region_code", "period", "value", "status"]].values.tolist() == [
         ["GM0344", "2024H1", 11.7, "voorlopig"]]
+
+
+def test_show_without_a_cache_reads_the_embedded_extract(cli):
+    run = cli("cbs", "show", "jeugdhulp_pct", "--region", "GM0344", "--period-type", "year", "--format", "csv")
+    assert run.returncode == 0, run.stderr
+    obs = pd.read_csv(io.StringIO(run.stdout), dtype={"period": str})
+    got = dict(zip(obs["period"], obs["value"], strict=True))
+    assert got["2023"] == pytest.approx(15.0)
+    assert (obs["published"].str.endswith("(CBS StatLine, opgehaald 2025-04-22)")).all()

@@ -556,8 +556,8 @@ def test_regions_table_wide_layout_up_to_code_28(tmp_path):
 
 
 def test_table_not_in_catalogue_is_skipped(tmp_path):
-    path = write(tmp_path, "82966NED.csv", lines(
-        "ID;RegioS;Perioden;JongerenMetJeugdzorg_1", "0;Nederland;2015;1.0",
+    path = write(tmp_path, "82977NED.csv", lines(
+        "ID;RegioS;Perioden;Jeugdreclasseringstrajecten_1", "0;Nederland;2015;1.0",
     ))
     assert read_table_file(path) is None
 

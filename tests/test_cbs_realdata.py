@@ -68,9 +68,9 @@ def test_whole_folder_imports(realdata_dir, imported):
     written = {m["table"] for m in result.written}
     assert {"82972NED", "85098NED", "84134NED", "85099NED", "82968NED", "85094NED", "83262NED", "86050NED",
             "83268NED", "86051NED", "84929NED", "85755NED", "83267NED", "85995NED"} <= written
-    assert len(written) == 22
+    assert len(written) == 23  # 82966NED too: the 2017 publications cite it
     skipped = sorted(Path(p).name for p, _ in result.skipped)
-    assert skipped == ["82966NED.csv", "82977NED.csv", "83454NED.csv"]  # not in the catalogue
+    assert skipped == ["82977NED.csv", "83454NED.csv"]  # not in the catalogue
     for meta in result.written:
         assert meta["source_checksum"] and meta["rows"] > 0
         assert meta["vintage"] == "CBS StatLine, opgehaald 2025-04-22"
@@ -205,10 +205,10 @@ def test_cli_end_to_end(realdata_dir, tmp_path):
         return subprocess.run([sys.executable, "-m", "analysis", *args], env=env, capture_output=True,
                               text=True, encoding="utf-8", timeout=300)
 
-    imported = run("cbs", "import", str(realdata_dir / "cbs-jeugdzorg"))
+    imported = run("cbs", "import", str(realdata_dir / "cbs-jeugdzorg"), "--vintage", "CBS StatLine, opgehaald 2025-04-22")
     assert imported.returncode == 0, imported.stderr
     assert "82972NED: " in imported.stdout and "85098NED: " in imported.stdout
-    assert "skipped" in imported.stdout and "82966NED.csv" in imported.stdout
+    assert "skipped" in imported.stdout and "82977NED.csv" in imported.stdout
     shown = run("cbs", "show", "jeugdhulp_pct", "--region", "GM0344", "--format", "csv")
     assert shown.returncode == 0, shown.stderr
     assert "Traceback" not in shown.stderr
@@ -222,6 +222,28 @@ def test_cli_end_to_end(realdata_dir, tmp_path):
     assert got["2015"] == pytest.approx(7.3)
     assert got["2023"] == pytest.approx(15.0)
     assert got["2024H1"] == pytest.approx(11.7)
-    assert set(obs["status"]) == {"definitief"}  # the files carry no provisional marks
+    # the files carry no provisional marks: the vintage rule (2025-04-22) makes 2024H1 voorlopig
+    status = dict(zip(obs["period"], obs["status"], strict=False))
+    assert status["2024H1"] == "voorlopig"
+    assert status["2023"] == status["2023H2"] == "definitief"
     assert set(obs["source"]) == {"82972NED", "85098NED"}
     assert obs["published"].str.startswith("CBS StatLine ").all()
+
+
+def test_import_realdata_says_each_thing_once_and_only_what_is_true(realdata_dir, tmp_path):
+    """make import-realdata: one line per table, one line about unresolved labels, no request to import 85755NED."""
+    env = {**os.environ, "ANALYSIS_CACHE_DIR": str(tmp_path), "PYTHONIOENCODING": "utf-8"}
+    run = subprocess.run([sys.executable, "-m", "analysis", "cbs", "import", str(realdata_dir),
+                          "--vintage", "CBS StatLine, opgehaald 2025-04-22"],
+                         env=env, capture_output=True, text=True, encoding="utf-8", timeout=600)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    tables = [line.split(":")[0] for line in lines if line[:8].isalnum() and line[8:9] == ":"]
+    assert len(tables) == len(set(tables)) == 23
+    assert [line for line in lines if "85755NED" in line] == [next(x for x in lines if x.startswith("85755NED:"))]
+    labels = [line for line in lines if "region labels" in line]
+    assert len(labels) == 1 and "match no code in the cached region tables" in labels[0]
+    assert "import or fetch" not in run.stdout
+    provisional = [line for line in lines if "voorlopig by the vintage rule" in line]
+    assert {line[:8] for line in provisional} == {"85094NED", "85098NED", "85099NED", "85995NED", "86050NED",
+                                                 "86051NED"}

@@ -144,7 +144,9 @@ def test_another_municipality_gets_no_register_rows(reg):
         (SYNTHETIC, "synthetisch, gegenereerd v1.0", "nl", "register (synthetisch)"),
         (SYNTHETIC, "synthetisch, gegenereerd v1.0", "en", "register (synthetic)"),
         ("casusregister (export)", "casusregister, peildatum 2024-12-31", "nl", "register"),
-        ("86050NED", "CBS StatLine 86050NED (x)", "nl", "CBS 86050NED"),
+        ("86050NED", "CBS StatLine 86050NED (CBS StatLine, opgehaald 2025-04-22)", "nl",
+         "CBS 86050NED (CBS StatLine, opgehaald 2025-04-22)"),
+        ("86050NED", None, "nl", "CBS 86050NED"),
         ("Begroting 2020 gemeente Utrecht", "Begroting 2020 (2019)", "nl", "Begroting 2020 (2019)"),
         (None, None, "nl", ""),
     ],
@@ -192,7 +194,7 @@ def test_headline_frame(rows, published):
                                         "buurtteam_sociaal_wachttijd", "buurtteam_jg_rapportcijfer"]
     by = frame.set_index("indicator")
     assert by.loc["jeugdhulp_pct", "period"] == "2023", "yearly figures, not the later half-year"
-    assert by.loc["jeugdhulp_pct", "row_source"] == "CBS 85098NED"
+    assert by.loc["jeugdhulp_pct", "row_source"] == "CBS 85098NED (CBS StatLine, opgehaald 2025-04-22)"
     assert by.loc["jeugdhulp_pct", "published_beside"] == "", "nothing beside a CBS row"
     assert by.loc["wmo_clienten_per_1000", "row_source"] == "geen gegevens"
     assert by.loc["buurtteam_sociaal_wachttijd", "norm"] == 5.0

@@ -298,11 +298,20 @@ def test_counts_and_summary(made_up):
         "no_source": 1}
     assert counts.set_index("classification").loc["matches", "synthetic_register"] == 1
     text = rc.summary(table, cbs_consulted=True)
-    assert "**klopt**: 2 (CBS 1, synthetisch register 1)" in text
+    # the real checks come first and are the only ones counted; the synthetic comparison is apart
+    assert "**klopt**: 1 (CBS 1)" in text
+    assert "synthetisch register" not in text.split("\n\n")[2]
+    assert "Tegen een echte bron gecontroleerd (CBS, een echt register) of zonder bron: 7 cijfers." in text
+    assert "1 cijfers zijn alleen vergeleken met het **synthetische** register en tellen hierboven niet mee" in text
     assert "geen verificatie" in text
+    assert len(rc.real_checks(table)) == 7 and len(rc.synthetic_checks(table)) == 1
+    apart = rc.synthetic_summary(table)
+    assert apart.startswith("**Geen verificatie.** Deze 1 cijfers") and "- klopt: 1" in apart
+    assert rc.synthetic_summary(rc.real_checks(table)) == "Geen vergelijkingen met het synthetische register."
     assert "Geen CBS-cache" in rc.summary(rc.reconcile(published, None, register), cbs_consulted=False)
     key = rc.key_figures(table, rc.publication_conflicts(published))
-    assert "matches_other_unit: 1 (cbs 1, register 0, synthetic register 0)" in key
+    assert "matches: 1 (cbs 1, register 0)" in key
+    assert "compared only with the synthetic register (no verification): 1\n  matches: 1" in key
 
 
 def test_reader_tables_are_labelled(made_up):
@@ -354,7 +363,7 @@ def test_the_published_conflicts_are_found():
 # --- the command --------------------------------------------------------------------------------
 
 
-def test_command_prints_csv_and_says_how_to_import_a_cache(tmp_path):
+def test_command_prints_csv_and_checks_against_the_cbs_extract(tmp_path):
     env = {**os.environ, "ANALYSIS_CACHE_DIR": str(tmp_path / "empty"), "PYTHONIOENCODING": "utf-8"}
     proc = subprocess.run([sys.executable, "-m", "analysis", "reconcile", "--format", "csv"], env=env,
                           capture_output=True, text=True, encoding="utf-8", timeout=300)
@@ -363,9 +372,14 @@ def test_command_prints_csv_and_says_how_to_import_a_cache(tmp_path):
     table = pd.read_csv(io.StringIO(proc.stdout), dtype=str, keep_default_na=False)
     assert len(table) > 200
     assert set(table["classification"]) <= set(rc.CLASSIFICATIONS)
-    cbs_based = table[table["indicator"] == "jeugdhulp_pct"]
-    assert len(cbs_based) and (cbs_based["classification"] == "no_source").all()
-    assert "python -m analysis cbs import PATH" in proc.stderr
+    # no cache: the embedded extract is the source; the 2018 figure of Begroting 2020 is CBS's 2nd half-year
+    cbs_based = table[(table["indicator"] == "jeugdhulp_pct") & (table["publication"] == "Begroting 2020 (2019)")]
+    got = dict(zip(cbs_based["period"], zip(cbs_based["classification"], cbs_based["source_period"], strict=True),
+                   strict=True))
+    assert got["2018"] == ("matches_other_period", "2018H2")
+    assert got["2017"] == ("matches_other_period", "2017H2")
+    assert got["2015"][0] == "matches"
+    assert "note: CBS figures from CBS-extract data/cbs (CBS StatLine, opgehaald 2025-04-22)" in proc.stderr
     assert "SYNTHETIC" in proc.stderr
     assert "Traceback" not in proc.stderr
 
@@ -443,3 +457,49 @@ def test_register_figures_have_no_source_without_a_register(real_table):
     row = pick(real_table, "buurtteam_sociaal_clienten", "GM0344", "2018")
     assert row["classification"] == "no_source"
     assert (real_table["source_table"].map(rc.basis) != "synthetic_register").all()
+
+
+# --- the embedded CBS extract ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def extract_table():
+    """data/published checked against the embedded CBS extract (no cache, no ../shared needed)."""
+    from analysis.cbs import extract_dir
+    from analysis.published import load_published
+
+    published = load_published()
+    cbs = rc.cbs_observations(rc.cbs_indicators(published["indicator"].unique()), extract_dir(),
+                              regions=sorted(published["region_code"].unique()))
+    return rc.reconcile(published, cbs, None)
+
+
+def test_2017_jeugdzorg_figures_are_checked_against_the_table_they_cite(extract_table):
+    row = pick(extract_table, "jeugdzorg_personen", "GM0344", "2017", "cbs.nl tabelpagina 82966NED")
+    assert row["classification"] == "matches" and row["source_table"] == "82966NED"
+    assert row["source_value"] == 11320
+    for indicator in ("jeugdhulp_personen", "jeugdbescherming_personen", "jeugdzorg_alleen_jeugdreclassering"):
+        row = pick(extract_table, indicator, "GM0344", "2017")
+        assert (row["classification"], row["source_table"]) == ("matches", "82966NED"), indicator
+    cited = extract_table[extract_table["publication"] == "cbs.nl tabelpagina 82966NED"]
+    assert (cited["classification"] == "matches").all()
+
+
+def test_half_year_figures_printed_as_year_figures_are_found_in_the_extract(extract_table):
+    for period, half in (("2017", "2017H2"), ("2018", "2018H2")):
+        row = pick(extract_table, "jeugdhulp_pct", "GM0344", period, "Begroting 2020 (2019)")
+        assert (row["classification"], row["source_period"]) == ("matches_other_period", half)
+
+
+def test_load_sources_reads_the_extract_for_an_embedded_session(tmp_cache):
+    from analysis.published import load_published
+    from analysis.sources import resolve_source
+
+    source = resolve_source("embedded")
+    published = load_published()
+    published = published[published["indicator"].isin(["jeugdhulp_pct", "jeugdzorg_personen"])]
+    cbs, reg = rc.load_sources(published, source)
+    assert cbs is not None and reg.empty
+    assert {"82966NED", "82972NED", "85098NED", "84134NED"} <= set(cbs["source_table"])
+    assert source.used["jeugdhulp_pct"] == "CBS-extract data/cbs (CBS StatLine, opgehaald 2025-04-22)"
+    assert "82966NED" in source.tables

@@ -43,6 +43,11 @@ def synthetic_dir() -> Path:
     return data_dir() / "synthetic"
 
 
+def cbs_extract_dir() -> Path:
+    """The embedded CBS extract (``data/cbs/``), built by ``python -m analysis cbs extract``."""
+    return data_dir() / "cbs"
+
+
 def cache_dir() -> Path:
     """Local cache of fetched or imported CBS tables (git-ignored)."""
     return _env_path("ANALYSIS_CACHE_DIR", data_dir() / "cache")

@@ -403,10 +403,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "reconcile_summary_total": ("{n} gepubliceerde cijfers uit {k} publicaties gecontroleerd:",
                                 "{n} published figures from {k} publications checked:"),
     "reconcile_summary_synthetic": (
-        "{n} cijfers zijn alleen vergeleken met het **synthetische** register. Dat register is verzonnen en "
-        "gekalibreerd op gepubliceerde cijfers: dat ze kloppen bewijst niets, het is geen verificatie.",
-        "{n} figures were compared only with the **synthetic** register. That register is made up and calibrated "
-        "to published figures: that they match proves nothing, it is not a verification.",
+        "{n} cijfers zijn alleen vergeleken met het **synthetische** register en tellen hierboven niet mee. Dat "
+        "register is verzonnen en gekalibreerd op gepubliceerde cijfers: dat ze kloppen bewijst niets, het is geen "
+        "verificatie. Ze staan apart, onder 'Vergelijkingen met het synthetische register'.",
+        "{n} figures were compared only with the **synthetic** register and are not counted above. That register is "
+        "made up and calibrated to published figures: that they match proves nothing, it is not a verification. "
+        "They are listed apart, under 'Comparisons with the synthetic register'.",
     ),
     "reconcile_summary_no_cache": (
         "Geen CBS-cache: de {n} cijfers met een CBS-bron staan op 'geen bron'. Importeer CBS-tabellen met "
@@ -414,6 +416,18 @@ LABELS: dict[str, tuple[str, str]] = {
         "No CBS cache: the {n} figures with a CBS source are 'no source'. Import CBS tables with "
         "python -m analysis cbs import PATH, or pass a folder of CBS files with the parameter source.",
     ),
+    "reconcile_summary_real": (
+        "Tegen een echte bron gecontroleerd (CBS, een echt register) of zonder bron: {n} cijfers.",
+        "Checked against a real source (CBS, a real register) or without source: {n} figures."),
+    "reconcile_synthetic_caveat": (
+        "**Geen verificatie.** Deze {n} cijfers zijn alleen vergeleken met het **synthetische** register: verzonnen "
+        "gegevens, gekalibreerd op dezelfde gepubliceerde cijfers. Dat ze kloppen zegt niets over de publicatie; "
+        "ze tellen niet mee in de samenvatting.",
+        "**No verification.** These {n} figures were compared only with the **synthetic** register: made-up data "
+        "calibrated on the same published figures. That they match says nothing about the publication; they are "
+        "not counted in the summary."),
+    "reconcile_no_synthetic": ("Geen vergelijkingen met het synthetische register.",
+                               "No comparisons with the synthetic register."),
     "reconcile_no_figures": ("Geen gepubliceerde cijfers over dit gebied in deze perioden.",
                              "No published figures about this area in these periods."),
     "reconcile_no_conflicts": ("Geen publicaties die elkaar tegenspreken.", "No publications that contradict each other."),

@@ -17,6 +17,7 @@ register rows, what the municipality published beside it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -177,8 +178,10 @@ def row_source(source: str | None, published: str | None, language: str = "nl") 
     -------
     str
         ``register (synthetisch)`` for the synthetic register, ``register``
-        for a real one, ``CBS 86050NED`` for a CBS table, the publication
-        (``Begroting 2020 (2019)``) otherwise; ``""`` without a source.
+        for a real one, ``CBS 86050NED (CBS StatLine, opgehaald 2025-04-22)``
+        for a CBS table (with its vintage, from ``published``), the
+        publication (``Begroting 2020 (2019)``) otherwise; ``""`` without a
+        source.
     """
     if source is None or pd.isna(source) or not str(source).strip():
         return ""
@@ -188,7 +191,9 @@ def row_source(source: str | None, published: str | None, language: str = "nl") 
     if kind == "register":
         return label("register", language)
     if kind == "cbs":
-        return str(source) if str(source).upper().startswith("CBS") else f"CBS {source}"
+        name = str(source) if str(source).upper().startswith("CBS") else f"CBS {source}"
+        vintage = re.search(r"\(([^()]+)\)$", str(published)) if isinstance(published, str) else None
+        return f"{name} ({vintage.group(1)})" if vintage and published.startswith("CBS StatLine") else name
     return str(published) if published is not None and not pd.isna(published) else str(source)
 
 

@@ -223,9 +223,10 @@ def empty_sources() -> pd.DataFrame:
 
 def cbs_indicators(indicators: Sequence[str]) -> list[str]:
     """The CBS series the given published indicators need (after :data:`RELATED_SOURCES`)."""
-    from .cbs import SERIES
+    from .cbs import CITED_TABLES, SERIES
 
-    return sorted({source_indicator(i) for i in indicators if source_indicator(i) in SERIES})
+    return sorted({source_indicator(i) for i in indicators
+                   if source_indicator(i) in SERIES or source_indicator(i) in CITED_TABLES})
 
 
 def cbs_observations(
@@ -237,7 +238,9 @@ def cbs_observations(
 
     Where two tables of a series cover the same period (a continuation table,
     a revised definition), both values are kept, so a figure taken from the
-    older table is still found. Rows without a value are dropped.
+    older table is still found; so are the values of the tables publications
+    cite for the indicator (:data:`analysis.cbs.CITED_TABLES`, e.g. 82966NED).
+    Rows without a value are dropped.
 
     Parameters
     ----------
@@ -256,7 +259,7 @@ def cbs_observations(
         in the series (later tables rank higher), ``step`` CBS's rounding
         step (:data:`CBS_STEP`).
     """
-    from .cbs import SERIES, read_cached, region_resolver
+    from .cbs import read_cached, reconcile_tables_for, region_resolver
     from .cbs.load import table_rows
     from .indicators import INDICATORS
 
@@ -270,7 +273,7 @@ def cbs_observations(
 
     parts = []
     for indicator in sorted(set(indicators)):
-        raw, _ = table_rows(indicator, SERIES.get(indicator, ()), cache_dir=cache_dir, resolver=resolver,
+        raw, _ = table_rows(indicator, reconcile_tables_for(indicator), cache_dir=cache_dir, resolver=resolver,
                             regions=regions, read=read)
         raw = None if raw is None else raw[raw["value"].notna()]
         if raw is None or raw.empty:
@@ -362,10 +365,13 @@ def _candidates(figure: Mapping, sources: pd.DataFrame) -> pd.DataFrame:
     factor = sources["unit"].map(lambda u: unit_factor(u, str(figure["unit"])))
     out = sources.assign(relation=relation, factor=factor)
     out = out[out["relation"].notna()]
-    # the later table of a series first; among other periods, the one ending closest to the figure's period
+    # the table the figure cites first, then the later table of a series; among other periods, the one
+    # ending closest to the figure's period
     end = period_bounds(str(figure["period"]))[1]
     gap = out["period"].map(lambda p: abs((period_bounds(str(p))[1] - end).days))
-    return out.assign(_gap=gap).sort_values(["_gap", "rank"], ascending=[True, False], kind="stable")
+    cited = out["source_table"] == str(figure.get("source", ""))
+    return out.assign(_gap=gap, _cited=cited).sort_values(["_gap", "_cited", "rank"], ascending=[True, False, False],
+                                                          kind="stable")
 
 
 def _match(value: float, step: float, rows: pd.DataFrame, factor_of) -> Mapping | None:
@@ -753,40 +759,68 @@ def classification_counts(table: pd.DataFrame, language: str = "nl") -> pd.DataF
     return pd.DataFrame(rows)
 
 
+def real_checks(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`reconcile` checked against a real source (CBS, a real register) or without source."""
+    return table[table["source_table"].map(basis) != "synthetic_register"] if len(table) else table
+
+
+def synthetic_checks(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`reconcile` compared only with the synthetic register (no verification)."""
+    return table[table["source_table"].map(basis) == "synthetic_register"] if len(table) else table
+
+
 def summary(table: pd.DataFrame, *, cbs_consulted: bool, language: str = "nl") -> str:
-    """A short text for reviewers: how many figures, per classification, and the caveats.
+    """A short text for reviewers: the checks against real sources, counted per classification.
+
+    Comparisons with the synthetic register are not counted here: one line says
+    how many there are and that they verify nothing (:func:`synthetic_summary`
+    describes them in their own section).
 
     Parameters
     ----------
     table : DataFrame
         The result of :func:`reconcile`.
     cbs_consulted : bool
-        Whether a CBS cache was read (if not, the text says how to import one).
+        Whether any CBS table was read (if not, the text says how to get them).
     language : {"nl", "en"}
 
     Returns
     -------
     str
-        Markdown: one line per classification, then what the synthetic
-        register means and, without CBS cache, how to get one.
+        Markdown: the number of figures, then one line per classification of
+        the real checks, then the number compared only with the synthetic
+        register and, without CBS tables, how to get them.
     """
     from .cbs import SERIES
 
     if table.empty:
         return label("reconcile_no_figures", language)
-    counts = classification_counts(table, language)
+    real = real_checks(table)
+    synthetic = len(table) - len(real)
+    counts = classification_counts(real, language)
     lines = [label("reconcile_summary_total", language).format(
-        n=len(table), k=table["publication"].nunique()), ""]
+        n=len(table), k=table["publication"].nunique()), "",
+        label("reconcile_summary_real", language).format(n=len(real)), ""]
     for r in counts.itertuples(index=False):
         parts = [f"{label('reconcile_basis_' + k, language)} {getattr(r, k)}" for k in KINDS if getattr(r, k)]
         detail = f" ({', '.join(parts)})" if parts else ""
         lines.append(f"- **{r.label}**: {r.total}{detail}")
-    synthetic = int(counts["synthetic_register"].sum())
     if synthetic:
         lines += ["", label("reconcile_summary_synthetic", language).format(n=synthetic)]
     if not cbs_consulted:
         n_cbs = int(table["indicator"].map(lambda i: source_indicator(i) in SERIES).sum())
         lines += ["", label("reconcile_summary_no_cache", language).format(n=n_cbs)]
+    return "\n".join(lines)
+
+
+def synthetic_summary(table: pd.DataFrame, language: str = "nl") -> str:
+    """The comparisons with the synthetic register, counted per classification, with the caveat first."""
+    part = synthetic_checks(table)
+    if part.empty:
+        return label("reconcile_no_synthetic", language)
+    counts = classification_counts(part, language)
+    lines = [label("reconcile_synthetic_caveat", language).format(n=len(part)), ""]
+    lines += [f"- {r.label}: {r.total}" for r in counts.itertuples(index=False) if r.total]
     return "\n".join(lines)
 
 
@@ -866,10 +900,13 @@ def key_figures(table: pd.DataFrame, conflicts: pd.DataFrame) -> str:
         was compared with, the number of conflicts, and the figures compared
         with CBS (indicator, region, period, classification, source table).
     """
-    counts = classification_counts(table)
-    lines = [f"figures: {len(table)}"]
-    lines += [f"{r.classification}: {r.total} (cbs {r.cbs}, register {r.register}, "
-              f"synthetic register {r.synthetic_register})" for r in counts.itertuples(index=False)]
+    real, synthetic = real_checks(table), synthetic_checks(table)
+    lines = [f"figures: {len(table)}", f"checked against real sources or without source: {len(real)}"]
+    lines += [f"{r.classification}: {r.total} (cbs {r.cbs}, register {r.register})"
+              for r in classification_counts(real).itertuples(index=False)]
+    lines.append(f"compared only with the synthetic register (no verification): {len(synthetic)}")
+    lines += [f"  {r.classification}: {r.total}" for r in classification_counts(synthetic).itertuples(index=False)
+              if r.total]
     lines.append(f"conflicts between publications: {len(conflicts)}")
     cbs_rows = table[table["source_table"].map(basis) == "cbs"]
     if len(cbs_rows):
@@ -913,30 +950,88 @@ def load_sources(published: pd.DataFrame, data_source, register=None) -> tuple[p
     Returns
     -------
     tuple
-        CBS source observations (None when no CBS cache holds any table, or the
-        source is ``embedded``) and register source observations.
+        CBS source observations (None when neither the CBS cache nor the
+        embedded extract holds any table) and register source observations.
     """
     from .register import register_observations
+    from .sources import vintages
 
     data_source.published = True
     data_source.used["gepubliceerde cijfers"] = "ingebedde gepubliceerde cijfers (data/published), de te controleren cijfers"
     needed = cbs_indicators(published["indicator"].unique())
+    regions = sorted(published["region_code"].unique())
     cbs = None
-    if cache_has_tables(data_source.cache_dir):
-        cbs = cbs_observations(needed, data_source.cache_dir, regions=sorted(published["region_code"].unique()))
-        data_source.tables.update(cbs["source_table"].unique())
-    found = set() if cbs is None else set(cbs["indicator"])
+    where: dict[str, str] = {}
+    for folder in data_source.folders():  # the user's cache first, then (with auto) the embedded extract
+        if not cache_has_tables(folder):
+            continue
+        todo = [ind for ind in needed if ind not in where]
+        part = cbs_observations(todo, folder, regions=regions)
+        cbs = part if cbs is None else pd.concat([cbs, part], ignore_index=True)
+        for ind in part["indicator"].unique():
+            tables = sorted(part.loc[part["indicator"] == ind, "source_table"].unique())
+            when = vintages(folder, tables)
+            where[ind] = data_source.describe_folder(folder) + (f" ({'; '.join(when)})" if when else "")
+        data_source.note_tables(part["source_table"].unique(), folder)
     for ind in needed:
-        if ind in found:
-            data_source.used[ind] = data_source.description
-        else:
-            data_source.used[ind] = ("geen CBS-cache" if cbs is None else "geen CBS-tabel in de cache") + \
-                ": niet gecontroleerd"
+        data_source.used[ind] = where.get(ind) or (
+            ("geen CBS-gegevens" if cbs is None else "geen CBS-tabel") + ": niet gecontroleerd")
     if register is None:
         return cbs, empty_sources()
     data_source.used["register"] = register.source
     reg = register_source(register_observations(register), register.synthetic)
     return cbs, reg
+
+
+def published_beside(
+    published: pd.DataFrame,
+    indicators: Sequence[str],
+    region: str,
+    data_source,
+    *,
+    language: str = "nl",
+) -> pd.DataFrame:
+    """What publications printed for CBS indicators, each figure with its classification against CBS.
+
+    For a notebook that shows CBS series: the municipality's own published
+    figures are never drawn as CBS data, but listed as the publication, with
+    the classification notebook 06 gives them (a half-year figure printed as a
+    year figure reads *klopt voor een andere periode*).
+
+    Parameters
+    ----------
+    published : DataFrame
+        Published figures (e.g. :func:`analysis.published.load_published`,
+        limited to the notebook's periods).
+    indicators : sequence of str
+        The CBS indicators the notebook shows.
+    region : str
+    data_source : analysis.sources.DataSource
+        The session's source; the CBS tables read are recorded in it.
+    language : {"nl", "en"}
+
+    Returns
+    -------
+    DataFrame
+        :func:`reader_table` with the publication as its first column, oldest
+        publication first; empty when nothing was published.
+    """
+    figures = published[published["indicator"].isin(list(indicators)) & (published["region_code"] == region)]
+    if figures.empty:
+        return pd.DataFrame()
+    cbs, _ = load_sources(figures.reset_index(drop=True), data_source)
+    data_source.used.pop("gepubliceerde cijfers", None)
+    data_source.used["gepubliceerde cijfers"] = _PUBLISHED_BESIDE
+    table = reconcile(figures.reset_index(drop=True), cbs, None, language=language)
+    order = {p: i for i, p in enumerate(publication_order(table["publication"]))}
+    table = table.assign(_o=table["publication"].map(order)).sort_values(["_o", "indicator", "period"],
+                                                                          kind="stable")
+    out = reader_table(table, language)
+    out.insert(0, label("publication", language), table["publication"].tolist())
+    return out
+
+
+_PUBLISHED_BESIDE = "ingebedde gepubliceerde cijfers (data/published), als publicatie naast CBS en met het oordeel"
 
 
 def select_publications(published: pd.DataFrame, region: str, start: str | None = None,
@@ -973,7 +1068,8 @@ __all__ = [
     "adjacent", "basis", "by_publication", "cache_has_tables", "cbs_indicators", "cbs_observations",
     "classification_counts", "classification_label", "classify_figure", "conflicts_table", "empty_sources",
     "key_figures", "load_sources", "no_source_reason", "period_relation", "plain_numbers",
-    "publication_conflicts", "publication_order", "reader_table", "styled", "reconcile", "register_source", "rounding_step",
-    "select_publications", "source_indicator", "summary", "tolerance", "unit_factor", "value_decimals",
+    "publication_conflicts", "publication_order", "published_beside", "reader_table", "real_checks", "styled", "reconcile",
+    "register_source", "rounding_step", "select_publications", "source_indicator", "summary", "synthetic_checks",
+    "synthetic_summary", "tolerance", "unit_factor", "value_decimals",
     "within",
 ]

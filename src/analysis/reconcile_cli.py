@@ -20,9 +20,10 @@ def register(subparsers) -> None:
     p.add_argument("--format", choices=FORMATS, default="text",
                    help="csv: one row per figure on stdout; text: a summary and the table (default)")
     p.add_argument("--source", default="auto",
-                   help="where CBS figures come from: auto (the CBS cache, default), embedded (no CBS), "
-                        "cbs-cache, or a folder of CBS files or a cache folder (the cache folder is "
-                        "ANALYSIS_CACHE_DIR/cbs, default data/cache/cbs)")
+                   help="where CBS figures come from: auto (the CBS cache where it holds a table, the embedded "
+                        "CBS extract data/cbs otherwise; default), embedded (the extract), cbs-cache, or a folder "
+                        "of CBS files or a cache folder (the cache folder is ANALYSIS_CACHE_DIR/cbs, default "
+                        "data/cache/cbs)")
     p.add_argument("--register", default=None, metavar="PATH",
                    help="a case register; default the synthetic register in data/synthetic")
     p.add_argument("--published", default=None, metavar="PATH",
@@ -46,10 +47,13 @@ def _reconcile(args) -> int:
                          "'python -m analysis cbs import PATH'")
     register = load_register(args.register)
     cbs, reg = rc.load_sources(published, source, register)
-    if cbs is None and source.mode != "embedded":
-        print(f"note: no CBS cache at {source.cache_dir}: figures with a CBS source are classified no_source; "
-              "import CBS tables with 'python -m analysis cbs import PATH' (e.g. make import-realdata)",
+    if cbs is None:
+        print("note: no CBS tables (no cache, no extract in data/cbs): figures with a CBS source are classified "
+              "no_source; import CBS tables with 'python -m analysis cbs import PATH' (e.g. make import-realdata)",
               file=sys.stderr)
+    else:
+        where = sorted({w for k, w in source.used.items() if w.startswith("CBS")})
+        print(f"note: CBS figures from {'; '.join(where)}", file=sys.stderr)
     if register.synthetic:
         print("note: register-based figures are compared with the SYNTHETIC register (calibrated to published "
               "figures): a match there is not a verification", file=sys.stderr)
@@ -60,8 +64,15 @@ def _reconcile(args) -> int:
     conflicts = rc.publication_conflicts(published)
     with pd.option_context("display.width", 200, "display.max_colwidth", 80, "display.max_rows", None):
         print(rc.summary(table, cbs_consulted=cbs is not None, language=args.language).replace("**", ""))
-        for publication, part in rc.by_publication(table, args.language):
+        for publication, part in rc.by_publication(rc.real_checks(table), args.language):
             print(f"\n== {publication}\n{part.to_string(index=False)}")
+        synthetic = rc.synthetic_checks(table)
+        if len(synthetic):
+            print("\n== " + ("Vergelijkingen met het synthetische register" if args.language == "nl"
+                             else "Comparisons with the synthetic register"))
+            print(rc.synthetic_summary(table, args.language).replace("**", ""))
+            for publication, part in rc.by_publication(synthetic, args.language):
+                print(f"\n== {publication}\n{part.to_string(index=False)}")
         print(f"\n== {len(conflicts)} conflicts between publications")
         if len(conflicts):
             print(rc.conflicts_table(conflicts, args.language).to_string(index=False))

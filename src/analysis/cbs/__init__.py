@@ -17,11 +17,21 @@ Fetched and imported tables go to the cache (``data/cache/cbs``);
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import InputError
-from .cache import cached_metadata, cbs_cache_dir, read_cached, write_tables
-from .catalogue import SERIES, SERIES_BREAKS, TABLES, tables_for
+from .cache import cached_metadata, cbs_cache_dir, default_vintage, read_cached, write_tables
+from .catalogue import (
+    CITED_TABLES,
+    SERIES,
+    SERIES_BREAKS,
+    TABLES,
+    reconcile_tables_for,
+    status_by_vintage,
+    tables_for,
+)
+from .extract import REALDATA_VINTAGE, build_extract, extract_dir, extract_vintages, is_extract
 from .fetch import download, from_odata, vintage_of
 from .load import (
     cached_indicators,
@@ -34,6 +44,8 @@ from .load import (
 from .parse import ParsedTable, read_table_file
 
 __all__ = [
+    "CITED_TABLES",
+    "REALDATA_VINTAGE",
     "SERIES",
     "SERIES_BREAKS",
     "TABLES",
@@ -41,14 +53,20 @@ __all__ = [
     "cached_indicators",
     "cached_metadata",
     "cached_municipalities",
+    "build_extract",
     "cbs_cache_dir",
+    "extract_dir",
+    "extract_vintages",
     "fetch_tables",
     "import_paths",
+    "is_extract",
     "load_indicator",
     "read_cached",
+    "reconcile_tables_for",
     "region_resolver",
     "seams",
     "series_breaks",
+    "status_by_vintage",
     "tables_for",
 ]
 
@@ -84,7 +102,10 @@ def import_paths(
 
     Every file is read and checked before anything is written, so one bad
     file leaves the cache untouched. Files of CBS tables the catalogue does
-    not use are skipped (and listed in the result).
+    not use are skipped (and listed in the result). An OData CSV carries no
+    provisional marks: its statuses follow the vintage rule
+    (:func:`analysis.cbs.catalogue.status_by_vintage`); a file with marks
+    keeps them.
 
     Parameters
     ----------
@@ -117,6 +138,14 @@ def import_paths(
             raise InputError(f"table {table.table_id} given twice (also in {seen[table.table_id]})", file=f)
         seen[table.table_id] = str(f)
         parsed.append(table)
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    for table in parsed:
+        if table.kind == "data" and table.file_format == "odata-csv":
+            table_vintage = vintage or default_vintage(table, "file", now)
+            table.frame, n = status_by_vintage(table.frame, table.table_id, table_vintage)
+            if n:
+                table.notes.append(f"{n} rows voorlopig by the vintage rule (the file has no provisional marks; "
+                                   "docs/cbs.md)")
     result.written = write_tables(parsed, source="file", vintage=vintage, cache_dir=cache_dir)
     return result
 

@@ -9,6 +9,10 @@ file first and is then renamed into place, and if anything fails on the way
 files are put back, so a bad input or a failed write leaves the cache as it
 was. A table without rows is never written. ``regions.parquet`` is the label-to-code
 crosswalk, rebuilt from the cached tables after every write.
+
+The readers (:func:`read_cached`, :func:`cached_metadata`, :func:`read_crosswalk`)
+also read the embedded CBS extract (``data/cbs``, see :mod:`analysis.cbs.extract`)
+when they are given its folder.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import pandas as pd
 from .. import __version__, config
 from ..errors import InputError
 from ..parquet import parquet_bytes, read_parquet
+from .extract import extract_metadata, is_extract, read_extract_table
 from .parse import REGION_COLUMNS, ParsedTable, sha256_of
 
 CROSSWALK = "regions.parquet"
@@ -205,7 +210,7 @@ def write_tables(
                 "origin": table.origin,
                 "format": table.file_format,
                 "retrieved_at": now,
-                "vintage": vintage or _default_vintage(table, source, now),
+                "vintage": vintage or default_vintage(table, source, now),
                 "source_checksum": table.checksum,
                 "cache_checksum": sha256_of(data),
                 "rows": int(len(frame)),
@@ -232,7 +237,8 @@ def write_tables(
     return written
 
 
-def _default_vintage(table: ParsedTable, source: str, now: str) -> str:
+def default_vintage(table: ParsedTable, source: str, now: str) -> str:
+    """The vintage recorded when none is given: the file's date, or the retrieval date."""
     if source == "file":
         try:
             mtime = datetime.fromtimestamp(Path(table.origin).stat().st_mtime, UTC)
@@ -247,6 +253,8 @@ def cached_metadata(cache_dir: str | Path | None = None) -> list[dict]:
     folder = cbs_cache_dir(cache_dir)
     if not folder.is_dir():
         return []
+    if is_extract(folder):
+        return extract_metadata(folder)
     out = []
     for meta_path in sorted(folder.glob("*.json")):
         try:
@@ -274,6 +282,8 @@ def read_cached(
         When the cached file does not match the checksum in its sidecar.
     """
     folder = cbs_cache_dir(cache_dir)
+    if is_extract(folder):
+        return read_extract_table(table_id, folder)
     data_path, meta_path = folder / f"{table_id}.parquet", folder / f"{table_id}.json"
     if not (data_path.exists() and meta_path.exists()):
         return None
@@ -289,6 +299,13 @@ def read_cached(
 
 def rebuild_crosswalk(folder: Path) -> pd.DataFrame:
     """Rebuild ``regions.parquet`` from the cached region tables and coded data tables."""
+    crosswalk = build_crosswalk(folder)
+    _atomic_write_bytes(folder / CROSSWALK, parquet_bytes(crosswalk.astype(object)))
+    return crosswalk
+
+
+def build_crosswalk(folder: Path) -> pd.DataFrame:
+    """The label-to-code crosswalk of the tables in a cache (or extract) folder."""
     parts = []
     metas = [m for m in cached_metadata(folder)]
     # Newest region table first, so current names win; older tables keep merged-away codes.
@@ -318,14 +335,15 @@ def rebuild_crosswalk(folder: Path) -> pd.DataFrame:
     crosswalk = (
         pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=REGION_COLUMNS)
     )
-    crosswalk = crosswalk.drop_duplicates(["region_code", "label"]).reset_index(drop=True)
-    _atomic_write_bytes(folder / CROSSWALK, parquet_bytes(crosswalk.astype(object)))
-    return crosswalk
+    return crosswalk.drop_duplicates(["region_code", "label"]).reset_index(drop=True)
 
 
 def read_crosswalk(cache_dir: str | Path | None = None) -> pd.DataFrame | None:
     """The label-to-code crosswalk of the cache, or None when nothing is cached."""
-    path = cbs_cache_dir(cache_dir) / CROSSWALK
+    folder = cbs_cache_dir(cache_dir)
+    if is_extract(folder):
+        return _extract_crosswalk(folder)
+    path = folder / CROSSWALK
     if not path.exists():
         return None
     try:
@@ -333,3 +351,15 @@ def read_crosswalk(cache_dir: str | Path | None = None) -> pd.DataFrame | None:
     except Exception:  # a damaged file: pyarrow raises several kinds of errors
         raise InputError("region crosswalk is unreadable; import or fetch any table again to rebuild it",
                          file=path) from None
+
+
+_CROSSWALKS: dict[tuple, pd.DataFrame] = {}
+
+
+def _extract_crosswalk(folder: Path) -> pd.DataFrame:
+    """The crosswalk of an extract, built once per extract (its manifest's identity)."""
+    key = tuple(m["cache_checksum"] for m in cached_metadata(folder)) + (str(folder.resolve()),)
+    if key not in _CROSSWALKS:
+        _CROSSWALKS.clear()
+        _CROSSWALKS[key] = build_crosswalk(folder).astype(object)
+    return _CROSSWALKS[key]

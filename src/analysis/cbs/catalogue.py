@@ -19,7 +19,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from ..indicators import INDICATORS
+from ..periods import STATUS_FINAL, STATUS_PROVISIONAL, STATUS_REVISED_PROVISIONAL, period_end
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,9 @@ class Table:
     period_range: str = ""
     kind: str = "data"  # "data" or "regions"
     only_levels: tuple[str, ...] = ()  # feed only these region levels (e.g. wijk tables)
+    # CBS publishes a period first as provisional and makes it final about a year
+    # after the period ended (see docs/cbs.md, "Status"): used for files without marks.
+    provisional_months: int = 12
 
     def measure_for(self, column: str) -> Measure | None:
         """The catalogue measure that a column key or label names, if any."""
@@ -112,6 +118,23 @@ _TRAJECT_MEASURES = (
     Measure("TotaalJeugdbeschermingstrajecten", "jeugdbeschermingstrajecten",
             ("Totaal jeugdbeschermingstrajecten",)),
 )
+# 82966NED: youths per combination of jeugdhulp, jeugdbescherming and jeugdreclassering
+# (2015 - 2017), the table cbs.nl's table pages and the 2017 publications cite.
+_COMBINATIE_MEASURES = (
+    Measure("TotaalJongerenMetJeugdzorg", "jeugdzorg_personen", ("Totaal jongeren met jeugdzorg",)),
+    Measure("TotaalJeugdhulp", "jeugdhulp_personen", ("Totaal jeugdhulp",)),
+    Measure("AlleenJeugdhulp", "jeugdzorg_alleen_jeugdhulp", ("Alleen jeugdhulp",)),
+    Measure("JHEnJeugdbeschermingJB", "jeugdzorg_jeugdhulp_jeugdbescherming",
+            ("Jeugdhulp en jeugdbescherming",)),
+    Measure("JHEnJeugdreclasseringJR", "jeugdzorg_jeugdhulp_jeugdreclassering",
+            ("Jeugdhulp en jeugdreclassering",)),
+    Measure("JHEnJBEnJR", "jeugdzorg_jeugdhulp_jeugdbescherming_jeugdreclassering",
+            ("Jeugdhulp, jeugdbescherming en jeugdreclassering",)),
+    Measure("TotaalJeugdbescherming", "jeugdbescherming_personen", ("Totaal jeugdbescherming",)),
+    Measure("AlleenJeugdbescherming", "jeugdzorg_alleen_jeugdbescherming", ("Alleen jeugdbescherming",)),
+    Measure("TotaalJeugdreclassering", "jeugdreclassering_personen", ("Totaal jeugdreclassering",)),
+    Measure("AlleenJeugdreclassering", "jeugdzorg_alleen_jeugdreclassering", ("Alleen jeugdreclassering",)),
+)
 _WMO_MEASURES = (
     Measure("WmoClienten", "wmo_clienten", ("Wmo-cliënten", "Wmo-clienten")),
     Measure("WmoClientenPer1000Inwoners", "wmo_clienten_per_1000",
@@ -141,6 +164,8 @@ _add(Table("84134NED", "Jongeren met jeugdzorg; vorm, regio", _JEUGDZORG_MEASURE
            filters={"VormenVanJeugdzorg": ("JZ Totaal jeugdzorg",)}, period_range="2015 - 2020"))
 _add(Table("85099NED", "Jongeren met jeugdzorg; vorm, regio", _JEUGDZORG_MEASURES,
            filters={"VormenVanJeugdzorg": ("JZ Totaal jeugdzorg",)}, period_range="2021 - 1e halfjaar 2024"))
+_add(Table("82966NED", "Jongeren met jeugdzorg; combinaties jeugdhulp/jeugdbescherming/jeugdreclassering, regio",
+           _COMBINATIE_MEASURES, period_range="1e kwartaal 2015 - 2017"))
 _add(Table("82968NED", "Jeugdzorgtrajecten in natura; peildatum, regio", _TRAJECT_MEASURES,
            period_range="31 maart 2015 - 31 december 2020"))
 _add(Table("85094NED", "Jeugdzorgtrajecten in natura; peildatum, regio", _TRAJECT_MEASURES,
@@ -183,6 +208,8 @@ SERIES: dict[str, tuple[str, ...]] = {
     "jeugdreclassering_pct": ("82972NED", "85098NED"),
     "jeugdzorg_personen": ("84134NED", "85099NED"),
     "jeugdzorg_pct": ("84134NED", "85099NED"),
+    # 82966NED alone: counts per combination of the three forms, 2015 - 2017
+    **{m.indicator: ("82966NED",) for m in _COMBINATIE_MEASURES if m.indicator != "jeugdzorg_personen"},
     "jeugdhulptrajecten": ("82968NED", "85094NED"),
     "jeugdhulptrajecten_buurtteam": ("82968NED", "85094NED"),
     "jeugdbeschermingstrajecten": ("82968NED", "85094NED"),
@@ -191,6 +218,15 @@ SERIES: dict[str, tuple[str, ...]] = {
     "wmo_stand": ("83268NED", "86051NED"),
     "wmo_instroom": ("83268NED", "86051NED"),
     "wmo_uitstroom": ("83268NED", "86051NED"),
+}
+
+# Tables that hold an indicator under another definition than its series and are
+# not stitched into it, but that publications cite: the reconciliation (notebook 06)
+# compares a figure with them too, the cited table first. 82966NED counts youths
+# with jeugdzorg 2015 - 2017 (Utrecht 2017: 11 320) slightly differently from
+# 84134NED (11 350).
+CITED_TABLES: dict[str, tuple[str, ...]] = {
+    "jeugdzorg_personen": ("82966NED",),
 }
 
 # Known breaks in the definition of a series (not seams between tables, which are
@@ -213,6 +249,64 @@ def tables_for(indicator: str) -> tuple[str, ...]:
     except KeyError:
         known = ", ".join(sorted(SERIES))
         raise KeyError(f"indicator {indicator!r} has no CBS source; CBS indicators: {known}") from None
+
+
+def reconcile_tables_for(indicator: str) -> tuple[str, ...]:
+    """Every table holding ``indicator``: :data:`CITED_TABLES` first, then its series (oldest first)."""
+    return CITED_TABLES.get(indicator, ()) + SERIES.get(indicator, ())
+
+
+def vintage_date(vintage: str | None):
+    """The date in a vintage text (``'CBS StatLine, opgehaald 2025-04-22'`` -> 2025-04-22), or None."""
+    m = re.search(r"(\d{4}-\d{2}-\d{2})", str(vintage or ""))
+    if not m:
+        return None
+    try:
+        return pd.Timestamp(m.group(1))
+    except ValueError:
+        return None
+
+
+def status_by_vintage(frame, table_id: str, vintage: str | None):
+    """Mark the periods CBS still had as provisional at ``vintage``, for files that carry no marks.
+
+    CBS marks provisional figures (``2019*`` in a StatLine download, the
+    period status in the OData feed), but a CSV of the OData ``TypedDataSet``
+    carries no marks: every period in it reads ``definitief``. For such a
+    table, a period that ended less than ``Table.provisional_months`` (12)
+    months before the vintage date is set to ``voorlopig`` (CBS makes the
+    figures of a period final about a year after it ended). Rows that are
+    missing or suppressed keep their status. A table in which any row has a
+    provisional mark keeps its marks: they take precedence.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Rows of one parsed data table (``period``, ``status``).
+    table_id : str
+    vintage : str or None
+        The vintage text; without a date in it the frame is returned as is.
+
+    Returns
+    -------
+    (DataFrame, int)
+        The frame (a copy where changed) and the number of rows set to voorlopig.
+    """
+    when = vintage_date(vintage)
+    if when is None or frame.empty or "status" not in frame:
+        return frame, 0
+    if frame["status"].isin([STATUS_PROVISIONAL, STATUS_REVISED_PROVISIONAL]).any():
+        return frame, 0
+    months = TABLES[table_id].provisional_months if table_id in TABLES else 12
+    cutoff = when - pd.DateOffset(months=months)
+    ends = {p: period_end(p) for p in frame["period"].unique()}
+    late = frame["period"].map(ends) > cutoff
+    change = late & (frame["status"] == STATUS_FINAL)
+    if not change.any():
+        return frame, 0
+    out = frame.copy()
+    out.loc[change, "status"] = STATUS_PROVISIONAL
+    return out, int(change.sum())
 
 
 def table_id_from_name(name: str) -> str | None:

@@ -24,6 +24,15 @@ def register(subparsers) -> None:
     p.add_argument("--table", dest="table_id", help="table id for a file whose name and title do not tell")
     p.set_defaults(func=_import)
 
+    p = sub.add_parser("extract", help="rebuild the embedded CBS extract (data/cbs) with the project's import")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="CBS CSV files or folders (default: ../shared/realdata, vintage 2025-04-22)")
+    p.add_argument("--from-cache", action="store_true",
+                   help="build from the CBS cache (e.g. after 'cbs fetch') instead of files")
+    p.add_argument("--vintage", help="vintage recorded for imported files")
+    p.add_argument("--out", help="folder to write (default: data/cbs)")
+    p.set_defaults(func=_extract)
+
     p = sub.add_parser("list", help="the catalogue and what the cache holds")
     p.set_defaults(func=_list)
 
@@ -36,27 +45,52 @@ def register(subparsers) -> None:
     cbs.set_defaults(func=lambda args: (cbs.print_help(), 2)[1])
 
 
-def _print_written(result) -> None:
-    from . import region_resolver
+def _print_written(result, cache_dir=None) -> None:
+    """One line per table written or skipped, then, once, what is still unresolved and why."""
+    from . import cached_metadata, region_resolver
+    from .cache import read_cached
+    from .catalogue import REGION_TABLES
 
-    resolver = region_resolver()
+    resolver = region_resolver(cache_dir)
+    unresolved: dict[str, set[str]] = {}
     for meta in result.written:
-        extra = ""
         if meta["kind"] == "data":
-            from .cache import read_cached
-
-            frame, _ = read_cached(meta["table"], columns=["region_code", "region_label"],
+            frame, _ = read_cached(meta["table"], cache_dir, columns=["region_code", "region_label"],
                                    categories=["region_code", "region_label"])
             labels = frame.loc[frame["region_code"].isna(), "region_label"].unique()
-            unresolved = [lab for lab in labels if resolver.code_for(lab) is None]
-            if unresolved:
-                extra = (f"; {len(unresolved)} region labels without a code yet "
-                         "(import or fetch CBS table 85755NED 'Gebieden in Nederland' to resolve them)")
+            for lab in labels:
+                if resolver.code_for(lab) is None:
+                    unresolved.setdefault(lab, set()).add(meta["table"])
         notes = "; ".join(meta.get("notes") or [])
         print(f"{meta['table']}: {meta['rows']} rows ({meta['kind']}), vintage {meta['vintage']}"
-              f"{'; ' + notes if notes else ''}{extra}")
+              f"{'; ' + notes if notes else ''}")
     for path, reason in result.skipped:
         print(f"skipped {path}: {reason}")
+    if unresolved:
+        n_tables = len(set().union(*unresolved.values()))
+        has_regions = any(m["table"] in REGION_TABLES for m in cached_metadata(cache_dir))
+        if has_regions:
+            print(f"{len(unresolved)} region labels in {n_tables} tables match no code in the cached region tables; "
+                  f"their rows are not used ({unresolved_kinds(unresolved)})")
+        else:
+            print(f"{len(unresolved)} region labels in {n_tables} tables have no code yet; import or fetch "
+                  "CBS table 85755NED 'Gebieden in Nederland' to resolve them")
+
+
+def unresolved_kinds(labels) -> str:
+    """What unresolved region labels are, counted: ``'120 wijken, 6 size classes, 60 other areas'``."""
+    kinds = {"wijken": 0, "size classes": 0, "jeugdzorgregio's": 0,
+             "former municipalities or other areas": 0}
+    for lab in labels:
+        if lab.startswith("Wijk "):
+            kinds["wijken"] += 1
+        elif "inwoners" in lab:
+            kinds["size classes"] += 1
+        elif lab.endswith("(JZ)"):
+            kinds["jeugdzorgregio's"] += 1
+        else:
+            kinds["former municipalities or other areas"] += 1
+    return ", ".join(f"{n} {k}" for k, n in kinds.items() if n)
 
 
 def _fetch(args) -> int:
@@ -77,19 +111,36 @@ def _import(args) -> int:
     return 0
 
 
+def _extract(args) -> int:
+    from . import build_extract, cbs_cache_dir, extract_dir
+
+    if args.from_cache and args.paths:
+        raise InputError("give CBS files or --from-cache, not both")
+    out = args.out or extract_dir()
+    manifest = build_extract(args.paths or None, from_cache=cbs_cache_dir() if args.from_cache else None,
+                             vintage=args.vintage, out_dir=out)
+    rows = sum(t["rows"] for t in manifest["tables"])
+    print(f"CBS extract: {len(manifest['tables'])} tables, {rows} rows, vintage {', '.join(manifest['vintages'])}")
+    print(f"written to {out}")
+    return 0
+
+
 def _list(args) -> int:
-    from . import TABLES, cached_metadata
+    from . import TABLES, cached_metadata, extract_dir
 
     cached = {m["table"]: m for m in cached_metadata()}
+    embedded = {m["table"]: m for m in cached_metadata(extract_dir())}
     for table in TABLES.values():
         meta = cached.get(table.id)
         state = f"cached, {meta['rows']} rows, {meta['vintage']}" if meta else "not cached"
+        if table.id in embedded:
+            state += f"; in the extract ({embedded[table.id]['vintage']})"
         print(f"{table.id}  {table.title} [{table.period_range}]  -- {state}")
     return 0
 
 
 def _show(args) -> int:
-    from . import load_indicator, region_resolver, tables_for
+    from . import region_resolver, tables_for
 
     if args.indicator not in INDICATORS:
         raise InputError(f"unknown indicator {args.indicator!r}")
@@ -97,12 +148,15 @@ def _show(args) -> int:
         tables_for(args.indicator)
     except KeyError as exc:
         raise InputError(exc.args[0]) from None
-    resolver = region_resolver()
+    from ..sources import load_observations, resolve_source
+
+    source = resolve_source("auto")  # the cache where it holds the indicator, the embedded extract otherwise
+    resolver = region_resolver(source.cache_dir)
     if not resolver.knows(args.region):
         raise InputError(f"unknown region code {args.region!r} (e.g. GM0344 Utrecht, NL01 Nederland, PV26)")
-    obs = load_indicator(args.indicator, regions=[args.region], period_type=args.period_type, resolver=resolver)
+    obs = load_observations(args.indicator, source, regions=[args.region], period_type=args.period_type)
     if obs.empty:
-        raise InputError(f"no {args.indicator} data for region {args.region} in the cache")
+        raise InputError(f"no {args.indicator} data for region {args.region} in the CBS cache or the CBS extract")
     cols = COLUMNS + (["note"] if "note" in obs and obs["note"].notna().any() else [])
     if args.format == "csv":
         obs[cols].to_csv(sys.stdout, index=False)

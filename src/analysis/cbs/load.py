@@ -117,7 +117,7 @@ def table_rows(
 ) -> tuple[pd.DataFrame | None, bool]:
     """The cached rows of one indicator in each of its tables, not stitched.
 
-    Region labels become codes (:func:`_codes_for_labels`); rows without a
+    Region labels become codes (:func:`codes_for_labels`); rows without a
     code, and rows of a wijk table outside its levels, are dropped.
 
     Parameters
@@ -155,7 +155,7 @@ def table_rows(
     if not parts:
         return None, found
     raw = pd.concat(parts, ignore_index=True)
-    raw["region_code"] = raw["region_code"].fillna(_codes_for_labels(raw, resolver))
+    raw["region_code"] = raw["region_code"].fillna(codes_for_labels(raw, resolver))
     raw = raw.dropna(subset=["region_code"])
     only = {tid: TABLES[tid].only_levels for tid in table_ids if TABLES[tid].only_levels}
     if only:
@@ -169,8 +169,8 @@ def table_rows(
     return raw, found
 
 
-def _codes_for_labels(raw: pd.DataFrame, resolver: RegionResolver) -> pd.Series:
-    """Codes for the rows that carry a label only.
+def codes_for_labels(raw: pd.DataFrame, resolver: RegionResolver) -> pd.Series:
+    """Codes for the rows that carry a label only (``table_id``, ``region_label``, ``region_code``).
 
     A label names different areas at different levels: a former municipality is
     often a wijk of the municipality it merged into ('Haren' is a wijk of Oss and
