@@ -42,7 +42,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from scipy import stats
 
-from . import disclosure
+from . import disclosure, markup
 from .labels import (
     DEFAULT_LANGUAGE,
     MISSING,
@@ -609,11 +609,12 @@ def _df_text(r: Mapping, language: str) -> str:
     return df
 
 
-def _left_out_text(r: Mapping, language: str, resolver: RegionResolver) -> str:
-    """'; ... left out (fewer than n responses): ...' for a test row, or ''."""
+def _left_out_text(r: Mapping, language: str, resolver: RegionResolver, *, markdown: bool = False) -> str:
+    """'; ... left out (fewer than n responses): ...' for a test row, or ''; names escaped for Markdown if asked."""
     if not r["left_out"]:
         return ""
-    names = ", ".join(_group_name(g, language, resolver) for g in r["left_out"])
+    show = markup.markdown_text if markdown else str
+    names = ", ".join(show(_group_name(g, language, resolver)) for g in r["left_out"])
     return "; " + label("groups_left_out", language).format(n=r.get("min_n", MIN_RESPONSES), groups=names)
 
 
@@ -688,7 +689,7 @@ def describe_tests(tests: pd.DataFrame, *, between: str, language: str = DEFAULT
         who = _measure_label(r["measure"], language)
         if "team" in r:
             who += f", {label(r['team'], language)}"
-        left_out = _left_out_text(r, language, resolver)
+        left_out = _left_out_text(r, language, resolver, markdown=True)
         if pd.isna(r["p_value"]):
             lines.append(f"- {who}: {label('too_few_groups', language)}{left_out}.")
             continue

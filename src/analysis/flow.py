@@ -36,7 +36,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy import stats
 
-from . import config, disclosure
+from . import config, disclosure, markup
 from .experience import TEAM_COLORS
 from .labels import DEFAULT_LANGUAGE, check_language, format_number, label, unit_axis_label
 from .periods import STATUS_SUPPRESSED, date_bound, next_periods, period_order, period_sort_key
@@ -169,7 +169,7 @@ class RegisterScope:
 
     def skip_note(self, language: str = DEFAULT_LANGUAGE) -> str:
         """A short markdown note for a register section that is skipped."""
-        return f"*{label('register_skipped', language).format(area=self.area_name)}*"
+        return f"*{label('register_skipped', language).format(area=markup.markdown_text(self.area_name))}*"
 
 
 def _synthetic_metadata() -> dict:

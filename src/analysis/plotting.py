@@ -45,6 +45,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Text
 
+from . import markup
 from .disclosure import source_kind
 from .labels import (
     DEFAULT_LANGUAGE,
@@ -1466,11 +1467,8 @@ def headline_table(
     if region is not None:
         used = used[used["region_code"].astype(str) == region]
     caption = source_text(used, language, synthetic=synthetic)
-    text_cols = [c for c in table.columns if c != cols["trend"]]
     styler = (
-        table.style.hide(axis="index")
-        .format(escape="html", subset=text_cols)
-        .set_caption(html.escape(caption))
+        markup.table(table, html_columns=[cols["trend"]], caption=caption).hide(axis="index")
         .set_table_attributes('class="headline-table"')
         .set_table_styles([
             {"selector": "caption", "props": "caption-side: bottom; text-align: left; font-size: 0.85em; color: #555;"},
