@@ -174,3 +174,14 @@ def test_the_synthetic_register_holds_no_personal_identifiers():
     reg = load_register()
     for frame in (reg.cases, reg.surveys, reg.care):
         assert personal_data_problem(frame) is None
+
+
+# ------------------------------------------------------------------------------ found by the fuzzer
+
+
+@pytest.mark.parametrize("date", ["0023-01-01", "1677-09-21", "9999-12-31"])
+def test_implausible_years_are_refused_in_one_line(tmp_path, date):
+    rows = [f"SO-1,C1,sociaal,WK034401,{date},,,false,23-44,"]
+    with pytest.raises(InputError, match=f"implausible date '{date}'") as info:
+        load_register(_write(tmp_path, "cases.csv", CASES_HEADER, rows), snapshot_date="2030-01-01")
+    assert info.value.row == 2 and info.value.column == "registration_date"

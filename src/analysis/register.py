@@ -757,6 +757,11 @@ def _clean_text(values: pd.Series) -> pd.Series:
     return pd.Series(cleaned.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
 
 
+#: Dates outside these bounds are typing errors (``0023`` for ``2023``), not register dates.
+_EARLIEST_DATE = pd.Timestamp("1900-01-01")
+_LATEST_DATE = pd.Timestamp("2199-12-31")
+
+
 def _parse_dates(values: pd.Series, column: str, where: _Where) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(values):
         out = values
@@ -772,6 +777,11 @@ def _parse_dates(values: pd.Series, column: str, where: _Where) -> pd.Series:
             break
         parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
         ok = parsed.notna()
+        implausible = ok & ((parsed < _EARLIEST_DATE) | (parsed > _LATEST_DATE))
+        if implausible.any():
+            label = implausible[implausible].index[0]
+            raise where.error(f"implausible date {text[label]!r} (expected a date between "
+                              f"{_EARLIEST_DATE:%Y} and {_LATEST_DATE:%Y})", label, column)
         out.loc[ok[ok].index] = parsed[ok].dt.floor("D")
         todo.loc[ok[ok].index] = False
     if todo.any():
