@@ -994,7 +994,8 @@ def _grid(periods: pd.DataFrame, frame: pd.DataFrame, by: Sequence[str]) -> pd.D
     grid = periods[["period"]].copy()
     for col in by:
         values = sorted(frame[col].dropna().unique().tolist())
-        grid = grid.merge(pd.DataFrame({col: values}), how="cross")
+        # no values (an empty selection): an object column still, so later merges on it work
+        grid = grid.merge(pd.DataFrame({col: pd.Series(values, dtype=None if values else object)}), how="cross")
     return grid
 
 
