@@ -185,3 +185,12 @@ def test_implausible_years_are_refused_in_one_line(tmp_path, date):
     with pytest.raises(InputError, match=f"implausible date '{date}'") as info:
         load_register(_write(tmp_path, "cases.csv", CASES_HEADER, rows), snapshot_date="2030-01-01")
     assert info.value.row == 2 and info.value.column == "registration_date"
+
+
+def test_a_huge_mark_is_refused_in_one_line(tmp_path):
+    root = tmp_path / "reg"
+    _write(root, "cases.csv", CASES_HEADER, CASES_ROWS)
+    _write(root, "surveys.csv", SURVEYS_HEADER, ["SO-1,2023-04-01,8,8,7," + "9" * 40 + ",ja"])
+    with pytest.raises(InputError, match="not a whole number from 1 to 10") as info:
+        load_register(root, snapshot_date="2030-01-01")
+    assert info.value.row == 2 and info.value.column == "rapportcijfer"

@@ -815,7 +815,7 @@ def _parse_int(values: pd.Series, column: str, where: _Where) -> pd.Series:
         return values.astype("Int64")
     text = _clean_text(values)
     numbers = pd.to_numeric(text, errors="coerce")
-    bad = text.notna() & (numbers.isna() | (numbers.fillna(0) % 1 != 0))
+    bad = text.notna() & (numbers.isna() | (numbers.fillna(0) % 1 != 0) | (numbers.abs() > 1_000_000))
     if bad.any():
         label = bad[bad].index[0]
         raise where.error(f"mark {text[label]!r} is not a whole number from 1 to 10", label, column)
