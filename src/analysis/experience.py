@@ -42,7 +42,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from scipy import stats
 
-from . import disclosure
+from . import disclosure, markup
 from .labels import (
     DEFAULT_LANGUAGE,
     MISSING,
@@ -235,7 +235,7 @@ def share_summary(surveys: pd.DataFrame, cases: pd.DataFrame, register: Register
     return with_provenance(share.reset_index(drop=True), register)
 
 
-def wijk_comparison(surveys: pd.DataFrame, cases: pd.DataFrame, register: Register, *, team: str, period: str,
+def wijk_comparison(surveys: pd.DataFrame, cases: pd.DataFrame, register: Register, *, team: str, period: str | None,
                     measure: str = "rapportcijfer", threshold: int = MIN_RESPONSES) -> pd.DataFrame:
     """One team's mark per wijk in one period, with 95 % intervals, disclosure-controlled.
 
@@ -249,6 +249,11 @@ def wijk_comparison(surveys: pd.DataFrame, cases: pd.DataFrame, register: Regist
     """
     from .register import survey_marks
 
+    if period is None:  # no period with responses in the selection
+        out = pd.DataFrame(columns=["wijk_code", "n", "mean", "sd", "ci_low", "ci_high", "status", "display",
+                                    "source", "published"])
+        out.attrs["reference"] = None
+        return out
     marks = survey_marks(surveys, cases, by=["team", "wijk_code"], measures=[measure], start=period, end=period)
     marks = marks[(marks["team"] == team) & (marks["period"] == period)]
     marks = protect_summary(marks, ["mean", "sd", "ci_low", "ci_high"], threshold=threshold)
@@ -350,10 +355,12 @@ def beside_published(
         without a publication have empty published columns. Sorted by period.
     """
     reg = frame[["period", value]].rename(columns={value: "register"})
-    reg = reg.assign(register=pd.to_numeric(reg["register"], errors="coerce").round(decimals))
+    reg = reg.assign(register=pd.to_numeric(reg["register"], errors="coerce").round(decimals),
+                     period=reg["period"].astype(object))  # an empty selection has a float period column
     pub = published[["period", "value", "published", "source"]].rename(
         columns={"value": "published_value", "published": "publication"})
-    pub = pub.assign(published_value=pd.to_numeric(pub["published_value"], errors="coerce").astype(float))
+    pub = pub.assign(published_value=pd.to_numeric(pub["published_value"], errors="coerce").astype(float),
+                     period=pub["period"].astype(object))
     out = reg.merge(pub, on="period", how="outer")
     out["difference"] = (out["register"] - out["published_value"]).round(decimals)
     out = out[["period", "register", "published_value", "difference", "publication", "source"]]
@@ -566,6 +573,74 @@ def group_tests(
     return out[cols]
 
 
+def _test_columns(per: Sequence[str]) -> list[str]:
+    return [*per, "test", "measure", "statistic", "df1", "df2", "p_value", "p_holm", "effect_size",
+            "effect_measure", "n", "groups", "left_out", "min_n", "significant"]
+
+
+def period_tests(surveys: pd.DataFrame, cases: pd.DataFrame, *, period: str | None, group: str,
+                 per: Sequence[str] = ("team",), wijk: str | None = None) -> pd.DataFrame:
+    """:func:`group_tests` of the responses of one period (about cases in ``wijk``, if given).
+
+    Parameters
+    ----------
+    surveys, cases : DataFrame
+        The register's tables.
+    period : str or None
+        The period (say :func:`latest_period` of the marks); None when the
+        selection has no responses.
+    group, per
+        See :func:`group_tests`.
+    wijk : str, optional
+
+    Returns
+    -------
+    DataFrame
+        As :func:`group_tests`; no rows (but its columns) when ``period`` is
+        None or the period has no responses.
+    """
+    if period is not None:
+        answers = responses(surveys, cases, wijk=wijk, start=period, end=period)
+        if len(answers):
+            tests = group_tests(answers, group=group, per=per)
+            if len(tests):
+                return tests
+    return pd.DataFrame(columns=_test_columns(list(per)))
+
+
+def tests_report(tests: pd.DataFrame, *, period: str | None, between: str, show_period: bool = True,
+                 selection: str | None = None, language: str = DEFAULT_LANGUAGE) -> list:
+    """What a section of tests shows: the outcome in words and the table, or one sentence.
+
+    Parameters
+    ----------
+    tests : DataFrame
+        From :func:`period_tests`.
+    period : str or None
+        The period tested; its name heads the text when ``show_period``.
+    between : str
+        ``between_wijken`` or ``between_teams`` (see :func:`describe_tests`).
+    selection : str, optional
+        The notebook's selection in words, for the sentence.
+    language : {"nl", "en"}
+
+    Returns
+    -------
+    list
+        ``[Markdown, DataFrame]``, or ``[Markdown]`` (the empty-selection
+        sentence) when there is nothing to test. Display with ``display(*report)``.
+    """
+    from IPython.display import Markdown
+
+    from .plotting import empty_note
+
+    if period is None or tests.empty:
+        return [empty_note(label(between, language).capitalize(), selection=selection, language=language)]
+    head = f"**{label('period', language)}: {period_label(period, language)}**\n\n" if show_period else ""
+    return [Markdown(head + describe_tests(tests, between=between, language=language)),
+            tests_table(tests, language=language)]
+
+
 _TEST_SYMBOL = {"welch": "F", "kruskal": "H", "chi2": "χ²"}
 _EFFECT_SYMBOL = {"eta2": "η²", "epsilon2": "ε²", "cramers_v": "V"}
 
@@ -609,11 +684,12 @@ def _df_text(r: Mapping, language: str) -> str:
     return df
 
 
-def _left_out_text(r: Mapping, language: str, resolver: RegionResolver) -> str:
-    """'; ... left out (fewer than n responses): ...' for a test row, or ''."""
+def _left_out_text(r: Mapping, language: str, resolver: RegionResolver, *, markdown: bool = False) -> str:
+    """'; ... left out (fewer than n responses): ...' for a test row, or ''; names escaped for Markdown if asked."""
     if not r["left_out"]:
         return ""
-    names = ", ".join(_group_name(g, language, resolver) for g in r["left_out"])
+    show = markup.markdown_text if markdown else str
+    names = ", ".join(show(_group_name(g, language, resolver)) for g in r["left_out"])
     return "; " + label("groups_left_out", language).format(n=r.get("min_n", MIN_RESPONSES), groups=names)
 
 
@@ -688,7 +764,7 @@ def describe_tests(tests: pd.DataFrame, *, between: str, language: str = DEFAULT
         who = _measure_label(r["measure"], language)
         if "team" in r:
             who += f", {label(r['team'], language)}"
-        left_out = _left_out_text(r, language, resolver)
+        left_out = _left_out_text(r, language, resolver, markdown=True)
         if pd.isna(r["p_value"]):
             lines.append(f"- {who}: {label('too_few_groups', language)}{left_out}.")
             continue
@@ -994,12 +1070,14 @@ __all__ = [
     "interval_chart",
     "latest_period",
     "mark_summary",
+    "period_tests",
     "marks_chart",
     "protect_summary",
     "published_table",
     "responses",
     "share_summary",
     "summary_table",
+    "tests_report",
     "tests_table",
     "wijk_comparison",
     "with_provenance",

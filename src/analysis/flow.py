@@ -36,7 +36,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy import stats
 
-from . import config, disclosure
+from . import config, disclosure, markup
 from .experience import TEAM_COLORS
 from .labels import DEFAULT_LANGUAGE, check_language, format_number, label, unit_axis_label
 from .periods import STATUS_SUPPRESSED, date_bound, next_periods, period_order, period_sort_key
@@ -50,6 +50,7 @@ from .plotting import (
     _sources_frame,
     _styled,
     _titles,
+    empty_note,
     format_axis,
     new_figure,
     period_x,
@@ -67,6 +68,7 @@ from .register import (
     to_observations,
     waiting_times,
 )
+from .schema import empty_observations
 from .synthetic import MUNICIPALITY as SYNTHETIC_MUNICIPALITY
 
 THRESHOLD = disclosure.DEFAULT_THRESHOLD
@@ -169,7 +171,7 @@ class RegisterScope:
 
     def skip_note(self, language: str = DEFAULT_LANGUAGE) -> str:
         """A short markdown note for a register section that is skipped."""
-        return f"*{label('register_skipped', language).format(area=self.area_name)}*"
+        return f"*{label('register_skipped', language).format(area=markup.markdown_text(self.area_name))}*"
 
 
 def _synthetic_metadata() -> dict:
@@ -385,6 +387,9 @@ def identity_report(tables: dict[str, pd.DataFrame], *, wijk: str | None = None,
     by = ("team", "wijk_code") if wijk is not None else ("team",)
     for kind, table in tables.items():
         summary = identity_summary(table, by=by, wijk=wijk)
+        if not len(summary) or not int(summary["periods"].sum()):  # no period in the selection
+            out.append(empty_note(label(kind, language).capitalize(), language=language))
+            continue
         out.append(Markdown(identity_text(summary, what=label(kind, language).lower(), language=language)))
         for r in summary.to_dict("records"):
             rows.append({
@@ -399,7 +404,8 @@ def identity_report(tables: dict[str, pd.DataFrame], *, wijk: str | None = None,
             })
         if summary["periods_with_difference"].sum():
             failing.append(identity_table(table, wijk=wijk, language=language))
-    out.append(pd.DataFrame(rows))
+    if rows:
+        out.append(pd.DataFrame(rows))
     out.extend(failing)
     return out
 
@@ -428,6 +434,8 @@ def flow_observations(table: pd.DataFrame, register: Register, *, wijk: str | No
     parts = [to_observations(table, ind, value=role, register=register)
              for team, roles in FLOW_INDICATORS.items() if (table["team"] == team).any()
              for role, ind in roles.items()]
+    if not parts:  # no period in the selection (say a start after the register's data)
+        return empty_observations().assign(display=pd.Series(dtype=object), suppression=pd.Series(dtype=object))
     obs = pd.concat(parts, ignore_index=True)
     obs = protect_flows(obs, threshold=threshold)
     code = wijk if wijk is not None else register.municipality
@@ -919,7 +927,8 @@ def waiting_table(summary: pd.DataFrame, *, team: str = "sociaal", language: str
             row[(g, label(col if col != "n" else "cases", language))] = text
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = label("period", language)
-    out.columns = pd.MultiIndex.from_tuples(out.columns)
+    if rows:
+        out.columns = pd.MultiIndex.from_tuples(out.columns)
     return out
 
 

@@ -96,6 +96,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "interval_95": ("95%-interval", "95% interval"),
     "percentage_point": ("%-punt", "pp"),
     "no_data": ("geen gegevens", "no data"),
+    "empty_selection": ("Geen gegevens voor deze selectie", "No data for this selection"),
+    "empty_selection_what": ("{what}: geen gegevens voor deze selectie", "{what}: no data for this selection"),
+    "selection_period": ("periode {start} tot en met {end}", "period {start} to {end}"),
+    "selection_from": ("vanaf {start}", "from {start}"),
+    "selection_until": ("tot en met {end}", "up to {end}"),
     # --- regions and region groups ---------------------------------------------------------
     "nederland": ("Nederland", "Netherlands"),
     "g4": ("G4", "G4"),

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from . import plotting
+from . import markup, plotting
 from .disclosure import apply_disclosure_control, source_kind
 from .labels import MISSING, format_change, format_value, label, period_label
 from .periods import period_sort_key
@@ -263,9 +263,11 @@ def with_columns(styler, columns: Mapping[str, Sequence[str]]):
         if len(values) != len(data):
             raise ValueError(f"column {title!r}: {len(values)} values for {len(data)} rows")
         data[title] = values
-    images = [c for c in data.columns if data[c].astype(str).str.startswith("<img").any()]
-    text = [c for c in data.columns if c not in images]
-    out = data.style.use(styler.export()).format(escape="html", subset=text)
+    # the sparkline column is the only HTML of the table; recognised by its title, never by
+    # its cells (a data value may start with "<img" too)
+    trend = {plotting._capitalised(label("trend", lang)) for lang in ("nl", "en")}
+    images = [c for c in styler.data.columns if c in trend and c not in columns]
+    out = markup.table(data, html_columns=images).use(styler.export())
     return out.set_caption(styler.caption) if styler.caption else out
 
 

@@ -43,6 +43,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import markup
 from .labels import format_number, format_value, label, period_label, unit_label
 from .periods import next_periods, period_bounds, period_type_of
 
@@ -869,8 +870,8 @@ def by_publication(table: pd.DataFrame, language: str = "nl") -> list[tuple[str,
 
 
 def styled(frame: pd.DataFrame):
-    """A reader's table for display: without the index, long evidence shown whole."""
-    return frame.style.hide(axis="index").set_properties(**{"text-align": "left"})
+    """A reader's table for display: without the index, long evidence shown whole, every text escaped."""
+    return markup.table(frame).hide(axis="index").set_properties(**{"text-align": "left"})
 
 
 def conflicts_table(conflicts: pd.DataFrame, language: str = "nl") -> pd.DataFrame:

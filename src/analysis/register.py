@@ -82,7 +82,7 @@ from pandera.errors import SchemaErrors
 from scipy import stats
 
 from . import config
-from .errors import InputError
+from .errors import InputError, ParameterError
 from .indicators import INDICATORS
 from .parquet import read_parquet
 from .periods import date_bound, period_type_of
@@ -412,7 +412,8 @@ def empty_table(table: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 
 
-def load_register(path: str | Path | None = None) -> Register:
+def load_register(path: str | Path | None = None, *, snapshot_date=None,
+                  drop_columns: Sequence[str] = ()) -> Register:
     """Read and validate a case register.
 
     Parameters
@@ -423,6 +424,17 @@ def load_register(path: str | Path | None = None) -> Register:
         ``.parquet``) and optionally ``register.json``; or a single file that
         holds the cases table. Default: the synthetic register in
         :func:`analysis.config.synthetic_dir`. The files are only read.
+    snapshot_date : date-like, optional
+        The date the register describes (*peildatum*). Every date in it must
+        lie on or before this day. Default: ``snapshot_date`` in
+        ``register.json``, else today. It becomes the register's
+        :attr:`Register.snapshot_date`.
+    drop_columns : sequence of str, optional
+        Columns left out while reading (never held in memory), in whichever
+        tables have them, e.g. ``("bsn", "naam")``. ``drop_columns`` in
+        ``register.json`` adds to these. Personal identifiers (see
+        :func:`personal_data_problem`) must be dropped this way or removed
+        from the files; the register's own columns cannot be dropped.
 
     Returns
     -------
@@ -436,8 +448,16 @@ def load_register(path: str | Path | None = None) -> Register:
     ------
     InputError
         When a file is missing, unreadable or breaks a rule; the message
-        names file, line (CSV) or row (parquet), column and rule.
+        names file, line (CSV) or row (parquet), column and rule. Among the
+        rules: the cases table has at least one row; no date lies after the
+        snapshot date; no column holds personal identifiers (BSN, name,
+        address, date of birth, postcode, phone, e-mail).
+    ParameterError
+        When ``snapshot_date`` is not a date or ``drop_columns`` names a
+        column of the register itself.
     """
+    limit = _snapshot_parameter(snapshot_date)
+    drop = _drop_parameter(drop_columns, "drop_columns")
     root = Path(path).expanduser() if path is not None else config.synthetic_dir()
     if not root.exists():
         raise InputError("register not found (give a folder with cases.csv[.gz] or a cases file)", file=root)
@@ -454,12 +474,24 @@ def load_register(path: str | Path | None = None) -> Register:
                 raise InputError(f"unreadable metadata ({exc})", file=meta_path) from None
             if not isinstance(metadata, dict):
                 raise InputError("metadata must be a JSON object", file=meta_path)
+            try:
+                drop |= _drop_parameter(metadata.get("drop_columns") or (), "drop_columns")
+                if limit is None and metadata.get("snapshot_date"):
+                    limit = _snapshot_parameter(metadata["snapshot_date"])
+            except ParameterError as exc:
+                raise InputError(f"{exc.name}: {exc.problem}", file=meta_path) from None
     else:
         files = {"cases": root, "surveys": None, "care": None}
+    if limit is not None:
+        metadata = {**metadata, "snapshot_date": f"{limit:%Y-%m-%d}"}
+    else:
+        limit = pd.Timestamp.today().normalize()
 
     tables = {}
     for table, file in files.items():
-        tables[table] = empty_table(table) if file is None else _read_table(file, table)
+        tables[table] = empty_table(table) if file is None else _read_table(file, table, drop=drop)
+        if file is not None:
+            _check_not_after(tables[table], table, file, limit)
     _check_cases_consistent(tables["cases"], files["cases"])
     if files["surveys"] is not None:
         _check_known_cases(tables["surveys"], "case_id", tables["cases"], files["surveys"])
@@ -507,22 +539,27 @@ class _Where:
         return InputError(f"row {int(label)}: {problem}", file=self.file, column=column)
 
 
-def _read_table(file: Path, table: str) -> pd.DataFrame:
+def _read_table(file: Path, table: str, drop: frozenset[str] | set[str] = frozenset()) -> pd.DataFrame:
     name = file.name.lower()
     csv = not name.endswith(".parquet")
     where = _Where(file, csv)
     try:
         if csv:
-            raw = _read_csv(file)
+            raw = _read_csv(file, drop)
             raw.index = pd.RangeIndex(2, 2 + len(raw))  # line numbers; the header is line 1
         else:
-            raw = read_parquet(file)
+            raw = _read_parquet_without(file, drop)
             raw.index = pd.RangeIndex(1, 1 + len(raw))  # row numbers
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - any reader failure is the user's file
         raise InputError(f"cannot read the file ({type(exc).__name__}: {exc})", file=file) from None
     raw.columns = [str(c).strip().lower() for c in raw.columns]
+    problem = personal_data_problem(raw)
+    if problem is not None:
+        column, what = problem
+        raise where.error(f"{what}: personal data is not read; remove the column from the file or pass "
+                          f"drop_columns=[{column!r}] to load_register", column=column)
     expected = _COLUMNS[table]
     missing = [c for c in expected if c not in raw.columns]
     if missing:
@@ -534,17 +571,171 @@ def _read_table(file: Path, table: str) -> pd.DataFrame:
     if csv:  # blank lines: dropped, but the line numbers of the others stay right
         blank = raw.fillna("").eq("").all(axis=1)
         raw = raw[~blank]
+    if table == "cases" and not len(raw):
+        raise where.error("the cases table has a header but no rows; a register needs at least one case")
     df = _parse(raw, table, where)
     return _validate(df, table, where)
 
 
-def _read_csv(file: Path) -> pd.DataFrame:
+def _read_csv(file: Path, drop: frozenset[str] | set[str] = frozenset()) -> pd.DataFrame:
     opener = gzip.open if file.name.lower().endswith(".gz") else open
     with opener(file, "rt", encoding="utf-8-sig", newline="") as handle:
         header = handle.readline()
     sep = ";" if header.count(";") > header.count(",") else ","
+    usecols = (lambda c: str(c).strip().lower() not in drop) if drop else None
     return pd.read_csv(file, sep=sep, dtype=str, keep_default_na=False, na_values=[],
-                       skip_blank_lines=False, encoding="utf-8-sig", compression="infer")
+                       skip_blank_lines=False, encoding="utf-8-sig", compression="infer", usecols=usecols)
+
+
+def _read_parquet_without(file: Path, drop: frozenset[str] | set[str]) -> pd.DataFrame:
+    if not drop:
+        return read_parquet(file)
+    import pyarrow.parquet as pq
+
+    names = pq.read_schema(file).names
+    return pq.read_table(file, columns=[c for c in names if str(c).strip().lower() not in drop]).to_pandas()
+
+
+def _snapshot_parameter(value) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError):
+        stamp = pd.NaT
+    if pd.isna(stamp):
+        raise ParameterError("snapshot_date", f"{value!r} is not a date (use YYYY-MM-DD)")
+    return stamp.tz_localize(None).normalize() if stamp.tzinfo else stamp.normalize()
+
+
+def _drop_parameter(columns, name: str) -> set[str]:
+    if isinstance(columns, str) or not isinstance(columns, (list, tuple, set, frozenset)):
+        raise ParameterError(name, f"give a list of column names, not {columns!r}")
+    drop = {str(c).strip().lower() for c in columns}
+    own = sorted(drop & set(CASE_COLUMNS + SURVEY_COLUMNS + CARE_COLUMNS + OPTIONAL_COLUMNS))
+    if own:
+        raise ParameterError(name, f"{', '.join(own)} belong(s) to the register and cannot be dropped")
+    return drop
+
+
+def _check_not_after(df: pd.DataFrame, table: str, file: Path, limit: pd.Timestamp) -> None:
+    """No date in ``df`` after ``limit`` (the snapshot date): the first one found is named."""
+    where = _Where(file, not file.name.lower().endswith(".parquet"))
+    late = None
+    for col in _DATE_COLUMNS[table]:
+        after = (df[col] > limit).to_numpy()
+        if after.any():
+            label = df.index[np.flatnonzero(after)[0]]
+            if late is None or label < late[0]:
+                late = (label, col)
+    if late is not None:
+        label, col = late
+        raise where.error(f"date {_show(df.loc[label, col])} lies after the snapshot date {limit:%Y-%m-%d} "
+                          "(dates in the future; pass snapshot_date= to load_register if the register "
+                          "really describes a later day)", label, col)
+
+
+# --------------------------------------------------------------------------------------
+# Personal identifiers
+# --------------------------------------------------------------------------------------
+
+#: Words that, as a whole column name or one part of it (split on ``_``, ``-``, ``.``
+#: and spaces), mark a column of personal identifiers.
+PERSONAL_COLUMN_WORDS: dict[str, str] = {
+    **dict.fromkeys(("bsn", "burgerservicenummer", "sofinummer", "sofi"), "a BSN"),
+    **dict.fromkeys(("naam", "name", "voornaam", "voornamen", "achternaam", "geslachtsnaam", "roepnaam",
+                     "voorletters", "tussenvoegsel", "firstname", "lastname", "surname", "fullname"), "a name"),
+    **dict.fromkeys(("adres", "address", "straat", "straatnaam", "street", "huisnummer",
+                     "huisnr", "huisletter", "woonplaats"), "an address"),
+    **dict.fromkeys(("geboortedatum", "geboortedag", "geboortejaar", "birthdate", "dob", "birth",
+                     "geboren"), "a date of birth"),
+    **dict.fromkeys(("postcode", "postalcode", "zipcode", "zip", "pc6"), "a postcode"),
+    **dict.fromkeys(("telefoon", "telefoonnummer", "tel", "phone", "mobiel", "mobile"), "a phone number"),
+    **dict.fromkeys(("email", "mail", "emailadres"), "an e-mail address"),
+}
+#: Share of the filled cells of a column that must look like an identifier (and
+#: at least :data:`_MIN_LOOKALIKES` of them) before the column counts as one.
+_LOOKALIKE_SHARE = 0.9
+_MIN_LOOKALIKES = 2
+#: Columns whose values the schema checks against a vocabulary, a date or a number
+#: format: an identifier cannot pass there, so their values are not scanned.
+_VALIDATED_COLUMNS = frozenset(
+    ["team", "wijk_code", "urgent", "age_band", "end_reason", "domain", "care_type", "synthetic",
+     "verder_zonder_hulp", *MARKS, *{c for cols in _DATE_COLUMNS.values() for c in cols}])
+_POSTCODE = r"^[1-9][0-9]{3} ?[A-Za-z]{2}$"
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
+
+
+def passes_11_proef(number: str) -> bool:
+    """Whether ``number`` (8 or 9 digits) passes the BSN *11-proef*.
+
+    The weights are 9 .. 2 for the first eight digits of the 9-digit form and
+    -1 for the last; the weighted sum must be a multiple of 11 (and not 0).
+    """
+    digits = str(number).strip()
+    if not digits.isascii() or not digits.isdigit() or len(digits) not in (8, 9):
+        return False
+    digits = digits.zfill(9)
+    total = sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True))
+    return total != 0 and total % 11 == 0
+
+
+def _bsn_mask(values: pd.Series) -> np.ndarray:
+    """Per value: an 8- or 9-digit number that passes the 11-proef (vectorised)."""
+    text = values.str.strip()
+    digits = text.str.fullmatch(r"[0-9]{8,9}").fillna(False).to_numpy(dtype=bool)
+    out = np.zeros(len(values), dtype=bool)
+    if not digits.any():
+        return out
+    padded = "".join(text[digits].str.zfill(9)).encode("ascii")
+    matrix = np.frombuffer(padded, dtype=np.uint8).reshape(-1, 9).astype(np.int64) - ord("0")
+    total = matrix @ np.array([9, 8, 7, 6, 5, 4, 3, 2, -1], dtype=np.int64)
+    out[np.flatnonzero(digits)] = (total != 0) & (total % 11 == 0)
+    return out
+
+
+def personal_data_problem(frame: pd.DataFrame) -> tuple[str, str] | None:
+    """The first column of ``frame`` that holds personal identifiers, and what it holds.
+
+    A column counts as personal data by its **name** (a word of
+    :data:`PERSONAL_COLUMN_WORDS`, e.g. ``bsn``, ``naam``, ``client_adres``,
+    ``geboortedatum``, ``postcode``) or by its **values**: at least 90 % of
+    its filled cells (and at least two) are 8- or 9-digit numbers passing the
+    BSN 11-proef, or Dutch postcodes (``3511 AB``); or any cell is an e-mail
+    address. Random pseudonymous 9-digit numbers pass the 11-proef one time in
+    eleven, so a column of them is not mistaken for BSNs.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A table as read, before parsing (text or numbers).
+
+    Returns
+    -------
+    (column, description) or None
+    """
+    for column in frame.columns:
+        name = str(column).strip().lower()
+        words = [w for w in pd.Series([name]).str.split(r"[\s_.\-/]+").iloc[0] if w]
+        for word in [name.replace("_", "").replace("-", "").replace(" ", ""), *words]:
+            if word in PERSONAL_COLUMN_WORDS:
+                return name, f"column {name!r} looks like {PERSONAL_COLUMN_WORDS[word]} (by its name)"
+        values = frame[column]
+        if name in _VALIDATED_COLUMNS or pd.api.types.is_bool_dtype(values) or \
+                pd.api.types.is_float_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
+            continue
+        text = values[values.notna()].astype(str).str.strip()
+        text = text[text != ""]
+        if not len(text):
+            continue
+        if text.str.contains("@", regex=False).any() and text.str.fullmatch(_EMAIL).any():
+            return name, f"column {name!r} holds e-mail addresses"
+        needed = max(_MIN_LOOKALIKES, _LOOKALIKE_SHARE * len(text))
+        if _bsn_mask(text).sum() >= needed:
+            return name, f"column {name!r} holds numbers that pass the BSN 11-proef (BSNs)"
+        if text.str.fullmatch(_POSTCODE).sum() >= needed:
+            return name, f"column {name!r} holds postcodes"
+    return None
 
 
 def _clean_text(values: pd.Series) -> pd.Series:
@@ -566,6 +757,11 @@ def _clean_text(values: pd.Series) -> pd.Series:
     return pd.Series(cleaned.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
 
 
+#: Dates outside these bounds are typing errors (``0023`` for ``2023``), not register dates.
+_EARLIEST_DATE = pd.Timestamp("1900-01-01")
+_LATEST_DATE = pd.Timestamp("2199-12-31")
+
+
 def _parse_dates(values: pd.Series, column: str, where: _Where) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(values):
         out = values
@@ -581,6 +777,11 @@ def _parse_dates(values: pd.Series, column: str, where: _Where) -> pd.Series:
             break
         parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
         ok = parsed.notna()
+        implausible = ok & ((parsed < _EARLIEST_DATE) | (parsed > _LATEST_DATE))
+        if implausible.any():
+            label = implausible[implausible].index[0]
+            raise where.error(f"implausible date {text[label]!r} (expected a date between "
+                              f"{_EARLIEST_DATE:%Y} and {_LATEST_DATE:%Y})", label, column)
         out.loc[ok[ok].index] = parsed[ok].dt.floor("D")
         todo.loc[ok[ok].index] = False
     if todo.any():
@@ -614,7 +815,7 @@ def _parse_int(values: pd.Series, column: str, where: _Where) -> pd.Series:
         return values.astype("Int64")
     text = _clean_text(values)
     numbers = pd.to_numeric(text, errors="coerce")
-    bad = text.notna() & (numbers.isna() | (numbers.fillna(0) % 1 != 0))
+    bad = text.notna() & (numbers.isna() | (numbers.fillna(0) % 1 != 0) | (numbers.abs() > 1_000_000))
     if bad.any():
         label = bad[bad].index[0]
         raise where.error(f"mark {text[label]!r} is not a whole number from 1 to 10", label, column)
@@ -793,7 +994,8 @@ def _grid(periods: pd.DataFrame, frame: pd.DataFrame, by: Sequence[str]) -> pd.D
     grid = periods[["period"]].copy()
     for col in by:
         values = sorted(frame[col].dropna().unique().tolist())
-        grid = grid.merge(pd.DataFrame({col: values}), how="cross")
+        # no values (an empty selection): an object column still, so later merges on it work
+        grid = grid.merge(pd.DataFrame({col: pd.Series(values, dtype=None if values else object)}), how="cross")
     return grid
 
 

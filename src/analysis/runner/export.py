@@ -11,6 +11,15 @@ The reviewer page (``<name>.review.html``) hides every code cell's input
 (``exclude_input``) and the prompts; cells tagged ``remove-cell`` are left
 out of both pages and cells tagged ``hide-input`` lose their code there too.
 
+Scripts: with require.js, MathJax and Mermaid gone, the lab template inlines
+script only for outputs of type ``application/javascript`` and for widget
+state; the reports have neither (figures are PNG, tables HTML). So the
+reviewer page's policy allows no script at all (``script-src 'none'``), and
+the page with code allows inline script only when its notebook holds such
+outputs (:func:`needs_scripts`). Whatever data-derived text slipped into a
+page unescaped could then not run. Data-derived text is escaped before it
+reaches the pages anyway (:mod:`analysis.markup`).
+
 Every string in ``index.html`` that comes from a notebook, a parameter, a data
 file or an error is escaped with :func:`html.escape`.
 """
@@ -26,14 +35,25 @@ from typing import Any
 
 from jinja2 import DictLoader
 
-_OFFLINE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+#: The pages' Content-Security-Policy: nothing from the network, images and fonts
+#: from ``data:`` URIs, inline styles (nbconvert's and pandas'), and no script.
+CSP_NO_SCRIPT = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; script-src 'none'"
+#: The same with inline script, for a page with code whose notebook has JavaScript outputs.
+CSP_INLINE_SCRIPT = CSP_NO_SCRIPT.replace("script-src 'none'", "script-src 'unsafe-inline'")
+#: Output types the lab template writes as inline ``<script>`` elements.
+SCRIPT_MIME_TYPES = ("application/javascript", "text/javascript", "application/vnd.jupyter.widget-view+json",
+                     "application/vnd.jupyter.widget-state+json")
+
+# the policy comes from resources["analysis_csp"] (set by render_pages); a page rendered
+# without it gets the strict one
+_OFFLINE_TEMPLATE = ("""{%- extends 'index.html.j2' -%}
 {%- block html_head_js_requirejs -%}
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; script-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="{{ resources.get('analysis_csp') or \"""" + CSP_NO_SCRIPT + """\" }}">
 <meta name="generator" content="analysis.runner">
 {%- endblock html_head_js_requirejs -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-"""
+""")
 
 _local = threading.local()
 _QUIET_LOG = logging.getLogger("analysis.runner.nbconvert")
@@ -107,12 +127,28 @@ def warm_up() -> None:
     render_pages(nb, "warm-up")
 
 
+def needs_scripts(nb: Any) -> bool:
+    """Whether a notebook has outputs the lab template writes as inline script (JavaScript, widgets)."""
+    if "widgets" in nb.get("metadata", {}):
+        return True
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            if any(mime in output.get("data", {}) for mime in SCRIPT_MIME_TYPES):
+                return True
+    return False
+
+
 def render_pages(nb: Any, title: str) -> tuple[str, str]:
-    """(HTML with code, reviewer HTML) of an executed notebook."""
+    """(HTML with code, reviewer HTML) of an executed notebook.
+
+    The reviewer page never allows script (:data:`CSP_NO_SCRIPT`); the page
+    with code allows inline script only when :func:`needs_scripts`.
+    """
     full, review = thread_exporters()
-    resources = {"metadata": {"name": title}}
-    body_full, _ = full.from_notebook_node(nb, resources=dict(resources))
-    body_review, _ = review.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    csp_full = CSP_INLINE_SCRIPT if needs_scripts(nb) else CSP_NO_SCRIPT
+    body_full, _ = full.from_notebook_node(nb, resources={"metadata": {"name": title}, "analysis_csp": csp_full})
+    body_review, _ = review.from_notebook_node(nb, resources={"metadata": {"name": title},
+                                                              "analysis_csp": CSP_NO_SCRIPT})
     return body_full, body_review
 
 
