@@ -314,7 +314,7 @@ def test_publish_is_atomic_and_latest_follows_complete_runs(tmp_path):
     part = first.open()
     assert part.name == ".run-1.partial"
     (part / "a.html").write_text("x")
-    first.publish({"run_id": "run-1", "reports": []})
+    first.publish({"run_id": "run-1", "status": "ok", "reports": []})
     assert os.readlink(tmp_path / "latest") == "run-1"
     assert (tmp_path / "run-1" / "index.html").is_file() and not part.exists()
 
