@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import InputError
-from analysis.parameters import data_periods, validate_parameters
+from analysis.parameters import check_parameters, data_periods, validate_parameters
 
 
 def test_defaults_are_utrecht_auto_dutch():
@@ -86,7 +86,7 @@ def test_region_catalogue_takes_regions_from_the_cbs_region_data(monkeypatch):
     assert catalogue.wijken("GM0014") == ["WK001401"]
     assert validate_parameters(region="GM0014", wijk="WK001401").wijk == "WK001401"
     with pytest.raises(InputError, match="did you mean WK001401 \\(Centrum\\)"):
-        validate_parameters(region="GM0014", wijk="centrum", regions=catalogue)
+        check_parameters({"region": "GM0014", "wijk": "centrum"}, regions=catalogue)
 
 
 def test_notebook_start_checks_periods_against_the_chosen_source(tmp_cache):

@@ -19,6 +19,7 @@ Which regions and wijken exist is read through :func:`analysis.cbs.region_resolv
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,6 +110,13 @@ class RegionCatalogue:
         return by_key[close[0]] if close else None
 
 
+def _period_problem(exc: ValueError) -> str:
+    text = str(exc)
+    if text.startswith("not a period"):
+        return "expected e.g. 2023, 2023H1, 2023Q1, 2023-06 or 2023-06-30"
+    return text
+
+
 def _catalogue(info: ValidationInfo) -> RegionCatalogue:
     catalogue = (info.context or {}).get("regions")
     return catalogue if catalogue is not None else RegionCatalogue.load()
@@ -122,6 +130,10 @@ def _did_you_mean(catalogue: RegionCatalogue, text: str, candidates: Iterable[st
 def _listing(catalogue: RegionCatalogue, codes: list[str], limit: int = 12) -> str:
     shown = ", ".join(catalogue.label(c) for c in codes[:limit])
     return shown + (f", ... ({len(codes)} in all)" if len(codes) > limit else "")
+
+
+#: Periods a notebook may ask for (wider than any data; outside, a year is a typing error).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 class NotebookParameters(BaseModel):
@@ -201,7 +213,14 @@ class NotebookParameters(BaseModel):
         try:
             period_type_of(v)
         except ValueError as exc:
-            raise ValueError(str(exc)) from None
+            hint = ""
+            if re.fullmatch(r"\d{4}[hq][1-4]", v) and re.fullmatch(r"\d{4}(H[12]|Q[1-4])", v.upper()):
+                hint = f"; did you mean {v.upper()}?"
+            elif re.fullmatch(r"\d{4}[HhQq]\d+", v):
+                hint = "; a half-year is H1 or H2, a quarter Q1 to Q4"
+            raise ValueError(f"not a period: {v!r} ({_period_problem(exc)}){hint}") from None
+        if not FIRST_YEAR <= int(v[:4]) <= LAST_YEAR:
+            raise ValueError(f"{v!r}: the year must lie between {FIRST_YEAR} and {LAST_YEAR}")
         return v
 
     @field_validator("source")
@@ -230,14 +249,11 @@ class NotebookParameters(BaseModel):
         return self
 
 
-def validate_parameters(regions: RegionCatalogue | None = None, **values) -> NotebookParameters:
-    """Validate notebook parameters.
+def validate_parameters(**values) -> NotebookParameters:
+    """Validate notebook parameters (what :func:`analysis.notebook.start` calls).
 
     Parameters
     ----------
-    regions : RegionCatalogue, optional
-        The known regions (default: :meth:`RegionCatalogue.load`, read once
-        per call; the report runner passes one catalogue for a whole batch).
     **values
         The notebook's parameters (unknown names are an error).
 
@@ -250,8 +266,28 @@ def validate_parameters(regions: RegionCatalogue | None = None, **values) -> Not
     ParameterError
         One line naming the first wrong parameter.
     """
+    return check_parameters(values)
+
+
+def check_parameters(values: Mapping[str, object], *, regions: RegionCatalogue | None = None
+                     ) -> NotebookParameters:
+    """:func:`validate_parameters` with the known regions given.
+
+    Parameters
+    ----------
+    values : mapping
+        The notebook's parameters.
+    regions : RegionCatalogue, optional
+        The known regions (default: :meth:`RegionCatalogue.load`, read for
+        this call; the report runner passes one catalogue for a whole batch).
+
+    Raises
+    ------
+    ParameterError
+        One line naming the first wrong parameter.
+    """
     try:
-        return NotebookParameters.model_validate(values, context={"regions": regions})
+        return NotebookParameters.model_validate(dict(values), context={"regions": regions})
     except ValidationError as exc:
         err = exc.errors()[0]
         name = ".".join(str(p) for p in err["loc"]) or "parameters"

@@ -518,7 +518,7 @@ def check_report_values(plan: Plan, *, regions: Any = None) -> None:
 
     For each report whose notebook calls :func:`analysis.notebook.start`, the
     arguments it will pass (see :func:`report_arguments`) go through
-    :func:`analysis.parameters.validate_parameters` and
+    :func:`analysis.parameters.check_parameters` and
     :func:`analysis.parameters.check_data_periods`, the checks the notebook
     itself makes: known region, a wijk of that region, period syntax,
     ``start`` <= ``end``, and periods within the data of the chosen source.
@@ -532,7 +532,7 @@ def check_report_values(plan: Plan, *, regions: Any = None) -> None:
         ``(and N more reports)`` when more reports fail.
     """
     from ..errors import ParameterError
-    from ..parameters import RegionCatalogue, check_data_periods, data_periods, validate_parameters
+    from ..parameters import RegionCatalogue, check_data_periods, check_parameters, data_periods
     from ..sources import resolve_source
 
     calls: dict[Path, Any] = {}
@@ -546,7 +546,7 @@ def check_report_values(plan: Plan, *, regions: Any = None) -> None:
         if regions is None:
             regions = RegionCatalogue.load()
         try:
-            params = validate_parameters(regions=regions, **values)
+            params = check_parameters(values, regions=regions)
             if params.source not in spans:
                 spans[params.source] = data_periods(resolve_source(params.source))
             check_data_periods(params, spans[params.source], params.source)
