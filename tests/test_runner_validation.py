@@ -144,3 +144,23 @@ def test_the_validator_is_read_once_per_batch(collection, monkeypatch, tmp_cache
     monkeypatch.setattr(parameters.RegionCatalogue, "load", counting)
     plan = C.build_plan(collection, batch=C.load_batch(ROOT / "runs" / "wijken.yml"))
     assert len(plan.reports) == 40 and len(loads) == 1
+
+
+def test_a_default_that_is_an_expression_is_left_to_the_notebook(tmp_path, tmp_cache):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    cell = new_code_cell('wijk = "Overvecht"  # a literal: checked\nregion = "GM" + "0344"  # an expression')
+    cell.metadata["tags"] = ["parameters"]
+    nb = new_notebook(cells=[cell, new_code_cell("from analysis import notebook\n"
+                                                 "session = notebook.start(region=region, wijk=wijk)")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "01_x.ipynb")
+    collection = discover(tmp_path)
+    C.build_plan(collection)  # the region is unknown until the kernel runs: not checked here
+    with pytest.raises(InputError, match="parameter 'region': unknown region code 'Utrecht'"):
+        C.build_plan(collection, cli_params=[("region", "Utrecht")])
+    with pytest.raises(InputError, match=r"report 01_x__region-GM0344: parameter 'wijk': 'Overvecht' is not a"
+                                         r" wijk code .*; did you mean WK034403 \(Overvecht\)\? \(the"
+                                         r" notebook's default\)"):
+        C.build_plan(collection, cli_params=[("region", "GM0344")])

@@ -505,8 +505,8 @@ def report_arguments(report: ReportSpec, calls: dict[Path, Any]) -> dict[str, An
         elif argument.parameter in nb.parameters:
             declared = nb.parameters[argument.parameter]
             value = declared.default_value
-            if value == declared.default and declared.default not in ('""', "''"):
-                return None  # the default is an expression: only the kernel knows its value
+            if value is declared.default:  # Parameter.default_value gives the text back for an
+                return None  # expression: only the kernel knows its value
             values[keyword] = value
         else:
             return None  # a variable of the notebook's own
