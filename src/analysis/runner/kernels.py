@@ -187,6 +187,8 @@ class WarmKernel:
             cwd=str(self.cwd), env=env,
             stdout=subprocess.DEVNULL, stderr=self._log, stdin=subprocess.DEVNULL,
         )
+        # jupyter_client writes it 0600 unless JUPYTER_ALLOW_INSECURE_WRITES: it holds the key
+        os.chmod(km.connection_file, 0o600)
         kc = km.client()
         kc.start_channels()
         self.kc = kc
