@@ -89,7 +89,7 @@ def time_runner(cmd: list[str], args: list[str], out: Path, jobs: int | None,
     elapsed, cpu = time.perf_counter() - t0, _child_cpu() - cpu0
     if proc.returncode not in (0, 1):
         raise SystemExit(f"runner failed ({proc.returncode}): {proc.stderr.strip()[-2000:]}")
-    record = json.loads((out / "latest" / "run.json").read_text())
+    record = json.loads((out / "last" / "run.json").read_text())
     return elapsed, cpu, proc.returncode, record
 
 

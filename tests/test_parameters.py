@@ -1,7 +1,8 @@
+import pandas as pd
 import pytest
 
 from analysis.errors import InputError
-from analysis.parameters import validate_parameters
+from analysis.parameters import check_parameters, data_periods, validate_parameters
 
 
 def test_defaults_are_utrecht_auto_dutch():
@@ -44,3 +45,62 @@ def test_periods_given_as_numbers_are_read_as_periods():
     # papermill -p start 2016 passes an int
     params = validate_parameters(start=2016, end=2023)
     assert (params.start, params.end) == ("2016", "2023")
+
+
+# --------------------------------------------------------------------------- issue 13: suggestions, data periods
+@pytest.mark.parametrize(("values", "expected"), [
+    ({"region": "Utrecht"}, "did you mean GM0344 (Utrecht)?"),  # the gemeente, not the provincie
+    ({"region": "gm0363"}, "did you mean GM0363 (Amsterdam)?"),
+    ({"region": "0599"}, "did you mean GM0599 (Rotterdam)?"),
+    ({"region": "Amsterdm"}, "did you mean GM0363 (Amsterdam)?"),
+    ({"wijk": "Overvecht"}, "did you mean WK034403 (Overvecht)?"),
+    ({"wijk": "leidsche rijn"}, "did you mean WK034409 (Leidsche Rijn)?"),
+    ({"wijk": "WK034499"}, "unknown wijk code 'WK034499' of GM0344 (Utrecht)"),
+    ({"region": "GM0363", "wijk": "WK034403"}, "WK034403 is not a wijk of GM0363 (Amsterdam); it lies in"
+                                               " GM0344 (Utrecht)"),
+])
+def test_wrong_regions_and_wijken_come_with_a_suggestion(values, expected):
+    with pytest.raises(InputError) as err:
+        validate_parameters(**values)
+    assert expected in err.value.message and "\n" not in err.value.message
+
+
+def test_a_wijk_with_no_close_match_lists_the_wijken_of_the_region():
+    with pytest.raises(InputError) as err:
+        validate_parameters(wijk="Nowhere")
+    assert err.value.message.endswith("the wijken of GM0344 (Utrecht): WK034401 (West), WK034402 (Noordwest),"
+                                      " WK034403 (Overvecht), WK034404 (Noordoost), WK034405 (Oost),"
+                                      " WK034406 (Binnenstad), WK034407 (Zuid), WK034408 (Zuidwest),"
+                                      " WK034409 (Leidsche Rijn), WK034410 (Vleuten-De Meern)")
+
+
+def test_region_catalogue_takes_regions_from_the_cbs_region_data(monkeypatch):
+    from analysis import cbs
+    from analysis.parameters import RegionCatalogue
+    from analysis.regions import RegionResolver
+
+    crosswalk = pd.DataFrame({"region_code": ["GM0014", "WK001401"], "region_name": ["Groningen", "Centrum"],
+                              "label": ["Groningen (gemeente)", "Centrum"]})
+    monkeypatch.setattr(cbs, "region_resolver", lambda cache_dir=None: RegionResolver(crosswalk))
+    catalogue = RegionCatalogue.load()
+    assert catalogue.wijken("GM0014") == ["WK001401"]
+    assert validate_parameters(region="GM0014", wijk="WK001401").wijk == "WK001401"
+    with pytest.raises(InputError, match="did you mean WK001401 \\(Centrum\\)"):
+        check_parameters({"region": "GM0014", "wijk": "centrum"}, regions=catalogue)
+
+
+def test_notebook_start_checks_periods_against_the_chosen_source(tmp_cache):
+    from analysis import notebook
+    from analysis.sources import resolve_source
+
+    span = data_periods(resolve_source("embedded"))
+    assert span is not None and span.last == "2029"
+    assert notebook.start(start="2029", source="embedded").params.start == "2029"
+    with pytest.raises(InputError) as err:
+        notebook.start(start="2030", source="embedded")
+    assert err.value.message.startswith("parameter 'start': 2030 lies after the last period with data")
+    with pytest.raises(InputError, match="parameter 'end': 2014 lies before the first period with data"):
+        notebook.start(end="2014", source="embedded")
+    # an empty cache as the only source: no data, nothing to check against (the notebook says so)
+    assert data_periods(resolve_source("cbs-cache")) is None
+    assert notebook.start(start="2030", source="cbs-cache").params.start == "2030"

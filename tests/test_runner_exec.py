@@ -46,7 +46,8 @@ def plan_of(collection, text: str, tmp: Path) -> C.Plan:
 
 
 def load_run(out: Path) -> dict:
-    return json.loads((out / "latest" / "run.json").read_text())
+    """The run just published (``last``; ``latest`` only follows runs without a failure)."""
+    return json.loads((out / "last" / "run.json").read_text())
 
 
 def outputs_text(nb_path: Path) -> str:
@@ -162,7 +163,8 @@ def test_run_json_has_parameters_sources_versions_and_durations(mixed_run):
     assert basic["duration_s"] > 0 and basic["execute_s"] > 0 and basic["export_s"] > 0
     for name in ("python", "pandas", "papermill", "nbclient", "nbconvert", "matplotlib"):
         assert name in record["packages"]
-    assert os.readlink(mixed_run["out"] / "latest") == "mixed"
+    assert os.readlink(mixed_run["out"] / "last") == "mixed"
+    assert not (mixed_run["out"] / "latest").exists()  # a run with a failed report is never latest
 
 
 # --------------------------------------------------------------------------- one kernel, faults
@@ -231,7 +233,8 @@ def test_crash_while_publishing_leaves_the_previous_run_in_place(collection, tmp
         run_plan(plan, out=out, run_id="bad", jobs=1, quiet=True, warm_modules=[])
     assert os.readlink(out / "latest") == "good"
     assert (out / "latest" / "index.html").read_text() == good_index
-    assert sorted(p.name for p in out.iterdir()) == ["good", "latest"]  # no bad, no .bad.partial
+    assert os.readlink(out / "last") == "good"
+    assert sorted(p.name for p in out.iterdir()) == ["good", "last", "latest"]  # no bad, no .bad.partial
 
 
 # --------------------------------------------------------------------------- the command line

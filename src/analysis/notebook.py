@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .errors import InputError
-from .parameters import NotebookParameters, validate_parameters
+from .parameters import NotebookParameters, check_data_periods, data_periods, validate_parameters
 from .periods import in_range
 from .sources import (
     DataSource,
@@ -74,6 +74,10 @@ class Session:
 def start(**parameters) -> Session:
     """Validate the notebook's parameters, set the house style, resolve the data source.
 
+    The parameters are checked by :func:`analysis.parameters.validate_parameters`,
+    and ``start``/``end`` against the periods the chosen source holds
+    (:func:`analysis.parameters.check_data_periods`).
+
     Raises
     ------
     ParameterError
@@ -83,8 +87,11 @@ def start(**parameters) -> Session:
 
     _brief_errors()  # first, so a wrong parameter is one line in JupyterLab too
     params = validate_parameters(**parameters)
+    source = resolve_source(params.source)
+    # the same checks the report runner makes before any kernel starts
+    check_data_periods(params, data_periods(source), params.source)
     set_style()
-    return Session(params, resolve_source(params.source))
+    return Session(params, source)
 
 
 def _brief_errors() -> None:

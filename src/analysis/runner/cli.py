@@ -30,7 +30,9 @@ def register(subparsers: Any) -> None:
         description="Execute report notebooks with their parameters and publish them under "
                     "reports/<run-id>/ (index.html, one page with and one without code per report, "
                     "the executed notebooks and run.json); reports/latest points to the last "
-                    "complete run. Prints the path of index.html.",
+                    "run in which every report succeeded, reports/last to the most recent run. "
+                    "Parameter values are checked before any kernel starts. "
+                    "Prints the path of index.html.",
     )
     run.add_argument("notebooks", nargs="*", metavar="NOTEBOOK",
                      help="notebooks to run: name (04_jeugdzorg_cbs), number (04) or path; "

@@ -291,6 +291,8 @@ class ReportSpec:
     origin: str = ""
     #: parameters that name the output (those of the run entry and -p, not ``common``)
     naming: tuple[str, ...] | None = None
+    #: where each parameter was set: a key path in the batch file, or ``("-p",)``
+    locations: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
     def key(self) -> tuple[str, str]:
         return (str(self.notebook.path), P.describe(sorted(self.parameters.items())))
@@ -330,8 +332,10 @@ def build_plan(
     names: Sequence[str] = (),
     cli_params: Sequence[tuple[str, str]] = (),
     value_sets: Mapping[str, Resolver] | None = None,
+    check_values: bool = True,
 ) -> Plan:
-    """Every report to run, validated against the notebooks' declared parameters."""
+    """Every report to run, validated against the notebooks' declared parameters and, with
+    ``check_values`` (default), against the project's own validator (:func:`check_report_values`)."""
     sets = value_sets if value_sets is not None else VALUE_SETS
     for name, _ in cli_params:
         try:
@@ -434,7 +438,10 @@ def build_plan(
                     ordered = {k: final[k] for k in nb.parameters if k in final}
                     origin = f"runs[{index}]" if index is not None else "command line"
                     naming = tuple(k for k in ordered if k in row or k in cli)
-                    reports.append(ReportSpec(nb, ordered, origin=origin, naming=naming))
+                    locations = {k: ("-p",) if k in cli else tuple(base + section(k)) if k in row
+                                 else ("common", k) for k in ordered}
+                    reports.append(ReportSpec(nb, ordered, origin=origin, naming=naming,
+                                              locations=locations))
 
     for name in common:
         if name not in used_common:
@@ -455,7 +462,10 @@ def build_plan(
     if not reports:
         raise InputError("nothing to run")
     assign_slugs(reports)
-    return Plan(reports=reports, batch=batch)
+    plan = Plan(reports=reports, batch=batch)
+    if check_values:
+        check_report_values(plan)
+    return plan
 
 
 def assign_slugs(reports: list[ReportSpec]) -> None:
@@ -473,3 +483,93 @@ def assign_slugs(reports: list[ReportSpec]) -> None:
             slug, n = f"{base}-{n}", n + 1
         taken.add(slug.lower())
         report.slug = slug
+
+
+# --------------------------------------------------------------------------- the notebooks' validator
+def report_arguments(report: ReportSpec, calls: dict[Path, Any]) -> dict[str, Any] | None:
+    """The arguments ``report``'s notebook will pass to :func:`analysis.notebook.start`
+    (its parameters, the notebook's defaults for those not set), or None when the
+    notebook does not call it or the runner cannot tell what it passes."""
+    nb = report.notebook
+    if nb.path not in calls:
+        calls[nb.path] = P.validator_arguments(nb.path)
+    call = calls[nb.path]
+    if call is None:
+        return None
+    values: dict[str, Any] = {}
+    for keyword, argument in call.items():
+        if argument.parameter is None:
+            values[keyword] = argument.value
+        elif argument.parameter in report.parameters:
+            values[keyword] = report.parameters[argument.parameter]
+        elif argument.parameter in nb.parameters:
+            declared = nb.parameters[argument.parameter]
+            value = declared.default_value
+            if value is declared.default:  # Parameter.default_value gives the text back for an
+                return None  # expression: only the kernel knows its value
+            values[keyword] = value
+        else:
+            return None  # a variable of the notebook's own
+    return values
+
+
+def check_report_values(plan: Plan, *, regions: Any = None) -> None:
+    """Check every report's values with the project's validator before any kernel starts.
+
+    For each report whose notebook calls :func:`analysis.notebook.start`, the
+    arguments it will pass (see :func:`report_arguments`) go through
+    :func:`analysis.parameters.check_parameters` and
+    :func:`analysis.parameters.check_data_periods`, the checks the notebook
+    itself makes: known region, a wijk of that region, period syntax,
+    ``start`` <= ``end``, and periods within the data of the chosen source.
+    The region data are read once per batch, the periods once per source.
+
+    Raises
+    ------
+    InputError
+        One line: where the value was set (batch file line and key path, or
+        ``-p``), the report, the parameter and the problem with a suggestion;
+        ``(and N more reports)`` when more reports fail.
+    """
+    from ..errors import ParameterError
+    from ..parameters import RegionCatalogue, check_data_periods, check_parameters, data_periods
+    from ..sources import resolve_source
+
+    calls: dict[Path, Any] = {}
+    spans: dict[Any, Any] = {}
+    first: InputError | None = None
+    failed = 0
+    for report in plan.reports:
+        values = report_arguments(report, calls)
+        if values is None:
+            continue
+        if regions is None:
+            regions = RegionCatalogue.load()
+        try:
+            params = check_parameters(values, regions=regions)
+            if params.source not in spans:
+                spans[params.source] = data_periods(resolve_source(params.source))
+            check_data_periods(params, spans[params.source], params.source)
+        except ParameterError as exc:
+            failed += 1
+            if first is None:
+                first = _value_error(plan, report, exc, calls[report.notebook.path])
+        except InputError as exc:  # e.g. an unreadable CBS cache: the same for every report
+            raise InputError(f"report {report.slug}: {exc.message}") from None
+    if first is not None:
+        if failed > 1:
+            first = InputError(f"{first.message} (and {failed - 1} more report{'s' if failed > 2 else ''})")
+        raise first
+
+
+def _value_error(plan: Plan, report: ReportSpec, exc: Any, call: dict[str, P.Argument]) -> InputError:
+    """The validator's error, said from the runner's side: where the value came from."""
+    argument = call.get(exc.name)
+    name = argument.parameter if argument is not None and argument.parameter else exc.name
+    problem = f"report {report.slug}: parameter {name!r}: {' '.join(exc.problem.split())}"
+    if name not in report.parameters:
+        problem += " (the notebook's default)" if name in report.notebook.parameters else ""
+    location = report.locations.get(name)
+    if location == ("-p",) or location is None or plan.batch is None:
+        return InputError(f"-p {name}: {problem}" if location == ("-p",) else problem)
+    return plan.batch.error(list(location), problem)

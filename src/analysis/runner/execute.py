@@ -37,7 +37,6 @@ import os
 import shutil
 import signal
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -47,7 +46,7 @@ from typing import Any
 
 from . import export
 from .config import ReportSpec
-from .kernels import KERNEL_NAME, KernelError, WarmKernel
+from .kernels import KERNEL_NAME, KernelError, WarmKernel, new_run_workdir
 from .params import check_injected_cell
 from .provenance import collect_sources
 
@@ -279,7 +278,7 @@ class Batch:
         # create the export threads now: they warm up while the kernels start
         for _ in range(threads):
             pool.submit(time.sleep, 0.05)
-        workdir = Path(tempfile.mkdtemp(prefix="analysis-run-"))
+        workdir = new_run_workdir()  # private (0700); orphans of killed runs are swept first
         queue: asyncio.Queue[int] = asyncio.Queue()
         for i in range(len(self.reports)):
             queue.put_nowait(i)

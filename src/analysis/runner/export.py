@@ -258,7 +258,7 @@ status <span class="{_e(run_status)}">{_e(run_status)}</span></p>
 </tbody>
 </table>
 <details><summary>Software versions</summary><table>{pkg_rows}</table></details>
-<p class="meta">Details of this run: <a href="run.json">run.json</a></p>
+<p class="meta">Details of this run: <a href="run.json">run.json</a>. In the reports folder, <code>latest</code> opens the last run in which every report succeeded, <code>last</code> the most recent run{'' if run_status == 'ok' else ' (this one, which has failed reports)'}.</p>
 </body>
 </html>
 """

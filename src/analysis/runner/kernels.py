@@ -12,14 +12,25 @@ timeout is replaced with :meth:`WarmKernel.replace`.
 Kernel output that bypasses Jupyter's messages (e.g. a C library writing to
 fd 2, or Python's fatal-error dump) goes to a log file per kernel; its tail
 is attached to a "kernel died" error.
+
+Each run keeps its kernels' connection files (with their signing keys), IPC
+sockets and logs in a private folder, ``$TMPDIR/analysis-run-<pid>-XXXX``
+(mode 0700; connection files and logs 0600), made by
+:func:`new_run_workdir`. A run that ends removes it; one killed outright
+(SIGKILL) cannot, so every new run first removes the folders of runs whose
+process is gone (:func:`sweep_orphaned_workdirs`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +66,68 @@ def default_warm_modules() -> list[str]:
     if value is None:
         return list(WARM_MODULES)
     return [m.strip() for m in value.split(",") if m.strip()]
+
+
+WORKDIR_PREFIX = "analysis-run-"
+_WORKDIR_PATTERN = re.compile(rf"^{WORKDIR_PREFIX}(?P<pid>\d+)-[A-Za-z0-9_]+$")
+#: A folder of an older version (no pid in its name) counts as orphaned after this many seconds.
+LEGACY_WORKDIR_AGE_S = 24 * 3600
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def sweep_orphaned_workdirs(tmpdir: str | Path | None = None) -> list[Path]:
+    """Remove the ``analysis-run-*`` folders of this user whose run is gone.
+
+    A folder is orphaned when the pid in its name is no longer a process, or,
+    for a folder without a pid in its name (made by an older version), when
+    it has not changed for :data:`LEGACY_WORKDIR_AGE_S`. Folders that vanish
+    meanwhile, belong to another user or to a living run are left alone.
+
+    Returns
+    -------
+    list of Path
+        The folders removed.
+    """
+    root = Path(tmpdir if tmpdir is not None else tempfile.gettempdir())
+    removed: list[Path] = []
+    try:
+        candidates = list(root.glob(f"{WORKDIR_PREFIX}*"))
+    except OSError:
+        return removed
+    for path in candidates:
+        try:
+            info = path.lstat()
+        except OSError:
+            continue
+        if not path.is_dir() or path.is_symlink() or info.st_uid != os.getuid():
+            continue
+        m = _WORKDIR_PATTERN.match(path.name)
+        if m:
+            pid = int(m["pid"])
+            if pid == os.getpid() or _pid_alive(pid):
+                continue
+        elif time.time() - info.st_mtime < LEGACY_WORKDIR_AGE_S:
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def new_run_workdir() -> Path:
+    """A private folder (0700) for one run's kernel files, after sweeping orphaned ones."""
+    sweep_orphaned_workdirs()
+    path = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
+    os.chmod(path, 0o700)  # mkdtemp's mode already; said explicitly
+    return path
 
 
 KERNEL_NAME = "python3"
@@ -103,7 +176,8 @@ class WarmKernel:
         km = AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc",
                                 ip=str(self.workdir / ident))
         km.connection_file = str(self.workdir / f"{ident}.json")
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in shutdown()
+        # the log may hold what a notebook printed to fd 2: owner only, like the connection file
+        self._log = os.fdopen(os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
         env = dict(os.environ)
         env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
         env["ANALYSIS_RUNNER_KERNEL"] = "1"
@@ -113,6 +187,8 @@ class WarmKernel:
             cwd=str(self.cwd), env=env,
             stdout=subprocess.DEVNULL, stderr=self._log, stdin=subprocess.DEVNULL,
         )
+        # jupyter_client writes it 0600 unless JUPYTER_ALLOW_INSECURE_WRITES: it holds the key
+        os.chmod(km.connection_file, 0o600)
         kc = km.client()
         kc.start_channels()
         self.kc = kc

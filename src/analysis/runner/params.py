@@ -17,6 +17,8 @@ import keyword
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
@@ -184,3 +186,86 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, list | tuple) and isinstance(b, list | tuple):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     return type(a) is type(b) and a == b
+
+
+# --------------------------------------------------------------------------- the notebooks' own validator
+#: The function a project notebook calls with its parameters (analysis.notebook.start).
+VALIDATOR_MODULE = "analysis.notebook"
+VALIDATOR_FUNCTION = "start"
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One keyword argument of a notebook's ``notebook.start(...)`` call: the notebook
+    parameter it passes (``parameter``) or a literal ``value``."""
+
+    parameter: str | None = None
+    value: Any = None
+
+
+def validator_arguments(path: Path) -> dict[str, Argument] | None:
+    """How a notebook calls :func:`analysis.notebook.start`, read from its code cells.
+
+    Recognised: ``from analysis import notebook`` (any alias) then
+    ``notebook.start(...)``, ``import analysis.notebook as nb`` then
+    ``nb.start(...)``, and ``from analysis.notebook import start``. Cells that
+    are not plain Python (magics) are skipped.
+
+    Returns
+    -------
+    dict or None
+        Keyword -> :class:`Argument` of the first such call; None when the
+        notebook makes none, or passes something other than names and
+        literals (``**kwargs``, expressions): then the runner cannot know the
+        values and leaves validation to the notebook.
+    """
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    modules: set[str] = set()
+    functions: set[str] = set()
+    package, _, module = VALIDATOR_MODULE.rpartition(".")
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        code = "\n".join(line for line in cell.source.splitlines()
+                         if not line.lstrip().startswith(("%", "!")))
+        try:
+            tree = ast.parse(code)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == package:
+                modules.update(a.asname or a.name for a in node.names if a.name == module)
+            elif isinstance(node, ast.ImportFrom) and node.module == VALIDATOR_MODULE:
+                functions.update(a.asname or a.name for a in node.names if a.name == VALIDATOR_FUNCTION)
+            elif isinstance(node, ast.Import):
+                modules.update(a.asname for a in node.names if a.name == VALIDATOR_MODULE and a.asname)
+                if any(a.name == VALIDATOR_MODULE and not a.asname for a in node.names):
+                    modules.add(VALIDATOR_MODULE)
+            elif isinstance(node, ast.Call) and _is_validator(node.func, modules, functions):
+                return _arguments(node)
+    return None
+
+
+def _is_validator(func: ast.AST, modules: set[str], functions: set[str]) -> bool:
+    if isinstance(func, ast.Name):
+        return func.id in functions
+    if isinstance(func, ast.Attribute) and func.attr == VALIDATOR_FUNCTION:
+        return ast.unparse(func.value) in modules
+    return False
+
+
+def _arguments(call: ast.Call) -> dict[str, Argument] | None:
+    if call.args or any(k.arg is None for k in call.keywords):
+        return None
+    out: dict[str, Argument] = {}
+    for keyword_ in call.keywords:
+        if isinstance(keyword_.value, ast.Name):
+            out[str(keyword_.arg)] = Argument(parameter=keyword_.value.id)
+            continue
+        try:
+            out[str(keyword_.arg)] = Argument(value=ast.literal_eval(keyword_.value))
+        except ValueError:
+            return None
+    return out

@@ -2,16 +2,28 @@
 
 A run writes into ``reports/.<run-id>.partial/``. Only when every report,
 ``run.json`` and ``index.html`` are written is that folder renamed to
-``reports/<run-id>/`` (one ``rename`` on the same file system) and
-``reports/latest`` switched to it: a new symlink is made beside it and moved
-over the old one with :func:`os.replace`, so ``latest`` always points to a
-complete run. An interrupted or crashed run leaves no ``reports/<run-id>``;
-its partial folder is removed on the way out, and one left behind by a
-killed process (its owner pid is gone) is swept by the next run.
+``reports/<run-id>/`` (one ``rename`` on the same file system). Then
+``reports/last`` is switched to it, and ``reports/latest`` too if every
+report of the run succeeded: a new symlink is made beside the old one and
+moved over it with :func:`os.replace`. So ``latest`` always points to a
+complete run in which every report succeeded, ``last`` to the most recent
+published run, failed reports or not.
+
+Ownership protocol (several runs may share a reports folder): a partial
+folder is born with its ``.owner`` file (the pid), because it is made under a
+private name (``.<run-id>.<pid>.new``) and renamed to ``.<run-id>.partial``
+only once ``.owner`` is in it. It keeps ``.owner`` until it has been renamed
+to its final name; only then is the marker removed. A run that starts sweeps
+every ``.*.partial`` (and ``.*.new``) folder whose owner is gone; a folder
+that vanishes while it looks (renamed by its owner) is simply passed over.
+An interrupted or crashed run leaves no ``reports/<run-id>``; its partial
+folder is removed on the way out, or by the next run if the process was
+killed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -25,6 +37,8 @@ from . import export
 
 RUN_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 LATEST = "latest"
+#: Link to the most recent published run, whatever its status.
+LAST = "last"
 _OWNER = ".owner"
 
 
@@ -34,9 +48,10 @@ def new_run_id() -> str:
 
 
 def check_run_id(run_id: str) -> str:
-    if not RUN_ID_PATTERN.match(run_id) or run_id == LATEST or run_id.endswith(".partial"):
+    if (not RUN_ID_PATTERN.match(run_id) or run_id in (LATEST, LAST)
+            or run_id.endswith((".partial", ".new"))):
         raise InputError(f"invalid run id {run_id!r}: use letters, digits, '.', '_' or '-'"
-                         " (not 'latest'), starting with a letter or digit")
+                         " (not 'latest' or 'last'), starting with a letter or digit")
     return run_id
 
 
@@ -50,16 +65,35 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _owner_of(path: Path) -> int | None:
+    """The pid in ``path/.owner``; 0 when the folder has no readable marker; None when the
+    folder itself is gone (renamed or removed by its owner meanwhile)."""
+    try:
+        return int((path / _OWNER).read_text().strip())
+    except FileNotFoundError:
+        return None if not path.is_dir() else 0
+    except (OSError, ValueError):
+        return 0 if path.is_dir() else None
+
+
 def sweep_stale(root: Path) -> list[Path]:
-    """Remove ``.<id>.partial`` folders whose owning process is gone."""
-    removed = []
+    """Remove ``.<id>.partial`` (and ``.<id>.<pid>.new``) folders whose owning process is gone.
+
+    A folder that disappears while it is looked at (its owner renamed it to
+    its final name) is passed over, never an error.
+    """
+    removed: list[Path] = []
     if not root.is_dir():
         return removed
-    for path in root.glob(".*.partial"):
-        try:
-            pid = int((path / _OWNER).read_text().strip())
-        except (OSError, ValueError):
-            pid = 0
+    candidates = [*root.glob(".*.partial"), *root.glob(".*.new")]
+    for path in candidates:
+        pid = _owner_of(path)
+        if pid is None:
+            continue  # vanished: published or discarded by its owner
+        if not pid and path.name.endswith(".new"):
+            # born a moment ago, before its marker: the pid is in its name
+            with contextlib.suppress(ValueError, IndexError):
+                pid = int(path.name.rsplit(".", 2)[-2])
         if pid and _pid_alive(pid) and pid != os.getpid():
             continue
         shutil.rmtree(path, ignore_errors=True)
@@ -101,11 +135,12 @@ class Publisher:
                                  " choose another --run-id")
             n += 1
             self.run_id = f"{base}-{n}"
-        partial = self._partial_path()
-        partial.mkdir()
-        (partial / _OWNER).write_text(str(os.getpid()))
-        self.partial = partial
-        return partial
+        try:
+            self.partial = claim_partial(self._partial_path())
+        except OSError:  # another run took this id a moment ago
+            raise InputError(f"run {self.run_id!r} already exists in {self.root};"
+                             " choose another --run-id") from None
+        return self.partial
 
     def publish(self, record: dict[str, Any]) -> Path:
         """Write ``run.json`` and ``index.html``, move the run in place, point ``latest`` at it."""
@@ -113,20 +148,41 @@ class Publisher:
         write_file(self.partial / "run.json",
                    json.dumps(record, indent=2, ensure_ascii=False, default=str) + "\n")
         write_file(self.partial / "index.html", export.render_index(record))
-        (self.partial / _OWNER).unlink(missing_ok=True)
         _fsync_dir(self.partial)
         if self.final.exists() or self.final.is_symlink():
             raise RuntimeError(f"{self.final} appeared while the run was in progress")
+        # Rename first, then drop the marker: until the rename the partial folder still
+        # names its (living) owner, so a run starting now cannot sweep it away.
         os.rename(self.partial, self.final)
         self.published = True
+        (self.final / _OWNER).unlink(missing_ok=True)
         _fsync_dir(self.root)
-        update_latest(self.root, self.run_id)
+        update_links(self.root, self.run_id, complete=record.get("status") == "ok")
         return self.final
 
     def discard(self) -> None:
         """Remove the partial folder of a run that did not complete (idempotent)."""
         if self.partial is not None and not self.published:
             shutil.rmtree(self.partial, ignore_errors=True)
+
+
+def claim_partial(partial: Path) -> Path:
+    """Create ``partial`` with its ``.owner`` marker already inside (see the module docstring).
+
+    The folder is made as ``.<run-id>.<pid>.new``, the marker written, then
+    renamed: no other run ever sees ``partial`` without its owner.
+    """
+    born = partial.with_name(f"{partial.name.removesuffix('.partial')}.{os.getpid()}.new")
+    born.mkdir()
+    try:
+        (born / _OWNER).write_text(str(os.getpid()))
+        if partial.exists():  # rename() would replace an empty folder; never take one over
+            raise FileExistsError(partial)
+        os.rename(born, partial)
+    except BaseException:
+        shutil.rmtree(born, ignore_errors=True)
+        raise
+    return partial
 
 
 def write_file(path: Path, text: str) -> None:
@@ -149,12 +205,19 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def update_latest(root: Path, run_id: str) -> None:
-    """Point ``root/latest`` at ``run_id`` atomically (relative symlink)."""
-    link = root / LATEST
+def update_latest(root: Path, run_id: str, name: str = LATEST) -> None:
+    """Point ``root/<name>`` (default ``latest``) at ``run_id`` atomically (relative symlink)."""
+    link = root / name
     if link.exists() and not link.is_symlink():
         raise InputError(f"{link} exists and is not a symlink; remove it to let runs update it")
-    tmp = root / f".{LATEST}.{os.getpid()}.tmp"
+    tmp = root / f".{name}.{os.getpid()}.tmp"
     tmp.unlink(missing_ok=True)
     os.symlink(run_id, tmp)
     os.replace(tmp, link)
+
+
+def update_links(root: Path, run_id: str, *, complete: bool) -> None:
+    """``last`` follows every published run; ``latest`` only a run whose every report succeeded."""
+    update_latest(root, run_id, LAST)
+    if complete:
+        update_latest(root, run_id, LATEST)
