@@ -114,7 +114,7 @@ def test_known_linear_trend_recovered(method):
     # every region rises exactly 0.5 per half-year from its own level
     rng = np.random.default_rng(0)
     values = rng.uniform(10, 20, 40)[:, None] + 0.5 * np.arange(12)[None, :]
-    damping = {"damping": 1.0} if method == "pooled" else {}
+    damping = {"damping": 1.0, "relative": False, "seasonal": False} if method == "pooled" else {}
     res = forecast_panel(make_panel(values), horizon=3, method=method, round_to=None, **damping)
     got = res.forecasts.pivot(index="region_code", columns="horizon", values="mean").to_numpy()
     expected = values[:, -1:] + 0.5 * np.arange(1, 4)[None, :]
@@ -125,7 +125,7 @@ def test_default_pooled_trend_is_damped_toward_the_last_value():
     # the default moves half the trend at horizon 1, 0.5 + 0.25 at horizon 2, 0.875 at horizon 3
     rng = np.random.default_rng(0)
     values = rng.uniform(10, 20, 40)[:, None] + 0.5 * np.arange(12)[None, :]
-    res = forecast_panel(make_panel(values), horizon=3, round_to=None)
+    res = forecast_panel(make_panel(values), horizon=3, round_to=None, relative=False)
     got = res.forecasts.pivot(index="region_code", columns="horizon", values="mean").to_numpy()
     expected = values[:, -1:] + 0.5 * np.array([0.5, 0.75, 0.875])[None, :]
     np.testing.assert_allclose(got, expected, atol=1e-9)
@@ -143,7 +143,7 @@ def test_known_trend_recovered_by_statsmodels_ets():
 def test_pooled_trend_shrinks_noisy_local_trends():
     # shared trend 0.3; each region's own sample trend is pure noise around it
     values = shared_trend_panel(200, 12, trend=0.3, noise=0.0, walk=0.4, seed=5)
-    res = forecast_panel(make_panel(values), horizon=1, round_to=None)
+    res = forecast_panel(make_panel(values), horizon=1, round_to=None, relative=False)
     assert res.params["pooled_trend"] == pytest.approx(0.3, abs=0.1)
     assert res.params["mean_shrink_weight"] < 0.3
     step = res.forecasts["mean"].to_numpy() - values[:, -1]
@@ -250,7 +250,8 @@ def test_start_break_drops_earlier_data_and_is_recorded():
     # a series that jumps at 2016 (as youth care did when buurtteam care was counted)
     values = np.tile(np.r_[np.full(2, 5.0), 10 + 0.1 * np.arange(8)], (30, 1))
     panel = make_panel(values, first="2015H1", indicator="jeugdhulp_pct")
-    res = forecast_panel(panel, horizon=1, round_to=None, damping=1.0)  # breaks="auto": starts 2016
+    res = forecast_panel(panel, horizon=1, round_to=None, damping=1.0,
+                       relative=False)  # breaks="auto": youth care starts 2016
     assert res.summary["first_period"].eq("2016H1").all()
     assert res.summary["breaks"].str.contains("data before 2016H1 dropped").all()
     np.testing.assert_allclose(res.forecasts["mean"], 10 + 0.1 * 8, atol=1e-9)
@@ -265,11 +266,11 @@ def test_level_break_is_left_out_of_the_trend():
     values[:, 9:] += 3.0  # level shift at the 10th period (2020H2), inside the trend window
     panel = make_panel(values)
     brk = [Break("2020H2", "level", "table seam")]
-    res = forecast_panel(panel, horizon=1, breaks=brk, round_to=None, damping=1.0)
+    res = forecast_panel(panel, horizon=1, breaks=brk, round_to=None, damping=1.0, relative=False)
     assert res.params["pooled_trend"] == pytest.approx(0.2, abs=0.03)
     assert res.summary["breaks"].str.contains("level shift modelled").all()
     np.testing.assert_allclose(res.forecasts["mean"], values[:, -1] + 0.2, atol=0.1)
-    ignored = forecast_panel(panel, horizon=1, breaks=None, round_to=None)
+    ignored = forecast_panel(panel, horizon=1, breaks=None, round_to=None, relative=False)
     assert ignored.params["pooled_trend"] > 0.7
 
 
@@ -481,3 +482,34 @@ def test_leading_input_errors():
         forecast_panel(panel, 1, leading=pd.concat([stock, stock.iloc[:1].assign(value=1.0)]))
     with pytest.raises(ForecastInputError, match="lacks column"):
         forecast_panel(panel, 1, leading=stock.drop(columns="value"))
+
+
+def test_relative_pooled_trend_scales_with_each_regions_size():
+    # every municipality grows 10 % per half-year, from 10 to 1000: one relative trend fits them all
+    levels = np.geomspace(10, 1000, 40)[:, None]
+    values = levels * 1.1 ** np.arange(10)[None, :]
+    res = forecast_panel(make_panel(values), horizon=2, round_to=None, seasonal=False)
+    got = res.forecasts.pivot(index="region_code", columns="horizon", values="mean").to_numpy()
+    last = values[:, -1:]
+    expected = last * (1 + 0.1 * np.array([0.5, 0.75])[None, :])  # damped: half, then three quarters
+    np.testing.assert_allclose(got, expected, rtol=1e-9)
+    assert res.params["pooled_trend"] == pytest.approx(0.1)
+    absolute = forecast_panel(make_panel(values), horizon=1, round_to=None, seasonal=False, relative=False)
+    assert not np.allclose(absolute.forecasts["mean"], expected[:, 0])  # the median change fits no one
+
+
+def test_seasonal_pooled_trend_adds_the_other_half_years_deviation_only():
+    # every first half-year rises 1.0, every second falls 0.6: trend +0.2 per half-year
+    steps = np.tile([-0.6, 1.0], 6)[:11]  # changes into 2016H2, 2017H1, ...; the last lands in 2021H2 (a fall)
+    values = np.tile(20 + np.r_[0.0, np.cumsum(steps)], (30, 1))
+    panel = make_panel(values)  # 2016H1 .. 2021H2, the origin is a second half-year
+    res = forecast_panel(panel, horizon=2, round_to=None, relative=False)
+    got = res.forecasts.groupby("horizon")["mean"].first()
+    last = values[0, -1]
+    assert res.params["pooled_trend"] == pytest.approx(0.2)
+    # horizon 1 (a first half-year): damped trend 0.1 plus the damped deviation 0.5 * (1.0 - 0.2)
+    assert got[1] == pytest.approx(last + 0.1 + 0.4)
+    # horizon 2 (a second half-year, the origin's season): the damped trend alone, 0.2 * 0.75
+    assert got[2] == pytest.approx(last + 0.15)
+    flat = forecast_panel(panel, horizon=1, round_to=None, relative=False, seasonal=False)
+    assert flat.forecasts["mean"].iloc[0] == pytest.approx(last + 0.1)
