@@ -355,8 +355,9 @@ def main(argv: list[str] | None = None) -> int:
         runs = [("pooled (default)", lead), ("pooled, unrounded", {**lead, "round_to": None})]
         if lead:
             runs.append(("pooled, no leading indicator", {}))
-        runs += [("pooled, undamped with AR(1) (old)", {**lead, "damping": 1.0, "ar": True,
-                                                        "calibration_origins": 6, "scale_window": None}),
+        runs += [("earlier default (undamped, AR(1))", {**lead, "damping": 1.0, "ar": True, "relative": False,
+                                                        "seasonal": False, "calibration_origins": 6,
+                                                        "scale_window": None}),
                  ("naive", {"method": "naive"}), ("drift", {"method": "drift"})]
         if args.statsmodels:
             runs += [("auto (cv, statsmodels)", {"method": "auto", "candidates": ("naive", "drift", "ets", "theta")}),

@@ -491,9 +491,9 @@ def test_relative_pooled_trend_scales_with_each_regions_size():
     res = forecast_panel(make_panel(values), horizon=2, round_to=None, seasonal=False)
     got = res.forecasts.pivot(index="region_code", columns="horizon", values="mean").to_numpy()
     last = values[:, -1:]
-    expected = last * (1 + 0.1 * np.array([0.5, 0.75])[None, :])  # damped: half, then three quarters
+    expected = last * 1.1 ** np.array([0.5, 0.75])[None, :]  # damped in logs: half, then three quarters
     np.testing.assert_allclose(got, expected, rtol=1e-9)
-    assert res.params["pooled_trend"] == pytest.approx(0.1)
+    assert res.params["pooled_trend"] == pytest.approx(np.log(1.1))  # the mean log change
     absolute = forecast_panel(make_panel(values), horizon=1, round_to=None, seasonal=False, relative=False)
     assert not np.allclose(absolute.forecasts["mean"], expected[:, 0])  # the median change fits no one
 
@@ -513,3 +513,12 @@ def test_seasonal_pooled_trend_adds_the_other_half_years_deviation_only():
     assert got[2] == pytest.approx(last + 0.15)
     flat = forecast_panel(panel, horizon=1, round_to=None, relative=False, seasonal=False)
     assert flat.forecasts["mean"].iloc[0] == pytest.approx(last + 0.1)
+
+
+def test_relative_trend_of_a_half_year_pattern_is_not_biased_upward():
+    # every municipality alternates +50 % and -33.3 %: no growth over a year, so no trend
+    levels = np.geomspace(10, 1000, 30)[:, None]
+    values = levels * np.tile([1.0, 1.5], 6)[None, :]
+    res = forecast_panel(make_panel(values), horizon=2, round_to=None, seasonal=False)
+    assert res.params["pooled_trend"] == pytest.approx(0.0, abs=1e-12)
+    np.testing.assert_allclose(res.forecasts["mean"], np.repeat(values[:, -1], 2))

@@ -11,7 +11,7 @@ Methods
 ``pooled`` (default)
     One model for the whole panel, in vectorised numpy: the next value is the
     last value plus the *pooled* trend (the mean over the last ``window``
-    periods of the cross-sectional median relative change, times the
+    periods of the cross-sectional median log change, applied to the
     region's last value; in another half-year than the origin's, plus that
     half-year's deviation from the trend) plus the region's own trend shrunk
     toward the pooled trend by an empirical-Bayes weight, all damped toward
@@ -572,9 +572,9 @@ def _pooled_point(
 ) -> tuple[np.ndarray, dict]:
     """Pooled trend + shrunk local trend + pooled AR(1) on idiosyncratic changes.
 
-    With ``relative`` the pooled trend is the median *relative* change
-    (change / previous value), applied to each region's last value: the
-    model for counts of regions of very different size.
+    With ``relative`` the pooled trend is the median *log* change, applied
+    to each region's last value: the model for counts of regions of very
+    different size, unbiased by a half-year pattern.
 
     With ``leading`` (regions x periods, aligned with ``Y``; only its first
     ``Y.shape[1]`` columns are used, so calibration origins see no later
@@ -588,8 +588,9 @@ def _pooled_point(
     if relative:
         prev = Y[:, :-1]
         with np.errstate(divide="ignore", invalid="ignore"):
-            common = _col_median(np.where(prev > 0, d / prev, np.nan))  # median relative change per period
-        common_abs = common[None, :] * prev
+            # median log change per period: a half-year pattern of +50 % and -33 % averages to 0, not +8 %
+            common = _col_median(np.where((prev > 0) & (Y[:, 1:] > 0), np.log(Y[:, 1:] / prev), np.nan))
+        common_abs = np.expm1(common)[None, :] * prev
     else:
         common = _col_median(d)  # cross-sectional median change per period
         common_abs = np.broadcast_to(common[None, :], d.shape)
@@ -621,7 +622,7 @@ def _pooled_point(
     weight = np.where(ok, tau2 / np.maximum(tau2 + s2, 1e-12), 0.0)
     weight = np.where(ok & (tau2 + s2 <= 1e-12), 0.0, weight)
     local = np.nan_to_num(weight * mi)
-    trend_path = last[:, None] * path[None, :] if relative else path[None, :]
+    trend_path = last[:, None] * np.expm1(path)[None, :] if relative else path[None, :]
     F = last[:, None] + trend_path + local[:, None] * np.cumsum(phis)[None, :]
     coef = 0.0
     if ar and u.shape[1] >= 3:
@@ -1126,11 +1127,12 @@ def forecast_panel(
         target in the origin's season gets the trend alone (over a whole
         cycle the seasonal deviations cancel). No effect on yearly data.
     relative : bool, default True
-        Pooled method: the pooled trend is the median *relative* change
-        (change divided by the previous value), applied to each region's
-        last value, so municipalities of very different size share it; the
-        local trends are deviations from it. False: the median change in the
-        unit of the data.
+        Pooled method: the pooled trend is the median *log* change (a
+        relative change), applied to each region's last value, so
+        municipalities of very different size share it, and a half-year
+        pattern of +50 % and -33 % averages to no trend (a mean of relative
+        changes would give +8 %); the local trends are deviations from it.
+        False: the median change in the unit of the data.
     seasonal_periods : int, optional
         Per-series methods: seasonal period (2 for half-years) to try.
     candidates : sequence of str
@@ -1298,6 +1300,20 @@ def _summary(prep: _Prepared, method, chosen, reasons, intervals) -> pd.DataFram
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
+def _pooled_reason(opts: dict) -> str:
+    """What the pooled method did, in one line for the summary."""
+    kind = "median log change" if opts.get("relative", True) else "median change"
+    text = f"pooled trend ({kind} over the panel"
+    text += ", per half-year)" if opts.get("seasonal", True) else ")"
+    text += " + shrunk local trend"
+    damping = opts.get("damping", 0.5)
+    if damping != 1:
+        text += f", damped ({damping:g} per period)"
+    if opts.get("ar", False):
+        text += " + pooled AR(1)"
+    return text
+
+
 def _vectorised(name: str, opts: dict):
     if name == "pooled":
         return lambda Y, cross, horizon, seasons: _pooled_point(Y, cross, horizon, seasons, **opts)
@@ -1324,7 +1340,7 @@ def _dispatch(method, prep, horizon, levels, intervals, cal, opts, seasonal_peri
         F, params = point(Y, cross, horizon, seasons)
         chosen = [method] * N
         why = {
-            "pooled": "pooled trend (median change over the panel) + shrunk local trend + pooled AR(1)",
+            "pooled": _pooled_reason(opts),
             "naive": "last value",
             "drift": "last value + mean change",
         }[method]

@@ -576,7 +576,8 @@ def method_note(o: Outlook, language: str = "nl") -> str:
             period=period_label(o.provisional, language)))
     if o.synthetic:
         parts.append(label("trend_synthetic", language))
-    return "; ".join(parts) + "."
+    text = "; ".join(parts)
+    return text if text.endswith(".") else text + "."
 
 
 def backtest_table(outlooks: Sequence[Outlook], language: str = "nl") -> pd.DataFrame:
