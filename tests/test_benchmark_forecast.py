@@ -138,3 +138,48 @@ def test_benchmark_runs_on_the_real_panel(bench, realdata_dir, capsys):
                if line.strip().startswith("jeugdbescherming_pct") and "pooled (default)" in line)
     mase_h1 = float(row.split("pooled (default)")[1].split()[0])
     assert 0.5 < mase_h1 < 1.5
+    # the main evaluation: every origin from 2018H1, half-years and years, with the 90 % interval
+    main = [line for line in out.splitlines() if line.strip().startswith("jeugdbescherming_pct +lead")]
+    assert len(main) == 4  # half-years and years, horizons 1 and 2
+    assert "2018H1-2023H2 (11)" in main[0] and "2018-2022 (4)" in main[2]
+    assert all(word in out for word in ("90 % bootstrap interval", "WORSE if the interval lies above 0"))
+
+
+def test_origins_from_makes_the_given_origin_the_first(bench):
+    panel = _random_walks(n_regions=3, n=17)  # 2020H1 .. 2028H1
+    n = bench.origins_from(panel, "2022H1")
+    res = backtest(panel, method="naive", origins=n, horizon=1)
+    origins = sorted(res.errors["origin"].unique())
+    assert origins[0] == "2022H1" and origins[-1] == "2027H2" and n == 12
+    with pytest.raises(ValueError, match="not a period before the last"):
+        bench.origins_from(panel, "2028H1")
+
+
+def test_paired_difference_is_seeded_and_its_interval_narrows_with_the_level(bench):
+    panel = _random_walks(n_regions=60, n=12)
+    a = backtest(panel, method="drift", origins=4, horizon=1).errors
+    b = backtest(panel, method="naive", origins=4, horizon=1).errors
+    d90, lo90, hi90 = bench.paired_difference(a, b, 1)
+    assert bench.paired_difference(a, b, 1) == (d90, lo90, hi90)  # reproducible
+    d95, lo95, hi95 = bench.paired_difference(a, b, 1, level=0.95)
+    assert d95 == d90 and lo95 < lo90 <= d90 <= hi90 < hi95
+    assert d90 == pytest.approx(a["scaled_error"].mean() - b["scaled_error"].mean())
+
+
+def test_compare_with_naive_gives_the_verdict_of_the_interval(bench):
+    panel = _random_walks(n_regions=80, n=14, common=0.6)  # a strong shared trend: pooled wins
+    pooled = backtest(panel, origins=4, horizon=2)
+    naive = backtest(panel, method="naive", origins=4, horizon=2)
+    rows = bench.compare_with_naive(pooled.errors, naive.errors, pooled.pooled, naive.pooled)
+    assert [r["h"] for r in rows] == [1, 2]
+    assert all(r["verdict"] == "better" and r["hi"] < 0 for r in rows)
+    back = bench.compare_with_naive(naive.errors, pooled.errors, naive.pooled, pooled.pooled)
+    assert all(r["verdict"] == "WORSE" and r["lo"] > 0 for r in back)
+    same = bench.compare_with_naive(naive.errors, naive.errors, naive.pooled, naive.pooled)
+    assert all(r["verdict"] == "tie" and r["diff"] == 0 for r in same)
+
+
+def test_the_evaluated_indicators_are_the_catalogue_without_the_stocks(bench):
+    ids = bench.halfyear_indicators()
+    assert {"jeugdhulp_pct", "wmo_instroom", "jeugdzorg_personen"} <= set(ids)
+    assert not {"jeugdhulptrajecten", "jeugdbeschermingstrajecten"} & set(ids)

@@ -114,10 +114,22 @@ def test_known_linear_trend_recovered(method):
     # every region rises exactly 0.5 per half-year from its own level
     rng = np.random.default_rng(0)
     values = rng.uniform(10, 20, 40)[:, None] + 0.5 * np.arange(12)[None, :]
-    res = forecast_panel(make_panel(values), horizon=3, method=method, round_to=None)
+    damping = {"damping": 1.0, "relative": False, "seasonal": False} if method == "pooled" else {}
+    res = forecast_panel(make_panel(values), horizon=3, method=method, round_to=None, **damping)
     got = res.forecasts.pivot(index="region_code", columns="horizon", values="mean").to_numpy()
     expected = values[:, -1:] + 0.5 * np.arange(1, 4)[None, :]
     np.testing.assert_allclose(got, expected, atol=1e-9)
+
+
+def test_default_pooled_trend_is_damped_toward_the_last_value():
+    # the default moves half the trend at horizon 1, 0.5 + 0.25 at horizon 2, 0.875 at horizon 3
+    rng = np.random.default_rng(0)
+    values = rng.uniform(10, 20, 40)[:, None] + 0.5 * np.arange(12)[None, :]
+    res = forecast_panel(make_panel(values), horizon=3, round_to=None, relative=False)
+    got = res.forecasts.pivot(index="region_code", columns="horizon", values="mean").to_numpy()
+    expected = values[:, -1:] + 0.5 * np.array([0.5, 0.75, 0.875])[None, :]
+    np.testing.assert_allclose(got, expected, atol=1e-9)
+    assert res.params["ar1"] == 0.0  # the pooled AR(1) is off by default
 
 
 def test_known_trend_recovered_by_statsmodels_ets():
@@ -131,7 +143,7 @@ def test_known_trend_recovered_by_statsmodels_ets():
 def test_pooled_trend_shrinks_noisy_local_trends():
     # shared trend 0.3; each region's own sample trend is pure noise around it
     values = shared_trend_panel(200, 12, trend=0.3, noise=0.0, walk=0.4, seed=5)
-    res = forecast_panel(make_panel(values), horizon=1, round_to=None)
+    res = forecast_panel(make_panel(values), horizon=1, round_to=None, relative=False)
     assert res.params["pooled_trend"] == pytest.approx(0.3, abs=0.1)
     assert res.params["mean_shrink_weight"] < 0.3
     step = res.forecasts["mean"].to_numpy() - values[:, -1]
@@ -173,9 +185,24 @@ def test_backtest_does_not_leak_future_values():
     later = panel["period"] > target
     changed = panel.assign(value=panel["value"].where(~later, panel["value"] + 100))
     again = backtest(changed, origins=2, horizon=1).errors
-    a = base[base["origin"] == origin].set_index("region_code")["mean"]
-    b = again[again["origin"] == origin].set_index("region_code")["mean"]
-    pd.testing.assert_series_equal(a, b)
+    cols = ["mean", "lo80", "hi80", "lo95", "hi95"]
+    a = base[base["origin"] == origin].set_index("region_code")[cols]
+    b = again[again["origin"] == origin].set_index("region_code")[cols]
+    pd.testing.assert_frame_equal(a, b)
+    assert (again["actual"] - base["actual"]).max() == pytest.approx(100)  # the perturbation was scored
+
+
+def test_intervals_follow_a_fall_in_volatility():
+    # volatility falls steadily (as Wmo's did after 2019): each change 15 % smaller than the one before
+    rng = np.random.default_rng(4)
+    steps = rng.normal(0, 1.0, (300, 22)) * 0.85 ** np.arange(22)[None, :]
+    panel = make_panel(10 + np.cumsum(np.c_[np.zeros(300), steps], axis=1))
+    recent = backtest(panel, origins=4, horizon=1).pooled
+    whole = backtest(panel, origins=4, horizon=1, scale_window=None).pooled
+    assert recent.loc[0, "coverage80"] < whole.loc[0, "coverage80"]
+    assert 0.7 <= recent.loc[0, "coverage80"] <= 0.9
+    assert whole.loc[0, "coverage80"] > 0.9
+    assert recent.loc[0, "winkler80_scaled"] < whole.loc[0, "winkler80_scaled"]
 
 
 def test_rounding_to_published_precision():
@@ -223,7 +250,8 @@ def test_start_break_drops_earlier_data_and_is_recorded():
     # a series that jumps at 2016 (as youth care did when buurtteam care was counted)
     values = np.tile(np.r_[np.full(2, 5.0), 10 + 0.1 * np.arange(8)], (30, 1))
     panel = make_panel(values, first="2015H1", indicator="jeugdhulp_pct")
-    res = forecast_panel(panel, horizon=1, round_to=None)  # breaks="auto": youth care starts 2016
+    res = forecast_panel(panel, horizon=1, round_to=None, damping=1.0,
+                       relative=False)  # breaks="auto": youth care starts 2016
     assert res.summary["first_period"].eq("2016H1").all()
     assert res.summary["breaks"].str.contains("data before 2016H1 dropped").all()
     np.testing.assert_allclose(res.forecasts["mean"], 10 + 0.1 * 8, atol=1e-9)
@@ -238,11 +266,11 @@ def test_level_break_is_left_out_of_the_trend():
     values[:, 9:] += 3.0  # level shift at the 10th period (2020H2), inside the trend window
     panel = make_panel(values)
     brk = [Break("2020H2", "level", "table seam")]
-    res = forecast_panel(panel, horizon=1, breaks=brk, round_to=None)
+    res = forecast_panel(panel, horizon=1, breaks=brk, round_to=None, damping=1.0, relative=False)
     assert res.params["pooled_trend"] == pytest.approx(0.2, abs=0.03)
     assert res.summary["breaks"].str.contains("level shift modelled").all()
     np.testing.assert_allclose(res.forecasts["mean"], values[:, -1] + 0.2, atol=0.1)
-    ignored = forecast_panel(panel, horizon=1, breaks=None, round_to=None)
+    ignored = forecast_panel(panel, horizon=1, breaks=None, round_to=None, relative=False)
     assert ignored.params["pooled_trend"] > 0.7
 
 
@@ -271,8 +299,18 @@ def test_auto_breaks_from_source_column_and_catalogue():
 def test_backtest_skips_origins_whose_horizon_spans_a_break():
     panel = make_panel(shared_trend_panel(20, 12))  # 2016H1 .. 2021H2
     res = backtest(panel, origins=4, horizon=1, breaks=[Break("2021H1", "level", "seam")])
-    assert any("inside the forecast horizon" in s for s in res.skipped)
-    assert len(res.skipped) == 1
+    assert res.skipped == ["2020H2: the next period starts a declared break"]
+    assert "2020H2" not in set(res.errors["origin"])
+
+
+def test_backtest_shortens_the_horizon_before_a_break():
+    # origin 2020H1: horizon 1 (2020H2) is before the seam, horizon 2 (2021H1) is after it
+    panel = make_panel(shared_trend_panel(20, 12))  # 2016H1 .. 2021H2
+    res = backtest(panel, origins=4, horizon=2, breaks=[Break("2021H1", "level", "seam")])
+    at = res.errors[res.errors["origin"] == "2020H1"]
+    assert set(at["horizon"]) == {1}
+    assert not ((res.errors["origin"] < "2021H1") & (res.errors["period"] >= "2021H1")).any()
+    assert res.skipped == ["2020H2: the next period starts a declared break"]
 
 
 # ----------------------------------------------------------------------------- input checks
@@ -444,3 +482,43 @@ def test_leading_input_errors():
         forecast_panel(panel, 1, leading=pd.concat([stock, stock.iloc[:1].assign(value=1.0)]))
     with pytest.raises(ForecastInputError, match="lacks column"):
         forecast_panel(panel, 1, leading=stock.drop(columns="value"))
+
+
+def test_relative_pooled_trend_scales_with_each_regions_size():
+    # every municipality grows 10 % per half-year, from 10 to 1000: one relative trend fits them all
+    levels = np.geomspace(10, 1000, 40)[:, None]
+    values = levels * 1.1 ** np.arange(10)[None, :]
+    res = forecast_panel(make_panel(values), horizon=2, round_to=None, seasonal=False)
+    got = res.forecasts.pivot(index="region_code", columns="horizon", values="mean").to_numpy()
+    last = values[:, -1:]
+    expected = last * 1.1 ** np.array([0.5, 0.75])[None, :]  # damped in logs: half, then three quarters
+    np.testing.assert_allclose(got, expected, rtol=1e-9)
+    assert res.params["pooled_trend"] == pytest.approx(np.log(1.1))  # the mean log change
+    absolute = forecast_panel(make_panel(values), horizon=1, round_to=None, seasonal=False, relative=False)
+    assert not np.allclose(absolute.forecasts["mean"], expected[:, 0])  # the median change fits no one
+
+
+def test_seasonal_pooled_trend_adds_the_other_half_years_deviation_only():
+    # every first half-year rises 1.0, every second falls 0.6: trend +0.2 per half-year
+    steps = np.tile([-0.6, 1.0], 6)[:11]  # changes into 2016H2, 2017H1, ...; the last lands in 2021H2 (a fall)
+    values = np.tile(20 + np.r_[0.0, np.cumsum(steps)], (30, 1))
+    panel = make_panel(values)  # 2016H1 .. 2021H2, the origin is a second half-year
+    res = forecast_panel(panel, horizon=2, round_to=None, relative=False)
+    got = res.forecasts.groupby("horizon")["mean"].first()
+    last = values[0, -1]
+    assert res.params["pooled_trend"] == pytest.approx(0.2)
+    # horizon 1 (a first half-year): damped trend 0.1 plus the damped deviation 0.5 * (1.0 - 0.2)
+    assert got[1] == pytest.approx(last + 0.1 + 0.4)
+    # horizon 2 (a second half-year, the origin's season): the damped trend alone, 0.2 * 0.75
+    assert got[2] == pytest.approx(last + 0.15)
+    flat = forecast_panel(panel, horizon=1, round_to=None, relative=False, seasonal=False)
+    assert flat.forecasts["mean"].iloc[0] == pytest.approx(last + 0.1)
+
+
+def test_relative_trend_of_a_half_year_pattern_is_not_biased_upward():
+    # every municipality alternates +50 % and -33.3 %: no growth over a year, so no trend
+    levels = np.geomspace(10, 1000, 30)[:, None]
+    values = levels * np.tile([1.0, 1.5], 6)[None, :]
+    res = forecast_panel(make_panel(values), horizon=2, round_to=None, seasonal=False)
+    assert res.params["pooled_trend"] == pytest.approx(0.0, abs=1e-12)
+    np.testing.assert_allclose(res.forecasts["mean"], np.repeat(values[:, -1], 2))

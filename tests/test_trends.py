@@ -190,8 +190,9 @@ def test_without_a_cache_only_the_region_is_loaded(tmp_path):
 def test_backtest_table_and_summary(panel_outlook):
     table = trends.backtest_table([panel_outlook], language="en")
     assert list(table.columns) == ["indicator", "period", "method", "series", "origins", "periods ahead", "MASE",
-                                   "MASE naive", "MASE this region", "coverage 80% interval",
+                                   "MASE naive", "MASE model", "MASE this region", "coverage 80% interval",
                                    "coverage 95% interval"]
+    assert table["MASE model"].eq("").all()  # the model is shown, so its MASE is the MASE column
     assert table["periods ahead"].tolist() == [1, 2] and table["series"].tolist() == [40, 40]
     text = trends.forecast_summary([panel_outlook])
     first = panel_outlook.forecasts.iloc[0]
@@ -212,6 +213,18 @@ def test_register_series_are_synthetic_and_per_wijk(register):
     new = city[city["indicator"] == "buurtteam_sociaal_nieuwe_casussen"]
     o = trends.outlook(new, "GM0344", horizon=2)
     assert o.synthetic and o.has_forecast and o.period_type == "year"
+    # the automatic choice (drift) lost to naive in the backtest, so naive is shown and the page says why
+    assert o.rejected == "auto:drift" and o.method == o.chosen == "naive"
+    assert (o.forecasts["mean"] == o.history["value"].iloc[-1]).all()
+    assert (o.backtest["mase"] == o.backtest["naive_mase"]).all()
+    assert o.backtest["model_mase"].mean() > o.backtest["naive_mase"].mean()
+    note = trends.method_note(o)
+    assert "Methode: naïef (laatste waarde)" in note
+    assert "omdat dat in de backtest beter was dan automatische keuze: drift" in note
+    assert "(gemiddelde MASE " in note
+    assert "niet beter dan de laatste waarde" not in note
+    table = trends.backtest_table([o])
+    assert (table["MASE model"] != "").all() and table["methode"].eq("naïef (laatste waarde)").all()
     assert o.history["period"].iloc[-1] == "2024" and list(o.forecasts["period"]) == ["2025", "2026"]
     assert "synthetische register" in trends.method_note(o)
     chart = trends.outlook_chart(o)
@@ -240,3 +253,36 @@ def test_utrecht_youth_care_on_the_real_panel(realdata_dir, tmp_path):
     # the running trajectories on 30 June / 31 December improve the backtest on the real panel
     assert led.backtest["mase"].iloc[0] < h1["mase"] and led.backtest["mase"].iloc[0] < h1["naive_mase"]
     assert 0.7 <= h1["coverage80"] <= 0.9 and 0.9 <= h1["coverage95"] <= 1.0
+
+
+def test_naive_wins_on_the_mean_mase_over_horizons():
+    model = pd.DataFrame({"horizon": [1, 2], "mase": [0.9, 1.5]})
+    assert trends.naive_wins(model, pd.DataFrame({"horizon": [1, 2], "mase": [1.0, 1.2]}))  # 1.1 < 1.2
+    assert not trends.naive_wins(model, pd.DataFrame({"horizon": [1, 2], "mase": [1.0, 1.4]}))  # 1.2 = 1.2: a tie
+    assert not trends.naive_wins(model, pd.DataFrame({"horizon": [3], "mase": [0.1]}))  # nothing in common
+
+
+def test_a_flat_series_has_no_mase_and_says_n_v_t():
+    values = shared_trend(30, 12)
+    values[2, 4:] = 50.0  # GM0003 does not move from the first backtest origin on
+    o = trends.outlook(observations(values), "GM0003")
+    assert o.backtest["region_mase"].isna().all()
+    note = trends.method_note(o)
+    assert note.endswith("voor dit gebied MASE n.v.t.") and "MASE 0,00" not in note
+    assert "for this region MASE n/a" in trends.method_note(o, "en")
+    assert trends.backtest_table([o])["MASE dit gebied"].eq("n.v.t.").all()
+    moving = trends.outlook(observations(values), "GM0004")
+    assert moving.backtest["region_mase"].notna().all()
+
+
+def test_a_forecast_from_a_provisional_value_says_so():
+    obs = observations(shared_trend(20, 12))
+    obs.loc[obs["period"] == "2021H2", "status"] = "voorlopig"
+    o = trends.outlook(obs, "GM0003")
+    assert o.provisional == "2021H2"
+    assert "de prognose begint bij een voorlopige waarde (2e halfjaar 2021)" in trends.method_note(o)
+    assert "starts from a provisional value" in trends.method_note(o, "en")
+    final = trends.outlook(observations(shared_trend(20, 12)), "GM0003")
+    assert final.provisional is None and "voorlopige" not in trends.method_note(final)
+    nader = obs.assign(status=obs["status"].replace("voorlopig", "nader voorlopig"))
+    assert trends.provisional_start(nader[nader["region_code"] == "GM0003"]) == "2021H2"

@@ -326,6 +326,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "trend_not_better": ("de methode was in de backtest niet beter dan de laatste waarde doortrekken",
                          "in the backtest the method did no better than carrying the last value forward"),
     "trend_no_backtest": ("te weinig waarnemingen voor een backtest", "too few observations for a backtest"),
+    "trend_naive_chosen": (
+        "de prognose trekt de laatste waarde door, omdat dat in de backtest beter was dan {model} "
+        "(gemiddelde MASE {naive} tegen {mase})",
+        "the forecast carries the last value forward, because in the backtest that did better than {model} "
+        "(mean MASE {naive} against {mase})",
+    ),
+    "trend_provisional_start": ("de prognose begint bij een voorlopige waarde ({period})",
+                                "the forecast starts from a provisional value ({period})"),
+    "trend_not_applicable": ("n.v.t.", "n/a"),
+    "trend_col_model_mase": ("MASE model", "MASE model"),
     "trend_no_forecast": ("geen prognose", "no forecast"),
     "trend_too_short": ("te weinig waarnemingen (minder dan {n})", "too few observations (fewer than {n})"),
     "trend_suppressed": ("kleine aantallen in de reeks zijn afgeschermd; geen prognose per wijk",

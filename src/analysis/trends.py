@@ -91,8 +91,11 @@ class Outlook:
         ``"start"`` or ``"level"``), see :class:`analysis.forecast.Break`.
     backtest : DataFrame
         Per horizon: ``mase``, ``coverage80``, ``coverage95``, ``n`` of the
-        method over the panel, ``naive_mase`` of the naive benchmark on the
-        same origins, and ``region_mase`` for the focus region.
+        method shown over the panel, ``naive_mase`` of the naive benchmark on
+        the same origins, ``model_mase`` of the model the backtest weighed
+        (``pooled`` or ``auto``; equal to ``mase`` unless naive is shown) and
+        ``region_mase`` for the focus region (NaN where it is not applicable:
+        a zero MASE scale, or a series that did not move over the backtest).
     origins : int
         Rolling origins of the backtest (0: no backtest).
     reason : str or None
@@ -101,6 +104,13 @@ class Outlook:
         Whether the history comes from the synthetic register.
     leading : str or None
         The leading indicator the forecast and its backtest used, if any.
+    rejected : str or None
+        The model (``pooled`` or ``auto``) the backtest did not support: its
+        MASE, averaged over the horizons, was above naive's, so naive is
+        shown (``method`` and ``chosen`` are then ``naive``).
+    provisional : str or None
+        The period of the last observed value when its status is provisional
+        (voorlopig, nader voorlopig): the forecast starts from it.
     """
 
     indicator: str
@@ -118,6 +128,8 @@ class Outlook:
     reason: str | None = None
     synthetic: bool = False
     leading: str | None = None
+    rejected: str | None = None
+    provisional: str | None = None
 
     @property
     def has_forecast(self) -> bool:
@@ -288,7 +300,8 @@ def outlook(
     obs = one_per_period(obs)
     synthetic = bool(len(obs)) and bool((obs["source"].map(source_kind) == "synthetic").any())
     kind = period_type or choose_period_type(obs, region)
-    empty_bt = pd.DataFrame(columns=["horizon", "mase", "coverage80", "coverage95", "n", "naive_mase", "region_mase"])
+    empty_bt = pd.DataFrame(columns=["horizon", "mase", "coverage80", "coverage95", "n", "naive_mase", "model_mase",
+                                     "region_mase"])
     if kind is None:
         reason = label("trend_too_short", language).format(n=MIN_POINTS)
         return Outlook(indicator, region, None, obs.iloc[0:0], _no_forecast(), "", "", 0, None, (), empty_bt, 0,
@@ -319,10 +332,20 @@ def outlook(
     chosen = str(row["chosen"]) if row is not None and isinstance(row["chosen"], str) else method
     n_bt = _backtest_origins(panel, region, origins)
     scores = empty_bt
+    rejected = None
     if n_bt >= 1 and not forecasts.empty:
-        scores = _scores(panel, region, method, n_bt, min(horizon, n_bt), indicator, options)
-        if scores.empty:
+        model, naive = _scores(panel, region, method, n_bt, min(horizon, n_bt), indicator, options)
+        if model.empty:
             n_bt = 0
+        elif naive_wins(model, naive):
+            rejected = method if method != "auto" else f"auto:{chosen}"
+            result = forecast_panel(panel, horizon, method="naive", indicator=indicator)
+            forecasts = result.forecasts[result.forecasts["region_code"] == region].reset_index(drop=True)
+            method = chosen = "naive"
+            lead = None
+            scores = _compare(naive, naive, model)
+        else:
+            scores = _compare(model, naive, model)
     if n_bt < 1 and reason is None:
         reason = label("trend_no_backtest", language)
     return Outlook(
@@ -332,7 +355,35 @@ def outlook(
         breaks=tuple((str(p), str(h)) for p, h, _ in result.params.get("breaks", [])),
         backtest=scores, origins=n_bt, reason=reason, synthetic=synthetic,
         leading=None if lead is None else str(lead["indicator"].iloc[0]),
+        rejected=rejected, provisional=provisional_start(history),
     )
+
+
+def naive_wins(model: pd.DataFrame, naive: pd.DataFrame) -> bool:
+    """Whether naive had the lower MASE in the backtest, averaged over the horizons both were scored on.
+
+    Parameters
+    ----------
+    model, naive : DataFrame
+        Per horizon: ``horizon`` and ``mase`` (as :func:`outlook` computes them).
+
+    Returns
+    -------
+    bool
+        True when naive's mean MASE is strictly lower; a tie keeps the model.
+    """
+    both = model.set_index("horizon")["mase"].to_frame("model").join(
+        naive.set_index("horizon")["mase"].rename("naive"), how="inner").dropna()
+    return bool(len(both)) and bool(both["naive"].mean() < both["model"].mean())
+
+
+def provisional_start(history: pd.DataFrame) -> str | None:
+    """The period of the last observed value if its status is provisional (voorlopig, nader voorlopig), else None."""
+    observed = history[history["value"].notna()]
+    if observed.empty or "status" not in observed.columns:
+        return None
+    status = str(observed["status"].iloc[-1]).lower().replace("_", " ")
+    return str(observed["period"].iloc[-1]) if status in ("voorlopig", "nader voorlopig") else None
 
 
 def _leading(leading: pd.DataFrame | None, panel: pd.DataFrame) -> pd.DataFrame | None:
@@ -353,19 +404,67 @@ def _no_forecast() -> pd.DataFrame:
 
 
 def _scores(panel: pd.DataFrame, region: str, method: str, origins: int, horizon: int,
-            indicator: str, options: dict) -> pd.DataFrame:
-    """Backtest of ``method`` (with ``options``) and of naive on the same origins, per horizon."""
+            indicator: str, options: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Backtest of ``method`` (with ``options``) and of naive on the same origins, per horizon.
+
+    Each frame: ``horizon``, ``mase``, ``coverage80``, ``coverage95``, ``n``
+    and ``region_mase`` (NaN where not applicable, :func:`region_mase`).
+    Empty frames when the backtest cannot run.
+    """
     try:
         own = backtest(panel, method=method, origins=origins, horizon=horizon, indicator=indicator, **options)
         naive = backtest(panel, method="naive", origins=origins, horizon=horizon, indicator=indicator)
     except ForecastInputError:
-        return pd.DataFrame()
-    if own.pooled.empty:
-        return pd.DataFrame()
-    out = own.pooled[["horizon", "mase", "coverage80", "coverage95", "n"]].copy()
-    out["naive_mase"] = out["horizon"].map(naive.pooled.set_index("horizon")["mase"])
-    mine = own.by_series[own.by_series["region_code"] == region].set_index("horizon")["mase"]
-    out["region_mase"] = out["horizon"].map(mine)
+        return pd.DataFrame(), pd.DataFrame()
+    if own.pooled.empty or naive.pooled.empty:
+        return pd.DataFrame(), pd.DataFrame()
+    out = []
+    for res in (own, naive):
+        frame = res.pooled[["horizon", "mase", "coverage80", "coverage95", "n"]].copy()
+        frame["region_mase"] = frame["horizon"].map(region_mase(res.errors, panel, region))
+        out.append(frame.reset_index(drop=True))
+    return out[0], out[1]
+
+
+def region_mase(errors: pd.DataFrame, panel: pd.DataFrame, region: str) -> pd.Series:
+    """The backtest MASE of one region per horizon, NaN where it says nothing.
+
+    A MASE is not applicable when its scale is zero (a flat training series:
+    the scaled errors are undefined) or when the region's series did not
+    move at all from the first origin to the last outcome: then every
+    forecast that carries a value forward scores 0, which is no evidence of
+    skill.
+
+    Parameters
+    ----------
+    errors : DataFrame
+        :attr:`analysis.forecast.BacktestResult.errors`.
+    panel : DataFrame
+        The panel backtested (``region_code``, ``period``, ``value``).
+    region : str
+
+    Returns
+    -------
+    Series
+        Indexed by horizon.
+    """
+    mine = errors[errors["region_code"] == region]
+    if mine.empty:
+        return pd.Series(dtype=float)
+    first = min(period_sort_key(p) for p in mine["origin"])
+    later = panel["period"].map(period_sort_key) >= first
+    own = panel.loc[(panel["region_code"] == region) & later, "value"]
+    out = mine.groupby("horizon")["scaled_error"].mean()
+    if own.nunique() <= 1:
+        out[:] = float("nan")
+    return out
+
+
+def _compare(shown: pd.DataFrame, naive: pd.DataFrame, model: pd.DataFrame) -> pd.DataFrame:
+    out = shown[["horizon", "mase", "coverage80", "coverage95", "n"]].copy()
+    out["naive_mase"] = out["horizon"].map(naive.set_index("horizon")["mase"])
+    out["model_mase"] = out["horizon"].map(model.set_index("horizon")["mase"])
+    out["region_mase"] = out["horizon"].map(shown.set_index("horizon")["region_mase"])
     return out.reset_index(drop=True)
 
 
@@ -375,6 +474,15 @@ def _scores(panel: pd.DataFrame, region: str, method: str, origins: int, horizon
 def method_name(method: str, language: str = "nl") -> str:
     """A reader's name for a forecasting method (``pooled`` -> 'gepoolde trend')."""
     return label(f"method_{method}", language) if method in METHODS else method
+
+
+def _model_name(o: Outlook, language: str) -> str:
+    """The reader's name of the model the backtest weighed (before naive replaced it)."""
+    if o.rejected and o.rejected.startswith("auto:"):
+        return f"{method_name('auto', language)}: {method_name(o.rejected[5:], language)}"
+    if o.rejected:
+        return method_name(o.rejected, language)
+    return _used_method(o, language)
 
 
 def _used_method(o: Outlook, language: str) -> str:
@@ -408,7 +516,8 @@ def outlook_chart(o: Outlook, *, breaks=None, language: str = "nl"):
 
 
 def _number(value, language: str, decimals: int = 2) -> str:
-    return format_number(value, decimals, language) if pd.notna(value) else "\u2013"
+    """A figure, or 'n.v.t.' ('n/a') where it is not applicable (a degenerate MASE is NaN, never 0)."""
+    return format_number(value, decimals, language) if pd.notna(value) else label("trend_not_applicable", language)
 
 
 def _pct(value, language: str) -> str:
@@ -450,16 +559,25 @@ def method_note(o: Outlook, language: str = "nl") -> str:
         text = label("trend_backtest", language).format(
             origins=o.origins, mase=_number(first["mase"], language), naive=_number(first["naive_mase"], language),
             coverage=_pct(first["coverage80"], language), coverage95=_pct(first["coverage95"], language))
-        if o.panel_size > 1 and pd.notna(first["region_mase"]):
+        if o.panel_size > 1:
             text += "; " + label("trend_backtest_region", language).format(mase=_number(first["region_mase"], language))
         parts.append(text)
-        if first["mase"] >= first["naive_mase"]:
+        if o.rejected:
+            model = o.backtest["model_mase"].mean()
+            naive = o.backtest["naive_mase"].mean()
+            parts.append(label("trend_naive_chosen", language).format(
+                model=_model_name(o, language), mase=_number(model, language), naive=_number(naive, language)))
+        elif first["mase"] >= first["naive_mase"]:
             parts.append(label("trend_not_better", language))
     else:
         parts.append(label("trend_no_backtest", language))
+    if o.provisional:
+        parts.append(label("trend_provisional_start", language).format(
+            period=period_label(o.provisional, language)))
     if o.synthetic:
         parts.append(label("trend_synthetic", language))
-    return "; ".join(parts) + "."
+    text = "; ".join(parts)
+    return text if text.endswith(".") else text + "."
 
 
 def backtest_table(outlooks: Sequence[Outlook], language: str = "nl") -> pd.DataFrame:
@@ -468,7 +586,9 @@ def backtest_table(outlooks: Sequence[Outlook], language: str = "nl") -> pd.Data
     Columns (Dutch by default): indicator, period type, method, series, origins,
     horizon, MASE, MASE naive, MASE of the region, coverage of the 80 % and 95 %
     intervals. MASE below 1 beats the in-sample naive forecast; the naive
-    column is the fair comparison on the same origins.
+    column is the fair comparison on the same origins; where naive is shown
+    because it won, the model's MASE stands beside it (empty otherwise). A
+    MASE that is not applicable reads 'n.v.t.' ('n/a').
     """
     check_language(language)
     rows = []
@@ -483,12 +603,13 @@ def backtest_table(outlooks: Sequence[Outlook], language: str = "nl") -> pd.Data
                 "horizon": int(r.horizon),
                 "mase": _number(r.mase, language),
                 "naive_mase": _number(r.naive_mase, language),
+                "model_mase": _number(r.model_mase, language) if o.rejected else "",
                 "region_mase": _number(r.region_mase, language),
                 "coverage80": _pct(r.coverage80, language),
                 "coverage95": _pct(r.coverage95, language),
             })
     columns = ["indicator", "period_type", "method", "series", "origins", "horizon", "mase", "naive_mase",
-               "region_mase", "coverage80", "coverage95"]
+               "model_mase", "region_mase", "coverage80", "coverage95"]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.rename(columns={c: label(f"trend_col_{c}", language) for c in columns})
 
