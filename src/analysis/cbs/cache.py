@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__, config
+from .. import __version__, config, datacache
 from ..errors import InputError
 from ..parquet import parquet_bytes, read_parquet
 from .parse import REGION_COLUMNS, ParsedTable, sha256_of
@@ -122,6 +122,8 @@ def cached_metadata(cache_dir: str | Path | None = None) -> list[dict]:
     return out
 
 
+@datacache.cached(lambda table_id, cache_dir=None: [cbs_cache_dir(cache_dir) / f"{table_id}.{ext}"
+                                                    for ext in ("parquet", "json")])
 def read_cached(table_id: str, cache_dir: str | Path | None = None) -> tuple[pd.DataFrame, dict] | None:
     """A cached table and its metadata, or None when it is not cached.
 
@@ -179,6 +181,7 @@ def rebuild_crosswalk(folder: Path) -> pd.DataFrame:
     return crosswalk
 
 
+@datacache.cached(lambda cache_dir=None: [cbs_cache_dir(cache_dir) / CROSSWALK])
 def read_crosswalk(cache_dir: str | Path | None = None) -> pd.DataFrame | None:
     """The label-to-code crosswalk of the cache, or None when nothing is cached."""
     path = cbs_cache_dir(cache_dir) / CROSSWALK
