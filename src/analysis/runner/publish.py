@@ -12,6 +12,7 @@ killed process (its owner pid is gone) is swept by the next run.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -158,3 +159,60 @@ def update_latest(root: Path, run_id: str) -> None:
     tmp.unlink(missing_ok=True)
     os.symlink(run_id, tmp)
     os.replace(tmp, link)
+
+
+def prune_runs(root: Path, keep: int) -> list[Path]:
+    """Delete all but the ``keep`` newest published runs in ``root``; returns what was removed.
+
+    A run is a folder with a valid run id that holds a ``run.json``; newest
+    means the latest ``started`` time in it (then the name). Never removed: a
+    run that a symlink in ``root`` points to (``latest``), a run in progress
+    (its ``.<id>.partial`` folder is not a run), and any folder without a
+    ``run.json``. A run is first renamed to ``.<id>.pruning`` (so it vanishes
+    from the folder at once), then deleted.
+    """
+    if keep < 1:
+        raise InputError("--keep must be at least 1")
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    for leftover in root.glob(".*.pruning"):  # a prune that was interrupted
+        shutil.rmtree(leftover, ignore_errors=True)
+    pinned = set()
+    for link in root.iterdir():
+        if link.is_symlink():
+            with contextlib.suppress(OSError):
+                pinned.add(link.resolve().name)
+    runs = []
+    for path in root.iterdir():
+        if path.is_symlink() or not path.is_dir() or path.name == LATEST or \
+                not RUN_ID_PATTERN.match(path.name) or not (path / "run.json").is_file():
+            continue
+        runs.append((_started(path), path.name, path))
+    runs.sort(reverse=True)
+    removed = []
+    for _, name, path in runs[keep:]:
+        if name in pinned:
+            continue
+        doomed = root / f".{name}.pruning"
+        try:
+            os.rename(path, doomed)
+        except OSError:  # gone already (another prune) or not ours to move
+            continue
+        shutil.rmtree(doomed, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def _started(run: Path) -> float:
+    """When a run started (seconds since the epoch), from its run.json; else its folder's mtime."""
+    import datetime as dt
+
+    try:
+        started = json.loads((run / "run.json").read_text(encoding="utf-8"))["started"]
+        return dt.datetime.strptime(started, "%Y-%m-%dT%H:%M:%S%z").timestamp()
+    except (OSError, ValueError, KeyError, TypeError):
+        try:
+            return run.stat().st_mtime
+        except OSError:
+            return 0.0
