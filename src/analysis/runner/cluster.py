@@ -79,8 +79,13 @@ def parse_cluster(spec: str) -> tuple[str, int | str]:
                      "tcp://HOST:8786")
 
 
-def connect(spec: str) -> tuple[Any, Callable[[], None]]:
-    """A :class:`distributed.Client` for ``spec`` and a function that closes it (and its cluster)."""
+def connect(spec: str, plugin: Any = None) -> tuple[Any, Callable[[], None]]:
+    """A :class:`distributed.Client` for ``spec`` and a function that closes it (and its cluster).
+
+    For ``local:N``, ``plugin`` (a worker plugin) is given to the workers as they are
+    created, so their kernels warm up while the worker processes start; for a remote
+    scheduler it is registered with :meth:`distributed.Client.register_plugin`.
+    """
     try:
         import dask
         from distributed import Client, LocalCluster
@@ -91,7 +96,8 @@ def connect(spec: str) -> tuple[Any, Callable[[], None]]:
         with dask.config.set({"distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES}):
             cluster = LocalCluster(n_workers=int(value), threads_per_worker=1, processes=True,
                                    host="127.0.0.1", dashboard_address=None,
-                                   silence_logs=logging.ERROR)
+                                   silence_logs=logging.ERROR,
+                                   plugins=(plugin,) if plugin is not None else ())
         client = Client(cluster)
 
         def close() -> None:
@@ -103,6 +109,13 @@ def connect(spec: str) -> tuple[Any, Callable[[], None]]:
         client = Client(str(value), timeout="30s")
     except (OSError, TimeoutError) as exc:
         raise InputError(f"--cluster {value}: cannot reach the Dask scheduler ({exc})") from None
+    if plugin is not None:
+        try:
+            register = getattr(client, "register_plugin", None) or client.register_worker_plugin
+            register(plugin, name=PLUGIN_NAME)
+        except BaseException:
+            client.close()
+            raise
     return client, client.close
 
 
@@ -300,10 +313,9 @@ class ClusterBatch:
                 raise KeyboardInterrupt
 
             previous = signal.signal(signal.SIGTERM, on_term)
-        client, close = connect(self.cluster)
+        client, close = connect(self.cluster, KernelPlugin(self.options.warm_modules))
         futures: dict[Any, int] = {}
         try:
-            self._register(client)
             self._submit_all(client, futures)
         except BaseException:
             for future in futures:
@@ -316,11 +328,6 @@ class ClusterBatch:
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
         return self.results
-
-    def _register(self, client: Any) -> None:
-        plugin = KernelPlugin(self.options.warm_modules)
-        register = getattr(client, "register_plugin", None) or client.register_worker_plugin
-        register(plugin, name=PLUGIN_NAME)
 
     def _submit_all(self, client: Any, futures: dict[Any, int]) -> None:
         """Keep as many reports in flight as the cluster has worker threads.
