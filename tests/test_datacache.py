@@ -133,6 +133,18 @@ def test_bounded_and_clearable(tmp_path):
         datacache.set_max_entries(0)
 
 
+def test_results_of_deleted_files_are_forgotten(tmp_path):
+    gone = tmp_path / "tmp-import" / "a.txt"
+    gone.parent.mkdir()
+    gone.write_text("x")
+    datacache.load("old", [gone], counting_reader(gone)[0])
+    shutil.rmtree(gone.parent)
+    other = tmp_path / "b.txt"
+    other.write_text("y")
+    datacache.load("new", [other], counting_reader(other)[0])
+    assert datacache.info().entries == 1
+
+
 def test_errors_and_missing_files_are_not_cached(tmp_path):
     f = tmp_path / "a.txt"
     f.write_text("x")

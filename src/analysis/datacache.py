@@ -21,7 +21,8 @@ unchanged; git calls such entries "racily clean").
 Callers always get a copy of what was loaded (DataFrames and Series copied,
 containers and dataclasses rebuilt), so no report or cell can change what
 another one sees. The cache holds at most :func:`max_entries` results (least
-recently used dropped first); :func:`clear` empties it; the environment
+recently used dropped first), forgets results whose files have been deleted
+(checked whenever something new is stored); :func:`clear` empties it; the environment
 variable ``ANALYSIS_DATA_CACHE=0`` switches it off (every call reads its
 files, as without this module).
 
@@ -201,11 +202,22 @@ def load(key: Hashable, files: Iterable[str | Path], loader: Callable[[], T],
         return fresh_copy(pick(value))
     value = loader()
     with _STORE.lock:
+        _drop_vanished()
         _STORE.results[key] = (versions, value)  # a new version replaces the old one
         _STORE.results.move_to_end(key)
         while len(_STORE.results) > _STORE.max_entries:
             _STORE.results.popitem(last=False)
     return fresh_copy(pick(value))
+
+
+def _drop_vanished() -> None:
+    """Forget results read from files that no longer exist (e.g. a temporary import folder)."""
+    gone = [key for key, (versions, _) in _STORE.results.items()
+            if any(not os.path.exists(v.path) for v in versions)]
+    for key in gone:
+        del _STORE.results[key]
+    for name in [n for n in _STORE.checksums if not os.path.exists(n)]:
+        del _STORE.checksums[name]
 
 
 def cached(files: Callable[..., Sequence[str | Path] | None]) -> Callable[[Callable[..., T]], Callable[..., T]]:
