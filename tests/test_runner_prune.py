@@ -15,10 +15,13 @@ from analysis.runner.publish import prune_runs, update_latest
 FIXTURES = Path(__file__).parent / "runner_fixtures" / "notebooks"
 
 
-def fake_run(root: Path, run_id: str, started: str) -> Path:
+def fake_run(root: Path, run_id: str, started: str, finished: str | None = None) -> Path:
     run = root / run_id
     run.mkdir(parents=True)
-    (run / "run.json").write_text(json.dumps({"run_id": run_id, "started": started}))
+    record = {"run_id": run_id, "started": started}
+    if finished:
+        record["finished"] = finished
+    (run / "run.json").write_text(json.dumps(record))
     (run / "index.html").write_text("<html></html>")
     return run
 
@@ -60,6 +63,14 @@ def test_never_touches_runs_in_progress_or_foreign_folders(reports):
     prune_runs(reports, keep=1)
     assert partial.is_dir() and foreign.is_dir() and (reports / "README.txt").is_file()
     assert (reports / "d-newest").is_dir() and not (reports / "c-new").exists()
+
+
+def test_the_last_published_run_counts_as_newest(reports):
+    # started before d-newest but published after it (two batches overlapping)
+    fake_run(reports, "e-long", "2025-04-15T10:00:00+0000", finished="2025-06-01T10:00:00+0000")
+    update_latest(reports, "e-long")
+    prune_runs(reports, keep=1)
+    assert sorted(p.name for p in reports.iterdir()) == ["e-long", "latest"]
 
 
 def test_keep_must_be_positive_and_a_missing_folder_is_fine(tmp_path):
