@@ -412,9 +412,10 @@ def empty_table(table: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 
 
-def register_files(path: str | Path | None = None) -> list[Path] | None:
+def register_files(path: str | Path | None = None, *args: Any, **options: Any) -> list[Path] | None:
     """The files a call of :func:`load_register` depends on (for :mod:`analysis.datacache`):
-    every visible file of the register folder, or the single cases file; None if absent."""
+    every visible file of the register folder, or the single cases file; None if absent.
+    Other arguments of :func:`load_register` are part of the cache key, not of the files."""
     root = Path(path).expanduser() if path is not None else config.synthetic_dir()
     if root.is_dir():
         return sorted(p for p in root.iterdir() if p.is_file() and not p.name.startswith("."))
