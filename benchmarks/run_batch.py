@@ -7,29 +7,38 @@ Measures, in one invocation on the same machine, the wall time of
 * the plain loop: per report ``papermill NB OUT.ipynb -y PARAMS`` followed by
   ``jupyter nbconvert --to html OUT.ipynb``, one after the other,
 
-for two cases:
+for three cases:
 
 (a) the default collection: ``runs/default.yml`` over the notebooks folder;
 (b) ``04_jeugdzorg_cbs`` for every municipality in the CBS cache, after
     ``python -m analysis cbs import ../shared/realdata`` into a temporary
-    cache (``ANALYSIS_CACHE_DIR``; the project's data/cache is not touched).
+    cache (``ANALYSIS_CACHE_DIR``; the project's data/cache is not touched);
+(c) ``runs/wijken.yml`` (the register notebooks per Utrecht wijk).
 
-It prints both times, their ratio and the runner's seconds per report.
-Targets on 2 cores: (a) at least 4x faster; (b) at least 8x faster and under
-0.5 s per report on average.
+and, for one case (``--cluster-case``, default b), the same batch once more
+with ``--cluster local:2`` (two Dask worker processes on loopback).
+
+Per case it prints one line ending in ``ratio N.N x  s/report N.NN`` (the
+plain loop's time over the runner's, and the runner's wall seconds per
+report), with the peak resident memory of the largest process of the run (a
+worker's kernel: the memory one worker needs). Targets on 2 cores: (a) and
+(c) at least 4x faster; (b) at least 8x faster and under 0.5 s per report;
+the cluster run within 15 % of the local runner's time.
 
 The plain loop of (b) takes ~10 s per report (hundreds of reports: about an
 hour), so by default it runs on an evenly spread sample of
 ``--baseline-sample`` reports and is extrapolated linearly (each iteration is
 independent: a new kernel and two new processes); ``--baseline-sample 0``
-runs it in full. The output says which.
+runs it in full. (c) is sampled the same way (``--baseline-sample-c``,
+default 8 of 40). The output says which.
 
 Until the real notebooks exist, point it at stand-ins::
 
     .venv/bin/python benchmarks/run_batch.py --notebooks tests/runner_fixtures/collection
 
-Options: ``--case a|b|both``, ``--jobs N``, ``--municipalities N`` (cap the
-list of (b)), ``--realdata DIR``, ``--keep`` (keep the output folders).
+Options: ``--case a|b|c|all`` (or a comma list), ``--jobs N``,
+``--municipalities N`` (cap the list of (b)), ``--cluster-case a|b|c|none``,
+``--realdata DIR``, ``--keep`` (keep the output folders), ``--json FILE``.
 """
 
 from __future__ import annotations
@@ -81,16 +90,28 @@ def _child_cpu() -> float:
 
 
 def time_runner(cmd: list[str], args: list[str], out: Path, jobs: int | None,
-                env: dict[str, str]) -> tuple[float, float, int, dict]:
+                env: dict[str, str], cluster: str | None = None
+                ) -> tuple[float, float, int, dict, float]:
+    """(wall s, CPU s, exit code, run.json, peak RSS in MB of the largest process of the run)."""
     extra = ["--jobs", str(jobs)] if jobs else []
-    cpu0, t0 = _child_cpu(), time.perf_counter()
-    proc = subprocess.run(cmd + ["run", *args, "--out", str(out), "--quiet", *extra],
-                          capture_output=True, text=True, env=env, cwd=ROOT)
-    elapsed, cpu = time.perf_counter() - t0, _child_cpu() - cpu0
+    if cluster:
+        extra += ["--cluster", cluster]
+    t0 = time.perf_counter()
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd + ["run", *args, "--out", str(out), "--quiet", *extra],
+                                stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=ROOT)
+        # wait4: the CPU time and peak RSS of the runner and every descendant it waited for
+        # (kernels, Dask workers); ru_maxrss is that of the largest single process.
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        elapsed = time.perf_counter() - t0
+        err.seek(0)
+        stderr = err.read().decode(errors="replace")
+    cpu = usage.ru_utime + usage.ru_stime
     if proc.returncode not in (0, 1):
-        raise SystemExit(f"runner failed ({proc.returncode}): {proc.stderr.strip()[-2000:]}")
+        raise SystemExit(f"runner failed ({proc.returncode}): {stderr.strip()[-2000:]}")
     record = json.loads((out / "last" / "run.json").read_text())
-    return elapsed, cpu, proc.returncode, record
+    return elapsed, cpu, proc.returncode, record, usage.ru_maxrss / 1024
 
 
 def time_plain(reports: list[tuple[str, dict]], notebooks: Path, out: Path,
@@ -118,11 +139,13 @@ def sample(reports: list, k: int) -> list:
 
 
 def case(name: str, cmd: list[str], args: list[str], notebooks: Path, work: Path,
-         jobs: int | None, env: dict[str, str], baseline_sample: int) -> dict:
+         jobs: int | None, env: dict[str, str], baseline_sample: int,
+         cluster: str | None = None) -> dict:
     reports = plan(cmd, args, env)
     print(f"({name}) {len(reports)} reports", file=sys.stderr, flush=True)
     load = os.getloadavg()[0]
-    runner_s, runner_cpu, rc, record = time_runner(cmd, args, work / f"{name}-runner", jobs, env)
+    runner_s, runner_cpu, rc, record, peak_mb = time_runner(cmd, args, work / f"{name}-runner",
+                                                            jobs, env)
     ok = record["summary"]["ok"]
     chosen = sample(reports, baseline_sample)
     plain_measured, plain_cpu = time_plain(chosen, notebooks, work / f"{name}-plain", env)
@@ -138,17 +161,34 @@ def case(name: str, cmd: list[str], args: list[str], notebooks: Path, work: Path
         "jobs": record["options"]["jobs"],
         "runner_cpu_s": round(runner_cpu, 1), "plain_cpu_s": round(plain_cpu_all, 1),
         "cpu_ratio": round(plain_cpu_all / runner_cpu, 1) if runner_cpu else None,
+        "peak_rss_mb": round(peak_mb),
         "load_before": round(load, 2), "load_after": round(os.getloadavg()[0], 2),
     }
     how = (f"measured on {len(chosen)} of {len(reports)} and extrapolated"
            if result["plain_extrapolated"] else "measured in full")
-    print(f"({name}) runner:     {runner_s:8.1f} s  ({result['runner_s_per_report']:.3f} s/report,"
-          f" {ok}/{len(reports)} ok, jobs={result['jobs']})")
-    print(f"({name}) plain loop: {plain_s:8.1f} s  ({result['plain_s_per_report']:.2f} s/report, {how})")
-    print(f"({name}) ratio:      {result['speedup']:8.1f} x")
-    print(f"({name}) CPU time:   runner {runner_cpu:.1f} s, plain loop {plain_cpu_all:.1f} s"
-          f" ({result['cpu_ratio']} x; CPU time depends less on other load: load average"
-          f" {result['load_before']} before, {result['load_after']} after)")
+    print(f"({name}) {len(reports)} reports, {ok} ok, jobs={result['jobs']}:"
+          f" runner {runner_s:.1f} s (CPU {runner_cpu:.1f} s),"
+          f" plain loop {plain_s:.1f} s ({result['plain_s_per_report']:.2f} s/report, {how};"
+          f" CPU {plain_cpu_all:.1f} s, {result['cpu_ratio']} x),"
+          f" peak memory per worker {peak_mb:.0f} MB,"
+          f" load {result['load_before']}->{result['load_after']};"
+          f"  ratio {result['speedup']:.1f} x  s/report {runner_s / len(reports):.2f}", flush=True)
+    if cluster:
+        c_s, c_cpu, _, c_record, c_peak = time_runner(cmd, args, work / f"{name}-cluster", jobs, env,
+                                                      cluster=cluster)
+        result.update({"cluster": cluster, "cluster_s": round(c_s, 2),
+                       "cluster_ok": c_record["summary"]["ok"],
+                       "cluster_vs_local": round(c_s / runner_s, 3),
+                       "cluster_peak_rss_mb": round(c_peak),
+                       "cluster_speedup": round(plain_s / c_s, 1)})
+        same = {r["name"]: r["status"] for r in record["reports"]} == \
+            {r["name"]: r["status"] for r in c_record["reports"]}
+        print(f"({name}-cluster) --cluster {cluster}: {c_s:.1f} s, {result['cluster_ok']}"
+              f"/{len(reports)} ok, same reports and statuses as local: {same},"
+              f" {100 * (c_s / runner_s - 1):+.0f} % against the local runner,"
+              f" peak memory per worker {c_peak:.0f} MB;"
+              f"  ratio {result['cluster_speedup']:.1f} x  s/report {c_s / len(reports):.2f}",
+              flush=True)
     return result
 
 
@@ -158,7 +198,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="notebook collection (default: notebooks/)")
     parser.add_argument("--config", type=Path, default=ROOT / "runs" / "default.yml",
                         help="batch of case (a) (default: runs/default.yml)")
-    parser.add_argument("--case", choices=["a", "b", "both"], default="both")
+    parser.add_argument("--case", default="all",
+                        help="cases to run: a, b, c, all, or a comma list such as a,c")
+    parser.add_argument("--cluster-case", default="b", choices=["a", "b", "c", "none"],
+                        help="case also timed with --cluster local:2 (default b)")
+    parser.add_argument("--wijken", type=Path, default=ROOT / "runs" / "wijken.yml",
+                        help="batch of case (c) (default: runs/wijken.yml)")
+    parser.add_argument("--baseline-sample-c", type=int, default=8,
+                        help="plain-loop reports measured in case (c) (0: all)")
     parser.add_argument("--jobs", type=int, help="runner --jobs (default: number of CPUs)")
     parser.add_argument("--baseline-sample", type=int, default=12,
                         help="plain-loop reports measured in case (b) (0: all)")
@@ -168,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the output folders")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
+    chosen_cases = {"a", "b", "c"} if args.case in ("all", "both") else set(args.case.split(","))
+    if chosen_cases - {"a", "b", "c"}:
+        parser.error(f"--case: unknown case(s) {', '.join(sorted(chosen_cases - {'a', 'b', 'c'}))}")
 
     notebooks = args.notebooks.resolve()
     if not any(notebooks.glob("[0-9][0-9]_*.ipynb")):
@@ -181,11 +231,20 @@ def main(argv: list[str] | None = None) -> int:
           file=sys.stderr)
     results = []
     try:
-        if args.case in ("a", "both"):
+        def on_cluster(name: str) -> str | None:
+            return "local:2" if args.cluster_case == name else None
+
+        if "a" in chosen_cases:
             results.append(case("a", cmd, ["--config", str(args.config.resolve()),
                                            "--notebooks", str(notebooks)],
-                                notebooks, work, args.jobs, env, baseline_sample=0))
-        if args.case in ("b", "both"):
+                                notebooks, work, args.jobs, env, baseline_sample=0,
+                                cluster=on_cluster("a")))
+        if "c" in chosen_cases:
+            results.append(case("c", cmd, ["--config", str(args.wijken.resolve()),
+                                           "--notebooks", str(notebooks)],
+                                notebooks, work, args.jobs, env, args.baseline_sample_c,
+                                cluster=on_cluster("c")))
+        if "b" in chosen_cases:
             if not args.realdata.is_dir():
                 print(f"(b) skipped: {args.realdata} not found", file=sys.stderr)
             else:
@@ -208,16 +267,21 @@ def main(argv: list[str] | None = None) -> int:
                     batch.write_text("runs:\n  - notebooks: [04_jeugdzorg_cbs]\n"
                                      "    grid:\n      region: cbs-cache-municipalities\n")
                 results.append(case("b", cmd, ["--config", str(batch), "--notebooks", str(notebooks)],
-                                    notebooks, work, args.jobs, env, args.baseline_sample))
+                                    notebooks, work, args.jobs, env, args.baseline_sample,
+                                    cluster=on_cluster("b")))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    targets = {"a": (4.0, None), "b": (8.0, 0.5)}
+    targets = {"a": (4.0, None), "b": (8.0, 0.5), "c": (4.0, None)}
     for r in results:
         ratio, per = targets[r["case"]]
         verdict = r["speedup"] >= ratio and (per is None or r["runner_s_per_report"] < per)
         print(f"({r['case']}) target {ratio:g}x" + (f" and < {per} s/report" if per else "")
               + f": {'met' if verdict else 'NOT met'}")
+        if "cluster_vs_local" in r:
+            within = r["cluster_vs_local"] <= 1.15
+            print(f"({r['case']}-cluster) target within 15 % of the local runner:"
+                  f" {'met' if within else 'NOT met'} ({100 * (r['cluster_vs_local'] - 1):+.0f} %)")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
     return 0

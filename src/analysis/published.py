@@ -18,14 +18,13 @@ message that names the file and, where possible, the line.
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import re
 from pathlib import Path
 
 import pandas as pd
 
-from . import config
+from . import config, datacache
 from .errors import InputError, ParameterError
 from .indicators import INDICATORS
 from .periods import PERIOD_TYPES, period_sort_key
@@ -133,18 +132,13 @@ def load_published(path: str | Path | None = None) -> pd.DataFrame:
         source and publication.
     """
     files = published_files(path)
-    key = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
-    return _load_files(key).copy()
+    key = ("analysis.published.load_published", tuple(str(f.resolve()) for f in files))
+    return datacache.load(key, files, lambda: _load_files(files))
 
 
-@functools.lru_cache(maxsize=8)
-def _load_files(key: tuple[tuple[str, int, int], ...]) -> pd.DataFrame:
-    """Read and validate the files named in ``key`` (path, mtime, size).
-
-    Cached, because a warm report kernel loads the same files for every report;
-    a changed file has another mtime or size and is read again.
-    """
-    files = [Path(name) for name, _, _ in key]
+def _load_files(files: list[Path]) -> pd.DataFrame:
+    """Read and validate ``files``; :func:`load_published` keeps the result per file version
+    (:mod:`analysis.datacache`), because a warm report kernel loads the same files for every report."""
     frames = []
     for file in files:
         frame = read_published_csv(file)

@@ -81,7 +81,7 @@ import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 from scipy import stats
 
-from . import config
+from . import config, datacache
 from .errors import InputError, ParameterError
 from .indicators import INDICATORS
 from .parquet import read_parquet
@@ -412,6 +412,17 @@ def empty_table(table: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 
 
+def register_files(path: str | Path | None = None, *args: Any, **options: Any) -> list[Path] | None:
+    """The files a call of :func:`load_register` depends on (for :mod:`analysis.datacache`):
+    every visible file of the register folder, or the single cases file; None if absent.
+    Other arguments of :func:`load_register` are part of the cache key, not of the files."""
+    root = Path(path).expanduser() if path is not None else config.synthetic_dir()
+    if root.is_dir():
+        return sorted(p for p in root.iterdir() if p.is_file() and not p.name.startswith("."))
+    return [root] if root.is_file() else None
+
+
+@datacache.cached(register_files)
 def load_register(path: str | Path | None = None, *, snapshot_date=None,
                   drop_columns: Sequence[str] = ()) -> Register:
     """Read and validate a case register.

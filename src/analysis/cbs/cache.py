@@ -26,10 +26,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__, config
+from .. import __version__, config, datacache
 from ..errors import InputError
 from ..parquet import parquet_bytes, read_parquet
-from .extract import extract_metadata, is_extract, read_extract_table
+from .extract import MANIFEST, OBSERVATIONS, extract_metadata, is_extract, read_extract_table
 from .parse import REGION_COLUMNS, ParsedTable, sha256_of
 
 CROSSWALK = "regions.parquet"
@@ -264,6 +264,15 @@ def cached_metadata(cache_dir: str | Path | None = None) -> list[dict]:
     return out
 
 
+def _cached_files(table_id: str, cache_dir: str | Path | None = None, **_options) -> list[Path]:
+    """The files a :func:`read_cached` call depends on (for :mod:`analysis.datacache`)."""
+    folder = cbs_cache_dir(cache_dir)
+    if is_extract(folder):
+        return [folder / OBSERVATIONS, folder / MANIFEST]
+    return [folder / f"{table_id}.{ext}" for ext in ("parquet", "json")]
+
+
+@datacache.cached(_cached_files)
 def read_cached(
     table_id: str,
     cache_dir: str | Path | None = None,
@@ -338,6 +347,7 @@ def build_crosswalk(folder: Path) -> pd.DataFrame:
     return crosswalk.drop_duplicates(["region_code", "label"]).reset_index(drop=True)
 
 
+@datacache.cached(lambda cache_dir=None: [cbs_cache_dir(cache_dir) / CROSSWALK])
 def read_crosswalk(cache_dir: str | Path | None = None) -> pd.DataFrame | None:
     """The label-to-code crosswalk of the cache, or None when nothing is cached."""
     folder = cbs_cache_dir(cache_dir)

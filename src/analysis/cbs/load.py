@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import datacache
 from ..errors import InputError
 from ..indicators import get_indicator
 from ..periods import PERIOD_TYPES, period_sort_key
 from ..regions import RegionResolver, level_of
 from ..schema import empty_observations, validate_observations
-from .cache import cached_metadata, read_cached, read_crosswalk
+from .cache import CROSSWALK, cached_metadata, cbs_cache_dir, read_cached, read_crosswalk
 from .catalogue import REGION_TABLES, SERIES_BREAKS, TABLES, tables_for
 
 _SUFFIX = re.compile(r"\s*\((gemeente|PV|LD|JZ|CR)\)\s*$")
@@ -62,7 +63,44 @@ def load_indicator(
     ------
     InputError
         When none of the indicator's tables is in the cache.
+
+    Notes
+    -----
+    Without a ``resolver``, the whole indicator (every region) is loaded and
+    validated once per version of its cached files and the crosswalk
+    (:mod:`analysis.datacache`); a call returns a copy of the rows of
+    ``regions``.
     """
+    if isinstance(regions, str):
+        regions = [regions]
+    if resolver is None:
+        folder = cbs_cache_dir(cache_dir)
+        files = [folder / CROSSWALK] + [folder / f"{t}.{ext}" for t in tables_for(indicator)
+                                        for ext in ("parquet", "json")
+                                        if (folder / f"{t}.parquet").exists()]
+        key = ("analysis.cbs.load.load_indicator", indicator, period_type, str(folder.resolve()))
+        return datacache.load(key, files,
+                              lambda: _load_indicator(indicator, None, period_type,
+                                                      cache_dir=cache_dir, resolver=None),
+                              select=None if regions is None else _rows_of(list(regions)))
+    return _load_indicator(indicator, regions, period_type, cache_dir=cache_dir, resolver=resolver)
+
+
+def _rows_of(regions: list[str]) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    def select(obs: pd.DataFrame) -> pd.DataFrame:
+        return obs[obs["region_code"].isin(regions)].reset_index(drop=True)
+    return select
+
+
+def _load_indicator(
+    indicator: str,
+    regions: list[str] | tuple[str, ...] | str | None,
+    period_type: str | None,
+    *,
+    cache_dir: str | Path | None,
+    resolver: RegionResolver | None,
+) -> pd.DataFrame:
+    """:func:`load_indicator` without the cache."""
     table_ids = tables_for(indicator)
     get_indicator(indicator)
     resolver = resolver or region_resolver(cache_dir)

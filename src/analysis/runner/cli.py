@@ -56,6 +56,12 @@ def register(subparsers: Any) -> None:
                      help="no progress bar and no per-report lines")
     run.add_argument("--dry-run", action="store_true",
                      help="validate and list the reports that would run, run nothing")
+    run.add_argument("--cluster", metavar="ADDRESS",
+                     help="run the reports on Dask workers: a scheduler address "
+                          "(tcp://HOST:8786) or local:N for N local worker processes")
+    run.add_argument("--keep", type=int, metavar="N",
+                     help="after publishing, delete all but the N newest runs in the reports "
+                          "folder (never the one 'latest' points to, nor a run in progress)")
     run.set_defaults(func=cmd_run)
 
     lst = subparsers.add_parser(
@@ -174,6 +180,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise InputError("--jobs must be at least 1")
     if args.timeout is not None and args.timeout < 0:
         raise InputError("--timeout must be 0 (no limit) or more seconds")
+    if args.keep is not None and args.keep < 1:
+        raise InputError("--keep must be at least 1")
+    if args.cluster:
+        from .cluster import parse_cluster
+
+        parse_cluster(args.cluster)
     collection = _collection(args)
     batch = load_batch(args.config) if args.config else None
     plan = build_plan(collection, batch=batch, names=args.notebooks,
@@ -191,14 +203,23 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"{report.slug}\t{report.notebook.name}\t{params}")
         print(f"{len(plan.reports)} report(s)", file=sys.stderr)
         return 0
-    return run_plan(plan, out=args.out or paths.reports_dir(), run_id=args.run_id, jobs=jobs,
-                    timeout=timeout or None, quiet=args.quiet,
-                    batch_path=args.config, argv_parameters=args.parameter)
+    status = run_plan(plan, out=args.out or paths.reports_dir(), run_id=args.run_id, jobs=jobs,
+                      timeout=timeout or None, quiet=args.quiet,
+                      batch_path=args.config, argv_parameters=args.parameter,
+                      cluster=args.cluster)
+    if args.keep:
+        from .publish import prune_runs
+
+        for removed in prune_runs(args.out or paths.reports_dir(), keep=args.keep):
+            if not args.quiet:
+                print(f"removed old run {removed.name}", file=sys.stderr)
+    return status
 
 
 def run_plan(plan: Any, *, out: Path, run_id: str | None = None, jobs: int | None = None,
              timeout: float | None = 600.0, quiet: bool = False, batch_path: Path | None = None,
-             argv_parameters: list[Any] | None = None, warm_modules: list[str] | None = None) -> int:
+             argv_parameters: list[Any] | None = None, warm_modules: list[str] | None = None,
+             cluster: str | None = None) -> int:
     """Execute a plan and publish it; returns the exit status (0 ok, 1 some report failed)."""
     from .. import config as paths
     from .execute import Batch, RunOptions, default_jobs, git_commit, package_versions
@@ -211,8 +232,14 @@ def run_plan(plan: Any, *, out: Path, run_id: str | None = None, jobs: int | Non
     started = time.time()
     started_iso = time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started))
     try:
-        batch = Batch(plan.reports, partial, options, on_result=progress.result,
-                      on_event=progress.event)
+        if cluster:
+            from .cluster import ClusterBatch
+
+            batch = ClusterBatch(plan.reports, partial, options, cluster,
+                                 on_result=progress.result, on_event=progress.event)
+        else:
+            batch = Batch(plan.reports, partial, options, on_result=progress.result,
+                          on_event=progress.event)
         try:
             results = batch.run()
         finally:
@@ -228,7 +255,7 @@ def run_plan(plan: Any, *, out: Path, run_id: str | None = None, jobs: int | Non
                         "failed": len(failed)},
             "batch": _batch_record(plan, batch_path),
             "command_line_parameters": [list(p) for p in (argv_parameters or [])],
-            "options": {"jobs": options.jobs, "timeout_s": options.timeout},
+            "options": {"jobs": options.jobs, "timeout_s": options.timeout, "cluster": cluster},
             "git_commit": git_commit(paths.PROJECT_ROOT),
             "packages": package_versions(),
             "reports": [r.as_record() for r in results],

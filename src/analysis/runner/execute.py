@@ -158,13 +158,15 @@ def _add_error_markers(nb: Any, cell_index: int, exec_count: Any) -> None:
 
 
 async def execute_on(kernel: WarmKernel, nb: Any, spec: ReportSpec, timeout: float | None,
-                     ) -> tuple[dict[str, Any] | None, bool]:
-    """Run ``nb`` on ``kernel``. Returns (error or None, whether the kernel must be replaced)."""
+                     cwd: Path | None = None) -> tuple[dict[str, Any] | None, bool]:
+    """Run ``nb`` on ``kernel`` in ``cwd`` (default: the notebook's folder).
+
+    Returns (error or None, whether the kernel must be replaced)."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
     from papermill.engines import NotebookExecutionManager
 
-    cwd = spec.notebook.path.parent
+    cwd = Path(cwd) if cwd is not None else spec.notebook.path.parent
     await kernel.reset(cwd)
     nb.metadata["language_info"] = kernel.language_info
     manager = NotebookExecutionManager(nb, output_path=None, progress_bar=False,

@@ -221,3 +221,78 @@ def update_links(root: Path, run_id: str, *, complete: bool) -> None:
     update_latest(root, run_id, LAST)
     if complete:
         update_latest(root, run_id, LATEST)
+
+
+def prune_runs(root: Path, keep: int) -> list[Path]:
+    """Delete all but the ``keep`` newest published runs in ``root``; returns what was removed.
+
+    A run is a folder with a valid run id that holds a ``run.json``; newest
+    means the latest ``finished`` time in it (the last published; then
+    ``started``, then the name). Never removed: a
+    run that a symlink in ``root`` points to (``latest``), a run in progress
+    (its ``.<id>.partial`` folder is not a run), and any folder without a
+    ``run.json``. A run is first renamed to ``.<id>.pruning`` (so it vanishes
+    from the folder at once), then deleted.
+    """
+    if keep < 1:
+        raise InputError("--keep must be at least 1")
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    for leftover in root.glob(".*.pruning"):  # a prune that was interrupted
+        shutil.rmtree(leftover, ignore_errors=True)
+    runs = []
+    for path in root.iterdir():
+        if path.is_symlink() or not path.is_dir() or path.name == LATEST or \
+                not RUN_ID_PATTERN.match(path.name) or not (path / "run.json").is_file():
+            continue
+        runs.append((_age(path), path.name, path))
+    runs.sort(reverse=True)
+    removed = []
+    for _, name, path in runs[keep:]:
+        if name in _pinned(root):  # read again for every run: another process may publish now
+            continue
+        doomed = root / f".{name}.pruning"
+        try:
+            os.rename(path, doomed)
+        except OSError:  # gone already (another prune) or not ours to move
+            continue
+        shutil.rmtree(doomed, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def _pinned(root: Path) -> set[str]:
+    """Names of the runs that a symlink in ``root`` (``latest``) points to."""
+    names = set()
+    for link in root.iterdir():
+        if link.is_symlink():
+            with contextlib.suppress(OSError):
+                names.add(link.resolve().name)
+    return names
+
+
+def _age(run: Path) -> tuple[float, float]:
+    """(finished, started) of a run in seconds since the epoch, from its run.json."""
+    import datetime as dt
+
+    try:
+        record = json.loads((run / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        record = {}
+    times = []
+    for field in ("finished", "started"):
+        try:
+            times.append(dt.datetime.strptime(record[field], "%Y-%m-%dT%H:%M:%S%z").timestamp())
+        except (KeyError, TypeError, ValueError):
+            times.append(float("nan"))
+    if times[0] != times[0]:  # no finished time: the started time, else the folder's mtime
+        times[0] = times[1]
+    if times[0] != times[0]:
+        try:
+            times[0] = run.stat().st_mtime
+        except OSError:
+            times[0] = 0.0
+    if times[1] != times[1]:
+        times[1] = times[0]
+    return times[0], times[1]
