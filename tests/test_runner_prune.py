@@ -99,6 +99,6 @@ def test_cli_run_with_keep_prunes_after_publishing(reports, monkeypatch, capsys)
     code = runner_main(["run", "07", "--notebooks", str(FIXTURES), "--out", str(reports),
                         "--run-id", "f-now", "--keep", "2"])
     assert code == 0
-    assert sorted(p.name for p in reports.iterdir()) == ["d-newest", "f-now", "latest"]
+    assert sorted(p.name for p in reports.iterdir()) == ["d-newest", "f-now", "last", "latest"]
     assert os.readlink(reports / "latest") == "f-now"
     assert "removed old run" in capsys.readouterr().err

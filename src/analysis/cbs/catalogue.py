@@ -300,11 +300,13 @@ def status_by_vintage(frame, table_id: str, vintage: str | None):
     months = TABLES[table_id].provisional_months if table_id in TABLES else 12
     cutoff = when - pd.DateOffset(months=months)
     ends = {p: period_end(p) for p in frame["period"].unique()}
-    late = frame["period"].map(ends) > cutoff
-    change = late & (frame["status"] == STATUS_FINAL)
+    # the parser gives categorical columns: compare plain values
+    late = pd.to_datetime(frame["period"].astype(object).map(ends)) > cutoff
+    change = late & (frame["status"].astype(object) == STATUS_FINAL)
     if not change.any():
         return frame, 0
     out = frame.copy()
+    out["status"] = out["status"].astype(object)
     out.loc[change, "status"] = STATUS_PROVISIONAL
     return out, int(change.sum())
 
