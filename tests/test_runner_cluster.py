@@ -126,7 +126,7 @@ def test_cluster_run_publishes_the_same_files(both_runs):
     assert "data:image/png;base64," in review
     text = (cluster / "01_basic__region-GM0363.ipynb").read_text()
     assert "region=GM0363" in text
-    assert os.readlink(cluster.parent / "latest") == "cluster"
+    assert os.readlink(cluster.parent / "last") == "cluster"  # latest: only runs with no failed report
     assert not list(cluster.parent.glob(".*.partial"))
 
 
