@@ -24,7 +24,7 @@ from ..periods import (
 )
 from ..regions import is_region_code
 from .catalogue import TABLES, Table, normalise_measure_name
-from .parse import NOTE_ABOVE_100, RAW_COLUMNS, REGION_COLUMNS, ParsedTable, _reject_conflicts
+from .parse import NOTE_ABOVE_100, RAW_COLUMNS, REGION_COLUMNS, ParsedTable, reject_conflicts
 
 _STATUS = {
     "definitief": STATUS_FINAL,
@@ -123,7 +123,7 @@ def _data_from_odata(table: Table, data: list[dict], response: dict) -> pd.DataF
                         period.period_type, status if value is not None else STATUS_MISSING, value, note, i))
     frame = pd.DataFrame(out, columns=RAW_COLUMNS)
     frame["value"] = frame["value"].astype(float)
-    _reject_conflicts(frame, f"CBS {table.id}")
+    reject_conflicts(frame, f"CBS {table.id}")  # raises on a conflict (its mask is not needed here)
     return frame
 
 

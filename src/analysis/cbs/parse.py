@@ -714,11 +714,6 @@ def reject_conflicts(frame: pd.DataFrame, path) -> np.ndarray:
     return ~repeat
 
 
-def _reject_conflicts(frame: pd.DataFrame, path) -> None:
-    """Kept for :mod:`analysis.cbs.fetch`; use :func:`reject_conflicts`."""
-    reject_conflicts(frame, path)
-
-
 def _parse_regions(head, header_idx: int, header: list[str], body, path: Path) -> pd.DataFrame:
     """Crosswalk rows from a 'Gebieden in Nederland' table."""
     idx = {normalise_measure_name(c): j for j, c in enumerate(header)}
