@@ -510,6 +510,40 @@ def check_language(language: str) -> str:
     return language
 
 
+_session_language: str = DEFAULT_LANGUAGE
+
+
+def set_language(language: str) -> str:
+    """Set the language of every text shown from now on (like a pandas option).
+
+    :func:`analysis.notebook.start` calls it once per notebook session; functions
+    that take ``language=None`` then use it, so notebooks need not pass it around.
+
+    Returns
+    -------
+    str
+        The language that was in effect before (to restore it, e.g. in tests).
+    """
+    global _session_language
+    previous = _session_language
+    _session_language = check_language(language)
+    return previous
+
+
+def get_language() -> str:
+    """The language set by :func:`set_language` (``'nl'`` unless set)."""
+    return _session_language
+
+
+def resolve_language(language: str | None) -> str:
+    """``language`` if given (and supported), else the session language.
+
+    Every public function that shows text takes ``language: str | None = None``
+    and starts with ``language = resolve_language(language)``.
+    """
+    return _session_language if language is None else check_language(language)
+
+
 def _index(language: str) -> int:
     return LANGUAGES.index(check_language(language))
 
