@@ -280,11 +280,11 @@ def suppress_small_counts(
     protected = _levels(out, level_col).isin(list(levels))
     is_count = out[unit_col].isin(list(count_units))
     small_count = protected & is_count & out[value_col].notna() & (out[value_col] < threshold)
-    _withhold(out, small_count, value_col, status_col, display_col, f"<{threshold}", PRIMARY, base_col)
+    withhold(out, small_count, value_col, status_col, display_col, f"<{threshold}", PRIMARY, base_col)
     if base_col is not None:
         base = pd.to_numeric(out[base_col], errors="coerce")
         small_base = protected & ~is_count & (base.isna() | (base < threshold)) & out["suppression"].isna()
-        _withhold(out, small_base, value_col, status_col, display_col, SECONDARY_DISPLAY, SMALL_BASE, base_col)
+        withhold(out, small_base, value_col, status_col, display_col, SECONDARY_DISPLAY, SMALL_BASE, base_col)
     if secondary:
         out = secondary_suppression(
             out, value_col, level_col, levels=levels, unit_col=unit_col, count_units=count_units,
@@ -344,7 +344,7 @@ def secondary_suppression(
         open_values = values[~withheld[rows] & values.notna()]
         if len(open_values):
             extra[open_values.idxmin()] = True  # idxmin: the first of equal minima
-    _withhold(out, extra, value_col, status_col, display_col, SECONDARY_DISPLAY, SECONDARY, base_col)
+    withhold(out, extra, value_col, status_col, display_col, SECONDARY_DISPLAY, SECONDARY, base_col)
     return _restore_index(out, df)
 
 
@@ -443,7 +443,7 @@ def _group_keys(df: pd.DataFrame, group_cols: Sequence[str] | None) -> pd.Series
     return key
 
 
-def _withhold(
+def withhold(
     out: pd.DataFrame,
     rows: pd.Series,
     value_col: str,
@@ -453,7 +453,23 @@ def _withhold(
     reason: str,
     base_col: str | None,
 ) -> None:
-    """Blank the value (and base) of ``rows`` in place on the copy ``out``."""
+    """Withhold ``rows`` of ``out`` in place: blank the value (and base), mark the status.
+
+    Parameters
+    ----------
+    out : DataFrame
+        A copy the caller owns (changed in place).
+    rows : Series of bool
+        The rows to withhold.
+    value_col, status_col, display_col : str
+        The value, status and display columns.
+    display : str
+        What the display column shows instead (``<10``, ``x``).
+    reason : str
+        The ``suppression`` column's entry (:data:`PRIMARY`, :data:`SECONDARY`, :data:`SMALL_BASE`).
+    base_col : str or None
+        The base column, blanked too.
+    """
     if not rows.any():
         return
     out.loc[rows, value_col] = np.nan

@@ -71,7 +71,7 @@ from .plotting import (
     single_period_type,
 )
 from .regions import RegionResolver
-from .register import MARKS, Register, _check_freq, case_level
+from .register import MARKS, Register, case_level, check_freq
 
 MIN_RESPONSES = disclosure.DEFAULT_THRESHOLD
 """Groups with fewer responses are withheld (wijk level) and left out of tests."""
@@ -108,7 +108,7 @@ def responses(surveys: pd.DataFrame, cases: pd.DataFrame, *, freq: str = "year",
     DataFrame
         The survey columns plus ``team``, ``wijk_code`` and ``period``.
     """
-    code = _check_freq(freq)
+    code = check_freq(freq)
     cl = case_level(cases)[["case_id", "team", "wijk_code"]]
     out = surveys.drop(columns=[c for c in ("team", "wijk_code") if c in surveys.columns])
     out = out.merge(cl, on="case_id", how="left", validate="many_to_one")

@@ -493,7 +493,7 @@ def flow_chart(obs: pd.DataFrame, *, title: str | None = None, subtitle: str | N
 def _withhold(out: pd.DataFrame, rows: pd.Series) -> int:
     """Withhold ``rows`` not yet withheld (secondary, ``x``) in place; how many were."""
     rows = rows & ~(out["status"].eq(STATUS_SUPPRESSED) & out["value"].isna())
-    disclosure._withhold(out, rows, "value", "status", "display", disclosure.SECONDARY_DISPLAY,
+    disclosure.withhold(out, rows, "value", "status", "display", disclosure.SECONDARY_DISPLAY,
                          disclosure.SECONDARY, None)
     return int(rows.sum())
 

@@ -749,7 +749,7 @@ def personal_data_problem(frame: pd.DataFrame) -> tuple[str, str] | None:
     return None
 
 
-def _clean_text(values: pd.Series) -> pd.Series:
+def clean_text(values: pd.Series) -> pd.Series:
     """Strip text; empty cells and missing values become None (object dtype)."""
     data = values.to_numpy(dtype=object)
     try:
@@ -779,7 +779,7 @@ def _parse_dates(values: pd.Series, column: str, where: _Where) -> pd.Series:
         if getattr(out.dt, "tz", None) is not None:
             out = out.dt.tz_localize(None)
         return out.dt.floor("D").astype("datetime64[ns]")
-    text = _clean_text(values)
+    text = clean_text(values)
     present = text.notna()
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     todo = present.copy()
@@ -805,7 +805,7 @@ def _parse_dates(values: pd.Series, column: str, where: _Where) -> pd.Series:
 def _parse_bool(values: pd.Series, column: str, where: _Where, nullable: bool) -> pd.Series:
     if pd.api.types.is_bool_dtype(values) and not values.isna().any():
         return values.astype(bool if not nullable else "boolean")
-    text = _clean_text(values).str.lower()
+    text = clean_text(values).str.lower()
     yes, no = text.isin(_TRUE), text.isin(_FALSE)
     bad = text.notna() & ~yes & ~no
     if bad.any():
@@ -824,7 +824,7 @@ def _parse_bool(values: pd.Series, column: str, where: _Where, nullable: bool) -
 def _parse_int(values: pd.Series, column: str, where: _Where) -> pd.Series:
     if pd.api.types.is_integer_dtype(values):
         return values.astype("Int64")
-    text = _clean_text(values)
+    text = clean_text(values)
     numbers = pd.to_numeric(text, errors="coerce")
     bad = text.notna() & (numbers.isna() | (numbers.fillna(0) % 1 != 0) | (numbers.abs() > 1_000_000))
     if bad.any():
@@ -838,7 +838,7 @@ def _parse(raw: pd.DataFrame, table: str, where: _Where) -> pd.DataFrame:
     for col in _REQUIRED_VALUES[table]:
         if col in _DATE_COLUMNS[table] or col in _BOOL_COLUMNS[table]:
             continue
-        text = _clean_text(df[col])
+        text = clean_text(df[col])
         if text.isna().any():
             label = text[text.isna()].index[0]
             raise where.error("required value missing", label, col)
@@ -853,7 +853,7 @@ def _parse(raw: pd.DataFrame, table: str, where: _Where) -> pd.DataFrame:
         elif col in _INT_COLUMNS[table]:
             df[col] = _parse_int(df[col], col, where)
         elif col in _COLUMNS[table]:
-            df[col] = _clean_text(df[col])
+            df[col] = clean_text(df[col])
     if "synthetic" in df.columns and df["synthetic"].dtype != bool:
         df["synthetic"] = df["synthetic"].fillna(False).astype(bool)
     return df
@@ -958,7 +958,8 @@ def _check_known_cases(df: pd.DataFrame, column: str, cases: pd.DataFrame, file:
 _FREQ = {"year": "Y", "quarter": "Q", "month": "M"}
 
 
-def _check_freq(freq: str) -> str:
+def check_freq(freq: str) -> str:
+    """The pandas period code of ``freq`` (``"year"`` → ``"Y"``); ValueError for another name."""
     if freq not in _FREQ:
         raise ValueError(f"freq must be one of {', '.join(_FREQ)}, not {freq!r}")
     return _FREQ[freq]
@@ -973,7 +974,7 @@ def period_table(first, last, freq: str = "year") -> pd.DataFrame:
         Columns ``period`` (project notation: ``2023``, ``2023Q1``, ``2023-01``),
         ``start`` and ``end`` (first and last day).
     """
-    code = _check_freq(freq)
+    code = check_freq(freq)
     idx = pd.period_range(pd.Timestamp(first).to_period(code), pd.Timestamp(last).to_period(code), freq=code)
     return pd.DataFrame({
         "period": [str(p) for p in idx],
@@ -995,7 +996,7 @@ def _default_periods(frames_dates: list[pd.Series], freq: str, start=None, end=N
 
 
 def _label(dates: pd.Series, freq: str) -> pd.Series:
-    code = _check_freq(freq)
+    code = check_freq(freq)
     out = dates.dt.to_period(code).astype(str)
     return out.where(dates.notna(), None)
 

@@ -74,10 +74,10 @@ from .register import (
     METADATA_FILE,
     SURVEY_COLUMNS,
     Register,
-    _clean_text,
     active_cases,
     average_monthly_active,
     care_clients,
+    clean_text,
     clients_with_conversation,
     ended_as_planned,
     forward_share,
@@ -1034,7 +1034,7 @@ def _assemble(teams, clients: _Clients, survey_parts, care: pd.DataFrame, seed: 
 
 
 def _text_as_object(df: pd.DataFrame) -> pd.DataFrame:
-    """Text columns as the register loader gives them (:func:`analysis.register._clean_text`).
+    """Text columns as the register loader gives them (:func:`analysis.register.clean_text`).
 
     pandas 3 infers its ``str`` dtype for text; the register model keeps object dtype on
     every pandas version, so a generated register equals a loaded one.
@@ -1042,7 +1042,7 @@ def _text_as_object(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
         if pd.api.types.is_string_dtype(out[col]) and not pd.api.types.is_datetime64_any_dtype(out[col]):
-            out[col] = _clean_text(out[col])
+            out[col] = clean_text(out[col])
     return out
 
 
