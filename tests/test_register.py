@@ -22,7 +22,6 @@ from analysis.register import (
     flows,
     forward_share,
     load_register,
-    mean_ci,
     new_cases,
     register_observations,
     stock_at,
@@ -30,9 +29,9 @@ from analysis.register import (
     to_observations,
     unique_clients,
     waiting_times,
-    wilson_interval,
     without_help_share,
 )
+from analysis.stats import wilson_interval
 
 CASES_HEADER = ("case_id,client_id,team,wijk_code,registration_date,first_conversation_date,"
                 "end_date,urgent,age_band,end_reason")
@@ -364,28 +363,6 @@ def test_waiting_times_in_working_days(reg):
     assert _value(urgent, "mean", period="2023", team="sociaal", urgent=True) == 0
     assert _value(urgent, "mean", period="2023", team="sociaal", urgent=False) == 2.5
     assert _value(waiting_times(reg.cases, by=(), norm=2), "within_norm_pct", period="2023") == 75
-
-
-def test_mean_ci_and_wilson_against_hand_computation():
-    mean, low, high = mean_ci([6, 7, 8, 9])
-    half = 3.182446305 * np.sqrt(5 / 3) / 2  # t(0.975, df=3) * sd / sqrt(n)
-    assert mean == 7.5 and low == pytest.approx(7.5 - half) and high == pytest.approx(7.5 + half)
-    assert np.isnan(mean_ci([8])[1])
-    low, high = wilson_interval(8, 10)
-    assert (low, high) == pytest.approx((0.49016, 0.94332), abs=1e-5)
-    assert np.isnan(wilson_interval(0, 0)[0])
-
-
-def test_intervals_shrink_with_n():
-    widths, wilson = [], []
-    for k in (1, 4, 16, 64):
-        _, low, high = mean_ci([6, 7, 8, 9] * k)
-        widths.append(high - low)
-        lo, hi = wilson_interval(8 * k, 10 * k)
-        wilson.append(hi - lo)
-    assert all(a > b for a, b in zip(widths, widths[1:], strict=False))
-    assert all(a > b for a, b in zip(wilson, wilson[1:], strict=False))
-    assert widths[-1] < widths[1] / 3  # about 1/sqrt(n)
 
 
 def test_survey_aggregates(reg):

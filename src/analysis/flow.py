@@ -34,7 +34,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from scipy import stats
 
 from . import config, disclosure, markup
 from .experience import TEAM_COLORS
@@ -69,6 +68,7 @@ from .register import (
     waiting_times,
 )
 from .schema import empty_observations
+from .stats import survival_interval
 from .synthetic import MUNICIPALITY as SYNTHETIC_MUNICIPALITY
 
 THRESHOLD = disclosure.DEFAULT_THRESHOLD
@@ -641,7 +641,6 @@ def survival_curves(durations: pd.DataFrame, *, by: Sequence[str] = ("team",), c
         The ``by`` columns, ``time`` (days; the first row is time 0, share 1),
         ``surv_prob``, ``ci_low``, ``ci_high``, ``n_risk``, ``n_events``.
     """
-    z = stats.norm.ppf(0.5 + confidence / 2)
     parts = []
     groups = durations.groupby(list(by), sort=True) if by else [((), durations)]
     for key, group in groups:
@@ -650,14 +649,7 @@ def survival_curves(durations: pd.DataFrame, *, by: Sequence[str] = ("team",), c
             continue
         sf = _km(group["duration_days"].to_numpy(), group["ended"].to_numpy())
         prob = np.asarray(sf.surv_prob, dtype=float)
-        se = np.asarray(sf.surv_prob_se, dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            loglog_se = se / (prob * np.abs(np.log(prob)))
-            low = prob ** np.exp(z * loglog_se)
-            high = prob ** np.exp(-z * loglog_se)
-        edge = (prob <= 0) | (prob >= 1) | ~np.isfinite(loglog_se)
-        low = np.where(edge, prob, low)
-        high = np.where(edge, prob, high)
+        low, high = survival_interval(prob, sf.surv_prob_se, confidence)
         curve = pd.DataFrame({
             "time": np.concatenate([[0.0], np.asarray(sf.surv_times, dtype=float)]),
             "surv_prob": np.concatenate([[1.0], prob]),

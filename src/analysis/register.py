@@ -79,7 +79,6 @@ import pandera.pandas as pa
 import pyarrow as pa_arrow
 import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
-from scipy import stats
 
 from . import config, datacache
 from .errors import InputError, ParameterError
@@ -87,6 +86,7 @@ from .indicators import INDICATORS
 from .parquet import read_parquet
 from .periods import date_bound, period_type_of
 from .regions import RegionResolver
+from .stats import mean_ci, wilson_interval
 from .workdays import working_days_between
 
 # --------------------------------------------------------------------------------------
@@ -1316,54 +1316,6 @@ def waiting_times(
         out = out.merge(none, on=["period", *by], how="left")
         out["no_conversation"] = out["no_conversation"].fillna(0).astype(int)
     return out
-
-
-def mean_ci(values, confidence: float = 0.95) -> tuple[float, float, float]:
-    """Mean with a t-distribution confidence interval.
-
-    Returns
-    -------
-    (mean, low, high)
-        NaN bounds for fewer than two values.
-    """
-    x = pd.to_numeric(pd.Series(values), errors="coerce").dropna().astype(float).to_numpy()
-    n = x.size
-    if n == 0:
-        return (np.nan, np.nan, np.nan)
-    mean = float(x.mean())
-    if n < 2:
-        return (mean, np.nan, np.nan)
-    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * x.std(ddof=1) / np.sqrt(n))
-    return (mean, mean - half, mean + half)
-
-
-def wilson_interval(k, n, confidence: float = 0.95):
-    """Wilson score interval for a proportion ``k / n``.
-
-    Parameters
-    ----------
-    k, n : int or array-like
-        Successes and trials.
-    confidence : float, default 0.95
-
-    Returns
-    -------
-    (low, high) : floats or arrays, proportions between 0 and 1
-        NaN where ``n`` is 0.
-    """
-    k = np.asarray(k, dtype=float)
-    n = np.asarray(n, dtype=float)
-    z = stats.norm.ppf(0.5 + confidence / 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = k / n
-        denom = 1 + z**2 / n
-        centre = (p + z**2 / (2 * n)) / denom
-        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-        low = np.where(n > 0, np.clip(centre - half, 0, 1), np.nan)
-        high = np.where(n > 0, np.clip(centre + half, 0, 1), np.nan)
-    if low.ndim == 0:
-        return float(low), float(high)
-    return low, high
 
 
 def _surveys_with_cases(surveys: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
