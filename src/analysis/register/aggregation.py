@@ -80,14 +80,14 @@ import pyarrow as pa_arrow
 import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
-from . import config, datacache
-from .errors import InputError, ParameterError
-from .indicators import INDICATORS
-from .parquet import read_parquet
-from .periods import date_bound, period_type_of
-from .regions import RegionResolver
-from .stats import mean_ci, wilson_interval
-from .workdays import working_days_between
+from .. import config, datacache
+from ..errors import InputError, ParameterError
+from ..indicators import INDICATORS
+from ..parquet import read_parquet
+from ..periods import date_bound, period_type_of
+from ..regions import RegionResolver
+from ..stats import mean_ci, wilson_interval
+from ..workdays import working_days_between
 
 # --------------------------------------------------------------------------------------
 # Vocabulary
@@ -1623,7 +1623,7 @@ def to_observations(
         Validated observations (:func:`analysis.schema.validate_observations`).
         Missing values get status ``missing``.
     """
-    from .schema import validate_observations  # late import: schema imports the catalogue
+    from ..schema import validate_observations  # late import: schema imports the catalogue
 
     rows = _observation_rows(df, indicator, value=value, register=register, municipality=municipality,
                              source=source, published=published, note=note, status=status,
@@ -1745,7 +1745,7 @@ def register_observations(register: Register, *, by_wijk: bool = False, freq: st
         parts.append(("aanvullende_zorg_jeugd_trajecten", az, "running_end"))
         fwd = forward_share(cases, care, freq=freq, by=["wijk_code"] if by_wijk else [], start=start, end=end)
         parts.append(("buurtteam_aanvullende_zorg_verhouding", fwd, "buurtteam_pct"))
-    from .schema import validate_observations
+    from ..schema import validate_observations
 
     resolver = RegionResolver()
     frames = [
