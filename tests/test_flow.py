@@ -12,7 +12,7 @@ import pytest
 from analysis import flow
 from analysis.periods import STATUS_SUPPRESSED
 from analysis.plotting import figure_texts
-from analysis.register import Register, empty_table
+from analysis.register import Register, empty_table, register_scope
 
 SYNTH = "synthetisch register (analysis.synthetic, seed 1)"
 PUB = "synthetisch, gegenereerd v1.0"
@@ -349,11 +349,11 @@ def test_cbs_flow_table_of_nothing_is_empty():
 
 
 def test_synthetic_register_is_not_read_for_another_municipality():
-    scope = flow.register_scope("GM0363")
+    scope = register_scope("GM0363")
     assert not scope.applies and scope.register is None and scope.record is None
     assert "Utrecht (GM0344)" in scope.message and "Amsterdam (GM0363)" in scope.message
     assert "Amsterdam" in scope.skip_note()
-    assert "describes Utrecht" in flow.register_scope("GM0363", language="en").message
+    assert "describes Utrecht" in register_scope("GM0363", language="en").message
 
 
 def write_register(folder, cases: pd.DataFrame) -> str:
@@ -367,11 +367,11 @@ def write_register(folder, cases: pd.DataFrame) -> str:
 def test_own_register_of_another_municipality_or_without_the_wijk(tmp_path):
     cases = make_cases([("1", "sociaal", "WK034401", "2024-01-08", None, None, False)])
     path = write_register(tmp_path, cases)
-    other = flow.register_scope("GM0363", path=path)
+    other = register_scope("GM0363", path=path)
     assert not other.applies and "geen casussen van Amsterdam" in other.message
-    no_wijk = flow.register_scope("GM0344", wijk="WK034405", path=path)
+    no_wijk = register_scope("GM0344", wijk="WK034405", path=path)
     assert not no_wijk.applies and "Oost (WK034405)" in no_wijk.message
-    ok = flow.register_scope("GM0344", wijk="WK034401", path=path, end="2024")
+    ok = register_scope("GM0344", wijk="WK034401", path=path, end="2024")
     assert ok.applies and not ok.synthetic and len(ok.cases) == 1
     assert ok.record["synthetic"] is False and ok.record["vintage"].endswith("peildatum 2024-01-08")
     assert "West (WK034401)" in ok.description() and "SYNTHETISCH" not in ok.description()
@@ -382,7 +382,7 @@ def test_own_register_of_several_municipalities_is_cut_to_the_region(tmp_path):
                         ("2", "sociaal", "WK036305", "2024-02-01", "2024-02-05", None, False)])
     path = write_register(tmp_path, cases)
     for region, wijk, case in (("GM0344", "WK034401", "1"), ("GM0363", "WK036305", "2")):
-        scope = flow.register_scope(region, path=path)
+        scope = register_scope(region, path=path)
         assert scope.applies and list(scope.cases["case_id"]) == [case]
         assert scope.register.municipality == region and list(scope.register.cases["case_id"]) == [case]
         assert scope.snapshot == pd.Timestamp("2024-02-05")  # the whole register's latest date
@@ -391,4 +391,4 @@ def test_own_register_of_several_municipalities_is_cut_to_the_region(tmp_path):
         assert set(city["region_code"]) == {region}
         monthly = flow.stock_flow(scope.cases, freq="month", wijk=wijk, end="2024")
         assert set(flow.flow_observations(monthly, scope.register, wijk=wijk)["region_code"]) == {wijk}
-    assert not flow.register_scope("GM0599", path=path).applies
+    assert not register_scope("GM0599", path=path).applies

@@ -15,7 +15,7 @@ import papermill as pm
 import pytest
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from analysis import config, markup, reach, reconcile
+from analysis import config, markup, reconcile
 from analysis.overview import with_columns
 from analysis.plotting import headline_table
 from analysis.regions import RegionResolver
@@ -76,9 +76,9 @@ def test_sentence_escapes_the_whole_text_and_may_be_italic():
 
 def test_register_note_with_a_hostile_region_name_is_inert_as_a_sentence():
     resolver = RegionResolver(pd.DataFrame({"region_code": ["GM9901"], "region_name": [EVIL], "label": [EVIL]}))
-    from analysis.register import load_register
+    from analysis.register import register_scope
 
-    note = reach.register_note(load_register(), "GM9901", resolver=resolver)
+    note = register_scope("GM9901", resolver=resolver).message
     assert EVIL in note  # a plain sentence, as printed
     assert live_elements(markdown2html_mistune(markup.sentence(note).data)) == []
     assert live_elements(markdown2html_mistune(note)) != []  # what Markdown(note) did
@@ -160,8 +160,8 @@ def test_a_hostile_region_name_in_a_cbs_region_table_is_inert_in_both_pages_of_0
                        encoding="utf-8")
     cache = tmp_path / "cache"
     import_paths([regions], cache_dir=cache / "cbs")
-    assert reach.region_name("GM9901", __import__("analysis.cbs", fromlist=["x"]).region_resolver(cache / "cbs")
-                             ).startswith(EVIL)
+    assert __import__("analysis.cbs", fromlist=["x"]).region_resolver(cache / "cbs").name_of("GM9901"
+                                                                                           ).startswith(EVIL)
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(cache))
     path = config.notebooks_dir() / "00_overzicht.ipynb"
     nb = pm.execute_notebook(str(path), str(tmp_path / path.name), parameters={"region": "GM9901"},

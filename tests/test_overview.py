@@ -127,11 +127,13 @@ def test_headline_observations_read_through_the_session(reg):
     assert "buurtteam_sociaal_wachttijd" in set(pub["indicator"])
 
 
-def test_another_municipality_gets_no_register_rows(reg):
+def test_another_municipality_gets_no_register_rows():
     session = notebook.start(region="GM0363", source="embedded")
-    obs = overview.headline_observations(session, reg)
-    assert not (obs["source"] == SYNTHETIC).any()
-    assert overview.published_observations(session, reg).empty
+    scope = session.register(whole_region=True)
+    assert not scope.applies and scope.used is None
+    obs = overview.headline_observations(session, scope.used)
+    assert not obs["source"].str.startswith("synthetisch").any()
+    assert overview.published_observations(session, scope.used).empty
     assert "buurtteam_sociaal_clienten" not in session.source.used, "nothing read that is not shown"
 
 

@@ -1,4 +1,4 @@
-"""Reach: does a register apply, its reach figures, rows for charts, published beside register (analysis.reach)."""
+"""Reach: which register applies (analysis.register.register_scope), its reach figures, rows for charts, published beside register (analysis.reach)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from analysis import compare, config, reach
 from analysis.disclosure import apply_disclosure_control
 from analysis.indicators import INDICATORS
 from analysis.plotting import figure_texts, line_chart
-from analysis.register import load_register
+from analysis.register import load_register, register_record, register_scope
 
 CASES_HEADER = ("case_id,client_id,team,wijk_code,registration_date,first_conversation_date,"
                 "end_date,urgent,age_band,end_reason")
@@ -77,14 +77,14 @@ def _obs(indicator: str, values: dict, *, region: str = "GM0344", name: str = "U
     })
 
 
-# --- does the register apply? ----------------------------------------------------------------
+# --- does the register apply? (analysis.register.register_scope) --------------------------------
 
 
-def test_the_register_applies_to_its_own_municipality_only(reg):
-    assert reach.register_applies(reg, "GM0344")
-    assert not reach.register_applies(reg, "GM0363")
-    assert reach.register_applies(reg, "GM0344", "WK034401")
-    assert not reach.register_applies(reg, "GM0344", "WK034405"), "no cases in Oost"
+def test_the_register_applies_to_its_own_municipality_only(reg, tmp_path):
+    assert register_scope("GM0344", path=tmp_path / "register").applies
+    assert not register_scope("GM0363", path=tmp_path / "register").applies
+    assert register_scope("GM0344", wijk="WK034401", path=tmp_path / "register").applies
+    assert not register_scope("GM0344", wijk="WK034405", path=tmp_path / "register").applies, "no cases in Oost"
 
 
 def test_a_register_of_several_municipalities_is_cut_to_the_region(tmp_path):
@@ -92,58 +92,57 @@ def test_a_register_of_several_municipalities_is_cut_to_the_region(tmp_path):
     care = [*CARE_ROWS, "Z9,Q,sociaal,WK036301,individuele_begeleiding,2023-06-01,,"]
     meta = {k: v for k, v in META.items() if k not in ("municipality", "snapshot_date")}
     both = _register(tmp_path, cases=rows, care=care, meta=meta)
-    assert not reach.register_applies(both, "GM0344")  # as a whole it describes no one municipality
-    utrecht = reach.register_for_region(both, "GM0344")
-    assert reach.register_applies(utrecht, "GM0344") and reach.register_note(utrecht, "GM0344") == ""
+    utrecht = register_scope("GM0344", path=tmp_path / "register")
+    assert utrecht.applies and utrecht.message is None and utrecht.used is utrecht.register
     assert set(utrecht.cases["case_id"]) == {"S1", "S2", "S3", "J1"}
-    assert set(utrecht.care["trajectory_id"]) == {"Z1", "Z2"}
-    amsterdam = reach.register_for_region(both, "GM0363")
-    assert reach.register_applies(amsterdam, "GM0363") and list(amsterdam.cases["case_id"]) == ["A1"]
+    assert set(utrecht.register.care["trajectory_id"]) == {"Z1", "Z2"}
+    amsterdam = register_scope("GM0363", path=tmp_path / "register").register
+    assert list(amsterdam.cases["case_id"]) == ["A1"]
     # the snapshot stays the whole register's (its latest date), not the part's
     assert amsterdam.snapshot_date == both.snapshot_date == pd.Timestamp("2024-03-20")
     # Utrecht's figures are the same as from a register of Utrecht alone
     alone = _register(tmp_path, meta=meta, name="alone")
-    pd.testing.assert_frame_equal(reach.reach_observations(utrecht), reach.reach_observations(alone))
-    # a municipality without cases gets the whole register back, and the note names the file
-    rotterdam = reach.register_for_region(both, "GM0599")
-    assert rotterdam is both and not reach.register_applies(rotterdam, "GM0599")
-    assert "Rotterdam (GM0599)" in reach.register_note(rotterdam, "GM0599")
-    # a register of one municipality is never cut
-    assert reach.register_for_region(alone, "GM0363") is alone
+    pd.testing.assert_frame_equal(reach.reach_observations(utrecht.register), reach.reach_observations(alone))
+    # a municipality without cases: not used, and the message names the register
+    rotterdam = register_scope("GM0599", path=tmp_path / "register")
+    assert not rotterdam.applies and rotterdam.used is None and "Rotterdam (GM0599)" in rotterdam.message
 
 
-def test_the_note_says_which_municipality_the_synthetic_register_describes(reg):
-    assert reach.register_note(reg, "GM0344") == ""
-    nl = reach.register_note(reg, "GM0363")
+def test_the_note_says_which_municipality_the_synthetic_register_describes(reg, tmp_path):
+    assert register_scope("GM0344", path=tmp_path / "register").source_line().startswith("Casusregister: synthetisch")
+    nl = register_scope("GM0363", path=tmp_path / "register").message
     assert "synthetische register beschrijft Utrecht (GM0344), niet Amsterdam (GM0363)" in nl
     assert "overgeslagen" in nl
-    en = reach.register_note(reg, "GM0363", language="en")
+    en = register_scope("GM0363", path=tmp_path / "register", language="en").message
     assert en.startswith("The synthetic register describes Utrecht (GM0344), not Amsterdam (GM0363)")
-    assert "Oost" in reach.register_note(reg, "GM0344", "WK034405")
+    assert "Oost" in register_scope("GM0344", wijk="WK034405", path=tmp_path / "register").message
 
 
 def test_the_note_for_a_real_register_of_another_municipality_names_the_file(tmp_path):
     real = _register(tmp_path, meta=None, name="export_2024")
     assert not real.synthetic
-    note = reach.register_note(real, "GM0363")
+    note = register_scope("GM0363", path=tmp_path / "export_2024").message
     assert "export_2024" in note and "Amsterdam (GM0363)" in note
     assert "/" not in note.split("export_2024")[0][-2:], "only the folder name, not the whole path"
 
 
-def test_unknown_regions_are_named_by_code():
+def test_unknown_regions_are_named_by_code(reg, tmp_path):
     assert reach.region_name("GM0363") == "Amsterdam (GM0363)"
     assert reach.region_name("GM0999") == "GM0999"
+    assert "Amsterdam (GM0363)" in register_scope("GM0363", path=tmp_path / "register").message
+    assert "GM0999" in register_scope("GM0999", path=tmp_path / "register").message
 
 
-def test_the_register_is_declared_as_synthetic(reg):
-    record = reach.register_record(reg)
+def test_the_register_is_declared_as_synthetic(reg, tmp_path):
+    record = register_record(reg)
     assert record == {"source": "synthetisch register (analysis.synthetic, seed 7)",
                       "path": str(config.synthetic_dir()), "vintage": "synthetisch, gegenereerd vt1",
                       "synthetic": True}
-    assert reach.register_record(reg, "/elders")["path"] == "/elders"
-    line = reach.describe_register(reg, "GM0344")
+    assert register_record(reg, "/elders")["path"] == "/elders"
+    line = register_scope("GM0344", path=tmp_path / "register").source_line()
     assert line.startswith("Casusregister: synthetisch register") and "geen echte cliënten" in line
-    assert reach.describe_register(reg, "GM0363") == reach.register_note(reg, "GM0363")
+    other = register_scope("GM0363", path=tmp_path / "register")
+    assert other.source_line() == other.message
 
 
 # --- the register's reach figures --------------------------------------------------------------

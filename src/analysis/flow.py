@@ -4,10 +4,9 @@ What notebook 02 needs around :mod:`analysis.register`, whose aggregations it re
 (:func:`~analysis.register.flows` for stock and flow with the identity check,
 :func:`~analysis.register.waiting_times` for waiting times in working days):
 
-* :func:`register_scope` — which register the notebook reads for a region and a
-  wijk, and whether the register sections apply at all (the synthetic register
-  describes Utrecht; for another municipality without a register of its own the
-  register sections are skipped with a message, the CBS sections still run);
+Which register the notebook reads, and whether its register sections apply, is
+decided by :func:`analysis.register.register_scope` (``session.register(...)``).
+
 * :func:`stock_flow`, :func:`identity_summary`, :func:`identity_text` — the
   stock-flow table and the check of ``stock(t) = stock(t-1) + in - out``; a
   difference is reported, never hidden;
@@ -26,16 +25,14 @@ What notebook 02 needs around :mod:`analysis.register`, whose aggregations it re
 
 from __future__ import annotations
 
-import json
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import config, disclosure, markup
+from . import disclosure
 from .experience import TEAM_COLORS
 from .labels import DEFAULT_LANGUAGE, check_language, format_number, label, unit_axis_label
 from .periods import STATUS_SUPPRESSED, date_bound, next_periods, period_order, period_sort_key
@@ -55,21 +52,17 @@ from .plotting import (
     period_x,
     single_period_type,
 )
-from .reach import register_record
 from .regions import RegionResolver, level_of
 from .register import (
-    METADATA_FILE,
     WAITING_NORM_DAYS,
     Register,
     case_level,
     flows,
-    load_register,
     to_observations,
     waiting_times,
 )
 from .schema import empty_observations
 from .stats import survival_interval
-from .synthetic import MUNICIPALITY as SYNTHETIC_MUNICIPALITY
 
 THRESHOLD = disclosure.DEFAULT_THRESHOLD
 
@@ -83,164 +76,6 @@ FLOW_INDICATORS = {
                        "stock_end": "buurtteam_jg_lopende_casussen"},
 }
 _ROLE = {ind: (team, role) for team, roles in FLOW_INDICATORS.items() for role, ind in roles.items()}
-
-
-# --------------------------------------------------------------------------------------
-# Which register, and does it apply?
-# --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RegisterScope:
-    """The register a notebook reads for its region and wijk, or why it reads none.
-
-    Attributes
-    ----------
-    applies : bool
-        Whether the register sections can run.
-    message : str or None
-        Why they cannot (for the reader), in the notebook's language.
-    region, wijk : str, str or None
-        The notebook's region and wijk.
-    register : Register or None
-        The loaded register, cut to the region's cases where it holds any
-        (:meth:`analysis.register.Register.of_municipality`; a register may
-        span several municipalities); None when the synthetic register is
-        asked for another municipality.
-    record : dict or None
-        The provenance record for :meth:`analysis.notebook.Session.add_record`.
-    start, end : str or None
-        The notebook's period bounds; ``end`` defaults to the register's snapshot year.
-    """
-
-    applies: bool
-    message: str | None
-    region: str
-    wijk: str | None
-    register: Register | None = None
-    record: dict | None = None
-    start: str | None = None
-    end: str | None = None
-
-    @property
-    def synthetic(self) -> bool:
-        """Whether the register is the synthetic one."""
-        return bool(self.register is not None and self.register.synthetic)
-
-    @property
-    def snapshot(self) -> pd.Timestamp | None:
-        """The date the register describes."""
-        return self.register.snapshot_date if self.register is not None else None
-
-    @property
-    def cases(self) -> pd.DataFrame:
-        """The register's cases in the region (all its wijken: disclosure control compares
-        wijken; functions select the wijk); empty when the register does not apply."""
-        return self.register.cases if self.applies and self.register is not None else pd.DataFrame()
-
-    @property
-    def surveys(self) -> pd.DataFrame:
-        """The surveys of those cases; empty when the register does not apply."""
-        return self.register.surveys if self.applies and self.register is not None else pd.DataFrame()
-
-    @property
-    def region_name(self) -> str:
-        """The region's name (``Utrecht``), or its code when unknown."""
-        return RegionResolver().name_of(self.region) or self.region
-
-    @property
-    def area_name(self) -> str:
-        """The name of the wijk if chosen, else of the region."""
-        return (RegionResolver().name_of(self.wijk) or self.wijk) if self.wijk else self.region_name
-
-    def description(self, language: str = DEFAULT_LANGUAGE) -> str:
-        """One line for the reader: which register, and whether it is synthetic.
-
-        Deterministic (no paths or checksums), so it may stand in a checked cell.
-        """
-        if self.register is None or not self.applies:
-            return f"- {label('register', language)}: {label('not_used', language)}"
-        prov = self.register.provenance()
-        text = (f"- {label('register', language)}: {prov['source']}, {label('snapshot_date', language)} "
-                f"{self.register.snapshot_date:%Y-%m-%d}")
-        if self.wijk:
-            text += f"; {label('wijk', language).lower()}: {self.area_name} ({self.wijk})"
-        if self.synthetic:
-            text += f" \u2014 {label('synthetic', language).upper()}: {label('synthetic_note', language)}"
-        return text
-
-    def skip_note(self, language: str = DEFAULT_LANGUAGE) -> str:
-        """A short markdown note for a register section that is skipped."""
-        return f"*{label('register_skipped', language).format(area=markup.markdown_text(self.area_name))}*"
-
-
-def _synthetic_metadata() -> dict:
-    path = config.synthetic_dir() / METADATA_FILE
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def register_scope(
-    region: str,
-    *,
-    wijk: str | None = None,
-    path: str | None = None,
-    start: str | None = None,
-    end: str | None = None,
-    language: str = DEFAULT_LANGUAGE,
-) -> RegisterScope:
-    """Decide which register a notebook reads, and load it if it applies.
-
-    Parameters
-    ----------
-    region : str
-        The notebook's municipality code.
-    wijk : str, optional
-        A wijk code of that municipality.
-    path : str, optional
-        The municipality's own register (see :func:`analysis.register.load_register`);
-        None: the synthetic register, which describes Utrecht (GM0344).
-    start, end : str, optional
-        The notebook's period bounds.
-    language : {"nl", "en"}
-
-    Returns
-    -------
-    RegisterScope
-        ``applies`` False with a ``message`` when the synthetic register is
-        asked for another municipality (it is then not even read), when a
-        register holds no cases of the region, or none in the wijk.
-
-    Raises
-    ------
-    InputError
-        When the register at ``path`` cannot be read (one line naming file,
-        line and column).
-    """
-    check_language(language)
-    names = RegionResolver()
-    region_name = names.name_of(region) or region
-    if path is None:
-        meta = _synthetic_metadata()
-        home = str(meta.get("municipality", SYNTHETIC_MUNICIPALITY))
-        if home != region:
-            text = label("register_synthetic_other_region", language).format(
-                register_region=names.name_of(home) or home, register_code=home, region=f"{region_name} ({region})")
-            return RegisterScope(False, text, region, wijk, start=start, end=end)
-    register = load_register(path)
-    record = register_record(register, path)
-    part = register.of_municipality(region) if region.startswith("GM") else None
-    if part is None or part.cases.empty:
-        text = label("register_other_region", language).format(path=path or config.synthetic_dir(),
-                                                               region=f"{region_name} ({region})")
-        return RegisterScope(False, text, region, wijk, register, record=record, start=start, end=end)
-    if wijk is not None and not (part.cases["wijk_code"] == wijk).any():
-        text = label("register_no_wijk", language).format(wijk=f"{names.name_of(wijk) or wijk} ({wijk})")
-        return RegisterScope(False, text, region, wijk, part, record=record, start=start, end=end)
-    end = end or str(part.snapshot_date.year)
-    return RegisterScope(True, None, region, wijk, part, record, start, end)
 
 
 # --------------------------------------------------------------------------------------
@@ -1073,7 +908,6 @@ def cbs_flow_text(table: pd.DataFrame, *, language: str = DEFAULT_LANGUAGE) -> s
 
 __all__ = [
     "FLOW_INDICATORS",
-    "RegisterScope",
     "cbs_breaks",
     "cbs_flow_table",
     "cbs_flow_text",
@@ -1088,7 +922,6 @@ __all__ = [
     "median_durations",
     "median_table",
     "protect_flows",
-    "register_scope",
     "stock_flow",
     "survival_chart",
     "survival_curves",

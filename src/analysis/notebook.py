@@ -61,6 +61,30 @@ class Session:
         """Declare another input (e.g. the case register) for the provenance record."""
         self.extra_records.append(record)
 
+    def register(self, path=None, *, whole_region: bool = False):
+        """The case register this notebook reads, or why it reads none (:class:`analysis.register.RegisterScope`).
+
+        One decision for every notebook (:func:`analysis.register.register_scope`) for the
+        notebook's region, wijk (unless ``whole_region``) and period; the register read
+        is declared with the data sources.
+
+        Parameters
+        ----------
+        path : str, optional
+            The notebook's ``register`` parameter; None is the synthetic register.
+        whole_region : bool, default False
+            Ignore the wijk (notebooks about the whole municipality).
+        """
+        from .cbs import region_resolver
+        from .register import register_scope
+
+        scope = register_scope(self.params.region, wijk=None if whole_region else self.params.wijk, path=path,
+                               start=self.params.start, end=self.params.end,
+                               resolver=region_resolver(self.source.cache_dir), language=self.language)
+        if scope.record:
+            self.add_record(scope.record)
+        return scope
+
     def declare_sources(self) -> str:
         """Show where the numbers come from; records provenance for the report runner."""
         from .runner.provenance import record_sources

@@ -123,8 +123,8 @@ def headline_observations(session, register=None) -> pd.DataFrame:
         :meth:`~analysis.notebook.Session.declare_sources` names them), yearly
         figures only.
     register : analysis.register.Register, optional
-        Its figures are used when it describes the session's region
-        (:func:`analysis.reach.register_applies`).
+        The register the notebook uses for its region (``session.register(...).used``:
+        None when it does not apply, :func:`analysis.register.register_scope`).
 
     Returns
     -------
@@ -133,11 +133,8 @@ def headline_observations(session, register=None) -> pd.DataFrame:
         and the CBS headlines (CBS table or, without one, the latest
         publication per year; :func:`analysis.published.one_per_period`).
     """
-    from .reach import register_applies
-
-    region = session.params.region
     parts = []
-    if register is not None and register_applies(register, region):
+    if register is not None:
         parts.append(session.within_period(register_headlines(register)))
     parts += [one_per_period(session.load(ind, period_type="year")) for ind in CBS_HEADLINES]
     return _stack(parts)
@@ -146,8 +143,8 @@ def headline_observations(session, register=None) -> pd.DataFrame:
 def published_observations(session, register=None) -> pd.DataFrame:
     """What the municipality published for the register's headlines (every vintage), yearly.
 
-    Only read when the register describes the session's region: the published
-    figures are set beside the register's.
+    Only read when the notebook uses a register (``register`` as in
+    :func:`headline_observations`): the published figures are set beside the register's.
 
     Returns
     -------
@@ -155,9 +152,7 @@ def published_observations(session, register=None) -> pd.DataFrame:
         Published observations of :data:`REGISTER_HEADLINES`; empty when the
         register does not apply.
     """
-    from .reach import register_applies
-
-    if register is None or not register_applies(register, session.params.region):
+    if register is None:
         return _stack([])
     return _stack([session.load(ind, period_type="year") for ind in REGISTER_HEADLINES])
 

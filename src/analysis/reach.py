@@ -3,11 +3,8 @@
 The helpers behind notebook ``01_bereik`` (and the register rows of the
 overview, ``00_overzicht``):
 
-* the part of a case register a notebook reads (:func:`register_for_region`:
-  the region's cases of a register that spans several municipalities),
-  whether it describes the notebook's region at all (:func:`register_applies`;
-  the synthetic register describes Utrecht only) and what the reader is told
-  when it does not (:func:`register_note`);
+* (which register a notebook reads, and whether it describes the notebook's
+  region at all, is :func:`analysis.register.register_scope`: ``session.register(...)``);
 * the register's reach figures as observations, for the city or per wijk,
   with the base of every rate so that :mod:`analysis.disclosure` can protect
   them (:func:`reach_observations`);
@@ -24,7 +21,6 @@ All functions are pure: DataFrames in, new DataFrames out.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -96,144 +92,10 @@ _EMPTY_OBS_COLUMNS = ["indicator", "region_code", "region_name", "period", "peri
                       "status", "source", "source_ref", "published", "note"]
 
 
-# --- does the register describe this region? ---------------------------------------------------
-
-
-def register_for_region(register, region: str):
-    """The part of ``register`` a notebook of ``region`` reads.
-
-    Parameters
-    ----------
-    register : analysis.register.Register
-    region : str
-        The notebook's municipality code.
-
-    Returns
-    -------
-    Register
-        A register of one municipality as it is (:func:`register_applies`
-        and :func:`register_note` then say whether it describes ``region``);
-        of a register that spans several municipalities, the cases of
-        ``region`` (:meth:`analysis.register.Register.of_municipality`), or
-        the whole register when it holds none there.
-    """
-    try:
-        _ = register.municipality
-    except ValueError:  # several municipalities in one register
-        part = register.of_municipality(region)
-        return part if len(part.cases) else register
-    return register
-
-
-def register_applies(register, region: str, wijk: str | None = None) -> bool:
-    """Whether ``register`` describes ``region`` (and holds cases in ``wijk``, if given).
-
-    Parameters
-    ----------
-    register : analysis.register.Register
-        A loaded register.
-    region : str
-        The notebook's region code (``GM0344``).
-    wijk : str, optional
-        The notebook's wijk code; the register must hold cases there.
-
-    Returns
-    -------
-    bool
-        False for a register of another municipality (the synthetic register
-        describes Utrecht only), for a register that spans several
-        municipalities (take :func:`register_for_region` first), and for a
-        wijk without cases in the register.
-    """
-    try:
-        municipality = register.municipality
-    except ValueError:  # several municipalities in one register
-        return False
-    if municipality != region:
-        return False
-    return wijk is None or bool((register.cases["wijk_code"] == wijk).any())
-
-
 def region_name(code: str, resolver: RegionResolver | None = None) -> str:
     """``'Amsterdam (GM0363)'``: the name and code of a region, or the code alone when the name is unknown."""
     name = (resolver or RegionResolver()).name_of(code)
     return f"{name} ({code})" if name else code
-
-
-def register_note(register, region: str, wijk: str | None = None, language: str = "nl", *,
-                  resolver: RegionResolver | None = None) -> str:
-    """What the reader is told when the register sections are skipped; empty when they are not.
-
-    Parameters
-    ----------
-    register : analysis.register.Register
-    region, wijk : str
-        The notebook's region and wijk (see :func:`register_applies`).
-    language : {"nl", "en"}
-    resolver : RegionResolver, optional
-        Names the regions; default the built-in names (the G4 and the Utrecht wijken).
-
-    Returns
-    -------
-    str
-        One sentence, or ``""`` when the register applies.
-    """
-    if register_applies(register, region, wijk):
-        return ""
-    try:
-        municipality = register.municipality
-    except ValueError:
-        municipality = None
-    if municipality == region and wijk is not None:
-        return label("register_no_wijk", language).format(wijk=region_name(wijk, resolver))
-    if register.synthetic and municipality is not None:
-        return label("register_synthetic_other_region", language).format(
-            register_region=(resolver or RegionResolver()).name_of(municipality) or municipality,
-            register_code=municipality, region=region_name(region, resolver))
-    return label("register_other_region", language).format(
-        path=Path(str(register.source)).name, region=region_name(region, resolver))
-
-
-def register_record(register, path: str | Path | None = None) -> dict:
-    """The provenance record of a register, for :meth:`analysis.notebook.Session.add_record`.
-
-    Parameters
-    ----------
-    register : analysis.register.Register
-    path : str or Path, optional
-        Where it was loaded from; None is the synthetic register (``data/synthetic``).
-
-    Returns
-    -------
-    dict
-        ``source``, ``path``, ``vintage`` and ``synthetic``.
-    """
-    from . import config
-
-    provenance = register.provenance()
-    return {
-        "source": provenance["source"],
-        "path": str(path if path is not None else config.synthetic_dir()),
-        "vintage": provenance["published"],
-        "synthetic": bool(register.synthetic),
-    }
-
-
-def describe_register(register, region: str, wijk: str | None = None, language: str = "nl", *,
-                      resolver: RegionResolver | None = None) -> str:
-    """One line for the reader under the data sources: which register, and whether it is synthetic.
-
-    Returns
-    -------
-    str
-        ``Casusregister: synthetisch register (analysis.synthetic, seed 20150101); synthetische
-        gegevens, geen echte cliënten`` or the note of :func:`register_note`.
-    """
-    note = register_note(register, region, wijk, language, resolver=resolver)
-    if note:
-        return note
-    text = f"{label('reach_register_line', language)}: {register.provenance()['source']}"
-    return f"{text}; {label('synthetic_note', language)}" if register.synthetic else text
 
 
 # --- the register's reach figures ---------------------------------------------------------------
@@ -492,7 +354,6 @@ def latest_values(obs: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
 
 __all__ = [
     "CBS_INDICATORS", "FORWARD", "GROUPS", "MEASURES", "PUBLISHED_BESIDE", "REACH_INDICATORS", "WIJK_CBS_INDICATOR",
-    "WIJK_INDICATORS", "beside_published", "describe_register", "group_title", "latest_values",
-    "published_comparison", "reach_observations", "region_name", "register_applies", "register_note",
-    "register_record", "select", "wijk_regions",
+    "WIJK_INDICATORS", "beside_published", "group_title", "latest_values",
+    "published_comparison", "reach_observations", "region_name", "select", "wijk_regions",
 ]

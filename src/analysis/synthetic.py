@@ -73,6 +73,7 @@ from .register import (
     CASE_COLUMNS,
     METADATA_FILE,
     SURVEY_COLUMNS,
+    SYNTHETIC_MUNICIPALITY,
     Register,
     active_cases,
     average_monthly_active,
@@ -95,7 +96,7 @@ GENERATOR_VERSION = "1.0"
 FIRST_YEAR, LAST_YEAR = 2015, 2024
 YEARS = tuple(range(FIRST_YEAR, LAST_YEAR + 1))
 SNAPSHOT = pd.Timestamp(f"{LAST_YEAR}-12-31")
-MUNICIPALITY = "GM0344"
+MUNICIPALITY = SYNTHETIC_MUNICIPALITY
 FILES = {"cases": "cases.csv.gz", "surveys": "surveys.csv.gz", "care": "aanvullende_zorg.csv.gz"}
 README = "README.md"
 

@@ -62,5 +62,7 @@ from .loading import *  # noqa: F403
 from .loading import __all__ as _loading
 from .schema import *  # noqa: F403
 from .schema import __all__ as _schema
+from .scope import *  # noqa: F403
+from .scope import __all__ as _scope
 
-__all__ = [*_schema, *_loading, *_aggregation]
+__all__ = [*_schema, *_loading, *_aggregation, *_scope]
