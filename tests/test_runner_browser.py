@@ -103,7 +103,7 @@ runs:
     plan = C.build_plan(collection, batch=C.load_batch(runs))
     out = tmp_path / "reports"
     status = run_plan(plan, out=out, run_id="browser", jobs=2, quiet=True,
-                      warm_modules=["matplotlib.pyplot", "analysis.runner.provenance"])
+                      warm_modules=["matplotlib.pyplot", "analysis.provenance"])
     assert status == 1  # 03_fail fails on purpose, with markup in its message
     run = out / "browser"
     check_page(tmp_path, run / "index.html", min_images=0)

@@ -26,7 +26,7 @@ from analysis.runner.cluster import parse_cluster  # noqa: E402
 from analysis.runner.notebooks import discover  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "runner_fixtures" / "notebooks"
-WARM = ["matplotlib.pyplot", "analysis.runner.provenance"]
+WARM = ["matplotlib.pyplot", "analysis.provenance"]
 
 pytestmark = pytest.mark.notebooks
 

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from analysis import provenance
 from analysis.errors import InputError
 from analysis.runner import config as C
-from analysis.runner import export, params, provenance, publish
+from analysis.runner import export, params, publish
 from analysis.runner.cli import main as runner_main
 from analysis.runner.notebooks import discover, select
 

@@ -28,7 +28,7 @@ FIXTURES = Path(__file__).parent / "runner_fixtures" / "notebooks"
 ROOT = Path(__file__).resolve().parents[1]
 INJECTION = "'); import os; os.system('touch /tmp/pwned') #"
 EVIL = "<script>alert('x')</script>"
-WARM = ["matplotlib.pyplot", "analysis.runner.provenance"]
+WARM = ["matplotlib.pyplot", "analysis.provenance"]
 LIGHT = {**os.environ, "ANALYSIS_RUNNER_WARM": ",".join(WARM)}
 
 pytestmark = pytest.mark.notebooks

@@ -95,7 +95,7 @@ def test_cli_keep_is_checked_before_anything_runs(tmp_path, capsys):
 
 @pytest.mark.notebooks
 def test_cli_run_with_keep_prunes_after_publishing(reports, monkeypatch, capsys):
-    monkeypatch.setenv("ANALYSIS_RUNNER_WARM", "analysis.runner.provenance")
+    monkeypatch.setenv("ANALYSIS_RUNNER_WARM", "analysis.provenance")
     code = runner_main(["run", "07", "--notebooks", str(FIXTURES), "--out", str(reports),
                         "--run-id", "f-now", "--keep", "2"])
     assert code == 0

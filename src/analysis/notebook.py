@@ -87,7 +87,7 @@ class Session:
 
     def declare_sources(self) -> str:
         """Show where the numbers come from; records provenance for the report runner."""
-        from .runner.provenance import record_sources
+        from .provenance import record_sources
 
         records = provenance_records(self.source) + self.extra_records
         if records:

@@ -216,7 +216,7 @@ def _published(indicator: str, regions, period_type) -> pd.DataFrame:
 
 
 def provenance_records(source: DataSource) -> list[dict]:
-    """Records of what was read (for :func:`analysis.runner.provenance.record_sources`).
+    """Records of what was read (for :func:`analysis.provenance.record_sources`).
 
     One record per CBS table read (with the cache file, its checksum and
     vintage) and one for the published figures, if they were used.

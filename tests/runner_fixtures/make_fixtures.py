@@ -54,7 +54,7 @@ flag = False  # a switch
         'print(f"region={region} year={year} label={label!r} type={type(label).__name__}"'
         ' f" values={values} scale={scale} flag={flag}")',
         '''
-from analysis.runner.provenance import record_sources
+from analysis.provenance import record_sources
 
 record_sources([
     {"source": "fixture table", "path": "fixture_data.csv", "vintage": "2024"},
@@ -168,7 +168,7 @@ import pandas as pd
 import seaborn as sns
 import statsmodels.api as sm
 
-from analysis.runner.provenance import record_sources
+from analysis.provenance import record_sources
 
 rng = np.random.default_rng(int(region[2:]) if region[2:].isdigit() else 0)
 periods = pd.period_range("2015", "2024", freq="Y").astype(str)

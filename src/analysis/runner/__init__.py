@@ -6,8 +6,6 @@ and publishes a run atomically under ``reports/<run-id>/``. See ``docs/runner.md
 
 Modules
 -------
-``provenance``   what notebooks call: :func:`record_sources` (kept import-light,
-                 it runs inside the kernels)
 ``kernel_side``  code the runner executes inside its kernels (warm-up, reset)
 ``notebooks``    discovery of the collection and its declared parameters
 ``params``       parameter names and values, ``-p`` parsing, output names,
@@ -20,5 +18,6 @@ Modules
 ``cli``          the ``run`` and ``list`` commands
 
 This package must stay cheap to import: kernels import
-:mod:`analysis.runner.provenance` and :mod:`analysis.runner.kernel_side`.
+:mod:`analysis.runner.kernel_side` (and :mod:`analysis.provenance`, where notebooks
+record what they read and the runner reads it back).
 """

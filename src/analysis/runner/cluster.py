@@ -201,9 +201,9 @@ def run_report(nb_json: str, spec: ReportSpec, timeout: float | None) -> dict[st
     """
     import nbformat
 
+    from ..provenance import collect_sources
     from .execute import execute_on, write_outputs
     from .kernels import KernelError
-    from .provenance import collect_sources
 
     plugin = _plugin()
     kernel = plugin.pool.get()

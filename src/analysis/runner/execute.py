@@ -44,11 +44,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..provenance import collect_sources
 from . import export
 from .config import ReportSpec
 from .kernels import KERNEL_NAME, KernelError, WarmKernel, new_run_workdir
 from .params import check_injected_cell
-from .provenance import collect_sources
 
 log = logging.getLogger("analysis.runner")
 

@@ -46,7 +46,7 @@ WARM_MODULES = [
     "seaborn",
     "pyarrow.parquet",
     "analysis",
-    "analysis.runner.provenance",
+    "analysis.provenance",
     # the project's own heavier modules (a missing one is skipped)
     "analysis.cbs",
     "analysis.compare",

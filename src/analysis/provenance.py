@@ -2,7 +2,7 @@
 
 A notebook calls :func:`record_sources` once it has loaded its data::
 
-    from analysis.runner.provenance import record_sources
+    from analysis.provenance import record_sources
 
     record_sources([
         {"source": "CBS 84908NED", "path": "data/cache/84908NED.parquet", "vintage": "2024"},
@@ -16,7 +16,9 @@ synthetic}``), which the runner collects from the executed notebook into
 of the notebook or its HTML page see. Calling it more than once adds records.
 Outside the runner (a notebook opened in JupyterLab) it only shows that line.
 
-This module runs inside kernels: keep it free of heavy imports.
+It belongs to the analysis layer (notebooks call it through
+:meth:`analysis.notebook.Session.declare_sources`); the runner reads the records back
+(:func:`collect_sources`). This module runs inside kernels: keep it free of heavy imports.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ SOURCES_MIME = "application/vnd.analysis.sources+json"
 
 FIELDS = ("source", "path", "checksum", "vintage", "synthetic")
 
-_PROJECT_ROOT = Path(__file__).resolve().parents[3]
+_PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 _CACHE: dict[tuple[Any, ...], str] = {}  # kernels live long: do not re-hash unchanged files
