@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from analysis.cli.runner import run_plan
 from analysis.runner import config as C
-from analysis.runner.cli import run_plan
 from analysis.runner.notebooks import discover
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -18,10 +18,10 @@ import pytest
 
 pytest.importorskip("distributed", reason="the 'cluster' extra (dask.distributed) is not installed")
 
+from analysis.cli.runner import main as runner_main  # noqa: E402
+from analysis.cli.runner import run_plan  # noqa: E402
 from analysis.errors import InputError  # noqa: E402
 from analysis.runner import config as C  # noqa: E402
-from analysis.runner.cli import main as runner_main  # noqa: E402
-from analysis.runner.cli import run_plan  # noqa: E402
 from analysis.runner.cluster import parse_cluster  # noqa: E402
 from analysis.runner.notebooks import discover  # noqa: E402
 

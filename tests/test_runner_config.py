@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from analysis import provenance
+from analysis.cli.runner import main as runner_main
 from analysis.errors import InputError
 from analysis.runner import config as C
 from analysis.runner import export, params, publish
-from analysis.runner.cli import main as runner_main
 from analysis.runner.notebooks import discover, select
 
 FIXTURES = Path(__file__).parent / "runner_fixtures"
@@ -389,7 +389,7 @@ def test_dry_run_prints_the_plan(capsys):
 def test_commands_are_registered_in_the_main_cli():
     from analysis import cli
 
-    assert "analysis.runner.cli" in cli.COMMAND_MODULES
+    assert "analysis.cli.runner" in cli.COMMAND_MODULES
     try:
         cli.build_parser()
     except ImportError as exc:  # another command module is not importable yet

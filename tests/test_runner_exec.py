@@ -18,10 +18,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from analysis.cli.runner import main as runner_main
+from analysis.cli.runner import run_plan
 from analysis.runner import config as C
 from analysis.runner import export
-from analysis.runner.cli import main as runner_main
-from analysis.runner.cli import run_plan
 from analysis.runner.notebooks import discover
 
 FIXTURES = Path(__file__).parent / "runner_fixtures" / "notebooks"

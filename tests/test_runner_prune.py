@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from analysis.cli.runner import main as runner_main
 from analysis.errors import InputError
-from analysis.runner.cli import main as runner_main
 from analysis.runner.publish import prune_runs, update_latest
 
 FIXTURES = Path(__file__).parent / "runner_fixtures" / "notebooks"

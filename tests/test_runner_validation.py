@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from analysis.cli.runner import main as runner_main
 from analysis.errors import InputError
 from analysis.runner import config as C
 from analysis.runner import execute, params
-from analysis.runner.cli import main as runner_main
 from analysis.runner.notebooks import discover
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,7 +15,7 @@ Modules
 ``execute``      the batch: workers, timeouts, failures, Ctrl-C
 ``export``       HTML pages (with and without code), output names, ``index.html``
 ``publish``      ``run.json``, atomic publication and ``reports/latest``
-``cli``          the ``run`` and ``list`` commands
+(the ``run`` and ``list`` commands are :mod:`analysis.cli.runner`)
 
 This package must stay cheap to import: kernels import
 :mod:`analysis.runner.kernel_side` (and :mod:`analysis.provenance`, where notebooks

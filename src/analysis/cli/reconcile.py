@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from .errors import InputError
-from .labels import LANGUAGES
+from ..errors import InputError
+from ..labels import LANGUAGES
 
 FORMATS = ("csv", "text")
 
@@ -35,10 +35,10 @@ def register(subparsers) -> None:
 def _reconcile(args) -> int:
     import pandas as pd
 
-    from . import reconcile as rc
-    from .published import load_published
-    from .register import load_register
-    from .sources import resolve_source
+    from .. import reconcile as rc
+    from ..published import load_published
+    from ..register import load_register
+    from ..sources import resolve_source
 
     published = load_published(args.published)
     source = resolve_source(args.source)

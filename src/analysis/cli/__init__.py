@@ -1,9 +1,10 @@
 """Command line: ``python -m analysis <command> ...``.
 
-Each command group lives with the code it drives and registers itself here
-through a ``register(subparsers)`` function that sets ``func`` on its parser.
-User errors (:class:`analysis.errors.InputError`) are printed as one line on
-stderr with exit status 2, never as a traceback.
+One package for every command: each command group is a module here
+(:mod:`~analysis.cli.cbs`, :mod:`~analysis.cli.runner`, :mod:`~analysis.cli.reconcile`)
+with a ``register(subparsers)`` function that sets ``func`` on its parser, and all
+run through :func:`dispatch`: user errors (:class:`analysis.errors.InputError`) are
+printed as one line on stderr with exit status 2, never as a traceback.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ import argparse
 import importlib
 import sys
 
-from . import __version__
-from .errors import InputError
+from .. import __version__
+from ..errors import InputError
 
 # Modules that add commands; each has register(subparsers).
 COMMAND_MODULES = [
-    "analysis.cbs.cli",
-    "analysis.runner.cli",
-    "analysis.reconcile_cli",
+    "analysis.cli.cbs",
+    "analysis.cli.runner",
+    "analysis.cli.reconcile",
 ]
 
 
@@ -37,7 +38,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = build_parser()
+    return dispatch(build_parser(), argv)
+
+
+def dispatch(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
+    """Parse ``argv`` and run the chosen command: the one ``main`` of every command line.
+
+    Returns
+    -------
+    int
+        The command's exit status; 2 without a command (help printed) or for a user
+        error (one line on stderr), 130 when interrupted, 0 when the output pipe closes.
+    """
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -1,4 +1,4 @@
-"""Commands ``run`` and ``list`` (registered in :mod:`analysis.cli`).
+"""Commands ``run`` and ``list`` (registered in :mod:`analysis.cli`; alone: ``python -m analysis.runner``).
 
 ``python -m analysis run [NOTEBOOK...] [-p NAME VALUE]... [--config runs.yml]
 [--out DIR] [--jobs N] [--timeout S] [--run-id ID] [--notebooks DIR] [--quiet] [--dry-run]``
@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from . import dispatch
 
 
 def register(subparsers: Any) -> None:
@@ -93,7 +94,7 @@ def _collection(args: argparse.Namespace) -> list[Any]:
     from .. import config as paths
 
     _lighter_imports()
-    from .notebooks import discover
+    from ..runner.notebooks import discover
 
     directory = args.notebooks_dir or paths.notebooks_dir()
     return discover(directory)
@@ -101,7 +102,7 @@ def _collection(args: argparse.Namespace) -> list[Any]:
 
 # --------------------------------------------------------------------------- list
 def cmd_list(args: argparse.Namespace) -> int:
-    from .notebooks import select
+    from ..runner.notebooks import select
 
     collection = _collection(args)
     chosen = select(collection, args.notebooks) if args.notebooks else collection
@@ -174,7 +175,7 @@ def _show(path: Path) -> str:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from .. import config as paths
-    from .config import build_plan, load_batch
+    from ..runner.config import build_plan, load_batch
 
     if args.jobs is not None and args.jobs < 1:
         raise InputError("--jobs must be at least 1")
@@ -183,7 +184,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.keep is not None and args.keep < 1:
         raise InputError("--keep must be at least 1")
     if args.cluster:
-        from .cluster import parse_cluster
+        from ..runner.cluster import parse_cluster
 
         parse_cluster(args.cluster)
     collection = _collection(args)
@@ -208,7 +209,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                       batch_path=args.config, argv_parameters=args.parameter,
                       cluster=args.cluster)
     if args.keep:
-        from .publish import prune_runs
+        from ..runner.publish import prune_runs
 
         for removed in prune_runs(args.out or paths.reports_dir(), keep=args.keep):
             if not args.quiet:
@@ -222,8 +223,8 @@ def run_plan(plan: Any, *, out: Path, run_id: str | None = None, jobs: int | Non
              cluster: str | None = None) -> int:
     """Execute a plan and publish it; returns the exit status (0 ok, 1 some report failed)."""
     from .. import config as paths
-    from .execute import Batch, RunOptions, default_jobs, git_commit, package_versions
-    from .publish import Publisher
+    from ..runner.execute import Batch, RunOptions, default_jobs, git_commit, package_versions
+    from ..runner.publish import Publisher
 
     publisher = Publisher(Path(out), run_id)
     partial = publisher.open()
@@ -233,7 +234,7 @@ def run_plan(plan: Any, *, out: Path, run_id: str | None = None, jobs: int | Non
     started_iso = time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started))
     try:
         if cluster:
-            from .cluster import ClusterBatch
+            from ..runner.cluster import ClusterBatch
 
             batch = ClusterBatch(plan.reports, partial, options, cluster,
                                  on_result=progress.result, on_event=progress.event)
@@ -291,17 +292,4 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.runner",
                                      description="Run the report notebooks.")
     register(parser.add_subparsers(dest="command", metavar="COMMAND"))
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
-    try:
-        return int(args.func(args) or 0)
-    except InputError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
+    return dispatch(parser, argv)

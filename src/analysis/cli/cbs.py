@@ -47,9 +47,9 @@ def register(subparsers) -> None:
 
 def _print_written(result, cache_dir=None) -> None:
     """One line per table written or skipped, then, once, what is still unresolved and why."""
-    from . import cached_metadata, region_resolver
-    from .cache import read_cached
-    from .catalogue import REGION_TABLES
+    from ..cbs import cached_metadata, region_resolver
+    from ..cbs.cache import read_cached
+    from ..cbs.catalogue import REGION_TABLES
 
     resolver = region_resolver(cache_dir)
     unresolved: dict[str, set[str]] = {}
@@ -94,7 +94,7 @@ def unresolved_kinds(labels) -> str:
 
 
 def _fetch(args) -> int:
-    from . import cbs_cache_dir, fetch_tables
+    from ..cbs import cbs_cache_dir, fetch_tables
 
     result = fetch_tables(args.tables or None)
     _print_written(result)
@@ -103,7 +103,7 @@ def _fetch(args) -> int:
 
 
 def _import(args) -> int:
-    from . import cbs_cache_dir, import_paths
+    from ..cbs import cbs_cache_dir, import_paths
 
     result = import_paths(args.paths, vintage=args.vintage, table_id=args.table_id)
     _print_written(result)
@@ -112,7 +112,7 @@ def _import(args) -> int:
 
 
 def _extract(args) -> int:
-    from . import build_extract, cbs_cache_dir, extract_dir
+    from ..cbs import build_extract, cbs_cache_dir, extract_dir
 
     if args.from_cache and args.paths:
         raise InputError("give CBS files or --from-cache, not both")
@@ -126,7 +126,7 @@ def _extract(args) -> int:
 
 
 def _list(args) -> int:
-    from . import TABLES, cached_metadata, extract_dir
+    from ..cbs import TABLES, cached_metadata, extract_dir
 
     cached = {m["table"]: m for m in cached_metadata()}
     embedded = {m["table"]: m for m in cached_metadata(extract_dir())}
@@ -140,7 +140,7 @@ def _list(args) -> int:
 
 
 def _show(args) -> int:
-    from . import region_resolver, tables_for
+    from ..cbs import region_resolver, tables_for
 
     if args.indicator not in INDICATORS:
         raise InputError(f"unknown indicator {args.indicator!r}")
