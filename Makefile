@@ -7,13 +7,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 KERNEL := sociaal-domein-monitor
 REALDATA ?= ../shared/realdata
+LOCK := requirements/lock.txt
+# The lock covers every platform (uv --universal) for Python >= this version.
+LOCK_PYTHON := 3.11.5
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e ".[test]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (sociaal-domein-monitor)" >/dev/null
 	touch $@
 
@@ -22,7 +26,13 @@ help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: install
-install: $(VENV)/.installed ## Create .venv and install the package (editable) with its test tools
+install: $(VENV)/.installed ## Create .venv: the locked packages (requirements/lock.txt), the package (editable), the kernel
+
+.PHONY: lock
+lock: | $(BIN)/python ## Refresh requirements/lock.txt from pyproject.toml (newest allowed versions; then make install)
+	$(BIN)/python -m pip install --quiet "uv>=0.4"
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version $(LOCK_PYTHON) --upgrade \
+		--custom-compile-command "make lock" --quiet -o $(LOCK)
 
 .PHONY: test
 test: $(VENV)/.installed ## Run the whole test suite (unit, data, notebooks)
@@ -37,8 +47,12 @@ notebook-outputs: $(VENV)/.installed ## Record the key-figure outputs nbval chec
 	$(BIN)/python tests/notebook_outputs/update.py
 
 .PHONY: lint
-lint: $(VENV)/.installed ## Check code style with ruff
-	$(BIN)/ruff check src tests benchmarks
+lint: $(VENV)/.installed ## Check code style with ruff (package, tests, benchmarks and notebooks)
+	$(BIN)/ruff check src tests benchmarks notebooks
+
+.PHONY: format-check
+format-check: $(VENV)/.installed ## Check that ruff format would leave the code as it is
+	$(BIN)/ruff format --check src tests benchmarks
 
 .PHONY: lab
 lab: $(VENV)/.installed ## Open JupyterLab with the project's kernel

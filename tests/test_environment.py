@@ -48,3 +48,19 @@ def test_lower_bounds_agree():
         bound = re.search(r">=\s*([\w.]+)", req)
         if bound:
             assert f">={bound.group(1)}" in conda[_name(req)], f"{req} vs {conda[_name(req)]}"
+
+
+def test_the_lock_pins_every_dependency_within_its_bounds():
+    """requirements/lock.txt (make lock) pins every runtime and test package, at a version pyproject allows."""
+    from packaging.requirements import Requirement
+
+    pins = {}
+    for line in (config.PROJECT_ROOT / "requirements" / "lock.txt").read_text().splitlines():
+        match = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;]+)", line)
+        if match:
+            pins[_name(match.group(1))] = match.group(2)
+    project = _pyproject()["project"]
+    for text in [*project["dependencies"], *project["optional-dependencies"]["test"]]:
+        req = Requirement(text)
+        assert _name(req.name) in pins, f"{req.name} is not in requirements/lock.txt: run make lock"
+        assert req.specifier.contains(pins[_name(req.name)]), f"{req.name}=={pins[_name(req.name)]} breaks {req}"

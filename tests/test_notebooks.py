@@ -113,3 +113,14 @@ def test_invalid_parameters_fail_with_the_clear_message(path, tmp_path, paramete
     assert err.value.ename == "ParameterError"
     assert message in err.value.evalue
     assert "\n" not in err.value.evalue
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_notebooks_ask_for_the_project_kernel(path):
+    """The kernel `make install` registers (Makefile KERNEL), so JupyterLab opens them in the project's env."""
+    import re
+
+    kernel = re.search(r"^KERNEL := (\S+)$", (config.PROJECT_ROOT / "Makefile").read_text(), re.M).group(1)
+    spec = nbformat.read(path, as_version=4).metadata.get("kernelspec", {})
+    assert spec.get("name") == kernel == "sociaal-domein-monitor", spec
+    assert spec.get("language") == "python"
