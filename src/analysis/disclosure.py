@@ -478,3 +478,25 @@ def withhold(
     out.loc[rows, "suppression"] = reason
     if base_col is not None:
         out.loc[rows, base_col] = np.nan
+
+
+__all__ = [
+    "COUNT_UNITS",
+    "DEFAULT_THRESHOLD",
+    "PRIMARY",
+    "PROTECTED_LEVELS",
+    "RULES",
+    "SECONDARY",
+    "SECONDARY_DISPLAY",
+    "SMALL_BASE",
+    "RoundingRule",
+    "apply_disclosure_control",
+    "apply_rounding",
+    "is_synthetic_source",
+    "round_to_base",
+    "rounding_rule",
+    "secondary_suppression",
+    "source_kind",
+    "suppress_small_counts",
+    "withhold",
+]

@@ -140,3 +140,9 @@ def _brief_errors() -> None:
         return [line]
 
     shell.set_custom_exc((InputError,), handler)
+
+
+__all__ = [
+    "Session",
+    "start",
+]

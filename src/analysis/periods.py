@@ -269,3 +269,26 @@ def next_periods(period: str, n: int) -> list[str]:
         idx = year * 12 + int(period[5:7]) - 1
         return [f"{(idx + i) // 12}-{(idx + i) % 12 + 1:02d}" for i in range(1, n + 1)]
     raise ValueError(f"no next period for a reference date ({period})")
+
+
+__all__ = [
+    "PERIOD_TYPES",
+    "PLAUSIBLE_YEARS",
+    "STATUSES",
+    "STATUS_FINAL",
+    "STATUS_MISSING",
+    "STATUS_PROVISIONAL",
+    "STATUS_REVISED_PROVISIONAL",
+    "STATUS_SUPPRESSED",
+    "Period",
+    "date_bound",
+    "in_range",
+    "next_periods",
+    "parse_cbs_period",
+    "period_bounds",
+    "period_end",
+    "period_order",
+    "period_sort_key",
+    "period_start",
+    "period_type_of",
+]

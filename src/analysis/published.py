@@ -397,3 +397,16 @@ def _check_cross_file_conflicts(table: pd.DataFrame) -> None:
                 f"(also {first['value']!r} in {first['_file']} line {first['_line']})",
                 file=second["_file"], row=int(second["_line"]),
             )
+
+
+__all__ = [
+    "OUTPUT_COLUMNS",
+    "latest_vintage",
+    "load_published",
+    "one_per_period",
+    "published_files",
+    "published_series",
+    "read_published_csv",
+    "sort_observations",
+    "vintage_year",
+]

@@ -158,3 +158,16 @@ class RegionResolver:
 
 def _norm(label: str) -> str:
     return " ".join(str(label).strip().lower().split())
+
+
+__all__ = [
+    "CODE_PATTERN",
+    "G4",
+    "NEDERLAND",
+    "UTRECHT_WIJKEN",
+    "RegionResolver",
+    "builtin_regions",
+    "is_region_code",
+    "level_of",
+    "wijken_of",
+]
