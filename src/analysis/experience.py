@@ -50,6 +50,7 @@ from .labels import (
     format_number,
     label,
     period_label,
+    resolve_language,
     unit_axis_label,
 )
 from .periods import STATUS_SUPPRESSED, date_bound, period_order, period_sort_key, period_type_of
@@ -609,7 +610,7 @@ def period_tests(surveys: pd.DataFrame, cases: pd.DataFrame, *, period: str | No
 
 
 def tests_report(tests: pd.DataFrame, *, period: str | None, between: str, show_period: bool = True,
-                 selection: str | None = None, language: str = DEFAULT_LANGUAGE) -> list:
+                 selection: str | None = None, language: str | None = None) -> list:
     """What a section of tests shows: the outcome in words and the table, or one sentence.
 
     Parameters
@@ -630,6 +631,7 @@ def tests_report(tests: pd.DataFrame, *, period: str | None, between: str, show_
         ``[Markdown, DataFrame]``, or ``[Markdown]`` (the empty-selection
         sentence) when there is nothing to test. Display with ``display(*report)``.
     """
+    language = resolve_language(language)
     from IPython.display import Markdown
 
     from .plotting import empty_note
@@ -740,7 +742,7 @@ def tests_table(tests: pd.DataFrame, *, language: str = DEFAULT_LANGUAGE) -> pd.
     return pd.DataFrame(rows)
 
 
-def describe_tests(tests: pd.DataFrame, *, between: str, language: str = DEFAULT_LANGUAGE) -> str:
+def describe_tests(tests: pd.DataFrame, *, between: str, language: str | None = None) -> str:
     """The outcome of a family of tests in plain words (markdown bullets).
 
     Each line says whether the difference is significant after Holm's
@@ -757,7 +759,7 @@ def describe_tests(tests: pd.DataFrame, *, between: str, language: str = DEFAULT
         Label key of what is compared: ``between_wijken`` or ``between_teams``.
     language : {"nl", "en"}
     """
-    check_language(language)
+    language = resolve_language(language)
     resolver = RegionResolver()
     lines = []
     for r in tests.to_dict("records"):

@@ -34,7 +34,14 @@ from matplotlib.figure import Figure
 
 from . import disclosure
 from .experience import TEAM_COLORS
-from .labels import DEFAULT_LANGUAGE, check_language, format_number, label, unit_axis_label
+from .labels import (
+    DEFAULT_LANGUAGE,
+    check_language,
+    format_number,
+    label,
+    resolve_language,
+    unit_axis_label,
+)
 from .periods import STATUS_SUPPRESSED, date_bound, next_periods, period_order, period_sort_key
 from .plotting import (
     BREAK_COLOR,
@@ -150,8 +157,9 @@ def identity_summary(table: pd.DataFrame, *, by: Sequence[str] = ("team",), wijk
                                        "first_period_with_difference"])
 
 
-def identity_text(summary: pd.DataFrame, *, what: str, language: str = DEFAULT_LANGUAGE) -> str:
+def identity_text(summary: pd.DataFrame, *, what: str, language: str | None = None) -> str:
     """One sentence: does the stock-flow identity hold in every period of ``summary``?"""
+    language = resolve_language(language)
     n = int(summary["periods"].sum())
     k = int(summary["periods_with_difference"].sum())
     if k == 0:
@@ -195,7 +203,7 @@ def identity_table(table: pd.DataFrame, *, wijk: str | None = None, threshold: i
 
 
 def identity_report(tables: dict[str, pd.DataFrame], *, wijk: str | None = None,
-                    language: str = DEFAULT_LANGUAGE) -> list:
+                    language: str | None = None) -> list:
     """The stock-flow check of several tables, ready to display: a sentence and a table each.
 
     Parameters
@@ -216,6 +224,7 @@ def identity_report(tables: dict[str, pd.DataFrame], *, wijk: str | None = None,
         fails, the failing rows (:func:`identity_table`). Display with
         ``display(*report)``.
     """
+    language = resolve_language(language)
     from IPython.display import Markdown
 
     out, rows, failing = [], [], []
@@ -855,7 +864,7 @@ def cbs_reader_table(table: pd.DataFrame, *, language: str = DEFAULT_LANGUAGE) -
     return pd.DataFrame(rows)
 
 
-def cbs_breaks(table: pd.DataFrame, *, language: str = DEFAULT_LANGUAGE) -> list[tuple[str, str, str]]:
+def cbs_breaks(table: pd.DataFrame, *, language: str | None = None) -> list[tuple[str, str, str]]:
     """Table changes in a :func:`cbs_flow_table` of one period type, as chart breaks.
 
     Returns
@@ -864,6 +873,7 @@ def cbs_breaks(table: pd.DataFrame, *, language: str = DEFAULT_LANGUAGE) -> list
         E.g. ``('2016', '2017', 'tabelwissel: 83268NED -> 86051NED')`` (where
         CBS moved from *maatwerkarrangementen* to *maatwerkvoorzieningen*).
     """
+    language = resolve_language(language)
     rows = table.reset_index(drop=True)
     out = []
     for i in range(len(rows) - 1):
@@ -874,7 +884,7 @@ def cbs_breaks(table: pd.DataFrame, *, language: str = DEFAULT_LANGUAGE) -> list
     return out
 
 
-def cbs_flow_text(table: pd.DataFrame, *, language: str = DEFAULT_LANGUAGE) -> str:
+def cbs_flow_text(table: pd.DataFrame, *, language: str | None = None) -> str:
     """Plain sentences on a :func:`cbs_flow_table`: exceptional outflows, then how often the identity fails.
 
     Returns
@@ -884,6 +894,7 @@ def cbs_flow_text(table: pd.DataFrame, *, language: str = DEFAULT_LANGUAGE) -> s
         number of periods whose identity misses by more than CBS's rounding,
         with the largest miss.
     """
+    language = resolve_language(language)
     from .labels import period_label
 
     lines = []

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .disclosure import source_kind
-from .labels import format_value, label, period_label
+from .labels import format_value, label, period_label, resolve_language
 from .periods import period_sort_key
 from .published import vintage_year
 from .regions import RegionResolver, wijken_of
@@ -207,7 +207,7 @@ def wijk_regions(region: str, wijk: str | None = None) -> list[str]:
     return [*wijken_of(region), region]
 
 
-def group_title(group: str, obs: pd.DataFrame, language: str = "nl") -> str:
+def group_title(group: str, obs: pd.DataFrame, language: str | None = None) -> str:
     """``'Buurtteams Sociaal, Utrecht'``: the title of a group chart, with the region drawn.
 
     Parameters
@@ -218,6 +218,7 @@ def group_title(group: str, obs: pd.DataFrame, language: str = "nl") -> str:
         The rows drawn; the region name is taken from them (one region expected).
     language : {"nl", "en"}
     """
+    language = resolve_language(language)
     title = label(f"reach_group_{group}", language)
     names = list(dict.fromkeys(obs["region_name"].astype(str))) if len(obs) else []
     return f"{title}, {names[0]}" if len(names) == 1 else title
@@ -233,7 +234,7 @@ def _publications_in_order(published: pd.DataFrame) -> list[str]:
 
 
 def beside_published(register_obs: pd.DataFrame, published_obs: pd.DataFrame, indicator: str,
-                     region: str = "GM0344", language: str = "nl") -> pd.DataFrame:
+                     region: str = "GM0344", language: str | None = None) -> pd.DataFrame:
     """The register's series of one indicator and, beside it, one series per publication.
 
     Every publication becomes a pseudo-region (code ``PUB1``, ``PUB2``, ...;
@@ -259,6 +260,7 @@ def beside_published(register_obs: pd.DataFrame, published_obs: pd.DataFrame, in
         vintage first), only periods of the register's period type; empty
         when either side has no values.
     """
+    language = resolve_language(language)
     reg = register_obs[(register_obs["indicator"] == indicator) & (register_obs["region_code"] == region)]
     if published_obs is None or reg.empty:
         return reg.iloc[0:0]
@@ -316,7 +318,7 @@ def published_comparison(register_obs: pd.DataFrame, published_obs: pd.DataFrame
     return out[columns].reset_index(drop=True)
 
 
-def latest_values(obs: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
+def latest_values(obs: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
     """The latest value of every indicator and region, formatted for readers.
 
     Parameters
@@ -332,6 +334,7 @@ def latest_values(obs: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
         ``value`` (formatted with its unit, ``<10`` for a withheld count),
         in the order of first appearance.
     """
+    language = resolve_language(language)
     if obs.empty:
         return pd.DataFrame(columns=["indicator", "region_code", "period", "value"])
     data = obs.assign(_p=obs["period"].map(period_sort_key))
