@@ -126,7 +126,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kwaliteit": ("Kwaliteit", "Quality"),
     "context": ("Context", "Context"),
     "financien": ("Financiën", "Finances"),
-    # --- register sections: scope (analysis.flow.register_scope) ------------------------------
+    # --- register sections: scope (analysis.register.register_scope) ------------------------------
     "register_synthetic_other_region": (
         "Het synthetische register beschrijft {register_region} ({register_code}), niet {region}: de secties op "
         "basis van het register worden overgeslagen. Geef met de parameter register het eigen register van de "
