@@ -190,14 +190,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "mean": ("gemiddelde", "mean"),
     "median": ("mediaan", "median"),
     "p90": ("90e percentiel", "90th percentile"),
-    "within_norm_pct": ("binnen de norm (%)", "within the target (%)"),
+    "within_norm_pct": ("binnen de streefwaarde (%)", "within the target (%)"),
     "no_conversation": ("zonder gesprek", "without a conversation"),
     "waiting_title": (
         "Wachttijd aanmelding tot keukentafelgesprek",
         "Waiting time from registration to first conversation",
     ),
     "waiting_within_norm_title": (
-        "Aandeel binnen de norm van {norm} werkdagen",
+        "Aandeel binnen de streefwaarde van {norm} werkdagen",
         "Share within the target of {norm} working days",
     ),
     "published": ("gepubliceerd", "published"),
@@ -446,6 +446,26 @@ LABELS: dict[str, tuple[str, str]] = {
     "reconcile_no_figures": ("Geen gepubliceerde cijfers over dit gebied in deze perioden.",
                              "No published figures about this area in these periods."),
     "reconcile_no_conflicts": ("Geen publicaties die elkaar tegenspreken.", "No publications that contradict each other."),
+    # --- charts and reader tables (analysis.plotting) ---
+    "target": ("streefwaarde", "target"),
+    "synthetic_series": ("synthetische reeks", "synthetic series"),
+    "alt_from_to": ("van {a} naar {b}", "from {a} to {b}"),
+    "alt_chart": ("Grafiek", "Chart"),
+    "alt_highest": ("hoogste", "highest"),
+    "alt_lowest": ("laagste", "lowest"),
+    "alt_more": ("en {n} andere", "and {n} more"),
+    "alt_break": ("trendbreuk tussen {a} en {b}", "series break between {a} and {b}"),
+    "alt_forecast": ("prognose {period}: {value} (95%-interval {low} tot {high})",
+                     "forecast {period}: {value} (95% interval {low} to {high})"),
+    "alt_median": ("mediaan {value} dagen", "median {value} days"),
+    "alt_withheld": ("{n} niet getoond (te weinig)", "{n} withheld (too few)"),
+    "waiting_definition_2018": ("2018: van melding tot start ondersteuning",
+                                "2018: from report to start of support"),
+    "waiting_definition_2023": ("2023-2024: van aanmelding tot keukentafelgesprek",
+                                "2023-2024: from application to first conversation"),
+    "headline_real": ("Gepubliceerde en CBS-cijfers", "Published and CBS figures"),
+    "headline_synthetic": ("Registercijfers (synthetisch: verzonnen, niet echt)",
+                           "Register figures (synthetic: made up, not real)"),
 }
 
 # Axis titles per unit key of analysis.indicators.UNITS.

@@ -237,7 +237,7 @@ def value_text(value, unit: str, status: str | None = None, display: str | None 
     if value is None or pd.isna(value) or not isinstance(unit, str) or not unit:
         return str(display) if isinstance(display, str) and display else MISSING
     text = format_value(value, unit, language, decimals=DECIMALS.get(unit))
-    return text + plotting._status_mark(status) if isinstance(status, str) else text
+    return text + plotting.status_mark(status) if isinstance(status, str) else text
 
 
 def with_columns(styler, columns: Mapping[str, Sequence[str]]):
@@ -265,7 +265,7 @@ def with_columns(styler, columns: Mapping[str, Sequence[str]]):
         data[title] = values
     # the sparkline column is the only HTML of the table; recognised by its title, never by
     # its cells (a data value may start with "<img" too)
-    trend = {plotting._capitalised(label("trend", lang)) for lang in ("nl", "en")}
+    trend = {plotting.capitalised(label("trend", lang)) for lang in ("nl", "en")}
     images = [c for c in styler.data.columns if c in trend and c not in columns]
     out = markup.table(data, html_columns=images).use(styler.export())
     return out.set_caption(styler.caption) if styler.caption else out
@@ -360,15 +360,15 @@ def headline_overview(obs: pd.DataFrame, published: pd.DataFrame | None = None, 
     indicators = list(frame["indicator"])
     styler = plotting.headline_table(obs, indicators=indicators, region=region, norms=NORMS, period_type="year",
                                      language=language, trend=trend)
-    value_col, change_col = (plotting._capitalised(label(k, language)) for k in ("latest_value", "change"))
+    value_col, change_col = (plotting.capitalised(label(k, language)) for k in ("latest_value", "change"))
     own = frame["unit"].isin(list(DECIMALS)).to_numpy()
     values = [value_text(r.value, r.unit, r.status, r.display, language) if mine else shown
               for r, mine, shown in zip(frame.itertuples(), own, styler.data[value_col], strict=True)]
     changes = [format_change(r.change, r.unit, language, decimals=DECIMALS[r.unit]) if mine else shown
                for r, mine, shown in zip(frame.itertuples(), own, styler.data[change_col], strict=True)]
-    columns = {value_col: values, change_col: changes, plotting._capitalised(label("source", language)): frame["row_source"]}
+    columns = {value_col: values, change_col: changes, plotting.capitalised(label("source", language)): frame["row_source"]}
     if frame["published_beside"].astype(bool).any():
-        columns[plotting._capitalised(label("published", language))] = frame["published_beside"]
+        columns[plotting.capitalised(label("published", language))] = frame["published_beside"]
     return with_columns(styler, columns)
 
 
