@@ -153,7 +153,7 @@ def test_tests_of_a_period_with_responses_still_show_text_and_table():
     tests = experience.period_tests(full.surveys, full.cases, period="2024", group="team", per=())
     report = plotting.tests_report(tests, period="2024", between="between_teams", language="nl")
     assert isinstance(report[0], Markdown) and report[0].data.startswith("**Periode: 2024**")
-    assert isinstance(report[1], pd.DataFrame) and len(report[1]) == len(tests)
+    assert isinstance(report[1], plotting.ReaderTable) and len(report[1]) == len(tests)
 
 
 # ------------------------------------------------------------------------------ the notebooks

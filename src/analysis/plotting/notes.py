@@ -13,6 +13,7 @@ from ..labels import (
     period_label,
     resolve_language,
 )
+from .tables import reader_table
 
 
 def has_values(frame: Any, value: str = "value") -> bool:
@@ -108,10 +109,14 @@ def chart_or_note(draw: Callable[..., Any], data: Any, *args: Any, what: str | N
 
     Returns
     -------
-    Figure (or whatever ``draw`` returns), or IPython.display.Markdown
+    Figure (or whatever ``draw`` returns; a DataFrame as :func:`analysis.plotting.reader_table`),
+    or IPython.display.Markdown
     """
     if has_values(data, check):
-        return draw(data, *args, **kwargs)
+        shown = draw(data, *args, **kwargs)
+        if isinstance(shown, pd.DataFrame):  # a table for readers: the house table style
+            return reader_table(shown, language=kwargs.get("language"))
+        return shown
     return empty_note(what or kwargs.get("title"), selection=selection,
                       language=kwargs.get("language"))
 

@@ -35,13 +35,21 @@ from .base import (
     finish_figure,
     format_axis,
     new_figure,
+    period_span,
     period_x,
+    series_description,
     set_period_ticks,
     set_titles,
     single_period_type,
     sources_frame,
     styled,
 )
+
+#: Published indicators whose definition changed: (last year of a definition, label key of it), in order.
+#: Each definition is drawn as a series of its own, named in the legend, never joined to the next.
+PUBLISHED_DEFINITIONS: dict[str, tuple[tuple[int | None, str], ...]] = {
+    "buurtteam_sociaal_wachttijd": ((2018, "waiting_definition_2018"), (None, "waiting_definition_2023")),
+}
 
 #: Colours of the two teams in every register chart.
 TEAM_COLORS: dict[str, str] = dict(zip(TEAMS, (FOCUS_COLOR, COMPARISON_COLORS[0]), strict=True))
@@ -92,7 +100,12 @@ def flow_chart(obs: pd.DataFrame, *, title: str | None = None, subtitle: str | N
     name = RegionResolver().name_of(str(obs["region_code"].iloc[0])) or str(obs["region_code"].iloc[0])
     head = title or f"{label('cases', language).capitalize()}, {name}"
     set_titles(fig, None, head, subtitle)
-    return finish_figure(fig, sources_frame(obs), language, synthetic)
+    parts = [f"{label(team, language)}: " + ", ".join(
+        series_description(obs[obs["indicator"] == FLOW_INDICATORS[team][role]], "aantal", language,
+                           name=label(role, language)) for role in ("inflow", "outflow", "stock_end"))
+        for team in teams]
+    alt = f"{head}{f' ({subtitle})' if subtitle else ''}, {period_span(obs['period'], language)}: {'; '.join(parts)}"
+    return finish_figure(fig, sources_frame(obs), language, synthetic, alt=alt)
 
 
 @styled
@@ -137,7 +150,7 @@ def survival_chart(
     language = resolve_language(language)
     fig, ax = new_figure("standard")
     keys = [k for k in TEAM_COLORS if k in set(curves[group])] + sorted(set(curves[group]) - set(TEAM_COLORS))
-    x_max = 0.0
+    x_max, described = 0.0, []
     for key in keys:
         data = curves[curves[group] == key]
         color = TEAM_COLORS.get(key, BREAK_COLOR)
@@ -152,6 +165,7 @@ def survival_chart(
         ax.fill_between(data["time"], 100 * data["ci_low"], 100 * data["ci_high"], step="post", color=color,
                         alpha=0.2, linewidth=0)
         ax.step(data["time"], 100 * data["surv_prob"], where="post", color=color, linewidth=2.0, label=name)
+        described.append(name)
     ax.axhline(50, color=MUTED_TEXT_COLOR, linestyle=":", linewidth=0.9)
     ax.set_ylim(0, 102)
     ax.set_xlim(0, x_max * 1.05 if x_max > 0 else None)
@@ -163,7 +177,8 @@ def survival_chart(
     fig.suptitle(title or label("survival_title", language), x=0.01, ha="left")
     subtitle = label("survival_subtitle", language).format(date=f"{pd.Timestamp(snapshot):%Y-%m-%d}", n=min_at_risk)
     ax.set_title(textwrap.fill(subtitle, 100), loc="left", fontsize=10, color=MUTED_TEXT_COLOR)
-    return finish_figure(fig, sources_frame(sources), language, synthetic)
+    alt = f"{title or label('survival_title', language)}: {'; '.join(described)}"
+    return finish_figure(fig, sources_frame(sources), language, synthetic, alt=alt)
 
 
 def _draw_intervals(ax, data: pd.DataFrame, *, value: str, low: str | None, high: str | None,
@@ -178,13 +193,43 @@ def _draw_intervals(ax, data: pd.DataFrame, *, value: str, low: str | None, high
     ax.plot(x, y, color=color, marker="o", linewidth=2.0, label=name, zorder=2.5)
 
 
-def _draw_published(ax, published: pd.DataFrame | None, color: str) -> bool:
+def _draw_published(ax, published: pd.DataFrame | None, color: str, language: str) -> list[Line2D]:
+    """Published values as open diamonds; a definition of its own (:data:`PUBLISHED_DEFINITIONS`) per series.
+
+    Returns the legend handles of the definitions drawn (none for an indicator of one definition).
+    """
     if published is None or published.empty:
-        return False
-    x = [period_x(str(p)) for p in published["period"]]
-    ax.scatter(x, published["value"].astype(float), marker="D", s=42, facecolor="white",
-               edgecolor=color, linewidth=1.8, zorder=3.5)
-    return True
+        return []
+    handles = []
+    styles = ("--", ":")
+    for i, (part, key) in enumerate(_by_definition(published)):
+        part = part.iloc[period_order(part["period"].astype(str))]
+        x = [period_x(str(p)) for p in part["period"]]
+        linestyle = styles[i % len(styles)] if key else "none"
+        (line,) = ax.plot(x, part["value"].astype(float), linestyle=linestyle, linewidth=1.2, marker="D",
+                          markersize=6.5, markerfacecolor="white", markeredgecolor=color, markeredgewidth=1.8,
+                          color=color, zorder=3.5, label="_nolegend_")
+        if key:
+            handles.append(Line2D([], [], linestyle=linestyle, linewidth=1.2, marker="D", markersize=6.5,
+                                  markerfacecolor="white", markeredgecolor=MUTED_TEXT_COLOR, color=MUTED_TEXT_COLOR,
+                                  markeredgewidth=1.6, label=label(key, language)))
+    return handles
+
+
+def _by_definition(published: pd.DataFrame) -> list[tuple[pd.DataFrame, str | None]]:
+    """The published rows split per definition: ``[(rows, label key)]``; ``[(rows, None)]`` for one definition."""
+    indicators = set(published["indicator"]) if "indicator" in published.columns else set()
+    rules = next((PUBLISHED_DEFINITIONS[i] for i in indicators if i in PUBLISHED_DEFINITIONS), None)
+    if rules is None:
+        return [(published, None)]
+    years = published["period"].astype(str).str[:4].astype(int)
+    parts, first = [], -math.inf
+    for last, key in rules:
+        rows = published[(years > first) & (years <= (last if last is not None else math.inf))]
+        if len(rows):
+            parts.append((rows, key))
+        first = last if last is not None else math.inf
+    return parts
 
 
 def _published_handle(language: str) -> Line2D:
@@ -257,7 +302,7 @@ def interval_chart(
     keys = sorted(keys, key=lambda k: list(TEAM_COLORS).index(k) if k in TEAM_COLORS else len(TEAM_COLORS))
     palette = [FOCUS_COLOR, *COMPARISON_COLORS]
     colors = {k: TEAM_COLORS.get(k, palette[i % len(palette)]) for i, k in enumerate(keys)}
-    any_published = False
+    any_published, definitions = False, []
     periods = list(frame["period"].astype(str))
     for key in keys:
         data = frame if key is None else frame[frame[group] == key]
@@ -266,23 +311,28 @@ def interval_chart(
         pub = (published or {}).get(key)
         if pub is not None and len(pub):
             pub = pub[pub["period"].astype(str).map(period_type_of) == kind]
-            any_published |= _draw_published(ax, pub, colors[key])
+            definitions += _draw_published(ax, pub, colors[key], language)
+            any_published = True
             periods += list(pub["period"].astype(str))
     if norm is not None:
         ax.axhline(norm, color=NORM_COLOR, linestyle=":", linewidth=1.4, zorder=1.8,
-                   label=f"{label('norm', language)}: {format_number(norm, 0, language)}")
+                   label=f"{label('target', language)}: {format_number(norm, 0, language)}")
     set_period_ticks(ax, periods, language, 12, januaries=True)
     _y_limits(ax, unit)
     format_axis(ax, "y", language)
     ax.set_ylabel(unit_axis_label(unit, language))
     handles, _ = ax.get_legend_handles_labels()
     if any_published:
-        handles.append(_published_handle(language))
+        handles += definitions or [_published_handle(language)]
     if len(handles) > 1 or any_published:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
     set_titles(fig, ax, title, subtitle)
     pubs = [p for p in (published or {}).values() if p is not None]
-    return finish_figure(fig, sources_frame(frame, *pubs), language, synthetic)
+    parts = [series_description(frame if key is None else frame[frame[group] == key], unit, language,
+                                name=group_name(key, language) if key is not None else None, value=value)
+             for key in keys]
+    alt = f"{title}{f' ({subtitle})' if subtitle else ''}, {period_span(frame['period'], language)}: {'; '.join(parts)}"
+    return finish_figure(fig, sources_frame(frame, *pubs), language, synthetic, alt=alt)
 
 
 @styled
@@ -328,7 +378,8 @@ def marks_chart(
             if measure == "rapportcijfer" and published and published.get(team) is not None:
                 pub = published[team]
                 pub = pub[pub["period_type"] == period_type_of(periods[0])] if len(pub) else pub
-                any_published |= _draw_published(ax, pub, TEAM_COLORS[team])
+                _draw_published(ax, pub, TEAM_COLORS[team], language)
+                any_published |= bool(len(pub))
                 periods += list(pub["period"].astype(str))
         ax.set_title(label(f"mark_{measure}", language), loc="left", fontsize=10.5)
         format_axis(ax, "y", language)
@@ -344,9 +395,14 @@ def marks_chart(
     if any_published:
         handles.append(_published_handle(language))
     fig.legend(handles=handles, loc="outside upper right", ncols=len(handles))
-    set_titles(fig, None, title or label("marks_title", language), label("marks_subtitle", language))
+    title = title or label("marks_title", language)
+    set_titles(fig, None, title, label("marks_subtitle", language))
     pubs = [p for p in (published or {}).values() if p is not None]
-    return finish_figure(fig, sources_frame(marks, *pubs), language, synthetic)
+    parts = [f"{label(f'mark_{m}', language)}: " + ", ".join(
+        series_description(marks[(marks["measure"] == m) & (marks["team"] == team)], "rapportcijfer", language,
+                           name=label(team, language), value="mean") for team in teams) for m in measures]
+    alt = f"{title}, {period_span(marks['period'], language)}: {'; '.join(parts)}"
+    return finish_figure(fig, sources_frame(marks, *pubs), language, synthetic, alt=alt)
 
 
 @styled
@@ -429,10 +485,20 @@ def group_interval_chart(
     format_axis(ax, "x", language)
     ax.set_xlabel(unit_axis_label(unit, language))
     set_titles(fig, ax, title, subtitle)
-    return finish_figure(fig, sources_frame(data), language, synthetic)
+    shown = [(names[i], vals[i]) for i in range(n) if not np.isnan(vals[i])]
+    parts = []
+    if shown:
+        (high_name, high), (low_name, low) = max(shown, key=lambda s: s[1]), min(shown, key=lambda s: s[1])
+        parts += [f"{label('alt_highest', language)}: {high_name} {format_number(high, 1, language)}",
+                  f"{label('alt_lowest', language)}: {low_name} {format_number(low, 1, language)}"]
+    if n - len(shown):
+        parts.append(label("alt_withheld", language).format(n=n - len(shown)))
+    alt = f"{title}{f' ({subtitle})' if subtitle else ''}: {'; '.join(parts) or MISSING}"
+    return finish_figure(fig, sources_frame(data), language, synthetic, alt=alt)
 
 
 __all__ = [
+    "PUBLISHED_DEFINITIONS",
     "TEAM_COLORS",
     "flow_chart",
     "group_interval_chart",

@@ -26,6 +26,7 @@ from ..flow import THRESHOLD, identity_summary, identity_text
 from ..labels import MISSING, format_number, label, period_label, resolve_language
 from ..regions import RegionResolver
 from .notes import empty_note
+from .tables import reader_table
 
 
 def identity_table(table: pd.DataFrame, *, wijk: str | None = None, threshold: int = THRESHOLD,
@@ -111,8 +112,8 @@ def identity_report(tables: dict[str, pd.DataFrame], *, wijk: str | None = None,
         if summary["periods_with_difference"].sum():
             failing.append(identity_table(table, wijk=wijk, language=language))
     if rows:
-        out.append(pd.DataFrame(rows))
-    out.extend(failing)
+        out.append(reader_table(pd.DataFrame(rows), language=language))
+    out.extend(reader_table(table, language=language) for table in failing)
     return out
 
 
@@ -372,7 +373,7 @@ def tests_report(tests: pd.DataFrame, *, period: str | None, between: str, show_
         return [empty_note(label(between, language).capitalize(), selection=selection, language=language)]
     head = f"**{label('period', language)}: {period_label(period, language)}**\n\n" if show_period else ""
     return [Markdown(head + describe_tests(tests, between=between, language=language)),
-            tests_table(tests, language=language)]
+            reader_table(tests_table(tests, language=language), language=language)]
 
 
 __all__ = [

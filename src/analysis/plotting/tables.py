@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -11,19 +12,21 @@ import pandas as pd
 from .. import markup
 from ..labels import (
     MISSING,
-    UNIT_DECIMALS,
     format_change,
+    format_number,
     format_value,
     indicator_label,
     label,
     period_label,
     resolve_language,
+    unit_label,
 )
 from ..periods import (
     period_sort_key,
     period_type_of,
 )
 from .base import (
+    MUTED_TEXT_COLOR,
     OBS_COLUMNS,
     capitalised,
     check_unique,
@@ -33,6 +36,7 @@ from .base import (
     sorted_by_period,
     source_text,
     status_mark,
+    value_decimals,
 )
 from .charts import sparkline_html
 
@@ -114,10 +118,18 @@ def _headline_row(data: pd.DataFrame, indicator: str, period_type: str | None, n
         "previous_period": str(previous["period"]) if previous is not None else None,
         "previous_value": prev_value,
         "change": float(latest["value"]) - prev_value,
-        "trend": pd.Series(data["value"].to_numpy(dtype=float), index=data["period"].astype(str)),
+        "trend": _with_gaps(pd.Series(data["value"].to_numpy(dtype=float), index=data["period"].astype(str)), kind),
         "source": latest["source"],
         "published": latest["published"],
     }
+
+
+def _with_gaps(trend: pd.Series, kind: str) -> pd.Series:
+    """A yearly trend with every year between its first and last (NaN where none): a gap, never a bridge."""
+    if kind != "year" or trend.empty:
+        return trend
+    years = [str(y) for y in range(int(trend.index[0]), int(trend.index[-1]) + 1)]
+    return trend.reindex(years)
 
 
 def headline_table(
@@ -165,12 +177,13 @@ def headline_table(
         cols["period"]: [_maybe_period(p, language) for p in frame["period"]],
         cols["latest_value"]: [_headline_value(r, language) for r in frame.itertuples()],
         cols["previous_period"]: [_maybe_period(p, language) for p in frame["previous_period"]],
-        cols["change"]: [format_change(r.change, r.unit, language) if isinstance(r.unit, str) and r.unit else MISSING for r in frame.itertuples()],
+        cols["change"]: [format_change(r.change, r.unit, language, decimals=_row_decimals(r))
+                         if isinstance(r.unit, str) and r.unit else MISSING for r in frame.itertuples()],
         cols["norm"]: [format_value(r.norm, r.unit, language, missing="") if isinstance(r.unit, str) and r.unit else "" for r in frame.itertuples()],
     })
     if trend:
         table[cols["trend"]] = [
-            sparkline_html(r.trend, language=language, decimals=UNIT_DECIMALS[r.unit])
+            sparkline_html(r.trend, language=language, decimals=_row_decimals(r))
             if r.unit and r.trend.notna().sum() > 1 else "" for r in frame.itertuples()
         ]
     used = obs[obs["indicator"].isin(frame["indicator"])]
@@ -200,10 +213,208 @@ def _headline_value(row: Any, language: str) -> str:
     if pd.isna(row.value):
         shown = row.display
         return str(shown) if shown is not None and not pd.isna(shown) else MISSING
-    return format_value(row.value, row.unit, language) + status_mark(row.status)
+    return format_value(row.value, row.unit, language, decimals=_row_decimals(row)) + status_mark(row.status)
+
+
+def _row_decimals(row: Any) -> int | None:
+    """Decimals of a headline row: rates as published (see :func:`value_decimals`), else the house default."""
+    if not isinstance(row.unit, str) or not row.unit:
+        return None
+    return value_decimals([row.value, *row.trend.to_numpy()], row.unit)
 
 
 __all__ = [
     "headline_frame",
     "headline_table",
+]
+
+
+# --- the house table for readers ----------------------------------------------------------
+
+_REGION_CODE = re.compile(r"^(?:GM\d{4}|WK\d{6}|BU\d{8}|NL01|PV\d{2})$")
+_TABLE_STYLES = [
+    {"selector": "caption", "props": f"caption-side: bottom; text-align: left; font-size: 0.85em; color: {MUTED_TEXT_COLOR};"},
+    {"selector": "th", "props": "text-align: left; padding: 0.2em 0.6em; border-bottom: 1px solid #666;"},
+    {"selector": "td", "props": "padding: 0.2em 0.6em;"},
+]
+
+
+class ReaderTable:
+    """A table for readers, ready to display: a pandas Styler rendered with header cells ``<th scope="col">``.
+
+    No index column, no row headings: every column is data with a labelled
+    header. In Jupyter it shows as HTML (``_repr_html_``); as text (a log, a
+    console) it prints like ``DataFrame.to_string(index=False)``.
+
+    Attributes
+    ----------
+    styler : pandas.io.formats.style.Styler
+    """
+
+    def __init__(self, styler) -> None:
+        self.styler = styler
+
+    @property
+    def data(self) -> pd.DataFrame:
+        """The table's cells as shown (text)."""
+        return self.styler.data
+
+    @property
+    def caption(self) -> str | None:
+        """The caption (a source line), if any."""
+        return self.styler.caption
+
+    def to_html(self) -> str:
+        """The table as HTML: column headers are ``<th scope="col">`` cells."""
+        return re.sub(r'<th (?=[^>]*class="col_heading)', '<th scope="col" ', self.styler.to_html())
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:
+        return self.data.to_string(index=False)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+
+def reader_table(
+    table: pd.DataFrame | Any,
+    *,
+    columns: Mapping[str, str] | None = None,
+    units: Mapping[str, str] | None = None,
+    decimals: int | Mapping[str, int] | None = None,
+    caption: str | None = None,
+    html_columns: Sequence[str] = (),
+    language: str | None = None,
+) -> ReaderTable:
+    """The house table for readers: labels not ids, region names, numbers formatted, units in headers, no index.
+
+    Parameters
+    ----------
+    table : DataFrame or Styler
+        A DataFrame (or a Styler already made, such as :func:`headline_table`,
+        which is only given the header cells and kept as it is).
+        A meaningful index (not 0, 1, 2, ...) becomes the first column.
+    columns : mapping, optional
+        Column -> header. Other columns that are label keys
+        (:data:`analysis.labels.LABELS`, such as ``period`` or ``team``) get their label.
+    units : mapping, optional
+        Column -> unit (key of :data:`analysis.labels.UNIT_DECIMALS`): the
+        unit goes into the header (``Wachttijd (werkdagen)``), the numbers
+        get the unit's decimals (rates as published, :func:`value_decimals`).
+    decimals : int or mapping, optional
+        Decimals for all numeric columns, or per column. Default: the unit's;
+        whole numbers without decimals; other numbers one decimal.
+    caption : str, optional
+        Shown under the table (the source line); escaped.
+    html_columns : sequence of str
+        Columns holding HTML this package built (sparklines).
+    language : {'nl', 'en'}, optional
+        Default: the session language.
+
+    Returns
+    -------
+    ReaderTable
+        Displays as HTML; ``.data`` holds the text cells.
+
+    Notes
+    -----
+    Cell values that are region codes (``GM0344``, ``WK034401``) are written
+    as region names; a column ``indicator`` holds indicator labels, a column
+    ``period`` period names (``1e halfjaar 2024``); missing values are ``–``.
+    """
+    language = resolve_language(language)
+    if isinstance(table, ReaderTable):
+        return table
+    if not isinstance(table, pd.DataFrame):  # a Styler made elsewhere
+        styler = table.hide(axis="index")
+        return ReaderTable(styler.set_table_styles(_TABLE_STYLES, overwrite=False))
+    frame = table.copy()
+    if isinstance(frame.columns, pd.MultiIndex):
+        frame.columns = [": ".join(str(p) for p in col if str(p)) for col in frame.columns]
+    if not isinstance(frame.index, pd.RangeIndex):
+        frame = frame.reset_index()
+    frame = frame.reset_index(drop=True)
+    units = dict(units or {})
+    resolver = None
+    out = {}
+    for col in frame.columns:
+        values = frame[col]
+        unit = units.get(col)
+        if col == "indicator":
+            cells = [indicator_label(str(v), language) if not pd.isna(v) else MISSING for v in values]
+        elif col == "period":
+            cells = [_period_cell(v, language) for v in values]
+        elif pd.api.types.is_bool_dtype(values):
+            cells = [label("yes" if v else "no", language) for v in values]
+        elif pd.api.types.is_numeric_dtype(values):
+            places = _column_decimals(values, col, unit, decimals)
+            cells = [format_number(v, places, language) if not pd.isna(v) else MISSING for v in values]
+        else:
+            if resolver is None and values.astype(str).str.match(_REGION_CODE).any():
+                from ..regions import RegionResolver
+
+                resolver = RegionResolver()
+            cells = [_text_cell(v, resolver) for v in values]
+        out[_header(col, (columns or {}).get(col), unit, language)] = cells
+    shown = pd.DataFrame(out)
+    styler = markup.table(shown, html_columns=[_header(c, (columns or {}).get(c), units.get(c), language)
+                                               for c in html_columns], caption=caption)
+    styler = (styler.hide(axis="index").set_table_attributes('class="reader-table"')
+              .set_table_styles(_TABLE_STYLES))
+    numeric = [h for c, h in zip(frame.columns, shown.columns, strict=True)
+               if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])]
+    if numeric:
+        styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
+    return ReaderTable(styler)
+
+
+def _header(col: Any, given: str | None, unit: str | None, language: str) -> str:
+    if given:
+        name = given
+    else:
+        try:
+            name = capitalised(label(str(col), language))
+        except KeyError:
+            name = str(col)
+    if unit:
+        name = f"{name} ({unit_label(unit, language)})"
+    return name
+
+
+def _column_decimals(values: pd.Series, col: Any, unit: str | None, decimals: int | Mapping[str, int] | None) -> int:
+    if isinstance(decimals, int):
+        return decimals
+    if isinstance(decimals, Mapping) and col in decimals:
+        return int(decimals[col])
+    if unit:
+        return value_decimals(values, unit)
+    finite = pd.to_numeric(values, errors="coerce").dropna()
+    return 0 if ((finite % 1) == 0).all() else 1
+
+
+def _period_cell(value: Any, language: str) -> str:
+    if value is None or pd.isna(value):
+        return MISSING
+    try:
+        return period_label(str(value), language)
+    except ValueError:
+        return str(value)
+
+
+def _text_cell(value: Any, resolver) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return MISSING
+    text = str(value)
+    if resolver is not None and _REGION_CODE.match(text):
+        return resolver.name_of(text) or text
+    return text
+
+
+__all__ = [
+    "ReaderTable",
+    "headline_frame",
+    "headline_table",
+    "reader_table",
 ]
