@@ -295,7 +295,8 @@ def reader_table(
     table : DataFrame or Styler
         A DataFrame (or a Styler already made, such as :func:`headline_table`,
         which is only given the header cells and kept as it is).
-        A meaningful index (not 0, 1, 2, ...) becomes the first column.
+        A named index (say ``period``) becomes the first column; an unnamed
+        one (0, 1, 2, ...) is dropped.
     columns : mapping, optional
         Column -> header. Other columns that are label keys
         (:data:`analysis.labels.LABELS`, such as ``period`` or ``team``) get their label.
@@ -333,7 +334,7 @@ def reader_table(
     frame = table.copy()
     if isinstance(frame.columns, pd.MultiIndex):
         frame.columns = [": ".join(str(p) for p in col if str(p)) for col in frame.columns]
-    if not isinstance(frame.index, pd.RangeIndex):
+    if any(name is not None for name in frame.index.names):  # a named index is data (say the period)
         frame = frame.reset_index()
     frame = frame.reset_index(drop=True)
     units = dict(units or {})
