@@ -392,8 +392,8 @@ def headline_blocks(obs: pd.DataFrame, published: pd.DataFrame | None = None, *,
     real = headline_overview(real_observations(obs, published), None, theme=theme, region=region,
                              language=language, trend=trend)
     made_up = synthetic_observations(obs)
-    fake = (headline_overview(made_up, published, theme=theme, region=region, language=language, trend=trend)
-            if len(made_up) else None)
+    fake = (headline_overview(made_up, published, theme=theme, region=region, language=language, trend=trend,
+                              indicators=list(made_up["indicator"].unique())) if len(made_up) else None)
     blocks = [real if real is not None else markup.sentence(note or label("no_data", language), emphasis=True)]
     if fake is not None:
         blocks += [Markdown(f"**{label('headline_synthetic', language)}**"), fake]
@@ -401,7 +401,7 @@ def headline_blocks(obs: pd.DataFrame, published: pd.DataFrame | None = None, *,
 
 
 def headline_overview(obs: pd.DataFrame, published: pd.DataFrame | None = None, *, theme: str, region: str,
-                      language: str | None = None, trend: bool = True):
+                      language: str | None = None, trend: bool = True, indicators: Sequence[str] | None = None):
     """The overview table of one theme, or None when the theme has no figures.
 
     :func:`analysis.plotting.headline_table` (latest yearly value, previous
@@ -422,6 +422,8 @@ def headline_overview(obs: pd.DataFrame, published: pd.DataFrame | None = None, 
     language : {"nl", "en"}
     trend : bool, default True
         Draw the sparklines.
+    indicators : sequence of str, optional
+        Only these of the theme's headlines (default all).
 
     Returns
     -------
@@ -430,7 +432,8 @@ def headline_overview(obs: pd.DataFrame, published: pd.DataFrame | None = None, 
     language = resolve_language(language)
     if theme not in HEADLINES:
         raise ValueError(f"parameter 'theme': {theme!r}; use one of {', '.join(THEMES)}")
-    frame = headline_frame(obs, published, region=region, indicators=HEADLINES[theme], language=language)
+    wanted = [i for i in HEADLINES[theme] if indicators is None or i in indicators]
+    frame = headline_frame(obs, published, region=region, indicators=wanted, language=language)
     if frame.empty:
         return None
     indicators = list(frame["indicator"])

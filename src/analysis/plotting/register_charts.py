@@ -329,7 +329,8 @@ def interval_chart(
     set_titles(fig, ax, title, subtitle)
     pubs = [p for p in (published or {}).values() if p is not None]
     parts = [series_description(frame if key is None else frame[frame[group] == key], unit, language,
-                                name=group_name(key, language) if key is not None else None, value=value)
+                                name=group_name(key, language) if key is not None else None, value=value,
+                                decimals=1 if unit in ("werkdagen", "rapportcijfer") else None)
              for key in keys]
     alt = f"{title}{f' ({subtitle})' if subtitle else ''}, {period_span(frame['period'], language)}: {'; '.join(parts)}"
     return finish_figure(fig, sources_frame(frame, *pubs), language, synthetic, alt=alt)

@@ -22,6 +22,7 @@ from ..labels import (
     unit_label,
 )
 from ..periods import (
+    next_periods,
     period_sort_key,
     period_type_of,
 )
@@ -107,6 +108,8 @@ def _headline_row(data: pd.DataFrame, indicator: str, period_type: str | None, n
     check_unique(data, ["period"], f"headline_table ({indicator})")
     latest = data.iloc[-1]
     previous = data.iloc[-2] if len(data) > 1 else None
+    if previous is not None and not _follows(str(previous["period"]), str(latest["period"])):
+        previous = None  # a change is against the period just before, never across a gap of years
     prev_value = float(previous["value"]) if previous is not None else np.nan
     return {
         **empty,
@@ -122,6 +125,13 @@ def _headline_row(data: pd.DataFrame, indicator: str, period_type: str | None, n
         "source": latest["source"],
         "published": latest["published"],
     }
+
+
+def _follows(before: str, after: str) -> bool:
+    try:
+        return next_periods(before, 1)[0] == after
+    except ValueError:  # a reference date: any earlier date is the one before
+        return True
 
 
 def _with_gaps(trend: pd.Series, kind: str) -> pd.Series:
@@ -172,6 +182,7 @@ def headline_table(
     frame = headline_frame(obs, indicators=indicators, region=region, norms=norms, period_type=period_type)
     cols = {k: capitalised(label(k, language)) for k in ("indicator", "period", "latest_value", "previous_period",
                                                            "change", "norm", "trend")}
+    cols["norm"] = capitalised(label("target", language))  # the municipality's word: streefwaarde
     table = pd.DataFrame({
         cols["indicator"]: [indicator_label(i, language) for i in frame["indicator"]],
         cols["period"]: [_maybe_period(p, language) for p in frame["period"]],
@@ -330,7 +341,7 @@ def reader_table(
         return table
     if not isinstance(table, pd.DataFrame):  # a Styler made elsewhere
         styler = table.hide(axis="index")
-        return ReaderTable(styler.set_table_styles(_TABLE_STYLES, overwrite=False))
+        return ReaderTable(_aligned(styler.set_table_styles(_TABLE_STYLES, overwrite=False)))
     frame = table.copy()
     if isinstance(frame.columns, pd.MultiIndex):
         frame.columns = [": ".join(str(p) for p in col if str(p)) for col in frame.columns]
@@ -364,11 +375,23 @@ def reader_table(
                                                for c in html_columns], caption=caption)
     styler = (styler.hide(axis="index").set_table_attributes('class="reader-table"')
               .set_table_styles(_TABLE_STYLES))
-    numeric = [h for c, h in zip(frame.columns, shown.columns, strict=True)
-               if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])]
-    if numeric:
-        styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
-    return ReaderTable(styler)
+    return ReaderTable(_aligned(styler))
+
+
+_NUMBER_TEXT = re.compile(r"^(?:[<>]?\s?[-+\u2212]?\d[\d.,]*\s?(?:%|\*{1,2}|[^\d\s(][^(]*)?|\u2013|x|)$")
+
+
+def _aligned(styler):
+    """Numbers (``12.163``, ``7,6%*``, ``<10``, ``7,9 werkdagen``) right, text left, per column."""
+    data = styler.data
+    right = [c for c in data.columns if data[c].map(lambda v: bool(_NUMBER_TEXT.match(str(v).strip()))).all()
+             and data[c].astype(str).str.contains(r"\d").any()]
+    left = [c for c in data.columns if c not in right]
+    if right:
+        styler = styler.set_properties(subset=right, **{"text-align": "right"})
+    if left:
+        styler = styler.set_properties(subset=left, **{"text-align": "left"})
+    return styler
 
 
 def _header(col: Any, given: str | None, unit: str | None, language: str) -> str:
