@@ -271,3 +271,27 @@ def test_the_overview_keeps_synthetic_figures_out_of_the_headlines():
     assert real.data["Laatste waarde"].tolist() == ["7,9 werkdagen"]
     assert "synthetisch" in heading.data and fake.data["Laatste waarde"].tolist() == ["7,2 werkdagen"]
     assert 'scope="col"' in real.to_html()
+
+
+def test_set_style_takes_the_figure_formatter_back_from_the_inline_backend(monkeypatch):
+    from functools import partial
+
+    import matplotlib as mpl
+    from IPython.core.pylabtools import print_figure
+    from matplotlib.figure import Figure
+
+    shell = _shell(monkeypatch)
+    png = shell.display_formatter.formatters["image/png"]
+    png.for_type(Figure, partial(print_figure, fmt="png", base64=True))
+    with mpl.rc_context():
+        P.set_style()
+    fig, ax = P.new_figure()
+    fig.suptitle("Met de hand")
+    assert png.lookup_by_type(Figure) is P.figure_png
+    assert shell.display_formatter.format(fig)[1]["image/png"]["alt"] == "Met de hand"
+
+
+def test_the_reader_table_keeps_labels_it_is_given():
+    frame = pd.DataFrame({"indicator": ["jeugdhulp_pct", "Al een label"], "period": ["2024", "volgend jaar"]})
+    assert P.reader_table(frame).data.values.tolist() == [["Jongeren met jeugdhulp", "2024"],
+                                                          ["Al een label", "volgend jaar"]]

@@ -157,6 +157,7 @@ def set_style() -> dict[str, Any]:
     rc = house_rc()
     sns.set_theme(context="notebook", style="ticks", palette=list(PALETTE), font="sans-serif", rc=rc)
     mpl.rcParams.update(rc)
+    enable_notebook_display()  # seaborn loaded pyplot, whose inline backend took over the figure formatters
     return rc
 
 

@@ -355,7 +355,7 @@ def reader_table(
         values = frame[col]
         unit = units.get(col)
         if col == "indicator":
-            cells = [indicator_label(str(v), language) if not pd.isna(v) else MISSING for v in values]
+            cells = [_indicator_cell(v, language) for v in values]
         elif col == "period":
             cells = [_period_cell(v, language) for v in values]
         elif pd.api.types.is_bool_dtype(values):
@@ -416,6 +416,15 @@ def _column_decimals(values: pd.Series, col: Any, unit: str | None, decimals: in
         return value_decimals(values, unit)
     finite = pd.to_numeric(values, errors="coerce").dropna()
     return 0 if ((finite % 1) == 0).all() else 1
+
+
+def _indicator_cell(value: Any, language: str) -> str:
+    if value is None or pd.isna(value):
+        return MISSING
+    try:
+        return indicator_label(str(value), language)
+    except KeyError:  # already a label
+        return str(value)
 
 
 def _period_cell(value: Any, language: str) -> str:
