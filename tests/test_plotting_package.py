@@ -295,3 +295,21 @@ def test_the_reader_table_keeps_labels_it_is_given():
     frame = pd.DataFrame({"indicator": ["jeugdhulp_pct", "Al een label"], "period": ["2024", "volgend jaar"]})
     assert P.reader_table(frame).data.values.tolist() == [["Jongeren met jeugdhulp", "2024"],
                                                           ["Al een label", "volgend jaar"]]
+
+
+def _contrast(color: str, background: str = "#FFFFFF") -> float:
+    from matplotlib.colors import to_rgb
+
+    def luminance(c):
+        channels = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in to_rgb(c)]
+        return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+    light, dark = sorted((luminance(color), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_text_on_charts_and_tables_meets_wcag_aa_contrast():
+    rc = P.house_rc()
+    colours = [P.MUTED_TEXT_COLOR, rc["axes.labelcolor"], rc["xtick.color"], rc["ytick.color"]]
+    assert min(_contrast(c) for c in colours) >= 4.5
+    assert set(P.PALETTE) >= {"#0072B2", "#E69F00", "#009E73"}  # Okabe & Ito: safe for colour-vision deficiencies
