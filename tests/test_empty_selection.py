@@ -4,7 +4,7 @@ A single cases file as register (no surveys, no additional care), a wijk with th
 cases and a start after the data (``start=2030``) used to break notebooks 01, 02 and 03
 with pandas and plotting errors. The library now returns empty tables for them, and a
 notebook section calls :func:`analysis.plotting.chart_or_note` (or a section function
-such as :func:`analysis.experience.tests_report`), which gives the chart or a sentence.
+such as :func:`analysis.plotting.tests_report`), which gives the chart or a sentence.
 """
 
 from __future__ import annotations
@@ -71,10 +71,10 @@ def test_chart_or_note_draws_or_says_why_not():
 def test_chart_or_note_passes_a_charts_own_value_argument_through():
     frame = pd.DataFrame({"period": ["2023", "2024"], "team": ["sociaal"] * 2, "pct": [70.0, 72.0],
                           "source": ["x"] * 2, "published": ["x"] * 2})
-    fig = plotting.chart_or_note(experience.interval_chart, frame, value="pct", unit="procent", title="t", check="pct")
+    fig = plotting.chart_or_note(plotting.interval_chart, frame, value="pct", unit="procent", title="t", check="pct")
     assert isinstance(fig, Figure)
     empty = frame.assign(pct=float("nan"))
-    assert isinstance(plotting.chart_or_note(experience.interval_chart, empty, value="pct", unit="procent",
+    assert isinstance(plotting.chart_or_note(plotting.interval_chart, empty, value="pct", unit="procent",
                                              title="t", check="pct"), Markdown)
 
 
@@ -97,7 +97,7 @@ def test_survey_aggregates_of_a_register_without_surveys(reg):
     assert without_help_share(reg.surveys, reg.cases, by=["team", "wijk_code"]).empty
     summary = experience.mark_summary(reg.surveys, reg.cases, reg)
     assert summary.empty
-    assert isinstance(plotting.chart_or_note(experience.marks_chart, summary, check="mean", title="x"), Markdown)
+    assert isinstance(plotting.chart_or_note(plotting.marks_chart, summary, check="mean", title="x"), Markdown)
     assert experience.latest_period(summary) is None
 
 
@@ -123,37 +123,37 @@ def test_flows_after_the_data(reg):
     assert table.empty
     obs = flow.flow_observations(table, reg)  # was: No objects to concatenate
     assert obs.empty and {"indicator", "value", "display"} <= set(obs.columns)
-    assert isinstance(plotting.chart_or_note(flow.flow_chart, obs, language="nl"), Markdown)
-    report = flow.identity_report({"month": table, "year": table}, language="en")
+    assert isinstance(plotting.chart_or_note(plotting.flow_chart, obs, language="nl"), Markdown)
+    report = plotting.identity_report({"month": table, "year": table}, language="en")
     assert [type(r) for r in report] == [Markdown, Markdown]
     assert all("no data for this selection" in r.data for r in report)
     waits = flow.waiting_summary(reg.cases, start="2030", end="2024")  # end: the snapshot year
-    assert flow.waiting_table(waits, team="sociaal").empty  # was: cannot infer number of levels
+    assert plotting.waiting_table(waits, team="sociaal").empty  # was: cannot infer number of levels
     comparison = experience.beside_published(waits[waits["team"] == "sociaal"],
                                              pd.DataFrame({"period": ["2023"], "value": [7.9], "published": ["p"],
                                                            "source": ["s"]}), value="mean")
     assert comparison["register"].isna().all()  # was: merge on float64 and str columns for key 'period'
-    assert isinstance(plotting.chart_or_note(experience.published_table, comparison, check="register",
+    assert isinstance(plotting.chart_or_note(plotting.published_table, comparison, check="register",
                                              unit="werkdagen"), Markdown)
 
 
 def test_tests_of_no_period_give_a_sentence(reg):
     tests = experience.period_tests(reg.surveys, reg.cases, period=None, group="wijk_code")
     assert tests.empty and {"team", "test", "p_holm", "significant"} <= set(tests.columns)
-    report = experience.tests_report(tests, period=None, between="between_wijken", language="nl",
+    report = plotting.tests_report(tests, period=None, between="between_wijken", language="nl",
                                      selection="vanaf 2030")
     assert len(report) == 1 and isinstance(report[0], Markdown) and "vanaf 2030" in report[0].data
     comparison = experience.wijk_comparison(reg.surveys, reg.cases, reg, team="sociaal", period=None)
     assert comparison.empty and comparison.attrs["reference"] is None
-    assert isinstance(plotting.chart_or_note(experience.group_interval_chart, comparison, check="mean"), Markdown)
+    assert isinstance(plotting.chart_or_note(plotting.group_interval_chart, comparison, check="mean"), Markdown)
 
 
 def test_tests_of_a_period_with_responses_still_show_text_and_table():
     full = load_register()
     tests = experience.period_tests(full.surveys, full.cases, period="2024", group="team", per=())
-    report = experience.tests_report(tests, period="2024", between="between_teams", language="nl")
+    report = plotting.tests_report(tests, period="2024", between="between_teams", language="nl")
     assert isinstance(report[0], Markdown) and report[0].data.startswith("**Periode: 2024**")
-    assert isinstance(report[1], pd.DataFrame) and len(report[1]) == len(tests)
+    assert isinstance(report[1], plotting.ReaderTable) and len(report[1]) == len(tests)
 
 
 # ------------------------------------------------------------------------------ the notebooks

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis import experience
+from analysis import experience, plotting
 from analysis.plotting import figure_texts
 from analysis.register import Register, empty_table
 
@@ -117,7 +117,7 @@ def test_group_tests_adjust_p_values_with_holm():
     text = experience.describe_tests(tests, between="between_wijken")
     assert "**significant verschil** tussen wijken" in text
     assert "**geen significant verschil** tussen wijken" in text
-    table = experience.tests_table(tests)
+    table = plotting.tests_table(tests)
     assert list(table["Conclusie"]).count("geen significant verschil") == 1
 
 
@@ -128,7 +128,7 @@ def test_left_out_groups_are_named_with_the_minimum_the_tests_used():
                                    methods=("welch",), share=None, min_n=20)
     assert list(tests["left_out"].iloc[0]) == ["WK034403"] and tests["min_n"].iloc[0] == 20
     assert "minder dan 20 antwoorden" in experience.describe_tests(tests, between="between_wijken")
-    assert "minder dan 20 antwoorden" in experience.tests_table(tests)["Conclusie"].iloc[0]
+    assert "minder dan 20 antwoorden" in plotting.tests_table(tests)["Conclusie"].iloc[0]
 
 
 # --------------------------------------------------------------------------------------
@@ -208,14 +208,14 @@ def test_beside_published_keeps_every_publication():
     # register 7.62 -> 7.6 (one decimal, as published); differences 0.0 and 0.1
     assert out["difference"].iloc[:2].tolist() == pytest.approx([0.1, 0.0])
     assert np.isnan(out["published_value"].iloc[2]) and np.isnan(out["register"].iloc[3])
-    table = experience.published_table(out, unit="rapportcijfer")
+    table = plotting.published_table(out, unit="rapportcijfer")
     assert table["Gepubliceerd"].tolist() == ["7,5", "7,6", "\u2013", "7,7"]
 
 
 def test_summary_table_shows_withheld_values_as_x():
     reg = survey_register()
     small = experience.mark_summary(reg.surveys, reg.cases, reg, wijk="WK034401")
-    table = experience.summary_table(small, team="sociaal", measure="rapportcijfer", value="mean", low="ci_low",
+    table = plotting.summary_table(small, team="sociaal", measure="rapportcijfer", value="mean", low="ci_low",
                                      high="ci_high", unit="rapportcijfer")
     assert table.iloc[0].tolist()[1:4] == ["x", "x", "x"]
 
@@ -230,14 +230,14 @@ def test_charts_are_marked_synthetic_and_name_their_sources():
     marks = experience.mark_summary(reg.surveys, reg.cases, reg)
     pub = pd.DataFrame({"period": ["2024"], "period_type": ["year"], "value": [7.9],
                         "source": ["Begroting 2026"], "published": ["Begroting 2026 (2025)"]})
-    fig = experience.marks_chart(marks, published={"sociaal": pub})
+    fig = plotting.marks_chart(marks, published={"sociaal": pub})
     texts = " ".join(figure_texts(fig))
     assert "synthetisch" in texts and "Begroting 2026" in texts and "gepubliceerd" in texts
     share = experience.share_summary(reg.surveys, reg.cases, reg)
-    fig = experience.interval_chart(share, value="pct", low="ci_low", high="ci_high", unit="procent", title="T")
+    fig = plotting.interval_chart(share, value="pct", low="ci_low", high="ci_high", unit="procent", title="T")
     assert "synthetisch" in " ".join(figure_texts(fig))
     with pytest.raises(ValueError, match="mix"):  # a year and a half-year never on one line
-        experience.interval_chart(pd.concat([share, share.assign(period="2024H1")]), value="pct", unit="procent",
+        plotting.interval_chart(pd.concat([share, share.assign(period="2024H1")]), value="pct", unit="procent",
                                   title="T")
 
 
@@ -246,6 +246,6 @@ def test_group_interval_chart_writes_x_for_withheld_groups():
     frame = experience.wijk_comparison(reg.surveys, reg.cases, reg, team="sociaal", period="2024")
     assert frame.attrs["reference"] == pytest.approx(8.0)
     assert frame.set_index("wijk_code").loc["WK034401", "display"] == "x"
-    texts = figure_texts(experience.group_interval_chart(frame, title="T", highlight="WK034402"))
+    texts = figure_texts(plotting.group_interval_chart(frame, title="T", highlight="WK034402"))
     assert "x" in texts and "West" in texts and "Noordwest" in texts
     assert any("gemeente: 8,0" in t for t in texts)

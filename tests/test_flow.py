@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import flow
+from analysis import flow, plotting
 from analysis.periods import STATUS_SUPPRESSED
 from analysis.plotting import figure_texts
 from analysis.register import Register, empty_table, register_scope
@@ -76,16 +76,16 @@ def test_identity_summary_reports_an_inconsistent_record():
     assert row["largest_difference"] == 1  # first of the two with |difference| 1
     assert row["first_period_with_difference"] == "2024-01"
     assert "niet in 2 van de 3" in flow.identity_text(summary, what="maand")
-    shown = flow.identity_table(table)
+    shown = plotting.identity_table(table)
     assert shown["Periode"].tolist() == ["2024-01", "2024-03"]
-    report = flow.identity_report({"month": table})
+    report = plotting.identity_report({"month": table})
     assert len(report) == 3  # sentence, summary table, failing rows
 
 
 def test_identity_table_hides_small_wijk_counts():
     cases = make_cases([("2", "sociaal", "WK034401", "2024-03-10", None, "2024-01-15", False)])
     table = flow.stock_flow(cases, freq="month", wijk="WK034401", start="2024-01", end="2024-03")
-    shown = flow.identity_table(table, wijk="WK034401")
+    shown = plotting.identity_table(table, wijk="WK034401")
     assert set(shown["Uitstroom"]) <= {"<10"}
     assert not shown.apply(lambda col: col.astype(str).str.fullmatch(r"-?[1-9]")).any().any()
 
@@ -163,7 +163,7 @@ def test_flow_chart_marks_synthetic_and_suppression():
     cases = make_cases([(str(i), "sociaal", "WK034401", f"2024-0{1 + i % 3}-10", None, None, False)
                         for i in range(40)])
     table = flow.stock_flow(cases, freq="month", start="2024-01", end="2024-03")
-    fig = flow.flow_chart(flow.flow_observations(table, make_register(cases)))
+    fig = plotting.flow_chart(flow.flow_observations(table, make_register(cases)))
     texts = " ".join(figure_texts(fig))
     assert "synthetisch" in texts and "Sociaal" in texts and "Bron" in texts
 
@@ -210,7 +210,7 @@ def test_median_duration_by_hand_and_when_not_estimable():
     # only one of four closes: the curve stays at 0.75, the median cannot be estimated
     few = pd.DataFrame({"team": "x", "duration_days": [1, 2, 3, 4], "ended": [True, False, False, False]})
     assert np.isnan(flow.median_durations(few, min_n=1)["median"].iloc[0])
-    assert flow.median_table(flow.median_durations(few, min_n=1))["Mediane duur (dagen)"].iloc[0] == "niet te schatten"
+    assert plotting.median_table(flow.median_durations(few, min_n=1))["Mediane duur (dagen)"].iloc[0] == "niet te schatten"
     withheld_row = flow.median_durations(km_example(), min_n=10).iloc[0]
     assert withheld_row["display"] == "x" and np.isnan(withheld_row["cases"])
 
@@ -223,7 +223,7 @@ def test_median_durations_for_a_wijk_withhold_small_linked_counts():
     # 3 running < 10: withheld, and 12 closed with it (15 cases - 12 closed = 3)
     assert np.isnan(wijk["running"]) and np.isnan(wijk["ended"]) and wijk["cases"] == 15
     assert wijk["median"] == 8  # 15 cases, first 12 close on days 1..12: S(8) = 7/15 <= 0.5
-    shown = flow.median_table(flow.median_durations(d, wijk="WK034401")).iloc[0]
+    shown = plotting.median_table(flow.median_durations(d, wijk="WK034401")).iloc[0]
     assert (shown["Afgesloten"], shown["Nog lopend"], shown["Casussen"]) == ("<10", "<10", "15")
 
 
@@ -243,7 +243,7 @@ def test_durations_censor_at_the_snapshot_and_count_cases_once():
 
 def test_survival_chart_names_medians_and_is_marked_synthetic():
     d = pd.concat([km_example()] * 3, ignore_index=True)
-    fig = flow.survival_chart(flow.survival_curves(d), flow.median_durations(d),
+    fig = plotting.survival_chart(flow.survival_curves(d), flow.median_durations(d),
                               sources=pd.DataFrame({"source": [SYNTH], "published": [PUB]}), snapshot="2024-12-31")
     texts = " ".join(figure_texts(fig))
     assert "mediaan 5 dagen" in texts and "synthetisch" in texts and "2024-12-31" in texts
@@ -288,7 +288,7 @@ def test_waiting_summary_withholds_small_wijk_groups():
     # all = urgent + not urgent: with urgent withheld, the count of the not urgent goes too (11 = 12 - 1)
     assert np.isnan(s.loc["not_urgent", "n"]) and s.loc["not_urgent", "mean"] == 1
     assert s.loc["all_cases", "n"] == 12
-    table = flow.waiting_table(s.reset_index().assign(team="sociaal"), team="sociaal")
+    table = plotting.waiting_table(s.reset_index().assign(team="sociaal"), team="sociaal")
     assert (table[("spoed", "gemiddelde")] == "x").all()
     assert (table[("niet spoed", "casussen")] == "x").all() and (table[("alle casussen", "casussen")] == "12").all()
 
@@ -335,7 +335,7 @@ def test_cbs_table_change_becomes_a_break():
     assert t["difference"].iloc[0] == -15 and t["beyond_rounding"].iloc[0]  # 90 - (100 + 10 - 5)
     brk = flow.cbs_breaks(t)
     assert brk == [("2016H2", "2017H1", "tabelwissel: 83268NED \u2192 86051NED")]
-    assert "tabelwissel" in flow.cbs_reader_table(t)["Opmerking"].iloc[0]
+    assert "tabelwissel" in plotting.cbs_reader_table(t)["Opmerking"].iloc[0]
 
 
 def test_cbs_flow_table_of_nothing_is_empty():

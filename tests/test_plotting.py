@@ -155,20 +155,20 @@ def test_line_chart_draws_half_years_on_their_own(cbs):
     half = obs("GM0344", "Utrecht", ["2023H1", "2023H2", "2024H1"], [13, 13.5, 14])
     fig = P.line_chart(half)
     labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
-    assert [t.replace("\n", " ") for t in labels] == ["1e hj 2023", "2e hj 2023", "1e hj 2024"]
+    assert [t.replace("\n", " ") for t in labels] == ["1e halfjaar 2023", "2e halfjaar 2023", "1e halfjaar 2024"]
 
 
 def test_period_ticks_of_a_long_monthly_series_can_fall_on_januaries():
     months = [f"{y}-{m:02d}" for y in (2022, 2023, 2024) for m in range(1, 13)]
     fig = Figure()
     ax = fig.add_subplot()
-    P._set_period_ticks(ax, months, "nl", 12, januaries=True)
+    P.set_period_ticks(ax, months, "nl", 12, januaries=True)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2022", "2023", "2024"]
     assert list(ax.get_xticks()) == pytest.approx([P.period_x(m) for m in ("2022-01", "2023-01", "2024-01")])
-    P._set_period_ticks(ax, months, "nl", 12)  # without: every n-th month, the latest labelled
+    P.set_period_ticks(ax, months, "nl", 12)  # without: every n-th month, the latest labelled
     ticks = [t.get_text() for t in ax.get_xticklabels()]
     assert len(ticks) == 12 and ticks[-1].endswith("2024") and "\n" in ticks[-1]
-    P._set_period_ticks(ax, months[:24], "nl", 12, januaries=True)  # two Januaries: months as usual
+    P.set_period_ticks(ax, months[:24], "nl", 12, januaries=True)  # two Januaries: months as usual
     assert len(ax.get_xticklabels()) == 12
 
 
@@ -224,7 +224,7 @@ def test_series_break_gets_a_default_text_and_bad_order_is_refused(cbs):
 def test_line_chart_norm_and_title(cbs):
     fig = P.line_chart(cbs, norm=12, title="Jeugdhulp", subtitle="Utrecht en vergelijking")
     text = all_text(fig)
-    assert "norm: 12,0%" in text
+    assert "streefwaarde: 12,0%" in text and "norm" not in text
     assert "Jeugdhulp" in text and "Utrecht en vergelijking" in text
 
 

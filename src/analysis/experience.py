@@ -38,39 +38,16 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from scipy import stats
 
 from . import disclosure, markup
 from .labels import (
-    DEFAULT_LANGUAGE,
     MISSING,
-    check_language,
     format_number,
     label,
-    period_label,
     resolve_language,
-    unit_axis_label,
 )
-from .periods import STATUS_SUPPRESSED, date_bound, period_order, period_sort_key, period_type_of
-from .plotting import (
-    BREAK_COLOR,
-    COMPARISON_COLORS,
-    FOCUS_COLOR,
-    MUTED_TEXT_COLOR,
-    NORM_COLOR,
-    OTHER_BAR_COLOR,
-    _finish,
-    _set_period_ticks,
-    _sources_frame,
-    _styled,
-    _titles,
-    format_axis,
-    new_figure,
-    period_x,
-    single_period_type,
-)
+from .periods import STATUS_SUPPRESSED, date_bound, period_sort_key
 from .regions import RegionResolver
 from .register import MARKS, Register, case_level, check_freq
 
@@ -81,8 +58,8 @@ MIN_RESPONSES = disclosure.DEFAULT_THRESHOLD
 MEASURES: tuple[str, ...] = tuple(m for m in ("toegankelijkheid", "kwaliteit", "effect", "rapportcijfer")
                                    if m in MARKS)
 
-#: Colours of the two teams in every chart of this module and :mod:`analysis.flow`.
-TEAM_COLORS = {"sociaal": FOCUS_COLOR, "jeugd_en_gezin": COMPARISON_COLORS[0]}
+#: The two buurtteam organisations, in reading order (their colours: :data:`analysis.plotting.TEAM_COLORS`).
+TEAMS: tuple[str, ...] = ("sociaal", "jeugd_en_gezin")
 
 # --------------------------------------------------------------------------------------
 # Data
@@ -265,68 +242,6 @@ def wijk_comparison(surveys: pd.DataFrame, cases: pd.DataFrame, register: Regist
     return out
 
 
-def summary_table(frame: pd.DataFrame, *, team: str, value: str, low: str, high: str, unit: str,
-                  published: pd.DataFrame | None = None, measure: str | None = None,
-                  language: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
-    """One team's yearly figures as a reader's table: value, 95 % interval, responses, published beside.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        From :func:`mark_summary` or :func:`share_summary`.
-    team : str
-    value, low, high : str
-        Columns of the value and its interval.
-    unit : str
-        ``rapportcijfer`` or ``procent``.
-    published : DataFrame, optional
-        Observations of the published indicator of this team (all publications).
-    measure : str, optional
-        With a long frame of marks: which measure.
-    language : {"nl", "en"}
-
-    Returns
-    -------
-    DataFrame
-        Period, responses, value, interval, published value and publication
-        (a row per publication where several published the same year);
-        withheld values show their ``display`` text.
-    """
-    check_language(language)
-    data = frame[frame["team"] == team]
-    if measure is not None:
-        data = data[data["measure"] == measure]
-    decimals = 1 if unit == "rapportcijfer" else 0
-    merged = beside_published(data, published if published is not None else
-                              pd.DataFrame(columns=["period", "value", "published", "source"]), value=value,
-                              decimals=decimals)
-    info = data.set_index("period")
-    rows = []
-    for r in merged.to_dict("records"):
-        period = r["period"]
-        src = info.loc[period] if period in info.index else None
-        shown = src.get("display") if src is not None else None
-        if src is not None and pd.isna(src[value]):
-            val = interval = shown if isinstance(shown, str) else MISSING
-        elif src is not None:
-            val = format_number(src[value], decimals, language)
-            interval = (f"{format_number(src[low], decimals, language)} \u2013 "
-                        f"{format_number(src[high], decimals, language)}")
-        else:
-            val = interval = MISSING
-        n = src["n"] if src is not None else np.nan
-        rows.append({
-            label("period", language): period_label(str(period), language),
-            label("responses", language).capitalize(): format_number(n, 0, language) if not pd.isna(n) else (
-                shown if isinstance(shown, str) else MISSING),
-            label("mean" if unit == "rapportcijfer" else "percentage", language).capitalize(): val,
-            label("interval_95", language): interval,
-            label("published", language).capitalize(): format_number(r["published_value"], decimals, language),
-            label("publication", language).capitalize(): r["publication"] if isinstance(r["publication"], str) else "",
-        })
-    return pd.DataFrame(rows)
-
-
 def beside_published(
     frame: pd.DataFrame,
     published: pd.DataFrame,
@@ -368,28 +283,6 @@ def beside_published(
     order = sorted(range(len(out)), key=lambda i: (period_sort_key(str(out["period"].iloc[i])),
                                                     str(out["publication"].iloc[i])))
     return out.iloc[order].reset_index(drop=True)
-
-
-def published_table(comparison: pd.DataFrame, *, unit: str, language: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
-    """A :func:`beside_published` frame as a reader's table.
-
-    Returns
-    -------
-    DataFrame
-        Period, register value, published value, difference and publication,
-        with labelled columns and numbers formatted for ``language``.
-    """
-    check_language(language)
-    decimals = 1 if unit in ("rapportcijfer", "werkdagen") else 0
-    return pd.DataFrame({
-        label("period", language): [period_label(str(p), language) for p in comparison["period"]],
-        label("register", language).capitalize(): [format_number(v, decimals, language) for v in comparison["register"]],
-        label("published", language).capitalize(): [format_number(v, decimals, language)
-                                                     for v in comparison["published_value"]],
-        label("difference", language).capitalize(): [format_number(v, decimals, language, signed=True)
-                                                      for v in comparison["difference"]],
-        label("publication", language).capitalize(): [p if isinstance(p, str) else "" for p in comparison["publication"]],
-    })
 
 
 # --------------------------------------------------------------------------------------
@@ -609,45 +502,13 @@ def period_tests(surveys: pd.DataFrame, cases: pd.DataFrame, *, period: str | No
     return pd.DataFrame(columns=_test_columns(list(per)))
 
 
-def tests_report(tests: pd.DataFrame, *, period: str | None, between: str, show_period: bool = True,
-                 selection: str | None = None, language: str | None = None) -> list:
-    """What a section of tests shows: the outcome in words and the table, or one sentence.
+TEST_SYMBOLS = {"welch": "F", "kruskal": "H", "chi2": "χ²"}
+EFFECT_SYMBOLS = {"eta2": "η²", "epsilon2": "ε²", "cramers_v": "V"}
 
-    Parameters
-    ----------
-    tests : DataFrame
-        From :func:`period_tests`.
-    period : str or None
-        The period tested; its name heads the text when ``show_period``.
-    between : str
-        ``between_wijken`` or ``between_teams`` (see :func:`describe_tests`).
-    selection : str, optional
-        The notebook's selection in words, for the sentence.
-    language : {"nl", "en"}
 
-    Returns
-    -------
-    list
-        ``[Markdown, DataFrame]``, or ``[Markdown]`` (the empty-selection
-        sentence) when there is nothing to test. Display with ``display(*report)``.
-    """
+def p_text(p: float, language: str | None = None) -> str:
+    """A p-value for readers: three decimals, ``< 0,001`` below that, ``–`` when missing."""
     language = resolve_language(language)
-    from IPython.display import Markdown
-
-    from .plotting import empty_note
-
-    if period is None or tests.empty:
-        return [empty_note(label(between, language).capitalize(), selection=selection, language=language)]
-    head = f"**{label('period', language)}: {period_label(period, language)}**\n\n" if show_period else ""
-    return [Markdown(head + describe_tests(tests, between=between, language=language)),
-            tests_table(tests, language=language)]
-
-
-_TEST_SYMBOL = {"welch": "F", "kruskal": "H", "chi2": "χ²"}
-_EFFECT_SYMBOL = {"eta2": "η²", "epsilon2": "ε²", "cramers_v": "V"}
-
-
-def _p_text(p: float, language: str) -> str:
     if pd.isna(p):
         return MISSING
     if p < 0.001:
@@ -657,11 +518,13 @@ def _p_text(p: float, language: str) -> str:
 
 def _p_is(p: float, language: str) -> str:
     """``= 0,472`` or ``< 0,001``: the p-value with its relation sign."""
-    text = _p_text(p, language)
+    text = p_text(p, language)
     return text if text.startswith("<") else f"= {text}"
 
 
-def _measure_label(measure: str, language: str) -> str:
+def measure_label(measure: str, language: str | None = None) -> str:
+    """The reader's name of a measure of the survey (a mark, or *verder zonder hulp*)."""
+    language = resolve_language(language)
     if measure in MEASURES:
         return label(f"mark_{measure}", language)
     if measure == "verder_zonder_hulp":
@@ -669,9 +532,11 @@ def _measure_label(measure: str, language: str) -> str:
     return measure
 
 
-def _group_name(value, language: str, resolver: RegionResolver | None = None) -> str:
+def group_name(value, language: str | None = None, resolver: RegionResolver | None = None) -> str:
+    """The reader's name of a group value: a team, a waiting-time group, or a region (by name, not code)."""
+    language = resolve_language(language)
     text = str(value)
-    if text in TEAM_COLORS or text in ("all_cases", "urgent", "not_urgent"):
+    if text in TEAMS or text in ("all_cases", "urgent", "not_urgent"):
         return label(text, language)
     if text.startswith(("WK", "BU", "GM")):
         resolver = resolver or RegionResolver()
@@ -679,67 +544,25 @@ def _group_name(value, language: str, resolver: RegionResolver | None = None) ->
     return text
 
 
-def _df_text(r: Mapping, language: str) -> str:
+def df_text(r: Mapping, language: str | None = None) -> str:
+    """The degrees of freedom of a test row: ``'9'`` or ``'9; 498,2'`` (Welch)."""
+    language = resolve_language(language)
     df = format_number(r["df1"], 0, language)
     if not pd.isna(r["df2"]):
         df += f"; {format_number(r['df2'], 1, language)}"
     return df
 
 
-def _left_out_text(r: Mapping, language: str, resolver: RegionResolver, *, markdown: bool = False) -> str:
+def left_out_text(r: Mapping, language: str | None = None, resolver: RegionResolver | None = None, *,
+                  markdown: bool = False) -> str:
     """'; ... left out (fewer than n responses): ...' for a test row, or ''; names escaped for Markdown if asked."""
+    language = resolve_language(language)
+    resolver = resolver or RegionResolver()
     if not r["left_out"]:
         return ""
     show = markup.markdown_text if markdown else str
-    names = ", ".join(show(_group_name(g, language, resolver)) for g in r["left_out"])
+    names = ", ".join(show(group_name(g, language, resolver)) for g in r["left_out"])
     return "; " + label("groups_left_out", language).format(n=r.get("min_n", MIN_RESPONSES), groups=names)
-
-
-def tests_table(tests: pd.DataFrame, *, language: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
-    """The test results as a reader's table: labelled columns, formatted numbers.
-
-    Parameters
-    ----------
-    tests : DataFrame
-        From :func:`group_tests`.
-
-    Returns
-    -------
-    DataFrame
-        One row per test, columns in ``language``.
-    """
-    check_language(language)
-    resolver = RegionResolver()
-    rows = []
-    for r in tests.to_dict("records"):
-        df = MISSING if pd.isna(r["df1"]) else _df_text(r, language)
-        effect = MISSING if pd.isna(r["effect_size"]) else (
-            f"{_EFFECT_SYMBOL[r['effect_measure']]} = {format_number(r['effect_size'], 3, language)}")
-        if pd.isna(r["p_value"]):
-            conclusion = label("too_few_groups", language)
-        else:
-            conclusion = label("significant" if r["significant"] else "not_significant", language)
-        row = {}
-        if "team" in r:
-            row[label("team", language).capitalize()] = label(r["team"], language)
-        if "period" in r:
-            row[label("period", language)] = period_label(str(r["period"]), language)
-        row.update({
-            label("measure", language).capitalize(): _measure_label(r["measure"], language),
-            label("test", language).capitalize(): label(f"test_{r['test']}", language),
-            label("groups", language).capitalize(): int(r["groups"]),
-            label("responses", language).capitalize(): int(r["n"]),
-            label("statistic", language).capitalize(): (MISSING if pd.isna(r["statistic"]) else
-                                                         f"{_TEST_SYMBOL[r['test']]} = "
-                                                         f"{format_number(r['statistic'], 2, language)}"),
-            label("df", language).capitalize(): df,
-            label("p_value", language): _p_text(r["p_value"], language),
-            label("p_holm", language): _p_text(r["p_holm"], language),
-            label("effect_size", language).capitalize(): effect,
-            label("conclusion", language).capitalize(): conclusion + _left_out_text(r, language, resolver),
-        })
-        rows.append(row)
-    return pd.DataFrame(rows)
 
 
 def describe_tests(tests: pd.DataFrame, *, between: str, language: str | None = None) -> str:
@@ -763,18 +586,18 @@ def describe_tests(tests: pd.DataFrame, *, between: str, language: str | None = 
     resolver = RegionResolver()
     lines = []
     for r in tests.to_dict("records"):
-        who = _measure_label(r["measure"], language)
+        who = measure_label(r["measure"], language)
         if "team" in r:
             who += f", {label(r['team'], language)}"
-        left_out = _left_out_text(r, language, resolver, markdown=True)
+        left_out = left_out_text(r, language, resolver, markdown=True)
         if pd.isna(r["p_value"]):
             lines.append(f"- {who}: {label('too_few_groups', language)}{left_out}.")
             continue
         verdict = label("significant" if r["significant"] else "not_significant", language)
-        detail = (f"{label('test_' + r['test'], language)}: {_TEST_SYMBOL[r['test']]} = "
-                  f"{format_number(r['statistic'], 2, language)}; {label('df', language)} {_df_text(r, language)}; "
+        detail = (f"{label('test_' + r['test'], language)}: {TEST_SYMBOLS[r['test']]} = "
+                  f"{format_number(r['statistic'], 2, language)}; {label('df', language)} {df_text(r, language)}; "
                   f"p {_p_is(r['p_value'], language)}; {label('p_holm', language)} "
-                  f"{_p_is(r['p_holm'], language)}; {_EFFECT_SYMBOL[r['effect_measure']]} = "
+                  f"{_p_is(r['p_holm'], language)}; {EFFECT_SYMBOLS[r['effect_measure']]} = "
                   f"{format_number(r['effect_size'], 3, language)}")
         lines.append(f"- {who}: **{verdict}** {label(between, language)} ({detail}){left_out}.")
     return "\n".join(lines)
@@ -783,272 +606,6 @@ def describe_tests(tests: pd.DataFrame, *, between: str, language: str | None = 
 # --------------------------------------------------------------------------------------
 # Charts
 # --------------------------------------------------------------------------------------
-
-
-def _draw_intervals(ax, data: pd.DataFrame, *, value: str, low: str | None, high: str | None,
-                    color: str, name: str) -> None:
-    data = data.iloc[period_order(data["period"])]
-    x = np.array([period_x(str(p)) for p in data["period"]])
-    y = pd.to_numeric(data[value], errors="coerce").to_numpy(dtype=float)
-    if low and high:
-        lo = pd.to_numeric(data[low], errors="coerce").to_numpy(dtype=float)
-        hi = pd.to_numeric(data[high], errors="coerce").to_numpy(dtype=float)
-        ax.fill_between(x, lo, hi, color=color, alpha=0.18, linewidth=0, zorder=1.5)
-    ax.plot(x, y, color=color, marker="o", linewidth=2.0, label=name, zorder=2.5)
-
-
-def _draw_published(ax, published: pd.DataFrame | None, color: str) -> bool:
-    if published is None or published.empty:
-        return False
-    x = [period_x(str(p)) for p in published["period"]]
-    ax.scatter(x, published["value"].astype(float), marker="D", s=42, facecolor="white",
-               edgecolor=color, linewidth=1.8, zorder=3.5)
-    return True
-
-
-def _published_handle(language: str) -> Line2D:
-    return Line2D([], [], linestyle="none", marker="D", markersize=7, markerfacecolor="white",
-                  markeredgecolor=MUTED_TEXT_COLOR, markeredgewidth=1.6, label=label("published", language))
-
-
-def _y_limits(ax, unit: str) -> None:
-    lo, hi = ax.get_ylim()
-    if unit == "procent":
-        ax.set_ylim(0.0, min(100.0, hi * 1.02) if hi > 0 else 100.0)
-    elif unit == "rapportcijfer":
-        ax.set_ylim(max(1.0, lo), min(10.0, hi))
-    else:
-        ax.set_ylim(0, hi * 1.05 if hi > 0 else 1)
-
-
-@_styled
-def interval_chart(
-    frame: pd.DataFrame,
-    *,
-    value: str,
-    unit: str,
-    title: str,
-    group: str | None = "team",
-    low: str | None = None,
-    high: str | None = None,
-    subtitle: str | None = None,
-    published: Mapping[str, pd.DataFrame] | None = None,
-    norm: float | None = None,
-    language: str = DEFAULT_LANGUAGE,
-    synthetic: bool = False,
-    size: str | tuple[float, float] = "standard",
-) -> Figure:
-    """A line per group over the periods, with an optional interval band and published values.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        ``period`` (one period type), the ``group`` column, ``value`` and
-        optionally ``low`` / ``high``; ``source`` and ``published`` give the
-        source line (see :func:`with_provenance`). Withheld values (NaN) leave gaps.
-    value, unit, title : str
-        The column drawn, its unit (key of :data:`analysis.indicators.UNITS`) and the title.
-    group : str or None
-        One line per value of this column; None for a single line.
-    low, high : str, optional
-        Columns of the interval drawn as a band.
-    subtitle : str, optional
-    published : mapping of group value -> observations, optional
-        Published values drawn as open diamonds in the group's colour; their
-        sources join the source line.
-    norm : float, optional
-        Drawn as a dotted horizontal line.
-    language : {"nl", "en"}
-    synthetic : bool
-        Mark the chart *synthetisch* (also done when a source says so).
-    size : str or (width, height)
-
-    Returns
-    -------
-    Figure
-    """
-    check_language(language)
-    if frame.empty:
-        raise ValueError("interval_chart: nothing to draw")
-    kind = single_period_type(frame, "interval_chart")
-    fig, ax = new_figure(size)
-    keys = list(dict.fromkeys(frame[group])) if group else [None]
-    keys = sorted(keys, key=lambda k: list(TEAM_COLORS).index(k) if k in TEAM_COLORS else len(TEAM_COLORS))
-    palette = [FOCUS_COLOR, *COMPARISON_COLORS]
-    colors = {k: TEAM_COLORS.get(k, palette[i % len(palette)]) for i, k in enumerate(keys)}
-    any_published = False
-    periods = list(frame["period"].astype(str))
-    for key in keys:
-        data = frame if key is None else frame[frame[group] == key]
-        name = _group_name(key, language) if key is not None else title
-        _draw_intervals(ax, data, value=value, low=low, high=high, color=colors[key], name=name)
-        pub = (published or {}).get(key)
-        if pub is not None and len(pub):
-            pub = pub[pub["period"].astype(str).map(period_type_of) == kind]
-            any_published |= _draw_published(ax, pub, colors[key])
-            periods += list(pub["period"].astype(str))
-    if norm is not None:
-        ax.axhline(norm, color=NORM_COLOR, linestyle=":", linewidth=1.4, zorder=1.8,
-                   label=f"{label('norm', language)}: {format_number(norm, 0, language)}")
-    _set_period_ticks(ax, periods, language, 12, januaries=True)
-    _y_limits(ax, unit)
-    format_axis(ax, "y", language)
-    ax.set_ylabel(unit_axis_label(unit, language))
-    handles, _ = ax.get_legend_handles_labels()
-    if any_published:
-        handles.append(_published_handle(language))
-    if len(handles) > 1 or any_published:
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
-    _titles(fig, ax, title, subtitle)
-    pubs = [p for p in (published or {}).values() if p is not None]
-    return _finish(fig, _sources_frame(frame, *pubs), language, synthetic)
-
-
-@_styled
-def marks_chart(
-    marks: pd.DataFrame,
-    *,
-    published: Mapping[str, pd.DataFrame] | None = None,
-    measures: Sequence[str] = MEASURES,
-    title: str | None = None,
-    language: str = DEFAULT_LANGUAGE,
-    synthetic: bool = False,
-) -> Figure:
-    """The four marks over time, one panel each, a line per team with its 95 % band.
-
-    Parameters
-    ----------
-    marks : DataFrame
-        Long format as :func:`analysis.register.survey_marks` returns
-        (``period``, ``team``, ``measure``, ``mean``, ``ci_low``, ``ci_high``),
-        one period type, with ``source`` / ``published`` for the source line.
-    published : mapping of team -> observations, optional
-        Published overall marks (``rapportcijfer``), drawn as open diamonds.
-    measures : sequence of str
-    title : str, optional
-    language : {"nl", "en"}
-    synthetic : bool
-
-    Returns
-    -------
-    Figure
-        Panels share the value axis, so they compare honestly.
-    """
-    check_language(language)
-    fig, axes = new_figure((10.0, 6.4), nrows=2, ncols=2, sharex=True, sharey=True, squeeze=False)
-    teams = [t for t in TEAM_COLORS if t in set(marks["team"])]
-    periods = list(marks["period"].astype(str))
-    any_published = False
-    for ax, measure in zip(axes.ravel(), measures, strict=False):
-        data = marks[marks["measure"] == measure]
-        for team in teams:
-            _draw_intervals(ax, data[data["team"] == team], value="mean", low="ci_low", high="ci_high",
-                            color=TEAM_COLORS[team], name=label(team, language))
-            if measure == "rapportcijfer" and published and published.get(team) is not None:
-                pub = published[team]
-                pub = pub[pub["period_type"] == period_type_of(periods[0])] if len(pub) else pub
-                any_published |= _draw_published(ax, pub, TEAM_COLORS[team])
-                periods += list(pub["period"].astype(str))
-        ax.set_title(label(f"mark_{measure}", language), loc="left", fontsize=10.5)
-        format_axis(ax, "y", language)
-    for ax in axes.ravel():
-        _set_period_ticks(ax, periods, language, 12, januaries=True)
-    lo = np.nanmin(pd.to_numeric(marks["ci_low"], errors="coerce").to_numpy(dtype=float), initial=10.0)
-    hi = np.nanmax(pd.to_numeric(marks["ci_high"], errors="coerce").to_numpy(dtype=float), initial=1.0)
-    axes[0, 0].set_ylim(max(1.0, math.floor(lo * 2) / 2 - 0.5), min(10.0, math.ceil(hi * 2) / 2 + 0.5))
-    for ax in axes[:, 0]:
-        ax.set_ylabel(unit_axis_label("rapportcijfer", language))
-    handles = [Line2D([], [], color=TEAM_COLORS[t], marker="o", linewidth=2.0, label=label(t, language))
-               for t in teams]
-    if any_published:
-        handles.append(_published_handle(language))
-    fig.legend(handles=handles, loc="outside upper right", ncols=len(handles))
-    _titles(fig, None, title or label("marks_title", language), label("marks_subtitle", language))
-    pubs = [p for p in (published or {}).values() if p is not None]
-    return _finish(fig, _sources_frame(marks, *pubs), language, synthetic)
-
-
-@_styled
-def group_interval_chart(
-    frame: pd.DataFrame,
-    *,
-    group: str = "wijk_code",
-    value: str = "mean",
-    low: str = "ci_low",
-    high: str = "ci_high",
-    unit: str = "rapportcijfer",
-    reference: float | None = None,
-    highlight: str | None = None,
-    title: str,
-    subtitle: str | None = None,
-    language: str = DEFAULT_LANGUAGE,
-    synthetic: bool = False,
-) -> Figure:
-    """One row per group (say per wijk): the value with its interval; withheld rows say ``x``.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        One row per group (one period, one team, one measure), with ``value``,
-        ``low``, ``high`` and optionally ``display`` (from :func:`protect_summary`).
-    group : str
-        The column naming the groups (wijk codes are shown by name).
-    reference : float, optional
-        Drawn as a dashed vertical line (the city's value); default
-        ``frame.attrs["reference"]`` (see :func:`wijk_comparison`).
-    highlight : str, optional
-        A group drawn in the focus colour (the chosen wijk).
-    title, subtitle : str
-
-    Returns
-    -------
-    Figure
-    """
-    check_language(language)
-    if reference is None:
-        reference = frame.attrs.get("reference")
-    data = frame.reset_index(drop=True)
-    order = data[value].fillna(-np.inf).sort_values(kind="stable").index
-    data = data.loc[order].reset_index(drop=True)
-    n = len(data)
-    fig, ax = new_figure((8.0, min(8.0, 1.6 + 0.36 * n)))
-    ax.grid(axis="y", visible=False)
-    ax.grid(axis="x", visible=True)
-    resolver = RegionResolver()
-    names = [_group_name(g, language, resolver) for g in data[group]]
-    y = np.arange(n)
-    vals = pd.to_numeric(data[value], errors="coerce").to_numpy(dtype=float)
-    lo = pd.to_numeric(data[low], errors="coerce").to_numpy(dtype=float)
-    hi = pd.to_numeric(data[high], errors="coerce").to_numpy(dtype=float)
-    colors = [FOCUS_COLOR if str(g) == str(highlight) else OTHER_BAR_COLOR if highlight else FOCUS_COLOR
-              for g in data[group]]
-    for i in range(n):
-        if np.isnan(vals[i]):
-            continue
-        ax.plot([lo[i], hi[i]], [y[i], y[i]], color=colors[i], linewidth=2.2, solid_capstyle="butt")
-        ax.plot(vals[i], y[i], "o", color=colors[i], markersize=6.5)
-    finite = np.concatenate([lo[np.isfinite(lo)], hi[np.isfinite(hi)], vals[np.isfinite(vals)]])
-    if reference is not None:
-        finite = np.append(finite, reference)
-        ax.axvline(reference, color=BREAK_COLOR, linestyle="--", linewidth=1.2)
-        city = f"- - {label('municipality', language).lower()}: {format_number(reference, 1, language)}"
-        subtitle = f"{subtitle}; {city}" if subtitle else city
-    left = float(np.min(finite)) if finite.size else 1.0
-    right = float(np.max(finite)) if finite.size else 10.0
-    span = max(right - left, 0.5)
-    ax.set_xlim(left - 0.08 * span, right + 0.08 * span)
-    display = data["display"] if "display" in data.columns else pd.Series(pd.NA, index=data.index)
-    for i in range(n):
-        if np.isnan(vals[i]):
-            shown = display.iloc[i]
-            ax.annotate(str(shown) if not pd.isna(shown) else MISSING, xy=(left, y[i]), xytext=(0, 0),
-                        textcoords="offset points", va="center", ha="left", fontsize=10, color=MUTED_TEXT_COLOR)
-    ax.set_yticks(y, names)
-    ax.tick_params(axis="y", length=0)
-    format_axis(ax, "x", language)
-    ax.set_xlabel(unit_axis_label(unit, language))
-    _titles(fig, ax, title, subtitle)
-    return _finish(fig, _sources_frame(data), language, synthetic)
 
 
 def latest_period(frame: pd.DataFrame, column: str = "n") -> str | None:
@@ -1062,25 +619,25 @@ def latest_period(frame: pd.DataFrame, column: str = "n") -> str | None:
 __all__ = [
     "MEASURES",
     "MIN_RESPONSES",
-    "TEAM_COLORS",
+    "EFFECT_SYMBOLS",
+    "TEAMS",
+    "TEST_SYMBOLS",
+    "df_text",
+    "group_name",
+    "left_out_text",
+    "measure_label",
+    "p_text",
     "beside_published",
     "compare_groups",
     "compare_shares",
     "describe_tests",
-    "group_interval_chart",
     "group_tests",
-    "interval_chart",
     "latest_period",
     "mark_summary",
     "period_tests",
-    "marks_chart",
     "protect_summary",
-    "published_table",
     "responses",
     "share_summary",
-    "summary_table",
-    "tests_report",
-    "tests_table",
     "wijk_comparison",
     "with_provenance",
 ]

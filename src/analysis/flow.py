@@ -25,41 +25,15 @@ decided by :func:`analysis.register.register_scope` (``session.register(...)``).
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from . import disclosure
-from .experience import TEAM_COLORS
-from .labels import (
-    DEFAULT_LANGUAGE,
-    check_language,
-    format_number,
-    label,
-    resolve_language,
-    unit_axis_label,
-)
-from .periods import STATUS_SUPPRESSED, date_bound, next_periods, period_order, period_sort_key
-from .plotting import (
-    BREAK_COLOR,
-    COMPARISON_COLORS,
-    FOCUS_COLOR,
-    MUTED_TEXT_COLOR,
-    _finish,
-    _set_period_ticks,
-    _sources_frame,
-    _styled,
-    _titles,
-    empty_note,
-    format_axis,
-    new_figure,
-    period_x,
-    single_period_type,
-)
-from .regions import RegionResolver, level_of
+from .labels import format_number, label, resolve_language
+from .periods import STATUS_SUPPRESSED, date_bound, next_periods, period_sort_key
+from .regions import level_of
 from .register import (
     WAITING_NORM_DAYS,
     Register,
@@ -167,93 +141,6 @@ def identity_text(summary: pd.DataFrame, *, what: str, language: str | None = No
     return label("identity_fails", language).format(k=k, n=n, what=what)
 
 
-def identity_table(table: pd.DataFrame, *, wijk: str | None = None, threshold: int = THRESHOLD,
-                   all_rows: bool = False, language: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
-    """The rows of a stock-flow table where the identity fails, with readers' column names.
-
-    Parameters
-    ----------
-    table : DataFrame
-        From :func:`stock_flow`.
-    wijk : str, optional
-        Only this wijk's rows; its counts below ``threshold`` are shown as
-        ``<10`` (a data-quality table; the charts carry the full disclosure control).
-    threshold : int, default 10
-    all_rows : bool, default False
-        Show every period, not only those with a difference.
-    language : {"nl", "en"}
-
-    Returns
-    -------
-    DataFrame
-        Period, team, the four counts and the difference (no rows when the
-        identity holds everywhere and ``all_rows`` is False).
-    """
-    if wijk is not None:
-        table = table[table["wijk_code"] == wijk]
-    rows = table if all_rows else table[table["difference"] != 0]
-    counts = ["stock_begin", "inflow", "outflow", "stock_end", "difference"]
-    cols = ["period", "team", *counts]
-    out = rows[cols].copy()
-    out["team"] = out["team"].map(lambda t: label(t, language))
-    if wijk is not None:
-        for col in counts:
-            out[col] = [f"<{threshold}" if abs(v) < threshold else format_number(v, 0, language) for v in out[col]]
-    return out.rename(columns={c: label(c, language).capitalize() for c in cols}).reset_index(drop=True)
-
-
-def identity_report(tables: dict[str, pd.DataFrame], *, wijk: str | None = None,
-                    language: str | None = None) -> list:
-    """The stock-flow check of several tables, ready to display: a sentence and a table each.
-
-    Parameters
-    ----------
-    tables : dict
-        Period type (``month``, ``year``, ...) -> a :func:`stock_flow` table.
-    wijk : str, optional
-        Check this wijk's rows (the tables are split by ``wijk_code``).
-    language : {"nl", "en"}
-
-    Returns
-    -------
-    list
-        A :class:`IPython.display.Markdown` sentence per table (does the
-        identity hold in every period?), one reader's table of the checks
-        (per period type and team: periods, periods with a difference, the
-        largest difference, the first period with one) and, if any period
-        fails, the failing rows (:func:`identity_table`). Display with
-        ``display(*report)``.
-    """
-    language = resolve_language(language)
-    from IPython.display import Markdown
-
-    out, rows, failing = [], [], []
-    by = ("team", "wijk_code") if wijk is not None else ("team",)
-    for kind, table in tables.items():
-        summary = identity_summary(table, by=by, wijk=wijk)
-        if not len(summary) or not int(summary["periods"].sum()):  # no period in the selection
-            out.append(empty_note(label(kind, language).capitalize(), language=language))
-            continue
-        out.append(Markdown(identity_text(summary, what=label(kind, language).lower(), language=language)))
-        for r in summary.to_dict("records"):
-            rows.append({
-                label("frequency", language).capitalize(): label(kind, language),
-                label("team", language).capitalize(): label(r["team"], language),
-                label("periods_checked", language).capitalize(): r["periods"],
-                label("periods_with_difference", language).capitalize(): r["periods_with_difference"],
-                label("largest_difference", language).capitalize(): format_number(
-                    r["largest_difference"], 0, language, signed=True),
-                label("first_period_with_difference", language).capitalize(): (
-                    r["first_period_with_difference"] or "\u2013"),
-            })
-        if summary["periods_with_difference"].sum():
-            failing.append(identity_table(table, wijk=wijk, language=language))
-    if rows:
-        out.append(pd.DataFrame(rows))
-    out.extend(failing)
-    return out
-
-
 def flow_observations(table: pd.DataFrame, register: Register, *, wijk: str | None = None,
                       threshold: int = THRESHOLD) -> pd.DataFrame:
     """The flows as observations (inflow, outflow, stock at the end), disclosure-controlled.
@@ -284,54 +171,6 @@ def flow_observations(table: pd.DataFrame, register: Register, *, wijk: str | No
     obs = protect_flows(obs, threshold=threshold)
     code = wijk if wijk is not None else register.municipality
     return obs[obs["region_code"] == code].reset_index(drop=True)
-
-
-@_styled
-def flow_chart(obs: pd.DataFrame, *, title: str | None = None, subtitle: str | None = None,
-               language: str = DEFAULT_LANGUAGE, synthetic: bool = False) -> Figure:
-    """Inflow and outflow beside the stock, one row of panels per team.
-
-    Parameters
-    ----------
-    obs : DataFrame
-        From :func:`flow_observations` (one region, one period type).
-    title, subtitle : str, optional
-        Default title: the region's name.
-    language : {"nl", "en"}
-    synthetic : bool
-
-    Returns
-    -------
-    Figure
-        Left: inflow and outflow; right: cases running at the end of the period.
-        Withheld values (disclosure control) leave gaps and are named in the source line.
-    """
-    check_language(language)
-    kind = single_period_type(obs, "flow_chart")
-    teams = [t for t in FLOW_INDICATORS if obs["indicator"].isin(FLOW_INDICATORS[t].values()).any()]
-    fig, axes = new_figure((10.0, 2.9 * len(teams) + 0.9), nrows=len(teams), ncols=2, sharex=True, squeeze=False)
-    marker = "o" if kind != "month" else None
-    styles = {"inflow": (FOCUS_COLOR, "-"), "outflow": (COMPARISON_COLORS[0], "-"), "stock_end": (FOCUS_COLOR, "-")}
-    for row, team in zip(axes, teams, strict=True):
-        for ax, roles in zip(row, (("inflow", "outflow"), ("stock_end",)), strict=True):
-            for role in roles:
-                data = obs[obs["indicator"] == FLOW_INDICATORS[team][role]]
-                data = data.iloc[period_order(data["period"])]
-                color, style = styles[role]
-                ax.plot([period_x(str(p)) for p in data["period"]], data["value"].astype(float), color=color,
-                        linestyle=style, marker=marker, markersize=4, linewidth=1.8, label=label(role, language))
-            what = (f"{label('inflow', language)} {label('and', language)} {label('outflow', language)}"
-                    if len(roles) == 2 else label("running_end", language))
-            ax.set_title(f"{label(team, language)}: {what}", loc="left", fontsize=10.5)
-            ax.set_ylim(0, ax.get_ylim()[1] * 1.05)
-            format_axis(ax, "y", language)
-            _set_period_ticks(ax, list(obs["period"].astype(str)), language, 6, januaries=True)
-        row[0].set_ylabel(unit_axis_label("aantal", language))
-    axes[0, 0].legend(loc="lower right", ncols=2)
-    name = RegionResolver().name_of(str(obs["region_code"].iloc[0])) or str(obs["region_code"].iloc[0])
-    head = title or f"{label('cases', language).capitalize()}, {name}"
-    _titles(fig, None, head, subtitle)
-    return _finish(fig, _sources_frame(obs), language, synthetic)
 
 
 def _withhold(out: pd.DataFrame, rows: pd.Series) -> int:
@@ -558,121 +397,12 @@ def median_durations(durations: pd.DataFrame, *, by: Sequence[str] = ("team",), 
                                        "counts_display"])
 
 
-def median_table(medians: pd.DataFrame, *, group: str = "team", language: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
-    """A :func:`median_durations` frame as a reader's table.
-
-    Returns
-    -------
-    DataFrame
-        Group, cases, closed, still running, median (days) and its 95 %
-        interval (``niet te schatten`` where a bound cannot be estimated yet;
-        withheld groups show ``x``).
-    """
-    check_language(language)
-
-    def num(value, shown):
-        return format_number(value, 0, language) if not pd.isna(value) else (shown or "\u2013")
-
-    rows = []
-    for r in medians.to_dict("records"):
-        shown = r.get("display") if isinstance(r.get("display"), str) else None
-        counts = r.get("counts_display") if isinstance(r.get("counts_display"), str) else shown
-        if pd.isna(r["median"]):
-            interval = shown or label("not_estimable", language)
-        else:
-            bounds = [format_number(v, 0, language) if not pd.isna(v) else label("not_estimable", language)
-                      for v in (r["ci_low"], r["ci_high"])]
-            interval = f"{bounds[0]} \u2013 {bounds[1]}"
-        rows.append({
-            label(group, language).capitalize() if group == "team" else group: (
-                label(r[group], language) if r[group] in TEAM_COLORS else r[group]),
-            label("cases", language).capitalize(): num(r["cases"], shown),
-            label("closed", language).capitalize(): num(r["ended"], counts),
-            label("running", language).capitalize(): num(r["running"], counts),
-            label("median_duration", language).capitalize(): (
-                num(r["median"], shown) if not pd.isna(r["median"]) else shown or label("not_estimable", language)),
-            label("interval_95", language): interval,
-        })
-    return pd.DataFrame(rows)
-
-
 def _finite(value) -> float:
     try:
         value = float(value)
     except (TypeError, ValueError):
         return np.nan
     return value if np.isfinite(value) else np.nan
-
-
-@_styled
-def survival_chart(
-    curves: pd.DataFrame,
-    medians: pd.DataFrame | None = None,
-    *,
-    sources: pd.DataFrame,
-    snapshot,
-    group: str = "team",
-    min_at_risk: int = THRESHOLD,
-    title: str | None = None,
-    language: str = DEFAULT_LANGUAGE,
-    synthetic: bool = False,
-) -> Figure:
-    """Kaplan-Meier curves: the share of cases still running after so many days.
-
-    Parameters
-    ----------
-    curves : DataFrame
-        From :func:`survival_curves`.
-    medians : DataFrame, optional
-        From :func:`median_durations`: each median is marked on its curve.
-    sources : DataFrame
-        ``source`` and ``published`` for the source line (one row will do;
-        see :func:`analysis.experience.with_provenance`).
-    The time axis ends where every curve has dropped to 1 %; medians are
-    marked on the curves and named in the legend.
-    snapshot : date-like
-        The censoring date, named in the subtitle.
-    group : str, default "team"
-    min_at_risk : int
-        As passed to :func:`survival_curves`, named in the subtitle.
-    title : str, optional
-    language : {"nl", "en"}
-    synthetic : bool
-
-    Returns
-    -------
-    Figure
-    """
-    check_language(language)
-    fig, ax = new_figure("standard")
-    keys = [k for k in TEAM_COLORS if k in set(curves[group])] + sorted(set(curves[group]) - set(TEAM_COLORS))
-    x_max = 0.0
-    for key in keys:
-        data = curves[curves[group] == key]
-        color = TEAM_COLORS.get(key, BREAK_COLOR)
-        name = label(key, language) if key in TEAM_COLORS else str(key)
-        low = data[data["surv_prob"] <= 0.01]
-        x_max = max(x_max, float(low["time"].iloc[0]) if len(low) else float(data["time"].max()))
-        m = medians[medians[group] == key] if medians is not None and group in medians.columns else None
-        if m is not None and len(m) and not pd.isna(m["median"].iloc[0]):
-            x = float(m["median"].iloc[0])
-            ax.plot([x, x], [0, 50], color=color, linestyle=":", linewidth=1.3)
-            name += f" ({label('median', language)} {format_number(x, 0, language)} {label('days', language)})"
-        ax.fill_between(data["time"], 100 * data["ci_low"], 100 * data["ci_high"], step="post", color=color,
-                        alpha=0.2, linewidth=0)
-        ax.step(data["time"], 100 * data["surv_prob"], where="post", color=color, linewidth=2.0, label=name)
-    ax.axhline(50, color=MUTED_TEXT_COLOR, linestyle=":", linewidth=0.9)
-    ax.set_ylim(0, 102)
-    ax.set_xlim(0, x_max * 1.05 if x_max > 0 else None)
-    format_axis(ax, "y", language, suffix="%")
-    format_axis(ax, "x", language)
-    ax.set_ylabel(label("share_running", language).capitalize())
-    ax.set_xlabel(label("duration_days", language).capitalize())
-    ax.legend(loc="upper right")
-    fig.suptitle(title or label("survival_title", language), x=0.01, ha="left")
-    subtitle = label("survival_subtitle", language).format(date=f"{pd.Timestamp(snapshot):%Y-%m-%d}", n=min_at_risk)
-    ax.set_title(textwrap.fill(subtitle, 100), loc="left", fontsize=10, color=MUTED_TEXT_COLOR)
-    return _finish(fig, _sources_frame(sources), language, synthetic)
 
 
 # --------------------------------------------------------------------------------------
@@ -737,35 +467,6 @@ def waiting_summary(cases: pd.DataFrame, *, by: Sequence[str] = ("team",), wijk:
         out.loc[extra, "no_conversation"] = np.nan
         out["n_display"] = np.where(extra | out["display"].notna(), disclosure.SECONDARY_DISPLAY, None)
     return out.drop(columns=["wijk_code"], errors="ignore")
-
-
-def waiting_table(summary: pd.DataFrame, *, team: str = "sociaal", language: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
-    """One team's waiting times as a reader's table: a row per year, columns per group.
-
-    Returns
-    -------
-    DataFrame
-        Index: period; columns: (group, figure) with the mean, median and
-        share within the norm formatted for ``language``; withheld values ``x``.
-    """
-    data = summary[summary["team"] == team]
-    rows = {}
-    for r in data.to_dict("records"):
-        row = rows.setdefault(r["period"], {})
-        g = label(r["group"], language)
-        for col, decimals in (("n", 0), ("mean", 1), ("median", 1), ("within_norm_pct", 0)):
-            value = r[col]
-            shown = r.get("n_display") if col == "n" else r.get("display")
-            if pd.isna(value) and isinstance(shown, str):
-                text = shown
-            else:
-                text = format_number(value, decimals, language)
-            row[(g, label(col if col != "n" else "cases", language))] = text
-    out = pd.DataFrame.from_dict(rows, orient="index")
-    out.index.name = label("period", language)
-    if rows:
-        out.columns = pd.MultiIndex.from_tuples(out.columns)
-    return out
 
 
 # --------------------------------------------------------------------------------------
@@ -834,36 +535,6 @@ def cbs_flow_table(stand: pd.DataFrame, instroom: pd.DataFrame, uitstroom: pd.Da
     return table.iloc[order].reset_index(drop=True)
 
 
-def cbs_reader_table(table: pd.DataFrame, *, language: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
-    """A :func:`cbs_flow_table` as a reader's table, one period type after the other.
-
-    Returns
-    -------
-    DataFrame
-        Period, stock at the start, inflow, outflow, stock + inflow - outflow,
-        the next period's stock, the difference and a note (exceptional
-        outflow, difference beyond rounding, table change).
-    """
-    from .labels import period_label
-
-    check_language(language)
-    rows = []
-    for r in table.to_dict("records"):
-        notes = [label(key, language) for key in ("exceptional_outflow", "beyond_rounding", "table_change")
-                 if r[{"exceptional_outflow": "exceptional"}.get(key, key)]]
-        rows.append({
-            label("period", language): period_label(str(r["period"]), language),
-            label("stock_begin", language).capitalize(): format_number(r["stand"], 0, language),
-            label("inflow", language).capitalize(): format_number(r["instroom"], 0, language),
-            label("outflow", language).capitalize(): format_number(r["uitstroom"], 0, language),
-            label("expected_next", language).capitalize(): format_number(r["expected_next"], 0, language),
-            label("stand_next", language).capitalize(): format_number(r["stand_next"], 0, language),
-            label("difference", language).capitalize(): format_number(r["difference"], 0, language, signed=True),
-            label("note", language).capitalize(): "; ".join(notes),
-        })
-    return pd.DataFrame(rows)
-
-
 def cbs_breaks(table: pd.DataFrame, *, language: str | None = None) -> list[tuple[str, str, str]]:
     """Table changes in a :func:`cbs_flow_table` of one period type, as chart breaks.
 
@@ -922,20 +593,13 @@ __all__ = [
     "cbs_breaks",
     "cbs_flow_table",
     "cbs_flow_text",
-    "cbs_reader_table",
     "durations",
-    "flow_chart",
     "flow_observations",
-    "identity_report",
     "identity_summary",
-    "identity_table",
     "identity_text",
     "median_durations",
-    "median_table",
     "protect_flows",
     "stock_flow",
-    "survival_chart",
     "survival_curves",
     "waiting_summary",
-    "waiting_table",
 ]

@@ -24,7 +24,7 @@ import pandas as pd
 
 from . import markup, plotting
 from .disclosure import apply_disclosure_control, source_kind
-from .labels import MISSING, format_change, format_value, label, period_label
+from .labels import MISSING, format_change, format_value, label, period_label, resolve_language
 from .periods import period_sort_key
 from .published import one_per_period, vintage_year
 from .register import WAITING_NORM_DAYS
@@ -232,7 +232,7 @@ def value_text(value, unit: str, status: str | None = None, display: str | None 
     if value is None or pd.isna(value) or not isinstance(unit, str) or not unit:
         return str(display) if isinstance(display, str) and display else MISSING
     text = format_value(value, unit, language, decimals=DECIMALS.get(unit))
-    return text + plotting._status_mark(status) if isinstance(status, str) else text
+    return text + plotting.status_mark(status) if isinstance(status, str) else text
 
 
 def with_columns(styler, columns: Mapping[str, Sequence[str]]):
@@ -260,7 +260,7 @@ def with_columns(styler, columns: Mapping[str, Sequence[str]]):
         data[title] = values
     # the sparkline column is the only HTML of the table; recognised by its title, never by
     # its cells (a data value may start with "<img" too)
-    trend = {plotting._capitalised(label("trend", lang)) for lang in ("nl", "en")}
+    trend = {plotting.capitalised(label("trend", lang)) for lang in ("nl", "en")}
     images = [c for c in styler.data.columns if c in trend and c not in columns]
     out = markup.table(data, html_columns=images).use(styler.export())
     return out.set_caption(styler.caption) if styler.caption else out
@@ -320,8 +320,83 @@ def headline_frame(obs: pd.DataFrame, published: pd.DataFrame | None = None, *, 
     return frame
 
 
+def real_observations(obs: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The real figures among the headline rows: CBS and published figures, never the synthetic register.
+
+    Rows of the synthetic register are replaced by what the municipality
+    published for the same indicators (the latest publication per year,
+    :func:`analysis.published.one_per_period`).
+
+    Parameters
+    ----------
+    obs : DataFrame
+        The rows (:func:`headline_observations`).
+    published : DataFrame, optional
+        Published figures (:func:`published_observations`).
+
+    Returns
+    -------
+    DataFrame
+        Observations without synthetic rows.
+    """
+    if obs.empty:
+        return obs
+    synthetic = obs["source"].astype(str).map(source_kind).eq("synthetic")
+    parts = [obs[~synthetic]]
+    if published is not None and len(published) and synthetic.any():
+        wanted = published[published["indicator"].isin(set(obs.loc[synthetic, "indicator"]))]
+        parts.append(one_per_period(wanted[wanted["value"].notna()]))
+    return _stack(parts)
+
+
+def synthetic_observations(obs: pd.DataFrame) -> pd.DataFrame:
+    """The headline rows of the synthetic register (made-up figures), or an empty frame."""
+    if obs.empty:
+        return obs
+    return obs[obs["source"].astype(str).map(source_kind).eq("synthetic")].reset_index(drop=True)
+
+
+def headline_blocks(obs: pd.DataFrame, published: pd.DataFrame | None = None, *, theme: str, region: str,
+                    note: str | None = None, language: str | None = None, trend: bool = True) -> list:
+    """What the overview shows for one theme: the real figures, then the synthetic ones in their own block.
+
+    The headline table holds real figures only (CBS tables, and for the
+    register's indicators what the municipality published). Figures of the
+    synthetic register follow under their own heading (*Registercijfers
+    (synthetisch: verzonnen, niet echt)*), each row marked as such, with the
+    published value beside.
+
+    Parameters
+    ----------
+    obs, published, theme, region
+        As :func:`headline_overview`.
+    note : str, optional
+        The sentence shown when the theme has no real figures (say why the register is not used).
+    language : {"nl", "en"}, optional
+        Default: the session language.
+    trend : bool, default True
+
+    Returns
+    -------
+    list
+        Displayables, for ``display(*blocks)``.
+    """
+    from IPython.display import Markdown
+
+    language = resolve_language(language)
+    real = headline_overview(real_observations(obs, published), None, theme=theme, region=region,
+                             language=language, trend=trend)
+    made_up = synthetic_observations(obs)
+    fake = (headline_overview(made_up, published, theme=theme, region=region, language=language, trend=trend,
+                              indicators=list(made_up["indicator"].unique())) if len(made_up) else None)
+    blocks = [real if real is not None else markup.sentence(note or label("no_data", language), emphasis=True)]
+    if fake is not None:
+        blocks += [Markdown(f"**{label('headline_synthetic', language)}**"), fake]
+    return blocks
+
+
 def headline_overview(obs: pd.DataFrame, published: pd.DataFrame | None = None, *, theme: str, region: str,
-                      language: str = "nl", trend: bool = True):
+                      language: str | None = None, trend: bool = True, indicators: Sequence[str] | None = None):
     """The overview table of one theme, or None when the theme has no figures.
 
     :func:`analysis.plotting.headline_table` (latest yearly value, previous
@@ -342,29 +417,33 @@ def headline_overview(obs: pd.DataFrame, published: pd.DataFrame | None = None, 
     language : {"nl", "en"}
     trend : bool, default True
         Draw the sparklines.
+    indicators : sequence of str, optional
+        Only these of the theme's headlines (default all).
 
     Returns
     -------
-    pandas.io.formats.style.Styler or None
+    analysis.plotting.ReaderTable or None
     """
+    language = resolve_language(language)
     if theme not in HEADLINES:
         raise ValueError(f"parameter 'theme': {theme!r}; use one of {', '.join(THEMES)}")
-    frame = headline_frame(obs, published, region=region, indicators=HEADLINES[theme], language=language)
+    wanted = [i for i in HEADLINES[theme] if indicators is None or i in indicators]
+    frame = headline_frame(obs, published, region=region, indicators=wanted, language=language)
     if frame.empty:
         return None
     indicators = list(frame["indicator"])
     styler = plotting.headline_table(obs, indicators=indicators, region=region, norms=NORMS, period_type="year",
                                      language=language, trend=trend)
-    value_col, change_col = (plotting._capitalised(label(k, language)) for k in ("latest_value", "change"))
+    value_col, change_col = (plotting.capitalised(label(k, language)) for k in ("latest_value", "change"))
     own = frame["unit"].isin(list(DECIMALS)).to_numpy()
     values = [value_text(r.value, r.unit, r.status, r.display, language) if mine else shown
               for r, mine, shown in zip(frame.itertuples(), own, styler.data[value_col], strict=True)]
     changes = [format_change(r.change, r.unit, language, decimals=DECIMALS[r.unit]) if mine else shown
                for r, mine, shown in zip(frame.itertuples(), own, styler.data[change_col], strict=True)]
-    columns = {value_col: values, change_col: changes, plotting._capitalised(label("source", language)): frame["row_source"]}
+    columns = {value_col: values, change_col: changes, plotting.capitalised(label("source", language)): frame["row_source"]}
     if frame["published_beside"].astype(bool).any():
-        columns[plotting._capitalised(label("published", language))] = frame["published_beside"]
-    return with_columns(styler, columns)
+        columns[plotting.capitalised(label("published", language))] = frame["published_beside"]
+    return plotting.reader_table(with_columns(styler, columns), language=language)
 
 
 def headline_summary(obs: pd.DataFrame, published: pd.DataFrame | None = None, *, region: str,
@@ -399,6 +478,6 @@ def headline_summary(obs: pd.DataFrame, published: pd.DataFrame | None = None, *
 
 __all__ = [
     "CBS_HEADLINES", "HEADLINES", "NORMS", "REGISTER_HEADLINES", "THEMES", "headline_frame", "headline_observations",
-    "headline_overview", "headline_summary", "latest_published", "published_observations",
+    "headline_blocks", "headline_overview", "headline_summary", "real_observations", "synthetic_observations", "latest_published", "published_observations",
     "published_text", "register_headlines", "row_source", "value_text", "with_columns",
 ]

@@ -43,7 +43,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import markup
 from .labels import format_number, format_value, label, period_label, unit_label
 from .periods import next_periods, period_bounds, period_type_of
 
@@ -870,8 +869,14 @@ def by_publication(table: pd.DataFrame, language: str = "nl") -> list[tuple[str,
 
 
 def styled(frame: pd.DataFrame):
-    """A reader's table for display: without the index, long evidence shown whole, every text escaped."""
-    return markup.table(frame).hide(axis="index").set_properties(**{"text-align": "left"})
+    """A reader's table for display: the house table (:func:`analysis.plotting.reader_table`).
+
+    Without the index, region names for codes, numbers in the reader's
+    format, long evidence shown whole, every text escaped.
+    """
+    from .plotting import reader_table
+
+    return reader_table(frame)
 
 
 def conflicts_table(conflicts: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
