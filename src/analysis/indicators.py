@@ -38,9 +38,11 @@ class Indicator:
     theme: str
     higher_is_better: bool | None = None
 
-    def label(self, language: str = "nl") -> str:
-        """The label in ``language`` (``nl`` or ``en``)."""
-        return self.label_en if language == "en" else self.label_nl
+    def label(self, language: str | None = None) -> str:
+        """The label in ``language`` (``nl`` or ``en``; default the session language)."""
+        from .labels import resolve_language  # labels imports this module
+
+        return self.label_en if resolve_language(language) == "en" else self.label_nl
 
 
 def _i(id_, nl, en, unit, domain, theme, better=None) -> Indicator:

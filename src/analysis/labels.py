@@ -146,6 +146,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "register_skipped": ("Overgeslagen: geen register voor {area} (zie boven).",
                          "Skipped: no register for {area} (see above)."),
     "synthetic_register": ("synthetisch register", "synthetic register"),
+    "case_register": ("casusregister", "case register"),
     "register": ("register", "register"),
     "not_used": ("niet gebruikt", "not used"),
     "snapshot_date": ("peildatum", "snapshot date"),
@@ -544,8 +545,8 @@ def resolve_language(language: str | None) -> str:
     return _session_language if language is None else check_language(language)
 
 
-def _index(language: str) -> int:
-    return LANGUAGES.index(check_language(language))
+def _index(language: str | None) -> int:
+    return LANGUAGES.index(resolve_language(language))
 
 
 def normalise_key(key: str) -> str:
@@ -553,7 +554,7 @@ def normalise_key(key: str) -> str:
     return "_".join(str(key).strip().lower().replace("-", " ").split())
 
 
-def label(key: str, language: str = DEFAULT_LANGUAGE) -> str:
+def label(key: str, language: str | None = None) -> str:
     """The text for ``key`` in ``language``.
 
     Parameters
@@ -561,8 +562,8 @@ def label(key: str, language: str = DEFAULT_LANGUAGE) -> str:
     key : str
         A key of :data:`LABELS`; case, spaces and hyphens are forgiven
         (``"Jeugd en Gezin"``, ``"nader voorlopig"``).
-    language : {'nl', 'en'}
-        Language of the text.
+    language : {'nl', 'en'}, optional
+        Language of the text; default the session language (:func:`set_language`).
 
     Returns
     -------
@@ -585,7 +586,7 @@ def label(key: str, language: str = DEFAULT_LANGUAGE) -> str:
         raise KeyError(f"unknown label key {key!r}; {hint} (known keys: analysis.labels.LABELS)") from None
 
 
-def indicator_label(indicator_id: str, language: str = DEFAULT_LANGUAGE) -> str:
+def indicator_label(indicator_id: str, language: str | None = None) -> str:
     """The label of an indicator from :mod:`analysis.indicators`.
 
     Raises
@@ -595,17 +596,17 @@ def indicator_label(indicator_id: str, language: str = DEFAULT_LANGUAGE) -> str:
     ValueError
         For an unsupported language.
     """
-    check_language(language)
+    language = resolve_language(language)
     return get_indicator(indicator_id).label(language)
 
 
-def unit_label(unit: str, language: str = DEFAULT_LANGUAGE) -> str:
+def unit_label(unit: str, language: str | None = None) -> str:
     """The unit text of :data:`analysis.indicators.UNITS` (``'per 1.000 inwoners'``)."""
     idx = _index(language)
     return _known_unit(unit, UNITS)[idx]
 
 
-def unit_axis_label(unit: str, language: str = DEFAULT_LANGUAGE) -> str:
+def unit_axis_label(unit: str, language: str | None = None) -> str:
     """An axis title for a unit (``'Aantal'``, ``'Percentage (%)'``, ``'Per 1.000 inwoners'``)."""
     idx = _index(language)
     return _known_unit(unit, _UNIT_AXIS)[idx]
@@ -621,14 +622,15 @@ def _known_unit(unit: str, table: dict[str, tuple[str, str]]) -> tuple[str, str]
 # --- periods ---------------------------------------------------------------------------
 
 
-def period_label(period: str, language: str = DEFAULT_LANGUAGE, *, style: str = "standard") -> str:
+def period_label(period: str, language: str | None = None, *, style: str = "standard") -> str:
     """The reader's name of a period in project notation.
 
     Parameters
     ----------
     period : str
         ``2024``, ``2024H1``, ``2023Q1``, ``2023-06`` or ``2023-06-30``.
-    language : {'nl', 'en'}
+    language : {'nl', 'en'}, optional
+        Default: the session language (:func:`set_language`).
     style : {'standard', 'short', 'long'}
         ``standard``: ``1e halfjaar 2024`` / ``H1 2024``, ``1e kwartaal 2023`` /
         ``Q1 2023``, ``juni 2023`` / ``June 2023``, ``30 juni 2023`` / ``30 June 2023``.
@@ -642,7 +644,7 @@ def period_label(period: str, language: str = DEFAULT_LANGUAGE, *, style: str = 
     ValueError
         If ``period`` is not in project notation, or for an unknown language or style.
     """
-    check_language(language)
+    language = resolve_language(language)
     if style not in PERIOD_STYLES:
         raise ValueError(f"parameter 'style': {style!r}; use one of {', '.join(PERIOD_STYLES)}")
     kind = period_type_of(period)
@@ -688,7 +690,7 @@ def is_missing(value: object) -> bool:
 def format_number(
     value: float | int | None,
     decimals: int = 0,
-    language: str = DEFAULT_LANGUAGE,
+    language: str | None = None,
     *,
     signed: bool = False,
     missing: str = MISSING,
@@ -701,7 +703,8 @@ def format_number(
         The number; None, NaN and NA give ``missing``.
     decimals : int, default 0
         Decimals shown; halves are rounded away from zero.
-    language : {'nl', 'en'}
+    language : {'nl', 'en'}, optional
+        Default: the session language (:func:`set_language`).
     signed : bool, default False
         Prefix ``+`` to positive numbers (for changes); zero gets no sign.
     missing : str
@@ -718,7 +721,7 @@ def format_number(
     TypeError
         If ``value`` is not a number.
     """
-    check_language(language)
+    language = resolve_language(language)
     if isinstance(decimals, bool) or not isinstance(decimals, numbers.Integral) or decimals < 0:
         raise ValueError(f"parameter 'decimals': {decimals!r} must be a whole number >= 0")
     if is_missing(value):
@@ -747,7 +750,7 @@ def format_number(
 def format_value(
     value: float | int | None,
     unit: str,
-    language: str = DEFAULT_LANGUAGE,
+    language: str | None = None,
     *,
     decimals: int | None = None,
     signed: bool = False,
@@ -761,7 +764,8 @@ def format_value(
     unit : str
         A unit key of :data:`analysis.indicators.UNITS`. Counts (``aantal``)
         and marks (``rapportcijfer``) get no unit text.
-    language : {'nl', 'en'}
+    language : {'nl', 'en'}, optional
+        Default: the session language (:func:`set_language`).
     decimals : int, optional
         Default per unit from :data:`UNIT_DECIMALS` (percentages 1, counts 0).
     signed : bool, default False
@@ -785,7 +789,7 @@ def format_value(
 def format_change(
     change: float | int | None,
     unit: str,
-    language: str = DEFAULT_LANGUAGE,
+    language: str | None = None,
     *,
     decimals: int | None = None,
     missing: str = MISSING,

@@ -24,7 +24,7 @@ import pandas as pd
 
 from . import markup, plotting
 from .disclosure import apply_disclosure_control, source_kind
-from .labels import MISSING, format_change, format_value, label, period_label
+from .labels import MISSING, format_change, format_value, label, period_label, resolve_language
 from .periods import period_sort_key
 from .published import one_per_period, vintage_year
 from .register import WAITING_NORM_DAYS
@@ -165,14 +165,15 @@ def published_observations(session, register=None) -> pd.DataFrame:
 # --- the extra columns ------------------------------------------------------------------------
 
 
-def row_source(source: str | None, published: str | None, language: str = "nl") -> str:
+def row_source(source: str | None, published: str | None, language: str | None = None) -> str:
     """Where one headline row comes from, for the reader.
 
     Parameters
     ----------
     source, published : str
         The ``source`` and ``published`` of the row's latest value.
-    language : {"nl", "en"}
+    language : {"nl", "en"}, optional
+        Default: the session language (:func:`analysis.labels.set_language`).
 
     Returns
     -------
@@ -183,6 +184,7 @@ def row_source(source: str | None, published: str | None, language: str = "nl") 
         publication (``Begroting 2020 (2019)``) otherwise; ``""`` without a
         source.
     """
+    language = resolve_language(language)
     if source is None or pd.isna(source) or not str(source).strip():
         return ""
     kind = source_kind(str(source))
@@ -216,8 +218,9 @@ def latest_published(published: pd.DataFrame, indicator: str, region: str) -> pd
     return rows.sort_values(["_p", "_v"], kind="stable").iloc[-1]
 
 
-def published_text(published: pd.DataFrame, indicator: str, region: str, language: str = "nl") -> str:
+def published_text(published: pd.DataFrame, indicator: str, region: str, language: str | None = None) -> str:
     """``'7,9 werkdagen (2024, Begroting 2026 (2025))'``: the latest published value, or ``''``."""
+    language = resolve_language(language)
     row = latest_published(published, indicator, region)
     if row is None:
         return ""
@@ -226,7 +229,7 @@ def published_text(published: pd.DataFrame, indicator: str, region: str, languag
 
 
 def value_text(value, unit: str, status: str | None = None, display: str | None = None,
-               language: str = "nl") -> str:
+               language: str | None = None) -> str:
     """A headline value for readers: unit, :data:`DECIMALS`, ``*`` for provisional, ``<10`` when withheld.
 
     Returns
@@ -234,6 +237,7 @@ def value_text(value, unit: str, status: str | None = None, display: str | None 
     str
         ``'7,9 werkdagen'``, ``'12,8%*'``, ``'<10'`` or ``'–'`` (missing).
     """
+    language = resolve_language(language)
     if value is None or pd.isna(value) or not isinstance(unit, str) or not unit:
         return str(display) if isinstance(display, str) and display else MISSING
     text = format_value(value, unit, language, decimals=DECIMALS.get(unit))
@@ -283,7 +287,7 @@ def _present(obs: pd.DataFrame, indicators: Sequence[str], region: str) -> list[
 
 
 def headline_frame(obs: pd.DataFrame, published: pd.DataFrame | None = None, *, region: str,
-                   indicators: Sequence[str] | None = None, language: str = "nl") -> pd.DataFrame:
+                   indicators: Sequence[str] | None = None, language: str | None = None) -> pd.DataFrame:
     """The numbers of the overview: :func:`analysis.plotting.headline_frame` plus source and published value.
 
     Parameters
@@ -295,7 +299,8 @@ def headline_frame(obs: pd.DataFrame, published: pd.DataFrame | None = None, *, 
     region : str
     indicators : sequence of str, optional
         Default: every headline of every theme that ``obs`` holds a yearly value for.
-    language : {"nl", "en"}
+    language : {"nl", "en"}, optional
+        Default: the session language (:func:`analysis.labels.set_language`).
 
     Returns
     -------
@@ -306,6 +311,7 @@ def headline_frame(obs: pd.DataFrame, published: pd.DataFrame | None = None, *, 
         and one per CBS headline even without (``row_source`` then says so).
         Empty when ``obs`` holds none of the requested headlines.
     """
+    language = resolve_language(language)
     wanted = indicators if indicators is not None else [i for t in THEMES for i in HEADLINES[t]]
     have = _present(obs, wanted, region)
     present = [i for i in wanted if i in have or i in CBS_HEADLINES]  # a CBS row says when it has no data
@@ -326,7 +332,7 @@ def headline_frame(obs: pd.DataFrame, published: pd.DataFrame | None = None, *, 
 
 
 def headline_overview(obs: pd.DataFrame, published: pd.DataFrame | None = None, *, theme: str, region: str,
-                      language: str = "nl", trend: bool = True):
+                      language: str | None = None, trend: bool = True):
     """The overview table of one theme, or None when the theme has no figures.
 
     :func:`analysis.plotting.headline_table` (latest yearly value, previous
@@ -344,7 +350,8 @@ def headline_overview(obs: pd.DataFrame, published: pd.DataFrame | None = None, 
         Published figures (:func:`published_observations`).
     theme : {"bereik", "beschikbaarheid", "kwaliteit"}
     region : str
-    language : {"nl", "en"}
+    language : {"nl", "en"}, optional
+        Default: the session language (:func:`analysis.labels.set_language`).
     trend : bool, default True
         Draw the sparklines.
 
@@ -352,6 +359,7 @@ def headline_overview(obs: pd.DataFrame, published: pd.DataFrame | None = None, 
     -------
     pandas.io.formats.style.Styler or None
     """
+    language = resolve_language(language)
     if theme not in HEADLINES:
         raise ValueError(f"parameter 'theme': {theme!r}; use one of {', '.join(THEMES)}")
     frame = headline_frame(obs, published, region=region, indicators=HEADLINES[theme], language=language)
@@ -373,7 +381,7 @@ def headline_overview(obs: pd.DataFrame, published: pd.DataFrame | None = None, 
 
 
 def headline_summary(obs: pd.DataFrame, published: pd.DataFrame | None = None, *, region: str,
-                     language: str = "nl") -> pd.DataFrame:
+                     language: str | None = None) -> pd.DataFrame:
     """Every headline as plain text, one row each: for a printed check of the key figures.
 
     Returns
@@ -382,6 +390,7 @@ def headline_summary(obs: pd.DataFrame, published: pd.DataFrame | None = None, *
         ``theme``, ``indicator``, ``period``, ``value``, ``previous``,
         ``change``, ``norm``, ``source`` and ``published``, all text.
     """
+    language = resolve_language(language)
     frame = headline_frame(obs, published, region=region, language=language)
     columns = ["theme", "indicator", "period", "value", "previous", "change", "norm", "source", "published"]
     if frame.empty:

@@ -57,9 +57,9 @@ def _reconcile(args) -> int:
     if register.synthetic:
         print("note: register-based figures are compared with the SYNTHETIC register (calibrated to published "
               "figures): a match there is not a verification", file=sys.stderr)
-    table = rc.reconcile(published, cbs, reg, language=args.language)
+    table = rc.reconcile(published, cbs, reg)
     if args.format == "csv":
-        rc.plain_numbers(table).to_csv(sys.stdout, index=False)
+        rc.csv_table(table, args.language).to_csv(sys.stdout, index=False)
         return 0
     conflicts = rc.publication_conflicts(published)
     with pd.option_context("display.width", 200, "display.max_colwidth", 80, "display.max_rows", None):
