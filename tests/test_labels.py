@@ -211,7 +211,7 @@ def test_period_label_unknown_style():
         ("voorlopig", "voorlopig", "provisional"),
         ("nader_voorlopig", "nader voorlopig", "revised provisional"),
         ("series_break", "trendbreuk", "series break"),
-        ("norm", "norm", "target"),
+        ("norm", "streefwaarde", "target"),
         ("forecast", "prognose", "forecast"),
         ("interval_80", "80%-interval", "80% interval"),
         ("nederland", "Nederland", "Netherlands"),

@@ -224,7 +224,7 @@ def test_series_break_gets_a_default_text_and_bad_order_is_refused(cbs):
 def test_line_chart_norm_and_title(cbs):
     fig = P.line_chart(cbs, norm=12, title="Jeugdhulp", subtitle="Utrecht en vergelijking")
     text = all_text(fig)
-    assert "norm: 12,0%" in text
+    assert "streefwaarde: 12,0%" in text
     assert "Jeugdhulp" in text and "Utrecht en vergelijking" in text
 
 
