@@ -6,6 +6,10 @@ and theme names, period names, number formats) comes from here, in Dutch
 (``nl``, the default) or English (``en``). Notebooks never type these texts
 themselves, so a chart in Dutch and its English twin say the same thing.
 
+The language is set once per session (:func:`set_language`, called by
+:func:`analysis.notebook.start`); every function here takes ``language=None``
+and then uses it.
+
 Conventions
 -----------
 * Keys are lower-case identifiers; :func:`label` also accepts spaces, hyphens
