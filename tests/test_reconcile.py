@@ -367,6 +367,24 @@ def test_reader_tables_are_labelled(made_up):
     assert list(first.columns)[-2:] == ["oordeel", "onderbouwing"]
     assert first["oordeel"].tolist() == ["klopt in een andere eenheid"]
     assert first["gepubliceerde waarde"].tolist() == ["5,1 per 10.000 inwoners"]
+    assert first["Indicator"].tolist() == ["Cliënten met een maatwerkarrangement Wmo (BBV-indicator)"]  # no ids
+    assert first["Gebied"].tolist() == ["Utrecht"]  # no codes
+    english = rc.reader_table(rc.reconcile(published, cbs, register), "en")
+    assert "Netherlands" in english["Area"].tolist()
+
+
+def test_an_unrounded_register_value_is_shown_one_decimal_finer_than_the_publication():
+    figure = fig("buurtteam_sociaal_wachttijd", "2024", 7.5, "werkdagen")
+    out = rc.classify_figure(figure, frame(src("buurtteam_sociaal_wachttijd", "2024", 7.498734, "werkdagen",
+                                               table="casusregister", step=0, kind="register", rank=0)))
+    assert out["classification"] == "matches"
+    table = pd.DataFrame([{"publication": "p", "indicator": figure["indicator"], "region_code": "GM0344",
+                           "period": "2024", "published_value": 7.5, "published_unit": "werkdagen", **out}])
+    shown = rc.reader_table(table, "nl").iloc[0]
+    assert shown["bronwaarde"] == "7,50"
+    assert shown["brontabel"] == "casusregister"
+    assert "7,50 werkdagen" in shown["onderbouwing"] and "7,498734" not in shown["onderbouwing"]
+    assert rc.reader_table(table, "en").iloc[0]["source table"] == "case register"
 
 
 # --- conflicts between publications -------------------------------------------------------------------

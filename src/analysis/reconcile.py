@@ -40,6 +40,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -525,18 +526,27 @@ def _result(classification: str, reasons: list[Reason | None], row: Mapping | No
     }
 
 
-def _source_decimals(row: Mapping) -> int:
-    """Decimals to show a source value with: those of its rounding step (CBS 1,0 %), at most 3 unrounded."""
+def _source_decimals(row: Mapping, published: float | None = None) -> int:
+    """Decimals to show a source value with.
+
+    Those of its rounding step for a rounded source (CBS: 1,0 %); for an
+    unrounded one (a register's 7,498734) one more than the published value
+    has (7,50 beside a published 7,5), at most 3.
+    """
     step = float(row["step"])
-    return value_decimals(step) if step > 0 else min(value_decimals(row["value"]), 3)
+    if step > 0:
+        return value_decimals(step)
+    wanted = 3 if published is None else value_decimals(published) + 1
+    return min(value_decimals(row["value"]), wanted, 3)
 
 
-def _shown(row: Mapping, factor: float, unit: str) -> Quantity:
+def _shown(row: Mapping, factor: float, unit: str, published: float | None = None) -> Quantity:
     """The source value with its unit, and its conversion to the figure's unit where there is one."""
     value = float(row["value"])
+    places = _source_decimals(row, published)
     if factor == 1:
-        return Quantity(value, row["unit"], _source_decimals(row))
-    return Quantity(value, row["unit"], _source_decimals(row), round(value * factor, 6), unit)
+        return Quantity(value, row["unit"], places)
+    return Quantity(value, row["unit"], places, round(value * factor, 6), unit)
 
 
 def _prefix(row: Mapping | None) -> Reason | None:
@@ -616,7 +626,7 @@ def classify_figure(
     row = _match(value, step, same, own)
     if row is not None:
         ev = reason("match", source=row["source_table"], period=row["period"],
-                    value=_shown(row, row["factor"], unit),
+                    value=_shown(row, row["factor"], unit, value),
                     diff=abs(value - row["value"] * row["factor"]), tol=tol(row, row["factor"]))
         return _result("matches", [_prefix(row), ev, cited_other(row), *extra], row)
     reference = same[same["factor"].notna()].head(1)
@@ -625,11 +635,11 @@ def classify_figure(
     def itself():
         if ref is None:
             return None
-        return reason("itself", period=period, value=_shown(ref, ref["factor"], unit))
+        return reason("itself", period=period, value=_shown(ref, ref["factor"], unit, value))
 
     def other_period(row):
         ev = reason("other_period", source=row["source_table"], source_period=row["period"],
-                    value=_shown(row, row["factor"], unit), period=period)
+                    value=_shown(row, row["factor"], unit, value), period=period)
         return _result("matches_other_period", [_prefix(row), ev, itself(), *extra], row)
 
     # 2. another period type over the same time (halves of the year, the year of a half)
@@ -645,7 +655,7 @@ def classify_figure(
             row = _match(value, step, rows, lambda r, alt=alt: unit_factor(r["unit"], alt))
             if row is not None:
                 ev = reason("other_unit", source=row["source_table"], source_period=row["period"],
-                            value=_shown(row, unit_factor(row["unit"], alt), alt), unit=unit)
+                            value=_shown(row, unit_factor(row["unit"], alt), alt, value), unit=unit)
                 return _result("matches_other_unit", [_prefix(row), ev, itself(), *extra], row)
 
     # 4. a neighbouring period, if the number is distinctive enough not to match by chance
@@ -659,7 +669,8 @@ def classify_figure(
         hint = None
         if not near.empty:
             n = near.iloc[0]
-            hint = reason("nearest", source=n["source_table"], period=n["period"], value=_shown(n, n["factor"], unit))
+            hint = reason("nearest", source=n["source_table"], period=n["period"],
+                          value=_shown(n, n["factor"], unit, value))
         ev = reason("no_period", sources=tuple(sorted(sources["source_table"].unique())), period=period)
         return _result("no_source", [_prefix(None if near.empty else near.iloc[0]), ev, hint, *extra])
 
@@ -676,12 +687,12 @@ def classify_figure(
     small = diff <= REVISION_LIMIT * abs(source_value)
     table_note = cited_other(ref)
     if reasons and small:
-        ev = reason("revised", source=ref["source_table"], period=period, value=_shown(ref, ref["factor"], unit),
+        ev = reason("revised", source=ref["source_table"], period=period, value=_shown(ref, ref["factor"], unit, value),
                     diff=diff)
         return _result("revised", [_prefix(ref), ev, table_note, *reasons], ref)
 
     # 6. nothing explains the difference
-    ev = reason("unexplained", source=ref["source_table"], period=period, value=_shown(ref, ref["factor"], unit),
+    ev = reason("unexplained", source=ref["source_table"], period=period, value=_shown(ref, ref["factor"], unit, value),
                 diff=diff, tol=tol(ref, ref["factor"]))
     return _result("unexplained", [_prefix(ref), ev, table_note, *extra], ref)
 
@@ -953,6 +964,40 @@ def synthetic_summary(table: pd.DataFrame, language: str | None = None) -> str:
     return "\n".join(lines)
 
 
+def _source_value_text(value: float, reasons: Sequence[Reason], language: str) -> str:
+    """A source value as the evidence shows it (its rounding, a register's value rounded sensibly)."""
+    if pd.isna(value):
+        return ""
+    for r in reasons:
+        shown = r.get("value")
+        if isinstance(shown, Quantity) and shown.value == value:
+            return format_number(float(value), shown.decimals, language)
+    return _num(value, language, min(value_decimals(value), 3))
+
+
+def indicator_text(indicator: str, language: str | None = None) -> str:
+    """The reader's name of an indicator, or its id when the catalogue does not know it."""
+    from .indicators import INDICATORS
+
+    ind = INDICATORS.get(indicator)
+    return ind.label(language) if ind is not None else str(indicator)
+
+
+def region_text(code: str, language: str | None = None) -> str:
+    """The reader's name of a region (``Utrecht``, ``Nederland``/``Netherlands``), or its code when unknown."""
+    language = resolve_language(language)
+    if code == "NL01":
+        return label("nederland", language)
+    return _builtin_regions().name_of(code) or str(code)
+
+
+@lru_cache(maxsize=1)
+def _builtin_regions():
+    from .regions import RegionResolver
+
+    return RegionResolver()
+
+
 def reader_table(table: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
     """The result of :func:`reconcile` for readers: labelled columns, formatted numbers and periods.
 
@@ -961,8 +1006,8 @@ def reader_table(table: pd.DataFrame, language: str | None = None) -> pd.DataFra
     """
     language = resolve_language(language)
     out = pd.DataFrame({
-        label("indicator", language): table["indicator"],
-        label("region", language): table["region_code"],
+        label("indicator", language): table["indicator"].map(lambda i: indicator_text(i, language)),
+        label("region", language): table["region_code"].map(lambda c: region_text(c, language)),
         label("period", language): table["period"].map(lambda p: period_label(p, language)),
         label("reconcile_published_value", language): [
             _value_text(v, u, language) for v, u in zip(table["published_value"], table["published_unit"],
@@ -970,8 +1015,8 @@ def reader_table(table: pd.DataFrame, language: str | None = None) -> pd.DataFra
         label("reconcile_source_table", language): table["source_table"].map(lambda t: source_name(t, language)),
         label("reconcile_source_period", language): table["source_period"].map(
             lambda p: period_label(p, language) if isinstance(p, str) else ""),
-        label("reconcile_source_value", language): table["source_value"].map(
-            lambda v: "" if pd.isna(v) else _num(v, language)),
+        label("reconcile_source_value", language): [
+            _source_value_text(v, r, language) for v, r in zip(table["source_value"], table["reasons"], strict=True)],
         label("reconcile_classification", language): table["classification"].map(
             lambda c: classification_label(c, language)),
         label("reconcile_evidence", language): table["reasons"].map(lambda r: evidence(r, language)),
@@ -1012,8 +1057,8 @@ def conflicts_table(conflicts: pd.DataFrame, language: str | None = None) -> pd.
     """The result of :func:`publication_conflicts` for readers (labelled columns, both citations)."""
     language = resolve_language(language)
     return pd.DataFrame({
-        label("indicator", language): conflicts["indicator"],
-        label("region", language): conflicts["region_code"],
+        label("indicator", language): conflicts["indicator"].map(lambda i: indicator_text(i, language)),
+        label("region", language): conflicts["region_code"].map(lambda c: region_text(c, language)),
         label("period", language): conflicts["period"].map(lambda p: period_label(p, language)),
         label("reconcile_publication_a", language): conflicts["publication_a"],
         label("reconcile_value_a", language): [
@@ -1213,7 +1258,8 @@ def select_publications(published: pd.DataFrame, region: str, start: str | None 
 
 __all__ = [
     "CLASSIFICATIONS", "CONFLICT_COLUMNS", "OUTPUT_COLUMNS", "RATE_SCALE", "RELATED_SOURCES", "SOURCE_COLUMNS",
-    "REASON_CODES", "Quantity", "Reason", "csv_table", "evidence", "reason", "reason_codes", "source_name",
+    "REASON_CODES", "Quantity", "Reason", "csv_table", "evidence", "indicator_text", "reason", "reason_codes", "region_text",
+    "source_name",
     "adjacent", "basis", "by_publication", "cache_has_tables", "cbs_indicators", "cbs_observations",
     "classification_counts", "classification_label", "classify_figure", "conflicts_table", "empty_sources",
     "key_figures", "load_sources", "no_source_reason", "period_relation", "plain_numbers",
