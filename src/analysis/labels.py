@@ -446,6 +446,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "**No verification.** These {n} figures were compared only with the **synthetic** register: made-up data "
         "calibrated on the same published figures. That they match says nothing about the publication; they are "
         "not counted in the summary."),
+    "reconcile_synthetic_heading": ("Vergelijkingen met het synthetische register",
+                                    "Comparisons with the synthetic register"),
     "reconcile_no_synthetic": ("Geen vergelijkingen met het synthetische register.",
                                "No comparisons with the synthetic register."),
     "reconcile_no_figures": ("Geen gepubliceerde cijfers over dit gebied in deze perioden.",

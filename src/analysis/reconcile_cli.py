@@ -36,6 +36,7 @@ def _reconcile(args) -> int:
     import pandas as pd
 
     from . import reconcile as rc
+    from .labels import label
     from .published import load_published
     from .register import load_register
     from .sources import resolve_source
@@ -68,8 +69,7 @@ def _reconcile(args) -> int:
             print(f"\n== {publication}\n{part.to_string(index=False)}")
         synthetic = rc.synthetic_checks(table)
         if len(synthetic):
-            print("\n== " + ("Vergelijkingen met het synthetische register" if args.language == "nl"
-                             else "Comparisons with the synthetic register"))
+            print("\n== " + label("reconcile_synthetic_heading", args.language))
             print(rc.synthetic_summary(table, args.language).replace("**", ""))
             for publication, part in rc.by_publication(synthetic, args.language):
                 print(f"\n== {publication}\n{part.to_string(index=False)}")
