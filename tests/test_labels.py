@@ -304,3 +304,18 @@ def test_unit_texts_cover_every_unit():
     assert unit_axis_label("procent") == "Percentage (%)"
     with pytest.raises(KeyError):
         unit_axis_label("kg")
+
+
+@pytest.mark.parametrize(
+    ("vintage", "nl", "en"),
+    [
+        ("CBS StatLine, opgehaald 2025-04-22", "CBS StatLine, opgehaald 2025-04-22", "CBS StatLine, retrieved 2025-04-22"),
+        ("synthetisch, gegenereerd v1.0", "synthetisch, gegenereerd v1.0", "synthetic, generated v1.0"),
+        (None, "", ""),
+    ],
+)
+def test_vintages_are_written_in_the_readers_language(vintage, nl, en):
+    from analysis.labels import vintage_text
+
+    assert vintage_text(vintage, "nl") == nl
+    assert vintage_text(vintage, "en") == en

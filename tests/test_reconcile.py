@@ -212,7 +212,7 @@ def test_no_source_series():
                    reason=rc.reason("no_series", indicator="buurtteam_sociaal_wachttijd_norm"))
     assert out["classification"] == "no_source"
     assert [r.code for r in out["reasons"]] == ["no_series"]
-    assert out["evidence"].startswith("geen bronreeks: buurtteam_sociaal_wachttijd_norm")
+    assert out["evidence"] == "geen bronreeks: de indicator staat niet in de CBS-catalogus en komt niet uit het register"
     assert out["source_table"] is None and pd.isna(out["source_value"])
 
 
@@ -265,7 +265,8 @@ def test_a_provisional_status_is_written_in_the_readers_language():
     out = classify(figure, src(region="NL01", period="2019", value=12.3, table="82972NED", rank=0))
     text = rc.evidence(out["reasons"], "en")
     assert "published as provisional, in the source final" in text
-    assert "voorlopig" not in text and "definitief" not in text
+    assert "the cache holds vintage retrieved 2025-04-22" in text
+    assert "voorlopig" not in text and "definitief" not in text and "opgehaald" not in text
 
 
 def test_reason_codes_are_known():

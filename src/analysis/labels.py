@@ -29,6 +29,7 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -410,9 +411,9 @@ LABELS: dict[str, tuple[str, str]] = {
                                  "{source} {period}: {value}; difference {diff} beyond rounding (±{tol})"),
     "reconcile_ev_no_value": ("de publicatie geeft geen waarde ({status})",
                               "the publication gives no value ({status})"),
-    "reconcile_ev_no_series": ("geen bronreeks: {indicator} staat niet in de CBS-catalogus en komt niet uit het "
+    "reconcile_ev_no_series": ("geen bronreeks: de indicator staat niet in de CBS-catalogus en komt niet uit het "
                                "register",
-                               "no source series: {indicator} is not in the CBS catalogue and does not come from "
+                               "no source series: the indicator is not in the CBS catalogue and does not come from "
                                "the register"),
     "reconcile_ev_no_cache": ("geen CBS-cache: importeer CBS-tabellen met python -m analysis cbs import PATH",
                               "no CBS cache: import CBS tables with python -m analysis cbs import PATH"),
@@ -677,6 +678,26 @@ def _part_of_year(kind: str, n: int, year: str, language: str, style: str) -> st
     if style == "long":
         return f"{_EN_ORDINALS[n]} {'half' if kind == 'halfyear' else 'quarter'} {year}"
     return f"{'H' if kind == 'halfyear' else 'Q'}{n} {year}"
+
+
+# --- vintages ---------------------------------------------------------------------------
+
+_VINTAGE_WORDS = {"opgehaald": ("opgehaald", "retrieved"), "gegenereerd": ("gegenereerd", "generated"),
+                  "synthetisch": ("synthetisch", "synthetic"), "versie": ("versie", "version")}
+_VINTAGE_WORD = re.compile(r"\b(" + "|".join(_VINTAGE_WORDS) + r")\b")
+
+
+def vintage_text(vintage: object, language: str | None = None) -> str:
+    """A vintage as recorded with the data, for readers in ``language``.
+
+    Vintages are written when data are stored (``'CBS StatLine, opgehaald
+    2025-04-22'``, ``'synthetisch, gegenereerd v1.0'``); in English their
+    Dutch words are translated (``'CBS StatLine, retrieved 2025-04-22'``).
+    Names of publications are not vintages and are never translated.
+    """
+    language = resolve_language(language)
+    text = "" if vintage is None or is_missing(vintage) else str(vintage)
+    return _VINTAGE_WORD.sub(lambda m: _VINTAGE_WORDS[m.group(1)][_index(language)], text)
 
 
 # --- numbers ---------------------------------------------------------------------------

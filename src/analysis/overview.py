@@ -24,7 +24,15 @@ import pandas as pd
 
 from . import markup, plotting
 from .disclosure import apply_disclosure_control, source_kind
-from .labels import MISSING, format_change, format_value, label, period_label, resolve_language
+from .labels import (
+    MISSING,
+    format_change,
+    format_value,
+    label,
+    period_label,
+    resolve_language,
+    vintage_text,
+)
 from .periods import period_sort_key
 from .published import one_per_period, vintage_year
 from .register import WAITING_NORM_DAYS
@@ -195,7 +203,9 @@ def row_source(source: str | None, published: str | None, language: str | None =
     if kind == "cbs":
         name = str(source) if str(source).upper().startswith("CBS") else f"CBS {source}"
         vintage = re.search(r"\(([^()]+)\)$", str(published)) if isinstance(published, str) else None
-        return f"{name} ({vintage.group(1)})" if vintage and published.startswith("CBS StatLine") else name
+        if vintage and published.startswith("CBS StatLine"):
+            return f"{name} ({vintage_text(vintage.group(1), language)})"
+        return name
     return str(published) if published is not None and not pd.isna(published) else str(source)
 
 

@@ -46,7 +46,15 @@ from pathlib import Path
 import pandas as pd
 
 from . import markup
-from .labels import format_number, format_value, label, period_label, resolve_language, unit_label
+from .labels import (
+    format_number,
+    format_value,
+    label,
+    period_label,
+    resolve_language,
+    unit_label,
+    vintage_text,
+)
 from .periods import next_periods, period_bounds, period_type_of
 
 CLASSIFICATIONS = (
@@ -460,6 +468,8 @@ def _render(name: str, value: object, language: str) -> str:
         return ", ".join(source_name(v, language) for v in value)
     if name == "tables":
         return ", ".join(map(str, value))
+    if name == "vintage":
+        return vintage_text(value, language)
     return str(value)
 
 
