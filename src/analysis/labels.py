@@ -313,15 +313,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "method_combination": ("combinatie", "combination"),
     "trend_panel": ("over {n} gemeenten samen", "over {n} municipalities together"),
     "trend_from": ("reeks gebruikt vanaf {period} (trendbreuk of eerste Jeugdwetjaar ervoor)",
-                   "series used from {period} (series break or first Jeugdwet year before it)"),
+                   "series used from {period} (a series break, or the first year of the Youth Act, lies before it)"),
     "trend_leading": (
         "met {indicator} op de laatste dag van elke periode als voorlopende indicator: wie aan het eind van "
         "een periode nog zorg heeft, telt ook in de volgende mee",
-        "with {indicator} on the last day of each period as a leading indicator: who is still in care at the "
+        "with {indicator} on the last day of each period as a leading indicator: anyone still in care at the "
         "end of a period also counts in the next",
     ),
     "trend_level_break": ("tabelwissel in {period} gemodelleerd als niveausprong",
-                          "table seam in {period} modelled as a level shift"),
+                          "change of table in {period} modelled as a level shift"),
     "trend_backtest": (
         "backtest over {origins} startpunten: MASE één periode vooruit {mase} (naïef {naive}), "
         "80%-interval bevatte {coverage} van de realisaties, 95%-interval {coverage95}",
@@ -445,7 +445,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "gegevens, gekalibreerd op dezelfde gepubliceerde cijfers. Dat ze kloppen zegt niets over de publicatie; "
         "ze tellen niet mee in de samenvatting.",
         "**No verification.** These {n} figures were compared only with the **synthetic** register: made-up data "
-        "calibrated on the same published figures. That they match says nothing about the publication; they are "
+        "calibrated to the same published figures. That they match says nothing about the publication; they are "
         "not counted in the summary."),
     "reconcile_synthetic_heading": ("Vergelijkingen met het synthetische register",
                                     "Comparisons with the synthetic register"),
