@@ -37,3 +37,13 @@ def tmp_cache(tmp_path, monkeypatch) -> Path:
     cache = tmp_path / "cache"
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(cache))
     return cache
+
+
+@pytest.fixture(autouse=True)
+def restore_language():
+    """Every test starts and ends with the session language it found (``notebook.start`` sets it)."""
+    from analysis import labels
+
+    previous = labels.get_language()
+    yield
+    labels.set_language(previous)

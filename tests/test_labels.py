@@ -211,7 +211,7 @@ def test_period_label_unknown_style():
         ("voorlopig", "voorlopig", "provisional"),
         ("nader_voorlopig", "nader voorlopig", "revised provisional"),
         ("series_break", "trendbreuk", "series break"),
-        ("norm", "norm", "target"),
+        ("norm", "streefwaarde", "target"),
         ("forecast", "prognose", "forecast"),
         ("interval_80", "80%-interval", "80% interval"),
         ("nederland", "Nederland", "Netherlands"),
@@ -262,10 +262,31 @@ def test_unknown_key_lists_close_matches():
         lambda lang: unit_label("aantal", lang),
     ],
 )
-@pytest.mark.parametrize("language", ["de", "NL", "", None])
+@pytest.mark.parametrize("language", ["de", "NL", ""])
 def test_unknown_language_names_the_parameter(call, language):
     with pytest.raises(ValueError, match="parameter 'language'"):
         call(language)
+
+
+@pytest.mark.parametrize(
+    ("call", "nl", "en"),
+    [
+        (lambda: label("period"), "Periode", "Period"),
+        (lambda: period_label("2024H1"), "1e halfjaar 2024", "H1 2024"),
+        (lambda: format_number(1234.5, 1), "1.234,5", "1,234.5"),
+        (lambda: format_value(7.6, "per 1000 inwoners"), "7,6 per 1.000 inwoners", "7.6 per 1,000 inhabitants"),
+        (lambda: format_change(-1.2, "procent"), "-1,2 %-punt", "-1.2 pp"),
+        (lambda: indicator_label("wmo_stand"), INDICATORS["wmo_stand"].label_nl, INDICATORS["wmo_stand"].label_en),
+        (lambda: unit_axis_label("aantal"), "Aantal", "Number"),
+    ],
+)
+def test_without_a_language_the_session_language_is_used(call, nl, en):
+    from analysis.labels import set_language
+
+    set_language("en")
+    assert call() == en
+    set_language("nl")
+    assert call() == nl
 
 
 def test_indicator_label_delegates_to_the_catalogue():
@@ -283,3 +304,18 @@ def test_unit_texts_cover_every_unit():
     assert unit_axis_label("procent") == "Percentage (%)"
     with pytest.raises(KeyError):
         unit_axis_label("kg")
+
+
+@pytest.mark.parametrize(
+    ("vintage", "nl", "en"),
+    [
+        ("CBS StatLine, opgehaald 2025-04-22", "CBS StatLine, opgehaald 2025-04-22", "CBS StatLine, retrieved 2025-04-22"),
+        ("synthetisch, gegenereerd v1.0", "synthetisch, gegenereerd v1.0", "synthetic, generated v1.0"),
+        (None, "", ""),
+    ],
+)
+def test_vintages_are_written_in_the_readers_language(vintage, nl, en):
+    from analysis.labels import vintage_text
+
+    assert vintage_text(vintage, "nl") == nl
+    assert vintage_text(vintage, "en") == en

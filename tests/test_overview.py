@@ -148,6 +148,8 @@ def test_another_municipality_gets_no_register_rows():
         ("casusregister (export)", "casusregister, peildatum 2024-12-31", "nl", "register"),
         ("86050NED", "CBS StatLine 86050NED (CBS StatLine, opgehaald 2025-04-22)", "nl",
          "CBS 86050NED (CBS StatLine, opgehaald 2025-04-22)"),
+        ("86050NED", "CBS StatLine 86050NED (CBS StatLine, opgehaald 2025-04-22)", "en",
+         "CBS 86050NED (CBS StatLine, retrieved 2025-04-22)"),
         ("86050NED", None, "nl", "CBS 86050NED"),
         ("Begroting 2020 gemeente Utrecht", "Begroting 2020 (2019)", "nl", "Begroting 2020 (2019)"),
         (None, None, "nl", ""),

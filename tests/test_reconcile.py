@@ -52,10 +52,12 @@ def frame(*rows) -> pd.DataFrame:
     return pd.DataFrame(list(rows))
 
 
-def classify(figure, *sources, others=(), reason="geen bron hier"):
+def classify(figure, *sources, others=(), reason=None):
     src_frame = frame(*sources) if sources else rc.empty_sources()
     other_frame = frame(*others) if others else pd.DataFrame(columns=["published", "value"])
-    return rc.classify_figure(figure, src_frame, other_frame, no_source_reason=reason)
+    reason = reason if reason is not None else rc.reason("no_series", indicator=figure["indicator"])
+    out = rc.classify_figure(figure, src_frame, other_frame, no_source_reason=reason)
+    return {**out, "evidence": rc.evidence(out["reasons"], "nl")}  # the text a Dutch reader sees
 
 
 # --- rounding, units, periods ----------------------------------------------------------------------
@@ -206,9 +208,11 @@ def test_unexplained_difference():
 
 
 def test_no_source_series():
-    out = classify(fig("buurtteam_sociaal_wachttijd_norm", value=5.0, unit="werkdagen"), reason="geen reeks")
+    out = classify(fig("buurtteam_sociaal_wachttijd_norm", value=5.0, unit="werkdagen"),
+                   reason=rc.reason("no_series", indicator="buurtteam_sociaal_wachttijd_norm"))
     assert out["classification"] == "no_source"
-    assert out["evidence"] == "geen reeks"
+    assert [r.code for r in out["reasons"]] == ["no_series"]
+    assert out["evidence"] == "geen bronreeks: de indicator staat niet in de CBS-catalogus en komt niet uit het register"
     assert out["source_table"] is None and pd.isna(out["source_value"])
 
 
@@ -221,14 +225,53 @@ def test_no_source_for_the_period():
 def test_a_figure_without_value_has_nothing_to_check():
     out = classify(fig(value=float("nan"), status="missing"), src(value=15.0))
     assert out["classification"] == "no_source"
-    assert "missing" in out["evidence"]
+    assert out["reasons"] == (rc.reason("no_value", status="missing"),)
+    assert "ontbreekt" in out["evidence"]  # the status is a code, written in the reader's language
 
 
 def test_evidence_follows_the_language():
     figure = fig(period="2017", value=12.7)
-    out = rc.classify_figure(figure, frame(src(period="2017H2", value=12.7), src(period="2017", value=15.0)),
-                             language="en")
-    assert "2nd half 2017" in out["evidence"] and "2017 itself: 15.0%" in out["evidence"]
+    out = rc.classify_figure(figure, frame(src(period="2017H2", value=12.7), src(period="2017", value=15.0)))
+    assert [r.code for r in out["reasons"]] == ["other_period", "itself"]
+    text = rc.evidence(out["reasons"], "en")
+    assert "2nd half 2017" in text and "2017 itself: 15.0%" in text
+    assert "2e halfjaar 2017" in rc.evidence(out["reasons"], "nl")
+
+
+def test_the_result_holds_codes_and_is_written_in_the_session_language(made_up, restore_language):
+    from analysis import labels
+
+    published, cbs, register = made_up
+    table = rc.reconcile(published, cbs, register)
+    assert "evidence" not in table.columns
+    assert all(isinstance(r, rc.Reason) for reasons in table["reasons"] for r in reasons)
+    synthetic = table.iloc[-1]["reasons"]
+    assert [r.code for r in synthetic] == ["synthetic", "match"]
+    labels.set_language("en")
+    shown = rc.reader_table(table)
+    assert "Evidence" in {c.capitalize() for c in shown.columns}
+    evidence = shown[label("reconcile_evidence", "en")]
+    assert evidence.iloc[-1].startswith("COMPARISON WITH THE SYNTHETIC REGISTER")
+    assert shown[label("reconcile_source_table", "en")].iloc[-1] == "synthetic register"
+    assert shown[label("reconcile_classification", "en")].iloc[0] == "matches"
+    labels.set_language("nl")
+    assert rc.reader_table(table)[label("reconcile_evidence", "nl")].iloc[-1].startswith(
+        "VERGELIJKING MET HET SYNTHETISCHE REGISTER")
+
+
+def test_a_provisional_status_is_written_in_the_readers_language():
+    figure = fig(region="NL01", period="2019", value=12.2, status="voorlopig", source="82972NED",
+                 published="cbs.nl tabelpagina 82972NED")
+    out = classify(figure, src(region="NL01", period="2019", value=12.3, table="82972NED", rank=0))
+    text = rc.evidence(out["reasons"], "en")
+    assert "published as provisional, in the source final" in text
+    assert "the cache holds vintage retrieved 2025-04-22" in text
+    assert "voorlopig" not in text and "definitief" not in text and "opgehaald" not in text
+
+
+def test_reason_codes_are_known():
+    with pytest.raises(KeyError, match="unknown reason code"):
+        rc.reason("looks_fine")
 
 
 # --- the whole table ----------------------------------------------------------------------------
@@ -276,7 +319,8 @@ def test_reconcile_classifies_every_figure(made_up):
     assert set(table["classification"]) | {"no_source"} <= set(rc.CLASSIFICATIONS)
     synthetic = table.iloc[-1]
     assert synthetic["source_table"] == "synthetisch register"
-    assert "SYNTHETISCHE REGISTER" in synthetic["evidence"] and "geen verificatie" in synthetic["evidence"]
+    text = rc.evidence(synthetic["reasons"], "nl")
+    assert "SYNTHETISCHE REGISTER" in text and "geen verificatie" in text
 
 
 def test_without_cbs_cache_cbs_figures_have_no_source_and_the_evidence_says_how_to_import(made_up):
@@ -284,7 +328,8 @@ def test_without_cbs_cache_cbs_figures_have_no_source_and_the_evidence_says_how_
     table = rc.reconcile(published, None, register)
     cbs_rows = table[table["indicator"].isin(["jeugdhulp_pct", "wmo_maatwerk_per_10000"])]
     assert (cbs_rows["classification"] == "no_source").all()
-    assert cbs_rows["evidence"].str.contains("python -m analysis cbs import PATH", regex=False).all()
+    assert cbs_rows["reasons"].map(lambda r: r[0].code == "no_cache").all()
+    assert cbs_rows["reasons"].map(lambda r: "python -m analysis cbs import PATH" in rc.evidence(r)).all()
     assert table.iloc[-1]["classification"] == "matches"  # the register is still compared
 
 
@@ -323,6 +368,24 @@ def test_reader_tables_are_labelled(made_up):
     assert list(first.columns)[-2:] == ["oordeel", "onderbouwing"]
     assert first["oordeel"].tolist() == ["klopt in een andere eenheid"]
     assert first["gepubliceerde waarde"].tolist() == ["5,1 per 10.000 inwoners"]
+    assert first["Indicator"].tolist() == ["Cliënten met een maatwerkarrangement Wmo (BBV-indicator)"]  # no ids
+    assert first["Gebied"].tolist() == ["Utrecht"]  # no codes
+    english = rc.reader_table(rc.reconcile(published, cbs, register), "en")
+    assert "Netherlands" in english["Area"].tolist()
+
+
+def test_an_unrounded_register_value_is_shown_one_decimal_finer_than_the_publication():
+    figure = fig("buurtteam_sociaal_wachttijd", "2024", 7.5, "werkdagen")
+    out = rc.classify_figure(figure, frame(src("buurtteam_sociaal_wachttijd", "2024", 7.498734, "werkdagen",
+                                               table="casusregister", step=0, kind="register", rank=0)))
+    assert out["classification"] == "matches"
+    table = pd.DataFrame([{"publication": "p", "indicator": figure["indicator"], "region_code": "GM0344",
+                           "period": "2024", "published_value": 7.5, "published_unit": "werkdagen", **out}])
+    shown = rc.reader_table(table, "nl").iloc[0]
+    assert shown["bronwaarde"] == "7,50"
+    assert shown["brontabel"] == "casusregister"
+    assert "7,50 werkdagen" in shown["onderbouwing"] and "7,498734" not in shown["onderbouwing"]
+    assert rc.reader_table(table, "en").iloc[0]["source table"] == "case register"
 
 
 # --- conflicts between publications -------------------------------------------------------------------
@@ -368,7 +431,7 @@ def test_command_prints_csv_and_checks_against_the_cbs_extract(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "analysis", "reconcile", "--format", "csv"], env=env,
                           capture_output=True, text=True, encoding="utf-8", timeout=300)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines()[0] == ",".join(rc.OUTPUT_COLUMNS)
+    assert proc.stdout.splitlines()[0] == ",".join([*rc.OUTPUT_COLUMNS, "evidence"])
     table = pd.read_csv(io.StringIO(proc.stdout), dtype=str, keep_default_na=False)
     assert len(table) > 200
     assert set(table["classification"]) <= set(rc.CLASSIFICATIONS)

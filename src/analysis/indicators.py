@@ -38,9 +38,11 @@ class Indicator:
     theme: str
     higher_is_better: bool | None = None
 
-    def label(self, language: str = "nl") -> str:
-        """The label in ``language`` (``nl`` or ``en``)."""
-        return self.label_en if language == "en" else self.label_nl
+    def label(self, language: str | None = None) -> str:
+        """The label in ``language`` (``nl`` or ``en``; default the session language)."""
+        from .labels import resolve_language  # labels imports this module
+
+        return self.label_en if resolve_language(language) == "en" else self.label_nl
 
 
 def _i(id_, nl, en, unit, domain, theme, better=None) -> Indicator:
@@ -90,7 +92,7 @@ _ALL = [
     _i("buurtteam_sociaal_wachttijd", "Wachttijd aanmelding tot keukentafelgesprek buurtteam Sociaal (gemiddeld)", "Waiting time from registration to first conversation, social team (mean)", "werkdagen", "wmo", "beschikbaarheid", False),
     _i("buurtteam_sociaal_rapportcijfer", "Cliënttevredenheid buurtteams Sociaal", "Client satisfaction, social neighbourhood teams", "rapportcijfer", "wmo", "kwaliteit", True),
     _i("buurtteam_sociaal_zonder_hulp_pct", "Verder zonder hulp na buurtteam Sociaal", "Continue without help after social team", "procent", "wmo", "kwaliteit", True),
-    _i("buurtteam_aanvullende_zorg_verhouding", "Aandeel buurtteam in cliënten van buurtteam en aanvullende zorg", "Neighbourhood team's share of clients of team and additional care", "procent", "wmo", "bereik"),
+    _i("buurtteam_aanvullende_zorg_verhouding", "Aandeel buurtteam in de cliënten van buurtteam en aanvullende zorg", "Neighbourhood team's share of the clients of team and additional care", "procent", "wmo", "bereik"),
     # --- Aanvullende zorg ---------------------------------------------------------------
     _i("aanvullende_zorg_jeugd_trajecten", "Lopende trajecten aanvullende zorg Jeugd", "Running trajectories, additional youth care", "aantal", "jeugd", "bereik"),
     _i("aanvullende_zorg_jeugd_clienten", "Cliënten aanvullende zorg Jeugd", "Clients, additional youth care", "aantal", "jeugd", "bereik"),
@@ -189,8 +191,8 @@ _ALL = [
     _i("aanvullende_zorg_sociaal_clienten", "Cliënten aanvullende zorg Sociaal", "Clients, additional social care",
        "aantal", "wmo", "bereik"),
     _i("buurtteam_jg_aanvullende_zorg_verhouding",
-       "Aandeel buurtteam Jeugd en Gezin in cliënten van buurtteam en aanvullende zorg Jeugd",
-       "Youth and family team's share of clients of team and additional youth care", "procent", "jeugd", "bereik"),
+       "Aandeel buurtteam Jeugd en Gezin in de cliënten van buurtteam en aanvullende zorg Jeugd",
+       "Youth and family team's share of the clients of team and additional youth care", "procent", "jeugd", "bereik"),
     _i("buurtteam_sociaal_wachttijd_binnen_norm_pct",
        "Wachttijd buurtteam Sociaal binnen de streefwaarde van 5 werkdagen (aandeel casussen)",
        "Waiting time of the social team within the 5-working-day target (share of cases)", "procent", "wmo",

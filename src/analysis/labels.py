@@ -6,6 +6,10 @@ and theme names, period names, number formats) comes from here, in Dutch
 (``nl``, the default) or English (``en``). Notebooks never type these texts
 themselves, so a chart in Dutch and its English twin say the same thing.
 
+The language is set once per session (:func:`set_language`, called by
+:func:`analysis.notebook.start`); every function here takes ``language=None``
+and then uses it.
+
 Conventions
 -----------
 * Keys are lower-case identifiers; :func:`label` also accepts spaces, hyphens
@@ -25,6 +29,7 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -88,7 +93,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "provisional_marker_note": ("open symbool = voorlopig", "open symbol = provisional"),
     "open_symbol": ("open symbool", "open symbol"),
     "series_break": ("trendbreuk", "series break"),
-    "norm": ("norm", "target"),
+    "norm": ("streefwaarde", "target"),
     "forecast": ("prognose", "forecast"),
     "forecast_method": ("methode", "method"),
     "observed": ("realisatie", "observed"),
@@ -146,6 +151,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "register_skipped": ("Overgeslagen: geen register voor {area} (zie boven).",
                          "Skipped: no register for {area} (see above)."),
     "synthetic_register": ("synthetisch register", "synthetic register"),
+    "case_register": ("casusregister", "case register"),
     "register": ("register", "register"),
     "not_used": ("niet gebruikt", "not used"),
     "snapshot_date": ("peildatum", "snapshot date"),
@@ -307,15 +313,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "method_combination": ("combinatie", "combination"),
     "trend_panel": ("over {n} gemeenten samen", "over {n} municipalities together"),
     "trend_from": ("reeks gebruikt vanaf {period} (trendbreuk of eerste Jeugdwetjaar ervoor)",
-                   "series used from {period} (series break or first Jeugdwet year before it)"),
+                   "series used from {period} (a series break, or the first year of the Youth Act, lies before it)"),
     "trend_leading": (
         "met {indicator} op de laatste dag van elke periode als voorlopende indicator: wie aan het eind van "
         "een periode nog zorg heeft, telt ook in de volgende mee",
-        "with {indicator} on the last day of each period as a leading indicator: who is still in care at the "
+        "with {indicator} on the last day of each period as a leading indicator: anyone still in care at the "
         "end of a period also counts in the next",
     ),
     "trend_level_break": ("tabelwissel in {period} gemodelleerd als niveausprong",
-                          "table seam in {period} modelled as a level shift"),
+                          "change of table in {period} modelled as a level shift"),
     "trend_backtest": (
         "backtest over {origins} startpunten: MASE één periode vooruit {mase} (naïef {naive}), "
         "80%-interval bevatte {coverage} van de realisaties, 95%-interval {coverage95}",
@@ -339,7 +345,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "trend_no_forecast": ("geen prognose", "no forecast"),
     "trend_too_short": ("te weinig waarnemingen (minder dan {n})", "too few observations (fewer than {n})"),
     "trend_suppressed": ("kleine aantallen in de reeks zijn afgeschermd; geen prognose per wijk",
-                         "small counts in the series are withheld; no forecast for the wijk"),
+                         "small counts in the series are withheld; no forecast for the district"),
     "trend_no_last": ("geen waarde in de laatste periode, {period}", "no value in the last period, {period}"),
     "trend_synthetic": ("reeks uit het synthetische register: de prognose is een illustratie, geen verwachting",
                         "series from the synthetic register: the forecast illustrates the method, it predicts nothing"),
@@ -405,9 +411,9 @@ LABELS: dict[str, tuple[str, str]] = {
                                  "{source} {period}: {value}; difference {diff} beyond rounding (±{tol})"),
     "reconcile_ev_no_value": ("de publicatie geeft geen waarde ({status})",
                               "the publication gives no value ({status})"),
-    "reconcile_ev_no_series": ("geen bronreeks: {indicator} staat niet in de CBS-catalogus en komt niet uit het "
+    "reconcile_ev_no_series": ("geen bronreeks: de indicator staat niet in de CBS-catalogus en komt niet uit het "
                                "register",
-                               "no source series: {indicator} is not in the CBS catalogue and does not come from "
+                               "no source series: the indicator is not in the CBS catalogue and does not come from "
                                "the register"),
     "reconcile_ev_no_cache": ("geen CBS-cache: importeer CBS-tabellen met python -m analysis cbs import PATH",
                               "no CBS cache: import CBS tables with python -m analysis cbs import PATH"),
@@ -439,8 +445,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "gegevens, gekalibreerd op dezelfde gepubliceerde cijfers. Dat ze kloppen zegt niets over de publicatie; "
         "ze tellen niet mee in de samenvatting.",
         "**No verification.** These {n} figures were compared only with the **synthetic** register: made-up data "
-        "calibrated on the same published figures. That they match says nothing about the publication; they are "
+        "calibrated to the same published figures. That they match says nothing about the publication; they are "
         "not counted in the summary."),
+    "reconcile_synthetic_heading": ("Vergelijkingen met het synthetische register",
+                                    "Comparisons with the synthetic register"),
     "reconcile_no_synthetic": ("Geen vergelijkingen met het synthetische register.",
                                "No comparisons with the synthetic register."),
     "reconcile_no_figures": ("Geen gepubliceerde cijfers over dit gebied in deze perioden.",
@@ -568,8 +576,8 @@ def resolve_language(language: str | None) -> str:
     return _session_language if language is None else check_language(language)
 
 
-def _index(language: str) -> int:
-    return LANGUAGES.index(check_language(language))
+def _index(language: str | None) -> int:
+    return LANGUAGES.index(resolve_language(language))
 
 
 def normalise_key(key: str) -> str:
@@ -577,7 +585,7 @@ def normalise_key(key: str) -> str:
     return "_".join(str(key).strip().lower().replace("-", " ").split())
 
 
-def label(key: str, language: str = DEFAULT_LANGUAGE) -> str:
+def label(key: str, language: str | None = None) -> str:
     """The text for ``key`` in ``language``.
 
     Parameters
@@ -585,8 +593,8 @@ def label(key: str, language: str = DEFAULT_LANGUAGE) -> str:
     key : str
         A key of :data:`LABELS`; case, spaces and hyphens are forgiven
         (``"Jeugd en Gezin"``, ``"nader voorlopig"``).
-    language : {'nl', 'en'}
-        Language of the text.
+    language : {'nl', 'en'}, optional
+        Language of the text; default the session language (:func:`set_language`).
 
     Returns
     -------
@@ -609,7 +617,7 @@ def label(key: str, language: str = DEFAULT_LANGUAGE) -> str:
         raise KeyError(f"unknown label key {key!r}; {hint} (known keys: analysis.labels.LABELS)") from None
 
 
-def indicator_label(indicator_id: str, language: str = DEFAULT_LANGUAGE) -> str:
+def indicator_label(indicator_id: str, language: str | None = None) -> str:
     """The label of an indicator from :mod:`analysis.indicators`.
 
     Raises
@@ -619,17 +627,17 @@ def indicator_label(indicator_id: str, language: str = DEFAULT_LANGUAGE) -> str:
     ValueError
         For an unsupported language.
     """
-    check_language(language)
+    language = resolve_language(language)
     return get_indicator(indicator_id).label(language)
 
 
-def unit_label(unit: str, language: str = DEFAULT_LANGUAGE) -> str:
+def unit_label(unit: str, language: str | None = None) -> str:
     """The unit text of :data:`analysis.indicators.UNITS` (``'per 1.000 inwoners'``)."""
     idx = _index(language)
     return _known_unit(unit, UNITS)[idx]
 
 
-def unit_axis_label(unit: str, language: str = DEFAULT_LANGUAGE) -> str:
+def unit_axis_label(unit: str, language: str | None = None) -> str:
     """An axis title for a unit (``'Aantal'``, ``'Percentage (%)'``, ``'Per 1.000 inwoners'``)."""
     idx = _index(language)
     return _known_unit(unit, _UNIT_AXIS)[idx]
@@ -645,14 +653,15 @@ def _known_unit(unit: str, table: dict[str, tuple[str, str]]) -> tuple[str, str]
 # --- periods ---------------------------------------------------------------------------
 
 
-def period_label(period: str, language: str = DEFAULT_LANGUAGE, *, style: str = "standard") -> str:
+def period_label(period: str, language: str | None = None, *, style: str = "standard") -> str:
     """The reader's name of a period in project notation.
 
     Parameters
     ----------
     period : str
         ``2024``, ``2024H1``, ``2023Q1``, ``2023-06`` or ``2023-06-30``.
-    language : {'nl', 'en'}
+    language : {'nl', 'en'}, optional
+        Default: the session language (:func:`set_language`).
     style : {'standard', 'short', 'long'}
         ``standard``: ``1e halfjaar 2024`` / ``H1 2024``, ``1e kwartaal 2023`` /
         ``Q1 2023``, ``juni 2023`` / ``June 2023``, ``30 juni 2023`` / ``30 June 2023``.
@@ -666,7 +675,7 @@ def period_label(period: str, language: str = DEFAULT_LANGUAGE, *, style: str = 
     ValueError
         If ``period`` is not in project notation, or for an unknown language or style.
     """
-    check_language(language)
+    language = resolve_language(language)
     if style not in PERIOD_STYLES:
         raise ValueError(f"parameter 'style': {style!r}; use one of {', '.join(PERIOD_STYLES)}")
     kind = period_type_of(period)
@@ -695,6 +704,26 @@ def _part_of_year(kind: str, n: int, year: str, language: str, style: str) -> st
     return f"{'H' if kind == 'halfyear' else 'Q'}{n} {year}"
 
 
+# --- vintages ---------------------------------------------------------------------------
+
+_VINTAGE_WORDS = {"opgehaald": ("opgehaald", "retrieved"), "gegenereerd": ("gegenereerd", "generated"),
+                  "synthetisch": ("synthetisch", "synthetic"), "versie": ("versie", "version")}
+_VINTAGE_WORD = re.compile(r"\b(" + "|".join(_VINTAGE_WORDS) + r")\b")
+
+
+def vintage_text(vintage: object, language: str | None = None) -> str:
+    """A vintage as recorded with the data, for readers in ``language``.
+
+    Vintages are written when data are stored (``'CBS StatLine, opgehaald
+    2025-04-22'``, ``'synthetisch, gegenereerd v1.0'``); in English their
+    Dutch words are translated (``'CBS StatLine, retrieved 2025-04-22'``).
+    Names of publications are not vintages and are never translated.
+    """
+    language = resolve_language(language)
+    text = "" if vintage is None or is_missing(vintage) else str(vintage)
+    return _VINTAGE_WORD.sub(lambda m: _VINTAGE_WORDS[m.group(1)][_index(language)], text)
+
+
 # --- numbers ---------------------------------------------------------------------------
 
 
@@ -712,7 +741,7 @@ def is_missing(value: object) -> bool:
 def format_number(
     value: float | int | None,
     decimals: int = 0,
-    language: str = DEFAULT_LANGUAGE,
+    language: str | None = None,
     *,
     signed: bool = False,
     missing: str = MISSING,
@@ -725,7 +754,8 @@ def format_number(
         The number; None, NaN and NA give ``missing``.
     decimals : int, default 0
         Decimals shown; halves are rounded away from zero.
-    language : {'nl', 'en'}
+    language : {'nl', 'en'}, optional
+        Default: the session language (:func:`set_language`).
     signed : bool, default False
         Prefix ``+`` to positive numbers (for changes); zero gets no sign.
     missing : str
@@ -742,7 +772,7 @@ def format_number(
     TypeError
         If ``value`` is not a number.
     """
-    check_language(language)
+    language = resolve_language(language)
     if isinstance(decimals, bool) or not isinstance(decimals, numbers.Integral) or decimals < 0:
         raise ValueError(f"parameter 'decimals': {decimals!r} must be a whole number >= 0")
     if is_missing(value):
@@ -771,7 +801,7 @@ def format_number(
 def format_value(
     value: float | int | None,
     unit: str,
-    language: str = DEFAULT_LANGUAGE,
+    language: str | None = None,
     *,
     decimals: int | None = None,
     signed: bool = False,
@@ -785,7 +815,8 @@ def format_value(
     unit : str
         A unit key of :data:`analysis.indicators.UNITS`. Counts (``aantal``)
         and marks (``rapportcijfer``) get no unit text.
-    language : {'nl', 'en'}
+    language : {'nl', 'en'}, optional
+        Default: the session language (:func:`set_language`).
     decimals : int, optional
         Default per unit from :data:`UNIT_DECIMALS` (percentages 1, counts 0).
     signed : bool, default False
@@ -809,7 +840,7 @@ def format_value(
 def format_change(
     change: float | int | None,
     unit: str,
-    language: str = DEFAULT_LANGUAGE,
+    language: str | None = None,
     *,
     decimals: int | None = None,
     missing: str = MISSING,

@@ -96,7 +96,7 @@ class Session:
 
 
 def start(**parameters) -> Session:
-    """Validate the notebook's parameters, set the house style, resolve the data source.
+    """Validate the notebook's parameters, set the session language and house style, resolve the data source.
 
     The parameters are checked by :func:`analysis.parameters.validate_parameters`,
     and ``start``/``end`` against the periods the chosen source holds
@@ -107,6 +107,7 @@ def start(**parameters) -> Session:
     ParameterError
         One line naming the first wrong parameter.
     """
+    from . import labels
     from .plotting import set_style
 
     _brief_errors()  # first, so a wrong parameter is one line in JupyterLab too
@@ -114,6 +115,7 @@ def start(**parameters) -> Session:
     source = resolve_source(params.source)
     # the same checks the report runner makes before any kernel starts
     check_data_periods(params, data_periods(source), params.source)
+    labels.set_language(params.language)  # every text from here on, unless a call says otherwise
     set_style()
     return Session(params, source)
 

@@ -24,7 +24,15 @@ import pandas as pd
 
 from . import markup, plotting
 from .disclosure import apply_disclosure_control, source_kind
-from .labels import MISSING, format_change, format_value, label, period_label, resolve_language
+from .labels import (
+    MISSING,
+    format_change,
+    format_value,
+    label,
+    period_label,
+    resolve_language,
+    vintage_text,
+)
 from .periods import period_sort_key
 from .published import one_per_period, vintage_year
 from .register import WAITING_NORM_DAYS
@@ -160,14 +168,15 @@ def published_observations(session, register=None) -> pd.DataFrame:
 # --- the extra columns ------------------------------------------------------------------------
 
 
-def row_source(source: str | None, published: str | None, language: str = "nl") -> str:
+def row_source(source: str | None, published: str | None, language: str | None = None) -> str:
     """Where one headline row comes from, for the reader.
 
     Parameters
     ----------
     source, published : str
         The ``source`` and ``published`` of the row's latest value.
-    language : {"nl", "en"}
+    language : {"nl", "en"}, optional
+        Default: the session language (:func:`analysis.labels.set_language`).
 
     Returns
     -------
@@ -178,6 +187,7 @@ def row_source(source: str | None, published: str | None, language: str = "nl") 
         publication (``Begroting 2020 (2019)``) otherwise; ``""`` without a
         source.
     """
+    language = resolve_language(language)
     if source is None or pd.isna(source) or not str(source).strip():
         return ""
     kind = source_kind(str(source))
@@ -188,7 +198,9 @@ def row_source(source: str | None, published: str | None, language: str = "nl") 
     if kind == "cbs":
         name = str(source) if str(source).upper().startswith("CBS") else f"CBS {source}"
         vintage = re.search(r"\(([^()]+)\)$", str(published)) if isinstance(published, str) else None
-        return f"{name} ({vintage.group(1)})" if vintage and published.startswith("CBS StatLine") else name
+        if vintage and published.startswith("CBS StatLine"):
+            return f"{name} ({vintage_text(vintage.group(1), language)})"
+        return name
     return str(published) if published is not None and not pd.isna(published) else str(source)
 
 
@@ -211,8 +223,9 @@ def latest_published(published: pd.DataFrame, indicator: str, region: str) -> pd
     return rows.sort_values(["_p", "_v"], kind="stable").iloc[-1]
 
 
-def published_text(published: pd.DataFrame, indicator: str, region: str, language: str = "nl") -> str:
+def published_text(published: pd.DataFrame, indicator: str, region: str, language: str | None = None) -> str:
     """``'7,9 werkdagen (2024, Begroting 2026 (2025))'``: the latest published value, or ``''``."""
+    language = resolve_language(language)
     row = latest_published(published, indicator, region)
     if row is None:
         return ""
@@ -221,7 +234,7 @@ def published_text(published: pd.DataFrame, indicator: str, region: str, languag
 
 
 def value_text(value, unit: str, status: str | None = None, display: str | None = None,
-               language: str = "nl") -> str:
+               language: str | None = None) -> str:
     """A headline value for readers: unit, :data:`DECIMALS`, ``*`` for provisional, ``<10`` when withheld.
 
     Returns
@@ -229,6 +242,7 @@ def value_text(value, unit: str, status: str | None = None, display: str | None 
     str
         ``'7,9 werkdagen'``, ``'12,8%*'``, ``'<10'`` or ``'–'`` (missing).
     """
+    language = resolve_language(language)
     if value is None or pd.isna(value) or not isinstance(unit, str) or not unit:
         return str(display) if isinstance(display, str) and display else MISSING
     text = format_value(value, unit, language, decimals=DECIMALS.get(unit))
@@ -278,7 +292,7 @@ def _present(obs: pd.DataFrame, indicators: Sequence[str], region: str) -> list[
 
 
 def headline_frame(obs: pd.DataFrame, published: pd.DataFrame | None = None, *, region: str,
-                   indicators: Sequence[str] | None = None, language: str = "nl") -> pd.DataFrame:
+                   indicators: Sequence[str] | None = None, language: str | None = None) -> pd.DataFrame:
     """The numbers of the overview: :func:`analysis.plotting.headline_frame` plus source and published value.
 
     Parameters
@@ -290,7 +304,8 @@ def headline_frame(obs: pd.DataFrame, published: pd.DataFrame | None = None, *, 
     region : str
     indicators : sequence of str, optional
         Default: every headline of every theme that ``obs`` holds a yearly value for.
-    language : {"nl", "en"}
+    language : {"nl", "en"}, optional
+        Default: the session language (:func:`analysis.labels.set_language`).
 
     Returns
     -------
@@ -301,6 +316,7 @@ def headline_frame(obs: pd.DataFrame, published: pd.DataFrame | None = None, *, 
         and one per CBS headline even without (``row_source`` then says so).
         Empty when ``obs`` holds none of the requested headlines.
     """
+    language = resolve_language(language)
     wanted = indicators if indicators is not None else [i for t in THEMES for i in HEADLINES[t]]
     have = _present(obs, wanted, region)
     present = [i for i in wanted if i in have or i in CBS_HEADLINES]  # a CBS row says when it has no data
@@ -414,7 +430,8 @@ def headline_overview(obs: pd.DataFrame, published: pd.DataFrame | None = None, 
         Published figures (:func:`published_observations`).
     theme : {"bereik", "beschikbaarheid", "kwaliteit"}
     region : str
-    language : {"nl", "en"}
+    language : {"nl", "en"}, optional
+        Default: the session language (:func:`analysis.labels.set_language`).
     trend : bool, default True
         Draw the sparklines.
     indicators : sequence of str, optional
@@ -447,7 +464,7 @@ def headline_overview(obs: pd.DataFrame, published: pd.DataFrame | None = None, 
 
 
 def headline_summary(obs: pd.DataFrame, published: pd.DataFrame | None = None, *, region: str,
-                     language: str = "nl") -> pd.DataFrame:
+                     language: str | None = None) -> pd.DataFrame:
     """Every headline as plain text, one row each: for a printed check of the key figures.
 
     Returns
@@ -456,6 +473,7 @@ def headline_summary(obs: pd.DataFrame, published: pd.DataFrame | None = None, *
         ``theme``, ``indicator``, ``period``, ``value``, ``previous``,
         ``change``, ``norm``, ``source`` and ``published``, all text.
     """
+    language = resolve_language(language)
     frame = headline_frame(obs, published, region=region, language=language)
     columns = ["theme", "indicator", "period", "value", "previous", "change", "norm", "source", "published"]
     if frame.empty:

@@ -38,12 +38,22 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from .labels import format_number, format_value, label, period_label, unit_label
+from .labels import (
+    format_number,
+    format_value,
+    label,
+    period_label,
+    resolve_language,
+    unit_label,
+    vintage_text,
+)
 from .periods import next_periods, period_bounds, period_type_of
 
 CLASSIFICATIONS = (
@@ -58,9 +68,14 @@ CLASSIFICATIONS = (
 
 OUTPUT_COLUMNS = [
     "publication", "indicator", "region_code", "period", "published_value", "published_unit",
-    "source_table", "source_period", "source_value", "classification", "evidence",
+    "source_table", "source_period", "source_value", "classification", "reasons",
 ]
-"""Columns of :func:`reconcile`, one row per published figure."""
+"""Columns of :func:`reconcile`, one row per published figure: codes, no text.
+
+``classification`` is one of :data:`CLASSIFICATIONS`; ``reasons`` a tuple of
+:class:`Reason` (a code of :data:`REASON_CODES` with its parameters), rendered
+as text by :func:`evidence` at display time.
+"""
 
 CONFLICT_COLUMNS = [
     "indicator", "region_code", "period", "unit",
@@ -98,6 +113,10 @@ most this share of the value (about four significant digits), so 12163 can be
 recognised as last year's figure but 1.1 cannot."""
 
 PROVISIONAL = ("voorlopig", "nader voorlopig")
+SYNTHETIC_REGISTER_SOURCE = "synthetisch register"
+"""``source_table`` of a comparison with the synthetic register (a code: :func:`source_name` writes it for readers)."""
+REGISTER_SOURCE = "casusregister"
+"""``source_table`` of a comparison with a real case register."""
 KINDS = ("cbs", "register", "synthetic_register")
 _TABLE_ID = re.compile(r"^\d{5}(NED|ENG)$")
 _EPS = 1e-9
@@ -327,7 +346,7 @@ def register_source(observations: pd.DataFrame, synthetic: bool) -> pd.DataFrame
         "value": obs["value"].astype(float),
         "unit": obs["unit"],
         "status": obs["status"],
-        "source_table": "synthetisch register" if synthetic else "casusregister",  # read back by basis()
+        "source_table": SYNTHETIC_REGISTER_SOURCE if synthetic else REGISTER_SOURCE,  # read back by basis()
         "vintage": obs["published"],
         "step": 0.0,
         "kind": "synthetic_register" if synthetic else "register",
@@ -336,6 +355,132 @@ def register_source(observations: pd.DataFrame, synthetic: bool) -> pd.DataFrame
 
 
 # --- classification ------------------------------------------------------------------------
+
+
+REASON_CODES: dict[str, str] = {
+    "synthetic": "compared with the synthetic register: no verification",
+    "match": "equal to the source within rounding (source, period, value, diff, tol)",
+    "other_period": "equal to the source's figure of another period (source, source_period, value, period)",
+    "itself": "the source's figure of the published period itself (period, value)",
+    "other_unit": "equal to the source in another unit (source, source_period, value, unit)",
+    "revised": "another vintage of the same figure (source, period, value, diff)",
+    "provisional": "published as provisional, final in the source (status, source_status)",
+    "own_table": "the publication is a page of the cited CBS table itself (table, vintage)",
+    "other_publication": "another publication gives another value (publication, value)",
+    "other_table": "the publication cites another CBS table than the one compared (cited, table)",
+    "unexplained": "difference beyond rounding (source, period, value, diff, tol)",
+    "no_value": "the publication gives no value (status)",
+    "no_series": "no source series for the indicator (indicator)",
+    "no_cache": "no CBS cache was consulted",
+    "not_cached": "the CBS tables of the series are not cached (tables)",
+    "no_region": "the source has no figures for the region (region)",
+    "no_period": "the source has no figure for the period (sources, period)",
+    "nearest": "the source's nearest figure (source, period, value)",
+}
+"""Reason codes of :func:`reconcile`'s ``reasons`` column, with the parameters each carries.
+
+The text a reader sees is rendered from them at display time, in the session
+language (:func:`evidence`, :func:`reader_table`); the label of code ``c`` is
+``reconcile_ev_c`` in :data:`analysis.labels.LABELS`.
+"""
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A source value as shown in evidence: its own unit and decimals, and its conversion if any."""
+
+    value: float
+    unit: str
+    decimals: int
+    converted: float | None = None
+    to_unit: str | None = None
+
+    def text(self, language: str | None = None) -> str:
+        language = resolve_language(language)
+        text = format_value(self.value, self.unit, language, decimals=self.decimals)
+        if self.converted is not None and self.to_unit is not None:
+            text += " = " + format_value(self.converted, self.to_unit, language,
+                                         decimals=value_decimals(self.converted))
+        return text
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One piece of evidence: a code of :data:`REASON_CODES` and its parameters (numbers, periods, codes)."""
+
+    code: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    def __post_init__(self):
+        if self.code not in REASON_CODES:
+            raise KeyError(f"unknown reason code {self.code!r}; known: {', '.join(REASON_CODES)}")
+
+    def get(self, name: str, default=None):
+        return dict(self.params).get(name, default)
+
+    def text(self, language: str | None = None) -> str:
+        """The reader's sentence, in ``language`` (default the session language)."""
+        language = resolve_language(language)
+        values = {name: _render(name, value, language) for name, value in self.params}
+        return label(f"reconcile_ev_{self.code}", language).format(**values)
+
+
+def reason(code: str, **params) -> Reason:
+    """A :class:`Reason` with its parameters in the order given."""
+    return Reason(code, tuple(params.items()))
+
+
+def source_name(source_table: object, language: str | None = None) -> str:
+    """A source for readers: a CBS table id as is, the (synthetic) register by name in ``language``."""
+    language = resolve_language(language)
+    kind = basis(source_table)
+    if kind == "synthetic_register":
+        return label("synthetic_register", language)
+    if kind == "register":
+        return label("case_register", language) if source_table == REGISTER_SOURCE else str(source_table)
+    return "" if kind == "none" else str(source_table)
+
+
+def _status_text(status: object, language: str) -> str:
+    try:
+        return label(str(status), language)
+    except KeyError:  # a status the catalogue does not know is shown as published
+        return str(status)
+
+
+def _render(name: str, value: object, language: str) -> str:
+    if isinstance(value, Quantity):
+        return value.text(language)
+    if name in ("period", "source_period"):
+        return _period(str(value), language)
+    if name in ("diff", "tol"):
+        return _trimmed(float(value), language)
+    if name == "value":  # a published value: as written
+        return _num(float(value), language)
+    if name == "unit":
+        return unit_label(str(value), language)
+    if name in ("status", "source_status"):
+        return _status_text(value, language)
+    if name == "source":
+        return source_name(value, language)
+    if name == "sources":
+        return ", ".join(source_name(v, language) for v in value)
+    if name == "tables":
+        return ", ".join(map(str, value))
+    if name == "vintage":
+        return vintage_text(value, language)
+    return str(value)
+
+
+def evidence(reasons: Sequence[Reason], language: str | None = None) -> str:
+    """The evidence of one row of :func:`reconcile` as text: its reasons' sentences, joined by ``'; '``."""
+    language = resolve_language(language)
+    return "; ".join(r.text(language) for r in reasons)
+
+
+def reason_codes(reasons: Sequence[Reason]) -> str:
+    """The codes of one row's reasons, joined by ``';'`` (for CSV output)."""
+    return ";".join(r.code for r in reasons)
 
 
 def _num(value: float, language: str, decimals: int | None = None) -> str:
@@ -351,10 +496,6 @@ def _trimmed(value: float, language: str) -> str:
 
 def _period(period: str, language: str) -> str:
     return period_label(period, language, style="long")
-
-
-def _source_name(row: Mapping) -> str:
-    return str(row["source_table"])
 
 
 def _candidates(figure: Mapping, sources: pd.DataFrame) -> pd.DataFrame:
@@ -384,42 +525,49 @@ def _match(value: float, step: float, rows: pd.DataFrame, factor_of) -> Mapping 
     return None
 
 
-def _result(classification: str, evidence: list[str], row: Mapping | None = None) -> dict:
+def _result(classification: str, reasons: list[Reason | None], row: Mapping | None = None) -> dict:
     return {
         "source_table": None if row is None else row["source_table"],
         "source_period": None if row is None else row["period"],
         "source_value": float("nan") if row is None else float(row["value"]),
         "classification": classification,
-        "evidence": "; ".join(e for e in evidence if e),
+        "reasons": tuple(r for r in reasons if r is not None),
     }
 
 
-def _source_decimals(row: Mapping) -> int:
-    """Decimals to show a source value with: those of its rounding step (CBS 1,0 %), at most 3 unrounded."""
+def _source_decimals(row: Mapping, published: float | None = None) -> int:
+    """Decimals to show a source value with.
+
+    Those of its rounding step for a rounded source (CBS: 1,0 %); for an
+    unrounded one (a register's 7,498734) one more than the published value
+    has (7,50 beside a published 7,5), at most 3.
+    """
     step = float(row["step"])
-    return value_decimals(step) if step > 0 else min(value_decimals(row["value"]), 3)
+    if step > 0:
+        return value_decimals(step)
+    wanted = 3 if published is None else value_decimals(published) + 1
+    return min(value_decimals(row["value"]), wanted, 3)
 
 
-def _shown(row: Mapping, factor: float, unit: str, language: str) -> str:
+def _shown(row: Mapping, factor: float, unit: str, published: float | None = None) -> Quantity:
     """The source value with its unit, and its conversion to the figure's unit where there is one."""
-    places = _source_decimals(row)
-    text = format_value(float(row["value"]), row["unit"], language, decimals=places)
-    if factor != 1:
-        converted = round(float(row["value"]) * factor, 6)
-        text += " = " + format_value(converted, unit, language, decimals=value_decimals(converted))
-    return text
+    value = float(row["value"])
+    places = _source_decimals(row, published)
+    if factor == 1:
+        return Quantity(value, row["unit"], places)
+    return Quantity(value, row["unit"], places, round(value * factor, 6), unit)
 
 
-def _prefix(row: Mapping | None, language: str) -> str:
-    return label("reconcile_ev_synthetic", language) if row is not None and row["kind"] == "synthetic_register" else ""
+def _prefix(row: Mapping | None) -> Reason | None:
+    return reason("synthetic") if row is not None and row["kind"] == "synthetic_register" else None
 
 
-def _other_publications(figure: Mapping, others: pd.DataFrame, language: str) -> list[str]:
+def _other_publications(figure: Mapping, others: pd.DataFrame) -> list[Reason]:
     if others.empty:
         return []
     differ = others[others["value"].notna() & (others["value"] != figure["value"])]
-    return [label("reconcile_ev_other_publication", language).format(
-        publication=p, value=_num(v, language)) for p, v in zip(differ["published"], differ["value"], strict=True)]
+    return [reason("other_publication", publication=p, value=float(v))
+            for p, v in zip(differ["published"], differ["value"], strict=True)]
 
 
 def classify_figure(
@@ -427,8 +575,7 @@ def classify_figure(
     sources: pd.DataFrame,
     others: pd.DataFrame | None = None,
     *,
-    no_source_reason: str = "",
-    language: str = "nl",
+    no_source_reason: Reason | None = None,
 ) -> dict:
     """Classify one published figure against its source rows.
 
@@ -443,27 +590,27 @@ def classify_figure(
     others : DataFrame, optional
         Other publications of the same indicator, region and period (rows of
         the published table).
-    no_source_reason : str
-        The evidence to give when ``sources`` is empty.
-    language : {"nl", "en"}
-        Language of the evidence.
+    no_source_reason : Reason, optional
+        The reason to give when ``sources`` is empty (:func:`no_source_reason`).
 
     Returns
     -------
     dict
         ``source_table``, ``source_period``, ``source_value`` (the source's own
         value and unit), ``classification`` (one of :data:`CLASSIFICATIONS`)
-        and ``evidence``. The rules are tried in the order of
-        :data:`CLASSIFICATIONS`; ``docs/reconcile.md`` describes them.
+        and ``reasons`` (a tuple of :class:`Reason`, codes with their
+        parameters; :func:`evidence` writes them as text). The rules are tried
+        in the order of :data:`CLASSIFICATIONS`; ``docs/reconcile.md``
+        describes them.
     """
     others = others if others is not None else pd.DataFrame(columns=["published", "value"])
     value = figure["value"]
     unit = str(figure["unit"])
     period = str(figure["period"])
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return _result("no_source", [label("reconcile_ev_no_value", language).format(status=figure["status"])])
+        return _result("no_source", [reason("no_value", status=figure["status"])])
     value = float(value)
-    extra = _other_publications(figure, others, language)
+    extra = _other_publications(figure, others)
     if sources.empty:
         return _result("no_source", [no_source_reason, *extra])
     step = rounding_step(value)
@@ -476,37 +623,33 @@ def classify_figure(
     def own(row):
         return row["factor"]
 
-    def fmt_tol(row, factor):
-        return _trimmed(tolerance(step, row["step"] * factor), language)
+    def tol(row, factor):
+        return tolerance(step, row["step"] * factor)
 
     def cited_other(row):
         if _TABLE_ID.match(cited) and cited != row["source_table"] and row["kind"] == "cbs":
-            return label("reconcile_ev_other_table", language).format(cited=cited, table=row["source_table"])
-        return ""
+            return reason("other_table", cited=cited, table=row["source_table"])
+        return None
 
     # 1. the same period, in the figure's unit
     row = _match(value, step, same, own)
     if row is not None:
-        ev = label("reconcile_ev_match", language).format(
-            source=_source_name(row), period=_period(row["period"], language),
-            value=_shown(row, row["factor"], unit, language),
-            diff=_trimmed(abs(value - row["value"] * row["factor"]), language),
-            tol=fmt_tol(row, row["factor"]))
-        return _result("matches", [_prefix(row, language), ev, cited_other(row), *extra], row)
+        ev = reason("match", source=row["source_table"], period=row["period"],
+                    value=_shown(row, row["factor"], unit, value),
+                    diff=abs(value - row["value"] * row["factor"]), tol=tol(row, row["factor"]))
+        return _result("matches", [_prefix(row), ev, cited_other(row), *extra], row)
     reference = same[same["factor"].notna()].head(1)
     ref = None if reference.empty else reference.iloc[0]
 
     def itself():
         if ref is None:
-            return ""
-        return label("reconcile_ev_itself", language).format(
-            period=_period(period, language), value=_shown(ref, ref["factor"], unit, language))
+            return None
+        return reason("itself", period=period, value=_shown(ref, ref["factor"], unit, value))
 
     def other_period(row):
-        ev = label("reconcile_ev_other_period", language).format(
-            source=_source_name(row), source_period=_period(row["period"], language),
-            value=_shown(row, row["factor"], unit, language), period=_period(period, language))
-        return _result("matches_other_period", [_prefix(row, language), ev, itself(), *extra], row)
+        ev = reason("other_period", source=row["source_table"], source_period=row["period"],
+                    value=_shown(row, row["factor"], unit, value), period=period)
+        return _result("matches_other_period", [_prefix(row), ev, itself(), *extra], row)
 
     # 2. another period type over the same time (halves of the year, the year of a half)
     row = _match(value, step, overlap, own)
@@ -520,11 +663,9 @@ def classify_figure(
                 continue
             row = _match(value, step, rows, lambda r, alt=alt: unit_factor(r["unit"], alt))
             if row is not None:
-                factor = unit_factor(row["unit"], alt)
-                ev = label("reconcile_ev_other_unit", language).format(
-                    source=_source_name(row), source_period=_period(row["period"], language),
-                    value=_shown(row, factor, alt, language), unit=unit_label(unit, language))
-                return _result("matches_other_unit", [_prefix(row, language), ev, itself(), *extra], row)
+                ev = reason("other_unit", source=row["source_table"], source_period=row["period"],
+                            value=_shown(row, unit_factor(row["unit"], alt), alt, value), unit=unit)
+                return _result("matches_other_unit", [_prefix(row), ev, itself(), *extra], row)
 
     # 4. a neighbouring period, if the number is distinctive enough not to match by chance
     if tolerance(step, 0) <= DISTINCTIVE * abs(value):
@@ -534,39 +675,35 @@ def classify_figure(
 
     if ref is None:
         near = cands[cands["factor"].notna()].head(1)
-        hint = ""
+        hint = None
         if not near.empty:
             n = near.iloc[0]
-            hint = label("reconcile_ev_nearest", language).format(
-                source=_source_name(n), period=_period(n["period"], language),
-                value=_shown(n, n["factor"], unit, language))
-        ev = label("reconcile_ev_no_period", language).format(
-            sources=", ".join(sorted(sources["source_table"].unique())), period=_period(period, language))
-        return _result("no_source", [_prefix(None if near.empty else near.iloc[0], language), ev, hint, *extra])
+            hint = reason("nearest", source=n["source_table"], period=n["period"],
+                          value=_shown(n, n["factor"], unit, value))
+        ev = reason("no_period", sources=tuple(sorted(sources["source_table"].unique())), period=period)
+        return _result("no_source", [_prefix(None if near.empty else near.iloc[0]), ev, hint, *extra])
 
     # 5. another vintage of the same statistic
     source_value = ref["value"] * ref["factor"]
-    diff = _trimmed(abs(value - source_value), language)
-    reasons = []
+    diff = abs(value - source_value)
+    reasons: list[Reason] = []
     status = str(figure.get("status", ""))
     if status in PROVISIONAL and status != ref["status"]:
-        reasons.append(label("reconcile_ev_provisional", language).format(status=status, source_status=ref["status"]))
+        reasons.append(reason("provisional", status=status, source_status=ref["status"]))
     if _TABLE_ID.match(cited) and cited in set(sources["source_table"]):
-        reasons.append(label("reconcile_ev_own_table", language).format(table=cited, vintage=ref["vintage"]))
+        reasons.append(reason("own_table", table=cited, vintage=ref["vintage"]))
     reasons.extend(extra)
-    small = abs(value - source_value) <= REVISION_LIMIT * abs(source_value)
+    small = diff <= REVISION_LIMIT * abs(source_value)
     table_note = cited_other(ref)
     if reasons and small:
-        ev = label("reconcile_ev_revised", language).format(
-            source=_source_name(ref), period=_period(period, language),
-            value=_shown(ref, ref["factor"], unit, language), diff=diff)
-        return _result("revised", [_prefix(ref, language), ev, table_note, *reasons], ref)
+        ev = reason("revised", source=ref["source_table"], period=period, value=_shown(ref, ref["factor"], unit, value),
+                    diff=diff)
+        return _result("revised", [_prefix(ref), ev, table_note, *reasons], ref)
 
     # 6. nothing explains the difference
-    ev = label("reconcile_ev_unexplained", language).format(
-        source=_source_name(ref), period=_period(period, language),
-        value=_shown(ref, ref["factor"], unit, language), diff=diff, tol=fmt_tol(ref, ref["factor"]))
-    return _result("unexplained", [_prefix(ref, language), ev, table_note, *extra], ref)
+    ev = reason("unexplained", source=ref["source_table"], period=period, value=_shown(ref, ref["factor"], unit, value),
+                diff=diff, tol=tol(ref, ref["factor"]))
+    return _result("unexplained", [_prefix(ref), ev, table_note, *extra], ref)
 
 
 def no_source_reason(
@@ -576,9 +713,8 @@ def no_source_reason(
     cbs_consulted: bool,
     cbs_tables: Sequence[str] = (),
     register_indicators: Sequence[str] = (),
-    language: str = "nl",
-) -> str:
-    """Why a figure has no source rows (the evidence of a ``no_source`` row).
+) -> Reason:
+    """Why a figure has no source rows (the reason of a ``no_source`` row).
 
     Parameters
     ----------
@@ -590,31 +726,40 @@ def no_source_reason(
         The CBS tables found in the cache.
     register_indicators : sequence of str
         The indicators the register provides.
-    language : {"nl", "en"}
+
+    Returns
+    -------
+    Reason
+        ``no_cache``, ``not_cached`` (with the series' tables), ``no_region``
+        or ``no_series``.
     """
     from .cbs import SERIES, TABLES
 
     series = source_indicator(indicator)
     if series in SERIES:
         if not cbs_consulted:
-            return label("reconcile_ev_no_cache", language)
+            return reason("no_cache")
         if not set(SERIES[series]) & set(cbs_tables):
             main = [t for t in SERIES[series] if not TABLES[t].only_levels]  # not the per-wijk tables
-            return label("reconcile_ev_not_cached", language).format(tables=", ".join(main))
-        return label("reconcile_ev_no_region", language).format(region=region_code)
+            return reason("not_cached", tables=tuple(main))
+        return reason("no_region", region=region_code)
     if indicator in set(register_indicators):
-        return label("reconcile_ev_no_region", language).format(region=region_code)
-    return label("reconcile_ev_no_series", language).format(indicator=indicator)
+        return reason("no_region", region=region_code)
+    return reason("no_series", indicator=indicator)
 
 
 def reconcile(
     published: pd.DataFrame,
     cbs: pd.DataFrame | None = None,
     register: pd.DataFrame | None = None,
-    *,
-    language: str = "nl",
 ) -> pd.DataFrame:
     """Classify every published figure against its source.
+
+    The result holds codes, no text: ``classification`` (one of
+    :data:`CLASSIFICATIONS`) and ``reasons`` (:class:`Reason` codes of
+    :data:`REASON_CODES` with their parameters). Readers' text comes from
+    :func:`reader_table`, :func:`evidence` and :func:`classification_label`,
+    in the language of the moment they are shown.
 
     Parameters
     ----------
@@ -626,8 +771,6 @@ def reconcile(
         cache was consulted (CBS-based figures are then ``no_source``).
     register : DataFrame, optional
         Register source observations (:func:`register_source`).
-    language : {"nl", "en"}
-        Language of the evidence.
 
     Returns
     -------
@@ -648,10 +791,10 @@ def reconcile(
         src = groups.get((source_indicator(figure["indicator"]), figure["region_code"]), no_source)
         peers = published.loc[by_key[tuple(figure[key])]]
         others = peers[peers["published"] != figure["published"]]
-        reason = "" if len(src) else no_source_reason(
+        why = None if len(src) else no_source_reason(
             figure["indicator"], figure["region_code"], cbs_consulted=cbs is not None, cbs_tables=cbs_tables,
-            register_indicators=register_inds, language=language)
-        result = classify_figure(figure, src, others, no_source_reason=reason, language=language)
+            register_indicators=register_inds)
+        result = classify_figure(figure, src, others, no_source_reason=why)
         rows.append({
             "publication": figure["published"],
             "indicator": figure["indicator"],
@@ -720,24 +863,26 @@ def basis(source_table: object) -> str:
         return "none"
     if _TABLE_ID.match(source_table):
         return "cbs"
-    return "synthetic_register" if source_table == "synthetisch register" else "register"
+    return "synthetic_register" if source_table == SYNTHETIC_REGISTER_SOURCE else "register"
 
 
-def classification_label(code: str, language: str = "nl") -> str:
+def classification_label(code: str, language: str | None = None) -> str:
     """The reader's name of a classification code (``matches`` -> ``klopt``)."""
+    language = resolve_language(language)
     if code not in CLASSIFICATIONS:
         raise KeyError(f"unknown classification {code!r}; known: {', '.join(CLASSIFICATIONS)}")
     return label(f"reconcile_{code}", language)
 
 
-def classification_counts(table: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
+def classification_counts(table: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
     """Figures per classification, and what they were compared with.
 
     Parameters
     ----------
     table : DataFrame
         The result of :func:`reconcile`.
-    language : {"nl", "en"}
+    language : {"nl", "en"}, optional
+        Default: the session language (:func:`analysis.labels.set_language`).
 
     Returns
     -------
@@ -746,6 +891,7 @@ def classification_counts(table: pd.DataFrame, language: str = "nl") -> pd.DataF
         included): ``classification``, ``label``, ``total``, ``cbs``,
         ``register`` and ``synthetic_register``.
     """
+    language = resolve_language(language)
     kinds = table["source_table"].map(basis) if len(table) else pd.Series(dtype=object)
     rows = []
     for code in CLASSIFICATIONS:
@@ -769,7 +915,7 @@ def synthetic_checks(table: pd.DataFrame) -> pd.DataFrame:
     return table[table["source_table"].map(basis) == "synthetic_register"] if len(table) else table
 
 
-def summary(table: pd.DataFrame, *, cbs_consulted: bool, language: str = "nl") -> str:
+def summary(table: pd.DataFrame, *, cbs_consulted: bool, language: str | None = None) -> str:
     """A short text for reviewers: the checks against real sources, counted per classification.
 
     Comparisons with the synthetic register are not counted here: one line says
@@ -782,7 +928,8 @@ def summary(table: pd.DataFrame, *, cbs_consulted: bool, language: str = "nl") -
         The result of :func:`reconcile`.
     cbs_consulted : bool
         Whether any CBS table was read (if not, the text says how to get them).
-    language : {"nl", "en"}
+    language : {"nl", "en"}, optional
+        Default: the session language (:func:`analysis.labels.set_language`).
 
     Returns
     -------
@@ -791,6 +938,7 @@ def summary(table: pd.DataFrame, *, cbs_consulted: bool, language: str = "nl") -
         the real checks, then the number compared only with the synthetic
         register and, without CBS tables, how to get them.
     """
+    language = resolve_language(language)
     from .cbs import SERIES
 
     if table.empty:
@@ -813,8 +961,9 @@ def summary(table: pd.DataFrame, *, cbs_consulted: bool, language: str = "nl") -
     return "\n".join(lines)
 
 
-def synthetic_summary(table: pd.DataFrame, language: str = "nl") -> str:
+def synthetic_summary(table: pd.DataFrame, language: str | None = None) -> str:
     """The comparisons with the synthetic register, counted per classification, with the caveat first."""
+    language = resolve_language(language)
     part = synthetic_checks(table)
     if part.empty:
         return label("reconcile_no_synthetic", language)
@@ -824,23 +973,62 @@ def synthetic_summary(table: pd.DataFrame, language: str = "nl") -> str:
     return "\n".join(lines)
 
 
-def reader_table(table: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
-    """The result of :func:`reconcile` for readers: labelled columns, formatted numbers and periods."""
+def _source_value_text(value: float, reasons: Sequence[Reason], language: str) -> str:
+    """A source value as the evidence shows it (its rounding, a register's value rounded sensibly)."""
+    if pd.isna(value):
+        return ""
+    for r in reasons:
+        shown = r.get("value")
+        if isinstance(shown, Quantity) and shown.value == value:
+            return format_number(float(value), shown.decimals, language)
+    return _num(value, language, min(value_decimals(value), 3))
+
+
+def indicator_text(indicator: str, language: str | None = None) -> str:
+    """The reader's name of an indicator, or its id when the catalogue does not know it."""
+    from .indicators import INDICATORS
+
+    ind = INDICATORS.get(indicator)
+    return ind.label(language) if ind is not None else str(indicator)
+
+
+def region_text(code: str, language: str | None = None) -> str:
+    """The reader's name of a region (``Utrecht``, ``Nederland``/``Netherlands``), or its code when unknown."""
+    language = resolve_language(language)
+    if code == "NL01":
+        return label("nederland", language)
+    return _builtin_regions().name_of(code) or str(code)
+
+
+@lru_cache(maxsize=1)
+def _builtin_regions():
+    from .regions import RegionResolver
+
+    return RegionResolver()
+
+
+def reader_table(table: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
+    """The result of :func:`reconcile` for readers: labelled columns, formatted numbers and periods.
+
+    Verdicts and evidence are written from their codes here, in ``language``
+    (default the session language).
+    """
+    language = resolve_language(language)
     out = pd.DataFrame({
-        label("indicator", language): table["indicator"],
-        label("region", language): table["region_code"],
+        label("indicator", language): table["indicator"].map(lambda i: indicator_text(i, language)),
+        label("region", language): table["region_code"].map(lambda c: region_text(c, language)),
         label("period", language): table["period"].map(lambda p: period_label(p, language)),
         label("reconcile_published_value", language): [
             _value_text(v, u, language) for v, u in zip(table["published_value"], table["published_unit"],
                                                          strict=True)],
-        label("reconcile_source_table", language): table["source_table"].fillna(""),
+        label("reconcile_source_table", language): table["source_table"].map(lambda t: source_name(t, language)),
         label("reconcile_source_period", language): table["source_period"].map(
             lambda p: period_label(p, language) if isinstance(p, str) else ""),
-        label("reconcile_source_value", language): table["source_value"].map(
-            lambda v: "" if pd.isna(v) else _num(v, language)),
+        label("reconcile_source_value", language): [
+            _source_value_text(v, r, language) for v, r in zip(table["source_value"], table["reasons"], strict=True)],
         label("reconcile_classification", language): table["classification"].map(
             lambda c: classification_label(c, language)),
-        label("reconcile_evidence", language): table["evidence"],
+        label("reconcile_evidence", language): table["reasons"].map(lambda r: evidence(r, language)),
     })
     return out.reset_index(drop=True)
 
@@ -862,8 +1050,9 @@ def publication_order(publications: Sequence[str]) -> list[str]:
     return sorted(set(publications), key=key)
 
 
-def by_publication(table: pd.DataFrame, language: str = "nl") -> list[tuple[str, pd.DataFrame]]:
+def by_publication(table: pd.DataFrame, language: str | None = None) -> list[tuple[str, pd.DataFrame]]:
     """The reader's table (:func:`reader_table`) split per publication, oldest vintage first."""
+    language = resolve_language(language)
     return [(pub, reader_table(table[table["publication"] == pub], language))
             for pub in publication_order(table["publication"])]
 
@@ -879,11 +1068,12 @@ def styled(frame: pd.DataFrame):
     return reader_table(frame)
 
 
-def conflicts_table(conflicts: pd.DataFrame, language: str = "nl") -> pd.DataFrame:
+def conflicts_table(conflicts: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
     """The result of :func:`publication_conflicts` for readers (labelled columns, both citations)."""
+    language = resolve_language(language)
     return pd.DataFrame({
-        label("indicator", language): conflicts["indicator"],
-        label("region", language): conflicts["region_code"],
+        label("indicator", language): conflicts["indicator"].map(lambda i: indicator_text(i, language)),
+        label("region", language): conflicts["region_code"].map(lambda c: region_text(c, language)),
         label("period", language): conflicts["period"].map(lambda p: period_label(p, language)),
         label("reconcile_publication_a", language): conflicts["publication_a"],
         label("reconcile_value_a", language): [
@@ -919,6 +1109,16 @@ def key_figures(table: pd.DataFrame, conflicts: pd.DataFrame) -> str:
         lines.append(cbs_rows[["indicator", "region_code", "period", "classification", "source_table",
                                "source_period"]].to_string(index=False))
     return "\n".join(lines)
+
+
+def csv_table(table: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
+    """The result of :func:`reconcile` for a CSV file: plain numbers (:func:`plain_numbers`), the
+    reasons as codes (``reasons``, e.g. ``synthetic;match``) and written out (``evidence``, in ``language``)."""
+    language = resolve_language(language)
+    out = plain_numbers(table)
+    out["evidence"] = table["reasons"].map(lambda r: evidence(r, language))
+    out["reasons"] = table["reasons"].map(reason_codes)
+    return out
 
 
 def plain_numbers(table: pd.DataFrame, columns: Sequence[str] = ("published_value", "source_value")) -> pd.DataFrame:
@@ -995,7 +1195,7 @@ def published_beside(
     region: str,
     data_source,
     *,
-    language: str = "nl",
+    language: str | None = None,
 ) -> pd.DataFrame:
     """What publications printed for CBS indicators, each figure with its classification against CBS.
 
@@ -1014,7 +1214,8 @@ def published_beside(
     region : str
     data_source : analysis.sources.DataSource
         The session's source; the CBS tables read are recorded in it.
-    language : {"nl", "en"}
+    language : {"nl", "en"}, optional
+        Default: the session language (:func:`analysis.labels.set_language`).
 
     Returns
     -------
@@ -1022,13 +1223,14 @@ def published_beside(
         :func:`reader_table` with the publication as its first column, oldest
         publication first; empty when nothing was published.
     """
+    language = resolve_language(language)
     figures = published[published["indicator"].isin(list(indicators)) & (published["region_code"] == region)]
     if figures.empty:
         return pd.DataFrame()
     cbs, _ = load_sources(figures.reset_index(drop=True), data_source)
     data_source.used.pop("gepubliceerde cijfers", None)
     data_source.used["gepubliceerde cijfers"] = _PUBLISHED_BESIDE
-    table = reconcile(figures.reset_index(drop=True), cbs, None, language=language)
+    table = reconcile(figures.reset_index(drop=True), cbs, None)
     order = {p: i for i, p in enumerate(publication_order(table["publication"]))}
     table = table.assign(_o=table["publication"].map(order)).sort_values(["_o", "indicator", "period"],
                                                                           kind="stable")
@@ -1071,6 +1273,8 @@ def select_publications(published: pd.DataFrame, region: str, start: str | None 
 
 __all__ = [
     "CLASSIFICATIONS", "CONFLICT_COLUMNS", "OUTPUT_COLUMNS", "RATE_SCALE", "RELATED_SOURCES", "SOURCE_COLUMNS",
+    "REASON_CODES", "Quantity", "Reason", "csv_table", "evidence", "indicator_text", "reason", "reason_codes", "region_text",
+    "source_name",
     "adjacent", "basis", "by_publication", "cache_has_tables", "cbs_indicators", "cbs_observations",
     "classification_counts", "classification_label", "classify_figure", "conflicts_table", "empty_sources",
     "key_figures", "load_sources", "no_source_reason", "period_relation", "plain_numbers",

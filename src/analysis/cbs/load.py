@@ -263,8 +263,15 @@ def seams(obs: pd.DataFrame) -> pd.DataFrame:
                                        "source_before", "first_period", "source_after"])
 
 
-def series_breaks(indicator: str, language: str = "nl") -> list[tuple[str, str, str]]:
-    """Known definition breaks of an indicator: (last period before, first after, explanation)."""
+def series_breaks(indicator: str, language: str | None = None) -> list[tuple[str, str, str]]:
+    """Known definition breaks of an indicator: (last period before, first after, explanation).
+
+    The explanation is in ``language`` (default the session language, see
+    :func:`analysis.labels.set_language`).
+    """
+    from ..labels import resolve_language
+
+    language = resolve_language(language)
     return [
         (before, after, nl if language == "nl" else en)
         for ids, before, after, nl, en in SERIES_BREAKS

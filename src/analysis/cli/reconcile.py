@@ -36,6 +36,7 @@ def _reconcile(args) -> int:
     import pandas as pd
 
     from .. import reconcile as rc
+    from ..labels import label
     from ..published import load_published
     from ..register import load_register
     from ..sources import resolve_source
@@ -57,9 +58,9 @@ def _reconcile(args) -> int:
     if register.synthetic:
         print("note: register-based figures are compared with the SYNTHETIC register (calibrated to published "
               "figures): a match there is not a verification", file=sys.stderr)
-    table = rc.reconcile(published, cbs, reg, language=args.language)
+    table = rc.reconcile(published, cbs, reg)
     if args.format == "csv":
-        rc.plain_numbers(table).to_csv(sys.stdout, index=False)
+        rc.csv_table(table, args.language).to_csv(sys.stdout, index=False)
         return 0
     conflicts = rc.publication_conflicts(published)
     with pd.option_context("display.width", 200, "display.max_colwidth", 80, "display.max_rows", None):
@@ -68,8 +69,7 @@ def _reconcile(args) -> int:
             print(f"\n== {publication}\n{part.to_string(index=False)}")
         synthetic = rc.synthetic_checks(table)
         if len(synthetic):
-            print("\n== " + ("Vergelijkingen met het synthetische register" if args.language == "nl"
-                             else "Comparisons with the synthetic register"))
+            print("\n== " + label("reconcile_synthetic_heading", args.language))
             print(rc.synthetic_summary(table, args.language).replace("**", ""))
             for publication, part in rc.by_publication(synthetic, args.language):
                 print(f"\n== {publication}\n{part.to_string(index=False)}")
