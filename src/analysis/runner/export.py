@@ -351,7 +351,7 @@ INDEX_SCRIPT = """(function () {
 
 _INDEX_TEXTS: dict[str, dict[str, Any]] = {
     "nl": {
-        "title": "Rapporten", "run": "run", "started": "Gestart", "status": "status", "status_col": "Status",
+        "lang": "nl", "title": "Rapporten", "run": "run", "started": "Gestart", "status": "status", "status_col": "Status",
         "statuses": {"ok": "gelukt", "failed": "mislukt", "pending": "niet uitgevoerd"},
         "summary": "{total} rapporten: {ok} gelukt, {failed} mislukt.",
         "filter_label": "Filter op notebook, regio, parameter of status:",
@@ -365,7 +365,7 @@ _INDEX_TEXTS: dict[str, dict[str, Any]] = {
         "links_this_failed": " (deze, met mislukte rapporten)", "no_region": "zonder regio",
     },
     "en": {
-        "title": "Reports", "run": "run", "started": "Started", "status": "status", "status_col": "Status",
+        "lang": "en", "title": "Reports", "run": "run", "started": "Started", "status": "status", "status_col": "Status",
         "statuses": {"ok": "ok", "failed": "failed", "pending": "not run"},
         "summary": "{total} reports: {ok} ok, {failed} failed.",
         "filter_label": "Filter by notebook, region, parameter or status:",
@@ -439,7 +439,7 @@ def _index_groups(reports: list[Mapping[str, Any]], texts: Mapping[str, Any],
         region["reports"].append({
             "label": label, "parameters": pairs, "status": status, "error": error,
             "review": out.get("review"), "html": out.get("html"), "ipynb": out.get("ipynb"),
-            "sources": rep.get("sources") or [], "duration": f"{float(rep.get('duration_s') or 0):.1f}",
+            "sources": [_source_in(s, texts["lang"]) for s in rep.get("sources") or []], "duration": f"{float(rep.get('duration_s') or 0):.1f}",
             "lang": rep.get("language") or DEFAULT_LANGUAGE, "search": search,
         })
         group["count"] += 1
@@ -450,6 +450,17 @@ def _index_groups(reports: list[Mapping[str, Any]], texts: Mapping[str, Any],
         group["regions"] = sorted(group["regions"].values(), key=lambda r: (r["name"].lower(), r["code"]))
         groups.append(group)
     return groups
+
+
+def _source_in(record: Mapping[str, Any], language: str) -> dict[str, Any]:
+    """A provenance record with its source and vintage texts in ``language``."""
+    from ..sources import translate_source_text
+
+    out = dict(record)
+    for key in ("source", "vintage"):
+        if out.get(key):
+            out[key] = translate_source_text(str(out[key]), language)
+    return out
 
 
 def _index_template() -> Any:
