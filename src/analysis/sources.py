@@ -485,7 +485,15 @@ def _record_row(record: dict, language: str) -> dict:
     return {"source": name, "item": translate_source_text(item["source"], language),
             "vintage": translate_source_text(item.get("vintage"), language), "status": "", "indicators": "",
             "checksum": _short_checksum(item.get("checksum")), "checksum_full": item.get("checksum") or "",
-            "location": _short(item["path"]) if item.get("path") else "", "synthetic": synthetic}
+            "location": _location(item.get("path")), "synthetic": synthetic}
+
+
+def _location(path: str | None) -> str:
+    """A recorded path for readers: as recorded when relative to the project
+    (:func:`analysis.runner.provenance.normalise_source` made it so), else only its name."""
+    if not path:
+        return ""
+    return _short(path) if Path(path).is_absolute() else Path(path).as_posix()
 
 
 def show_sources(source: DataSource, extra=(), language: str | None = None) -> str:
