@@ -172,7 +172,8 @@ def words_of(language: str, text: str) -> list[str]:
     words = DUTCH_WORDS if language == "nl" else ENGLISH_WORDS
     found = []
     for word in words:
-        if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, flags=re.I):
+        # a whole word, not part of a dotted name (analysis.synthetic) or a compound
+        if re.search(rf"(?<![\w.-]){re.escape(word)}(?![\w-]|\.\w)", text, flags=re.I):
             found.append(word)
     return found
 
@@ -197,7 +198,8 @@ def page_problems(page: Path, language: str, dom: str, console: list[str], probe
     if not lang or lang.group(1) != language:
         problems.append(f"<html lang> is {lang.group(1) if lang else None!r}, not {language!r}")
     without_data = re.sub(r"data:[a-z+/.-]+;base64,[A-Za-z0-9+/=]+", "data:", text)
-    if "Traceback" in without_data or "jupyter.stderr" in without_data:
+    content = re.sub(r"<style[^>]*>.*?</style>", " ", without_data, flags=re.S)  # nbconvert's CSS names them
+    if "Traceback" in content or re.search(r"data-mime-type=\"application/vnd\.jupyter\.stderr\"", content):
         problems.append("a traceback or error output")
     hits = set(ABSOLUTE.findall(without_data)) | ({str(ROOT)} if str(ROOT) in without_data else set())
     problems += [f"an absolute path ({hit}…)" for hit in sorted(hits)]

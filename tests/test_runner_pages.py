@@ -190,7 +190,7 @@ def test_index_groups_by_notebook_and_region_in_the_run_language():
 
 def test_index_of_an_english_run_is_english_and_a_mixed_run_marks_each_report():
     english = export.render_index(_record([_report("04_jeugdzorg_cbs", "GM0344", language="en")]))
-    assert _html_lang(english) == "en" and "1 reports: 1 ok, 0 failed." in english
+    assert _html_lang(english) == "en" and "1 report: 1 ok, 0 failed." in english
     assert "<code>latest</code> opens the last run in which every report succeeded" in english
     assert " lang=\"" not in english.split("<body>")[1]
     mixed = export.render_index(_record([_report("04_jeugdzorg_cbs", "GM0344", language="en"),
@@ -216,3 +216,13 @@ def test_index_of_hundreds_of_reports_has_one_group_per_region():
     codes = [f"GM{n:04d}" for n in range(1, 401)]
     page = export.render_index(_record([_report("04_jeugdzorg_cbs", c) for c in codes]))
     assert page.count("<tbody data-filter-group>") == 400 and page.count("<details class=\"notebook\"") == 1
+
+
+def test_page_title_is_the_heading_in_the_report_language():
+    from analysis.runner.execute import page_title
+
+    nb = new_notebook(cells=[_tagged(new_markdown_cell("# Overzicht\n\ntekst"), "nl"),
+                             _tagged(new_markdown_cell("# Overview\n\ntext"), "en"),
+                             new_code_cell("x = 1")])
+    assert page_title(nb, "nl") == "Overzicht" and page_title(nb, "en") == "Overview"
+    assert page_title(new_notebook(cells=[new_markdown_cell("# Eén titel")]), "en") == "Eén titel"

@@ -237,7 +237,7 @@ def run_report(nb_json: str, spec: ReportSpec, timeout: float | None) -> dict[st
             out["sources"] = collect_sources(nb)
             folder = Path(tempfile.mkdtemp(dir=plugin.workdir, prefix="out-"))
             try:
-                names, out["export_s"] = write_outputs(nb, spec, folder, error)
+                names, out["export_s"], out["title"] = write_outputs(nb, spec, folder, error)
                 out["outputs"] = names
                 out["files"] = {name: (folder / name).read_bytes() for name in names.values()}
             except Exception as exc:  # the report keeps its execution error, if any
@@ -404,6 +404,7 @@ class ClusterBatch:
             result.status = "failed" if out["error"] else "ok"
             result.execute_s, result.export_s = out["execute_s"], out["export_s"]
             result.sources, result.outputs = out["sources"], out["outputs"]
+            result.title = out.get("title") or ""
             result.kernel = out["kernel"]
             if out.get("peak_rss_mb"):
                 self.peak_rss_mb[out["kernel"]] = max(self.peak_rss_mb.get(out["kernel"], 0.0),

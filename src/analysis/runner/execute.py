@@ -74,6 +74,8 @@ class ReportResult:
     sources: list[dict[str, Any]] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)
     kernel: str = ""
+    #: the title in the report's language (:func:`page_title`), once its pages are written
+    title: str = ""
 
     def fail(self, kind: str, message: str) -> None:
         """Mark the report failed with an :func:`error_record` of ``kind``."""
@@ -83,7 +85,7 @@ class ReportResult:
     def as_record(self) -> dict[str, Any]:
         return {
             "notebook": self.spec.notebook.name,
-            "title": self.spec.notebook.title,
+            "title": self.title or self.spec.notebook.title,
             "notebook_sha256": self._nb_sha(),
             "parameters": self.spec.parameters,
             "language": report_language(self.spec),
@@ -144,6 +146,23 @@ def report_language(spec: ReportSpec) -> str:
     if value is None and "language" in spec.notebook.parameters:
         value = spec.notebook.parameters["language"].default_value
     return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def page_title(nb: Any, language: str) -> str:
+    """The first heading of a notebook's first markdown cell in ``language``.
+
+    Markdown cells tagged with another language (:data:`analysis.runner.export.LANGUAGE_TAGS`)
+    are passed over, so an English report is titled by its English heading.
+    """
+    others = {tag for tag in export.LANGUAGE_TAGS if tag != language}
+    for cell in nb.cells:
+        if cell.cell_type != "markdown" or others & set(cell.metadata.get("tags", [])):
+            continue
+        for line in cell.source.splitlines():
+            if line.startswith("#"):
+                return line.lstrip("#").strip()
+        return ""
+    return ""
 
 
 # --------------------------------------------------------------------------- one report
@@ -258,8 +277,10 @@ async def execute_on(kernel: WarmKernel, nb: Any, spec: ReportSpec, timeout: flo
 
 
 def write_outputs(nb: Any, spec: ReportSpec, outdir: Path,
-                  error: dict[str, Any] | None = None) -> tuple[dict[str, str], float]:
-    """Write ``<name>.ipynb``, ``<name>.html`` and ``<name>.review.html``; returns (names, seconds).
+                  error: dict[str, Any] | None = None) -> tuple[dict[str, str], float, str]:
+    """Write ``<name>.ipynb``, ``<name>.html`` and ``<name>.review.html``.
+
+    Returns (names, seconds, the report's title in its language: :func:`page_title`).
 
     Both pages are in the report's language (:func:`report_language`); for a failed
     report (``error``) the reviewer page says so in one line instead of showing the
@@ -280,12 +301,13 @@ def write_outputs(nb: Any, spec: ReportSpec, outdir: Path,
         note.metadata["tags"] = ["analysis-parameters"]
         nb.cells.insert(at, note)
     params = ", ".join(f"{k}={v}" for k, v in spec.parameters.items())
-    title = f"{spec.notebook.title or spec.notebook.name}" + (f" ({params})" if params else "")
+    heading = page_title(nb, language) or spec.notebook.title
+    title = f"{heading or spec.notebook.name}" + (f" ({params})" if params else "")
     full, review = export.render_pages(nb, title, language=language,
                                        failure=error["message"] if error else None)
     (outdir / names["html"]).write_text(full, encoding="utf-8")
     (outdir / names["review"]).write_text(review, encoding="utf-8")
-    return names, time.perf_counter() - t0
+    return names, time.perf_counter() - t0, heading
 
 
 # --------------------------------------------------------------------------- the batch
@@ -413,7 +435,7 @@ class Batch:
 
     async def _finish(self, result: ReportResult, future: asyncio.Future[Any], t0: float) -> None:
         try:
-            result.outputs, result.export_s = await future
+            result.outputs, result.export_s, result.title = await future
         except Exception as exc:
             first_error = result.error
             result.fail("export", f"HTML export failed: {type(exc).__name__}: {exc}")

@@ -355,8 +355,10 @@ _INDEX_TEXTS: dict[str, dict[str, Any]] = {
         "lang": "nl", "title": "Rapporten", "run": "run", "started": "Gestart", "status": "status", "status_col": "Status",
         "statuses": {"ok": "gelukt", "failed": "mislukt", "pending": "niet uitgevoerd"},
         "summary": "{total} rapporten: {ok} gelukt, {failed} mislukt.",
+        "summary_one": "1 rapport: {ok} gelukt, {failed} mislukt.",
         "filter_label": "Filter op notebook, regio, parameter of status:",
         "filter_count": "{n} rapporten zichtbaar", "count": "{n} rapporten, {failed} mislukt",
+        "count_one": "1 rapport, {failed} mislukt",
         "region": "Regio", "report": "Rapport", "parameters": "Parameters", "sources": "Gegevensbronnen",
         "duration": "Duur", "with_code": "met code", "notebook": "notebook", "defaults": "standaardwaarden",
         "synthetic": "synthetisch", "not_declared": "niet opgegeven", "versions": "Softwareversies",
@@ -369,8 +371,10 @@ _INDEX_TEXTS: dict[str, dict[str, Any]] = {
         "lang": "en", "title": "Reports", "run": "run", "started": "Started", "status": "status", "status_col": "Status",
         "statuses": {"ok": "ok", "failed": "failed", "pending": "not run"},
         "summary": "{total} reports: {ok} ok, {failed} failed.",
+        "summary_one": "1 report: {ok} ok, {failed} failed.",
         "filter_label": "Filter by notebook, region, parameter or status:",
         "filter_count": "{n} reports shown", "count": "{n} reports, {failed} failed",
+        "count_one": "1 report, {failed} failed",
         "region": "Region", "report": "Report", "parameters": "Parameters", "sources": "Data sources",
         "duration": "Duration", "with_code": "with code", "notebook": "notebook", "defaults": "defaults",
         "synthetic": "synthetic", "not_declared": "not declared", "versions": "Software versions",
@@ -434,11 +438,13 @@ def _index_groups(reports: list[Mapping[str, Any]], texts: Mapping[str, Any],
         error = (rep.get("error") or {}).get("message") if rep.get("status") == "failed" else None
         pairs = [(str(k), _value(v)) for k, v in params.items()]
         status = str(rep.get("status", "?"))
-        label = ", ".join(f"{k}={v}" for k, v in pairs if k != "region") or nb
+        # the report's own parameters (code-like) name it; with none but the region, its notebook
+        named = [(k, v) for k, v in pairs if k not in ("region", "source", "language")]
+        label = ", ".join(f"{k}={v}" for k, v in named) or nb
         search = " ".join([nb, group["title"], code, name, label, status,
                            texts["statuses"].get(status, status), *(v for _, v in pairs)]).lower()
         region["reports"].append({
-            "label": label, "parameters": pairs, "status": status, "error": error,
+            "label": label, "label_is_code": bool(named), "parameters": pairs, "status": status, "error": error,
             "review": out.get("review"), "html": out.get("html"), "ipynb": out.get("ipynb"),
             "sources": [_source_in(s, texts["lang"]) for s in rep.get("sources") or []], "duration": f"{float(rep.get('duration_s') or 0):.1f}",
             "lang": rep.get("language") or DEFAULT_LANGUAGE, "search": search,
