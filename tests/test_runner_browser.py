@@ -28,6 +28,7 @@ import os
 import re
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -189,6 +190,59 @@ def tabular_pre(dom: str) -> list[str]:
     return found
 
 
+class _Tables(HTMLParser):
+    """Every ``<table>`` of a page as (class, rows of cell texts)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[tuple[str, list[list[str]]]] = []
+        self._stack: list[tuple[str, list[list[str]]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self._stack.append((dict(attrs).get("class") or "", []))
+        elif tag == "tr" and self._stack:
+            self._stack[-1][1].append([])
+        elif tag in ("td", "th") and self._stack and self._stack[-1][1]:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self._stack and self._stack[-1][1]:
+            self._stack[-1][1][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "table" and self._stack:
+            self.tables.append(self._stack.pop())
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def bron_disagreements(text: str, language: str) -> list[str]:
+    """Values of the tables' Bron (Source) columns that the page's sources table does not list.
+
+    A value is ``<source>`` or ``<source> (<vintage>)`` for a row of the sources table.
+    """
+    parser = _Tables()
+    parser.feed(text)
+    sources = [t for cls, t in parser.tables if "analysis-sources" in cls]
+    if not sources:
+        return ["no sources table"]
+    known = set()
+    for row in sources[0][1:]:
+        if len(row) >= 3:
+            known |= {row[0], f"{row[0]} ({row[2]})"}
+    head = "Bron" if language == "nl" else "Source"
+    wrong = []
+    for cls, rows in parser.tables:
+        if "analysis-sources" in cls or not rows or head not in rows[0]:
+            continue
+        at = rows[0].index(head)
+        wrong += [row[at] for row in rows[1:] if len(row) > at and row[at] and row[at] not in known]
+    return sorted(set(wrong))
+
+
 def page_problems(page: Path, language: str, dom: str, console: list[str], probe: dict,
                   violations: list | None) -> list[str]:
     """Every problem a reviewer would see on ``page`` (an empty list for a good page)."""
@@ -216,6 +270,9 @@ def page_problems(page: Path, language: str, dom: str, console: list[str], probe
     wrong = words_of(other, visible_text(text))
     if wrong:
         problems.append(f"words of the other language ({other}): {', '.join(wrong)}")
+    disagree = bron_disagreements(text, language)
+    if disagree:
+        problems.append(f"Bron values the sources table does not list: {disagree[:4]}")
     if console:
         problems.append(f"console messages: {console[:3]}")
     if probe["broken"]:
