@@ -76,7 +76,7 @@ DUTCH_WORDS = ("het", "niet", "wordt", "worden", "zijn", "voor", "cijfers", "ker
                "halfjaar", "gemiddeld", "gemiddelde", "aantal", "tabel", "rapport", "toelichting", "opgehaald",
                "streefwaarde", "realisatie", "prognose", "laatste", "waarde", "overzicht", "inwoners",
                "verandering", "ten opzichte", "per jaar", "ontbreken", "indicatoren", "controlegetal",
-               "vindplaats", "versie", "jongeren", "cliënten", "gezinnen", "wijk", "wijken", "peildatum")
+               "vindplaats", "jongeren", "cliënten", "gezinnen", "wijk", "wijken", "peildatum")
 #: Words that mark an English text (none is also a Dutch word: not "in", "is", "of", "data").
 ENGLISH_WORDS = ("the", "and", "with", "from", "which", "this", "that", "source", "sources", "figures",
                  "share", "waiting", "provisional", "final", "synthetic", "average", "number", "report",
@@ -173,8 +173,8 @@ def words_of(language: str, text: str) -> list[str]:
     words = DUTCH_WORDS if language == "nl" else ENGLISH_WORDS
     found = []
     for word in words:
-        # a whole word, not part of a dotted name (analysis.synthetic) or a compound
-        if re.search(rf"(?<![\w.-]){re.escape(word)}(?![\w-]|\.\w)", text, flags=re.I):
+        # a whole word, not part of a dotted name (analysis.synthetic), a path or a compound
+        if re.search(rf"(?<![\w./-]){re.escape(word)}(?![\w/-]|\.\w)", text, flags=re.I):
             found.append(word)
     return found
 

@@ -98,7 +98,8 @@ _OFFLINE_TEMPLATE = ("""{%- extends 'index.html.j2' -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block extra_css -%}
 <style>
-.analysis-sources th,.analysis-sources td{text-align:left;vertical-align:top}
+.jp-RenderedHTMLCommon table.analysis-sources th,.jp-RenderedHTMLCommon table.analysis-sources td{text-align:left;
+vertical-align:top}
 .analysis-failure{margin:1rem 0;padding:.8rem 1rem;border-left:4px solid #b00020;background:#fdecea;color:#5f0010;
 font-size:1rem}
 </style>
