@@ -182,3 +182,17 @@ def test_translate_source_text():
     assert translate_source_text(VINTAGE, "en") == "CBS StatLine, retrieved 2025-04-22"
     assert translate_source_text(VINTAGE, "nl") == VINTAGE
     assert translate_source_text("casusregister, peildatum 2024-12-31", "en") == "case register, reference date 2024-12-31"
+
+
+def test_tables_read_past_load_observations_are_listed(tmp_cache):
+    # analysis.reconcile.load_sources notes tables and the published figures itself
+    src = resolve_source("embedded")
+    src.note_tables(["82972NED"], src.cache_dir)
+    src.published = True
+    src.used["jeugdhulp_pct"] = "geen CBS-tabel: niet gecontroleerd"
+    text = str(describe_sources(src, "nl"))
+    assert "- CBS 82972NED: Jeugdzorg;" in text and "CBS-extract in data/cbs" in text
+    assert "- gepubliceerde cijfers: " in text and "gepubliceerde cijfers in data/published" in text
+    assert "- Geen gegevens voor Jongeren met jeugdhulp: geen CBS-tabel: niet gecontroleerd" in text
+    english = str(describe_sources(src, "en"))
+    assert "- published figures: " in english and "no CBS table: not checked" in english

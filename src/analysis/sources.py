@@ -156,6 +156,8 @@ def resolve_source(source: str) -> DataSource:
 _NOTHING = "-"
 _NO_CBS = "cbs:-"
 _EMBEDDED = "ingebedde gepubliceerde cijfers (data/published)"
+#: The sources table's name of the published figures where no publication was recorded.
+_PUBLISHED = "gepubliceerde cijfers"
 
 
 def vintages(folder: Path, tables) -> list[str]:
@@ -271,7 +273,8 @@ _ENGLISH_TERMS = (
     ("synthetisch register", "synthetic register"), ("gegenereerd", "generated"),
     ("synthetisch", "synthetic"), ("casusregister", "case register"), ("peildatum", "reference date"),
     ("opgehaald", "retrieved"), ("CBS-cache ", "CBS cache "), ("CBS-bestanden ", "CBS files "),
-    ("CBS-extract ", "CBS extract "),
+    ("CBS-extract ", "CBS extract "), ("geen CBS-gegevens", "no CBS data"), ("geen CBS-tabel", "no CBS table"),
+    ("niet gecontroleerd", "not checked"), ("de te controleren cijfers", "the figures to check"),
 )
 
 _TEXTS = {
@@ -438,7 +441,13 @@ def describe_sources(source: DataSource, language: str | None = None, extra=()) 
     texts = _TEXTS[language]
     rows: list[dict] = []
     metas: dict[Path, dict[str, dict]] = {}
-    for (kind, name), info in sorted(source.details.items()):
+    details = dict(source.details)
+    # tables and publications read past load_observations (e.g. by analysis.reconcile.load_sources)
+    for table in source.tables:
+        details.setdefault(("cbs", table), {"indicators": set(), "statuses": set(), "items": set()})
+    if source.published and not any(kind == "published" for kind, _ in details):
+        details[("published", _PUBLISHED)] = {"indicators": set(), "statuses": set(), "items": set()}
+    for (kind, name), info in sorted(details.items()):
         row = {"source": name, "item": "", "vintage": "", "status": _statuses(info["statuses"], language),
                "indicators": _join_labels(info["indicators"], language), "checksum": "", "checksum_full": "",
                "location": "", "synthetic": False}
@@ -460,14 +469,17 @@ def describe_sources(source: DataSource, language: str | None = None, extra=()) 
 
             checksum = folder_checksum(config.published_dir()) if config.published_dir().is_dir() else ""
             # a publication's name as the tables' Bron column gives it (a proper name: not translated)
+            if name == _PUBLISHED:
+                row["source"] = translate_source_text(name, language)
             row.update(item="; ".join(sorted(info["items"])),
                        checksum=_short_checksum(checksum), checksum_full=checksum, location=texts["published_in"])
         rows.append(row)
     for record in extra:
         rows.append(_record_row(record, language))
     special = {_NOTHING: texts["nothing"], _NO_CBS: texts["no_cbs"]}
-    missing = [(_join_labels([ind], language), special[where])
-               for ind, where in sorted(source.used.items()) if where in special]
+    missing = [(_join_labels([ind], language), special.get(where) or translate_source_text(where, language))
+               for ind, where in sorted(source.used.items())
+               if where in special or str(where).startswith("geen ")]
     return SourcesTable(rows, missing, language)
 
 
