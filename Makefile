@@ -46,6 +46,10 @@ fuzz: $(VENV)/.installed ## Long property-based (Hypothesis) runs of the parsers
 notebook-outputs: $(VENV)/.installed ## Record the key-figure outputs nbval checks (after a deliberate change)
 	$(BIN)/python tests/notebook_outputs/update.py
 
+.PHONY: browser-tools
+browser-tools: ## Install axe-core (npm ci, package-lock.json) for the accessibility check of the browser test
+	npm ci --no-audit --no-fund --ignore-scripts
+
 .PHONY: lint
 lint: $(VENV)/.installed ## Check code style with ruff (package, tests, benchmarks and notebooks)
 	$(BIN)/ruff check src tests benchmarks notebooks

@@ -82,11 +82,14 @@ def test_runs_for_amsterdam_on_real_cbs_data(path, tmp_path, realdata_dir):
     from analysis.cbs import SERIES
 
     nb = _run(path, tmp_path, region="GM0363", source=str(realdata_dir))
+    # the sources table (plain text): "- CBS <table>: <title>; <vintage>; <status>; <location>; ..."
     declared = dict(line[2:].split(": ", 1) for line in _outputs_text(nb).splitlines()
                     if line.startswith("- ") and ": " in line)
     assert declared, "the first output declares the data sources"
-    from_cbs = {ind: where for ind, where in declared.items() if ind in SERIES}
-    assert all("CBS" in where for where in from_cbs.values()), f"CBS indicators not read from the files: {from_cbs}"
+    from_cbs = {table: where for table, where in declared.items() if table.startswith("CBS ")}
+    assert all(f"CBS-bestanden in {realdata_dir.name}" in where for where in from_cbs.values()), \
+        f"CBS tables not read from the files: {from_cbs}"
+    assert not any(ind in SERIES for ind in declared), "indicator ids are not shown to readers"
 
 
 @pytest.mark.notebooks

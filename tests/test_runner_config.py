@@ -239,12 +239,12 @@ def test_parameter_values_must_be_json_scalars_or_lists():
 
 
 def test_injected_cell_is_literals_only_and_equal_to_the_values(fixtures):
-    from analysis.runner.execute import _Templates, prepare_notebook
+    from analysis.runner.execute import Templates, prepare_notebook
 
     nb = select(fixtures, ["01"])[0]
     values = {"region": INJECTION, "label": 'a"b\\"c\n\'; os.system("x")', "values": [INJECTION, 1]}
     spec = C.ReportSpec(nb, values)
-    prepared = prepare_notebook(_Templates(), spec)
+    prepared = prepare_notebook(Templates(), spec)
     (cell,) = [c for c in prepared.cells if "injected-parameters" in c.metadata["tags"]]
     tree = ast.parse(cell.source)
     assert all(isinstance(node, ast.Assign) for node in tree.body)
@@ -305,9 +305,9 @@ def test_index_escapes_parameters_errors_and_sources():
         }],
         "packages": {"pandas": evil},
     })
-    assert "<script>" not in html
+    assert html.count("<script") == 1 and f"<script>{export.INDEX_SCRIPT}</script>" in html  # the filter only
     assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 6
-    assert "Content-Security-Policy" in html
+    assert "Content-Security-Policy" in html and export.script_hash(export.INDEX_SCRIPT) in html
 
 
 # --------------------------------------------------------------------------- publication

@@ -60,8 +60,9 @@ def test_latest_stays_on_the_last_run_without_a_failure_and_last_follows_every_r
 def test_index_says_which_link_is_which(tmp_path):
     final = _publish(tmp_path, "one-failed", "failed")
     index = (final / "index.html").read_text()
-    assert "<code>latest</code> opens the last run in which every report succeeded" in index
-    assert "<code>last</code> the most recent run (this one, which has failed reports)" in index
+    # the fixture notebooks have no language parameter: Dutch, like the reports
+    assert "<code>latest</code> de laatste run waarin elk rapport gelukt is" in index
+    assert "<code>last</code> de meest recente run (deze, met mislukte rapporten)" in index
 
 
 @pytest.mark.parametrize("reserved", ["latest", "last"])

@@ -26,14 +26,16 @@ def test_auto_without_cache_reads_the_cbs_extract(tmp_cache):
     assert got["2015"] == pytest.approx(7.3) and got["2023"] == pytest.approx(15.0)
     assert set(obs["source"]) == {"82972NED", "85098NED"}
     assert src.used["jeugdhulp_pct"] == f"CBS-extract data/cbs ({VINTAGE})"
-    assert f"- jeugdhulp_pct: CBS-extract data/cbs ({VINTAGE})" in describe_sources(src)
+    text = str(describe_sources(src, "nl"))
+    assert "- CBS 82972NED: " in text and "- CBS 85098NED: " in text
+    assert f"{VINTAGE}; definitief; CBS-extract in data/cbs; sha256:" in text and "(Jongeren met jeugdhulp)" in text
 
 
 def test_embedded_reads_the_cbs_extract_with_its_vintage(tmp_cache):
     src = resolve_source("embedded")
     obs = load_observations("wmo_clienten_per_1000", src, regions=["GM0344"], period_type="year")
     assert not obs.empty and obs["source"].str.match(r"^\d{5}NED$").all()
-    assert f"CBS extract data/cbs ({VINTAGE})" in describe_sources(src, "en")
+    assert "CBS StatLine, retrieved 2025-04-22; final; CBS extract in data/cbs" in str(describe_sources(src, "en"))
     from analysis.sources import provenance_records
 
     records = provenance_records(src)
@@ -55,8 +57,8 @@ def test_a_publication_is_never_drawn_as_a_cbs_series(tmp_cache, tmp_path, monke
     monkeypatch.setattr(config, "cbs_extract_dir", lambda: tmp_path / "none")
     src = resolve_source("embedded")
     assert load_observations("jeugdhulp_pct", src, regions=["GM0344"]).empty
-    assert "- jeugdhulp_pct: geen CBS-gegevens" in describe_sources(src)
-    assert "no CBS data" in describe_sources(src, "en")
+    assert "- Geen gegevens voor Jongeren met jeugdhulp: de CBS-tabellen ontbreken" in str(describe_sources(src, "nl"))
+    assert "- No data for Youths with youth support: the CBS tables are missing" in str(describe_sources(src, "en"))
 
 
 def test_cbs_cache_mode_requires_the_cache(tmp_cache):
@@ -72,8 +74,10 @@ def test_path_source_reads_cbs_files_into_a_temporary_cache(tmp_path, tmp_cache)
     obs = load_observations("jeugdhulp_pct", src, regions=["GM0344"])
     assert obs["value"].tolist() == [7.7] and obs["source"].tolist() == ["82972NED"]
     assert not tmp_cache.exists()  # the project's cache is untouched
-    assert f"- jeugdhulp_pct: CBS-bestanden {folder}" in describe_sources(src)
-    assert f"- jeugdhulp_pct: CBS files {folder}" in describe_sources(src, "en")
+    # outside the project a folder is named, never shown with the building machine's path
+    assert "; CBS-bestanden in files; " in str(describe_sources(src, "nl"))
+    assert "; CBS files in files; " in str(describe_sources(src, "en"))
+    assert str(tmp_path) not in str(describe_sources(src)) + describe_sources(src)._repr_html_()
 
 
 def test_auto_prefers_the_cache(tmp_path, tmp_cache):
@@ -83,7 +87,7 @@ def test_auto_prefers_the_cache(tmp_path, tmp_cache):
     src = resolve_source("auto")
     obs = load_observations("jeugdhulp_pct", src, regions=["GM0344"])
     assert obs["value"].tolist() == [7.9]
-    assert src.used["jeugdhulp_pct"].startswith(f"CBS-cache {tmp_cache / 'cbs'} (")
+    assert src.used["jeugdhulp_pct"].startswith("CBS-cache cbs (")  # its name, not its absolute path
     assert isinstance(obs, pd.DataFrame)
     # what the cache does not hold comes from the extract
     wmo = load_observations("wmo_clienten_per_1000", src, regions=["GM0344"])
@@ -104,11 +108,13 @@ def test_an_indicator_no_source_holds_is_declared_as_missing():
 
     src = resolve_source("embedded")
     assert load_observations("buurtteam_sociaal_clienten", src, regions=["GM0363"]).empty
-    text = describe_sources(src)
-    assert "- buurtteam_sociaal_clienten: geen gegevens: niet in de CBS-cache en niet in data/published" in text
-    assert "no data" in describe_sources(src, "en")
+    text = str(describe_sources(src, "nl"))
+    assert "- Geen gegevens voor Cliënten buurtteams Sociaal: niet in de CBS-cache en niet in data/published" in text
+    assert "- No data for Clients, social neighbourhood teams: not in the CBS cache" in str(describe_sources(src, "en"))
     load_observations("buurtteam_sociaal_clienten", src, regions=["GM0344"])
-    assert "- buurtteam_sociaal_clienten: ingebedde gepubliceerde cijfers (data/published)" in describe_sources(src)
+    text = str(describe_sources(src, "nl"))
+    assert "- Begroting 2026 (2025): Begroting 2026 gemeente Utrecht, programma Ondersteuning op maat; definitief; " \
+           "gepubliceerde cijfers in data/published; sha256:" in text
 
 
 def test_sources_are_declared_in_english_on_request():
@@ -116,4 +122,77 @@ def test_sources_are_declared_in_english_on_request():
 
     src = resolve_source("embedded")
     load_observations("buurtteam_sociaal_clienten", src, regions=["GM0344"])
-    assert "- buurtteam_sociaal_clienten: embedded published figures (data/published)" in describe_sources(src, "en")
+    text = str(describe_sources(src, "en"))
+    assert "; final; published figures in data/published; sha256:" in text
+    assert "(Clients, social neighbourhood teams)" in text
+
+
+def test_the_sources_table_is_html_with_header_cells_and_no_index(monkeypatch):
+    import re
+    from pathlib import Path
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[1] / "notebooks")  # where the kernel runs
+
+    from analysis import reach
+    from analysis.register import load_register
+
+    src = resolve_source("embedded")
+    load_observations("jeugdhulp_pct", src, regions=["GM0344"], period_type="year")
+    load_observations("buurtteam_sociaal_clienten", src, regions=["GM0344"])
+    record = reach.register_record(load_register(None), None)
+    for language, caption, synthetic in (("nl", "Gegevensbronnen", "register (synthetisch)"),
+                                         ("en", "Data sources", "register (synthetic)")):
+        table = describe_sources(src, language, [record])
+        page = table._repr_html_()
+        assert page.startswith(f'<table class="analysis-sources"><caption>{caption}</caption><thead><tr>')
+        assert re.findall(r'<th scope="col">([^<]*)</th>', page) == list(table.columns)
+        sources = re.findall(r'<th scope="row">([^<]*)</th>', page)
+        assert sources[:2] == ["CBS 82972NED", "CBS 85098NED"] and sources[-1] == synthetic
+        assert "Begroting 2026 (2025)" in sources
+        assert '<tr class="analysis-synthetic">' in page and page.count("analysis-synthetic") == 1
+        assert "/work" not in page and "/tmp" not in page and "/home" not in page
+        assert "<td>data/synthetic</td>" in page  # the register's folder, relative to the project
+        frame = table.to_frame()
+        assert list(frame.columns) == list(table.columns) and len(frame) == len(sources)
+    en = describe_sources(src, "en", [record])._repr_html_()
+    assert "opgehaald" not in en and "CBS StatLine, retrieved 2025-04-22" in en
+    assert "synthetic register (analysis.synthetic, seed" in en and "synthetisch" not in en
+
+
+def test_show_sources_displays_the_table_and_the_provenance_in_one_output(monkeypatch):
+    from analysis.provenance import SOURCES_MIME
+    from analysis.sources import show_sources
+
+    shown = []
+    monkeypatch.setattr("IPython.get_ipython", lambda: object())  # as inside a kernel
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append((obj, raw)))
+    src = resolve_source("embedded")
+    load_observations("jeugdhulp_pct", src, regions=["GM0344"], period_type="year")
+    result = show_sources(src, [], "nl")
+    assert result == "" and hasattr(result, "_ipython_display_")
+    [(bundle, raw)] = shown
+    assert raw and bundle["text/html"].startswith('<table class="analysis-sources">')
+    assert bundle["text/plain"].startswith("Gegevensbronnen:")
+    assert {r["source"] for r in bundle[SOURCES_MIME]} == {"CBS 82972NED", "CBS 85098NED"}
+
+
+def test_translate_source_text():
+    from analysis.sources import translate_source_text
+
+    assert translate_source_text(VINTAGE, "en") == "CBS StatLine, retrieved 2025-04-22"
+    assert translate_source_text(VINTAGE, "nl") == VINTAGE
+    assert translate_source_text("casusregister, peildatum 2024-12-31", "en") == "case register, reference date 2024-12-31"
+
+
+def test_tables_read_past_load_observations_are_listed(tmp_cache):
+    # analysis.reconcile.load_sources notes tables and the published figures itself
+    src = resolve_source("embedded")
+    src.note_tables(["82972NED"], src.cache_dir)
+    src.published = True
+    src.used["jeugdhulp_pct"] = "geen CBS-tabel: niet gecontroleerd"
+    text = str(describe_sources(src, "nl"))
+    assert "- CBS 82972NED: Jeugdzorg;" in text and "CBS-extract in data/cbs" in text
+    assert "- gepubliceerde cijfers: " in text and "gepubliceerde cijfers in data/published" in text
+    assert "- Geen gegevens voor Jongeren met jeugdhulp: geen CBS-tabel: niet gecontroleerd" in text
+    english = str(describe_sources(src, "en"))
+    assert "- published figures: " in english and "no CBS table: not checked" in english

@@ -21,13 +21,7 @@ import pandas as pd
 from .errors import InputError
 from .parameters import NotebookParameters, check_data_periods, data_periods, validate_parameters
 from .periods import in_range
-from .sources import (
-    DataSource,
-    describe_sources,
-    load_observations,
-    provenance_records,
-    resolve_source,
-)
+from .sources import DataSource, load_observations, resolve_source, show_sources
 
 
 @dataclass
@@ -86,13 +80,8 @@ class Session:
         return scope
 
     def declare_sources(self) -> str:
-        """Show where the numbers come from; records provenance for the report runner."""
-        from .provenance import record_sources
-
-        records = provenance_records(self.source) + self.extra_records
-        if records:
-            record_sources(records)
-        return describe_sources(self.source, self.language)
+        """Show where the numbers come from (a table); records provenance for the report runner."""
+        return show_sources(self.source, self.extra_records, self.language)
 
 
 def start(**parameters) -> Session:

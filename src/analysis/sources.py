@@ -68,6 +68,18 @@ class DataSource:
     published: bool = False
     fallback_dir: Path | None = None
     table_dirs: dict[str, Path] = field(default_factory=dict)
+    #: (kind, name) -> indicators and statuses read from it: kind ``cbs`` (name: the
+    #: table) or ``published`` (name: the publication), for :func:`describe_sources`.
+    details: dict[tuple[str, str], dict[str, set]] = field(default_factory=dict)
+
+    def note_details(self, kind: str, name: str, indicator: str, statuses, items=()) -> None:
+        """Record that ``indicator`` was read from ``name`` (with these statuses; for a
+        publication, these ``items``: the tables or pages quoted)."""
+        entry = self.details.setdefault((kind, str(name)),
+                                        {"indicators": set(), "statuses": set(), "items": set()})
+        entry["indicators"].add(indicator)
+        entry["statuses"].update(str(s) for s in statuses if isinstance(s, str) and s)
+        entry["items"].update(str(i) for i in items if isinstance(i, str) and i)
 
     def folders(self) -> list[Path]:
         """The CBS folders to read, in order."""
@@ -79,7 +91,7 @@ class DataSource:
 
         if folder == self.cache_dir:
             return self.description
-        return _extract_description(folder) if is_extract(folder) else f"CBS-cache {folder}"
+        return _extract_description(folder) if is_extract(folder) else f"CBS-cache {_short(folder)}"
 
     def note_tables(self, tables, folder: Path) -> None:
         """Record that ``tables`` were read from ``folder``."""
@@ -92,13 +104,18 @@ def _extract_description(folder: Path) -> str:
     return f"CBS-extract {_short(folder)}"
 
 
-def _short(folder: Path) -> str:
+def _short(folder: Path | str) -> str:
+    """A folder as readers may see it: relative to the project, else only its name.
+
+    Pages go to other people: they never show where the building machine keeps its files.
+    """
     from . import config
 
+    path = Path(folder).expanduser()
     try:
-        return str(Path(folder).resolve().relative_to(config.PROJECT_ROOT))
-    except ValueError:
-        return str(folder)
+        return path.resolve().relative_to(config.PROJECT_ROOT).as_posix()
+    except (ValueError, OSError):
+        return path.name or str(path)
 
 
 def resolve_source(source: str) -> DataSource:
@@ -117,10 +134,10 @@ def resolve_source(source: str) -> DataSource:
     if source == "auto":
         cache = cbs_cache_dir()
         if cached_metadata(cache):
-            return DataSource("auto", cache, f"CBS-cache {cache}", fallback_dir=embedded)
+            return DataSource("auto", cache, f"CBS-cache {_short(cache)}", fallback_dir=embedded)
         return DataSource("auto", embedded, _extract_description(extract_dir()))
     if source == "cbs-cache":
-        return DataSource(source, cbs_cache_dir(), f"CBS-cache {cbs_cache_dir()}")
+        return DataSource(source, cbs_cache_dir(), f"CBS-cache {_short(cbs_cache_dir())}")
     path = Path(str(source)).expanduser()
     if not path.exists():
         raise ParameterError(
@@ -129,18 +146,18 @@ def resolve_source(source: str) -> DataSource:
     if is_extract(path):
         return DataSource("path", path, _extract_description(path))
     if path.is_dir() and any(path.glob("*.parquet")) and any(path.glob("*.json")):
-        return DataSource("path", path, f"CBS-cache {path}")
+        return DataSource("path", path, f"CBS-cache {_short(path)}")
     tmp = tempfile.TemporaryDirectory(prefix="analysis-cbs-")
     import_paths([path], cache_dir=tmp.name)
-    return DataSource("path", Path(tmp.name), f"CBS-bestanden {path}", _tmp=tmp)
+    return DataSource("path", Path(tmp.name), f"CBS-bestanden {_short(path)}", _tmp=tmp)
 
 
 #: Recorded in ``DataSource.used`` for an indicator that no source holds (for the regions asked).
 _NOTHING = "-"
 _NO_CBS = "cbs:-"
 _EMBEDDED = "ingebedde gepubliceerde cijfers (data/published)"
-_ENGLISH = {_EMBEDDED: "embedded published figures (data/published)", "CBS-cache ": "CBS cache ",
-            "CBS-bestanden ": "CBS files ", "CBS-extract ": "CBS extract "}
+#: The sources table's name of the published figures where no publication was recorded.
+_PUBLISHED = "gepubliceerde cijfers"
 
 
 def vintages(folder: Path, tables) -> list[str]:
@@ -191,6 +208,8 @@ def load_observations(
             where = source.describe_folder(folder)
             source.used[indicator] = f"{where} ({'; '.join(when)})" if when else where
             source.note_tables(tables, folder)
+            for table, rows in obs.groupby("source", observed=True):
+                source.note_details("cbs", str(table), indicator, rows["status"].unique())
             return obs
         source.used.setdefault(indicator, _NO_CBS)
         return _published(indicator, regions, period_type).iloc[0:0]
@@ -200,6 +219,9 @@ def load_observations(
         return obs
     source.used[indicator] = _EMBEDDED
     source.published = True
+    for publication, rows in obs.groupby(obs["published"].fillna(obs["source"]), observed=True):
+        source.note_details("published", str(publication), indicator, rows["status"].unique(),
+                            rows["source"].unique())
     return obs
 
 
@@ -244,29 +266,288 @@ def provenance_records(source: DataSource) -> list[dict]:
     return records
 
 
-def describe_sources(source: DataSource, language: str = "nl") -> str:
-    """One paragraph telling the reader where each indicator came from."""
-    if not source.used:
-        return "Nog geen gegevens geladen." if language == "nl" else "No data loaded yet."
-    lead = "Gegevensbronnen" if language == "nl" else "Data sources"
-    nothing = ("geen gegevens: niet in de CBS-cache en niet in data/published"
-               if language == "nl" else "no data: not in the CBS cache nor in data/published")
-    no_cbs = ("geen CBS-gegevens: de CBS-tabellen ontbreken (python -m analysis cbs fetch, of het CBS-extract "
-              "data/cbs)" if language == "nl" else
-              "no CBS data: the CBS tables are missing (python -m analysis cbs fetch, or the CBS extract data/cbs)")
-    special = {_NOTHING: nothing, _NO_CBS: no_cbs}
-    lines = [f"- {ind}: {special.get(where) or _in_language(where, language)}"
-             for ind, where in sorted(source.used.items())]
-    return f"{lead}:\n" + "\n".join(lines)
+#: Source texts in Dutch (as the data files and the register write them) and their English.
+_ENGLISH_TERMS = (
+    ("ingebedde gepubliceerde cijfers", "embedded published figures"),
+    ("gepubliceerde cijfers", "published figures"),
+    ("synthetisch register", "synthetic register"), ("gegenereerd", "generated"),
+    ("synthetisch", "synthetic"), ("casusregister", "case register"), ("peildatum", "reference date"),
+    ("opgehaald", "retrieved"), ("CBS-cache ", "CBS cache "), ("CBS-bestanden ", "CBS files "),
+    ("CBS-extract ", "CBS extract "), ("geen CBS-gegevens", "no CBS data"), ("geen CBS-tabel", "no CBS table"),
+    ("niet gecontroleerd", "not checked"), ("de te controleren cijfers", "the figures to check"),
+)
+
+_TEXTS = {
+    "nl": {"caption": "Gegevensbronnen", "none": "Nog geen gegevens geladen.",
+           "columns": ("Bron", "Tabel of publicatie", "Versie", "Status", "Indicatoren", "Controlegetal",
+                       "Vindplaats"),
+           "missing": "Geen gegevens voor", "nothing": "niet in de CBS-cache en niet in data/published",
+           "no_cbs": "de CBS-tabellen ontbreken (python -m analysis cbs fetch, of het CBS-extract data/cbs)",
+           "published_in": "gepubliceerde cijfers in data/published", "cbs_in": "{what} in {where}"},
+    "en": {"caption": "Data sources", "none": "No data loaded yet.",
+           "columns": ("Source", "Table or publication", "Vintage", "Status", "Indicators", "Checksum",
+                       "Location"),
+           "missing": "No data for", "nothing": "not in the CBS cache nor in data/published",
+           "no_cbs": "the CBS tables are missing (python -m analysis cbs fetch, or the CBS extract data/cbs)",
+           "published_in": "published figures in data/published", "cbs_in": "{what} in {where}"},
+}
 
 
-def _in_language(text: str, language: str) -> str:
+def translate_source_text(text: str | None, language: str | None = None) -> str:
+    """A source or vintage text (Dutch, as the data files write it) in ``language``.
+
+    >>> translate_source_text("CBS StatLine, opgehaald 2025-04-22", "en")
+    'CBS StatLine, retrieved 2025-04-22'
+    """
+    from .labels import resolve_language
+
+    language = resolve_language(language)
+    text = "" if text is None else str(text)
     if language == "nl":
         return text
-    for nl, en in _ENGLISH.items():
+    for nl, en in _ENGLISH_TERMS:
         text = text.replace(nl, en)
     return text
 
 
-__all__ = ["SOURCE_CHOICES", "DataSource", "describe_sources", "load_observations", "provenance_records",
-           "resolve_source", "vintages"]
+@dataclass
+class SourcesTable:
+    """Where a report's numbers come from: one row per CBS table, publication and register.
+
+    Shown in a notebook as an HTML table (``_repr_html_``, no index column), as
+    plain text elsewhere (``str``). Columns: source (as the tables' *Bron*
+    column names it: ``CBS 82972NED``, ``register (synthetisch)``, the
+    publication), table or publication, vintage, status, indicators,
+    checksum and where the data lie (``CBS-extract in data/cbs``; never an
+    absolute path).
+
+    Attributes
+    ----------
+    rows : list of dict
+        Keys ``source``, ``item``, ``vintage``, ``status``, ``indicators``,
+        ``checksum``, ``location``, ``synthetic``.
+    missing : list of tuple
+        (indicator label, reason) for indicators no source holds.
+    language : {'nl', 'en'}
+    """
+
+    rows: list[dict]
+    missing: list[tuple[str, str]]
+    language: str
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return _TEXTS[self.language]["columns"]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame with the reader's column names."""
+        keys = ("source", "item", "vintage", "status", "indicators", "checksum", "location")
+        return pd.DataFrame([[row[k] for k in keys] for row in self.rows], columns=list(self.columns))
+
+    def __str__(self) -> str:
+        texts = _TEXTS[self.language]
+        if not self.rows and not self.missing:
+            return texts["none"]
+        lines = [f"{texts['caption']}:"]
+        for row in self.rows:
+            bits = [b for b in (row["item"], row["vintage"], row["status"], row["location"], row["checksum"]) if b]
+            about = f" ({row['indicators']})" if row["indicators"] else ""
+            lines.append(f"- {row['source']}: {'; '.join(bits)}{about}")
+        lines += [f"- {texts['missing']} {ind}: {why}" for ind, why in self.missing]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        texts = _TEXTS[self.language]
+        if not self.rows and not self.missing:
+            return f"<p>{html.escape(texts['none'])}</p>"
+        head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in self.columns)
+        body = []
+        for row in self.rows:
+            checksum = row["checksum"]
+            cells = [f'<th scope="row">{html.escape(row["source"])}</th>']
+            cells += [f"<td>{html.escape(row[k])}</td>" for k in ("item", "vintage", "status", "indicators")]
+            cells.append(f'<td><code title="{html.escape(row["checksum_full"])}">{html.escape(checksum)}</code></td>'
+                         if checksum else "<td></td>")
+            cells.append(f"<td>{html.escape(row['location'])}</td>")
+            mark = ' class="analysis-synthetic"' if row["synthetic"] else ""
+            body.append(f"<tr{mark}>{''.join(cells)}</tr>")
+        table = (f'<table class="analysis-sources"><caption>{html.escape(texts["caption"])}</caption>'
+                 f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>") if body else ""
+        missing = "".join(f"<li>{html.escape(texts['missing'])} {html.escape(ind)}: {html.escape(why)}</li>"
+                          for ind, why in self.missing)
+        return table + (f'<ul class="analysis-sources-missing">{missing}</ul>' if missing else "")
+
+
+def _short_checksum(checksum: str | None) -> str:
+    if not checksum:
+        return ""
+    algo, _, digest = str(checksum).partition(":")
+    return f"{algo}:{digest[:12]}…" if digest else str(checksum)[:19]
+
+
+def _join_labels(indicators, language: str) -> str:
+    from .labels import indicator_label
+
+    names = []
+    for ind in sorted(indicators):
+        try:
+            names.append(indicator_label(ind, language))
+        except (KeyError, ValueError):
+            names.append(ind)
+    return "; ".join(names)
+
+
+def _statuses(statuses, language: str) -> str:
+    from .labels import label
+
+    out = []
+    for status in sorted(statuses):
+        try:
+            out.append(label(status, language))
+        except (KeyError, ValueError):
+            out.append(status)
+    return ", ".join(out)
+
+
+def describe_sources(source: DataSource, language: str | None = None, extra=()) -> SourcesTable:
+    """Where each number of a report came from, as a table for the reader.
+
+    Parameters
+    ----------
+    source : DataSource
+        The report's resolved source, after its data were loaded.
+    language : {'nl', 'en'}, optional
+        Default: the session language.
+    extra : iterable of dict
+        Further provenance records (``source``, ``path``, ``vintage``,
+        ``synthetic``), e.g. the case register
+        (:meth:`analysis.notebook.Session.add_record`).
+
+    Returns
+    -------
+    SourcesTable
+        An HTML table in a notebook, plain text as ``str``.
+    """
+    from . import config
+    from .cbs.cache import cached_metadata
+    from .labels import resolve_language
+
+    language = resolve_language(language)
+    texts = _TEXTS[language]
+    rows: list[dict] = []
+    metas: dict[Path, dict[str, dict]] = {}
+    details = dict(source.details)
+    # tables and publications read past load_observations (e.g. by analysis.reconcile.load_sources)
+    for table in source.tables:
+        details.setdefault(("cbs", table), {"indicators": set(), "statuses": set(), "items": set()})
+    if source.published and not any(kind == "published" for kind, _ in details):
+        details[("published", _PUBLISHED)] = {"indicators": set(), "statuses": set(), "items": set()}
+    for (kind, name), info in sorted(details.items()):
+        row = {"source": name, "item": "", "vintage": "", "status": _statuses(info["statuses"], language),
+               "indicators": _join_labels(info["indicators"], language), "checksum": "", "checksum_full": "",
+               "location": "", "synthetic": False}
+        if kind == "cbs":
+            folder = source.table_dirs.get(name, source.cache_dir)
+            if folder is not None and folder not in metas:
+                metas[folder] = {m["table"]: m for m in cached_metadata(folder)}
+            meta = metas.get(folder, {}).get(name, {}) if folder is not None else {}
+            checksum = f"sha256:{meta['cache_checksum']}" if meta.get("cache_checksum") else ""
+            where = source.describe_folder(folder) if folder is not None else "CBS"
+            what, _, place = where.partition(" ")
+            row.update(source=f"CBS {name}", item=str(meta.get("title") or name),
+                       vintage=translate_source_text(meta.get("vintage"), language),
+                       checksum=_short_checksum(checksum), checksum_full=checksum,
+                       location=translate_source_text(texts["cbs_in"].format(what=what, where=place), language)
+                       if place else translate_source_text(where, language))
+        else:
+            from .provenance import folder_checksum
+
+            checksum = folder_checksum(config.published_dir()) if config.published_dir().is_dir() else ""
+            # a publication's name as the tables' Bron column gives it (a proper name: not translated)
+            if name == _PUBLISHED:
+                row["source"] = translate_source_text(name, language)
+            row.update(item="; ".join(sorted(info["items"])),
+                       checksum=_short_checksum(checksum), checksum_full=checksum, location=texts["published_in"])
+        rows.append(row)
+    for record in extra:
+        rows.append(_record_row(record, language))
+    special = {_NOTHING: texts["nothing"], _NO_CBS: texts["no_cbs"]}
+    missing = [(_join_labels([ind], language), special.get(where) or translate_source_text(where, language))
+               for ind, where in sorted(source.used.items())
+               if where in special or str(where).startswith("geen ")]
+    return SourcesTable(rows, missing, language)
+
+
+def _record_row(record: dict, language: str) -> dict:
+    """A table row for a provenance record (the case register, or another input a notebook declares)."""
+    from .labels import label
+    from .provenance import normalise_source
+
+    item = normalise_source(record)
+    synthetic = bool(item.get("synthetic"))
+    is_register = "register" in item["source"].lower()
+    name = label("register", language) if is_register else translate_source_text(item["source"], language)
+    if synthetic:
+        name = f"{name} ({label('synthetic', language)})"
+    return {"source": name, "item": translate_source_text(item["source"], language),
+            "vintage": translate_source_text(item.get("vintage"), language), "status": "", "indicators": "",
+            "checksum": _short_checksum(item.get("checksum")), "checksum_full": item.get("checksum") or "",
+            "location": _location(item.get("path")), "synthetic": synthetic}
+
+
+def _location(path: str | None) -> str:
+    """A recorded path for readers: as recorded when relative to the project
+    (:func:`analysis.provenance.normalise_source` made it so), else only its name."""
+    if not path:
+        return ""
+    return _short(path) if Path(path).is_absolute() else Path(path).as_posix()
+
+
+def show_sources(source: DataSource, extra=(), language: str | None = None) -> str:
+    """Display the sources table and record the provenance for the report runner, in one output.
+
+    The output carries the table (``text/html``, ``text/plain``) and the
+    provenance records (:data:`analysis.provenance.SOURCES_MIME`),
+    which the runner collects into ``run.json`` and ``index.html``.
+    Outside IPython the plain text is printed.
+
+    Returns
+    -------
+    str
+        An empty text, so that ``print(session.declare_sources())`` adds nothing
+        visible (the reviewer page drops blank text outputs).
+    """
+    from .provenance import SOURCES_MIME, normalise_source
+
+    extra = list(extra)
+    table = describe_sources(source, language, extra)
+    records = [normalise_source(r) for r in provenance_records(source) + extra]
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        get_ipython = None
+    if get_ipython is None or get_ipython() is None:
+        print(str(table))
+        return _Shown()
+    bundle = {"text/html": table._repr_html_(), "text/plain": str(table)}
+    if records:
+        bundle[SOURCES_MIME] = records
+    display(bundle, raw=True)
+    return _Shown()
+
+
+class _Shown(str):
+    """What :func:`show_sources` returns: empty, and nothing to display as a cell's result."""
+
+    def _ipython_display_(self) -> None:
+        return None
+
+
+__all__ = ["SOURCE_CHOICES", "DataSource", "SourcesTable", "describe_sources", "load_observations",
+           "provenance_records", "resolve_source", "show_sources", "translate_source_text", "vintages"]

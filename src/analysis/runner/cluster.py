@@ -53,7 +53,7 @@ from typing import Any
 
 from ..errors import InputError
 from .config import ReportSpec
-from .execute import ReportResult, RunOptions, _now, _one_line, _Templates, prepare_notebook
+from .execute import ReportResult, RunOptions, Templates, error_record, now, prepare_notebook
 
 log = logging.getLogger("analysis.runner")
 
@@ -222,12 +222,11 @@ def run_report(nb_json: str, spec: ReportSpec, timeout: float | None) -> dict[st
                 cwd = config.notebooks_dir() if config.notebooks_dir().is_dir() else plugin.workdir
             error, broken = plugin.run(execute_on(kernel, nb, spec, timeout, cwd=cwd))
         except KernelError as exc:
-            error, broken = {"kind": "kernel", "ename": "KernelError", "evalue": str(exc),
-                             "cell": None, "message": _one_line(str(exc))}, True
+            error, broken = error_record("kernel", str(exc), ename="KernelError"), True
         except Exception as exc:  # a bug or a broken notebook: this report only
             log.debug("report %s failed on the worker", spec.slug, exc_info=True)
-            error = {"kind": "internal", "ename": type(exc).__name__, "evalue": str(exc),
-                     "cell": None, "message": _one_line(f"{type(exc).__name__}: {exc}")}
+            error = error_record("internal", f"{type(exc).__name__}: {exc}",
+                                 ename=type(exc).__name__, evalue=str(exc))
             broken = not plugin.run(kernel.is_alive())
         execute_s = time.perf_counter() - t0
         out: dict[str, Any] = {"error": error, "execute_s": execute_s, "export_s": 0.0,
@@ -238,15 +237,14 @@ def run_report(nb_json: str, spec: ReportSpec, timeout: float | None) -> dict[st
             out["sources"] = collect_sources(nb)
             folder = Path(tempfile.mkdtemp(dir=plugin.workdir, prefix="out-"))
             try:
-                names, out["export_s"] = write_outputs(nb, spec, folder)
+                names, out["export_s"], out["title"] = write_outputs(nb, spec, folder, error)
                 out["outputs"] = names
                 out["files"] = {name: (folder / name).read_bytes() for name in names.values()}
             except Exception as exc:  # the report keeps its execution error, if any
                 message = f"HTML export failed: {type(exc).__name__}: {exc}"
                 if error:
                     message = f"{error['message']}; {message}"
-                out["error"] = {"kind": "export", "ename": None, "evalue": _one_line(message),
-                                "cell": None, "message": _one_line(message)}
+                out["error"] = error_record("export", message)
             finally:
                 shutil.rmtree(folder, ignore_errors=True)
         if broken:
@@ -343,7 +341,7 @@ class ClusterBatch:
         import nbformat
         from distributed import as_completed
 
-        templates = _Templates()
+        templates = Templates()
         token = uuid.uuid4().hex[:12]
         pending = list(range(len(self.results)))
         done = as_completed()
@@ -353,11 +351,11 @@ class ClusterBatch:
                 index = pending.pop(0)
                 result = self.results[index]
                 spec = result.spec
-                result.started = _now()
+                result.started = now()
                 try:
                     nb = prepare_notebook(templates, spec)
                 except Exception as exc:  # a broken notebook file or parameters: this report only
-                    self._fail(result, "internal", f"{type(exc).__name__}: {exc}")
+                    result.fail("internal", f"{type(exc).__name__}: {exc}")
                     self.on_result(result)
                     continue
                 future = client.submit(run_report, nbformat.writes(nb), spec, self.options.timeout,
@@ -392,12 +390,12 @@ class ClusterBatch:
         try:
             out = future.result()
         except KilledWorker as exc:
-            self._fail(result, "dead-worker", f"the Dask worker running this report died "
+            result.fail("dead-worker", f"the Dask worker running this report died "
                                               f"({type(exc).__name__})")
             out = None
         except Exception as exc:
             log.debug("report %s failed on the cluster", result.spec.slug, exc_info=True)
-            self._fail(result, "internal", f"{type(exc).__name__}: {exc}")
+            result.fail("internal", f"{type(exc).__name__}: {exc}")
             out = None
         if out is not None:
             for name, data in out["files"].items():
@@ -406,6 +404,7 @@ class ClusterBatch:
             result.status = "failed" if out["error"] else "ok"
             result.execute_s, result.export_s = out["execute_s"], out["export_s"]
             result.sources, result.outputs = out["sources"], out["outputs"]
+            result.title = out.get("title") or ""
             result.kernel = out["kernel"]
             if out.get("peak_rss_mb"):
                 self.peak_rss_mb[out["kernel"]] = max(self.peak_rss_mb.get(out["kernel"], 0.0),
@@ -414,8 +413,3 @@ class ClusterBatch:
         if out is not None:
             result.duration_s = out["execute_s"] + out["export_s"]
         self.on_result(result)
-
-    def _fail(self, result: ReportResult, kind: str, message: str) -> None:
-        result.status = "failed"
-        result.error = {"kind": kind, "ename": None, "evalue": _one_line(message),
-                        "cell": None, "message": _one_line(message)}

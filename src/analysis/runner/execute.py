@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import one_line
 from ..provenance import collect_sources
 from . import export
 from .config import ReportSpec
@@ -73,13 +74,21 @@ class ReportResult:
     sources: list[dict[str, Any]] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)
     kernel: str = ""
+    #: the title in the report's language (:func:`page_title`), once its pages are written
+    title: str = ""
+
+    def fail(self, kind: str, message: str) -> None:
+        """Mark the report failed with an :func:`error_record` of ``kind``."""
+        self.status = "failed"
+        self.error = error_record(kind, message)
 
     def as_record(self) -> dict[str, Any]:
         return {
             "notebook": self.spec.notebook.name,
-            "title": self.spec.notebook.title,
+            "title": self.title or self.spec.notebook.title,
             "notebook_sha256": self._nb_sha(),
             "parameters": self.spec.parameters,
+            "language": report_language(self.spec),
             "name": self.spec.slug,
             "origin": self.spec.origin,
             "status": self.status,
@@ -99,17 +108,65 @@ class ReportResult:
             return None
 
 
-def _now() -> str:
+def now() -> str:
+    """The current local time, ISO 8601 to the second (the ``started`` of a report or run)."""
     return dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
 
 
-def _one_line(text: str, limit: int = 500) -> str:
-    text = " ".join(str(text).split())
+def _short(text: str, limit: int = 500) -> str:
+    """:func:`analysis.errors.one_line`, cut to ``limit`` characters."""
+    text = one_line(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def error_record(kind: str, message: str, *, ename: str | None = None, evalue: str | None = None,
+                 cell: int | None = None) -> dict[str, Any]:
+    """The ``error`` of a failed report in ``run.json``.
+
+    Parameters
+    ----------
+    kind : str
+        ``error`` (a cell raised), ``timeout``, ``dead-kernel``, ``kernel``,
+        ``internal``, ``export`` or ``dead-worker``.
+    message : str
+        What went wrong; stored as one line (:func:`analysis.errors.one_line`).
+    ename, evalue, cell : optional
+        The exception's name and value and the failing cell's number, where known;
+        ``evalue`` defaults to the message.
+    """
+    return {"kind": kind, "ename": ename, "evalue": _short(message if evalue is None else evalue),
+            "cell": cell, "message": _short(message)}
+
+
+def report_language(spec: ReportSpec) -> str:
+    """The language of a report: its ``language`` parameter, else the notebook's default, else Dutch."""
+    from ..labels import DEFAULT_LANGUAGE, LANGUAGES
+
+    value = spec.parameters.get("language")
+    if value is None and "language" in spec.notebook.parameters:
+        value = spec.notebook.parameters["language"].default_value
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def page_title(nb: Any, language: str) -> str:
+    """The first heading of a notebook's first markdown cell in ``language``.
+
+    Markdown cells tagged with another language (:data:`analysis.runner.export.LANGUAGE_TAGS`)
+    are passed over, so an English report is titled by its English heading.
+    """
+    others = {tag for tag in export.LANGUAGE_TAGS if tag != language}
+    for cell in nb.cells:
+        if cell.cell_type != "markdown" or others & set(cell.metadata.get("tags", [])):
+            continue
+        for line in cell.source.splitlines():
+            if line.startswith("#"):
+                return line.lstrip("#").strip()
+        return ""
+    return ""
+
+
 # --------------------------------------------------------------------------- one report
-class _Templates:
+class Templates:
     """Each notebook read once; every report works on a deep copy."""
 
     def __init__(self) -> None:
@@ -123,7 +180,7 @@ class _Templates:
         return copy.deepcopy(self._cache[path])
 
 
-def prepare_notebook(templates: _Templates, spec: ReportSpec) -> Any:
+def prepare_notebook(templates: Templates, spec: ReportSpec) -> Any:
     """The notebook of ``spec`` with its parameters injected (checked to be literals)."""
     from papermill.parameterize import parameterize_notebook
 
@@ -190,25 +247,22 @@ async def execute_on(kernel: WarmKernel, nb: Any, spec: ReportSpec, timeout: flo
             await client.async_execute_cell(cell, index, execution_count=number)
         except CellExecutionError as exc:
             manager.cell_exception(nb.cells[index], cell_index=index, exception=exc)
-            error = {"kind": "error", "ename": exc.ename, "evalue": _one_line(exc.evalue),
-                     "cell": number,
-                     "message": _one_line(f"{exc.ename}: {exc.evalue} (cell {number})")}
+            error = error_record("error", f"{exc.ename}: {exc.evalue} (cell {number})",
+                                 ename=exc.ename, evalue=exc.evalue, cell=number)
         except CellTimeoutError:
             manager.cell_exception(nb.cells[index], cell_index=index)
             message = f"cell {number} ran longer than the timeout of {timeout:g} s"
             cell.outputs.append(_error_output("CellTimeoutError", message))
-            error = {"kind": "timeout", "ename": "CellTimeoutError", "evalue": message,
-                     "cell": number, "message": message}
+            error = error_record("timeout", message, ename="CellTimeoutError", cell=number)
             broken = True
         except DeadKernelError:
             task = asyncio.current_task()
             if task is not None and task.cancelling():  # our own shutdown, not the notebook
                 raise asyncio.CancelledError from None
             manager.cell_exception(nb.cells[index], cell_index=index)
-            message = _one_line(f"the kernel died while running cell {number}{kernel.log_tail()}")
+            message = _short(f"the kernel died while running cell {number}{kernel.log_tail()}")
             cell.outputs.append(_error_output("DeadKernelError", message))
-            error = {"kind": "dead-kernel", "ename": "DeadKernelError", "evalue": message,
-                     "cell": number, "message": message}
+            error = error_record("dead-kernel", message, ename="DeadKernelError", cell=number)
             broken = True
         finally:
             manager.cell_complete(nb.cells[index], cell_index=index)
@@ -222,14 +276,23 @@ async def execute_on(kernel: WarmKernel, nb: Any, spec: ReportSpec, timeout: flo
     return error, broken
 
 
-def write_outputs(nb: Any, spec: ReportSpec, outdir: Path) -> tuple[dict[str, str], float]:
-    """Write ``<name>.ipynb``, ``<name>.html`` and ``<name>.review.html``; returns (names, seconds)."""
+def write_outputs(nb: Any, spec: ReportSpec, outdir: Path,
+                  error: dict[str, Any] | None = None) -> tuple[dict[str, str], float, str]:
+    """Write ``<name>.ipynb``, ``<name>.html`` and ``<name>.review.html``.
+
+    Returns (names, seconds, the report's title in its language: :func:`page_title`).
+
+    Both pages are in the report's language (:func:`report_language`); for a failed
+    report (``error``) the reviewer page says so in one line instead of showing the
+    traceback (:func:`analysis.runner.export.render_pages`).
+    """
     import nbformat
 
     t0 = time.perf_counter()
     names = {"ipynb": f"{spec.slug}.ipynb", "html": f"{spec.slug}.html",
              "review": f"{spec.slug}.review.html"}
     nbformat.write(nb, outdir / names["ipynb"])
+    language = report_language(spec)
     if spec.parameters:  # the pages (not the notebook) say which parameters made them
         first = nb.cells[0] if nb.cells else None
         at = 1 if first is not None and first.cell_type == "markdown" and \
@@ -238,11 +301,13 @@ def write_outputs(nb: Any, spec: ReportSpec, outdir: Path) -> tuple[dict[str, st
         note.metadata["tags"] = ["analysis-parameters"]
         nb.cells.insert(at, note)
     params = ", ".join(f"{k}={v}" for k, v in spec.parameters.items())
-    title = f"{spec.notebook.title or spec.notebook.name}" + (f" ({params})" if params else "")
-    full, review = export.render_pages(nb, title)
+    heading = page_title(nb, language) or spec.notebook.title
+    title = f"{heading or spec.notebook.name}" + (f" ({params})" if params else "")
+    full, review = export.render_pages(nb, title, language=language,
+                                       failure=error["message"] if error else None)
     (outdir / names["html"]).write_text(full, encoding="utf-8")
     (outdir / names["review"]).write_text(review, encoding="utf-8")
-    return names, time.perf_counter() - t0
+    return names, time.perf_counter() - t0, heading
 
 
 # --------------------------------------------------------------------------- the batch
@@ -258,7 +323,7 @@ class Batch:
         self.on_result = on_result or (lambda r: None)
         self.on_event = on_event or (lambda msg: None)
         self.results = [ReportResult(spec) for spec in reports]
-        self.templates = _Templates()
+        self.templates = Templates()
         self.kernels: list[WarmKernel] = []
 
     def run(self) -> list[ReportResult]:
@@ -299,7 +364,7 @@ class Batch:
             reason = start_errors[-1] if start_errors else "no kernel available"
             while not queue.empty():
                 result = self.results[queue.get_nowait()]
-                self._fail(result, "kernel", f"not run: {reason}")
+                result.fail("kernel", f"not run: {reason}")
                 self.on_result(result)
         finally:
             for task in workers:
@@ -312,19 +377,14 @@ class Batch:
                 loop.remove_signal_handler(signal.SIGTERM)
         return self.results
 
-    def _fail(self, result: ReportResult, kind: str, message: str) -> None:
-        result.status = "failed"
-        result.error = {"kind": kind, "ename": None, "evalue": _one_line(message),
-                        "cell": None, "message": _one_line(message)}
-
     async def _worker(self, kernel: WarmKernel, queue: asyncio.Queue[int], pool: ThreadPoolExecutor,
                       exports: set[asyncio.Future[Any]], start_errors: list[str]) -> None:
         loop = asyncio.get_running_loop()
         try:
             await kernel.start()
         except (KernelError, OSError, RuntimeError, TimeoutError) as exc:
-            start_errors.append(_one_line(f"kernel could not start: {exc}"))
-            self.on_event(f"kernel {kernel.name} could not start: {_one_line(str(exc), 200)}")
+            start_errors.append(_short(f"kernel could not start: {exc}"))
+            self.on_event(f"kernel {kernel.name} could not start: {_short(str(exc), 200)}")
             return
         if kernel.warm_failures:
             self.on_event(f"kernel {kernel.name}: not preloaded: {'; '.join(kernel.warm_failures)}")
@@ -335,7 +395,7 @@ class Batch:
                 return
             result = self.results[index]
             spec = result.spec
-            result.started = _now()
+            result.started = now()
             result.kernel = f"{kernel.name}-{kernel.generation}"
             t0 = time.perf_counter()
             nb = None
@@ -344,21 +404,20 @@ class Batch:
                 nb = prepare_notebook(self.templates, spec)
                 error, broken = await execute_on(kernel, nb, spec, self.options.timeout)
             except KernelError as exc:  # reset failed: the kernel is unusable
-                error, broken = {"kind": "kernel", "ename": "KernelError", "evalue": str(exc),
-                                 "cell": None, "message": _one_line(str(exc))}, True
+                error, broken = error_record("kernel", str(exc), ename="KernelError"), True
             except (asyncio.CancelledError, KeyboardInterrupt):
                 raise
             except Exception as exc:  # a bug or a broken notebook file: this report only
                 log.debug("report %s failed in the runner", spec.slug, exc_info=True)
-                error = {"kind": "internal", "ename": type(exc).__name__, "evalue": str(exc),
-                         "cell": None, "message": _one_line(f"{type(exc).__name__}: {exc}")}
+                error = error_record("internal", f"{type(exc).__name__}: {exc}",
+                                     ename=type(exc).__name__, evalue=str(exc))
                 broken = broken or not await kernel.is_alive()
             result.execute_s = time.perf_counter() - t0
             result.status = "failed" if error else "ok"
             result.error = error
             if nb is not None:
                 result.sources = collect_sources(nb)
-                future = loop.run_in_executor(pool, write_outputs, nb, spec, self.outdir)
+                future = loop.run_in_executor(pool, write_outputs, nb, spec, self.outdir, error)
                 task = asyncio.ensure_future(self._finish(result, future, t0))
                 exports.add(task)
                 task.add_done_callback(exports.discard)
@@ -369,20 +428,20 @@ class Batch:
                 try:
                     await kernel.replace()
                 except (KernelError, OSError, RuntimeError, TimeoutError) as exc:
-                    start_errors.append(_one_line(f"kernel could not be replaced: {exc}"))
+                    start_errors.append(_short(f"kernel could not be replaced: {exc}"))
                     self.on_event(f"kernel {kernel.name} could not be replaced: "
-                                  f"{_one_line(str(exc), 200)}")
+                                  f"{_short(str(exc), 200)}")
                     return
 
     async def _finish(self, result: ReportResult, future: asyncio.Future[Any], t0: float) -> None:
         try:
-            result.outputs, result.export_s = await future
+            result.outputs, result.export_s, result.title = await future
         except Exception as exc:
             first_error = result.error
-            self._fail(result, "export", f"HTML export failed: {type(exc).__name__}: {exc}")
+            result.fail("export", f"HTML export failed: {type(exc).__name__}: {exc}")
             if first_error:
-                result.error["message"] = _one_line(f"{first_error['message']}; "
-                                                    f"{result.error['message']}")
+                result.error["message"] = _short(f"{first_error['message']}; "
+                                                 f"{result.error['message']}")
         result.duration_s = time.perf_counter() - t0
         self.on_result(result)
 

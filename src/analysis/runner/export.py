@@ -1,15 +1,30 @@
 """HTML output: report pages (with and without code) and the run's ``index.html``.
 
 Pages are rendered in-process with nbconvert's :class:`HTMLExporter` (lab
-template). Exporters are built once per export thread and reused. The
-template is nbconvert's lab template with its CDN scripts (require.js,
-MathJax, Mermaid) removed and a Content-Security-Policy that forbids every
-network load, so a report opens offline and never contacts a third party:
-figures are embedded as ``data:`` URIs.
+template). Exporters are built once per export thread and language and
+reused. The template is nbconvert's lab template with its CDN scripts
+(require.js, MathJax, Mermaid) removed and a Content-Security-Policy that
+forbids every network load, so a report opens offline and never contacts a
+third party: figures are embedded as ``data:`` URIs.
+
+Both pages are in the report's language: ``<html lang>`` says it, and the
+narrative cells tagged with the other language (:data:`LANGUAGE_TAGS`, e.g. a
+Dutch cell tagged ``nl`` in an English report) are left out of both pages by
+nbconvert's :class:`~nbconvert.preprocessors.TagRemovePreprocessor`. An image
+output whose metadata carries an alt text (``metadata["image/png"]["alt"]``,
+as IPython's ``display(..., metadata=...)`` writes it) gets it as its
+``alt``; nbconvert would write "No description has been provided for this
+image" otherwise.
 
 The reviewer page (``<name>.review.html``) hides every code cell's input
-(``exclude_input``) and the prompts; cells tagged ``remove-cell`` are left
-out of both pages and cells tagged ``hide-input`` lose their code there too.
+(``exclude_input``) and the prompts, and leaves out the cells tagged
+:data:`CHECK_TAG` (the ``# NBVAL_CHECK_OUTPUT`` cells: what nbval compares is
+for testers, not readers), stderr output (warnings of libraries) and every
+error output; for a failed report it shows one box in the report's language
+("Dit rapport kon niet worden gemaakt: <the error in one line>") instead of
+papermill's banner and the traceback, which the page with code keeps. Cells
+tagged ``remove-cell`` are left out of both pages and cells tagged
+``hide-input`` lose their code there too.
 
 Scripts: with require.js, MathJax and Mermaid gone, the lab template inlines
 script only for outputs of type ``application/javascript`` and for widget
@@ -20,20 +35,26 @@ outputs (:func:`needs_scripts`). Whatever data-derived text slipped into a
 page unescaped could then not run. Data-derived text is escaped before it
 reaches the pages anyway (:mod:`analysis.markup`).
 
-Every string in ``index.html`` that comes from a notebook, a parameter, a data
-file or an error is escaped with :func:`html.escape`.
+``index.html`` is rendered from the Jinja2 template
+``templates/index.html.j2`` (autoescaped); its one script, the filter box,
+is allowed by its hash (:data:`INDEX_SCRIPT`).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import json
 import logging
 import threading
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from jinja2 import DictLoader
+
+from ..errors import one_line
 
 #: The pages' Content-Security-Policy: nothing from the network, images and fonts
 #: from ``data:`` URIs, inline styles (nbconvert's and pandas'), and no script.
@@ -44,6 +65,28 @@ CSP_INLINE_SCRIPT = CSP_NO_SCRIPT.replace("script-src 'none'", "script-src 'unsa
 SCRIPT_MIME_TYPES = ("application/javascript", "text/javascript", "application/vnd.jupyter.widget-view+json",
                      "application/vnd.jupyter.widget-state+json")
 
+#: Tag of the cells nbval checks (``# NBVAL_CHECK_OUTPUT``): left out of the reviewer page.
+CHECK_TAG = "nbval-check"
+#: Tags of narrative cells in one language: a cell tagged with another language than the
+#: report's is left out of both pages.
+LANGUAGE_TAGS = ("nl", "en")
+#: Tags of cells left out of both pages whatever the language.
+REMOVE_TAGS = ("remove-cell", "remove_cell")
+#: papermill's tag of its error banner and anchor cells (left out of the reviewer page).
+PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"
+#: What a failed report's reviewer page says, per language.
+FAILURE_TEXT = {"nl": "Dit rapport kon niet worden gemaakt: {message}",
+                "en": "This report could not be made: {message}"}
+
+_IMG_ATTRS = """
+{%- set width = output | get_metadata('width', mime) -%}
+{%- if width is not none %} width="{{ width | escape_html }}"{% endif -%}
+{%- set height = output | get_metadata('height', mime) -%}
+{%- if height is not none %} height="{{ height | escape_html }}"{% endif -%}
+{%- set alt = output | get_metadata('alt', mime) -%}
+{%- if alt %} alt="{{ alt | escape_html }}"{% endif -%}
+"""
+
 # the policy comes from resources["analysis_csp"] (set by render_pages); a page rendered
 # without it gets the strict one
 _OFFLINE_TEMPLATE = ("""{%- extends 'index.html.j2' -%}
@@ -53,6 +96,38 @@ _OFFLINE_TEMPLATE = ("""{%- extends 'index.html.j2' -%}
 {%- endblock html_head_js_requirejs -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block extra_css -%}
+<style>
+.jp-RenderedHTMLCommon table.analysis-sources th,.jp-RenderedHTMLCommon table.analysis-sources td{text-align:left;
+vertical-align:top}
+.analysis-failure{margin:1rem 0;padding:.8rem 1rem;border-left:4px solid #b00020;background:#fdecea;color:#5f0010;
+font-size:1rem}
+</style>
+{%- endblock extra_css -%}
+{%- block body_header -%}
+{{ super() }}
+{%- if resources.get('analysis_failure') %}
+<div class="analysis-failure" role="alert"><p>{{ resources.get('analysis_failure') | escape_html }}</p></div>
+{%- endif -%}
+{%- endblock body_header -%}
+{% block data_png scoped -%}
+{%- set mime = 'image/png' -%}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}" """ + _IMG_ATTRS + """>
+</div>
+{%- endblock data_png %}
+{% block data_jpg scoped -%}
+{%- set mime = 'image/jpeg' -%}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/jpeg;base64,{{ output.data['image/jpeg'] | escape_html }}" """ + _IMG_ATTRS + """>
+</div>
+{%- endblock data_jpg %}
+{% block data_svg scoped -%}
+{%- set mime = 'image/svg+xml' -%}
+<div class="jp-RenderedSVG jp-OutputArea-output {{ extra_class }}" data-mime-type="image/svg+xml">
+<img src="data:image/svg+xml;base64,{{ output.data['image/svg+xml'] | text_base64 | escape_html }}" """ + _IMG_ATTRS + """>
+</div>
+{%- endblock data_svg %}
 """)
 
 _local = threading.local()
@@ -60,38 +135,92 @@ _QUIET_LOG = logging.getLogger("analysis.runner.nbconvert")
 _QUIET_LOG.setLevel(logging.ERROR)
 
 
-def make_exporters() -> tuple[Any, Any]:
-    """(page with code, reviewer page without code) exporters."""
+def _reader_preprocessor() -> Any:
+    """A preprocessor that leaves out what is not for readers of the reviewer page."""
+    from nbconvert.preprocessors import Preprocessor
+
+    class ReaderPreprocessor(Preprocessor):
+        """Drops papermill's error cells, error and stderr outputs, and empty text outputs."""
+
+        def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
+            nb.cells = [c for c in nb.cells if PAPERMILL_ERROR_TAG not in c.metadata.get("tags", [])]
+            for cell in nb.cells:
+                if cell.cell_type == "code":
+                    cell.outputs = [o for o in cell.outputs if _for_readers(o)]
+            return nb, resources
+
+    return ReaderPreprocessor(enabled=True)
+
+
+def _blank_stream(output: Any) -> bool:
+    text = output.get("text", "")
+    return output.get("output_type") == "stream" and not "".join(text).strip()
+
+
+def _for_readers(output: Any) -> bool:
+    kind = output.get("output_type")
+    if kind == "error" or (kind == "stream" and output.get("name") == "stderr"):
+        return False
+    return not _blank_stream(output)
+
+
+def _drop_blank_streams() -> Any:
+    """A preprocessor that drops text outputs holding only whitespace (e.g. an empty ``print``)."""
+    from nbconvert.preprocessors import Preprocessor
+
+    class BlankStreamPreprocessor(Preprocessor):
+        def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
+            for cell in nb.cells:
+                if cell.cell_type == "code":
+                    cell.outputs = [o for o in cell.outputs if not _blank_stream(o)]
+            return nb, resources
+
+    return BlankStreamPreprocessor(enabled=True)
+
+
+def removed_tags(language: str, *, review: bool) -> set[str]:
+    """The cell tags left out of a page in ``language`` (the reviewer page or the page with code)."""
+    tags = set(REMOVE_TAGS) | {tag for tag in LANGUAGE_TAGS if tag != language}
+    return tags | {CHECK_TAG} if review else tags
+
+
+def make_exporters(language: str = "nl") -> tuple[Any, Any]:
+    """(page with code, reviewer page without code) exporters for reports in ``language``."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    def build(**kw: Any) -> Any:
+    def build(review: bool, **kw: Any) -> Any:
         exporter = HTMLExporter(
             template_name="lab",
             extra_loaders=[DictLoader({"analysis_offline.html.j2": _OFFLINE_TEMPLATE})],
             template_file="analysis_offline.html.j2",
+            language_code=language,
             **kw,
         )
         # nbconvert warns for every figure without alt text; keep its errors only
         exporter.log = _QUIET_LOG
         exporter.register_preprocessor(TagRemovePreprocessor(
-            remove_cell_tags={"remove-cell", "remove_cell"},
+            remove_cell_tags=removed_tags(language, review=review),
             remove_input_tags={"hide-input", "remove-input", "remove_input"},
             enabled=True,
         ), enabled=True)
+        exporter.register_preprocessor(_reader_preprocessor() if review else _drop_blank_streams(),
+                                       enabled=True)
         return exporter
 
-    full = build()
-    review = build(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    full = build(False)
+    review = build(True, exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     return full, review
 
 
-def thread_exporters() -> tuple[Any, Any]:
-    """This thread's exporters, built on first use."""
-    pair = getattr(_local, "pair", None)
-    if pair is None:
-        pair = _local.pair = make_exporters()
-    return pair
+def thread_exporters(language: str = "nl") -> tuple[Any, Any]:
+    """This thread's exporters for ``language``, built on first use."""
+    cache = getattr(_local, "exporters", None)
+    if cache is None:
+        cache = _local.exporters = {}
+    if language not in cache:
+        cache[language] = make_exporters(language)
+    return cache[language]
 
 
 def parameters_note(parameters: Mapping[str, Any]) -> str:
@@ -138,34 +267,124 @@ def needs_scripts(nb: Any) -> bool:
     return False
 
 
-def render_pages(nb: Any, title: str) -> tuple[str, str]:
-    """(HTML with code, reviewer HTML) of an executed notebook.
+def failure_text(message: str, language: str = "nl") -> str:
+    """The one line a failed report's reviewer page shows, in ``language``."""
+    return FAILURE_TEXT.get(language, FAILURE_TEXT["nl"]).format(message=one_line(message))
+
+
+def render_pages(nb: Any, title: str, *, language: str = "nl",
+                 failure: str | None = None) -> tuple[str, str]:
+    """(HTML with code, reviewer HTML) of an executed notebook, in ``language``.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        The executed notebook (not changed: each page works on its own copy).
+    title : str
+        The pages' ``<title>``.
+    language : {'nl', 'en'}
+        The report's language: ``<html lang>`` and which language-tagged cells stay.
+    failure : str, optional
+        For a failed report, its error in one line: the reviewer page shows
+        :func:`failure_text` instead of the traceback.
 
     The reviewer page never allows script (:data:`CSP_NO_SCRIPT`); the page
     with code allows inline script only when :func:`needs_scripts`.
     """
-    full, review = thread_exporters()
+    import copy
+
+    full, review = thread_exporters(language)
     csp_full = CSP_INLINE_SCRIPT if needs_scripts(nb) else CSP_NO_SCRIPT
-    body_full, _ = full.from_notebook_node(nb, resources={"metadata": {"name": title}, "analysis_csp": csp_full})
-    body_review, _ = review.from_notebook_node(nb, resources={"metadata": {"name": title},
-                                                              "analysis_csp": CSP_NO_SCRIPT})
+    body_full, _ = full.from_notebook_node(copy.deepcopy(nb), resources={
+        "metadata": {"name": title}, "analysis_csp": csp_full})
+    body_review, _ = review.from_notebook_node(copy.deepcopy(nb), resources={
+        "metadata": {"name": title}, "analysis_csp": CSP_NO_SCRIPT,
+        "analysis_failure": failure_text(failure, language) if failure else None})
     return body_full, body_review
 
 
 # --------------------------------------------------------------------------- index.html
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#1b1b1b;max-width:80rem}
-h1{font-size:1.5rem;margin-bottom:.25rem} .meta{color:#555;margin:.1rem 0}
-table{border-collapse:collapse;width:100%;margin-top:1rem;font-size:.92rem}
+h1{font-size:1.5rem;margin-bottom:.25rem} .meta{color:#4a4a4a;margin:.1rem 0}
+h2{display:inline;font-size:1.15rem;margin:0}
+table{border-collapse:collapse;width:100%;margin-top:.5rem;font-size:.92rem}
 th,td{border-bottom:1px solid #ddd;padding:.45rem .5rem;text-align:left;vertical-align:top}
-th{background:#f4f4f4} code{font-size:.85rem}
+thead th{background:#f4f4f4} tbody th{font-weight:600;background:#fafafa} code{font-size:.85rem}
 .ok{color:#0a6b2e;font-weight:600} .failed{color:#b00020;font-weight:600}
 .params,.sources{margin:0;padding-left:1rem} .sources li,.params li{margin:.1rem 0}
 .synthetic{background:#fff3cd;padding:0 .25rem;border-radius:.2rem;font-size:.8rem}
-pre.error{white-space:pre-wrap;background:#fdecea;border-left:3px solid #b00020;padding:.4rem .6rem;margin:.3rem 0 0;font-size:.82rem}
+p.error{white-space:pre-wrap;background:#fdecea;border-left:3px solid #b00020;padding:.4rem .6rem;margin:.3rem 0 0;
+font-size:.82rem;color:#5f0010}
 .summary{margin-top:.5rem} .links a{margin-right:.6rem}
-details{margin-top:1.5rem;color:#444} details table{width:auto}
+details.notebook{margin-top:1.25rem} summary{cursor:pointer;padding:.3rem 0}
+details.versions{margin-top:1.5rem;color:#444} details.versions table{width:auto}
+.filter{margin:1rem 0} .filter input{font-size:1rem;padding:.3rem .4rem;margin:0 .5rem;min-width:18rem}
+a:focus,summary:focus,input:focus{outline:3px solid #1a5fb4;outline-offset:2px}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 """
+
+#: The index's one script: the filter box (shown only where script runs). Allowed by its
+#: hash in the index's Content-Security-Policy, so no other script can run there.
+INDEX_SCRIPT = """(function () {
+  var area = document.getElementById('filter-area');
+  var box = document.getElementById('filter');
+  var count = document.getElementById('filter-count');
+  var groups = Array.prototype.slice.call(document.querySelectorAll('tbody[data-filter-group]'));
+  var sections = Array.prototype.slice.call(document.querySelectorAll('details[data-group]'));
+  area.hidden = false;
+  function apply() {
+    var words = box.value.toLowerCase().split(/\\s+/).filter(Boolean);
+    var shown = 0;
+    groups.forEach(function (g) {
+      var text = Array.prototype.map.call(g.rows, function (r) {
+        return r.getAttribute('data-filter-text'); }).join(' ');
+      var hit = words.every(function (w) { return text.indexOf(w) >= 0; });
+      g.hidden = !hit;
+      if (hit) { shown += g.rows.length; }
+    });
+    sections.forEach(function (d) {
+      d.hidden = d.querySelector('tbody[data-filter-group]:not([hidden])') === null;
+    });
+    count.textContent = words.length ? count.getAttribute('data-template').replace('{n}', shown) : '';
+  }
+  box.addEventListener('input', apply);
+})();"""
+
+_INDEX_TEXTS: dict[str, dict[str, Any]] = {
+    "nl": {
+        "lang": "nl", "title": "Rapporten", "run": "run", "started": "Gestart", "status": "status", "status_col": "Status",
+        "statuses": {"ok": "gelukt", "failed": "mislukt", "pending": "niet uitgevoerd"},
+        "summary": "{total} rapporten: {ok} gelukt, {failed} mislukt.",
+        "summary_one": "1 rapport: {ok} gelukt, {failed} mislukt.",
+        "filter_label": "Filter op notebook, regio, parameter of status:",
+        "filter_count": "{n} rapporten zichtbaar", "count": "{n} rapporten, {failed} mislukt",
+        "count_one": "1 rapport, {failed} mislukt",
+        "region": "Regio", "report": "Rapport", "parameters": "Parameters", "sources": "Gegevensbronnen",
+        "duration": "Duur", "with_code": "met code", "notebook": "notebook", "defaults": "standaardwaarden",
+        "synthetic": "synthetisch", "not_declared": "niet opgegeven", "versions": "Softwareversies",
+        "package": "Pakket", "version": "Versie", "details": "Details van deze run:",
+        "links_latest": "In de map met rapporten opent <code>latest</code> de laatste run waarin elk rapport "
+                        "gelukt is, <code>last</code> de meest recente run",
+        "links_this_failed": " (deze, met mislukte rapporten)", "no_region": "zonder regio",
+    },
+    "en": {
+        "lang": "en", "title": "Reports", "run": "run", "started": "Started", "status": "status", "status_col": "Status",
+        "statuses": {"ok": "ok", "failed": "failed", "pending": "not run"},
+        "summary": "{total} reports: {ok} ok, {failed} failed.",
+        "summary_one": "1 report: {ok} ok, {failed} failed.",
+        "filter_label": "Filter by notebook, region, parameter or status:",
+        "filter_count": "{n} reports shown", "count": "{n} reports, {failed} failed",
+        "count_one": "1 report, {failed} failed",
+        "region": "Region", "report": "Report", "parameters": "Parameters", "sources": "Data sources",
+        "duration": "Duration", "with_code": "with code", "notebook": "notebook", "defaults": "defaults",
+        "synthetic": "synthetic", "not_declared": "not declared", "versions": "Software versions",
+        "package": "Package", "version": "Version", "details": "Details of this run:",
+        "links_latest": "In the reports folder, <code>latest</code> opens the last run in which every report "
+                        "succeeded, <code>last</code> the most recent run",
+        "links_this_failed": " (this one, which has failed reports)", "no_region": "no region",
+    },
+}
 
 
 def _e(value: Any) -> str:
@@ -176,89 +395,123 @@ def _value(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-def _sources_html(sources: list[Mapping[str, Any]]) -> str:
-    if not sources:
-        return '<span class="meta">not declared</span>'
-    items = []
-    for src in sources:
-        bits = [f"<strong>{_e(src.get('source', '?'))}</strong>"]
-        if src.get("vintage"):
-            bits.append(_e(src["vintage"]))
-        if src.get("synthetic"):
-            bits.append('<span class="synthetic">synthetic</span>')
-        if src.get("path"):
-            bits.append(f"<code>{_e(src['path'])}</code>")
-        if src.get("checksum"):
-            checksum = str(src["checksum"])
-            bits.append(f'<code title="{_e(checksum)}">{_e(checksum[:19])}…</code>')
-        items.append("<li>" + " · ".join(bits) + "</li>")
-    return '<ul class="sources">' + "".join(items) + "</ul>"
+def script_hash(script: str) -> str:
+    """The CSP source (``'sha256-...'``) that allows exactly the inline ``script``."""
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return f"'sha256-{digest}'"
 
 
-def render_index(record: Mapping[str, Any]) -> str:
-    """The run's ``index.html`` (self-contained, no script, no network)."""
-    reports = record.get("reports", [])
-    summary = record.get("summary", {})
-    rows = []
+#: The index's policy: like the pages', but its filter script may run (by hash, see INDEX_SCRIPT).
+CSP_INDEX = CSP_NO_SCRIPT.replace("script-src 'none'", f"script-src {script_hash(INDEX_SCRIPT)}")
+
+
+def run_language(reports: list[Mapping[str, Any]]) -> str:
+    """The language of a run's index: that of its reports; Dutch for a run that mixes languages."""
+    from ..labels import DEFAULT_LANGUAGE
+
+    found = {rep.get("language") or DEFAULT_LANGUAGE for rep in reports}
+    return found.pop() if len(found) == 1 else DEFAULT_LANGUAGE
+
+
+def _region_names() -> dict[str, str]:
+    from ..regions import builtin_regions
+
+    table = builtin_regions()
+    return dict(zip(table["region_code"], table["region_name"], strict=True))
+
+
+def _index_groups(reports: list[Mapping[str, Any]], texts: Mapping[str, Any],
+                  names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Reports grouped by notebook (in order of notebook name), then by region (by name)."""
+    from ..labels import DEFAULT_LANGUAGE
+
+    by_notebook: dict[str, dict[str, Any]] = {}
     for rep in reports:
+        nb = str(rep.get("notebook", "?"))
+        group = by_notebook.setdefault(nb, {"notebook": nb, "title": rep.get("title") or "",
+                                            "regions": {}, "count": 0, "failed": 0})
         params = rep.get("parameters") or {}
-        params_html = ('<ul class="params">' + "".join(
-            f"<li><code>{_e(k)}</code> = <code>{_e(_value(v))}</code></li>" for k, v in params.items()
-        ) + "</ul>") if params else '<span class="meta">defaults</span>'
-        out = rep.get("outputs", {})
-        links = " ".join(
-            f'<a href="{_e(out[key])}">{label}</a>'
-            for key, label in (("review", "report"), ("html", "with code"), ("ipynb", "notebook"))
-            if out.get(key)
-        )
-        title = rep.get("title") or ""
-        name_html = (f'<a href="{_e(out["review"])}"><strong>{_e(rep["notebook"])}</strong></a>'
-                     if out.get("review") else f"<strong>{_e(rep['notebook'])}</strong>")
-        if title:
-            name_html += f'<div class="meta">{_e(title)}</div>'
-        status = rep.get("status", "?")
-        status_html = f'<span class="{_e(status)}">{_e(status)}</span>'
-        error = rep.get("error")
-        if error:
-            status_html += f'<pre class="error">{_e(error.get("message", ""))}</pre>'
-        rows.append(
-            "<tr>"
-            f"<td>{name_html}<div class=\"links\">{links}</div></td>"
-            f"<td>{params_html}</td>"
-            f"<td>{_sources_html(rep.get('sources') or [])}</td>"
-            f"<td>{status_html}</td>"
-            f"<td>{rep.get('duration_s', 0):.1f}&nbsp;s</td>"
-            "</tr>"
-        )
-    packages = record.get("packages", {})
-    pkg_rows = "".join(f"<tr><td>{_e(k)}</td><td><code>{_e(v)}</code></td></tr>"
-                       for k, v in packages.items())
-    run_status = record.get("status", "?")
-    description = record.get("batch", {}).get("description") if record.get("batch") else ""
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>Reports {_e(record.get('run_id', ''))}</title>
-<style>{_CSS}</style>
-</head>
-<body>
-<h1>Reports — run {_e(record.get('run_id', ''))}</h1>
-{f'<p class="meta">{_e(description)}</p>' if description else ''}
-<p class="meta">Started {_e(record.get('started', ''))} · {_e(f"{record.get('duration_s', 0):.1f}")} s ·
-status <span class="{_e(run_status)}">{_e(run_status)}</span></p>
-<p class="summary">{_e(summary.get('total', 0))} reports: {_e(summary.get('ok', 0))} ok,
-{_e(summary.get('failed', 0))} failed.</p>
-<table>
-<thead><tr><th>Report</th><th>Parameters</th><th>Data sources</th><th>Status</th><th>Duration</th></tr></thead>
-<tbody>
-{''.join(rows)}
-</tbody>
-</table>
-<details><summary>Software versions</summary><table>{pkg_rows}</table></details>
-<p class="meta">Details of this run: <a href="run.json">run.json</a>. In the reports folder, <code>latest</code> opens the last run in which every report succeeded, <code>last</code> the most recent run{'' if run_status == 'ok' else ' (this one, which has failed reports)'}.</p>
-</body>
-</html>
-"""
+        code = params.get("region")
+        code = str(code) if code is not None else ""
+        name = names.get(code, code) if code else texts["no_region"]
+        region = group["regions"].setdefault(code, {"code": code, "name": name, "reports": []})
+        out = rep.get("outputs") or {}
+        error = (rep.get("error") or {}).get("message") if rep.get("status") == "failed" else None
+        pairs = [(str(k), _value(v)) for k, v in params.items()]
+        status = str(rep.get("status", "?"))
+        # the report's own parameters (code-like) name it; with none but the region, its notebook
+        named = [(k, v) for k, v in pairs if k not in ("region", "source", "language")]
+        label = ", ".join(f"{k}={v}" for k, v in named) or nb
+        search = " ".join([nb, group["title"], code, name, label, status,
+                           texts["statuses"].get(status, status), *(v for _, v in pairs)]).lower()
+        region["reports"].append({
+            "label": label, "label_is_code": bool(named), "parameters": pairs, "status": status, "error": error,
+            "review": out.get("review"), "html": out.get("html"), "ipynb": out.get("ipynb"),
+            "sources": [_source_in(s, texts["lang"]) for s in rep.get("sources") or []], "duration": f"{float(rep.get('duration_s') or 0):.1f}",
+            "lang": rep.get("language") or DEFAULT_LANGUAGE, "search": search,
+        })
+        group["count"] += 1
+        group["failed"] += status == "failed"
+    groups = []
+    for nb in sorted(by_notebook):
+        group = by_notebook[nb]
+        group["regions"] = sorted(group["regions"].values(), key=lambda r: (r["name"].lower(), r["code"]))
+        groups.append(group)
+    return groups
+
+
+def _source_in(record: Mapping[str, Any], language: str) -> dict[str, Any]:
+    """A provenance record with its source and vintage texts in ``language``."""
+    from ..sources import translate_source_text
+
+    out = dict(record)
+    for key in ("source", "vintage"):
+        if out.get(key):
+            out[key] = translate_source_text(str(out[key]), language)
+    return out
+
+
+def _index_template() -> Any:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = getattr(_local, "index_env", None)
+    if env is None:
+        env = _local.index_env = Environment(
+            loader=FileSystemLoader(str(Path(__file__).with_name("templates"))),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("index.html.j2")
+
+
+def render_index(record: Mapping[str, Any], region_names: Mapping[str, str] | None = None) -> str:
+    """The run's ``index.html``: self-contained, in the run's language, grouped, with a filter box.
+
+    Parameters
+    ----------
+    record : mapping
+        The run record (what ``run.json`` holds).
+    region_names : mapping, optional
+        Region code -> name for the group headings (default: the names the
+        package knows, :func:`analysis.regions.builtin_regions`; other codes are
+        shown as they are).
+
+    The language is :func:`run_language`; in a run that mixes languages each
+    report's row and links carry their own ``lang``/``hreflang``. Every value
+    from the record is escaped (the template autoescapes); the only script is
+    :data:`INDEX_SCRIPT`, allowed by its hash (:data:`CSP_INDEX`).
+    """
+    reports = list(record.get("reports", []))
+    language = run_language(reports)
+    texts = _INDEX_TEXTS.get(language, _INDEX_TEXTS["nl"])
+    names = dict(_region_names()) if region_names is None else dict(region_names)
+    summary = record.get("summary") or {}
+    batch = record.get("batch") or {}
+    return _index_template().render(
+        lang=language, t=texts, csp=CSP_INDEX, css=_CSS, script=INDEX_SCRIPT,
+        run_id=record.get("run_id", ""), description=batch.get("description") or "",
+        started=record.get("started", ""), duration=f"{float(record.get('duration_s') or 0):.1f}",
+        run_status=str(record.get("status", "?")),
+        summary={k: summary.get(k, 0) for k in ("total", "ok", "failed")},
+        groups=_index_groups(reports, texts, names),
+        packages=sorted((record.get("packages") or {}).items()),
+    )
