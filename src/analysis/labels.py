@@ -457,6 +457,8 @@ _UNIT_AXIS: dict[str, tuple[str, str]] = {
     "werkdagen": ("Werkdagen", "Working days"),
     "rapportcijfer": ("Rapportcijfer (1-10)", "Mark (1-10)"),
     "euro x 1000": ("x € 1.000", "x € 1,000"),
+    "euro x 1000 per 1000 inwoners": ("x € 1.000 per 1.000 inwoners", "x € 1,000 per 1,000 inhabitants"),
+    "euro": ("Euro", "Euro"),
 }
 
 # Text after a formatted value, per unit: (Dutch, English).
@@ -468,6 +470,8 @@ _UNIT_SUFFIX: dict[str, tuple[str, str]] = {
     "werkdagen": (" werkdagen", " working days"),
     "rapportcijfer": ("", ""),
     "euro x 1000": (" x € 1.000", " x € 1,000"),
+    "euro x 1000 per 1000 inwoners": (" x € 1.000 per 1.000 inwoners", " x € 1,000 per 1,000 inhabitants"),
+    "euro": (" euro", " euro"),
 }
 
 UNIT_DECIMALS: dict[str, int] = {
@@ -478,6 +482,8 @@ UNIT_DECIMALS: dict[str, int] = {
     "werkdagen": 0,
     "rapportcijfer": 1,
     "euro x 1000": 0,
+    "euro x 1000 per 1000 inwoners": 0,
+    "euro": 0,
 }
 """Default number of decimals per unit in :func:`format_value`."""
 
