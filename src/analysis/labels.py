@@ -111,6 +111,30 @@ LABELS: dict[str, tuple[str, str]] = {
         "Size class unknown: import CBS table 85755NED (Gebieden in Nederland) to compare with municipalities of the same size.",
     ),
     "city": ("stad", "city"),
+    "comparable_median": ("mediaan vergelijkbare gemeenten", "median of comparable municipalities"),
+    "comparable_none": (
+        "Geen vergelijkbare gemeenten: de regel ({rule}) vindt er geen, of de CBS-tabel Gebieden in Nederland "
+        "(85755NED) met de kenmerken van de gemeenten ontbreekt.",
+        "No comparable municipalities: the rule ({rule}) finds none, or the CBS table Gebieden in Nederland "
+        "(85755NED) with the municipalities' characteristics is missing.",
+    ),
+    "comparable_how": (
+        "Vergelijkbare gemeenten: {n} gemeenten met {rule}; kenmerken uit CBS-tabel {table} (Gebieden in "
+        "Nederland, {vintage}). De lijn is de mediaan van de gemeenten die voor een periode een cijfer hebben "
+        "(minstens 3).",
+        "Comparable municipalities: {n} municipalities with {rule}; characteristics from CBS table {table} "
+        "(Gebieden in Nederland, {vintage}). The line is the median of the municipalities with a figure for a "
+        "period (at least 3).",
+    ),
+    "comparable_own": ("gekozen gemeente", "chosen municipality"),
+    "comparable_member": ("vergelijkbaar", "comparable"),
+    "comparable_col_name": ("Gemeente", "Municipality"),
+    "comparable_col_code": ("Code", "Code"),
+    "comparable_col_role": ("Rol", "Role"),
+    "comparable_col_size": ("Grootteklasse", "Size class"),
+    "comparable_col_urbanity": ("Stedelijkheid", "Urbanity"),
+    "comparable_col_inhabitants": ("Inwoners", "Inhabitants"),
+    "comparable_col_density": ("Adressen per km²", "Addresses per km²"),
     # --- teams, care and domains ------------------------------------------------------------
     "buurtteam": ("buurtteam", "neighbourhood team"),
     "buurtteams": ("buurtteams", "neighbourhood teams"),
