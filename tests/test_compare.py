@@ -123,3 +123,14 @@ def test_the_comparison_parameter_is_checked_with_one_line():
         check_parameters({"comparison": "grootte"}, regions=regions)
     assert "comparison" in str(info.value) and "did you mean grootteklasse" in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_a_median_line_has_one_name_with_the_range_of_members_over_its_periods():
+    data = pd.concat([obs(["GM0001", "GM0002", "GM0003"], [1.0, 2.0, 3.0], "2018"),
+                      obs(["GM0001", "GM0002", "GM0003", "GM0004"], [1.0, 2.0, 3.0, 4.0], "2019"),
+                      obs(["GM0001", "GM0002"], [1.0, 2.0], "2020")])
+    out = compare.group_median(data, ["GM0001", "GM0002", "GM0003", "GM0004"], "mediaan")
+    assert out["period"].tolist() == ["2018", "2019"]  # 2020 has too few members
+    assert set(out["region_name"]) == {"mediaan (3-4)"} and out["value"].tolist() == [2.0, 2.5]
+    assert compare.display_name(compare.GROUP_CODE, "mediaan (3-4)", "en") == \
+        "median of municipalities of the same size (3-4)"

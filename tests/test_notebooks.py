@@ -25,7 +25,7 @@ def _code(nb):
 
 def test_the_collection_is_complete():
     names = {p.stem.split("_", 1)[0] for p in NOTEBOOKS}
-    assert {"00", "01", "02", "03", "04", "05", "06"} <= names, sorted(names)
+    assert {"00", "01", "02", "03", "04", "05", "06", "07"} <= names, sorted(names)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -113,3 +113,12 @@ def test_invalid_parameters_fail_with_the_clear_message(path, tmp_path, paramete
     assert err.value.ename == "ParameterError"
     assert message in err.value.evalue
     assert "\n" not in err.value.evalue
+
+
+@pytest.mark.notebooks
+def test_the_costs_notebook_refuses_an_unknown_comparison(tmp_path):
+    path = next(p for p in NOTEBOOKS if p.stem == "07_kosten")
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        _run(path, tmp_path, comparison="stad")
+    assert err.value.ename == "ParameterError"
+    assert "parameter 'comparison': unknown comparison 'stad'; choose one of stedelijkheid" in err.value.evalue

@@ -28,8 +28,10 @@ from .regions import G4, NEDERLAND
 
 GROUP_CODE = "GROEP"
 COMPARABLE_CODE = "VERGELIJKBAAR"
+ALL_CODE = "GEMEENTEN"
 #: label key per median-line code (see :func:`display_name`)
-GROUP_LABELS = {GROUP_CODE: "size_class_median", COMPARABLE_CODE: "comparable_median"}
+GROUP_LABELS = {GROUP_CODE: "size_class_median", COMPARABLE_CODE: "comparable_median",
+                ALL_CODE: "all_municipalities_median"}
 
 #: Rules for the comparable group (the notebook parameter ``comparison``), with what they mean.
 COMPARISON_RULES: dict[str, tuple[str, str]] = {
@@ -104,7 +106,7 @@ def group_median(obs: pd.DataFrame, members: list[str], name: str, *, min_member
     DataFrame
         One row per indicator, period type and period, ``region_code`` is
         :data:`GROUP_CODE`, ``region_name`` ends with the number of
-        municipalities, ``source`` names the tables; the status is the least
+        municipalities (``' (7)'``, or ``' (54-335)'`` when it varies by period), ``source`` names the tables; the status is the least
         final of the members' statuses.
     """
     sub = obs[obs["region_code"].isin(members) & obs["value"].notna()]
@@ -113,14 +115,19 @@ def group_median(obs: pd.DataFrame, members: list[str], name: str, *, min_member
     keys = ["indicator", "period_type", "period", "unit"]
     rank = {"definitief": 0, "nader voorlopig": 1, "voorlopig": 2}
     rows = []
+    counts = sub.groupby(keys, sort=False)["region_code"].nunique()
+    counts = counts[counts >= min_members]
+    # one name for the whole line: the number of members, or its range when it varies by period
+    span = {ind: (int(c.min()), int(c.max())) for ind, c in counts.groupby(level="indicator")}
     for key, group in sub.groupby(keys, sort=False):
         if group["region_code"].nunique() < min_members:
             continue
         worst = max(group["status"], key=lambda s: rank.get(s, 0))
+        low, high = span[key[0]]
         rows.append({
             **dict(zip(keys, key, strict=True)),
             "region_code": GROUP_CODE,
-            "region_name": f"{name} ({group['region_code'].nunique()})",
+            "region_name": f"{name} ({low})" if low == high else f"{name} ({low}-{high})",
             "value": float(group["value"].median()),
             "status": worst,
             "source": " en ".join(sorted(group["source"].unique())),
@@ -213,7 +220,7 @@ def display_name(code: str, name: str | None, language: str | None = None) -> st
     code : str
         A region code of a row of :func:`with_comparisons`.
     name : str or None
-        Its ``region_name`` (Dutch, ending with the number of members, e.g. ``' (7)'``).
+        Its ``region_name`` (Dutch, ending with the number of members, e.g. ``' (7)'`` or ``' (54-335)'``).
     language : {"nl", "en"}, optional
         Default: the session language.
 
@@ -228,7 +235,7 @@ def display_name(code: str, name: str | None, language: str | None = None) -> st
     if code not in GROUP_LABELS:
         return None
     language = resolve_language(language)
-    count = re.search(r"\((\d+)\)\s*$", str(name or ""))
+    count = re.search(r"\((\d+(?:-\d+)?)\)\s*$", str(name or ""))
     text = label(GROUP_LABELS[code], language)
     return f"{text} ({count.group(1)})" if count else text
 

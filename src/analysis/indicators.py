@@ -77,6 +77,8 @@ _ALL = [
        "Youth-care costs per 1,000 inhabitants, budgeted", "euro x 1000 per 1000 inwoners", "jeugd", "financien"),
     _i("jeugdzorg_kosten_gerealiseerd_per_1000", "Kosten jeugdzorg per 1.000 inwoners, gerealiseerd",
        "Youth-care costs per 1,000 inhabitants, realised", "euro x 1000 per 1000 inwoners", "jeugd", "financien"),
+    _i("jeugdzorg_kosten_per_jongere", "Kosten jeugdzorg per jongere met jeugdzorg (gerealiseerd)",
+       "Youth-care costs per youth in care (realised)", "euro", "jeugd", "financien"),
     # --- CBS Wmo -----------------------------------------------------------------------
     _i("wmo_clienten", "Wmo-cliënten met maatwerkvoorziening", "Wmo clients with a tailored provision", "aantal", "wmo", "bereik"),
     _i("wmo_clienten_per_1000", "Wmo-cliënten per 1.000 inwoners", "Wmo clients per 1,000 inhabitants", "per 1000 inwoners", "wmo", "bereik"),

@@ -126,6 +126,31 @@ LABELS: dict[str, tuple[str, str]] = {
         "(Gebieden in Nederland, {vintage}). The line is the median of the municipalities with a figure for a "
         "period (at least 3).",
     ),
+    "all_municipalities_median": ("mediaan alle gemeenten", "median of all municipalities"),
+    "costs_col_publication": ("Publicatie", "Publication"),
+    "costs_col_line": ("Regel", "Line"),
+    "costs_col_amount": ("Bedrag (x € 1.000)", "Amount (x € 1,000)"),
+    "costs_col_where": ("Waar gedrukt", "Where printed"),
+    "costs_col_ratio": ("Verhouding", "Ratio"),
+    "costs_col_per_client": ("Per cliënt", "Per client"),
+    "costs_col_numerator": ("Teller (bron, periode)", "Numerator (source, period)"),
+    "costs_col_denominator": ("Noemer (bron, periode)", "Denominator (source, period)"),
+    "costs_no_budget": (
+        "Voor {region} zijn geen eigen begrotingsregels overgenomen: `data/published` bevat alleen de begrotingen "
+        "en jaarstukken van Utrecht. De CBS-kosten hierboven gelden wel voor elke gemeente.",
+        "No budget lines of {region} are transcribed: `data/published` holds only the budgets and annual "
+        "accounts of Utrecht. The CBS costs above do apply to every municipality.",
+    ),
+    "costs_no_ratio": (
+        "Geen kosten per cliënt: er is geen jaar waarin zowel een begrotingsregel als een aantal cliënten "
+        "van {region} gepubliceerd is.",
+        "No cost per client: there is no year in which both a budget line and a number of clients of "
+        "{region} were published.",
+    ),
+    "costs_no_cbs": (
+        "CBS-tabel 83454NED (Kosten jeugdzorg) heeft geen cijfers voor {region} in de gekozen periode.",
+        "CBS table 83454NED (youth-care costs) has no figures for {region} in the chosen period.",
+    ),
     "comparable_own": ("gekozen gemeente", "chosen municipality"),
     "comparable_member": ("vergelijkbaar", "comparable"),
     "comparable_col_name": ("Gemeente", "Municipality"),
