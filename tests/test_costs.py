@@ -63,7 +63,7 @@ def test_budget_lines_of_utrecht_hold_the_saldo_rows_and_print_as_the_budget_doe
                                            "Toevoeging reserves", "Saldo onttrekkingen en toevoegingen reserves",
                                            "Totaal"]
     jaarstukken = tables["Jaarstukken 2018 (2019): programma Maatschappelijke Ondersteuning (x € 1.000)"]
-    assert jaarstukken.set_index("Regel").loc["Afwijking lasten (begroot min gerealiseerd)", "2018"] == "1.167"
+    assert jaarstukken.set_index("Regel").loc["Afwijking lasten (begroot min gerealiseerd)", "2018 afwijking"] == "1.167"
 
 
 def test_another_municipality_has_no_budget_lines():
@@ -106,9 +106,9 @@ def test_cbs_costs_of_utrecht_in_the_embedded_extract():
     data = pd.concat([load_observations(ind, source, regions=["GM0344"], period_type="year")
                       for ind in (*costs.CBS_COSTS, *costs.CBS_COSTS_PER_1000)])
     table = costs.cbs_cost_table(data, "GM0344", "nl").set_index("Periode")
-    assert table.loc["2023", "Kosten jeugdzorg, gerealiseerd"] == "127.714 x € 1.000"
-    assert table.loc["2023", "Kosten jeugdzorg per 1.000 inwoners, begroot"] == "345 x € 1.000 per 1.000 inwoners"
-    assert table.loc["2017", "Kosten jeugdzorg, gerealiseerd"] == "–"  # CBS publishes no 2017 year figure
+    assert table.loc["2023", "Kosten jeugdzorg, gerealiseerd (x € 1.000)"] == "127.714"
+    assert table.loc["2023", "Kosten jeugdzorg per 1.000 inwoners, begroot (x € 1.000 per 1.000 inwoners)"] == "345"
+    assert table.loc["2017", "Kosten jeugdzorg, gerealiseerd (x € 1.000)"] == "–"  # no 2017 year figure in CBS
     figures = costs.key_figures(data, costs.per_youth(data[data["indicator"] == "jeugdzorg_kosten_gerealiseerd"],
                                                       load_observations("jeugdzorg_personen", source,
                                                                         regions=["GM0344"])),
@@ -117,3 +117,14 @@ def test_cbs_costs_of_utrecht_in_the_embedded_extract():
     assert "jeugdzorg_kosten_gerealiseerd 2023: 127714 (definitief, 83454NED)" in figures
     assert "jeugdzorg_kosten_per_jongere 2023: 10842 euro (83454NED / 85099NED)" in figures
     assert "saldo_baten_lasten_gerealiseerd_passende_basiszorg 2024: -31985" in figures
+
+
+def test_with_medians_leaves_out_a_comparison_region_without_any_figure():
+    groups = {"nederland": ["NL01"], "g4": ["GM0363", "GM0599", "GM0518"], "grootteklasse": []}
+    data = obs("jeugdzorg_kosten_gerealiseerd_per_1000", ["GM0344", "GM0363", "GM0599", "GM0518"],
+               [347.0, 392.0, None, 403.0], unit="euro x 1000 per 1000 inwoners")
+    out = costs.with_medians(data, "GM0344", groups)
+    assert "GM0599" not in set(out["region_code"])  # Rotterdam reports no costs to CBS
+    assert out.loc[out["region_code"] == compare.ALL_CODE, "value"].tolist() == [392.0]
+    empty = costs.with_medians(data.assign(value=None), "GM0344", groups)
+    assert set(empty["region_code"]) == {"GM0344"}  # the focus region stays, to say it has no figures

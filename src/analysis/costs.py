@@ -91,8 +91,11 @@ def with_medians(obs: pd.DataFrame, region: str, groups: dict[str, list[str]],
     from .compare import with_comparisons
 
     out = with_comparisons(obs, region, groups, comparable=comparable)
+    # a comparison region without a single figure would only add an empty legend entry
+    has_value = out.groupby("region_code")["value"].transform(lambda v: v.notna().any()).astype(bool)
+    out = out[has_value | (out["region_code"] == region)]
     median = all_municipalities_median(obs)
-    return pd.concat([out, median], ignore_index=True) if len(median) else out
+    return pd.concat([out, median], ignore_index=True) if len(median) else out.reset_index(drop=True)
 
 
 def per_youth(costs: pd.DataFrame, youths: pd.DataFrame) -> pd.DataFrame:
@@ -171,7 +174,7 @@ BUDGET_LINES: tuple[tuple[str, str, str], ...] = (
     ("saldo_totaal", "Totaal", "Total"),
     ("lasten_afwijking", "Afwijking lasten (begroot min gerealiseerd)", "Expenditure variance (budgeted minus realised)"),
 )
-_KINDS = {"begroot": ("begroting", "budget"), "gerealiseerd": ("rekening", "accounts"), "": ("", "")}
+_KINDS = {"begroot": ("begroting", "budget"), "gerealiseerd": ("rekening", "accounts"), "": ("afwijking", "variance")}
 
 
 def split_budget_id(indicator: str) -> tuple[str, str, str] | None:
@@ -305,7 +308,9 @@ def cbs_cost_table(obs: pd.DataFrame, region: str, language: str | None = None) 
     Returns
     -------
     DataFrame
-        One row per year with values (formatted), the status and the table and vintage.
+        One row per year: the four values (formatted; the unit in the column
+        header, ``–`` where CBS has none), the least final status and the table
+        with its vintage.
     """
     language = resolve_language(language)
     mine = obs[(obs["region_code"] == region) & (obs["period_type"] == "year") & obs["value"].notna()]
@@ -314,12 +319,27 @@ def cbs_cost_table(obs: pd.DataFrame, region: str, language: str | None = None) 
         rows = mine[mine["period"] == period].set_index("indicator")
         record = {label("period", language): period_label(period, language)}
         for ind in (*CBS_COSTS, *CBS_COSTS_PER_1000):
-            record[indicator_label(ind, language)] = (
-                format_value(rows.loc[ind, "value"], INDICATORS[ind].unit, language) if ind in rows.index else "–")
+            header = f"{indicator_label(ind, language)} ({unit_label(INDICATORS[ind].unit, language)})"
+            record[header] = format_number(rows.loc[ind, "value"], 0, language) if ind in rows.index else "–"
         record[label("status", language)] = _worst(*rows["status"])
         record[label("source", language)] = "; ".join(sorted(rows["published"].unique()))
         out.append(record)
     return pd.DataFrame(out)
+
+
+def styled(frame: pd.DataFrame):
+    """A reader's table: no index, cells escaped (:func:`analysis.markup.table`), the first column left-aligned."""
+    from .markup import table
+
+    first = list(frame.columns[:1])
+    return table(frame).hide(axis="index").set_properties(subset=first, **{"text-align": "left"})
+
+
+def published_record() -> dict:
+    """The provenance record of the published figures (``data/published``), for ``Session.add_record``."""
+    from . import config
+
+    return {"source": "gepubliceerde cijfers (data/published)", "path": str(config.published_dir())}
 
 
 def key_figures(cbs: pd.DataFrame, youth: pd.DataFrame, ratios: pd.DataFrame, lines: pd.DataFrame,
