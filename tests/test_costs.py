@@ -125,6 +125,7 @@ def test_with_medians_leaves_out_a_comparison_region_without_any_figure():
                [347.0, 392.0, None, 403.0], unit="euro x 1000 per 1000 inwoners")
     out = costs.with_medians(data, "GM0344", groups)
     assert "GM0599" not in set(out["region_code"])  # Rotterdam reports no costs to CBS
+    assert costs.without_figures(data, ["GM0363", "GM0599", "GM0518"]) == ["GM0599"]
     assert out.loc[out["region_code"] == compare.ALL_CODE, "value"].tolist() == [392.0]
     empty = costs.with_medians(data.assign(value=None), "GM0344", groups)
     assert set(empty["region_code"]) == {"GM0344"}  # the focus region stays, to say it has no figures

@@ -44,10 +44,10 @@ COMPARISON_RULES: dict[str, tuple[str, str]] = {
         "the same size class (CBS)",
     ),
     "buren": (
-        "de 10 gemeenten die het dichtst bij liggen in inwonertal en omgevingsadressendichtheid "
-        "(beide logaritmisch, gestandaardiseerd over alle gemeenten)",
-        "the 10 municipalities nearest in population and address density "
-        "(both on a log scale, standardised over all municipalities)",
+        "de kortste afstand tot de gekozen gemeente in inwonertal en omgevingsadressendichtheid "
+        "(beide logaritmisch, gestandaardiseerd over alle gemeenten; de 10 dichtstbijzijnde)",
+        "the shortest distance to the chosen municipality in population and address density "
+        "(both on a log scale, standardised over all municipalities; the 10 nearest)",
     ),
 }
 DEFAULT_COMPARISON = "stedelijkheid"

@@ -98,6 +98,16 @@ def with_medians(obs: pd.DataFrame, region: str, groups: dict[str, list[str]],
     return pd.concat([out, median], ignore_index=True) if len(median) else out.reset_index(drop=True)
 
 
+def without_figures(obs: pd.DataFrame, codes) -> list[str]:
+    """Names of the regions in ``codes`` with not a single value in ``obs`` (they are left out of the charts)."""
+    names = []
+    for code in codes:
+        rows = obs[obs["region_code"] == code]
+        if not rows["value"].notna().any():
+            names.append(str(rows["region_name"].iloc[0]) if len(rows) else code)
+    return names
+
+
 def per_youth(costs: pd.DataFrame, youths: pd.DataFrame) -> pd.DataFrame:
     """Realised youth-care costs per youth in care, per region and year.
 

@@ -136,10 +136,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "costs_col_numerator": ("Teller (bron, periode)", "Numerator (source, period)"),
     "costs_col_denominator": ("Noemer (bron, periode)", "Denominator (source, period)"),
     "costs_no_budget": (
-        "Voor {region} zijn geen eigen begrotingsregels overgenomen: `data/published` bevat alleen de begrotingen "
-        "en jaarstukken van Utrecht. De CBS-kosten hierboven gelden wel voor elke gemeente.",
-        "No budget lines of {region} are transcribed: `data/published` holds only the budgets and annual "
-        "accounts of Utrecht. The CBS costs above do apply to every municipality.",
+        "Voor {region} zijn geen eigen begrotingsregels overgenomen: de gepubliceerde cijfers van het project "
+        "(data/published) bevatten alleen de begrotingen en jaarstukken van Utrecht. De CBS-kosten hierboven "
+        "gelden wel voor elke gemeente.",
+        "No budget lines of {region} are transcribed: the project's published figures (data/published) hold "
+        "only the budgets and annual accounts of Utrecht. The CBS costs above do apply to every municipality.",
+    ),
+    "costs_left_out": (
+        "Zonder kostencijfer in 83454NED in de gekozen periode, en daarom niet in de grafieken: {names}.",
+        "Without a cost figure in 83454NED in the chosen period, and therefore not in the charts: {names}.",
     ),
     "costs_no_ratio": (
         "Geen kosten per cliënt: er is geen jaar waarin zowel een begrotingsregel als een aantal cliënten "
