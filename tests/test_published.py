@@ -627,3 +627,11 @@ def test_missing_or_empty_folder(tmp_path):
 
 def test_module_exports():
     assert published.OUTPUT_COLUMNS == COLUMNS + ["note"]
+
+
+def test_a_unit_may_be_written_as_the_document_prints_it(tmp_path):
+    row = ("saldo_baten_lasten_gerealiseerd_passende_basiszorg,GM0344,Utrecht,2024,year,-31985,x € 1.000,definitief,"
+           "Begroting 2026,Financien,Begroting 2026 (2025),")
+    frame = read_published_csv(write(tmp_path, f"{VALID_HEADER}\n{row}\n"))
+    assert frame["unit"].tolist() == ["euro x 1000"] and frame["value"].tolist() == [-31985]
+    raises_at(write(tmp_path, f"{VALID_HEADER}\n{row.replace('x € 1.000', 'x € 1000 000')}\n"), 2, "unit")
