@@ -526,6 +526,9 @@ def test_regions_table_gives_crosswalk_rows():
     gm = frame[frame["region_code"] == "GM0344"].iloc[0]
     assert gm["region_name"] == "Utrecht"  # padded cells are stripped
     assert gm["size_class"] == "250 000 inwoners of meer"
+    assert gm["inhabitants"].isdigit() and int(gm["inhabitants"]) > 250_000
+    assert gm["urbanity"] is None  # the fixture has no stedelijkheid column
+    assert frame.loc[frame["region_code"] == "PV26", "inhabitants"].isna().all()  # municipalities only
     # size-class codes (plain numbers) are not region codes
     assert frame["region_code"].str.match(r"^[A-Z]{2}").all()
     assert not frame.duplicated(["region_code", "label"]).any()

@@ -67,10 +67,10 @@ def test_whole_folder_imports(realdata_dir, imported):
     cache, result = imported
     written = {m["table"] for m in result.written}
     assert {"82972NED", "85098NED", "84134NED", "85099NED", "82968NED", "85094NED", "83262NED", "86050NED",
-            "83268NED", "86051NED", "84929NED", "85755NED", "83267NED", "85995NED"} <= written
-    assert len(written) == 23  # 82966NED too: the 2017 publications cite it
+            "83268NED", "86051NED", "84929NED", "85755NED", "83267NED", "85995NED", "83454NED"} <= written
+    assert len(written) == 24  # 82966NED too: the 2017 publications cite it; 83454NED: the costs (notebook 07)
     skipped = sorted(Path(p).name for p, _ in result.skipped)
-    assert skipped == ["82977NED.csv", "83454NED.csv"]  # not in the catalogue
+    assert skipped == ["82977NED.csv"]  # not in the catalogue
     for meta in result.written:
         assert meta["source_checksum"] and meta["rows"] > 0
         assert meta["vintage"] == "CBS StatLine, opgehaald 2025-04-22"
@@ -239,7 +239,7 @@ def test_import_realdata_says_each_thing_once_and_only_what_is_true(realdata_dir
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     tables = [line.split(":")[0] for line in lines if line[:8].isalnum() and line[8:9] == ":"]
-    assert len(tables) == len(set(tables)) == 23
+    assert len(tables) == len(set(tables)) == 24
     assert [line for line in lines if "85755NED" in line] == [next(x for x in lines if x.startswith("85755NED:"))]
     labels = [line for line in lines if "region labels" in line]
     assert len(labels) == 1 and "match no code in the cached region tables" in labels[0]

@@ -25,7 +25,7 @@ def _code(nb):
 
 def test_the_collection_is_complete():
     names = {p.stem.split("_", 1)[0] for p in NOTEBOOKS}
-    assert {"00", "01", "02", "03", "04", "05", "06"} <= names, sorted(names)
+    assert {"00", "01", "02", "03", "04", "05", "06", "07"} <= names, sorted(names)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -127,3 +127,12 @@ def test_notebooks_ask_for_the_project_kernel(path):
     spec = nbformat.read(path, as_version=4).metadata.get("kernelspec", {})
     assert spec.get("name") == kernel == "sociaal-domein-monitor", spec
     assert spec.get("language") == "python"
+
+
+@pytest.mark.notebooks
+def test_the_costs_notebook_refuses_an_unknown_comparison(tmp_path):
+    path = next(p for p in NOTEBOOKS if p.stem == "07_kosten")
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        _run(path, tmp_path, comparison="stad")
+    assert err.value.ename == "ParameterError"
+    assert "parameter 'comparison': unknown comparison 'stad'; choose one of stedelijkheid" in err.value.evalue

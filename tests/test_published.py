@@ -47,9 +47,9 @@ REFERENCE_SECTIONS = {
 # (docs/published-data.md, 'Not transcribed'). Years (1990-2035) never count.
 NOT_FIGURES = {
     "persbericht_2016_eerste_jaar.csv": {1, 14, 30, 3521, 16200, 3500},  # 1 januari/1 jaar, phone 14 030, address
-    "jaarstukken_2018.csv": {10000, 1000, 1167},  # unit 'per 10.000', 'x € 1.000', Afwijking (a saldo)
+    "jaarstukken_2018.csv": {10000, 1000},  # unit 'per 10.000', 'x € 1.000'
     "begroting_2020.csv": {1, 12, 18, 21, 23, 30, 10000},  # dates, age bounds, unit, pilot '~30 jongeren', '1 miljard'
-    "begroting_2026.csv": {1, 1000, -31985, -26297, -27352, -27349, -27348},  # Doelstelling 1, unit, negative saldi
+    "begroting_2026.csv": {1, 1000},  # Doelstelling 1, unit
     "notitie": {1, 2, 3},  # Spoor 1, 2, 3
     "A": {1, 10, 12, 31},  # 'last 12 months', 'mark 1-10', 'stand 31-12'
     "B": {12, 31, 84},  # node/84, 'stand per 31-12'
@@ -408,18 +408,38 @@ def test_break_footnote_on_jeugdhulp_2016(table):
 def test_budget_afwijking_matches_its_parts(table):
     begroot = row(table, "lasten_begroot_maatschappelijke_ondersteuning", "2018").value
     gerealiseerd = row(table, "lasten_gerealiseerd_maatschappelijke_ondersteuning", "2018").value
-    assert begroot - gerealiseerd == 1167  # 'Afwijking € 1.167', not transcribed as a row
+    assert begroot - gerealiseerd == row(table, "lasten_afwijking_maatschappelijke_ondersteuning", "2018").value == 1167
 
 
 def test_budget_afwijking_is_printed(seeds):
     assert "Afwijking € 1.167" in seed_text(seeds, SEED_MARKERS["jaarstukken_2018.csv"])
 
 
-def test_negative_saldi_are_printed_and_left_out(seeds, table):
+def test_negative_saldi_are_transcribed_as_printed(seeds, table):
     text = seed_text(seeds, SEED_MARKERS["begroting_2026.csv"])
     assert "Saldo Baten en Lasten | -31.985 |" in text
-    assert not table["indicator"].str.contains("saldo").any()
-    assert (table.loc[table.unit == "euro x 1000", "value"] >= 0).all()
+    assert row(table, "saldo_baten_lasten_gerealiseerd_passende_basiszorg", "2024").value == -31985
+    negative = table[table["value"] < 0]
+    assert len(negative) == 12 and negative["indicator"].str.startswith("saldo_").all()  # 6 years x 2 lines
+
+
+@pytest.mark.parametrize("kind, periods", [("gerealiseerd", ["2024"]),
+                                           ("begroot", ["2025", "2026", "2027", "2028", "2029"])])
+def test_saldo_rows_add_up_to_their_parts(table, kind, periods):
+    for period in periods:
+        def value(name, period=period):
+            return row(table, f"{name}_{kind}_passende_basiszorg", period).value
+        assert value("saldo_baten_lasten") == value("baten") - value("lasten")
+        assert value("saldo_reserves") == value("reserves_onttrekking") - value("reserves_toevoeging")
+        assert value("saldo_totaal") == value("saldo_baten_lasten") + value("saldo_reserves")
+
+
+def test_a_negative_amount_is_refused_unless_the_indicator_is_a_saldo(tmp_path):
+    lasten = ("lasten_begroot_passende_basiszorg,GM0344,Utrecht,2025,year,-5,euro x 1000,definitief,"
+              "Begroting 2026,Financien,Begroting 2026 (2025),")
+    raises_at(write(tmp_path, f"{VALID_HEADER}\n{lasten}\n"), 2, "not negative")
+    saldo = lasten.replace("lasten_begroot_", "saldo_baten_lasten_begroot_")
+    assert read_published_csv(write(tmp_path, f"{VALID_HEADER}\n{saldo}\n")).value.tolist() == [-5]
 
 
 def test_cbs_combinations_add_up(table):
@@ -607,3 +627,11 @@ def test_missing_or_empty_folder(tmp_path):
 
 def test_module_exports():
     assert published.OUTPUT_COLUMNS == COLUMNS + ["note"]
+
+
+def test_a_unit_may_be_written_as_the_document_prints_it(tmp_path):
+    row = ("saldo_baten_lasten_gerealiseerd_passende_basiszorg,GM0344,Utrecht,2024,year,-31985,x € 1.000,definitief,"
+           "Begroting 2026,Financien,Begroting 2026 (2025),")
+    frame = read_published_csv(write(tmp_path, f"{VALID_HEADER}\n{row}\n"))
+    assert frame["unit"].tolist() == ["euro x 1000"] and frame["value"].tolist() == [-31985]
+    raises_at(write(tmp_path, f"{VALID_HEADER}\n{row.replace('x € 1.000', 'x € 1000 000')}\n"), 2, "unit")

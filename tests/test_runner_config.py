@@ -102,7 +102,7 @@ def test_the_example_batches_are_valid(name):
     plan = C.build_plan(discover(ROOT / "notebooks"), batch=C.load_batch(ROOT / "runs" / f"{name}.yml",
                                                                          value_sets=sets), value_sets=sets)
     per_notebook = {r.notebook.name for r in plan.reports}
-    expected = {"g4": 3 * 4, "wijken": 4 * 10, "gemeenten": 3}[name]
+    expected = {"g4": 4 * 4, "wijken": 4 * 10, "gemeenten": 3}[name]
     assert len(plan.reports) == expected and per_notebook
     assert len({r.slug for r in plan.reports}) == expected, "every report gets its own output name"
 

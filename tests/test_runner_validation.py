@@ -55,7 +55,7 @@ def test_a_bad_value_is_refused_up_front_with_exit_2(name, value, expected, no_k
     assert status == 2, err
     assert err.count("\n") == 1 and err.startswith(f"error: -p {name}: report 00_overzicht__{name}-"), err
     assert expected in err
-    assert err.rstrip().endswith("(and 6 more reports)")
+    assert err.rstrip().endswith("(and 7 more reports)")
     assert not out.exists()  # nothing made, nothing published
 
 

@@ -23,6 +23,8 @@ UNITS = {
     "werkdagen": ("werkdagen", "working days"),
     "rapportcijfer": ("rapportcijfer (1-10)", "mark (1-10)"),
     "euro x 1000": ("x € 1.000", "x € 1,000"),
+    "euro x 1000 per 1000 inwoners": ("x € 1.000 per 1.000 inwoners", "x € 1,000 per 1,000 inhabitants"),
+    "euro": ("€", "€"),
 }
 
 
@@ -37,6 +39,9 @@ class Indicator:
     domain: str
     theme: str
     higher_is_better: bool | None = None
+    # A saldo (baten minus lasten, begroot minus gerealiseerd) may be negative; other
+    # amounts and counts may not (analysis.schema).
+    signed: bool = False
 
     def label(self, language: str | None = None) -> str:
         """The label in ``language`` (``nl`` or ``en``; default the session language)."""
@@ -45,8 +50,8 @@ class Indicator:
         return self.label_en if resolve_language(language) == "en" else self.label_nl
 
 
-def _i(id_, nl, en, unit, domain, theme, better=None) -> Indicator:
-    return Indicator(id_, nl, en, unit, domain, theme, better)
+def _i(id_, nl, en, unit, domain, theme, better=None, *, signed=False) -> Indicator:
+    return Indicator(id_, nl, en, unit, domain, theme, better, signed)
 
 
 _ALL = [
@@ -65,6 +70,17 @@ _ALL = [
        "Youth support trajectories run by the neighbourhood team", "aantal", "jeugd", "bereik"),
     _i("jeugdbeschermingstrajecten", "Lopende jeugdbeschermingstrajecten", "Running child protection trajectories",
        "aantal", "jeugd", "bereik"),
+    # --- CBS youth-care costs (83454NED) ---------------------------------------------------
+    _i("jeugdzorg_kosten_begroot", "Kosten jeugdzorg, begroot", "Youth-care costs, budgeted", "euro x 1000",
+       "jeugd", "financien"),
+    _i("jeugdzorg_kosten_gerealiseerd", "Kosten jeugdzorg, gerealiseerd", "Youth-care costs, realised",
+       "euro x 1000", "jeugd", "financien"),
+    _i("jeugdzorg_kosten_begroot_per_1000", "Kosten jeugdzorg per 1.000 inwoners, begroot",
+       "Youth-care costs per 1,000 inhabitants, budgeted", "euro x 1000 per 1000 inwoners", "jeugd", "financien"),
+    _i("jeugdzorg_kosten_gerealiseerd_per_1000", "Kosten jeugdzorg per 1.000 inwoners, gerealiseerd",
+       "Youth-care costs per 1,000 inhabitants, realised", "euro x 1000 per 1000 inwoners", "jeugd", "financien"),
+    _i("jeugdzorg_kosten_per_jongere", "Kosten jeugdzorg per jongere met jeugdzorg (gerealiseerd)",
+       "Youth-care costs per youth in care (realised)", "euro", "jeugd", "financien"),
     # --- CBS Wmo -----------------------------------------------------------------------
     _i("wmo_clienten", "Wmo-cliënten met maatwerkvoorziening", "Wmo clients with a tailored provision", "aantal", "wmo", "bereik"),
     _i("wmo_clienten_per_1000", "Wmo-cliënten per 1.000 inwoners", "Wmo clients per 1,000 inhabitants", "per 1000 inwoners", "wmo", "bereik"),
@@ -146,8 +162,8 @@ _ALL = [
        "Families supported by youth and family teams (% of all families in the city)", "procent", "jeugd", "bereik"),
     _i("buurtteam_sociaal_wachttijd_norm", "Streefwaarde wachttijd buurtteam Sociaal (gemiddeld)", "Target waiting time, social team (mean)",
        "werkdagen", "wmo", "beschikbaarheid"),
-    # Budgets per programme or programme objective (x EUR 1,000). Saldo rows are not in the
-    # catalogue: the schema rejects negative amounts (see docs/published-data.md).
+    # Budgets per programme or programme objective (x EUR 1,000). Saldo rows are signed
+    # (they may be negative); see docs/published-data.md.
     _i("lasten_begroot_maatschappelijke_ondersteuning", "Lasten begroot, programma Maatschappelijke Ondersteuning",
        "Budgeted expenditure, programme Social Support", "euro x 1000", "wmo", "financien"),
     _i("lasten_gerealiseerd_maatschappelijke_ondersteuning", "Lasten gerealiseerd, programma Maatschappelijke Ondersteuning",
@@ -176,6 +192,32 @@ _ALL = [
        "Budgeted addition to reserves, objective Appropriate basic care", "euro x 1000", "wmo", "financien"),
     _i("reserves_toevoeging_gerealiseerd_passende_basiszorg", "Toevoeging reserves gerealiseerd (rekening), doelstelling Passende basiszorg",
        "Realised addition to reserves (accounts), objective Appropriate basic care", "euro x 1000", "wmo", "financien"),
+    _i("lasten_afwijking_maatschappelijke_ondersteuning",
+       "Afwijking lasten (begroot min gerealiseerd), programma Maatschappelijke Ondersteuning",
+       "Expenditure variance (budgeted minus realised), programme Social Support", "euro x 1000", "wmo",
+       "financien", signed=True),
+    _i("saldo_baten_lasten_begroot_passende_basiszorg", "Saldo baten en lasten begroot, doelstelling Passende basiszorg",
+       "Balance of income and expenditure, budgeted, objective Appropriate basic care", "euro x 1000", "wmo",
+       "financien", signed=True),
+    _i("saldo_baten_lasten_gerealiseerd_passende_basiszorg",
+       "Saldo baten en lasten gerealiseerd (rekening), doelstelling Passende basiszorg",
+       "Balance of income and expenditure, realised (accounts), objective Appropriate basic care", "euro x 1000",
+       "wmo", "financien", signed=True),
+    _i("saldo_reserves_begroot_passende_basiszorg",
+       "Saldo onttrekkingen en toevoegingen reserves begroot, doelstelling Passende basiszorg",
+       "Balance of reserve withdrawals and additions, budgeted, objective Appropriate basic care", "euro x 1000",
+       "wmo", "financien", signed=True),
+    _i("saldo_reserves_gerealiseerd_passende_basiszorg",
+       "Saldo onttrekkingen en toevoegingen reserves gerealiseerd (rekening), doelstelling Passende basiszorg",
+       "Balance of reserve withdrawals and additions, realised (accounts), objective Appropriate basic care",
+       "euro x 1000", "wmo", "financien", signed=True),
+    _i("saldo_totaal_begroot_passende_basiszorg", "Totaal (saldo na reserves) begroot, doelstelling Passende basiszorg",
+       "Total (balance after reserves), budgeted, objective Appropriate basic care", "euro x 1000", "wmo",
+       "financien", signed=True),
+    _i("saldo_totaal_gerealiseerd_passende_basiszorg",
+       "Totaal (saldo na reserves) gerealiseerd (rekening), doelstelling Passende basiszorg",
+       "Total (balance after reserves), realised (accounts), objective Appropriate basic care", "euro x 1000",
+       "wmo", "financien", signed=True),
     _i("lasten_beinvloedbaar_pct_passende_basiszorg", "Beïnvloedbare lasten, doelstelling Passende basiszorg (% van de lasten)",
        "Influenceable expenditure, objective Appropriate basic care (% of expenditure)", "procent", "wmo", "financien"),
     # Register flows (analysis.flow): inflow is *_nieuwe_casussen; outflow and running cases here.

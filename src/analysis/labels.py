@@ -116,6 +116,60 @@ LABELS: dict[str, tuple[str, str]] = {
         "Size class unknown: import CBS table 85755NED (Gebieden in Nederland) to compare with municipalities of the same size.",
     ),
     "city": ("stad", "city"),
+    "comparable_median": ("mediaan vergelijkbare gemeenten", "median of comparable municipalities"),
+    "comparable_none": (
+        "Geen vergelijkbare gemeenten: de regel ({rule}) vindt er geen, of de CBS-tabel Gebieden in Nederland "
+        "(85755NED) met de kenmerken van de gemeenten ontbreekt.",
+        "No comparable municipalities: the rule ({rule}) finds none, or the CBS table Gebieden in Nederland "
+        "(85755NED) with the municipalities' characteristics is missing.",
+    ),
+    "comparable_how": (
+        "Vergelijkbare gemeenten: {n} gemeenten met {rule}; kenmerken uit CBS-tabel {table} (Gebieden in "
+        "Nederland, {vintage}). De lijn is de mediaan van de gemeenten die voor een periode een cijfer hebben "
+        "(minstens 3).",
+        "Comparable municipalities: {n} municipalities with {rule}; characteristics from CBS table {table} "
+        "(Gebieden in Nederland, {vintage}). The line is the median of the municipalities with a figure for a "
+        "period (at least 3).",
+    ),
+    "all_municipalities_median": ("mediaan alle gemeenten", "median of all municipalities"),
+    "costs_col_publication": ("Publicatie", "Publication"),
+    "costs_col_line": ("Regel", "Line"),
+    "costs_col_amount": ("Bedrag (x € 1.000)", "Amount (x € 1,000)"),
+    "costs_col_where": ("Waar gedrukt", "Where printed"),
+    "costs_col_ratio": ("Verhouding", "Ratio"),
+    "costs_col_per_client": ("Per cliënt", "Per client"),
+    "costs_col_numerator": ("Teller (bron, periode)", "Numerator (source, period)"),
+    "costs_col_denominator": ("Noemer (bron, periode)", "Denominator (source, period)"),
+    "costs_no_budget": (
+        "Voor {region} zijn geen eigen begrotingsregels overgenomen: de gepubliceerde cijfers van het project "
+        "(data/published) bevatten alleen de begrotingen en jaarstukken van Utrecht. De CBS-kosten hierboven "
+        "gelden wel voor elke gemeente.",
+        "No budget lines of {region} are transcribed: the project's published figures (data/published) hold "
+        "only the budgets and annual accounts of Utrecht. The CBS costs above do apply to every municipality.",
+    ),
+    "costs_left_out": (
+        "Zonder kostencijfer in 83454NED in de gekozen periode, en daarom niet in de grafieken: {names}.",
+        "Without a cost figure in 83454NED in the chosen period, and therefore not in the charts: {names}.",
+    ),
+    "costs_no_ratio": (
+        "Geen kosten per cliënt: er is geen jaar waarin zowel een begrotingsregel als een aantal cliënten "
+        "van {region} gepubliceerd is.",
+        "No cost per client: there is no year in which both a budget line and a number of clients of "
+        "{region} were published.",
+    ),
+    "costs_no_cbs": (
+        "CBS-tabel 83454NED (Kosten jeugdzorg) heeft geen cijfers voor {region} in de gekozen periode.",
+        "CBS table 83454NED (youth-care costs) has no figures for {region} in the chosen period.",
+    ),
+    "comparable_own": ("gekozen gemeente", "chosen municipality"),
+    "comparable_member": ("vergelijkbaar", "comparable"),
+    "comparable_col_name": ("Gemeente", "Municipality"),
+    "comparable_col_code": ("Code", "Code"),
+    "comparable_col_role": ("Rol", "Role"),
+    "comparable_col_size": ("Grootteklasse", "Size class"),
+    "comparable_col_urbanity": ("Stedelijkheid", "Urbanity"),
+    "comparable_col_inhabitants": ("Inwoners", "Inhabitants"),
+    "comparable_col_density": ("Adressen per km²", "Addresses per km²"),
     # --- teams, care and domains ------------------------------------------------------------
     "buurtteam": ("buurtteam", "neighbourhood team"),
     "buurtteams": ("buurtteams", "neighbourhood teams"),
@@ -489,6 +543,8 @@ _UNIT_AXIS: dict[str, tuple[str, str]] = {
     "werkdagen": ("Werkdagen", "Working days"),
     "rapportcijfer": ("Rapportcijfer (1-10)", "Mark (1-10)"),
     "euro x 1000": ("x € 1.000", "x € 1,000"),
+    "euro x 1000 per 1000 inwoners": ("x € 1.000 per 1.000 inwoners", "x € 1,000 per 1,000 inhabitants"),
+    "euro": ("Euro", "Euro"),
 }
 
 # Text after a formatted value, per unit: (Dutch, English).
@@ -500,6 +556,8 @@ _UNIT_SUFFIX: dict[str, tuple[str, str]] = {
     "werkdagen": (" werkdagen", " working days"),
     "rapportcijfer": ("", ""),
     "euro x 1000": (" x € 1.000", " x € 1,000"),
+    "euro x 1000 per 1000 inwoners": (" x € 1.000 per 1.000 inwoners", " x € 1,000 per 1,000 inhabitants"),
+    "euro": (" euro", " euro"),
 }
 
 UNIT_DECIMALS: dict[str, int] = {
@@ -510,6 +568,8 @@ UNIT_DECIMALS: dict[str, int] = {
     "werkdagen": 0,
     "rapportcijfer": 1,
     "euro x 1000": 0,
+    "euro x 1000 per 1000 inwoners": 0,
+    "euro": 0,
 }
 """Default number of decimals per unit in :func:`format_value`."""
 

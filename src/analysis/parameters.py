@@ -153,6 +153,9 @@ class NotebookParameters(BaseModel):
         Forecast horizon in periods (at least 1).
     language : {"nl", "en"}
         Language of labels and text.
+    comparison : str
+        How the comparable municipalities are chosen: a key of
+        :data:`analysis.compare.COMPARISON_RULES` (default ``stedelijkheid``).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -164,6 +167,7 @@ class NotebookParameters(BaseModel):
     source: str = "auto"
     horizon: int = 2
     language: Literal["nl", "en"] = "nl"
+    comparison: str = "stedelijkheid"
 
     @field_validator("region")
     @classmethod
@@ -229,6 +233,18 @@ class NotebookParameters(BaseModel):
         if v in SOURCE_CHOICES or Path(str(v)).expanduser().exists():
             return v
         raise ValueError(f"{v!r} is neither one of {', '.join(SOURCE_CHOICES)} nor an existing path")
+
+    @field_validator("comparison")
+    @classmethod
+    def _comparison(cls, v: str) -> str:
+        from .compare import COMPARISON_RULES
+
+        v = str(v).strip()
+        if v not in COMPARISON_RULES:
+            hint = difflib.get_close_matches(v.lower(), list(COMPARISON_RULES), n=1, cutoff=0.6)
+            raise ValueError(f"unknown comparison {v!r}; choose one of {', '.join(COMPARISON_RULES)}"
+                             + (f"; did you mean {hint[0]}?" if hint else ""))
+        return v
 
     @field_validator("horizon")
     @classmethod

@@ -26,7 +26,7 @@ import pandas as pd
 
 from . import config, datacache
 from .errors import InputError, ParameterError
-from .indicators import INDICATORS
+from .indicators import INDICATORS, UNITS
 from .periods import PERIOD_TYPES, period_sort_key
 from .regions import builtin_regions
 from .schema import COLUMNS, OPTIONAL_COLUMNS, validate_observations
@@ -35,6 +35,20 @@ OUTPUT_COLUMNS = COLUMNS + ["note"]
 _KEY = ["indicator", "region_code", "period", "source", "published"]
 _CITATION = ("source", "source_ref", "published")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+#: Units as documents print them -> the unit keys of :data:`analysis.indicators.UNITS`
+#: (``"x € 1.000"`` -> ``"euro x 1000"``), so a row may quote the printed unit.
+UNIT_ALIASES = {nl: key for key, (nl, _en) in UNITS.items() if nl != key} | {
+    "x €1.000": "euro x 1000", "x EUR 1.000": "euro x 1000", "%": "procent"}
+
+
+def unit_key(unit):
+    """The unit key for a unit as written in a file: a key itself, or a printed form in :data:`UNIT_ALIASES`."""
+    if not isinstance(unit, str):
+        return unit
+    text = " ".join(unit.split())
+    return UNIT_ALIASES.get(text, text)
 
 
 def published_files(path: str | Path | None = None) -> list[Path]:
@@ -96,6 +110,7 @@ def read_published_csv(path: str | Path) -> pd.DataFrame:
     df = pd.DataFrame(records, columns=header, dtype=object)
     _check_citations(df, lines, path)
     _check_region_names(df, lines, path)
+    df["unit"] = df["unit"].map(unit_key)
     try:
         out = validate_observations(df, file=path, first_line=2)
     except InputError as exc:

@@ -52,7 +52,8 @@ COLUMNS = [
 OPTIONAL_COLUMNS = ["note"]
 
 _PERCENT_UNITS = {"procent"}
-_COUNT_UNITS = {"aantal", "per 1000 inwoners", "per 10000 inwoners", "werkdagen", "euro x 1000"}
+_COUNT_UNITS = {"aantal", "per 1000 inwoners", "per 10000 inwoners", "werkdagen", "euro x 1000",
+                "euro x 1000 per 1000 inwoners", "euro"}
 
 
 _PERIOD_FORMS = {
@@ -95,8 +96,9 @@ def _percentage_in_range(df: pd.DataFrame) -> pd.Series:
 
 def _counts_not_negative(df: pd.DataFrame) -> pd.Series:
     counted = df["unit"].isin(_COUNT_UNITS)
-    # budgets (euro x 1000) may be negative only as a saldo, which the catalogue does not hold
-    return ~counted | df["value"].isna() | (df["value"] >= 0)
+    # amounts may be negative only for a saldo: an indicator marked signed in the catalogue
+    signed = df["indicator"].map(lambda i: INDICATORS[i].signed if i in INDICATORS else False).astype(bool)
+    return ~counted | signed | df["value"].isna() | (df["value"] >= 0)
 
 
 def _mark_in_range(df: pd.DataFrame) -> pd.Series:
@@ -119,7 +121,7 @@ _RULES = {
     "period_matches_type": ("period", "period is written as its period_type prescribes (2023, 2023H1, 2023Q1, 2023-06, 2023-06-30)"),
     "value_present": ("value", "value present unless status is missing or suppressed"),
     "percentage_range": ("value", "percentage between 0 and 100 (a published value above 100 needs a note)"),
-    "not_negative": ("value", "count or amount not negative"),
+    "not_negative": ("value", "count or amount not negative (only a saldo indicator may be negative)"),
     "mark_range": ("value", "mark between 1 and 10"),
     "unit_known": ("unit", "unit known for the indicator"),
 }

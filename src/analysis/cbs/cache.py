@@ -317,7 +317,7 @@ def build_crosswalk(folder: Path) -> pd.DataFrame:
     # Newest region table first, so current names win; older tables keep merged-away codes.
     for meta in sorted((m for m in metas if m["kind"] == "regions"), key=lambda m: m["table"], reverse=True):
         frame, _ = read_cached(meta["table"], folder)
-        parts.append(frame[REGION_COLUMNS])
+        parts.append(frame.reindex(columns=REGION_COLUMNS))  # a cache imported before a column was added
     coded_parts = []
     for meta in metas:
         if meta["kind"] != "data":
@@ -329,7 +329,7 @@ def build_crosswalk(folder: Path) -> pd.DataFrame:
             names = coded["region_label"].str.replace(r"^Wijk \d+\s+", "", regex=True)
             coded_parts.append(pd.DataFrame({
                 "region_code": coded["region_code"], "region_name": names,
-                "label": coded["region_label"], "size_class": None,
+                "label": coded["region_label"], **dict.fromkeys(REGION_COLUMNS[3:]),
             }))
     if coded_parts:
         # The first code listed for a label wins when labels are resolved. A label can

@@ -148,6 +148,17 @@ _WMO_FLOW_MEASURES = (
     Measure("Uitstroom", "wmo_uitstroom", ("Uitstroom",)),
 )
 _TOTAAL = ("Totaal",)
+# 83454NED: youth-care costs as the municipalities report them to CBS (x 1 000 euro), budgeted
+# and realised, and the same per 1 000 inhabitants (x 1 000 euro per 1 000 inwoners, which is
+# euro per inhabitant). Municipalities only: CBS publishes no Nederland total in this table.
+_KOSTEN_MEASURES = (
+    Measure("BegroteKosten", "jeugdzorg_kosten_begroot", ("Begrote kosten",)),
+    Measure("GerealiseerdeKosten", "jeugdzorg_kosten_gerealiseerd", ("Gerealiseerde kosten",)),
+    Measure("BegroteKostenPer1000Inwoners", "jeugdzorg_kosten_begroot_per_1000",
+            ("Begrote kosten per 1 000 inwoners", "Begrote kosten per 1000 inwoners")),
+    Measure("GerealiseerdeKostenPer1000Inwoners", "jeugdzorg_kosten_gerealiseerd_per_1000",
+            ("Gerealiseerde kosten per 1 000 inwoners", "Gerealiseerde kosten per 1000 inwoners")),
+)
 
 TABLES: dict[str, Table] = {}
 
@@ -176,6 +187,9 @@ _add(Table("83262NED", "Wmo-cliënten; geslacht, kenmerken, type maatwerkarrange
                "KenmerkenVanPersonen": ("Totaal personen",),
                "TypeMaatwerkarrangement": _TOTAAL,
            }, period_range="1e halfjaar 2015 - 2020"))
+_add(Table("83454NED", "Kosten jeugdzorg; regio", _KOSTEN_MEASURES,
+           filters={"VormenVanJeugdzorg": ("JZ Totaal jeugdzorg",)}, region_dimension="Regio",
+           period_range="2015 - 2023"))
 _add(Table("86050NED", "Wmo-cliënten; type maatwerkvoorziening, regio", _WMO_MEASURES,
            filters={"TypeMaatwerkvoorziening": _TOTAAL}, period_range="1e halfjaar 2017 - 1e halfjaar 2024"))
 _add(Table("83268NED", "Wmo-maatwerkarrangementen; stand, instroom, uitstroom, regio", _WMO_FLOW_MEASURES,
@@ -218,6 +232,7 @@ SERIES: dict[str, tuple[str, ...]] = {
     "wmo_stand": ("83268NED", "86051NED"),
     "wmo_instroom": ("83268NED", "86051NED"),
     "wmo_uitstroom": ("83268NED", "86051NED"),
+    **{m.indicator: ("83454NED",) for m in _KOSTEN_MEASURES},
 }
 
 # Tables that hold an indicator under another definition than its series and are

@@ -19,7 +19,8 @@ Files:
     ``vintage``.
 ``regions.csv.gz``
     The rows of the region tables (``source_table``, ``region_code``,
-    ``region_name``, ``label``, ``size_class``).
+    ``region_name``, ``label``, and for municipalities ``size_class``, ``urbanity``,
+    ``inhabitants``, ``address_density``).
 ``tables.json``
     One entry per table (title, vintage, checksum of the CBS file it came
     from, rows, indicators, periods, notes) and the SHA-256 of both files.
@@ -151,7 +152,7 @@ def extract_frames(cache_dir: str | Path, tables=None) -> tuple[pd.DataFrame, pd
         frame, meta = read_cached(table_id, cache_dir)
         table = TABLES[table_id]
         if table.kind == "regions":
-            region_parts.append(frame[REGION_COLUMNS].assign(source_table=table_id))
+            region_parts.append(frame.reindex(columns=REGION_COLUMNS).assign(source_table=table_id))
             kept = frame
         else:
             frame = frame.copy()
@@ -392,7 +393,7 @@ def read_extract_table(table_id: str, folder: str | Path) -> tuple[pd.DataFrame,
     if meta is None:
         return None
     if meta["kind"] == "regions":
-        frame = regions.loc[regions["source_table"] == table_id, REGION_COLUMNS].reset_index(drop=True)
+        frame = regions.loc[regions["source_table"] == table_id].reindex(columns=REGION_COLUMNS).reset_index(drop=True)
     else:
         frame = tables.get(table_id, pd.DataFrame(columns=_CACHE_COLUMNS)).copy()
     return frame, meta

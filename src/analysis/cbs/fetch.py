@@ -142,7 +142,7 @@ def _regions_from_odata(data: list[dict], response: dict) -> pd.DataFrame:
             if not is_region_code(code):
                 continue
             if code.startswith("GM"):
-                out.append((code, name, label, None))
+                out.append((code, name, label, None, None, None, None))
             else:
-                out.append((code, name, f"{name} ({code[:2]})", None))
+                out.append((code, name, f"{name} ({code[:2]})", None, None, None, None))
     return pd.DataFrame(out, columns=REGION_COLUMNS).drop_duplicates().reset_index(drop=True)

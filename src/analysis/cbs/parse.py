@@ -72,7 +72,10 @@ RAW_COLUMNS = [
     "period", "period_type", "status", "value", "note", "line",
 ]
 NOTE_ABOVE_100 = "boven 100%: zoals gepubliceerd door CBS (verhouding van afgeronde aantallen)"
-REGION_COLUMNS = ["region_code", "region_name", "label", "size_class"]
+REGION_COLUMNS = ["region_code", "region_name", "label", "size_class", "urbanity", "inhabitants", "address_density"]
+#: Municipality characteristics of the region tables (text as published; empty for other areas):
+#: CBS gemeentegrootteklasse, stedelijkheid, inwonertal and omgevingsadressendichtheid.
+REGION_CHARACTERISTICS = REGION_COLUMNS[3:]
 # The longest line accepted (characters). CBS rows are well under 10 000 characters;
 # a longer line is not a CBS table (and would otherwise be read into memory whole).
 MAX_LINE_CHARS = 1_000_000
@@ -735,6 +738,17 @@ def _parse_regions(head, header_idx: int, header: list[str], body, path: Path) -
          " ".join(r[nj] for _, r in sample if len(r) > nj)),
         None,
     )
+    urban_pair = next(
+        ((cj, nj) for cj, nj in pairs if header[nj].startswith("Omschrijving") and "stedelijk" in
+         " ".join(r[nj] for _, r in sample if len(r) > nj).lower()),
+        None,
+    )
+    number_cols = [next((j for j, c in enumerate(header) if c.strip().startswith(prefix)), None)
+                   for prefix in ("Inwonertal", "Omgevingsadressendichtheid")]
+
+    def cell(row, j):
+        return (row[j].strip() or None) if j is not None else None
+
     out = []
     rows_read = 0
     for line, row in chain(sample, body):
@@ -743,15 +757,16 @@ def _parse_regions(head, header_idx: int, header: list[str], body, path: Path) -
             raise InputError(f"truncated row: {len(row)} fields where the header has {len(header)}",
                              file=path, row=line)
         label = row[label_col].strip()
-        size = row[size_pair[1]].strip() if size_pair else None
+        traits = (cell(row, size_pair[1] if size_pair else None), cell(row, urban_pair[1] if urban_pair else None),
+                  *(cell(row, j) for j in number_cols))
         for n, (cj, nj) in enumerate(pairs):
             code, name = row[cj].strip(), row[nj].strip()
             if not is_region_code(code):
                 continue
             if n == 0:
-                out.append((code, name, label, size or None))
+                out.append((code, name, label, *traits))
             else:
-                out.append((code, name, f"{name} ({code[:2]})", None))
+                out.append((code, name, f"{name} ({code[:2]})", None, None, None, None))
     if rows_read == 0:
         raise InputError("no data rows under the header: nothing to import", file=path, row=header_line)
     if not out:

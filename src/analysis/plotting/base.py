@@ -615,6 +615,11 @@ def series_name(key: str, obs: pd.DataFrame, by: str, language: str | None = Non
     if key == NEDERLAND:
         return label("nederland", language)
     names = obs.loc[obs["region_code"] == key, "region_name"] if "region_name" in obs.columns else []
+    from ..compare import display_name  # median lines carry a code; their name is translated here
+
+    group = display_name(key, names.iloc[0] if len(names) else None, language)
+    if group is not None:
+        return group
     return str(names.iloc[0]) if len(names) else key
 
 
