@@ -23,6 +23,8 @@ UNITS = {
     "werkdagen": ("werkdagen", "working days"),
     "rapportcijfer": ("rapportcijfer (1-10)", "mark (1-10)"),
     "euro x 1000": ("x € 1.000", "x € 1,000"),
+    # a CBS code value, not a quantity (e.g. the wijk's Indelingswijziging 1/2/3)
+    "code": ("code", "code"),
 }
 
 
@@ -63,12 +65,25 @@ _ALL = [
        "Youth support trajectories run by the neighbourhood team", "aantal", "jeugd", "bereik"),
     _i("jeugdbeschermingstrajecten", "Lopende jeugdbeschermingstrajecten", "Running child protection trajectories",
        "aantal", "jeugd", "bereik"),
+    _i("jeugdhulptrajecten_verblijf", "Lopende jeugdhulptrajecten met verblijf",
+       "Running residential youth support trajectories", "aantal", "jeugd", "bereik"),
+    # Derived from CBS measures (analysis.forward): the buurtteam's share of the trajectories,
+    # and youths with residential care (jeugdhulp youths x their share with verblijf).
+    _i("jeugdhulptrajecten_buurtteam_pct", "Jeugdhulptrajecten uitgevoerd door wijk- of buurtteam (% van alle jeugdhulptrajecten)",
+       "Youth support trajectories run by the neighbourhood team (% of all youth support trajectories)",
+       "procent", "jeugd", "bereik"),
+    _i("jeugdhulp_verblijf_personen", "Jongeren met jeugdhulp met verblijf (aantal, afgeleid)",
+       "Youths with residential youth support (number, derived)", "aantal", "jeugd", "bereik"),
     # --- CBS Wmo -----------------------------------------------------------------------
     _i("wmo_clienten", "Wmo-cliënten met maatwerkvoorziening", "Wmo clients with a tailored provision", "aantal", "wmo", "bereik"),
     _i("wmo_clienten_per_1000", "Wmo-cliënten per 1.000 inwoners", "Wmo clients per 1,000 inhabitants", "per 1000 inwoners", "wmo", "bereik"),
     _i("wmo_stand", "Wmo-maatwerkvoorzieningen, stand begin periode", "Wmo tailored provisions, stock at start of period", "aantal", "wmo", "beschikbaarheid"),
     _i("wmo_instroom", "Wmo-maatwerkvoorzieningen, instroom", "Wmo tailored provisions, inflow", "aantal", "wmo", "beschikbaarheid"),
     _i("wmo_uitstroom", "Wmo-maatwerkvoorzieningen, uitstroom", "Wmo tailored provisions, outflow", "aantal", "wmo", "beschikbaarheid"),
+    # CBS "Indelingswijziging" of a wijk against the year before: 1 unchanged (a new name is possible),
+    # 2 new code with the same boundaries, 3 boundaries changed (analysis.wijken).
+    _i("wijk_indelingswijziging", "Indelingswijziging wijk (CBS: 1 ongewijzigd, 2 code gewijzigd, 3 grenzen gewijzigd)",
+       "Change of wijk division (CBS: 1 unchanged, 2 code changed, 3 boundaries changed)", "code", "wmo", "context"),
     _i("wmo_maatwerk_per_10000", "Cliënten met een maatwerkarrangement Wmo (BBV-indicator)",
        "Clients with a Wmo tailored arrangement (BBV indicator)", "per 10000 inwoners", "wmo", "bereik"),
     # --- Buurtteams Jeugd en Gezin -------------------------------------------------------

@@ -277,6 +277,30 @@ LABELS: dict[str, tuple[str, str]] = {
         "Geen wijkindeling bekend voor {region}: kies een wijk met de parameter wijk.",
         "No districts known for {region}: choose one with the parameter wijk.",
     ),
+    # analysis.wijken: the wijk division over the years
+    "wijk_division_none": (
+        "Wijkindeling: CBS meldt voor elke wijk in elk jaar dezelfde code en dezelfde grenzen als het jaar "
+        "ervoor (Indelingswijziging 1); de lijnen lopen over alle jaren.",
+        "Wijk division: CBS reports the same code and boundaries as the year before for every wijk in every "
+        "year (Indelingswijziging 1); the lines run over all years.",
+    ),
+    "wijk_division_unchecked": (
+        "De gebruikte CBS-bron zegt niet of de wijkindeling veranderde (geen Indelingswijziging); alleen "
+        "ontbrekende jaren zijn als breuk behandeld.",
+        "The CBS source used does not say whether the wijk division changed (no Indelingswijziging); only "
+        "missing years are treated as breaks.",
+    ),
+    "wijk_division_breaks": (
+        "Wijkindeling gewijzigd; de lijn begint na de laatste wijziging, eerdere jaren zijn weggelaten:",
+        "Wijk division changed; the line starts after the last change, earlier years are left out:",
+    ),
+    "wijk_division_code": ("nieuwe wijkcode, zelfde grenzen (CBS 2)", "new wijk code, same boundaries (CBS 2)"),
+    "wijk_division_boundaries": ("grenzen gewijzigd (CBS 3)", "boundaries changed (CBS 3)"),
+    "wijk_division_missing": ("het jaar ervoor ontbreekt", "the year before is missing"),
+    "wijk_rounded_five": (
+        "In {periods} zijn ook de cijfers per 1.000 inwoners door CBS op 5 afgerond.",
+        "In {periods} CBS rounded the figures per 1,000 inhabitants to 5 as well.",
+    ),
     "reach_no_cbs": (
         "{indicator}: geen CBS-cijfers in deze bron. Importeer de CBS-tabellen met "
         "python -m analysis cbs import of kies een andere source.",
@@ -457,6 +481,7 @@ _UNIT_AXIS: dict[str, tuple[str, str]] = {
     "werkdagen": ("Werkdagen", "Working days"),
     "rapportcijfer": ("Rapportcijfer (1-10)", "Mark (1-10)"),
     "euro x 1000": ("x € 1.000", "x € 1,000"),
+    "code": ("Code", "Code"),
 }
 
 # Text after a formatted value, per unit: (Dutch, English).
@@ -468,6 +493,7 @@ _UNIT_SUFFIX: dict[str, tuple[str, str]] = {
     "werkdagen": (" werkdagen", " working days"),
     "rapportcijfer": ("", ""),
     "euro x 1000": (" x € 1.000", " x € 1,000"),
+    "code": ("", ""),
 }
 
 UNIT_DECIMALS: dict[str, int] = {
@@ -478,6 +504,7 @@ UNIT_DECIMALS: dict[str, int] = {
     "werkdagen": 0,
     "rapportcijfer": 1,
     "euro x 1000": 0,
+    "code": 0,
 }
 """Default number of decimals per unit in :func:`format_value`."""
 
