@@ -72,6 +72,9 @@ _ALL = [
     _i("jeugdhulptrajecten_buurtteam_pct", "Jeugdhulptrajecten uitgevoerd door wijk- of buurtteam (% van alle jeugdhulptrajecten)",
        "Youth support trajectories run by the neighbourhood team (% of all youth support trajectories)",
        "procent", "jeugd", "bereik"),
+    _i("jeugdhulptrajecten_overig", "Jeugdhulptrajecten niet door wijk- of buurtteam (aanbieders, met en zonder verblijf)",
+       "Youth support trajectories not run by the neighbourhood team (providers, with and without residence)",
+       "aantal", "jeugd", "bereik"),
     _i("jeugdhulp_verblijf_personen", "Jongeren met jeugdhulp met verblijf (aantal, afgeleid)",
        "Youths with residential youth support (number, derived)", "aantal", "jeugd", "bereik"),
     # --- CBS Wmo -----------------------------------------------------------------------

@@ -243,7 +243,8 @@ CITED_TABLES: dict[str, tuple[str, ...]] = {
 # first period after, explanation in Dutch, in English).
 SERIES_BREAKS: tuple[tuple[tuple[str, ...], str, str, str, str], ...] = (
     (
-        ("jeugdhulp_pct", "jeugdhulp_verblijf_pct", "jeugdzorg_personen", "jeugdzorg_pct"),
+        ("jeugdhulp_pct", "jeugdhulp_verblijf_pct", "jeugdzorg_personen", "jeugdzorg_pct",
+         "jeugdhulptrajecten", "jeugdhulptrajecten_buurtteam"),
         "2015", "2016",
         "trendbreuk: vanaf 2016 telt jeugdhulp door buurtteams mee",
         "series break: from 2016 neighbourhood-team support counts",
