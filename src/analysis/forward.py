@@ -183,5 +183,26 @@ def share_change(share: pd.DataFrame, region: str) -> dict | None:
             "last_status": str(rows["status"].iloc[-1])}
 
 
+def summary(share: pd.DataFrame, region: str, region_name: str, language: str | None = None) -> str:
+    """One sentence on the buurtteam share of a region: first, highest and latest value, with dates.
+
+    Returns
+    -------
+    str
+        Empty when the region has no share.
+    """
+    from . import labels
+    from .labels import format_value, label, period_label
+
+    language = labels.resolve_language(language)
+    change = share_change(share, region)
+    if change is None:
+        return ""
+    pct = {k: format_value(change[k], "procent", language) for k in ("first", "peak", "last")}
+    when = {k: period_label(change[k], language) for k in ("first_period", "peak_period", "last_period")}
+    return label("cbs_forward_summary", language).format(
+        region=region_name, status=label(change["last_status"].replace(" ", "_"), language), **pct, **when)
+
+
 __all__ = ["BUURTTEAM", "FIRST_PERIOD", "OTHERS", "SHARE", "TOTAL", "buurtteam_share", "derived_rows", "other_trajectories",
-           "pair_rows", "share_change", "trajectories_by_team"]
+           "pair_rows", "share_change", "summary", "trajectories_by_team"]

@@ -297,6 +297,28 @@ LABELS: dict[str, tuple[str, str]] = {
     "wijk_division_code": ("nieuwe wijkcode, zelfde grenzen (CBS 2)", "new wijk code, same boundaries (CBS 2)"),
     "wijk_division_boundaries": ("grenzen gewijzigd (CBS 3)", "boundaries changed (CBS 3)"),
     "wijk_division_missing": ("het jaar ervoor ontbreekt", "the year before is missing"),
+    "wijk_too_many": (
+        "{n} wijken: te veel voor kleine grafieken; kies een wijk met de parameter wijk",
+        "{n} wijken: too many for small multiples; choose one with the parameter wijk",
+    ),
+    "cbs_forward_title": (
+        "Jeugdhulptrajecten door het wijk- of buurtteam (% van alle jeugdhulptrajecten)",
+        "Youth support trajectories run by the neighbourhood team (% of all youth support trajectories)",
+    ),
+    "cbs_forward_subtitle": (
+        "lopende trajecten op de peildatum; afgeleid uit CBS-aantallen (op 5 afgerond); vanaf 2016",
+        "running trajectories on the reference date; derived from CBS counts (rounded to 5); from 2016",
+    ),
+    "cbs_forward_counts_subtitle": (
+        "lopende trajecten op de peildatum: buurtteam tegenover aanbieders (overig = totaal min buurtteam)",
+        "running trajectories on the reference date: neighbourhood team against providers (other = total minus team)",
+    ),
+    "cbs_forward_summary": (
+        "{region}: aandeel buurtteam {first} op {first_period}, hoogste {peak} op {peak_period}, "
+        "laatste {last} op {last_period} ({status}).",
+        "{region}: neighbourhood-team share {first} on {first_period}, highest {peak} on {peak_period}, "
+        "latest {last} on {last_period} ({status}).",
+    ),
     "wijk_rounded_five": (
         "In {periods} zijn ook de cijfers per 1.000 inwoners door CBS op 5 afgerond.",
         "In {periods} CBS rounded the figures per 1,000 inhabitants to 5 as well.",

@@ -37,6 +37,7 @@ class Session:
     params: NotebookParameters
     source: DataSource
     extra_records: list[dict] = field(default_factory=list)
+    declared: set[str] = field(default_factory=set)  # sources already recorded for the report runner
 
     @property
     def language(self) -> str:
@@ -68,7 +69,26 @@ class Session:
         records = provenance_records(self.source) + self.extra_records
         if records:
             record_sources(records)
+        self.declared.update(str(r.get("source")) for r in records)
         return describe_sources(self.source, self.language)
+
+    def declare_new_sources(self) -> list[str]:
+        """Record the inputs read since :meth:`declare_sources` (by a later cell), for the report runner.
+
+        Returns
+        -------
+        list of str
+            The sources recorded now (``CBS 82968NED``, ...); empty when
+            nothing new was read, and then nothing is shown.
+        """
+        from .runner.provenance import record_sources
+
+        records = [r for r in provenance_records(self.source) + self.extra_records
+                   if str(r.get("source")) not in self.declared]
+        if records:
+            record_sources(records)
+        self.declared.update(str(r.get("source")) for r in records)
+        return [str(r.get("source")) for r in records]
 
 
 def start(**parameters) -> Session:

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from . import labels
+from . import labels, markup
 from .labels import label
 from .regions import RegionResolver
 
@@ -258,6 +258,97 @@ def wijk_trend(obs: pd.DataFrame, division: pd.DataFrame | None, *, period_type:
     return comparable_span(rows, breaks), breaks
 
 
+def trend_charts(data: dict[str, pd.DataFrame], division: pd.DataFrame | None, municipality: str,
+                 wijk: str | None = None, *, selection: str | None = None, language: str | None = None) -> list:
+    """The charts of the Wmo trend per wijk: the chosen wijk, or small multiples of every wijk.
+
+    Years and half-years are drawn apart (different statistics); every line
+    runs over its comparable span only (:func:`wijk_trend`).
+
+    Parameters
+    ----------
+    data : dict
+        Indicator id (:data:`TREND_INDICATORS`) -> observations of the wijken
+        and the municipality.
+    division : DataFrame or None
+        Observations of ``wijk_indelingswijziging``.
+    municipality : str
+        ``GM0344``: drawn beside the wijk, or grey in every panel, for the
+        rate per 1.000 inhabitants (not for the counts, whose scale differs).
+    wijk : str, optional
+        The chosen wijk; without it every wijk of the current division.
+    selection : str, optional
+        The selection in words, for an empty chart's sentence.
+    language : {"nl", "en"}, optional
+
+    Returns
+    -------
+    list
+        Figures, or sentences where a selection has no values or there are
+        more than :data:`MAX_PANELS` wijken.
+    """
+    from . import plotting
+
+    language = labels.resolve_language(language)
+    out = []
+    for ind in TREND_INDICATORS:
+        obs = data.get(ind)
+        if obs is None:
+            continue
+        rate = ind == "wmo_clienten_per_1000"
+        for kind in ("year", "halfyear"):
+            subtitle = label(f"reach_period_{kind}", language)
+            if wijk:
+                rows, _ = wijk_trend(obs, division, period_type=kind,
+                                     regions=[wijk, municipality] if rate else [wijk])
+                out.append(plotting.chart_or_note(plotting.line_chart, rows, focus=wijk, subtitle=subtitle,
+                                                  what=labels.indicator_label(ind, language),
+                                                  selection=selection, language=language))
+                continue
+            current = current_wijken(obs[obs["period_type"] == kind])
+            if len(current) > MAX_PANELS:
+                out.append(markup.sentence(label("wijk_too_many", language).format(n=len(current)) + ".",
+                                           emphasis=True))
+                continue
+            rows, _ = wijk_trend(obs, division, period_type=kind,
+                                 regions=[*current, municipality] if rate else current)
+            out.append(plotting.chart_or_note(plotting.small_multiples, rows, ncols=5, subtitle=subtitle,
+                                              reference=municipality if rate else None,
+                                              what=labels.indicator_label(ind, language),
+                                              selection=selection, language=language))
+    return out
+
+
+def trend_notes(data: dict[str, pd.DataFrame], division: pd.DataFrame | None, codes: Iterable[str],
+                language: str | None = None) -> str:
+    """What the reader must know about the wijk lines: changes of division, CBS's rounding.
+
+    Parameters
+    ----------
+    data, division
+        As in :func:`trend_charts`.
+    codes : iterable of str
+        The wijken drawn (for :func:`division_checked`).
+    language : {"nl", "en"}, optional
+
+    Returns
+    -------
+    str
+        One or two sentences.
+    """
+    language = labels.resolve_language(language)
+    frames = [f for f in data.values() if f is not None and len(f)]
+    if not frames:
+        return ""
+    obs = pd.concat(frames, ignore_index=True)
+    text = division_note(division_breaks(obs, division), division_checked(division, codes), language)
+    rates = data.get("wmo_clienten_per_1000")
+    rounded = rounded_to_five(rates[rates["period_type"] == "year"]) if rates is not None and len(rates) else []
+    if rounded:
+        text += " " + label("wijk_rounded_five", language).format(periods=", ".join(rounded))
+    return text
+
+
 __all__ = ["BREAK_COLUMNS", "DIVISION_INDICATOR", "MAX_PANELS", "current_wijken", "NEW_BOUNDARIES", "NEW_CODE", "TREND_INDICATORS", "UNCHANGED",
            "comparable_span", "division_breaks", "division_checked", "division_note", "rounded_to_five",
-           "wijk_codes", "wijk_trend"]
+           "trend_charts", "trend_notes", "wijk_codes", "wijk_trend"]
