@@ -100,3 +100,20 @@ def test_utrecht_wijken_are_comparable_2015_to_2024_in_the_embedded_extract():
     amsterdam_codes = wijken.wijk_codes("GM0363", cbs.region_resolver(source.cache_dir))
     amsterdam = load_observations(wijken.DIVISION_INDICATOR, source, regions=amsterdam_codes)
     assert (amsterdam["value"] == wijken.NEW_BOUNDARIES).any()  # Amsterdam redrew its wijken
+
+
+def test_trend_charts_draw_each_period_type_apart_and_refuse_too_many_panels():
+    obs = _obs([(f"WK9999{i:02d}", str(y), 10 * i + y - 2015) for i in range(1, 4) for y in range(2015, 2019)]
+               + [(f"WK9999{i:02d}", f"{y}H1", 10 * i) for i in range(1, 4) for y in range(2015, 2019)]
+               + [("GM9999", str(y), 40) for y in range(2015, 2019)])
+    obs = obs.assign(published="CBS StatLine, opgehaald 2025-04-22", source_ref=None)
+    data = {"wmo_clienten": obs[obs["region_code"] != "GM9999"]}
+    charts = wijken.trend_charts(data, None, "GM9999", language="nl")
+    assert len(charts) == 2  # a year and a half-year chart, never one mixing both
+    assert all(hasattr(c, "savefig") for c in charts)
+    one = wijken.trend_charts(data, None, "GM9999", "WK999902", language="nl")
+    assert len(one) == 2 and all(hasattr(c, "savefig") for c in one)
+    many = _obs([(f"WK9999{i:02d}", "2018", 10) for i in range(wijken.MAX_PANELS + 1)])
+    note = wijken.trend_charts({"wmo_clienten": many}, None, "GM9999", language="en")
+    assert len(note) == 1 and "too many" in note[0].data
+    assert "Indelingswijziging" in wijken.trend_notes(data, None, ["WK999901"], language="en")

@@ -319,6 +319,18 @@ LABELS: dict[str, tuple[str, str]] = {
         "{region}: neighbourhood-team share {first} on {first_period}, highest {peak} on {peak_period}, "
         "latest {last} on {last_period} ({status}).",
     ),
+    "verblijf_youths_year": (
+        "jaarcijfers; afgeleid: CBS 82966NED x 82972NED, op 5 afgerond",
+        "yearly figures; derived: CBS 82966NED x 82972NED, rounded to 5",
+    ),
+    "verblijf_youths_halfyear": (
+        "halfjaarcijfers; afgeleid: CBS 82966NED x 82972NED, op 5 afgerond",
+        "half-yearly figures; derived: CBS 82966NED x 82972NED, rounded to 5",
+    ),
+    "verblijf_trajectories_subtitle": (
+        "lopende trajecten op de peildatum; een jongere kan er meer hebben",
+        "running trajectories on the reference date; a youth may have several",
+    ),
     "wijk_rounded_five": (
         "In {periods} zijn ook de cijfers per 1.000 inwoners door CBS op 5 afgerond.",
         "In {periods} CBS rounded the figures per 1,000 inhabitants to 5 as well.",

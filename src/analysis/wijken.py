@@ -291,6 +291,11 @@ def trend_charts(data: dict[str, pd.DataFrame], division: pd.DataFrame | None, m
 
     language = labels.resolve_language(language)
     out = []
+    if not wijk:
+        many = max((len(current_wijken(obs[obs["period_type"] == kind])) for obs in data.values() if obs is not None
+                    for kind in ("year", "halfyear")), default=0)
+        if many > MAX_PANELS:
+            return [markup.sentence(label("wijk_too_many", language).format(n=many) + ".", emphasis=True)]
     for ind in TREND_INDICATORS:
         obs = data.get(ind)
         if obs is None:
@@ -306,10 +311,6 @@ def trend_charts(data: dict[str, pd.DataFrame], division: pd.DataFrame | None, m
                                                   selection=selection, language=language))
                 continue
             current = current_wijken(obs[obs["period_type"] == kind])
-            if len(current) > MAX_PANELS:
-                out.append(markup.sentence(label("wijk_too_many", language).format(n=len(current)) + ".",
-                                           emphasis=True))
-                continue
             rows, _ = wijk_trend(obs, division, period_type=kind,
                                  regions=[*current, municipality] if rate else current)
             out.append(plotting.chart_or_note(plotting.small_multiples, rows, ncols=5, subtitle=subtitle,
