@@ -194,6 +194,12 @@ _ALL = [
        "Realised addition to reserves (accounts), objective Appropriate basic care", "euro x 1000", "wmo", "financien"),
     _i("lasten_beinvloedbaar_pct_passende_basiszorg", "Beïnvloedbare lasten, doelstelling Passende basiszorg (% van de lasten)",
        "Influenceable expenditure, objective Appropriate basic care (% of expenditure)", "procent", "wmo", "financien"),
+    # Begroting 2020 (data/published/begroting_2020_aanvulling.csv)
+    _i("rijksmiddelen_jeugd_meicirculaire_2019", "Extra rijksmiddelen jeugdzorg, meicirculaire 2019, voor 2019 t/m 2021 samen (landelijk)",
+       "Additional central-government funds for youth care, May circular 2019, for 2019-2021 together (national)",
+       "euro x 1000", "jeugd", "financien"),
+    _i("pilot_dak_thuisloze_jongeren", "Jongeren begeleid in de Pilot Dak- en Thuisloze Jongeren (gepland)",
+       "Young people coached in the pilot for homeless young people (planned)", "aantal", "jeugd", "bereik"),
     # Register flows (analysis.flow): inflow is *_nieuwe_casussen; outflow and running cases here.
     _i("buurtteam_sociaal_afgesloten_casussen", "Uitstroom: afgesloten casussen buurtteams Sociaal",
        "Outflow: closed cases, social neighbourhood teams", "aantal", "wmo", "bereik"),
