@@ -344,6 +344,22 @@ LABELS: dict[str, tuple[str, str]] = {
     "doelgroep_ouderen_75_plus": ("ouderen (75 jaar en ouder)", "older people (75 and over)"),
     "doelgroep_beschermd_wonen": ("beschermd wonen", "sheltered housing"),
     "doelgroep_maatschappelijke_opvang": ("maatschappelijke opvang", "shelter"),
+    # analysis.claims
+    "claim_quote": ("Bewering: '{quote}' ({publication}, {source_ref}).",
+                    "Claim: '{quote}' ({publication}, {source_ref})."),
+    "claim_check": (
+        "{what}, {region}: {claimed} volgens de bewering; CBS: {first} ({first_period}) naar {last} ({last_period}): "
+        "{verdict} (CBS {source}).",
+        "{what}, {region}: claimed to {claimed}; CBS: {first} ({first_period}) to {last} ({last_period}): "
+        "{verdict} (CBS {source}).",
+    ),
+    "claim_stijgt": ("stijgt", "rise"),
+    "claim_daalt": ("daalt", "fall"),
+    "claim_holds": ("klopt", "holds"),
+    "claim_fails": ("klopt niet", "does not hold"),
+    "claim_no_data": ("{what}, {region}: geen CBS-cijfers voor deze periodes in de selectie.",
+                      "{what}, {region}: no CBS figures for these periods in the selection."),
+    "claim_scope": ("Wat CBS hiervan meet: {scope}.", "What CBS measures of it: {scope}."),
     "wijk_rounded_five": (
         "In {periods} zijn ook de cijfers per 1.000 inwoners door CBS op 5 afgerond.",
         "In {periods} CBS rounded the figures per 1,000 inhabitants to 5 as well.",
