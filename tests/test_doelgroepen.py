@@ -45,3 +45,12 @@ def test_small_counts_are_withheld_also_at_city_level(register):
     assert list(table.columns[:2]) == ["team", "target group"]
     assert (table == "<10").any().any()
     assert doelgroepen.doelgroep_table(wijk, "WK999999", "en").empty
+
+
+def test_styled_table_has_the_source_as_caption_and_escapes(register):
+    counts = doelgroepen.doelgroep_counts(register)
+    html = doelgroepen.styled(counts, "GM0344", language="nl").to_html()
+    assert "synthetisch" in html and "jongvolwassenen (18 tot 23 jaar)" in html
+    assert "<10" not in html.replace("&lt;10", "")  # withheld counts escaped, not raw markup
+    empty = doelgroepen.styled(counts, "WK999999", language="nl")
+    assert "geen gegevens" in empty.data.lower()

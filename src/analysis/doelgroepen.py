@@ -133,5 +133,23 @@ def doelgroep_table(counts: pd.DataFrame, region: str, language: str | None = No
     return wide
 
 
+def styled(counts: pd.DataFrame, region: str, *, selection: str | None = None, language: str | None = None):
+    """The table of :func:`doelgroep_table` for the page: escaped, without row numbers, the source as caption.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler, or the empty-selection sentence
+    """
+    from . import markup, plotting
+
+    language = labels.resolve_language(language)
+    rows = counts[counts["region_code"] == region]
+    table = doelgroep_table(rows, region, language)
+    if table.empty:
+        return plotting.empty_note(selection=selection, language=language)
+    return markup.table(table, caption=plotting.source_text(rows, language)).hide(axis="index")
+
+
 __all__ = ["AGE_GROUPS", "CARE_GROUPS", "COLUMNS", "LEVELS", "doelgroep_counts", "doelgroep_table",
+           "styled",
            "group_of_band"]
