@@ -142,7 +142,7 @@ def claim_text(claim: Claim, checks: pd.DataFrame, region_name: str, language: s
             last=format_value(r.last, "aantal", language), last_period=period_label(r.last_period, language),
             verdict=verdict, source=r.source))
     lines.append(label("claim_scope", language).format(scope=claim.scope[0 if language == "nl" else 1]))
-    return "\n".join(f"- {line}" for line in lines)
+    return "\n".join(lines)
 
 
 __all__ = ["CHECK_COLUMNS", "CLAIMS", "FALLS", "RISES", "Claim", "check_claim", "claim_text"]
