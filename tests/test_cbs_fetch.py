@@ -407,7 +407,7 @@ def test_download_passes_the_response_through(monkeypatch, jeugd_response):
 # Real CBS metadata (85984NED DataProperties) against the catalogue's measure matching
 # --------------------------------------------------------------------------------------
 
-UNIT_OF = {"aantal": "aantal", "%": "procent", "per 1 000 inwoners": "per 1000 inwoners"}
+UNIT_OF = {"aantal": "aantal", "%": "procent", "per 1 000 inwoners": "per 1000 inwoners", "code": "code"}
 
 
 def _real_topics(realdata_dir: Path) -> list[dict]:
@@ -443,8 +443,11 @@ def test_real_metadata_gives_no_false_matches(realdata_dir):
                 m = table.measure_for(name)
                 if m is not None:
                     matched[(table.id, p["Key"])] = (m.indicator, p["Unit"])
-    # only the Wmo-client count and its rate per 1,000 are the same measures; nothing else may be claimed
-    assert {key for _, key in matched} == {"WmoClienten_100", "WmoClientenRelatief_101"}
+    # only the Wmo-client count, its rate per 1,000 and the wijk's Indelingswijziging (the wijk tables'
+    # IndelingswijzigingWijken, by title) are the same measures; nothing else may be claimed
+    assert {key for _, key in matched} == {"WmoClienten_100", "WmoClientenRelatief_101",
+                                           "IndelingswijzigingGemeenteWijkBuurt_4"}
+    assert {m for (table, key), (m, _) in matched.items() if key.startswith("Indeling")} == {"wijk_indelingswijziging"}
     for indicator, unit in matched.values():
         from analysis.indicators import INDICATORS
 

@@ -362,8 +362,9 @@ def test_wijk_table_codes_from_codering(tmp_path):
     }
     assert value(frame, "wmo_clienten", "WK034401", "2023") == 1100  # Totaal, not PGB
     assert value(frame, "wmo_clienten", "WK0363AA", "2023") == 2500
-    # Codering_3, Gemeentenaam_1 etc. are not measures
-    assert set(frame["indicator"]) == {"wmo_clienten", "wmo_clienten_per_1000"}
+    # Codering_3, Gemeentenaam_1 etc. are not measures; IndelingswijzigingWijken_4 is (analysis.wijken)
+    assert set(frame["indicator"]) == {"wmo_clienten", "wmo_clienten_per_1000", "wijk_indelingswijziging"}
+    assert value(frame, "wijk_indelingswijziging", "WK034401", "2023") == 1
 
 
 def test_wijk_labels_that_repeat_across_municipalities_are_not_duplicates(tmp_path):

@@ -169,6 +169,21 @@ def test_calibration_to_published_figures(committed, published):
     assert (result.loc[result["tolerance"] == 0.02, "indicator"].nunique()) >= 15
 
 
+def test_sociaal_outflow_rises_in_2024_as_begroting_2026_says(committed):
+    # Begroting 2026: instroom 7068 -> 7283 "maar de uitstroom nam ook toe", with "administratieve
+    # afsluitingen van niet meer actieve dossiers"
+    f = flows(committed.cases, freq="year")
+    so = f[f["team"] == "sociaal"].set_index("period")
+    assert so.loc["2024", "outflow"] > so.loc["2023", "outflow"]
+    assert so.loc["2024", "inflow"] > so.loc["2023", "inflow"]
+    cl = case_level(committed.cases)
+    stale = cl[(cl["team"] == "sociaal") & (cl["registration_date"] < "2024-01-01")]
+    assert stale["end_date"].notna().all()  # no Sociaal case of before 2024 is still open at the end of 2024
+    closed = stale[stale["end_date"] >= "2024-10-01"]
+    assert (closed["end_reason"] == "administratief_afgesloten").mean() > 0.5
+    assert (closed["end_date"] > closed["first_conversation_date"]).all()
+
+
 def test_plan_uses_the_targets():
     plan = synthetic.build_plan().set_index(["team", "year"])
     for t in synthetic.TARGETS:

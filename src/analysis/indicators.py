@@ -25,6 +25,8 @@ UNITS = {
     "euro x 1000": ("x € 1.000", "x € 1,000"),
     "euro x 1000 per 1000 inwoners": ("x € 1.000 per 1.000 inwoners", "x € 1,000 per 1,000 inhabitants"),
     "euro": ("€", "€"),
+    # a CBS code value, not a quantity (e.g. the wijk's Indelingswijziging 1/2/3)
+    "code": ("code", "code"),
 }
 
 
@@ -81,12 +83,28 @@ _ALL = [
        "Youth-care costs per 1,000 inhabitants, realised", "euro x 1000 per 1000 inwoners", "jeugd", "financien"),
     _i("jeugdzorg_kosten_per_jongere", "Kosten jeugdzorg per jongere met jeugdzorg (gerealiseerd)",
        "Youth-care costs per youth in care (realised)", "euro", "jeugd", "financien"),
+    _i("jeugdhulptrajecten_verblijf", "Lopende jeugdhulptrajecten met verblijf",
+       "Running residential youth support trajectories", "aantal", "jeugd", "bereik"),
+    # Derived from CBS measures (analysis.forward): the buurtteam's share of the trajectories,
+    # and youths with residential care (jeugdhulp youths x their share with verblijf).
+    _i("jeugdhulptrajecten_buurtteam_pct", "Jeugdhulptrajecten uitgevoerd door wijk- of buurtteam (% van alle jeugdhulptrajecten)",
+       "Youth support trajectories run by the neighbourhood team (% of all youth support trajectories)",
+       "procent", "jeugd", "bereik"),
+    _i("jeugdhulptrajecten_overig", "Jeugdhulptrajecten niet door wijk- of buurtteam (aanbieders, met en zonder verblijf)",
+       "Youth support trajectories not run by the neighbourhood team (providers, with and without residence)",
+       "aantal", "jeugd", "bereik"),
+    _i("jeugdhulp_verblijf_personen", "Jongeren met jeugdhulp met verblijf (aantal, afgeleid)",
+       "Youths with residential youth support (number, derived)", "aantal", "jeugd", "bereik"),
     # --- CBS Wmo -----------------------------------------------------------------------
     _i("wmo_clienten", "Wmo-cliënten met maatwerkvoorziening", "Wmo clients with a tailored provision", "aantal", "wmo", "bereik"),
     _i("wmo_clienten_per_1000", "Wmo-cliënten per 1.000 inwoners", "Wmo clients per 1,000 inhabitants", "per 1000 inwoners", "wmo", "bereik"),
     _i("wmo_stand", "Wmo-maatwerkvoorzieningen, stand begin periode", "Wmo tailored provisions, stock at start of period", "aantal", "wmo", "beschikbaarheid"),
     _i("wmo_instroom", "Wmo-maatwerkvoorzieningen, instroom", "Wmo tailored provisions, inflow", "aantal", "wmo", "beschikbaarheid"),
     _i("wmo_uitstroom", "Wmo-maatwerkvoorzieningen, uitstroom", "Wmo tailored provisions, outflow", "aantal", "wmo", "beschikbaarheid"),
+    # CBS "Indelingswijziging" of a wijk against the year before: 1 unchanged (a new name is possible),
+    # 2 new code with the same boundaries, 3 boundaries changed (analysis.wijken).
+    _i("wijk_indelingswijziging", "Indelingswijziging wijk (CBS: 1 ongewijzigd, 2 code gewijzigd, 3 grenzen gewijzigd)",
+       "Change of wijk division (CBS: 1 unchanged, 2 code changed, 3 boundaries changed)", "code", "wmo", "context"),
     _i("wmo_maatwerk_per_10000", "Cliënten met een maatwerkarrangement Wmo (BBV-indicator)",
        "Clients with a Wmo tailored arrangement (BBV indicator)", "per 10000 inwoners", "wmo", "bereik"),
     # --- Buurtteams Jeugd en Gezin -------------------------------------------------------
@@ -220,6 +238,12 @@ _ALL = [
        "wmo", "financien", signed=True),
     _i("lasten_beinvloedbaar_pct_passende_basiszorg", "Beïnvloedbare lasten, doelstelling Passende basiszorg (% van de lasten)",
        "Influenceable expenditure, objective Appropriate basic care (% of expenditure)", "procent", "wmo", "financien"),
+    # Begroting 2020 (data/published/begroting_2020_aanvulling.csv)
+    _i("rijksmiddelen_jeugd_meicirculaire_2019", "Extra rijksmiddelen jeugdzorg, meicirculaire 2019, voor 2019 t/m 2021 samen (landelijk)",
+       "Additional central-government funds for youth care, May circular 2019, for 2019-2021 together (national)",
+       "euro x 1000", "jeugd", "financien"),
+    _i("pilot_dak_thuisloze_jongeren", "Jongeren begeleid in de Pilot Dak- en Thuisloze Jongeren (gepland)",
+       "Young people coached in the pilot for homeless young people (planned)", "aantal", "jeugd", "bereik"),
     # Register flows (analysis.flow): inflow is *_nieuwe_casussen; outflow and running cases here.
     _i("buurtteam_sociaal_afgesloten_casussen", "Uitstroom: afgesloten casussen buurtteams Sociaal",
        "Outflow: closed cases, social neighbourhood teams", "aantal", "wmo", "bereik"),

@@ -337,6 +337,93 @@ LABELS: dict[str, tuple[str, str]] = {
         "Geen wijkindeling bekend voor {region}: kies een wijk met de parameter wijk.",
         "No districts known for {region}: choose one with the parameter wijk.",
     ),
+    # analysis.wijken: the wijk division over the years
+    "wijk_division_none": (
+        "Wijkindeling: CBS meldt voor elke wijk in elk jaar dezelfde code en dezelfde grenzen als het jaar "
+        "ervoor (Indelingswijziging 1); de lijnen lopen over alle jaren.",
+        "Wijk division: CBS reports the same code and boundaries as the year before for every wijk in every "
+        "year (Indelingswijziging 1); the lines run over all years.",
+    ),
+    "wijk_division_unchecked": (
+        "De gebruikte CBS-bron zegt niet of de wijkindeling veranderde (geen Indelingswijziging); alleen "
+        "ontbrekende jaren zijn als breuk behandeld.",
+        "The CBS source used does not say whether the wijk division changed (no Indelingswijziging); only "
+        "missing years are treated as breaks.",
+    ),
+    "wijk_division_breaks": (
+        "Wijkindeling gewijzigd; de lijn begint na de laatste wijziging, eerdere jaren zijn weggelaten:",
+        "Wijk division changed; the line starts after the last change, earlier years are left out:",
+    ),
+    "wijk_division_code": ("nieuwe wijkcode, zelfde grenzen (CBS 2)", "new wijk code, same boundaries (CBS 2)"),
+    "wijk_division_boundaries": ("grenzen gewijzigd (CBS 3)", "boundaries changed (CBS 3)"),
+    "wijk_division_missing": ("het jaar ervoor ontbreekt", "the year before is missing"),
+    "wijk_too_many": (
+        "{n} wijken: te veel voor kleine grafieken; kies een wijk met de parameter wijk",
+        "{n} wijken: too many for small multiples; choose one with the parameter wijk",
+    ),
+    "cbs_forward_title": (
+        "Jeugdhulptrajecten door het wijk- of buurtteam (% van alle jeugdhulptrajecten)",
+        "Youth support trajectories run by the neighbourhood team (% of all youth support trajectories)",
+    ),
+    "cbs_forward_subtitle": (
+        "lopende trajecten op de peildatum; afgeleid uit CBS-aantallen (op 5 afgerond); vanaf 2016",
+        "running trajectories on the reference date; derived from CBS counts (rounded to 5); from 2016",
+    ),
+    "cbs_forward_counts_subtitle": (
+        "lopende trajecten op de peildatum: buurtteam tegenover aanbieders (overig = totaal min buurtteam)",
+        "running trajectories on the reference date: neighbourhood team against providers (other = total minus team)",
+    ),
+    "cbs_forward_summary": (
+        "{region}: aandeel buurtteam {first} op {first_period}, hoogste {peak} op {peak_period}, "
+        "laatste {last} op {last_period} ({status}).",
+        "{region}: neighbourhood-team share {first} on {first_period}, highest {peak} on {peak_period}, "
+        "latest {last} on {last_period} ({status}).",
+    ),
+    "verblijf_youths_year": (
+        "jaarcijfers; afgeleid: CBS 82966NED x 82972NED, op 5 afgerond",
+        "yearly figures; derived: CBS 82966NED x 82972NED, rounded to 5",
+    ),
+    "verblijf_youths_halfyear": (
+        "halfjaarcijfers; afgeleid: CBS 82966NED x 82972NED, op 5 afgerond",
+        "half-yearly figures; derived: CBS 82966NED x 82972NED, rounded to 5",
+    ),
+    "verblijf_trajectories_subtitle": (
+        "lopende trajecten op de peildatum; een jongere kan er meer hebben",
+        "running trajectories on the reference date; a youth may have several",
+    ),
+    # analysis.doelgroepen
+    "doelgroep": ("doelgroep", "target group"),
+    "team_sociaal": ("Buurtteam Sociaal", "Social neighbourhood team"),
+    "team_jeugd_en_gezin": ("Buurtteam Jeugd en Gezin", "Youth and family neighbourhood team"),
+    "team_aanvullende_zorg": ("Aanvullende zorg Sociaal", "Additional social care"),
+    "doelgroep_kinderen_0_11": ("kinderen (0-11 jaar)", "children (0-11 years)"),
+    "doelgroep_jongeren_12_17": ("jongeren (12-17 jaar)", "young people (12-17 years)"),
+    "doelgroep_jongvolwassenen_18_22": ("jongvolwassenen (18 tot 23 jaar)", "young adults (18 to 23 years)"),
+    "doelgroep_volwassenen_23_64": ("volwassenen (23-64 jaar)", "adults (23-64 years)"),
+    "doelgroep_ouderen_65_74": ("ouderen (65-74 jaar)", "older people (65-74 years)"),
+    "doelgroep_ouderen_75_plus": ("ouderen (75 jaar en ouder)", "older people (75 and over)"),
+    "doelgroep_beschermd_wonen": ("beschermd wonen", "sheltered housing"),
+    "doelgroep_maatschappelijke_opvang": ("maatschappelijke opvang", "shelter"),
+    # analysis.claims
+    "claim_quote": ("Bewering: '{quote}' ({publication}, {source_ref}).",
+                    "Claim: '{quote}' ({publication}, {source_ref})."),
+    "claim_check": (
+        "{what}, {region}: {claimed} volgens de bewering; CBS: {first} ({first_period}) naar {last} ({last_period}): "
+        "{verdict} (CBS {source}).",
+        "{what}, {region}: claimed to {claimed}; CBS: {first} ({first_period}) to {last} ({last_period}): "
+        "{verdict} (CBS {source}).",
+    ),
+    "claim_stijgt": ("stijgt", "rise"),
+    "claim_daalt": ("daalt", "fall"),
+    "claim_holds": ("klopt", "holds"),
+    "claim_fails": ("klopt niet", "does not hold"),
+    "claim_no_data": ("{what}, {region}: geen CBS-cijfers voor deze periodes in de selectie.",
+                      "{what}, {region}: no CBS figures for these periods in the selection."),
+    "claim_scope": ("Wat CBS hiervan meet: {scope}.", "What CBS measures of it: {scope}."),
+    "wijk_rounded_five": (
+        "In {periods} zijn ook de cijfers per 1.000 inwoners door CBS op 5 afgerond.",
+        "In {periods} CBS rounded the figures per 1,000 inhabitants to 5 as well.",
+    ),
     "reach_no_cbs": (
         "{indicator}: geen CBS-cijfers in deze bron. Importeer de CBS-tabellen met "
         "python -m analysis cbs import of kies een andere source.",
@@ -545,6 +632,7 @@ _UNIT_AXIS: dict[str, tuple[str, str]] = {
     "euro x 1000": ("x € 1.000", "x € 1,000"),
     "euro x 1000 per 1000 inwoners": ("x € 1.000 per 1.000 inwoners", "x € 1,000 per 1,000 inhabitants"),
     "euro": ("Euro", "Euro"),
+    "code": ("Code", "Code"),
 }
 
 # Text after a formatted value, per unit: (Dutch, English).
@@ -558,6 +646,7 @@ _UNIT_SUFFIX: dict[str, tuple[str, str]] = {
     "euro x 1000": (" x € 1.000", " x € 1,000"),
     "euro x 1000 per 1000 inwoners": (" x € 1.000 per 1.000 inwoners", " x € 1,000 per 1,000 inhabitants"),
     "euro": (" euro", " euro"),
+    "code": ("", ""),
 }
 
 UNIT_DECIMALS: dict[str, int] = {
@@ -570,6 +659,7 @@ UNIT_DECIMALS: dict[str, int] = {
     "euro x 1000": 0,
     "euro x 1000 per 1000 inwoners": 0,
     "euro": 0,
+    "code": 0,
 }
 """Default number of decimals per unit in :func:`format_value`."""
 

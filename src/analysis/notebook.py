@@ -21,7 +21,7 @@ import pandas as pd
 from .errors import InputError
 from .parameters import NotebookParameters, check_data_periods, data_periods, validate_parameters
 from .periods import in_range
-from .sources import DataSource, load_observations, resolve_source, show_sources
+from .sources import DataSource, load_observations, provenance_records, resolve_source, show_sources
 
 
 @dataclass
@@ -31,6 +31,7 @@ class Session:
     params: NotebookParameters
     source: DataSource
     extra_records: list[dict] = field(default_factory=list)
+    declared: set[str] = field(default_factory=set)  # sources already recorded for the report runner
 
     @property
     def language(self) -> str:
@@ -81,7 +82,38 @@ class Session:
 
     def declare_sources(self) -> str:
         """Show where the numbers come from (a table); records provenance for the report runner."""
+        records = provenance_records(self.source) + self.extra_records
+        self.declared.update(str(r.get("source")) for r in records)
         return show_sources(self.source, self.extra_records, self.language)
+
+    def declare_new_sources(self) -> list[str]:
+        """Show and record the inputs read since :meth:`declare_sources` (by a later cell).
+
+        The new sources get their own rows of the sources table, in the
+        report's language, so that every number on the page is traceable
+        where it appears; the runner records them with the others.
+
+        Returns
+        -------
+        list of str
+            The sources recorded now (``CBS 82968NED``, ...); empty when
+            nothing new was read, and then nothing is shown. The list does not
+            display itself as a cell's result.
+        """
+        records = [r for r in provenance_records(self.source) + self.extra_records
+                   if str(r.get("source")) not in self.declared]
+        new = list(dict.fromkeys(str(r.get("source")) for r in records))
+        if new:
+            show_sources(self.source, self.extra_records, self.language, only=new)
+        self.declared.update(new)
+        return _Quiet(new)
+
+
+class _Quiet(list):
+    """A list that shows nothing as a cell's last expression."""
+
+    def _ipython_display_(self) -> None:
+        return None
 
 
 def start(**parameters) -> Session:

@@ -508,13 +508,23 @@ def _location(path: str | None) -> str:
     return _short(path) if Path(path).is_absolute() else Path(path).as_posix()
 
 
-def show_sources(source: DataSource, extra=(), language: str | None = None) -> str:
+def show_sources(source: DataSource, extra=(), language: str | None = None, only=None) -> str:
     """Display the sources table and record the provenance for the report runner, in one output.
 
     The output carries the table (``text/html``, ``text/plain``) and the
     provenance records (:data:`analysis.provenance.SOURCES_MIME`),
     which the runner collects into ``run.json`` and ``index.html``.
     Outside IPython the plain text is printed.
+
+    Parameters
+    ----------
+    source : DataSource
+    extra : iterable of dict
+        Further provenance records (see :func:`describe_sources`).
+    language : {'nl', 'en'}, optional
+    only : collection of str, optional
+        Show and record only these sources (``CBS 85094NED``): the rows a later
+        cell adds (:meth:`analysis.notebook.Session.declare_new_sources`).
 
     Returns
     -------
@@ -527,6 +537,10 @@ def show_sources(source: DataSource, extra=(), language: str | None = None) -> s
     extra = list(extra)
     table = describe_sources(source, language, extra)
     records = [normalise_source(r) for r in provenance_records(source) + extra]
+    if only is not None:
+        keep = {str(name) for name in only}
+        table = SourcesTable([row for row in table.rows if row["source"] in keep], [], table.language)
+        records = [r for r in records if str(r.get("source")) in keep]
     try:
         from IPython import get_ipython
         from IPython.display import display

@@ -313,6 +313,12 @@ ASSUMPTIONS: dict[str, dict] = {
     },
     "season": (1.05, 1.0, 1.05, 1.0, 0.95, 1.0, 0.8, 0.75, 1.1, 1.1, 1.05, 0.85),  # registrations by month
     "weekend_weight": 0.05,  # registrations on a weekend day or holiday, relative to a working day
+    # Begroting 2026: in 2024 "een lichte daling door administratieve afsluitingen van niet meer actieve
+    # dossiers" and, with the higher instroom, "de uitstroom nam ook toe". Every Sociaal case registered
+    # before this date and still open at the end of LAST_YEAR is closed administratively in the last
+    # quarter of LAST_YEAR (its clients stay counted in that year: the case ran in it).
+    "administrative_closing": {"team": "sociaal", "registered_before": f"{LAST_YEAR}-01-01",
+                               "between": (f"{LAST_YEAR}-10-01", f"{LAST_YEAR}-12-31")},
 }
 _YOUNG_WIJKEN = ("WK034409", "WK034410")
 
@@ -738,6 +744,27 @@ def _end_reasons(team: str, t: _Team, plan: pd.DataFrame, rng, first_band: np.nd
     return reasons
 
 
+def _close_administratively(team: str, t: _Team, reasons: np.ndarray, rng, cal: _Calendar) -> int:
+    """Close the stale cases of :data:`ASSUMPTIONS` ``administrative_closing`` (in place); the number closed."""
+    rule = ASSUMPTIONS["administrative_closing"]
+    if team != rule["team"]:
+        return 0
+    before = pd.Timestamp(rule["registered_before"])
+    first, last = (pd.Timestamp(d) for d in rule["between"])
+    day = lambda ts: _day(ts.year, ts.month, ts.day)  # noqa: E731
+    end = np.asarray(t.end)
+    stale = np.flatnonzero((np.asarray(t.reg) < day(before)) & (end > _day(LAST_YEAR, 12, 31)))
+    if not stale.size:
+        return 0
+    days = rng.integers(day(first), day(last) + 1, size=stale.size)
+    days = np.maximum(days, np.asarray(t.conv)[stale] + 1)  # after the first conversation
+    closed = np.minimum(cal.roll_forward(days), day(last))
+    t.end = end.copy()
+    t.end[stale] = closed
+    reasons[stale] = "administratief_afgesloten"
+    return int(stale.size)
+
+
 def _marks(rng, n: int, target: float) -> np.ndarray:
     """n whole marks 1-10 with mean ``target`` (to within 0.5/n), from a discretised normal."""
     if n == 0:
@@ -928,6 +955,8 @@ def generate(seed: int = DEFAULT_SEED) -> Register:
         first = np.array([h[0] for h in t.households])
         first_band = _band_of(np.asarray(t.reg) - births[first])
         reasons = _end_reasons(team, t, plan, rngs[2 + k], first_band)
+        # its own stream, so the closing leaves every other draw as it was
+        _close_administratively(team, t, reasons, np.random.default_rng([seed, LAST_YEAR]), cal)
         teams[team] = (t, reasons)
     care = _care(plan, teams, clients, rngs[4], cal)
     survey_parts = [(_surveys(team, t, reasons, plan, rngs[5]), team) for team, (t, reasons) in teams.items()]

@@ -117,6 +117,7 @@ _TRAJECT_MEASURES = (
             ("Uitgevoerd door het wijk- of buurtteam", "Uitgevoerd door het wijk of buurtteam")),
     Measure("TotaalJeugdbeschermingstrajecten", "jeugdbeschermingstrajecten",
             ("Totaal jeugdbeschermingstrajecten",)),
+    Measure("TotaalJeugdhulpMetVerblijf", "jeugdhulptrajecten_verblijf", ("Totaal jeugdhulp met verblijf",)),
 )
 # 82966NED: youths per combination of jeugdhulp, jeugdbescherming and jeugdreclassering
 # (2015 - 2017), the table cbs.nl's table pages and the 2017 publications cite.
@@ -203,8 +204,14 @@ WMO_WIJK_TABLES = {
     "84664NED": "2019", "84907NED": "2020", "85046NED": "2021", "85376NED": "2022",
     "85638NED": "2023", "85995NED": "1e halfjaar 2024",
 }
+# Whether a wijk can be compared with the year before (CBS "Indelingswijziging": 1 unchanged,
+# 2 new code, same boundaries, 3 boundaries changed); the Kerncijfers wijken en buurten call it
+# "Indelingswijziging gemeente, wijk, buurt". analysis.wijken never joins a line across a 2 or 3.
+_INDELING_MEASURE = Measure("IndelingswijzigingWijken", "wijk_indelingswijziging",
+                            ("Indelingswijziging wijken", "Indelingswijziging gemeente, wijk, buurt",
+                             "Indelingswijziging wijken en buurten"))
 for _id, _years in WMO_WIJK_TABLES.items():
-    _add(Table(_id, f"Wmo-cliënten; financieringsvorm, wijken, {_years}", _WMO_MEASURES,
+    _add(Table(_id, f"Wmo-cliënten; financieringsvorm, wijken, {_years}", (*_WMO_MEASURES, _INDELING_MEASURE),
                filters={"Financieringsvorm": _TOTAAL}, region_dimension="Wijken", only_levels=("wijk",),
                period_range=_years))
 
@@ -227,6 +234,8 @@ SERIES: dict[str, tuple[str, ...]] = {
     "jeugdhulptrajecten": ("82968NED", "85094NED"),
     "jeugdhulptrajecten_buurtteam": ("82968NED", "85094NED"),
     "jeugdbeschermingstrajecten": ("82968NED", "85094NED"),
+    "jeugdhulptrajecten_verblijf": ("82968NED", "85094NED"),
+    "wijk_indelingswijziging": tuple(WMO_WIJK_TABLES),
     "wmo_clienten": ("83262NED", "86050NED", *WMO_WIJK_TABLES),
     "wmo_clienten_per_1000": ("83262NED", "86050NED", *WMO_WIJK_TABLES),
     "wmo_stand": ("83268NED", "86051NED"),
@@ -249,7 +258,8 @@ CITED_TABLES: dict[str, tuple[str, ...]] = {
 # first period after, explanation in Dutch, in English).
 SERIES_BREAKS: tuple[tuple[tuple[str, ...], str, str, str, str], ...] = (
     (
-        ("jeugdhulp_pct", "jeugdhulp_verblijf_pct", "jeugdzorg_personen", "jeugdzorg_pct"),
+        ("jeugdhulp_pct", "jeugdhulp_verblijf_pct", "jeugdzorg_personen", "jeugdzorg_pct",
+         "jeugdhulptrajecten", "jeugdhulptrajecten_buurtteam"),
         "2015", "2016",
         "trendbreuk: vanaf 2016 telt jeugdhulp door buurtteams mee",
         "series break: from 2016 neighbourhood-team support counts",
