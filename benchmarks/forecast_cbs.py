@@ -63,6 +63,15 @@ LEVEL, N_BOOT, SEED = 0.90, 2000, 0  # the bootstrap interval of default - naive
 #: The indicators of the secondary view (catalogue ids of :mod:`analysis.cbs`).
 INDICATORS: tuple[str, ...] = ("jeugdhulp_pct", "jeugdbescherming_pct", "wmo_clienten_per_1000")
 
+#: Variants of the default for the main evaluation (``--variant``): how much the nested choice adds, and
+#: whether it still holds with the pooled settings chosen before any look at these origins.
+VARIANTS: dict[str, dict] = {
+    "default": {},
+    "unguarded": {"guard": False},
+    "earlier": {"damping": 1.0, "ar": True, "relative": False, "seasonal": False, "calibration_origins": 6,
+                "scale_window": None},
+}
+
 #: The realdata folders imported into a temporary CBS cache (cbs-gebieden: the GM codes of the labels).
 REALDATA_FOLDERS: tuple[str, ...] = ("cbs-jeugdzorg", "cbs-wmo", "cbs-gebieden")
 
@@ -253,9 +262,11 @@ def compare_with_naive(default: pd.DataFrame, naive: pd.DataFrame, pooled: pd.Da
     return rows
 
 
-def evaluate(panel: pd.DataFrame, leading: pd.DataFrame | None, first_origin: str) -> tuple[list[dict], dict]:
-    """The default against naive over every origin from ``first_origin``, and the default's errors."""
+def evaluate(panel: pd.DataFrame, leading: pd.DataFrame | None, first_origin: str,
+             options: dict | None = None) -> tuple[list[dict], dict]:
+    """The default (with ``options``) against naive over every origin from ``first_origin``, and its errors."""
     lead = {} if leading is None else {"leading": leading}
+    lead.update(options or {})
     n = origins_from(panel, first_origin)
     t0 = time.perf_counter()
     full = forecast_panel(panel, HORIZON, **lead)
@@ -263,9 +274,17 @@ def evaluate(panel: pd.DataFrame, leading: pd.DataFrame | None, first_origin: st
     default = backtest(panel, origins=n, horizon=HORIZON, **lead)
     naive = backtest(panel, method="naive", origins=n, horizon=HORIZON)
     rows = compare_with_naive(default.errors, naive.errors, default.pooled, naive.pooled)
+    for r in rows:
+        r["pooled at"] = pooled_share(default.errors, r["h"])
     info = {"whole_s": whole, "origins": n, "skipped": default.skipped, "errors": default.errors,
             "params": full.params, "leading": bool(lead)}
     return rows, info
+
+
+def pooled_share(errors: pd.DataFrame, horizon: int) -> str:
+    """At how many origins the default's nested choice kept the pooled forecast at ``horizon`` (``'7/11'``)."""
+    per_origin = errors.loc[errors["horizon"] == horizon].groupby("origin")["method"].first()
+    return f"{int((per_origin == 'pooled').sum())}/{len(per_origin)}"
 
 
 def _row(indicator: str, name: str, pooled: pd.DataFrame, seconds: float) -> dict:
@@ -284,7 +303,7 @@ def _print_frame(frame: pd.DataFrame, **formats) -> None:
         print(frame.to_string(index=False, float_format=lambda v: f"{v:.3f}", formatters=formats or None))
 
 
-def main_evaluation(cache: Path, only: list[str] | None) -> dict[str, pd.DataFrame]:
+def main_evaluation(cache: Path, only: list[str] | None, variant: str = "default") -> dict[str, pd.DataFrame]:
     """Print the main table (every origin, every indicator, half-years and years); the errors per half-year panel."""
     rows, errors = [], {}
     for kind, (first, last) in (("halfyear", (FIRST, LAST)), ("year", (FIRST_YEAR, LAST_YEAR))):
@@ -294,7 +313,7 @@ def main_evaluation(cache: Path, only: list[str] | None) -> dict[str, pd.DataFra
                 print(f"  {indicator} ({kind}): fewer than 10 complete municipalities, left out")
                 continue
             leading = load_leading(indicator, cache)
-            found, info = evaluate(panel, leading, FIRST_ORIGIN[kind])
+            found, info = evaluate(panel, leading, FIRST_ORIGIN[kind], VARIANTS[variant])
             if kind == "halfyear":
                 errors[indicator] = info["errors"]
             origins = sorted(info["errors"]["origin"].unique(), key=period_sort_key)
@@ -310,11 +329,14 @@ def main_evaluation(cache: Path, only: list[str] | None) -> dict[str, pd.DataFra
     table["diff"] = table["diff"].map(lambda v: f"{v:+.3f}")
     table["rel %"] = table["rel %"].map(lambda v: f"{v:+.1f}")
     cols = ["indicator", "type", "munis", "origins", "h", "MASE", "naive", "diff", "90% CI", "rel %", "verdict",
-            "cov80", "cov95", "Wink80/s", "Wink95/s", "whole s"]
-    print("\nMain evaluation: every origin from 2018H1 (years: 2018), horizons 1 and 2. MASE of the default "
+            "pooled at", "cov80", "cov95", "Wink80/s", "Wink95/s", "whole s"]
+    shown = "the default" if variant == "default" else f"the default with {VARIANTS[variant]}"
+    print(f"\nMain evaluation ({shown}): every origin from 2018H1 (years: 2018), horizons 1 and 2. MASE of the default "
           "and of naive; diff = default - naive with a 90 % bootstrap interval over municipalities "
           f"({N_BOOT} draws, seed {SEED}); rel % = default / naive - 1; verdict: WORSE if the interval lies "
-          "above 0, better if below; cov80/cov95: the default's interval coverage; Wink/s: its Winkler "
+          "above 0, better if below; pooled at: origins at which the default's nested choice kept the pooled "
+          "forecast at that horizon (naive at the others); cov80/cov95: the default's interval coverage; "
+          "Wink/s: its Winkler "
           "score divided by the scale; whole s: seconds to forecast the whole panel (+lead: with the "
           "leading stock). Origins: first-last (number scored).")
     _print_frame(table[cols])
@@ -329,6 +351,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", choices=list(halfyear_indicators()),
                         help="indicators to run (default all)")
     parser.add_argument("--no-statsforecast", action="store_true", help="leave out the statsforecast models")
+    parser.add_argument("--variant", choices=list(VARIANTS), default="default",
+                        help="the default as it is, without its nested choice (unguarded), or with the pooled "
+                             "settings of the earlier default (earlier); main evaluation only")
+    parser.add_argument("--main-only", action="store_true", help="only the main evaluation")
     args = parser.parse_args(argv)
     realdata = realdata_dir()
     missing = [str(realdata / f) for f in REALDATA_FOLDERS if not (realdata / f).is_dir()]
@@ -344,8 +370,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"CBS realdata: {realdata}; {os.cpu_count()} CPU(s) visible")
     started = time.perf_counter()
     with realdata_cache(realdata) as cache:
-        all_errors = main_evaluation(cache, args.only)
-        secondary = [i for i in (args.only or INDICATORS) if i in INDICATORS]
+        all_errors = main_evaluation(cache, args.only, args.variant)
+        secondary = [] if args.main_only else [i for i in (args.only or INDICATORS) if i in INDICATORS]
         panels = {ind: (balanced_panel(load_observations(ind, cache)), load_leading(ind, cache))
                   for ind in secondary}
     results, diffs = [], []
@@ -357,7 +383,8 @@ def main(argv: list[str] | None = None) -> int:
             runs.append(("pooled, no leading indicator", {}))
         runs += [("earlier default (undamped, AR(1))", {**lead, "damping": 1.0, "ar": True, "relative": False,
                                                         "seasonal": False, "calibration_origins": 6,
-                                                        "scale_window": None}),
+                                                        "scale_window": None, "guard": False}),
+                 ("pooled without the nested choice", {**lead, "guard": False}),
                  ("naive", {"method": "naive"}), ("drift", {"method": "drift"})]
         if args.statsmodels:
             runs += [("auto (cv, statsmodels)", {"method": "auto", "candidates": ("naive", "drift", "ets", "theta")}),
