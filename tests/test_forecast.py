@@ -577,17 +577,24 @@ def test_guard_without_an_earlier_origin_is_naive():
     res = forecast_panel(make_panel(values), horizon=1)
     assert res.params["guard"]["methods"] == ["naive"] and res.params["guard"]["pairs"] == [0]
     assert "no earlier origin" in res.summary["reason"].iloc[0]
+    # the 90 % rule needs two earlier origins: with one (4 periods) it is naive, the mean rule takes the trend
+    four = make_panel(shared_trend_panel(40, 4, trend=1.0, noise=0.0, walk=0.1))
+    assert forecast_panel(four, horizon=1).params["guard"]["methods"] == ["pooled"]
+    strict = forecast_panel(four, horizon=1, guard_level=0.9)
+    assert strict.params["guard"]["methods"] == ["naive"]
+    assert "fewer than 2 earlier origins" in strict.summary["reason"].iloc[0]
 
 
-def test_guard_choice_and_intervals_use_no_value_after_the_origin():
+@pytest.mark.parametrize("level", [0.9, 0.5])
+def test_guard_choice_and_intervals_use_no_value_after_the_origin(level):
     # the later half-years follow a strong shared trend: a choice that saw them would keep the pooled trend
     values = shock_panel(80, 16, seed=1)
     panel = make_panel(values)
     trended = values.copy()
     trended[:, 11:] = values[:, 10:11] + 2.0 * np.arange(1, 6)[None, :]
     changed = make_panel(trended)
-    base = backtest(panel, origins=5, horizon=2)
-    again = backtest(changed, origins=5, horizon=2)
+    base = backtest(panel, origins=5, horizon=2, guard_level=level)
+    again = backtest(changed, origins=5, horizon=2, guard_level=level)
     origin = base.errors["origin"].min()  # column 10; every value after it differs
     assert origin == "2021H1"
     cols = ["mean", "lo80", "hi80", "lo95", "hi95", "method"]
@@ -595,6 +602,18 @@ def test_guard_choice_and_intervals_use_no_value_after_the_origin():
     b = again.errors[again.errors["origin"] == origin].set_index(["region_code", "horizon"])[cols]
     pd.testing.assert_frame_equal(a, b)
     assert set(a["method"]) == {"naive"}
-    # the trend is seen once it is in the data: the last origin keeps the pooled forecast at horizon 1
-    last = again.errors[again.errors["origin"] == again.errors["origin"].max()]
-    assert set(last["method"]) == {"pooled"}
+    if level == 0.5:  # the trend is seen once it is in the data: the last origin keeps the pooled forecast
+        last = again.errors[again.errors["origin"] == again.errors["origin"].max()]
+        assert set(last["method"]) == {"pooled"}
+
+
+def test_guard_level_demands_evidence_across_origins():
+    # the mean-only rule (0.5, the default) follows the pooled method's lead after the trend starts; 0.9 waits
+    values = shock_panel(80, 16, seed=1)
+    values[:, 11:] = values[:, 10:11] + 2.0 * np.arange(1, 6)[None, :]
+    strict = forecast_panel(make_panel(values), horizon=1, guard_level=0.9).params["guard"]
+    loose = forecast_panel(make_panel(values), horizon=1).params["guard"]
+    assert loose["methods"] == ["pooled"] and strict["methods"] == ["naive"]
+    assert strict["mean_diff"] == loose["mean_diff"] and strict["mean_diff"][0] < 0 < strict["upper_diff"][0]
+    with pytest.raises(ForecastInputError, match="guard_level"):
+        forecast_panel(make_panel(values), horizon=1, guard_level=1.0)

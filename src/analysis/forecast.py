@@ -802,17 +802,24 @@ def _guarded(
     horizon: int,
     cal: tuple[int, int | None] | None,
     levels: Sequence[int],
+    level: float = 0.5,
 ) -> tuple[np.ndarray, list[str], dict, tuple[np.ndarray, np.ndarray] | None]:
     """The pooled forecast ``F`` or naive, per horizon, by a nested backtest on the training data only.
 
     At every origin ``t`` inside ``Y`` (from the third observation on) the
     pooled method (``point``) and naive are forecast from ``Y[:, :t+1]``.
-    At an origin ``s``, horizon ``h`` keeps the pooled forecast only when
-    its mean absolute scaled error over every earlier pair (``t + h <= s``,
-    the change not crossing a level break; scale: the series' mean absolute
-    change up to ``t``) is lower than naive's on the same pairs; otherwise,
-    and when no earlier pair exists, it is naive. The choice at the panel's
-    last period gives the forecast. The conformal intervals (``cal``:
+    Per origin ``t`` and horizon ``h`` (the change not crossing a level
+    break) the difference of the two methods' mean absolute scaled errors
+    over the regions is one observation (scale: the series' mean absolute
+    change up to ``t``; one observation per origin, since the regions of an
+    origin share its national shock). At an origin ``s``, horizon ``h``
+    keeps the pooled forecast only when the one-sided ``level`` upper bound
+    of the mean difference over the origins scored by ``s`` (``t + h <= s``;
+    Student t over origins) lies below 0: the pooled method was better than
+    naive, beyond chance, at every earlier origin taken together; otherwise
+    (and with fewer than 2 such origins) it is naive. ``level=0.5``: the
+    mean difference alone. The choice at the panel's last period gives the
+    forecast. The conformal intervals (``cal``:
     calibration origins, scale window; None for none) are calibrated on the
     errors of this same guarded procedure at the last calibration origins,
     each with the choice it would have made there.
@@ -820,14 +827,18 @@ def _guarded(
     Returns the guarded forecast, the method per horizon, the scores behind
     the choice, and the quantiles and counts of the calibration errors.
     """
+    from scipy.stats import t as t_dist
+
     N, n = Y.shape
     t0 = _MIN_OBS - 1
     pooled_at: dict[int, np.ndarray] = {}
     for t in range(t0, n - 1):
         pooled_at[t], _ = point(Y[:, : t + 1], cross[:t], horizon, seasons[: t + 1])
-    # sums[h-1, s]: sum of scaled errors (pooled, naive) and pairs over origins t with t + h == s
+    # sums[h-1, s]: sum of scaled errors (pooled, naive) and pairs over origins t with t + h == s;
+    # diffs[h-1, s]: the mean over regions of (pooled - naive) scaled error of that origin (NaN: none)
     sums = np.zeros((2, horizon, n))
     pairs = np.zeros((horizon, n))
+    diffs = np.full((horizon, n), np.nan)
     for t in range(t0, n - 1):
         scale = _series_scale(Y[:, : t + 1], cross[:t], None)
         for h in range(1, horizon + 1):
@@ -836,14 +847,33 @@ def _guarded(
             ep = np.abs(Y[:, t + h] - pooled_at[t][:, h - 1]) / scale
             en = np.abs(Y[:, t + h] - Y[:, t]) / scale
             ok = np.isfinite(ep) & np.isfinite(en)
+            if not ok.any():
+                continue
             sums[0, h - 1, t + h] += ep[ok].sum()
             sums[1, h - 1, t + h] += en[ok].sum()
             pairs[h - 1, t + h] += ok.sum()
+            diffs[h - 1, t + h] = float(np.mean(ep[ok] - en[ok]))
     cum, cum_pairs = np.cumsum(sums, axis=2), np.cumsum(pairs, axis=1)
 
+    def evidence(s: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per horizon, over the origins scored by ``s``: mean (pooled - naive), its upper bound, origins."""
+        mean, upper, k = np.full(horizon, np.nan), np.full(horizon, np.nan), np.zeros(horizon, dtype=int)
+        for h in range(horizon):
+            d = diffs[h, : s + 1]
+            d = d[np.isfinite(d)]
+            k[h] = d.size
+            if not d.size:
+                continue
+            mean[h] = float(d.mean())
+            if level <= 0.5:
+                upper[h] = mean[h]
+            elif d.size >= 2:
+                upper[h] = mean[h] + float(t_dist.ppf(level, d.size - 1)) * float(d.std(ddof=1)) / math.sqrt(d.size)
+        return mean, upper, k
+
     def use_pooled(s: int) -> np.ndarray:
-        """Per horizon: the pooled method had the lower error at the origins before ``s`` (outcomes up to ``s``)."""
-        return (cum_pairs[:, s] > 0) & (cum[0, :, s] < cum[1, :, s])
+        """Per horizon: the pooled method was better than naive at the origins scored by ``s``, by ``level``."""
+        return np.nan_to_num(evidence(s)[1], nan=np.inf) < 0
 
     def guarded_at(t: int, P: np.ndarray) -> np.ndarray:
         return np.where(use_pooled(t)[None, :], P, Y[:, t][:, None])
@@ -851,9 +881,11 @@ def _guarded(
     keep = use_pooled(n - 1)
     out = np.where(keep[None, :], F, Y[:, -1][:, None])
     methods = ["pooled" if k else "naive" for k in keep]
+    mean, upper, k = evidence(n - 1)
     with np.errstate(invalid="ignore", divide="ignore"):
         scores = {"pooled": (cum[0, :, -1] / cum_pairs[:, -1]).tolist(),
-                  "naive": (cum[1, :, -1] / cum_pairs[:, -1]).tolist(), "pairs": cum_pairs[:, -1].astype(int).tolist()}
+                  "naive": (cum[1, :, -1] / cum_pairs[:, -1]).tolist(), "pairs": cum_pairs[:, -1].astype(int).tolist(),
+                  "origins": k.tolist(), "mean_diff": mean.tolist(), "upper_diff": upper.tolist(), "level": level}
     if cal is None:
         return out, methods, scores, None
     n_origins, window = cal
@@ -1172,6 +1204,7 @@ def forecast_panel(
     scale_window: int | None = 8,
     relative: bool = True,
     guard: bool = True,
+    guard_level: float = 0.5,
 ) -> ForecastResult:
     """Forecast every series of a panel ``horizon`` periods ahead, with 80 % and 95 % intervals.
 
@@ -1257,13 +1290,25 @@ def forecast_panel(
 
     guard : bool, default True
         Pooled method: per horizon, keep the pooled forecast only where it
-        had a lower mean absolute scaled error than naive over every earlier
-        origin inside the panel (a nested backtest on the data before the
-        forecast origin; no earlier origin: naive); otherwise forecast naive
-        at that horizon. The intervals are calibrated on the errors of this
-        guarded procedure. ``params["guard"]`` holds the method per horizon
-        and the scores; the ``method`` column of the forecasts says which
+        beat naive at the earlier origins inside the panel (a nested
+        backtest on the data before the forecast origin: per origin, the
+        mean over regions of the difference of absolute scaled errors; the
+        pooled forecast is kept when the one-sided ``guard_level`` upper
+        bound of the mean of those differences over the origins, Student t,
+        lies below 0; with the default 0.5 that is the mean itself);
+        otherwise, and without an earlier origin, forecast naive at that
+        horizon. The intervals are calibrated on the
+        errors of this guarded procedure, with the choice it made at each
+        calibration origin. ``params["guard"]`` holds the method per horizon
+        and the evidence; the ``method`` column of the forecasts says which
         method each horizon got. False: the pooled forecast at every horizon.
+    guard_level : float, default 0.5
+        With ``guard``: how sure the earlier origins must make it that the
+        pooled forecast beats naive. 0.5 (the default): a lower mean error
+        at one earlier origin or more suffices; 0.9: the one-sided 90 %
+        bound (Student t over the origins) must lie below 0, which needs 2
+        origins or more. Over every origin from 2018H1 the stricter rule
+        lost more, not less (docs/forecasting.md).
 
     Returns
     -------
@@ -1290,6 +1335,9 @@ def forecast_panel(
     if method == "auto" and (bad or not candidates):
         raise ForecastInputError(f"auto candidates must be among {', '.join(_SERIES_FITTERS)}, not {bad}",
                                  column="candidates")
+    if isinstance(guard_level, bool) or not isinstance(guard_level, int | float) or not 0 < guard_level < 1:
+        raise ForecastInputError(f"guard_level must be a number between 0 and 1, not {guard_level!r}",
+                                 column="guard_level")
     if scale_window is not None and (isinstance(scale_window, bool) or not isinstance(scale_window, int)
                                      or scale_window < 1):
         raise ForecastInputError(f"scale_window must be a whole number >= 1 or None, not {scale_window!r}",
@@ -1322,7 +1370,8 @@ def forecast_panel(
         raise ForecastInputError(f"round_to must be positive, not {round_to!r}", column="round_to")
     fc, chosen, reasons, params = _dispatch(
         method, prep, horizon, levels, intervals, (calibration_origins, scale_window), opts, seasonal_periods,
-        list(candidates), select, cv_origins, list(components), round_to, guard=guard)
+        list(candidates), select, cv_origins, list(components), round_to,
+        guard=guard_level if guard else None)
     params["round_to"] = round_to
     future = forecast_periods(prep.grid.periods[-1], horizon)
     rows = []
@@ -1434,17 +1483,20 @@ def _guard_reason(by_h: Sequence[str], scores: dict) -> str:
     """Why each horizon got its method, in one line for the summary."""
     parts = []
     for h, m in enumerate(by_h, start=1):
-        k = scores["pairs"][h - 1]
+        k = scores["origins"][h - 1]
         if not k:
             parts.append(f"h{h} naive (no earlier origin to compare on)")
+        elif k < 2 and scores["level"] > 0.5:
+            parts.append(f"h{h} naive (fewer than 2 earlier origins to compare on)")
         else:
-            parts.append(f"h{h} {m} (mean scaled error at earlier origins: pooled {scores['pooled'][h - 1]:.3f}, "
-                         f"naive {scores['naive'][h - 1]:.3f}, {k} pairs)")
+            parts.append(f"h{h} {m} (mean scaled error at {k} earlier origins: pooled {scores['pooled'][h - 1]:.3f}, "
+                         f"naive {scores['naive'][h - 1]:.3f}; difference {scores['mean_diff'][h - 1]:+.3f}, "
+                         f"{100 * scores['level']:g} % upper bound {scores['upper_diff'][h - 1]:+.3f})")
     return "nested choice: " + "; ".join(parts)
 
 
 def _dispatch(method, prep, horizon, levels, intervals, cal, opts, seasonal_periods, candidates, select,
-              cv_origins, components, rnd=None, guard=False):
+              cv_origins, components, rnd=None, guard=None):
     Y, cross = prep.grid.values, prep.cross
     seasons = np.array([_season_of(p) for p in prep.grid.periods])
     N = Y.shape[0]
@@ -1466,9 +1518,9 @@ def _dispatch(method, prep, horizon, levels, intervals, cal, opts, seasonal_peri
         if method == "pooled" and opts.get("leading") is not None:
             why += " + leading indicator (end-of-period stock against the period's value)"
         reasons = [why] * N
-        if method == "pooled" and guard:
+        if method == "pooled" and guard is not None:
             F, by_h, scores, qc = _guarded(Y, cross, seasons, point, F, horizon,
-                                           cal if intervals == "conformal" else None, levels)
+                                           cal if intervals == "conformal" else None, levels, guard)
             params["guard"] = {"methods": by_h, **scores}
             chosen = [_horizon_methods(by_h)] * N
             reasons = [why + "; " + _guard_reason(by_h, scores)] * N
