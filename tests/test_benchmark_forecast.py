@@ -183,3 +183,23 @@ def test_the_evaluated_indicators_are_the_catalogue_without_the_stocks(bench):
     ids = bench.halfyear_indicators()
     assert {"jeugdhulp_pct", "wmo_instroom", "jeugdzorg_personen"} <= set(ids)
     assert not {"jeugdhulptrajecten", "jeugdbeschermingstrajecten"} & set(ids)
+
+
+def test_pooled_share_counts_the_origins_whose_nested_choice_kept_the_trend(bench):
+    errors = pd.DataFrame({
+        "origin": ["2022H1", "2022H1", "2022H2", "2022H2", "2023H1", "2022H1"],
+        "horizon": [1, 1, 1, 1, 1, 2],
+        "method": ["pooled", "pooled", "naive", "naive", "pooled", "naive"],
+    })
+    assert bench.pooled_share(errors, 1) == "2/3"  # one method per origin and horizon, counted once
+    assert bench.pooled_share(errors, 2) == "0/1"
+
+
+def test_variants_are_forecast_options(bench):
+    panel = _random_walks(n_regions=30, n=12, common=0.6)
+    for name, options in bench.VARIANTS.items():
+        rows, info = bench.evaluate(panel, None, "2023H1", options)
+        assert [r["h"] for r in rows] == [1, 2], name
+        assert all("/" in r["pooled at"] for r in rows)
+    unguarded = bench.evaluate(panel, None, "2023H1", bench.VARIANTS["unguarded"])[1]["errors"]
+    assert set(unguarded["method"]) == {"pooled"}

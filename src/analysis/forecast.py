@@ -24,14 +24,15 @@ Methods
     running youth-care trajectories on 30 June and 31 December,
     :data:`LEADING`) it adds a pooled regression on how far that
     end-of-period stock moved against the period's count: the clients still
-    in care at the end of a period are counted again in the next. It is the
-    default because over every origin from 2018H1 to 2023H2 it beats naive
-    on youth care and Wmo clients, is nowhere significantly worse at
-    horizon 1, and is far better than per-series automatic models; at
-    horizon 2 it loses on the Wmo inflow and outflow and on
-    ``jeugdzorg_personen`` (see ``docs/forecasting.md``). The earlier
-    undamped trend in absolute units lost to naive at turns of the national
-    movement (2020, Wmo after 2021).
+    in care at the end of a period are counted again in the next. Per
+    horizon, the default then keeps this forecast only where it beat naive
+    at the panel's earlier origins (``guard=True``: a nested backtest on the
+    training data only) and forecasts the last value elsewhere. Over every
+    origin from 2018H1 to 2023H2 it beats naive on youth care at horizon 1
+    and on the Wmo flows at horizon 1, and is far better than per-series
+    automatic models; where it still loses to naive is listed in
+    ``docs/forecasting.md``. The earlier undamped trend in absolute units
+    lost to naive at turns of the national movement (2020, Wmo after 2021).
 ``naive``, ``drift``
     Baselines: the last value, and the last value plus the mean change.
 ``ets``, ``arima``, ``uc``, ``theta``
