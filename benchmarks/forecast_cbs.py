@@ -281,7 +281,7 @@ def evaluate(panel: pd.DataFrame, leading: pd.DataFrame | None, first_origin: st
     for r in rows:
         r["pooled at"] = pooled_share(default.errors, r["h"])
     info = {"whole_s": whole, "origins": n, "skipped": default.skipped, "errors": default.errors,
-            "params": full.params, "leading": bool(lead)}
+            "params": full.params, "leading": leading is not None}
     return rows, info
 
 

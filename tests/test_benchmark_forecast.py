@@ -201,5 +201,6 @@ def test_variants_are_forecast_options(bench):
         rows, info = bench.evaluate(panel, None, "2023H1", options)
         assert [r["h"] for r in rows] == [1, 2], name
         assert all("/" in r["pooled at"] for r in rows)
+        assert not info["leading"], name  # options are not a leading stock ("+lead" in the table)
     unguarded = bench.evaluate(panel, None, "2023H1", bench.VARIANTS["unguarded"])[1]["errors"]
     assert set(unguarded["method"]) == {"pooled"}
