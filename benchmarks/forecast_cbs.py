@@ -123,6 +123,27 @@ def balanced_panel(obs: pd.DataFrame, first: str = FIRST, last: str = LAST) -> p
     return obs[obs["region_code"].isin(keep)].reset_index(drop=True)
 
 
+def evaluation_panel(obs: pd.DataFrame, first: str, last: str, first_origin: str,
+                     min_regions: int = 10) -> tuple[pd.DataFrame, str] | None:
+    """The panel and first origin of an indicator in the main evaluation, or None.
+
+    The municipalities with a value in every period from ``first`` to ``last``;
+    for an indicator that starts later (the 85099NED breakdowns start in 2021),
+    the complete panel from the earliest period at which ``min_regions`` or more
+    municipalities have every value up to ``last``. Its first origin is
+    ``first_origin`` or, later, the panel's third period (three observations
+    before a forecast); None without such a panel of 4 periods or more.
+    """
+    periods = sorted(obs.loc[obs["value"].notna(), "period"].unique(), key=period_sort_key)
+    periods = [p for p in periods if period_sort_key(first) <= period_sort_key(p) <= period_sort_key(last)]
+    for start in periods[: max(len(periods) - 3, 0)]:
+        panel = balanced_panel(obs, start, last)
+        if panel["region_code"].nunique() >= min_regions:
+            third = sorted(panel["period"].unique(), key=period_sort_key)[2]
+            return panel, max(first_origin, third, key=period_sort_key)
+    return None
+
+
 # ----------------------------------------------------------------------------- statsforecast
 
 
@@ -312,12 +333,14 @@ def main_evaluation(cache: Path, only: list[str] | None, variant: str = "default
     rows, errors = [], {}
     for kind, (first, last) in (("halfyear", (FIRST, LAST)), ("year", (FIRST_YEAR, LAST_YEAR))):
         for indicator in only or halfyear_indicators():
-            panel = balanced_panel(load_observations(indicator, cache, kind), first, last)
-            if panel["region_code"].nunique() < 10:
-                print(f"  {indicator} ({kind}): fewer than 10 complete municipalities, left out")
+            found_panel = evaluation_panel(load_observations(indicator, cache, kind), first, last, FIRST_ORIGIN[kind])
+            if found_panel is None:
+                print(f"  {indicator} ({kind}): fewer than 10 municipalities with every value over 4 periods or "
+                      f"more up to {last}, left out")
                 continue
+            panel, first_origin = found_panel
             leading = load_leading(indicator, cache)
-            found, info = evaluate(panel, leading, FIRST_ORIGIN[kind], VARIANTS[variant])
+            found, info = evaluate(panel, leading, first_origin, VARIANTS[variant])
             if kind == "halfyear":
                 errors[indicator] = info["errors"]
             origins = sorted(info["errors"]["origin"].unique(), key=period_sort_key)
@@ -329,6 +352,9 @@ def main_evaluation(cache: Path, only: list[str] | None, variant: str = "default
             print(f"  {indicator} ({kind}): whole-panel forecast {info['whole_s']:.2f} s; pooled trend "
                   f"{info['params']['pooled_trend']:+.3f}; skipped {info['skipped'] or 'none'}", flush=True)
     table = pd.DataFrame(rows)
+    if table.empty:
+        print("\nMain evaluation: no indicator has a panel to evaluate.")
+        return errors
     table["90% CI"] = [f"[{lo:+.3f}, {hi:+.3f}]" for lo, hi in zip(table["lo"], table["hi"], strict=True)]
     table["diff"] = table["diff"].map(lambda v: f"{v:+.3f}")
     table["rel %"] = table["rel %"].map(lambda v: f"{v:+.1f}")

@@ -204,3 +204,14 @@ def test_variants_are_forecast_options(bench):
         assert not info["leading"], name  # options are not a leading stock ("+lead" in the table)
     unguarded = bench.evaluate(panel, None, "2023H1", bench.VARIANTS["unguarded"])[1]["errors"]
     assert set(unguarded["method"]) == {"pooled"}
+
+
+def test_an_indicator_that_starts_later_is_evaluated_from_its_own_start(bench):
+    full = _panel({f"GM{i:04d}": list(range(10, 20)) for i in range(12)})  # 2020H1 .. 2024H2
+    panel, origin = bench.evaluation_panel(full, "2020H1", "2024H2", "2021H1")
+    assert panel["period"].min() == "2020H1" and origin == "2021H1" and len(panel) == 120
+    late = full[full["period"] >= "2022H1"]  # starts in 2022: the panel from there, the origin its third period
+    panel, origin = bench.evaluation_panel(late, "2020H1", "2024H2", "2021H1")
+    assert panel["period"].min() == "2022H1" and origin == "2023H1"
+    assert bench.evaluation_panel(full[full["period"] >= "2023H2"], "2020H1", "2024H2", "2021H1") is None  # 3 periods
+    assert bench.evaluation_panel(full[full["region_code"] < "GM0009"], "2020H1", "2024H2", "2021H1") is None
