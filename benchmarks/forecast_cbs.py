@@ -63,6 +63,16 @@ LEVEL, N_BOOT, SEED = 0.90, 2000, 0  # the bootstrap interval of default - naive
 #: The indicators of the secondary view (catalogue ids of :mod:`analysis.cbs`).
 INDICATORS: tuple[str, ...] = ("jeugdhulp_pct", "jeugdbescherming_pct", "wmo_clienten_per_1000")
 
+#: Variants of the default for the main evaluation (``--variant``): how much the nested choice adds, and
+#: whether it still holds with the pooled settings chosen before any look at these origins.
+VARIANTS: dict[str, dict] = {
+    "default": {},
+    "unguarded": {"guard": False},
+    "strict": {"guard_level": 0.9},
+    "earlier": {"damping": 1.0, "ar": True, "relative": False, "seasonal": False, "calibration_origins": 6,
+                "scale_window": None},
+}
+
 #: The realdata folders imported into a temporary CBS cache (cbs-gebieden: the GM codes of the labels).
 REALDATA_FOLDERS: tuple[str, ...] = ("cbs-jeugdzorg", "cbs-wmo", "cbs-gebieden")
 
@@ -111,6 +121,27 @@ def balanced_panel(obs: pd.DataFrame, first: str = FIRST, last: str = LAST) -> p
     counts = obs.groupby("region_code")["period"].nunique()
     keep = counts[counts == len(wanted)].index
     return obs[obs["region_code"].isin(keep)].reset_index(drop=True)
+
+
+def evaluation_panel(obs: pd.DataFrame, first: str, last: str, first_origin: str,
+                     min_regions: int = 10) -> tuple[pd.DataFrame, str] | None:
+    """The panel and first origin of an indicator in the main evaluation, or None.
+
+    The municipalities with a value in every period from ``first`` to ``last``;
+    for an indicator that starts later (the 85099NED breakdowns start in 2021),
+    the complete panel from the earliest period at which ``min_regions`` or more
+    municipalities have every value up to ``last``. Its first origin is
+    ``first_origin`` or, later, the panel's third period (three observations
+    before a forecast); None without such a panel of 4 periods or more.
+    """
+    periods = sorted(obs.loc[obs["value"].notna(), "period"].unique(), key=period_sort_key)
+    periods = [p for p in periods if period_sort_key(first) <= period_sort_key(p) <= period_sort_key(last)]
+    for start in periods[: max(len(periods) - 3, 0)]:
+        panel = balanced_panel(obs, start, last)
+        if panel["region_code"].nunique() >= min_regions:
+            third = sorted(panel["period"].unique(), key=period_sort_key)[2]
+            return panel, max(first_origin, third, key=period_sort_key)
+    return None
 
 
 # ----------------------------------------------------------------------------- statsforecast
@@ -235,6 +266,9 @@ def halfyear_indicators() -> tuple[str, ...]:
     return tuple(i for i in SERIES if i not in stocks)
 
 
+_EPS = 1e-9  # a difference this small is rounding (identical forecasts), not a verdict
+
+
 def compare_with_naive(default: pd.DataFrame, naive: pd.DataFrame, pooled: pd.DataFrame,
                        naive_pooled: pd.DataFrame) -> list[dict]:
     """Per horizon: the default's and naive's MASE, their difference with its interval, and the default's intervals."""
@@ -245,7 +279,7 @@ def compare_with_naive(default: pd.DataFrame, naive: pd.DataFrame, pooled: pd.Da
         rows.append({
             "h": int(h), "MASE": p.loc[h, "mase"], "naive": q.loc[h, "mase"], "diff": d, "lo": lo, "hi": hi,
             "rel %": 100 * (p.loc[h, "mase"] / q.loc[h, "mase"] - 1),
-            "verdict": "better" if hi < 0 else "WORSE" if lo > 0 else "tie",
+            "verdict": "better" if hi < -_EPS else "WORSE" if lo > _EPS else "tie",
             "cov80": p.loc[h, "coverage80"], "cov95": p.loc[h, "coverage95"],
             "Wink80/s": p.loc[h, "winkler80_scaled"], "Wink95/s": p.loc[h, "winkler95_scaled"],
             "n": int(p.loc[h, "n"]),
@@ -253,9 +287,11 @@ def compare_with_naive(default: pd.DataFrame, naive: pd.DataFrame, pooled: pd.Da
     return rows
 
 
-def evaluate(panel: pd.DataFrame, leading: pd.DataFrame | None, first_origin: str) -> tuple[list[dict], dict]:
-    """The default against naive over every origin from ``first_origin``, and the default's errors."""
+def evaluate(panel: pd.DataFrame, leading: pd.DataFrame | None, first_origin: str,
+             options: dict | None = None) -> tuple[list[dict], dict]:
+    """The default (with ``options``) against naive over every origin from ``first_origin``, and its errors."""
     lead = {} if leading is None else {"leading": leading}
+    lead.update(options or {})
     n = origins_from(panel, first_origin)
     t0 = time.perf_counter()
     full = forecast_panel(panel, HORIZON, **lead)
@@ -263,9 +299,17 @@ def evaluate(panel: pd.DataFrame, leading: pd.DataFrame | None, first_origin: st
     default = backtest(panel, origins=n, horizon=HORIZON, **lead)
     naive = backtest(panel, method="naive", origins=n, horizon=HORIZON)
     rows = compare_with_naive(default.errors, naive.errors, default.pooled, naive.pooled)
+    for r in rows:
+        r["pooled at"] = pooled_share(default.errors, r["h"])
     info = {"whole_s": whole, "origins": n, "skipped": default.skipped, "errors": default.errors,
-            "params": full.params, "leading": bool(lead)}
+            "params": full.params, "leading": leading is not None}
     return rows, info
+
+
+def pooled_share(errors: pd.DataFrame, horizon: int) -> str:
+    """At how many origins the default's nested choice kept the pooled forecast at ``horizon`` (``'7/11'``)."""
+    per_origin = errors.loc[errors["horizon"] == horizon].groupby("origin")["method"].first()
+    return f"{int((per_origin == 'pooled').sum())}/{len(per_origin)}"
 
 
 def _row(indicator: str, name: str, pooled: pd.DataFrame, seconds: float) -> dict:
@@ -284,17 +328,19 @@ def _print_frame(frame: pd.DataFrame, **formats) -> None:
         print(frame.to_string(index=False, float_format=lambda v: f"{v:.3f}", formatters=formats or None))
 
 
-def main_evaluation(cache: Path, only: list[str] | None) -> dict[str, pd.DataFrame]:
+def main_evaluation(cache: Path, only: list[str] | None, variant: str = "default") -> dict[str, pd.DataFrame]:
     """Print the main table (every origin, every indicator, half-years and years); the errors per half-year panel."""
     rows, errors = [], {}
     for kind, (first, last) in (("halfyear", (FIRST, LAST)), ("year", (FIRST_YEAR, LAST_YEAR))):
         for indicator in only or halfyear_indicators():
-            panel = balanced_panel(load_observations(indicator, cache, kind), first, last)
-            if panel["region_code"].nunique() < 10:
-                print(f"  {indicator} ({kind}): fewer than 10 complete municipalities, left out")
+            found_panel = evaluation_panel(load_observations(indicator, cache, kind), first, last, FIRST_ORIGIN[kind])
+            if found_panel is None:
+                print(f"  {indicator} ({kind}): fewer than 10 municipalities with every value over 4 periods or "
+                      f"more up to {last}, left out")
                 continue
+            panel, first_origin = found_panel
             leading = load_leading(indicator, cache)
-            found, info = evaluate(panel, leading, FIRST_ORIGIN[kind])
+            found, info = evaluate(panel, leading, first_origin, VARIANTS[variant])
             if kind == "halfyear":
                 errors[indicator] = info["errors"]
             origins = sorted(info["errors"]["origin"].unique(), key=period_sort_key)
@@ -306,15 +352,21 @@ def main_evaluation(cache: Path, only: list[str] | None) -> dict[str, pd.DataFra
             print(f"  {indicator} ({kind}): whole-panel forecast {info['whole_s']:.2f} s; pooled trend "
                   f"{info['params']['pooled_trend']:+.3f}; skipped {info['skipped'] or 'none'}", flush=True)
     table = pd.DataFrame(rows)
+    if table.empty:
+        print("\nMain evaluation: no indicator has a panel to evaluate.")
+        return errors
     table["90% CI"] = [f"[{lo:+.3f}, {hi:+.3f}]" for lo, hi in zip(table["lo"], table["hi"], strict=True)]
     table["diff"] = table["diff"].map(lambda v: f"{v:+.3f}")
     table["rel %"] = table["rel %"].map(lambda v: f"{v:+.1f}")
     cols = ["indicator", "type", "munis", "origins", "h", "MASE", "naive", "diff", "90% CI", "rel %", "verdict",
-            "cov80", "cov95", "Wink80/s", "Wink95/s", "whole s"]
-    print("\nMain evaluation: every origin from 2018H1 (years: 2018), horizons 1 and 2. MASE of the default "
+            "pooled at", "cov80", "cov95", "Wink80/s", "Wink95/s", "whole s"]
+    shown = "the default" if variant == "default" else f"the default with {VARIANTS[variant]}"
+    print(f"\nMain evaluation ({shown}): every origin from 2018H1 (years: 2018), horizons 1 and 2. MASE of the default "
           "and of naive; diff = default - naive with a 90 % bootstrap interval over municipalities "
           f"({N_BOOT} draws, seed {SEED}); rel % = default / naive - 1; verdict: WORSE if the interval lies "
-          "above 0, better if below; cov80/cov95: the default's interval coverage; Wink/s: its Winkler "
+          "above 0, better if below; pooled at: origins at which the default's nested choice kept the pooled "
+          "forecast at that horizon (naive at the others); cov80/cov95: the default's interval coverage; "
+          "Wink/s: its Winkler "
           "score divided by the scale; whole s: seconds to forecast the whole panel (+lead: with the "
           "leading stock). Origins: first-last (number scored).")
     _print_frame(table[cols])
@@ -329,6 +381,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", choices=list(halfyear_indicators()),
                         help="indicators to run (default all)")
     parser.add_argument("--no-statsforecast", action="store_true", help="leave out the statsforecast models")
+    parser.add_argument("--variant", choices=list(VARIANTS), default="default",
+                        help="the default as it is, without its nested choice (unguarded), with the 90 %% rule for it "
+                             "(strict), or with the pooled settings of the earlier default (earlier); main "
+                             "evaluation only")
+    parser.add_argument("--main-only", action="store_true", help="only the main evaluation")
     args = parser.parse_args(argv)
     realdata = realdata_dir()
     missing = [str(realdata / f) for f in REALDATA_FOLDERS if not (realdata / f).is_dir()]
@@ -344,8 +401,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"CBS realdata: {realdata}; {os.cpu_count()} CPU(s) visible")
     started = time.perf_counter()
     with realdata_cache(realdata) as cache:
-        all_errors = main_evaluation(cache, args.only)
-        secondary = [i for i in (args.only or INDICATORS) if i in INDICATORS]
+        all_errors = main_evaluation(cache, args.only, args.variant)
+        secondary = [] if args.main_only else [i for i in (args.only or INDICATORS) if i in INDICATORS]
         panels = {ind: (balanced_panel(load_observations(ind, cache)), load_leading(ind, cache))
                   for ind in secondary}
     results, diffs = [], []
@@ -357,7 +414,8 @@ def main(argv: list[str] | None = None) -> int:
             runs.append(("pooled, no leading indicator", {}))
         runs += [("earlier default (undamped, AR(1))", {**lead, "damping": 1.0, "ar": True, "relative": False,
                                                         "seasonal": False, "calibration_origins": 6,
-                                                        "scale_window": None}),
+                                                        "scale_window": None, "guard": False}),
+                 ("pooled without the nested choice", {**lead, "guard": False}),
                  ("naive", {"method": "naive"}), ("drift", {"method": "drift"})]
         if args.statsmodels:
             runs += [("auto (cv, statsmodels)", {"method": "auto", "candidates": ("naive", "drift", "ets", "theta")}),

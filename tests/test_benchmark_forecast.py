@@ -183,3 +183,35 @@ def test_the_evaluated_indicators_are_the_catalogue_without_the_stocks(bench):
     ids = bench.halfyear_indicators()
     assert {"jeugdhulp_pct", "wmo_instroom", "jeugdzorg_personen"} <= set(ids)
     assert not {"jeugdhulptrajecten", "jeugdbeschermingstrajecten"} & set(ids)
+
+
+def test_pooled_share_counts_the_origins_whose_nested_choice_kept_the_trend(bench):
+    errors = pd.DataFrame({
+        "origin": ["2022H1", "2022H1", "2022H2", "2022H2", "2023H1", "2022H1"],
+        "horizon": [1, 1, 1, 1, 1, 2],
+        "method": ["pooled", "pooled", "naive", "naive", "pooled", "naive"],
+    })
+    assert bench.pooled_share(errors, 1) == "2/3"  # one method per origin and horizon, counted once
+    assert bench.pooled_share(errors, 2) == "0/1"
+
+
+def test_variants_are_forecast_options(bench):
+    panel = _random_walks(n_regions=30, n=12, common=0.6)
+    for name, options in bench.VARIANTS.items():
+        rows, info = bench.evaluate(panel, None, "2023H1", options)
+        assert [r["h"] for r in rows] == [1, 2], name
+        assert all("/" in r["pooled at"] for r in rows)
+        assert not info["leading"], name  # options are not a leading stock ("+lead" in the table)
+    unguarded = bench.evaluate(panel, None, "2023H1", bench.VARIANTS["unguarded"])[1]["errors"]
+    assert set(unguarded["method"]) == {"pooled"}
+
+
+def test_an_indicator_that_starts_later_is_evaluated_from_its_own_start(bench):
+    full = _panel({f"GM{i:04d}": list(range(10, 20)) for i in range(12)})  # 2020H1 .. 2024H2
+    panel, origin = bench.evaluation_panel(full, "2020H1", "2024H2", "2021H1")
+    assert panel["period"].min() == "2020H1" and origin == "2021H1" and len(panel) == 120
+    late = full[full["period"] >= "2022H1"]  # starts in 2022: the panel from there, the origin its third period
+    panel, origin = bench.evaluation_panel(late, "2020H1", "2024H2", "2021H1")
+    assert panel["period"].min() == "2022H1" and origin == "2023H1"
+    assert bench.evaluation_panel(full[full["period"] >= "2023H2"], "2020H1", "2024H2", "2021H1") is None  # 3 periods
+    assert bench.evaluation_panel(full[full["region_code"] < "GM0009"], "2020H1", "2024H2", "2021H1") is None

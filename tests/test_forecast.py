@@ -256,7 +256,7 @@ def test_start_break_drops_earlier_data_and_is_recorded():
     assert res.summary["breaks"].str.contains("data before 2016H1 dropped").all()
     np.testing.assert_allclose(res.forecasts["mean"], 10 + 0.1 * 8, atol=1e-9)
     # without break handling the jump contaminates the trend
-    raw = forecast_panel(panel, horizon=1, round_to=None, breaks=None, ar=False, window=9)
+    raw = forecast_panel(panel, horizon=1, round_to=None, breaks=None, ar=False, window=9, guard=False)
     assert (raw.forecasts["mean"] > 10.85).all()
 
 
@@ -511,7 +511,7 @@ def test_seasonal_pooled_trend_adds_the_other_half_years_deviation_only():
     assert got[1] == pytest.approx(last + 0.1 + 0.4)
     # horizon 2 (a second half-year, the origin's season): the damped trend alone, 0.2 * 0.75
     assert got[2] == pytest.approx(last + 0.15)
-    flat = forecast_panel(panel, horizon=1, round_to=None, relative=False, seasonal=False)
+    flat = forecast_panel(panel, horizon=1, round_to=None, relative=False, seasonal=False, guard=False)
     assert flat.forecasts["mean"].iloc[0] == pytest.approx(last + 0.1)
 
 
@@ -522,3 +522,98 @@ def test_relative_trend_of_a_half_year_pattern_is_not_biased_upward():
     res = forecast_panel(make_panel(values), horizon=2, round_to=None, seasonal=False)
     assert res.params["pooled_trend"] == pytest.approx(0.0, abs=1e-12)
     np.testing.assert_allclose(res.forecasts["mean"], np.repeat(values[:, -1], 2))
+
+
+# ----------------------------------------------------------------------------- nested choice (guard)
+
+
+def shock_panel(n_regions=120, n_periods=14, seed=7) -> np.ndarray:
+    """Regions share large national shocks with no persistence: a pooled trend only chases the last ones."""
+    rng = np.random.default_rng(seed)
+    common = np.cumsum(rng.normal(0, 1.0, n_periods))
+    own = np.cumsum(rng.normal(0, 0.1, (n_regions, n_periods)), axis=1)
+    return 50 + rng.uniform(-5, 5, n_regions)[:, None] + common[None, :] + own
+
+
+def test_guard_forecasts_naive_where_the_pooled_trend_lost_at_earlier_origins():
+    panel = make_panel(shock_panel())
+    res = forecast_panel(panel, horizon=2, round_to=None)
+    guard = res.params["guard"]
+    assert guard["methods"] == ["naive", "naive"]
+    assert all(p > q for p, q in zip(guard["pooled"], guard["naive"], strict=True))
+    last = panel[panel["period"] == panel["period"].max()].set_index("region_code")["value"]
+    fc = res.forecasts
+    np.testing.assert_allclose(fc["mean"], fc["region_code"].map(last))
+    assert set(fc["method"]) == {"naive"} and set(res.summary["chosen"]) == {"naive"}
+    assert "nested choice: h1 naive" in res.summary["reason"].iloc[0]
+    unguarded = forecast_panel(panel, horizon=2, round_to=None, guard=False)
+    assert not np.allclose(unguarded.forecasts["mean"], fc["mean"])
+    assert "guard" not in unguarded.params and set(unguarded.forecasts["method"]) == {"pooled"}
+
+
+def test_guard_keeps_the_pooled_forecast_where_it_won_at_earlier_origins():
+    panel = make_panel(shared_trend_panel(200, 14, trend=0.3, noise=0.05, walk=0.1))
+    res = forecast_panel(panel, horizon=2)
+    assert res.params["guard"]["methods"] == ["pooled", "pooled"]
+    pd.testing.assert_frame_equal(res.forecasts, forecast_panel(panel, horizon=2, guard=False).forecasts)
+
+
+def test_guard_chooses_per_horizon_and_says_so():
+    # a strong half-year pattern: a first-half-year rise of 3, a second-half-year fall of 3 (no trend over a
+    # year). Horizon 1 gains from the pooled half-year deviation; horizon 2 lands in the origin's own
+    # half-year, where naive is exact and the pooled method only adds the noise of its local trends.
+    rng = np.random.default_rng(2)
+    steps = np.tile([-3.0, 3.0], 7)[:13]
+    values = 50 + np.r_[0.0, np.cumsum(steps)][None, :] + np.cumsum(rng.normal(0, 0.3, (150, 14)), axis=1)
+    res = forecast_panel(make_panel(values), horizon=2, round_to=None)
+    assert res.params["guard"]["methods"] == ["pooled", "naive"]
+    assert res.summary["chosen"].iloc[0] == "pooled (h1), naive (h2)"
+    by_h = res.forecasts.groupby("horizon")["method"].unique()
+    assert list(by_h[1]) == ["pooled"] and list(by_h[2]) == ["naive"]
+
+
+def test_guard_without_an_earlier_origin_is_naive():
+    values = shared_trend_panel(40, 3, trend=1.0, noise=0.0, walk=0.1)  # 3 periods: no earlier origin is scored
+    res = forecast_panel(make_panel(values), horizon=1)
+    assert res.params["guard"]["methods"] == ["naive"] and res.params["guard"]["pairs"] == [0]
+    assert "no earlier origin" in res.summary["reason"].iloc[0]
+    # the 90 % rule needs two earlier origins: with one (4 periods) it is naive, the mean rule takes the trend
+    four = make_panel(shared_trend_panel(40, 4, trend=1.0, noise=0.0, walk=0.1))
+    assert forecast_panel(four, horizon=1).params["guard"]["methods"] == ["pooled"]
+    strict = forecast_panel(four, horizon=1, guard_level=0.9)
+    assert strict.params["guard"]["methods"] == ["naive"]
+    assert "fewer than 2 earlier origins" in strict.summary["reason"].iloc[0]
+
+
+@pytest.mark.parametrize("level", [0.9, 0.5])
+def test_guard_choice_and_intervals_use_no_value_after_the_origin(level):
+    # the later half-years follow a strong shared trend: a choice that saw them would keep the pooled trend
+    values = shock_panel(80, 16, seed=1)
+    panel = make_panel(values)
+    trended = values.copy()
+    trended[:, 11:] = values[:, 10:11] + 2.0 * np.arange(1, 6)[None, :]
+    changed = make_panel(trended)
+    base = backtest(panel, origins=5, horizon=2, guard_level=level)
+    again = backtest(changed, origins=5, horizon=2, guard_level=level)
+    origin = base.errors["origin"].min()  # column 10; every value after it differs
+    assert origin == "2021H1"
+    cols = ["mean", "lo80", "hi80", "lo95", "hi95", "method"]
+    a = base.errors[base.errors["origin"] == origin].set_index(["region_code", "horizon"])[cols]
+    b = again.errors[again.errors["origin"] == origin].set_index(["region_code", "horizon"])[cols]
+    pd.testing.assert_frame_equal(a, b)
+    assert set(a["method"]) == {"naive"}
+    if level == 0.5:  # the trend is seen once it is in the data: the last origin keeps the pooled forecast
+        last = again.errors[again.errors["origin"] == again.errors["origin"].max()]
+        assert set(last["method"]) == {"pooled"}
+
+
+def test_guard_level_demands_evidence_across_origins():
+    # the mean-only rule (0.5, the default) follows the pooled method's lead after the trend starts; 0.9 waits
+    values = shock_panel(80, 16, seed=1)
+    values[:, 11:] = values[:, 10:11] + 2.0 * np.arange(1, 6)[None, :]
+    strict = forecast_panel(make_panel(values), horizon=1, guard_level=0.9).params["guard"]
+    loose = forecast_panel(make_panel(values), horizon=1).params["guard"]
+    assert loose["methods"] == ["pooled"] and strict["methods"] == ["naive"]
+    assert strict["mean_diff"] == loose["mean_diff"] and strict["mean_diff"][0] < 0 < strict["upper_diff"][0]
+    with pytest.raises(ForecastInputError, match="guard_level"):
+        forecast_panel(make_panel(values), horizon=1, guard_level=1.0)

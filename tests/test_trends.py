@@ -112,6 +112,27 @@ def test_a_method_no_better_than_naive_is_said():
     assert "80%-interval bevatte 80%" in note
 
 
+def test_the_pooled_forecast_says_where_its_nested_choice_carries_the_last_value_forward():
+    # a strong half-year pattern (+3 into first half-years, -3 into second ones): the pooled half-year
+    # deviation wins at horizon 1; at horizon 2, in the origin's own half-year, naive was better before
+    rng = np.random.default_rng(2)
+    steps = np.tile([-3.0, 3.0], 7)[:13]
+    values = 50 + np.r_[0.0, np.cumsum(steps)][None, :] + np.cumsum(rng.normal(0, 0.3, (40, 14)), axis=1)
+    o = trends.outlook(observations(np.round(values, 1)), "GM0003", horizon=2)
+    assert o.method == "pooled" and o.rejected is None
+    assert trends.horizon_methods(o) == {1: "pooled", 2: "naive"}
+    assert o.forecasts["mean"].iloc[1] == pytest.approx(o.history["value"].iloc[-1])
+    note = trends.method_note(o)
+    assert ("Methode: gepoolde trend voor 1 periode(s) vooruit, naïef (laatste waarde) voor 2 periode(s) vooruit "
+            "over 40 gemeenten samen") in note
+    assert "waar de gepoolde trend op de eerdere startpunten van de reeksen niet beter was" in note
+    assert "where the pooled trend did no better than the last value" in trends.method_note(o, "en")
+    # on a trending panel the trend is kept at both horizons and nothing of the kind is said
+    trending = trends.outlook(observations(shared_trend()), "GM0003", horizon=2)
+    assert trends.horizon_methods(trending) == {1: "pooled", 2: "pooled"}
+    assert "niet beter was" not in trends.method_note(trending)
+
+
 def test_a_single_series_gets_the_automatic_choice():
     obs = observations(shared_trend(1, 10)[:, :10], first="2015", indicator="wmo_clienten_per_1000")
     o = trends.outlook(obs, "GM0001", horizon=3)

@@ -24,14 +24,15 @@ Methods
     running youth-care trajectories on 30 June and 31 December,
     :data:`LEADING`) it adds a pooled regression on how far that
     end-of-period stock moved against the period's count: the clients still
-    in care at the end of a period are counted again in the next. It is the
-    default because over every origin from 2018H1 to 2023H2 it beats naive
-    on youth care and Wmo clients, is nowhere significantly worse at
-    horizon 1, and is far better than per-series automatic models; at
-    horizon 2 it loses on the Wmo inflow and outflow and on
-    ``jeugdzorg_personen`` (see ``docs/forecasting.md``). The earlier
-    undamped trend in absolute units lost to naive at turns of the national
-    movement (2020, Wmo after 2021).
+    in care at the end of a period are counted again in the next. Per
+    horizon, the default then keeps this forecast only where it beat naive
+    at the panel's earlier origins (``guard=True``: a nested backtest on the
+    training data only) and forecasts the last value elsewhere. Over every
+    origin from 2018H1 to 2023H2 it beats naive on youth care at horizon 1
+    and on the Wmo flows at horizon 1, and is far better than per-series
+    automatic models; where it still loses to naive is listed in
+    ``docs/forecasting.md``. The earlier undamped trend in absolute units
+    lost to naive at turns of the national movement (2020, Wmo after 2021).
 ``naive``, ``drift``
     Baselines: the last value, and the last value plus the mean change.
 ``ets``, ``arima``, ``uc``, ``theta``
@@ -762,6 +763,15 @@ def _conformal_quantiles(
             z = z[np.isfinite(z) & np.isfinite(sub[:, -1])]
             if z.size:
                 errs[h - 1].append(np.abs(z))
+    return _error_quantiles(errs, horizon, levels)
+
+
+def _error_quantiles(errs: list[list[np.ndarray]], horizon: int, levels: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Split-conformal quantiles of absolute scaled calibration errors, per horizon (``errs[h-1]``) and level.
+
+    A horizon without errors is scaled up from the nearest earlier one by
+    sqrt(h); without any, a normal approximation on the scale.
+    """
     q = np.full((horizon, len(levels)), np.nan)
     counts = np.zeros(horizon, dtype=int)
     for h in range(horizon):
@@ -782,6 +792,116 @@ def _conformal_quantiles(
 
                 q[h] = [norm.ppf(0.5 + lev / 200) * 1.25 * math.sqrt(h + 1) for lev in levels]
     return q, counts
+
+
+def _guarded(
+    Y: np.ndarray,
+    cross: np.ndarray,
+    seasons: np.ndarray,
+    point: Callable[..., tuple[np.ndarray, dict]],
+    F: np.ndarray,
+    horizon: int,
+    cal: tuple[int, int | None] | None,
+    levels: Sequence[int],
+    level: float = 0.5,
+) -> tuple[np.ndarray, list[str], dict, tuple[np.ndarray, np.ndarray] | None]:
+    """The pooled forecast ``F`` or naive, per horizon, by a nested backtest on the training data only.
+
+    At every origin ``t`` inside ``Y`` (from the third observation on) the
+    pooled method (``point``) and naive are forecast from ``Y[:, :t+1]``.
+    Per origin ``t`` and horizon ``h`` (the change not crossing a level
+    break) the difference of the two methods' mean absolute scaled errors
+    over the regions is one observation (scale: the series' mean absolute
+    change up to ``t``; one observation per origin, since the regions of an
+    origin share its national shock). At an origin ``s``, horizon ``h``
+    keeps the pooled forecast only when the one-sided ``level`` upper bound
+    of the mean difference over the origins scored by ``s`` (``t + h <= s``;
+    Student t over origins) lies below 0: the pooled method was better than
+    naive, beyond chance, at every earlier origin taken together; otherwise
+    (and with fewer than 2 such origins) it is naive. ``level=0.5``: the
+    mean difference alone. The choice at the panel's last period gives the
+    forecast. The conformal intervals (``cal``:
+    calibration origins, scale window; None for none) are calibrated on the
+    errors of this same guarded procedure at the last calibration origins,
+    each with the choice it would have made there.
+
+    Returns the guarded forecast, the method per horizon, the scores behind
+    the choice, and the quantiles and counts of the calibration errors.
+    """
+    from scipy.stats import t as t_dist
+
+    N, n = Y.shape
+    t0 = _MIN_OBS - 1
+    pooled_at: dict[int, np.ndarray] = {}
+    for t in range(t0, n - 1):
+        pooled_at[t], _ = point(Y[:, : t + 1], cross[:t], horizon, seasons[: t + 1])
+    # sums[h-1, s]: sum of scaled errors (pooled, naive) and pairs over origins t with t + h == s;
+    # diffs[h-1, s]: the mean over regions of (pooled - naive) scaled error of that origin (NaN: none)
+    sums = np.zeros((2, horizon, n))
+    pairs = np.zeros((horizon, n))
+    diffs = np.full((horizon, n), np.nan)
+    for t in range(t0, n - 1):
+        scale = _series_scale(Y[:, : t + 1], cross[:t], None)
+        for h in range(1, horizon + 1):
+            if t + h >= n or cross[t : t + h].any():
+                continue
+            ep = np.abs(Y[:, t + h] - pooled_at[t][:, h - 1]) / scale
+            en = np.abs(Y[:, t + h] - Y[:, t]) / scale
+            ok = np.isfinite(ep) & np.isfinite(en)
+            if not ok.any():
+                continue
+            sums[0, h - 1, t + h] += ep[ok].sum()
+            sums[1, h - 1, t + h] += en[ok].sum()
+            pairs[h - 1, t + h] += ok.sum()
+            diffs[h - 1, t + h] = float(np.mean(ep[ok] - en[ok]))
+    cum, cum_pairs = np.cumsum(sums, axis=2), np.cumsum(pairs, axis=1)
+
+    def evidence(s: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per horizon, over the origins scored by ``s``: mean (pooled - naive), its upper bound, origins."""
+        mean, upper, k = np.full(horizon, np.nan), np.full(horizon, np.nan), np.zeros(horizon, dtype=int)
+        for h in range(horizon):
+            d = diffs[h, : s + 1]
+            d = d[np.isfinite(d)]
+            k[h] = d.size
+            if not d.size:
+                continue
+            mean[h] = float(d.mean())
+            if level <= 0.5:
+                upper[h] = mean[h]
+            elif d.size >= 2:
+                upper[h] = mean[h] + float(t_dist.ppf(level, d.size - 1)) * float(d.std(ddof=1)) / math.sqrt(d.size)
+        return mean, upper, k
+
+    def use_pooled(s: int) -> np.ndarray:
+        """Per horizon: the pooled method was better than naive at the origins scored by ``s``, by ``level``."""
+        return np.nan_to_num(evidence(s)[1], nan=np.inf) < 0
+
+    def guarded_at(t: int, P: np.ndarray) -> np.ndarray:
+        return np.where(use_pooled(t)[None, :], P, Y[:, t][:, None])
+
+    keep = use_pooled(n - 1)
+    out = np.where(keep[None, :], F, Y[:, -1][:, None])
+    methods = ["pooled" if k else "naive" for k in keep]
+    mean, upper, k = evidence(n - 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scores = {"pooled": (cum[0, :, -1] / cum_pairs[:, -1]).tolist(),
+                  "naive": (cum[1, :, -1] / cum_pairs[:, -1]).tolist(), "pairs": cum_pairs[:, -1].astype(int).tolist(),
+                  "origins": k.tolist(), "mean_diff": mean.tolist(), "upper_diff": upper.tolist(), "level": level}
+    if cal is None:
+        return out, methods, scores, None
+    n_origins, window = cal
+    errs: list[list[np.ndarray]] = [[] for _ in range(horizon)]
+    for t in range(max(t0, n - 1 - n_origins), n - 1):
+        G = guarded_at(t, pooled_at[t])
+        scale = _series_scale(Y[:, : t + 1], cross[:t], window)
+        for h in range(1, horizon + 1):
+            if t + h >= n or cross[t : t + h].any():
+                continue
+            z = (Y[:, t + h] - G[:, h - 1]) / scale
+            z = z[np.isfinite(z) & np.isfinite(Y[:, t])]
+            if z.size:
+                errs[h - 1].append(np.abs(z))
+    return out, methods, scores, _error_quantiles(errs, horizon, levels)
 
 
 def _model_bounds_vectorised(
@@ -1084,6 +1204,8 @@ def forecast_panel(
     leading_window: int = 8,
     scale_window: int | None = 8,
     relative: bool = True,
+    guard: bool = True,
+    guard_level: float = 0.5,
 ) -> ForecastResult:
     """Forecast every series of a panel ``horizon`` periods ahead, with 80 % and 95 % intervals.
 
@@ -1167,6 +1289,28 @@ def forecast_panel(
         the forecast origin and at every calibration origin alike, so the
         interval follows a series whose volatility changes.
 
+    guard : bool, default True
+        Pooled method: per horizon, keep the pooled forecast only where it
+        beat naive at the earlier origins inside the panel (a nested
+        backtest on the data before the forecast origin: per origin, the
+        mean over regions of the difference of absolute scaled errors; the
+        pooled forecast is kept when the one-sided ``guard_level`` upper
+        bound of the mean of those differences over the origins, Student t,
+        lies below 0; with the default 0.5 that is the mean itself);
+        otherwise, and without an earlier origin, forecast naive at that
+        horizon. The intervals are calibrated on the
+        errors of this guarded procedure, with the choice it made at each
+        calibration origin. ``params["guard"]`` holds the method per horizon
+        and the evidence; the ``method`` column of the forecasts says which
+        method each horizon got. False: the pooled forecast at every horizon.
+    guard_level : float, default 0.5
+        With ``guard``: how sure the earlier origins must make it that the
+        pooled forecast beats naive. 0.5 (the default): a lower mean error
+        at one earlier origin or more suffices; 0.9: the one-sided 90 %
+        bound (Student t over the origins) must lie below 0, which needs 2
+        origins or more. Over every origin from 2018H1 the stricter rule
+        lost more, not less (docs/forecasting.md).
+
     Returns
     -------
     ForecastResult
@@ -1192,6 +1336,9 @@ def forecast_panel(
     if method == "auto" and (bad or not candidates):
         raise ForecastInputError(f"auto candidates must be among {', '.join(_SERIES_FITTERS)}, not {bad}",
                                  column="candidates")
+    if isinstance(guard_level, bool) or not isinstance(guard_level, int | float) or not 0 < guard_level < 1:
+        raise ForecastInputError(f"guard_level must be a number between 0 and 1, not {guard_level!r}",
+                                 column="guard_level")
     if scale_window is not None and (isinstance(scale_window, bool) or not isinstance(scale_window, int)
                                      or scale_window < 1):
         raise ForecastInputError(f"scale_window must be a whole number >= 1 or None, not {scale_window!r}",
@@ -1224,7 +1371,8 @@ def forecast_panel(
         raise ForecastInputError(f"round_to must be positive, not {round_to!r}", column="round_to")
     fc, chosen, reasons, params = _dispatch(
         method, prep, horizon, levels, intervals, (calibration_origins, scale_window), opts, seasonal_periods,
-        list(candidates), select, cv_origins, list(components), round_to)
+        list(candidates), select, cv_origins, list(components), round_to,
+        guard=guard_level if guard else None)
     params["round_to"] = round_to
     future = forecast_periods(prep.grid.periods[-1], horizon)
     rows = []
@@ -1232,7 +1380,8 @@ def forecast_panel(
     for i in idx:
         for h in range(horizon):
             rows.append((prep.grid.regions[i], future[h], h + 1, fc["mean"][i, h],
-                         fc[80][0][i, h], fc[80][1][i, h], fc[95][0][i, h], fc[95][1][i, h], chosen[i]))
+                         fc[80][0][i, h], fc[80][1][i, h], fc[95][0][i, h], fc[95][1][i, h],
+                         fc["methods"][h] if "methods" in fc else chosen[i]))
     forecasts = pd.DataFrame(rows, columns=FORECAST_COLUMNS).astype(_FORECAST_DTYPES)
     summary = _summary(prep, method, chosen, reasons, intervals)
     params.update({
@@ -1324,8 +1473,31 @@ def _rounded(F: np.ndarray, r: float | None) -> np.ndarray:
     return F if not r else np.round(F / r) * r
 
 
+def _horizon_methods(by_h: Sequence[str]) -> str:
+    """``'pooled'`` or ``'naive'`` when every horizon has it, else e.g. ``'pooled (h1), naive (h2)'``."""
+    if len(set(by_h)) == 1:
+        return by_h[0]
+    return ", ".join(f"{m} (h{h})" for h, m in enumerate(by_h, start=1))
+
+
+def _guard_reason(by_h: Sequence[str], scores: dict) -> str:
+    """Why each horizon got its method, in one line for the summary."""
+    parts = []
+    for h, m in enumerate(by_h, start=1):
+        k = scores["origins"][h - 1]
+        if not k:
+            parts.append(f"h{h} naive (no earlier origin to compare on)")
+        elif k < 2 and scores["level"] > 0.5:
+            parts.append(f"h{h} naive (fewer than 2 earlier origins to compare on)")
+        else:
+            parts.append(f"h{h} {m} (mean scaled error at {k} earlier origins: pooled {scores['pooled'][h - 1]:.3f}, "
+                         f"naive {scores['naive'][h - 1]:.3f}; difference {scores['mean_diff'][h - 1]:+.3f}, "
+                         f"{100 * scores['level']:g} % upper bound {scores['upper_diff'][h - 1]:+.3f})")
+    return "nested choice: " + "; ".join(parts)
+
+
 def _dispatch(method, prep, horizon, levels, intervals, cal, opts, seasonal_periods, candidates, select,
-              cv_origins, components, rnd=None):
+              cv_origins, components, rnd=None, guard=None):
     Y, cross = prep.grid.values, prep.cross
     seasons = np.array([_season_of(p) for p in prep.grid.periods])
     N = Y.shape[0]
@@ -1347,6 +1519,20 @@ def _dispatch(method, prep, horizon, levels, intervals, cal, opts, seasonal_peri
         if method == "pooled" and opts.get("leading") is not None:
             why += " + leading indicator (end-of-period stock against the period's value)"
         reasons = [why] * N
+        if method == "pooled" and guard is not None:
+            F, by_h, scores, qc = _guarded(Y, cross, seasons, point, F, horizon,
+                                           cal if intervals == "conformal" else None, levels, guard)
+            params["guard"] = {"methods": by_h, **scores}
+            chosen = [_horizon_methods(by_h)] * N
+            reasons = [why + "; " + _guard_reason(by_h, scores)] * N
+            if qc is None:
+                bounds = _model_bounds_vectorised(method, Y, cross, F, levels)
+            else:
+                q, counts = qc
+                bounds = _bounds_from_quantiles(F, _series_scale(Y, cross, cal[1]), q, levels)
+                params["interval_quantiles"] = {lev: q[:, j].tolist() for j, lev in enumerate(levels)}
+                params["calibration_errors"] = counts.tolist()
+            return {**_pack(F, bounds), "methods": by_h}, chosen, reasons, params
         if intervals == "conformal":
             bounds, q, counts = _conformal_bounds(Y, cross, seasons, point, F, horizon, cal, levels)
             params["interval_quantiles"] = {lev: q[:, j].tolist() for j, lev in enumerate(levels)}
@@ -1418,12 +1604,16 @@ def _conformal_bounds(Y, cross, seasons, point, F, horizon, cal, levels):
     """Conformal bounds; ``cal`` is (calibration origins, scale window)."""
     n_origins, window = cal
     q, counts = _conformal_quantiles(Y, cross, seasons, point, horizon, n_origins, levels, window)
-    scale = _series_scale(Y, cross, window)
+    return _bounds_from_quantiles(F, _series_scale(Y, cross, window), q, levels), q, counts
+
+
+def _bounds_from_quantiles(F, scale, q, levels):
+    """``F`` plus and minus each series' scale times the quantile of its horizon and level."""
     bounds = {}
     for j, lev in enumerate(levels):
         half = scale[:, None] * q[None, :, j]
         bounds[lev] = (F - half, F + half)
-    return bounds, q, counts
+    return bounds
 
 
 def _pack(mean, bounds) -> dict:

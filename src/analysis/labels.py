@@ -479,6 +479,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "the forecast carries the last value forward, because in the backtest that did better than {model} "
         "(mean MASE {naive} against {mase})",
     ),
+    "trend_method_horizon": ("{method} voor {h} periode(s) vooruit", "{method} for {h} period(s) ahead"),
+    "trend_guard_naive": (
+        "waar de gepoolde trend op de eerdere startpunten van de reeksen niet beter was dan de laatste waarde, "
+        "trekt de prognose de laatste waarde door",
+        "where the pooled trend did no better than the last value at the series' earlier origins, the forecast "
+        "carries the last value forward",
+    ),
     "trend_provisional_start": ("de prognose begint bij een voorlopige waarde ({period})",
                                 "the forecast starts from a provisional value ({period})"),
     "trend_not_applicable": ("n.v.t.", "n/a"),

@@ -488,7 +488,25 @@ def _model_name(o: Outlook, language: str) -> str:
 def _used_method(o: Outlook, language: str) -> str:
     if o.method == "auto" and o.chosen and o.chosen != "auto":
         return f"{method_name('auto', language)}: {method_name(o.chosen, language)}"
+    by_h = horizon_methods(o)
+    if o.method == "pooled" and by_h and set(by_h.values()) != {"pooled"}:
+        if len(set(by_h.values())) == 1:
+            return method_name(next(iter(by_h.values())), language)
+        return ", ".join(label("trend_method_horizon", language).format(method=method_name(m, language), h=h)
+                         for h, m in by_h.items())
     return method_name(o.method, language)
+
+
+def horizon_methods(o: Outlook) -> dict[int, str]:
+    """The method behind the forecast at each horizon (the pooled default may forecast naive at some).
+
+    The pooled method keeps its trend at a horizon only where it beat naive at
+    the panel's earlier origins (:func:`analysis.forecast.forecast_panel`,
+    ``guard``); the forecasts' ``method`` column says what each horizon got.
+    """
+    if o.forecasts.empty or not {"horizon", "method"} <= set(o.forecasts.columns):
+        return {}
+    return {int(h): str(m) for h, m in o.forecasts.groupby("horizon")["method"].first().items()}
 
 
 def outlook_chart(o: Outlook, *, breaks=None, language: str = "nl"):
@@ -571,6 +589,8 @@ def method_note(o: Outlook, language: str = "nl") -> str:
             parts.append(label("trend_not_better", language))
     else:
         parts.append(label("trend_no_backtest", language))
+    if o.method == "pooled" and "naive" in horizon_methods(o).values():
+        parts.append(label("trend_guard_naive", language))
     if o.provisional:
         parts.append(label("trend_provisional_start", language).format(
             period=period_label(o.provisional, language)))
