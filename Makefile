@@ -51,8 +51,9 @@ browser-tools: ## Install axe-core (npm ci, package-lock.json) for the accessibi
 	npm ci --no-audit --no-fund --ignore-scripts
 
 .PHONY: lint
-lint: $(VENV)/.installed ## Check code style with ruff (package, tests, benchmarks and notebooks)
+lint: $(VENV)/.installed ## Check code style with ruff: lint rules (package, tests, benchmarks, notebooks) and format
 	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/ruff format --check src tests benchmarks
 
 .PHONY: format-check
 format-check: $(VENV)/.installed ## Check that ruff format would leave the code as it is

@@ -69,8 +69,14 @@ VARIANTS: dict[str, dict] = {
     "default": {},
     "unguarded": {"guard": False},
     "strict": {"guard_level": 0.9},
-    "earlier": {"damping": 1.0, "ar": True, "relative": False, "seasonal": False, "calibration_origins": 6,
-                "scale_window": None},
+    "earlier": {
+        "damping": 1.0,
+        "ar": True,
+        "relative": False,
+        "seasonal": False,
+        "calibration_origins": 6,
+        "scale_window": None,
+    },
 }
 
 #: The realdata folders imported into a temporary CBS cache (cbs-gebieden: the GM codes of the labels).
@@ -87,7 +93,9 @@ def realdata_cache(realdata: Path) -> Iterator[Path]:
     """
     with tempfile.TemporaryDirectory(prefix="forecast_cbs-") as tmp:
         cache = Path(tmp) / "cbs"
-        import_paths([realdata / folder for folder in REALDATA_FOLDERS], cache_dir=cache, vintage="realdata")
+        import_paths(
+            [realdata / folder for folder in REALDATA_FOLDERS], cache_dir=cache, vintage="realdata"
+        )
         yield cache
 
 
@@ -123,8 +131,9 @@ def balanced_panel(obs: pd.DataFrame, first: str = FIRST, last: str = LAST) -> p
     return obs[obs["region_code"].isin(keep)].reset_index(drop=True)
 
 
-def evaluation_panel(obs: pd.DataFrame, first: str, last: str, first_origin: str,
-                     min_regions: int = 10) -> tuple[pd.DataFrame, str] | None:
+def evaluation_panel(
+    obs: pd.DataFrame, first: str, last: str, first_origin: str, min_regions: int = 10
+) -> tuple[pd.DataFrame, str] | None:
     """The panel and first origin of an indicator in the main evaluation, or None.
 
     The municipalities with a value in every period from ``first`` to ``last``;
@@ -135,7 +144,9 @@ def evaluation_panel(obs: pd.DataFrame, first: str, last: str, first_origin: str
     before a forecast); None without such a panel of 4 periods or more.
     """
     periods = sorted(obs.loc[obs["value"].notna(), "period"].unique(), key=period_sort_key)
-    periods = [p for p in periods if period_sort_key(first) <= period_sort_key(p) <= period_sort_key(last)]
+    periods = [
+        p for p in periods if period_sort_key(first) <= period_sort_key(p) <= period_sort_key(last)
+    ]
     for start in periods[: max(len(periods) - 3, 0)]:
         panel = balanced_panel(obs, start, last)
         if panel["region_code"].nunique() >= min_regions:
@@ -147,7 +158,9 @@ def evaluation_panel(obs: pd.DataFrame, first: str, last: str, first_origin: str
 # ----------------------------------------------------------------------------- statsforecast
 
 
-def statsforecast_backtest(panel: pd.DataFrame, n_jobs: int = 1) -> dict[str, tuple[pd.DataFrame, float]]:
+def statsforecast_backtest(
+    panel: pd.DataFrame, n_jobs: int = 1
+) -> dict[str, tuple[pd.DataFrame, float]]:
     """Backtest AutoETS, AutoARIMA and AutoTheta (season length 2) with the project's scoring."""
     from statsforecast import StatsForecast
     from statsforecast.models import AutoARIMA, AutoETS, AutoTheta
@@ -155,11 +168,19 @@ def statsforecast_backtest(panel: pd.DataFrame, n_jobs: int = 1) -> dict[str, tu
 
     periods = sorted(panel["period"].unique(), key=period_sort_key)
     index = {p: i for i, p in enumerate(periods)}
-    data = pd.DataFrame({"unique_id": panel["region_code"], "ds": panel["period"].map(index),
-                         "y": panel["value"].astype(float)}).sort_values(["unique_id", "ds"])
+    data = pd.DataFrame(
+        {
+            "unique_id": panel["region_code"],
+            "ds": panel["period"].map(index),
+            "y": panel["value"].astype(float),
+        }
+    ).sort_values(["unique_id", "ds"])
     actual = data.set_index(["unique_id", "ds"])["y"]
-    models = {"AutoETS": AutoETS(season_length=2), "AutoARIMA": AutoARIMA(season_length=2),
-              "AutoTheta": AutoTheta(season_length=2)}
+    models = {
+        "AutoETS": AutoETS(season_length=2),
+        "AutoARIMA": AutoARIMA(season_length=2),
+        "AutoTheta": AutoTheta(season_length=2),
+    }
     # compile numba kernels outside the timing
     warm = data[data["unique_id"] == data["unique_id"].iloc[0]]
     StatsForecast(models=list(models.values()), freq=1).forecast(h=HORIZON, df=warm, level=[80, 95])
@@ -172,18 +193,32 @@ def statsforecast_backtest(panel: pd.DataFrame, n_jobs: int = 1) -> dict[str, tu
             t0 = time.perf_counter()
             with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
                 warnings.simplefilter("ignore")
-                fc = StatsForecast(models=[model], freq=1, n_jobs=n_jobs).forecast(h=h, df=train, level=[80, 95])
+                fc = StatsForecast(models=[model], freq=1, n_jobs=n_jobs).forecast(
+                    h=h, df=train, level=[80, 95]
+                )
             elapsed += time.perf_counter() - t0
             fc = fc.reset_index() if "unique_id" not in fc.columns else fc
             scale = train.groupby("unique_id")["y"].apply(lambda s: naive_scale(s.to_numpy()))
-            rows.append(pd.DataFrame({
-                "region_code": fc["unique_id"], "origin": periods[t], "horizon": fc["ds"] - t,
-                "period": fc["ds"].map(lambda d: periods[d] if d < len(periods) else None),
-                "actual": [actual.get((u, d), np.nan) for u, d in zip(fc["unique_id"], fc["ds"], strict=True)],
-                "mean": fc[name], "lo80": fc[f"{name}-lo-80"], "hi80": fc[f"{name}-hi-80"],
-                "lo95": fc[f"{name}-lo-95"], "hi95": fc[f"{name}-hi-95"],
-                "scale": fc["unique_id"].map(scale),
-            }))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "region_code": fc["unique_id"],
+                        "origin": periods[t],
+                        "horizon": fc["ds"] - t,
+                        "period": fc["ds"].map(lambda d: periods[d] if d < len(periods) else None),
+                        "actual": [
+                            actual.get((u, d), np.nan)
+                            for u, d in zip(fc["unique_id"], fc["ds"], strict=True)
+                        ],
+                        "mean": fc[name],
+                        "lo80": fc[f"{name}-lo-80"],
+                        "hi80": fc[f"{name}-hi-80"],
+                        "lo95": fc[f"{name}-lo-95"],
+                        "hi95": fc[f"{name}-hi-95"],
+                        "scale": fc["unique_id"].map(scale),
+                    }
+                )
+            )
         _, _, pooled = score_backtest(pd.concat(rows, ignore_index=True))
         out[name] = (pooled, elapsed)
         print(f"  statsforecast {name}: {elapsed:.1f} s", flush=True)
@@ -212,10 +247,29 @@ def oracle_common_change(errors: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFr
             raise ValueError(f"target period {period} is not after origin {origin}")
         realised = float(np.median(values[period] - values[origin]))
         rows = e.loc[idx]
-        forecast = float(np.median(rows["mean"].to_numpy() - values[origin].reindex(rows["region_code"]).to_numpy()))
+        forecast = float(
+            np.median(
+                rows["mean"].to_numpy() - values[origin].reindex(rows["region_code"]).to_numpy()
+            )
+        )
         e.loc[idx, ["mean", "lo80", "hi80", "lo95", "hi95"]] += realised - forecast
-    return score_backtest(e[["region_code", "origin", "period", "horizon", "actual", "mean", "lo80", "hi80",
-                             "lo95", "hi95", "scale"]])[2]
+    return score_backtest(
+        e[
+            [
+                "region_code",
+                "origin",
+                "period",
+                "horizon",
+                "actual",
+                "mean",
+                "lo80",
+                "hi80",
+                "lo95",
+                "hi95",
+                "scale",
+            ]
+        ]
+    )[2]
 
 
 def coverage_by_origin(errors: pd.DataFrame) -> pd.DataFrame:
@@ -230,8 +284,14 @@ def coverage_by_origin(errors: pd.DataFrame) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- report
 
 
-def paired_difference(a: pd.DataFrame, b: pd.DataFrame, horizon: int, n_boot: int = N_BOOT,
-                      seed: int = SEED, level: float = LEVEL) -> tuple[float, float, float]:
+def paired_difference(
+    a: pd.DataFrame,
+    b: pd.DataFrame,
+    horizon: int,
+    n_boot: int = N_BOOT,
+    seed: int = SEED,
+    level: float = LEVEL,
+) -> tuple[float, float, float]:
     """MASE(a) - MASE(b) at one horizon, with a bootstrap interval resampling municipalities.
 
     Pairs of scaled errors (same region, origin, horizon) are kept together and
@@ -242,7 +302,9 @@ def paired_difference(a: pd.DataFrame, b: pd.DataFrame, horizon: int, n_boot: in
     key = ["region_code", "origin", "horizon"]
     m = a[key + ["scaled_error"]].merge(b[key + ["scaled_error"]], on=key, suffixes=("_a", "_b"))
     m = m[m["horizon"] == horizon].dropna()
-    per_region = (m["scaled_error_a"] - m["scaled_error_b"]).groupby(m["region_code"]).agg(["sum", "size"])
+    per_region = (
+        (m["scaled_error_a"] - m["scaled_error_b"]).groupby(m["region_code"]).agg(["sum", "size"])
+    )
     sums, sizes = per_region["sum"].to_numpy(), per_region["size"].to_numpy()
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, len(sums), (n_boot, len(sums)))
@@ -255,8 +317,10 @@ def origins_from(panel: pd.DataFrame, first_origin: str) -> int:
     """The number of rolling origins that makes ``first_origin`` the first (the last is the panel's last but one)."""
     periods = sorted(panel["period"].unique(), key=period_sort_key)
     if first_origin not in periods[:-1]:
-        raise ValueError(f"origin {first_origin} is not a period before the last of the panel "
-                         f"({periods[0]}..{periods[-1]})")
+        raise ValueError(
+            f"origin {first_origin} is not a period before the last of the panel "
+            f"({periods[0]}..{periods[-1]})"
+        )
     return len(periods) - 1 - periods.index(first_origin)
 
 
@@ -269,26 +333,40 @@ def halfyear_indicators() -> tuple[str, ...]:
 _EPS = 1e-9  # a difference this small is rounding (identical forecasts), not a verdict
 
 
-def compare_with_naive(default: pd.DataFrame, naive: pd.DataFrame, pooled: pd.DataFrame,
-                       naive_pooled: pd.DataFrame) -> list[dict]:
+def compare_with_naive(
+    default: pd.DataFrame, naive: pd.DataFrame, pooled: pd.DataFrame, naive_pooled: pd.DataFrame
+) -> list[dict]:
     """Per horizon: the default's and naive's MASE, their difference with its interval, and the default's intervals."""
     p, q = pooled.set_index("horizon"), naive_pooled.set_index("horizon")
     rows = []
     for h in p.index:
         d, lo, hi = paired_difference(default, naive, int(h))
-        rows.append({
-            "h": int(h), "MASE": p.loc[h, "mase"], "naive": q.loc[h, "mase"], "diff": d, "lo": lo, "hi": hi,
-            "rel %": 100 * (p.loc[h, "mase"] / q.loc[h, "mase"] - 1),
-            "verdict": "better" if hi < -_EPS else "WORSE" if lo > _EPS else "tie",
-            "cov80": p.loc[h, "coverage80"], "cov95": p.loc[h, "coverage95"],
-            "Wink80/s": p.loc[h, "winkler80_scaled"], "Wink95/s": p.loc[h, "winkler95_scaled"],
-            "n": int(p.loc[h, "n"]),
-        })
+        rows.append(
+            {
+                "h": int(h),
+                "MASE": p.loc[h, "mase"],
+                "naive": q.loc[h, "mase"],
+                "diff": d,
+                "lo": lo,
+                "hi": hi,
+                "rel %": 100 * (p.loc[h, "mase"] / q.loc[h, "mase"] - 1),
+                "verdict": "better" if hi < -_EPS else "WORSE" if lo > _EPS else "tie",
+                "cov80": p.loc[h, "coverage80"],
+                "cov95": p.loc[h, "coverage95"],
+                "Wink80/s": p.loc[h, "winkler80_scaled"],
+                "Wink95/s": p.loc[h, "winkler95_scaled"],
+                "n": int(p.loc[h, "n"]),
+            }
+        )
     return rows
 
 
-def evaluate(panel: pd.DataFrame, leading: pd.DataFrame | None, first_origin: str,
-             options: dict | None = None) -> tuple[list[dict], dict]:
+def evaluate(
+    panel: pd.DataFrame,
+    leading: pd.DataFrame | None,
+    first_origin: str,
+    options: dict | None = None,
+) -> tuple[list[dict], dict]:
     """The default (with ``options``) against naive over every origin from ``first_origin``, and its errors."""
     lead = {} if leading is None else {"leading": leading}
     lead.update(options or {})
@@ -301,8 +379,14 @@ def evaluate(panel: pd.DataFrame, leading: pd.DataFrame | None, first_origin: st
     rows = compare_with_naive(default.errors, naive.errors, default.pooled, naive.pooled)
     for r in rows:
         r["pooled at"] = pooled_share(default.errors, r["h"])
-    info = {"whole_s": whole, "origins": n, "skipped": default.skipped, "errors": default.errors,
-            "params": full.params, "leading": leading is not None}
+    info = {
+        "whole_s": whole,
+        "origins": n,
+        "skipped": default.skipped,
+        "errors": default.errors,
+        "params": full.params,
+        "leading": leading is not None,
+    }
     return rows, info
 
 
@@ -315,28 +399,45 @@ def pooled_share(errors: pd.DataFrame, horizon: int) -> str:
 def _row(indicator: str, name: str, pooled: pd.DataFrame, seconds: float) -> dict:
     p = pooled.set_index("horizon")
     return {
-        "indicator": indicator, "method": name,
-        "MASE h1": p.loc[1, "mase"], "MASE h2": p.loc[2, "mase"],
-        "cov80 h1": p.loc[1, "coverage80"], "cov80 h2": p.loc[2, "coverage80"],
-        "cov95 h1": p.loc[1, "coverage95"], "cov95 h2": p.loc[2, "coverage95"],
-        "Wink80/s h1": p.loc[1, "winkler80_scaled"], "seconds": seconds,
+        "indicator": indicator,
+        "method": name,
+        "MASE h1": p.loc[1, "mase"],
+        "MASE h2": p.loc[2, "mase"],
+        "cov80 h1": p.loc[1, "coverage80"],
+        "cov80 h2": p.loc[2, "coverage80"],
+        "cov95 h1": p.loc[1, "coverage95"],
+        "cov95 h2": p.loc[2, "coverage95"],
+        "Wink80/s h1": p.loc[1, "winkler80_scaled"],
+        "seconds": seconds,
     }
 
 
 def _print_frame(frame: pd.DataFrame, **formats) -> None:
-    with pd.option_context("display.width", 250, "display.max_columns", 30, "display.max_colwidth", 40):
-        print(frame.to_string(index=False, float_format=lambda v: f"{v:.3f}", formatters=formats or None))
+    with pd.option_context(
+        "display.width", 250, "display.max_columns", 30, "display.max_colwidth", 40
+    ):
+        print(
+            frame.to_string(
+                index=False, float_format=lambda v: f"{v:.3f}", formatters=formats or None
+            )
+        )
 
 
-def main_evaluation(cache: Path, only: list[str] | None, variant: str = "default") -> dict[str, pd.DataFrame]:
+def main_evaluation(
+    cache: Path, only: list[str] | None, variant: str = "default"
+) -> dict[str, pd.DataFrame]:
     """Print the main table (every origin, every indicator, half-years and years); the errors per half-year panel."""
     rows, errors = [], {}
     for kind, (first, last) in (("halfyear", (FIRST, LAST)), ("year", (FIRST_YEAR, LAST_YEAR))):
         for indicator in only or halfyear_indicators():
-            found_panel = evaluation_panel(load_observations(indicator, cache, kind), first, last, FIRST_ORIGIN[kind])
+            found_panel = evaluation_panel(
+                load_observations(indicator, cache, kind), first, last, FIRST_ORIGIN[kind]
+            )
             if found_panel is None:
-                print(f"  {indicator} ({kind}): fewer than 10 municipalities with every value over 4 periods or "
-                      f"more up to {last}, left out")
+                print(
+                    f"  {indicator} ({kind}): fewer than 10 municipalities with every value over 4 periods or "
+                    f"more up to {last}, left out"
+                )
                 continue
             panel, first_origin = found_panel
             leading = load_leading(indicator, cache)
@@ -346,55 +447,103 @@ def main_evaluation(cache: Path, only: list[str] | None, variant: str = "default
             origins = sorted(info["errors"]["origin"].unique(), key=period_sort_key)
             name = indicator + (" +lead" if info["leading"] else "")
             for r in found:
-                rows.append({"indicator": name, "type": kind, "munis": panel["region_code"].nunique(),
-                             "origins": f"{origins[0]}-{origins[-1]} ({info['origins'] - len(info['skipped'])})",
-                             **r, "whole s": info["whole_s"]})
-            print(f"  {indicator} ({kind}): whole-panel forecast {info['whole_s']:.2f} s; pooled trend "
-                  f"{info['params']['pooled_trend']:+.3f}; skipped {info['skipped'] or 'none'}", flush=True)
+                rows.append(
+                    {
+                        "indicator": name,
+                        "type": kind,
+                        "munis": panel["region_code"].nunique(),
+                        "origins": f"{origins[0]}-{origins[-1]} ({info['origins'] - len(info['skipped'])})",
+                        **r,
+                        "whole s": info["whole_s"],
+                    }
+                )
+            print(
+                f"  {indicator} ({kind}): whole-panel forecast {info['whole_s']:.2f} s; pooled trend "
+                f"{info['params']['pooled_trend']:+.3f}; skipped {info['skipped'] or 'none'}",
+                flush=True,
+            )
     table = pd.DataFrame(rows)
     if table.empty:
         print("\nMain evaluation: no indicator has a panel to evaluate.")
         return errors
-    table["90% CI"] = [f"[{lo:+.3f}, {hi:+.3f}]" for lo, hi in zip(table["lo"], table["hi"], strict=True)]
+    table["90% CI"] = [
+        f"[{lo:+.3f}, {hi:+.3f}]" for lo, hi in zip(table["lo"], table["hi"], strict=True)
+    ]
     table["diff"] = table["diff"].map(lambda v: f"{v:+.3f}")
     table["rel %"] = table["rel %"].map(lambda v: f"{v:+.1f}")
-    cols = ["indicator", "type", "munis", "origins", "h", "MASE", "naive", "diff", "90% CI", "rel %", "verdict",
-            "pooled at", "cov80", "cov95", "Wink80/s", "Wink95/s", "whole s"]
+    cols = [
+        "indicator",
+        "type",
+        "munis",
+        "origins",
+        "h",
+        "MASE",
+        "naive",
+        "diff",
+        "90% CI",
+        "rel %",
+        "verdict",
+        "pooled at",
+        "cov80",
+        "cov95",
+        "Wink80/s",
+        "Wink95/s",
+        "whole s",
+    ]
     shown = "the default" if variant == "default" else f"the default with {VARIANTS[variant]}"
-    print(f"\nMain evaluation ({shown}): every origin from 2018H1 (years: 2018), horizons 1 and 2. MASE of the default "
-          "and of naive; diff = default - naive with a 90 % bootstrap interval over municipalities "
-          f"({N_BOOT} draws, seed {SEED}); rel % = default / naive - 1; verdict: WORSE if the interval lies "
-          "above 0, better if below; pooled at: origins at which the default's nested choice kept the pooled "
-          "forecast at that horizon (naive at the others); cov80/cov95: the default's interval coverage; "
-          "Wink/s: its Winkler "
-          "score divided by the scale; whole s: seconds to forecast the whole panel (+lead: with the "
-          "leading stock). Origins: first-last (number scored).")
+    print(
+        f"\nMain evaluation ({shown}): every origin from 2018H1 (years: 2018), horizons 1 and 2. MASE of the default "
+        "and of naive; diff = default - naive with a 90 % bootstrap interval over municipalities "
+        f"({N_BOOT} draws, seed {SEED}); rel % = default / naive - 1; verdict: WORSE if the interval lies "
+        "above 0, better if below; pooled at: origins at which the default's nested choice kept the pooled "
+        "forecast at that horizon (naive at the others); cov80/cov95: the default's interval coverage; "
+        "Wink/s: its Winkler "
+        "score divided by the scale; whole s: seconds to forecast the whole panel (+lead: with the "
+        "leading stock). Origins: first-last (number scored)."
+    )
     _print_frame(table[cols])
     return errors
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--statsmodels", action="store_true",
-                        help="also backtest the per-series statsmodels methods (slow)")
+    parser.add_argument(
+        "--statsmodels",
+        action="store_true",
+        help="also backtest the per-series statsmodels methods (slow)",
+    )
     parser.add_argument("--n-jobs", type=int, default=1, help="statsforecast n_jobs (default 1)")
-    parser.add_argument("--only", nargs="*", choices=list(halfyear_indicators()),
-                        help="indicators to run (default all)")
-    parser.add_argument("--no-statsforecast", action="store_true", help="leave out the statsforecast models")
-    parser.add_argument("--variant", choices=list(VARIANTS), default="default",
-                        help="the default as it is, without its nested choice (unguarded), with the 90 %% rule for it "
-                             "(strict), or with the pooled settings of the earlier default (earlier); main "
-                             "evaluation only")
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        choices=list(halfyear_indicators()),
+        help="indicators to run (default all)",
+    )
+    parser.add_argument(
+        "--no-statsforecast", action="store_true", help="leave out the statsforecast models"
+    )
+    parser.add_argument(
+        "--variant",
+        choices=list(VARIANTS),
+        default="default",
+        help="the default as it is, without its nested choice (unguarded), with the 90 %% rule for it "
+        "(strict), or with the pooled settings of the earlier default (earlier); main "
+        "evaluation only",
+    )
     parser.add_argument("--main-only", action="store_true", help="only the main evaluation")
     args = parser.parse_args(argv)
     realdata = realdata_dir()
     missing = [str(realdata / f) for f in REALDATA_FOLDERS if not (realdata / f).is_dir()]
     if missing:
-        print(f"forecast_cbs: the CBS files are not there ({', '.join(missing)}).\n"
-              f"Put the realdata folder at {realdata} or set ANALYSIS_REALDATA_DIR.", file=sys.stderr)
+        print(
+            f"forecast_cbs: the CBS files are not there ({', '.join(missing)}).\n"
+            f"Put the realdata folder at {realdata} or set ANALYSIS_REALDATA_DIR.",
+            file=sys.stderr,
+        )
         return 2
     try:
         import statsforecast  # noqa: F401
+
         have_sf = not args.no_statsforecast
     except ImportError:
         have_sf = False
@@ -402,24 +551,49 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with realdata_cache(realdata) as cache:
         all_errors = main_evaluation(cache, args.only, args.variant)
-        secondary = [] if args.main_only else [i for i in (args.only or INDICATORS) if i in INDICATORS]
-        panels = {ind: (balanced_panel(load_observations(ind, cache)), load_leading(ind, cache))
-                  for ind in secondary}
+        secondary = (
+            [] if args.main_only else [i for i in (args.only or INDICATORS) if i in INDICATORS]
+        )
+        panels = {
+            ind: (balanced_panel(load_observations(ind, cache)), load_leading(ind, cache))
+            for ind in secondary
+        }
     results, diffs = [], []
     for indicator, (panel, leading) in panels.items():
         lead = {} if leading is None else {"leading": leading}
-        print(f"\n{indicator}, last {ORIGINS} origins: {panel['region_code'].nunique()} municipalities", flush=True)
+        print(
+            f"\n{indicator}, last {ORIGINS} origins: {panel['region_code'].nunique()} municipalities",
+            flush=True,
+        )
         runs = [("pooled (default)", lead), ("pooled, unrounded", {**lead, "round_to": None})]
         if lead:
             runs.append(("pooled, no leading indicator", {}))
-        runs += [("earlier default (undamped, AR(1))", {**lead, "damping": 1.0, "ar": True, "relative": False,
-                                                        "seasonal": False, "calibration_origins": 6,
-                                                        "scale_window": None, "guard": False}),
-                 ("pooled without the nested choice", {**lead, "guard": False}),
-                 ("naive", {"method": "naive"}), ("drift", {"method": "drift"})]
+        runs += [
+            (
+                "earlier default (undamped, AR(1))",
+                {
+                    **lead,
+                    "damping": 1.0,
+                    "ar": True,
+                    "relative": False,
+                    "seasonal": False,
+                    "calibration_origins": 6,
+                    "scale_window": None,
+                    "guard": False,
+                },
+            ),
+            ("pooled without the nested choice", {**lead, "guard": False}),
+            ("naive", {"method": "naive"}),
+            ("drift", {"method": "drift"}),
+        ]
         if args.statsmodels:
-            runs += [("auto (cv, statsmodels)", {"method": "auto", "candidates": ("naive", "drift", "ets", "theta")}),
-                     ("combination pooled+ets+theta", {"method": "combination"})]
+            runs += [
+                (
+                    "auto (cv, statsmodels)",
+                    {"method": "auto", "candidates": ("naive", "drift", "ets", "theta")},
+                ),
+                ("combination pooled+ets+theta", {"method": "combination"}),
+            ]
         errors = {}
         for name, opts in runs:
             t0 = time.perf_counter()
@@ -427,10 +601,22 @@ def main(argv: list[str] | None = None) -> int:
             errors[name] = res.errors
             results.append(_row(indicator, name, res.pooled, time.perf_counter() - t0))
             print(f"  {name}: {results[-1]['seconds']:.1f} s", flush=True)
-        results.append(_row(indicator, "(oracle: naive + realised panel change)",
-                            oracle_common_change(errors["naive"], panel), float("nan")))
-        results.append(_row(indicator, "(oracle: default + realised panel change)",
-                            oracle_common_change(errors["pooled (default)"], panel), float("nan")))
+        results.append(
+            _row(
+                indicator,
+                "(oracle: naive + realised panel change)",
+                oracle_common_change(errors["naive"], panel),
+                float("nan"),
+            )
+        )
+        results.append(
+            _row(
+                indicator,
+                "(oracle: default + realised panel change)",
+                oracle_common_change(errors["pooled (default)"], panel),
+                float("nan"),
+            )
+        )
         for h in range(1, HORIZON + 1):
             d, lo, hi = paired_difference(errors["pooled (default)"], errors["naive"], h)
             diffs.append(f"{indicator:<22} h{h}: {d:+.3f}  [{lo:+.3f}, {hi:+.3f}]")
@@ -438,24 +624,38 @@ def main(argv: list[str] | None = None) -> int:
             for name, (pooled, seconds) in statsforecast_backtest(panel, args.n_jobs).items():
                 results.append(_row(indicator, f"statsforecast {name}", pooled, seconds))
     if not have_sf:
-        why = "--no-statsforecast" if args.no_statsforecast else "not installed: pip install -e '.[bench]'"
+        why = (
+            "--no-statsforecast"
+            if args.no_statsforecast
+            else "not installed: pip install -e '.[bench]'"
+        )
         print(f"\nstatsforecast rows left out ({why}).")
     if results:
-        print(f"\nSecondary view: the last {ORIGINS} origins (MASE: mean absolute error / mean absolute first "
-              "difference of the training series; cov: share of outcomes inside the interval; Wink80/s: "
-              f"Winkler score / scale; seconds: all {ORIGINS} origins)")
+        print(
+            f"\nSecondary view: the last {ORIGINS} origins (MASE: mean absolute error / mean absolute first "
+            "difference of the training series; cov: share of outcomes inside the interval; Wink80/s: "
+            f"Winkler score / scale; seconds: all {ORIGINS} origins)"
+        )
         _print_frame(pd.DataFrame(results))
-        print(f"\nLast {ORIGINS} origins: MASE of the default minus MASE of naive, with a 90 % bootstrap "
-              "interval (municipalities resampled):")
+        print(
+            f"\nLast {ORIGINS} origins: MASE of the default minus MASE of naive, with a 90 % bootstrap "
+            "interval (municipalities resampled):"
+        )
         print("\n".join(diffs))
     shown = [i for i in INDICATORS if i in all_errors]
     if shown:
-        print("\n80 % interval coverage of the default per origin, every origin from 2018H1 (one half-year's "
-              "common shock moves all municipalities at once):")
+        print(
+            "\n80 % interval coverage of the default per origin, every origin from 2018H1 (one half-year's "
+            "common shock moves all municipalities at once):"
+        )
         with pd.option_context("display.width", 250, "display.max_columns", 30):
             for indicator in shown:
-                print(f"{indicator}\n" + coverage_by_origin(all_errors[indicator]).to_string(
-                    float_format=lambda v: f"{v:.2f}"))
+                print(
+                    f"{indicator}\n"
+                    + coverage_by_origin(all_errors[indicator]).to_string(
+                        float_format=lambda v: f"{v:.2f}"
+                    )
+                )
     print(f"\nWhole run {time.perf_counter() - started:.0f} s")
     return 0
 

@@ -41,8 +41,18 @@ import tempfile
 import time
 from pathlib import Path
 
-NAMES = ("Elzenburg", "Hoogveld", "Oud-Elzenburg", "Bergen aan Zee", "Westerdijk", "Nieuw-Vliet",
-         "Zandhoven", "Lindendal", "Ter Aar-Noord", "Sint Olof")
+NAMES = (
+    "Elzenburg",
+    "Hoogveld",
+    "Oud-Elzenburg",
+    "Bergen aan Zee",
+    "Westerdijk",
+    "Nieuw-Vliet",
+    "Zandhoven",
+    "Lindendal",
+    "Ter Aar-Noord",
+    "Sint Olof",
+)
 PERIODS = [str(y) for y in range(2015, 2025)] + [
     f"{n}e halfjaar {y}" for y in range(2015, 2025) for n in (1, 2)
 ]
@@ -65,12 +75,16 @@ def generate(path: Path, shape: str, megabytes: float) -> int:
     rows = 0
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         if shape == "85098NED":
-            header = ("ID;RegioS;Perioden;JongerenMetJeugdhulpInNatura_1;JongerenMetJeugdhMetVerblInNat_2;"
-                      "JongerenMetJeugdbescherming_3;JeugdbeschEnJeugdhMetVerblInNat_4;"
-                      "JongerenMetJeugdreclassering_5\n")
+            header = (
+                "ID;RegioS;Perioden;JongerenMetJeugdhulpInNatura_1;JongerenMetJeugdhMetVerblInNat_2;"
+                "JongerenMetJeugdbescherming_3;JeugdbeschEnJeugdhMetVerblInNat_4;"
+                "JongerenMetJeugdreclassering_5\n"
+            )
         else:
-            header = ("ID;Geslacht;KenmerkenVanPersonen;TypeMaatwerkarrangement;RegioS;Perioden;"
-                      "WmoClienten_1;WmoClientenPer1000Inwoners_2\n")
+            header = (
+                "ID;Geslacht;KenmerkenVanPersonen;TypeMaatwerkarrangement;RegioS;Perioden;"
+                "WmoClienten_1;WmoClientenPer1000Inwoners_2\n"
+            )
         fh.write(header)
         written += len(header)
         region = 0
@@ -80,8 +94,10 @@ def generate(path: Path, shape: str, megabytes: float) -> int:
             for p, period in enumerate(PERIODS):
                 if shape == "85098NED":
                     base = (region * 7 + p * 3) % 900 / 10
-                    line = (f"{rows};{label};{period};{base:.1f};{base / 9:.1f};{base / 30:.1f};"
-                            f"{(base * 3) % 100:.1f};{base / 90:.1f}\n")
+                    line = (
+                        f"{rows};{label};{period};{base:.1f};{base / 9:.1f};{base / 30:.1f};"
+                        f"{(base * 3) % 100:.1f};{base / 90:.1f}\n"
+                    )
                     buf.append(line)
                     rows += 1
                     written += len(line)
@@ -103,10 +119,17 @@ def generate(path: Path, shape: str, megabytes: float) -> int:
 def run_import(path: Path, cache: Path, timeout: float, args: list[str] | None = None) -> dict:
     """Run one ``python -m analysis cbs ...`` and measure its peak RSS and time."""
     env = {**os.environ, "ANALYSIS_CACHE_DIR": str(cache)}
-    cmd = [sys.executable, "-m", "analysis", "cbs", *(args or ["import", str(path), "--vintage", "benchmark"])]
+    cmd = [
+        sys.executable,
+        "-m",
+        "analysis",
+        "cbs",
+        *(args or ["import", str(path), "--vintage", "benchmark"]),
+    ]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
     deadline = start + timeout
     timed_out = False
     while True:
@@ -124,16 +147,24 @@ def run_import(path: Path, cache: Path, timeout: float, args: list[str] | None =
     err = proc.stderr.read().decode(errors="replace")
     proc.returncode = os.waitstatus_to_exitcode(status)
     return {
-        "seconds": seconds, "peak_mb": usage.ru_maxrss / 1024, "returncode": proc.returncode,
-        "timed_out": timed_out, "stdout": out, "stderr": err,
+        "seconds": seconds,
+        "peak_mb": usage.ru_maxrss / 1024,
+        "returncode": proc.returncode,
+        "timed_out": timed_out,
+        "stdout": out,
+        "stderr": err,
     }
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="40,200", help="file sizes in MB, comma-separated (default 40,200)")
+    parser.add_argument(
+        "--sizes", default="40,200", help="file sizes in MB, comma-separated (default 40,200)"
+    )
     parser.add_argument("--shapes", default="85098NED,83262NED", help="table shapes (default both)")
-    parser.add_argument("--timeout", type=float, default=900, help="seconds before a run is stopped")
+    parser.add_argument(
+        "--timeout", type=float, default=900, help="seconds before a run is stopped"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated files and caches")
     args = parser.parse_args(argv)
 
@@ -141,8 +172,10 @@ def main(argv=None) -> int:
     try:
         base = run_import(tmp, tmp / "cache-base", 120, ["list"])
         print(f"start-up: python -m analysis cbs list peaks at {base['peak_mb']:.0f} MB RSS")
-        print(f"{'shape':<9} {'file MB':>8} {'rows':>9} {'kept obs':>9} {'peak MB':>8} {'above start':>11} "
-              f"{'seconds':>8} {'s/MB':>6}  result")
+        print(
+            f"{'shape':<9} {'file MB':>8} {'rows':>9} {'kept obs':>9} {'peak MB':>8} {'above start':>11} "
+            f"{'seconds':>8} {'s/MB':>6}  result"
+        )
         for shape in args.shapes.split(","):
             for size in (float(s) for s in args.sizes.split(",")):
                 path = tmp / f"{shape}_{size:g}MB" / f"{shape}.csv"
@@ -160,9 +193,12 @@ def main(argv=None) -> int:
                     result = f"stopped after {args.timeout:g} s"
                 else:
                     result = f"exit {r['returncode']}: {r['stderr'].strip().splitlines()[-1:]}"
-                print(f"{shape:<9} {mb:>8.1f} {rows:>9} {kept:>9} {r['peak_mb']:>8.0f} "
-                      f"{r['peak_mb'] - base['peak_mb']:>11.0f} {r['seconds']:>8.1f} {r['seconds'] / mb:>6.2f}  "
-                      f"{result}", flush=True)
+                print(
+                    f"{shape:<9} {mb:>8.1f} {rows:>9} {kept:>9} {r['peak_mb']:>8.0f} "
+                    f"{r['peak_mb'] - base['peak_mb']:>11.0f} {r['seconds']:>8.1f} {r['seconds'] / mb:>6.2f}  "
+                    f"{result}",
+                    flush=True,
+                )
                 if not args.keep:
                     path.unlink()
                     shutil.rmtree(cache, ignore_errors=True)

@@ -13,11 +13,17 @@ from analysis import config
 # Property-based tests (marker ``fuzz``): a few seconds each in ``make test`` (profile "ci"),
 # thousands of examples in ``make fuzz`` (profile "fuzz", HYPOTHESIS_PROFILE=fuzz).
 settings.register_profile(
-    "ci", max_examples=60, deadline=None, derandomize=True,
+    "ci",
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile(
-    "fuzz", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+    "fuzz",
+    max_examples=3000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 

@@ -26,21 +26,31 @@ def _panel(values: dict[str, list[float]], first: int = 2020) -> pd.DataFrame:
     rows = []
     for region, series in values.items():
         for i, v in enumerate(series):
-            rows.append({"region_code": region, "period": f"{first + i // 2}H{i % 2 + 1}", "value": v})
+            rows.append(
+                {"region_code": region, "period": f"{first + i // 2}H{i % 2 + 1}", "value": v}
+            )
     return pd.DataFrame(rows)
 
 
-def _random_walks(n_regions: int = 30, n: int = 10, common: float = 0.4, seed: int = 1) -> pd.DataFrame:
+def _random_walks(
+    n_regions: int = 30, n: int = 10, common: float = 0.4, seed: int = 1
+) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    return _panel({f"GM{i:04d}": list(np.round(10 + np.cumsum(common + rng.normal(0, 0.3, n)), 1))
-                   for i in range(n_regions)})
+    return _panel(
+        {
+            f"GM{i:04d}": list(np.round(10 + np.cumsum(common + rng.normal(0, 0.3, n)), 1))
+            for i in range(n_regions)
+        }
+    )
 
 
 def test_oracle_of_naive_is_exact_when_every_region_moves_alike(bench):
     # each region moves by the same amount each period: knowing that common change leaves no error
     steps = [0.5, -0.2, 0.3, 0.1, 0.4, -0.1, 0.2, 0.6]
     rng = np.random.default_rng(0)
-    panel = _panel({f"GM{i:04d}": list(rng.uniform(5, 15) + np.cumsum([0.0] + steps)) for i in range(12)})
+    panel = _panel(
+        {f"GM{i:04d}": list(rng.uniform(5, 15) + np.cumsum([0.0] + steps)) for i in range(12)}
+    )
     naive = backtest(panel, method="naive", origins=4, horizon=2)
     assert (naive.pooled["mase"] > 0.3).all()
     oracle = bench.oracle_common_change(naive.errors, panel).set_index("horizon")
@@ -69,8 +79,10 @@ def test_oracle_leaves_a_forecast_with_the_realised_median_change_alone(bench):
     e = res.errors.copy()
     wide = panel.pivot(index="region_code", columns="period", values="value")
     for origin, g in e.groupby("origin"):
-        realised = np.median(wide.loc[g["region_code"], g["period"].iloc[0]].to_numpy()
-                             - wide.loc[g["region_code"], origin].to_numpy())
+        realised = np.median(
+            wide.loc[g["region_code"], g["period"].iloc[0]].to_numpy()
+            - wide.loc[g["region_code"], origin].to_numpy()
+        )
         e.loc[g.index, ["mean", "lo80", "hi80", "lo95", "hi95"]] += realised
     again = bench.oracle_common_change(e, panel).set_index("horizon")
     first = bench.oracle_common_change(res.errors, panel).set_index("horizon")
@@ -86,23 +98,33 @@ def test_oracle_refuses_a_target_not_after_its_origin(bench):
 
 
 def test_coverage_by_origin_counts_outcomes_inside_the_80_interval(bench):
-    errors = pd.DataFrame({
-        "origin": ["2023H1", "2023H1", "2022H2", "2022H2", "2022H2"],
-        "horizon": [1, 1, 1, 1, 2],
-        "actual": [1.0, 5.0, 2.0, 2.0, 3.0],
-        "lo80": [0.0, 0.0, 2.0, 2.5, 0.0],
-        "hi80": [2.0, 2.0, 2.0, 3.0, 1.0],
-    })
+    errors = pd.DataFrame(
+        {
+            "origin": ["2023H1", "2023H1", "2022H2", "2022H2", "2022H2"],
+            "horizon": [1, 1, 1, 1, 2],
+            "actual": [1.0, 5.0, 2.0, 2.0, 3.0],
+            "lo80": [0.0, 0.0, 2.0, 2.5, 0.0],
+            "hi80": [2.0, 2.0, 2.0, 3.0, 1.0],
+        }
+    )
     table = bench.coverage_by_origin(errors)
-    assert list(table.columns) == ["2022H2", "2023H1", "all"]  # origins in time order, then the mean
-    assert table.loc[1, "2022H2"] == 0.5  # closed interval: 2.0 in [2.0, 2.0]; 2.0 not in [2.5, 3.0]
+    assert list(table.columns) == [
+        "2022H2",
+        "2023H1",
+        "all",
+    ]  # origins in time order, then the mean
+    assert (
+        table.loc[1, "2022H2"] == 0.5
+    )  # closed interval: 2.0 in [2.0, 2.0]; 2.0 not in [2.5, 3.0]
     assert table.loc[1, "2023H1"] == 0.5
     assert table.loc[1, "all"] == 0.5
     assert table.loc[2, "2022H2"] == 0.0
     assert np.isnan(table.loc[2, "2023H1"])
 
 
-def test_benchmark_without_the_cbs_files_says_where_to_put_them(bench, tmp_path, monkeypatch, capsys):
+def test_benchmark_without_the_cbs_files_says_where_to_put_them(
+    bench, tmp_path, monkeypatch, capsys
+):
     monkeypatch.setenv("ANALYSIS_REALDATA_DIR", str(tmp_path / "nowhere"))
     assert bench.main(["--no-statsforecast"]) == 2
     err = capsys.readouterr().err
@@ -123,7 +145,9 @@ def test_benchmark_panels_come_from_the_cbs_data_layer(bench, realdata_dir):
         assert bench.load_leading("wmo_clienten_per_1000", cache) is None
     assert not cache.exists()  # the temporary cache is gone
     assert panel["region_code"].str.fullmatch(r"GM\d{4}").all()
-    assert panel.groupby("region_code")["period"].nunique().eq(17).all()  # 2016H1 .. 2024H1, no gaps
+    assert (
+        panel.groupby("region_code")["period"].nunique().eq(17).all()
+    )  # 2016H1 .. 2024H1, no gaps
     assert {"82972NED", "85098NED"} <= set(panel["source"])  # the seam is visible to the forecast
     assert "GM0344" in set(panel["region_code"]) and "GM0344" in set(leading["region_code"])
     assert leading["period_type"].eq("date").all()
@@ -134,15 +158,22 @@ def test_benchmark_runs_on_the_real_panel(bench, realdata_dir, capsys):
     out = capsys.readouterr().out
     assert "(oracle: default + realised panel change)" in out
     assert "80 % interval coverage of the default per origin" in out
-    row = next(line for line in out.splitlines()
-               if line.strip().startswith("jeugdbescherming_pct") and "pooled (default)" in line)
+    row = next(
+        line
+        for line in out.splitlines()
+        if line.strip().startswith("jeugdbescherming_pct") and "pooled (default)" in line
+    )
     mase_h1 = float(row.split("pooled (default)")[1].split()[0])
     assert 0.5 < mase_h1 < 1.5
     # the main evaluation: every origin from 2018H1, half-years and years, with the 90 % interval
-    main = [line for line in out.splitlines() if line.strip().startswith("jeugdbescherming_pct +lead")]
+    main = [
+        line for line in out.splitlines() if line.strip().startswith("jeugdbescherming_pct +lead")
+    ]
     assert len(main) == 4  # half-years and years, horizons 1 and 2
     assert "2018H1-2023H2 (11)" in main[0] and "2018-2022 (4)" in main[2]
-    assert all(word in out for word in ("90 % bootstrap interval", "WORSE if the interval lies above 0"))
+    assert all(
+        word in out for word in ("90 % bootstrap interval", "WORSE if the interval lies above 0")
+    )
 
 
 def test_origins_from_makes_the_given_origin_the_first(bench):
@@ -186,11 +217,13 @@ def test_the_evaluated_indicators_are_the_catalogue_without_the_stocks(bench):
 
 
 def test_pooled_share_counts_the_origins_whose_nested_choice_kept_the_trend(bench):
-    errors = pd.DataFrame({
-        "origin": ["2022H1", "2022H1", "2022H2", "2022H2", "2023H1", "2022H1"],
-        "horizon": [1, 1, 1, 1, 1, 2],
-        "method": ["pooled", "pooled", "naive", "naive", "pooled", "naive"],
-    })
+    errors = pd.DataFrame(
+        {
+            "origin": ["2022H1", "2022H1", "2022H2", "2022H2", "2023H1", "2022H1"],
+            "horizon": [1, 1, 1, 1, 1, 2],
+            "method": ["pooled", "pooled", "naive", "naive", "pooled", "naive"],
+        }
+    )
     assert bench.pooled_share(errors, 1) == "2/3"  # one method per origin and horizon, counted once
     assert bench.pooled_share(errors, 2) == "0/1"
 
@@ -210,8 +243,16 @@ def test_an_indicator_that_starts_later_is_evaluated_from_its_own_start(bench):
     full = _panel({f"GM{i:04d}": list(range(10, 20)) for i in range(12)})  # 2020H1 .. 2024H2
     panel, origin = bench.evaluation_panel(full, "2020H1", "2024H2", "2021H1")
     assert panel["period"].min() == "2020H1" and origin == "2021H1" and len(panel) == 120
-    late = full[full["period"] >= "2022H1"]  # starts in 2022: the panel from there, the origin its third period
+    late = full[
+        full["period"] >= "2022H1"
+    ]  # starts in 2022: the panel from there, the origin its third period
     panel, origin = bench.evaluation_panel(late, "2020H1", "2024H2", "2021H1")
     assert panel["period"].min() == "2022H1" and origin == "2023H1"
-    assert bench.evaluation_panel(full[full["period"] >= "2023H2"], "2020H1", "2024H2", "2021H1") is None  # 3 periods
-    assert bench.evaluation_panel(full[full["region_code"] < "GM0009"], "2020H1", "2024H2", "2021H1") is None
+    assert (
+        bench.evaluation_panel(full[full["period"] >= "2023H2"], "2020H1", "2024H2", "2021H1")
+        is None
+    )  # 3 periods
+    assert (
+        bench.evaluation_panel(full[full["region_code"] < "GM0009"], "2020H1", "2024H2", "2021H1")
+        is None
+    )

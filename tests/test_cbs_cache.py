@@ -47,19 +47,29 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below ``folder`` (hidden ones too) with its bytes."""
     if not folder.exists():
         return {}
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def good_85098(folder: Path, utrecht_2021: str = "16.6") -> Path:
-    return write(folder, "85098NED.csv", JEUGD_HEADER,
-                 f"0;Utrecht (gemeente);2021;{utrecht_2021};4.0;0.8;40.0;0.4",
-                 "1;Nederland;2021;13.2;9.4;1.2;47.8;0.3")
+    return write(
+        folder,
+        "85098NED.csv",
+        JEUGD_HEADER,
+        f"0;Utrecht (gemeente);2021;{utrecht_2021};4.0;0.8;40.0;0.4",
+        "1;Nederland;2021;13.2;9.4;1.2;47.8;0.3",
+    )
 
 
 def bad_82972(folder: Path) -> Path:
-    return write(folder, "82972NED.csv", JEUGD_HEADER,
-                 "0;Utrecht (gemeente);2015;7.3;11.0;1.1;40.1;0.5",
-                 "1;Utrecht (gemeente);2016;113.1;10.0;1.0;41.0;0.5")
+    return write(
+        folder,
+        "82972NED.csv",
+        JEUGD_HEADER,
+        "0;Utrecht (gemeente);2015;7.3;11.0;1.1;40.1;0.5",
+        "1;Utrecht (gemeente);2016;113.1;10.0;1.0;41.0;0.5",
+    )
 
 
 @pytest.fixture
@@ -91,17 +101,24 @@ def test_import_writes_parquet_and_sidecar(tmp_path, cache):
     assert meta["source_checksum"] == sha256(src)
     assert meta["cache_checksum"] == sha256(parquet)
     assert meta["rows"] == 10  # 2 regions x 5 measures
-    assert meta["indicators"] == sorted([
-        "jeugdhulp_pct", "jeugdhulp_verblijf_pct", "jeugdbescherming_pct",
-        "jeugdbescherming_verblijf_pct", "jeugdreclassering_pct",
-    ])
+    assert meta["indicators"] == sorted(
+        [
+            "jeugdhulp_pct",
+            "jeugdhulp_verblijf_pct",
+            "jeugdbescherming_pct",
+            "jeugdbescherming_verblijf_pct",
+            "jeugdreclassering_pct",
+        ]
+    )
     assert meta["periods"] == ["2021"]
     assert meta["package_version"] == __version__
     assert meta["retrieved_at"][:2] == "20"
     frame = read_parquet(parquet)
     assert len(frame) == meta["rows"]
     assert "line" not in frame.columns
-    got = frame[(frame["indicator"] == "jeugdhulp_pct") & (frame["region_label"] == "Utrecht (gemeente)")]
+    got = frame[
+        (frame["indicator"] == "jeugdhulp_pct") & (frame["region_label"] == "Utrecht (gemeente)")
+    ]
     assert got["value"].tolist() == [16.6]
 
 
@@ -132,7 +149,9 @@ def test_default_cache_dir_follows_environment(tmp_cache, tmp_path):
 
 def test_folder_import_is_recursive_and_skips_foreign_tables(tmp_path, cache):
     good_85098(tmp_path / "in" / "jeugd")
-    write(tmp_path / "in" / "overig", "82977NED.csv", "ID;RegioS;Perioden;X_1", "0;Nederland;2015;1")
+    write(
+        tmp_path / "in" / "overig", "82977NED.csv", "ID;RegioS;Perioden;X_1", "0;Nederland;2015;1"
+    )
     (tmp_path / "in" / "notes.txt").write_text("not a csv")
     result = import_paths([tmp_path / "in"], cache_dir=cache)
     assert [m["table"] for m in result.written] == ["85098NED"]
@@ -205,7 +224,13 @@ def test_bad_file_in_batch_writes_nothing_into_empty_cache(tmp_path, cache):
 def test_bad_file_in_batch_leaves_existing_cache_unchanged(tmp_path, cache):
     import_paths([FIXTURES / "85755NED.csv", FIXTURES / "82972NED.csv"], cache_dir=cache)
     before = snapshot(cache)
-    assert set(before) == {"85755NED.parquet", "85755NED.json", "82972NED.parquet", "82972NED.json", CROSSWALK}
+    assert set(before) == {
+        "85755NED.parquet",
+        "85755NED.json",
+        "82972NED.parquet",
+        "82972NED.json",
+        CROSSWALK,
+    }
     good = good_85098(tmp_path / "in", utrecht_2021="1.0")
     bad = bad_82972(tmp_path / "in")
     with pytest.raises(InputError):
@@ -251,10 +276,13 @@ def test_header_only_file_leaves_the_cached_table_unchanged(tmp_path, cache):
     assert snapshot(cache) == before
 
 
-@pytest.mark.parametrize("body", [
-    ["0;Utrecht (gemeente);2021;;;;;", "1;Nederland;2021;;;;;"],  # all empty
-    ["0;Utrecht (gemeente);2021;.;.;.;.;.", "1;Nederland;2021;x;x;x;x;x"],  # only symbols
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        ["0;Utrecht (gemeente);2021;;;;;", "1;Nederland;2021;;;;;"],  # all empty
+        ["0;Utrecht (gemeente);2021;.;.;.;.;.", "1;Nederland;2021;x;x;x;x;x"],  # only symbols
+    ],
+)
 def test_table_without_figures_leaves_the_cached_table_unchanged(tmp_path, cache, body):
     import_paths([FIXTURES / "85098NED.csv"], cache_dir=cache)
     before = snapshot(cache)
@@ -268,8 +296,15 @@ def test_write_tables_refuses_a_table_without_rows(cache):
     from analysis.cbs.cache import write_tables
     from analysis.cbs.parse import RAW_COLUMNS, ParsedTable
 
-    empty = ParsedTable("85098NED", "t", "data", pd.DataFrame(columns=RAW_COLUMNS), "cbsodata: x", "0" * 64,
-                        "odata-json")
+    empty = ParsedTable(
+        "85098NED",
+        "t",
+        "data",
+        pd.DataFrame(columns=RAW_COLUMNS),
+        "cbsodata: x",
+        "0" * 64,
+        "odata-json",
+    )
     with pytest.raises(InputError, match="no rows"):
         write_tables([empty], source="cbsodata", cache_dir=cache)
     assert snapshot(cache) == {}
@@ -278,7 +313,12 @@ def test_write_tables_refuses_a_table_without_rows(cache):
 def test_failure_half_way_through_a_batch_puts_every_table_back(tmp_path, cache, monkeypatch):
     import_paths([FIXTURES / "82972NED.csv", FIXTURES / "85098NED.csv"], cache_dir=cache)
     before = snapshot(cache)
-    new_a = write(tmp_path / "in", "82972NED.csv", JEUGD_HEADER, "0;Utrecht (gemeente);2015;1.5;11.0;1.1;40.1;0.5")
+    new_a = write(
+        tmp_path / "in",
+        "82972NED.csv",
+        JEUGD_HEADER,
+        "0;Utrecht (gemeente);2015;1.5;11.0;1.1;40.1;0.5",
+    )
     new_b = good_85098(tmp_path / "in", utrecht_2021="2.5")
     real_replace = os.replace
     calls = []
@@ -302,7 +342,9 @@ def test_damaged_table_met_while_rebuilding_the_crosswalk_undoes_the_import(tmp_
     before = snapshot(cache)
     with pytest.raises(InputError, match="checksum"):
         import_paths([good_85098(tmp_path / "in")], cache_dir=cache)
-    assert snapshot(cache) == before  # 85098NED is not left in the cache as if the import had worked
+    assert (
+        snapshot(cache) == before
+    )  # 85098NED is not left in the cache as if the import had worked
 
 
 # --------------------------------------------------------------------------------------
@@ -318,7 +360,9 @@ def test_reimport_replaces_table(tmp_path, cache):
     assert meta["vintage"] == "v2"
     assert meta["origin"] == str(tmp_path / "v2" / "85098NED.csv")
     assert meta["cache_checksum"] != old_meta["cache_checksum"]
-    utrecht = frame[(frame["indicator"] == "jeugdhulp_pct") & (frame["region_label"] == "Utrecht (gemeente)")]
+    utrecht = frame[
+        (frame["indicator"] == "jeugdhulp_pct") & (frame["region_label"] == "Utrecht (gemeente)")
+    ]
     assert utrecht["value"].tolist() == [17.0]
     obs = load_indicator("jeugdhulp_pct", "GM0344", cache_dir=cache)
     assert obs["value"].tolist() == [17.0]
@@ -336,14 +380,20 @@ def test_crosswalk_rebuilt_from_regions_table(tmp_path, cache):
     import_paths([FIXTURES / "85755NED.csv"], cache_dir=cache)
     cw = read_crosswalk(cache)
     pairs = set(zip(cw["label"], cw["region_code"], strict=True))
-    assert {("Elzenburg", "GM9901"), ("Hoogveld", "GM9902"), ("Utrecht (PV)", "PV26"),
-            ("Utrecht Stad (JZ)", "JZ22")} <= pairs
+    assert {
+        ("Elzenburg", "GM9901"),
+        ("Hoogveld", "GM9902"),
+        ("Utrecht (PV)", "PV26"),
+        ("Utrecht Stad (JZ)", "JZ22"),
+    } <= pairs
     resolver = region_resolver(cache)
     assert resolver.code_for("Elzenburg") == "GM9901"
     assert resolver.name_of("GM9901") == "Elzenburg"
     # re-import a regions table without Hoogveld: the crosswalk follows
     text = (FIXTURES / "85755NED.csv").read_text(encoding="utf-8-sig").splitlines()
-    reduced = write(tmp_path / "r", "85755NED.csv", *[line for line in text if "Hoogveld" not in line])
+    reduced = write(
+        tmp_path / "r", "85755NED.csv", *[line for line in text if "Hoogveld" not in line]
+    )
     import_paths([reduced], cache_dir=cache)
     cw = read_crosswalk(cache)
     assert "GM9902" not in set(cw["region_code"])
@@ -351,11 +401,14 @@ def test_crosswalk_rebuilt_from_regions_table(tmp_path, cache):
 
 
 def test_crosswalk_includes_codes_from_coded_data_tables(tmp_path, cache):
-    wijk = write(tmp_path, "85638NED.csv",
-                 "ID;Financieringsvorm;Wijken;Perioden;Gemeentenaam_1;SoortRegio_2;Codering_3;"
-                 "IndelingswijzigingWijken_4;WmoClienten_5;WmoClientenPer1000Inwoners_6",
-                 "0;Totaal;Hoogveld;2023;Hoogveld ;Gemeente ;GM9902  ;1.0;300.0;25.0",
-                 "1;Totaal;Wijk 01 Dorp;2023;Hoogveld ;Wijk     ;WK990201;1.0;200.0;30.0")
+    wijk = write(
+        tmp_path,
+        "85638NED.csv",
+        "ID;Financieringsvorm;Wijken;Perioden;Gemeentenaam_1;SoortRegio_2;Codering_3;"
+        "IndelingswijzigingWijken_4;WmoClienten_5;WmoClientenPer1000Inwoners_6",
+        "0;Totaal;Hoogveld;2023;Hoogveld ;Gemeente ;GM9902  ;1.0;300.0;25.0",
+        "1;Totaal;Wijk 01 Dorp;2023;Hoogveld ;Wijk     ;WK990201;1.0;200.0;30.0",
+    )
     import_paths([wijk], cache_dir=cache)
     resolver = region_resolver(cache)
     assert resolver.code_for("Hoogveld") == "GM9902"

@@ -36,10 +36,17 @@ def run_all(commands: dict[str, tuple[Path, list[str]]]) -> dict[str, Run]:
     procs = {}
     for name, (cache, args) in commands.items():
         env = {**os.environ, "ANALYSIS_CACHE_DIR": str(cache), "PYTHONIOENCODING": "utf-8"}
-        procs[name] = (args, subprocess.Popen(
-            [sys.executable, "-m", "analysis", *args], env=env, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True, encoding="utf-8",
-        ))
+        procs[name] = (
+            args,
+            subprocess.Popen(
+                [sys.executable, "-m", "analysis", *args],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+            ),
+        )
     out = {}
     for name, (args, proc) in procs.items():
         stdout, stderr = proc.communicate(timeout=180)
@@ -51,20 +58,33 @@ def write_bad_files(base: Path) -> dict[str, Path]:
     header = "ID;RegioS;Perioden;JongerenMetJeugdhulpInNatura_1"
     bad_dir = base / "bad"
     bad_dir.mkdir()
-    (bad_dir / "85098NED.csv").write_text(f"{header}\n0;Utrecht (gemeente);2021;16.6\n", encoding="utf-8-sig")
+    (bad_dir / "85098NED.csv").write_text(
+        f"{header}\n0;Utrecht (gemeente);2021;16.6\n", encoding="utf-8-sig"
+    )
     bad = bad_dir / "82972NED.csv"
-    bad.write_text(f"{header}\n0;Utrecht (gemeente);2015;7.3\n1;Utrecht (gemeente);2016;131.0\n",
-                   encoding="utf-8-sig")
+    bad.write_text(
+        f"{header}\n0;Utrecht (gemeente);2015;7.3\n1;Utrecht (gemeente);2016;131.0\n",
+        encoding="utf-8-sig",
+    )
     binary = base / "85099NED.csv"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
     truncated = base / "trunc" / "85098NED.csv"
     truncated.parent.mkdir()
-    truncated.write_text(f"{header}\n0;Utrecht (gemeente);2021;16.6\n1;\"Utrecht (gem", encoding="utf-8-sig")
+    truncated.write_text(
+        f'{header}\n0;Utrecht (gemeente);2021;16.6\n1;"Utrecht (gem', encoding="utf-8-sig"
+    )
     return {"bad_dir": bad_dir, "bad": bad, "binary": binary, "truncated": truncated}
 
 
-GOOD_IMPORT = ["cbs", "import", str(FIXTURES / "82972NED.csv"), str(FIXTURES / "85098NED.csv"),
-               str(FIXTURES / "85755NED.csv"), "--vintage", "CBS StatLine, test"]
+GOOD_IMPORT = [
+    "cbs",
+    "import",
+    str(FIXTURES / "82972NED.csv"),
+    str(FIXTURES / "85098NED.csv"),
+    str(FIXTURES / "85755NED.csv"),
+    "--vintage",
+    "CBS StatLine, test",
+]
 
 
 @pytest.fixture(scope="module")
@@ -73,18 +93,32 @@ def runs(tmp_path_factory) -> dict[str, Run]:
     base = tmp_path_factory.mktemp("cli")
     paths = write_bad_files(base)
     good, empty = base / "good", base / "empty"
-    first = run_all({
-        "import": (good, GOOD_IMPORT),
-        "import_bad": (base / "badcache", ["cbs", "import", str(paths["bad_dir"])]),
-        "unknown_indicator": (empty, ["cbs", "show", "jeugdhulp_procent"]),
-        "unknown_region": (empty, ["cbs", "show", "jeugdhulp_pct", "--region", "GM9999"]),
-    })
+    first = run_all(
+        {
+            "import": (good, GOOD_IMPORT),
+            "import_bad": (base / "badcache", ["cbs", "import", str(paths["bad_dir"])]),
+            "unknown_indicator": (empty, ["cbs", "show", "jeugdhulp_procent"]),
+            "unknown_region": (empty, ["cbs", "show", "jeugdhulp_pct", "--region", "GM9999"]),
+        }
+    )
     assert first["import"].returncode == 0, first["import"].stderr
-    second = run_all({
-        "show_csv": (good, ["cbs", "show", "jeugdbescherming_verblijf_pct", "--region", "GM9901",
-                            "--format", "csv"]),
-        "list": (good, ["cbs", "list"]),
-    })
+    second = run_all(
+        {
+            "show_csv": (
+                good,
+                [
+                    "cbs",
+                    "show",
+                    "jeugdbescherming_verblijf_pct",
+                    "--region",
+                    "GM9901",
+                    "--format",
+                    "csv",
+                ],
+            ),
+            "list": (good, ["cbs", "list"]),
+        }
+    )
     return {**first, **second, "_paths": {"good": good, "base": base, **paths}}
 
 
@@ -130,8 +164,10 @@ def test_import_output(runs):
     assert "1 percentage(s) above 100 kept" in by_table["82972NED"]
     # 'Oud-Elzenburg' stays without a code even with the regions table: said once, after the tables,
     # without asking for the regions table that was just imported
-    assert out[-2] == ("1 region labels in 1 tables match no code in the cached region tables; their rows are "
-                       "not used (1 former municipalities or other areas)")
+    assert out[-2] == (
+        "1 region labels in 1 tables match no code in the cached region tables; their rows are "
+        "not used (1 former municipalities or other areas)"
+    )
     assert sum("region labels" in line for line in out) == 1
     assert "import or fetch" not in run.stdout
     assert by_table["85755NED"].startswith("85755NED: ")
@@ -143,8 +179,10 @@ def test_import_without_regions_table_says_how_to_resolve_labels(cli):
     run = cli("cbs", "import", str(FIXTURES / "82972NED.csv"))
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
-    assert lines[-2] == ("3 region labels in 1 tables have no code yet; import or fetch CBS table 85755NED "
-                         "'Gebieden in Nederland' to resolve them")  # Elzenburg, Hoogveld, Oud-Elzenburg
+    assert lines[-2] == (
+        "3 region labels in 1 tables have no code yet; import or fetch CBS table 85755NED "
+        "'Gebieden in Nederland' to resolve them"
+    )  # Elzenburg, Hoogveld, Oud-Elzenburg
     assert sum("85755NED" in line for line in lines) == 1
 
 
@@ -156,8 +194,17 @@ def test_show_table(cli):
     assert lines[0].split() == COLUMNS
     body = [line.split() for line in lines[1:]]
     assert len(body) == 9
-    assert [r[3] for r in body] == ["2015", "2016", "2020", "2021", "2020H1", "2020H2", "2021H1", "2024H1",
-                                    "2015Q1"]
+    assert [r[3] for r in body] == [
+        "2015",
+        "2016",
+        "2020",
+        "2021",
+        "2020H1",
+        "2020H2",
+        "2021H1",
+        "2024H1",
+        "2015Q1",
+    ]
     row_2024 = body[7]
     assert row_2024[:3] == ["jeugdhulp_pct", "GM0344", "Utrecht"]
     assert "11.5" in row_2024 and "85098NED" in row_2024
@@ -172,16 +219,32 @@ def test_show_csv_parses_back_into_the_schema(runs):
     assert obs["region_code"].unique().tolist() == ["GM9901"]
     assert obs["region_name"].unique().tolist() == ["Elzenburg"]
     assert dict(zip(obs["period"].astype(str), obs["value"], strict=True)) == {
-        "2016": 104.0, "2020": 55.0, "2021": 60.0, "2024H1": 58.0}
+        "2016": 104.0,
+        "2020": 55.0,
+        "2021": 60.0,
+        "2024H1": 58.0,
+    }
     note = obs.loc[obs["period"].astype(str) == "2016", "note"].iloc[0]
     assert note.startswith("boven 100%")
-    assert set(obs["published"]) == {"CBS StatLine 82972NED (CBS StatLine, test)",
-                                     "CBS StatLine 85098NED (CBS StatLine, test)"}
+    assert set(obs["published"]) == {
+        "CBS StatLine 82972NED (CBS StatLine, test)",
+        "CBS StatLine 85098NED (CBS StatLine, test)",
+    }
 
 
 def test_show_csv_period_type(cli):
     assert cli(*GOOD_IMPORT).returncode == 0
-    run = cli("cbs", "show", "jeugdhulp_pct", "--region", "GM0344", "--format", "csv", "--period-type", "halfyear")
+    run = cli(
+        "cbs",
+        "show",
+        "jeugdhulp_pct",
+        "--region",
+        "GM0344",
+        "--format",
+        "csv",
+        "--period-type",
+        "halfyear",
+    )
     assert run.returncode == 0, run.stderr
     obs = pd.read_csv(io.StringIO(run.stdout), dtype={"period": str})
     assert list(obs.columns) == COLUMNS
@@ -198,7 +261,9 @@ def test_list(runs):
     assert lines["82972NED"].startswith("82972NED  Jeugdzorg; jongeren met jeugdzorg")
     assert "[2015 - 2020]" in lines["82972NED"]
     assert "cached, 50 rows" in lines["85098NED"]
-    assert lines["84134NED"].endswith("-- not cached; in the extract (CBS StatLine, opgehaald 2025-04-22)")
+    assert lines["84134NED"].endswith(
+        "-- not cached; in the extract (CBS StatLine, opgehaald 2025-04-22)"
+    )
     assert "85755NED" in lines and "cached" in lines["85755NED"]
 
 
@@ -228,13 +293,17 @@ def test_missing_cache_and_extract(cli, tmp_path, monkeypatch):
     from analysis import config
 
     monkeypatch.setattr(config, "cbs_extract_dir", lambda: tmp_path / "no-extract")
-    assert_one_line_error(cli("cbs", "show", "jeugdhulp_pct"),
-                          "no jeugdhulp_pct data for region GM0344 in the CBS cache or the CBS extract")
+    assert_one_line_error(
+        cli("cbs", "show", "jeugdhulp_pct"),
+        "no jeugdhulp_pct data for region GM0344 in the CBS cache or the CBS extract",
+    )
 
 
 def test_binary_file(cli, tmp_path):
     paths = write_bad_files(tmp_path)
-    assert_one_line_error(cli("cbs", "import", str(paths["binary"])), str(paths["binary"]), "binary")
+    assert_one_line_error(
+        cli("cbs", "import", str(paths["binary"])), str(paths["binary"]), "binary"
+    )
 
 
 def test_truncated_file(cli, tmp_path):
@@ -244,11 +313,15 @@ def test_truncated_file(cli, tmp_path):
 
 
 def test_missing_path(cli, tmp_path):
-    assert_one_line_error(cli("cbs", "import", str(tmp_path / "nope.csv")), "nope.csv", "no such file")
+    assert_one_line_error(
+        cli("cbs", "import", str(tmp_path / "nope.csv")), "nope.csv", "no such file"
+    )
 
 
 def test_indicator_without_cbs_source(cli):
-    assert_one_line_error(cli("cbs", "show", "buurtteam_jg_clienten"), "buurtteam_jg_clienten", "no CBS source")
+    assert_one_line_error(
+        cli("cbs", "show", "buurtteam_jg_clienten"), "buurtteam_jg_clienten", "no CBS source"
+    )
 
 
 def test_region_without_data(cli):
@@ -270,7 +343,9 @@ def test_damaged_cache(cli, tmp_cache):
 
 
 def _cache_bytes(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def test_header_only_import_exits_2_and_keeps_the_cached_table(cli, tmp_cache, tmp_path):
@@ -287,21 +362,35 @@ def test_header_only_import_exits_2_and_keeps_the_cached_table(cli, tmp_cache, t
 
 def test_file_name_with_a_newline_gives_one_line(cli, tmp_path):
     path = tmp_path / "85098NED.csv\nerror: forged second line"
-    path.write_text("ID;RegioS;Perioden;JongerenMetJeugdhulpInNatura_1\n0;Utrecht (gemeente);9999;16.6\n",
-                    encoding="utf-8")
-    line = assert_one_line_error(cli("cbs", "import", str(path)), repr(str(path)), "implausible year 9999")
+    path.write_text(
+        "ID;RegioS;Perioden;JongerenMetJeugdhulpInNatura_1\n0;Utrecht (gemeente);9999;16.6\n",
+        encoding="utf-8",
+    )
+    line = assert_one_line_error(
+        cli("cbs", "import", str(path)), repr(str(path)), "implausible year 9999"
+    )
     assert "\\nerror: forged" in line  # the newline shown as \n, inside the quoted name
 
 
 def test_statline_website_download_imports_with_its_provisional_mark(cli):
-    run = cli("cbs", "import", str(FIXTURES / "statline-download-82972NED.csv"), "--vintage", "StatLine, test")
+    run = cli(
+        "cbs",
+        "import",
+        str(FIXTURES / "statline-download-82972NED.csv"),
+        "--vintage",
+        "StatLine, test",
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("82972NED: 60 rows (data)")
     run = cli("cbs", "show", "jeugdhulp_pct", "--region", "NL01", "--format", "csv")
     assert run.returncode == 0, run.stderr
     obs = pd.read_csv(io.StringIO(run.stdout), dtype={"period": str})
     assert dict(zip(obs["period"], obs["status"], strict=True)) == {
-        "2017": "definitief", "2018": "definitief", "2019": "voorlopig", "2017H2": "definitief"}
+        "2017": "definitief",
+        "2018": "definitief",
+        "2019": "voorlopig",
+        "2017H2": "definitief",
+    }
 
 
 def test_cbs_without_action_prints_help(cli):
@@ -316,7 +405,9 @@ def test_fetch_offline(cli, monkeypatch, tmp_cache):
     import requests
 
     def offline(table_id, *args, **kwargs):
-        raise requests.ConnectionError("HTTPSConnectionPool(host='opendata.cbs.nl'): Max retries exceeded")
+        raise requests.ConnectionError(
+            "HTTPSConnectionPool(host='opendata.cbs.nl'): Max retries exceeded"
+        )
 
     monkeypatch.setattr(cbsodata, "download_data", offline)
     run = cli("cbs", "fetch", "85098NED")
@@ -332,13 +423,30 @@ def test_fetch_recorded_response(cli, monkeypatch, tmp_cache):
     import cbsodata
 
     resp = {
-        "TableInfos": [{"Title": "Jongeren met jeugdzorg in natura in % van alle jongeren; regio",
-                        "Modified": "2024-10-31T02:00:00"}],
+        "TableInfos": [
+            {
+                "Title": "Jongeren met jeugdzorg in natura in % van alle jongeren; regio",
+                "Modified": "2024-10-31T02:00:00",
+            }
+        ],
         "DataProperties": [{"Key": "JongerenMetJeugdhulpInNatura_1", "Type": "Topic"}],
-        "TypedDataSet": [{"ID": 0, "RegioS": "GM0344  ", "Perioden": "2024HJ01",
-                          "JongerenMetJeugdhulpInNatura_1": 11.7}],
+        "TypedDataSet": [
+            {
+                "ID": 0,
+                "RegioS": "GM0344  ",
+                "Perioden": "2024HJ01",
+                "JongerenMetJeugdhulpInNatura_1": 11.7,
+            }
+        ],
         "RegioS": [{"Key": "GM0344  ", "Title": "Utrecht (gemeente)", "Description": ""}],
-        "Perioden": [{"Key": "2024HJ01", "Title": "1e halfjaar 2024", "Description": "", "Status": "Voorlopig"}],
+        "Perioden": [
+            {
+                "Key": "2024HJ01",
+                "Title": "1e halfjaar 2024",
+                "Description": "",
+                "Status": "Voorlopig",
+            }
+        ],
     }
     monkeypatch.setattr(cbsodata, "download_data", lambda table_id, typed=False: resp)
     run = cli("cbs", "fetch", "85098NED")
@@ -347,11 +455,22 @@ def test_fetch_recorded_response(cli, monkeypatch, tmp_cache):
     run = cli("cbs", "show", "jeugdhulp_pct", "--format", "csv")
     obs = pd.read_csv(io.StringIO(run.stdout))
     assert obs[["region_code", "period", "value", "status"]].values.tolist() == [
-        ["GM0344", "2024H1", 11.7, "voorlopig"]]
+        ["GM0344", "2024H1", 11.7, "voorlopig"]
+    ]
 
 
 def test_show_without_a_cache_reads_the_embedded_extract(cli):
-    run = cli("cbs", "show", "jeugdhulp_pct", "--region", "GM0344", "--period-type", "year", "--format", "csv")
+    run = cli(
+        "cbs",
+        "show",
+        "jeugdhulp_pct",
+        "--region",
+        "GM0344",
+        "--period-type",
+        "year",
+        "--format",
+        "csv",
+    )
     assert run.returncode == 0, run.stderr
     obs = pd.read_csv(io.StringIO(run.stdout), dtype={"period": str})
     got = dict(zip(obs["period"], obs["value"], strict=True))

@@ -44,7 +44,11 @@ VINTAGE = "CBS StatLine, opgehaald 2021-09-30"
 @pytest.fixture
 def cache(tmp_path) -> Path:
     folder = tmp_path / "cache"
-    import_paths([FIXTURES / f"{t}.csv" for t in ("82972NED", "85098NED", "85755NED")], cache_dir=folder, vintage=VINTAGE)
+    import_paths(
+        [FIXTURES / f"{t}.csv" for t in ("82972NED", "85098NED", "85755NED")],
+        cache_dir=folder,
+        vintage=VINTAGE,
+    )
     return folder
 
 
@@ -62,9 +66,18 @@ def frame(periods, statuses=None):
 
 
 def test_vintage_rule_marks_periods_ending_within_a_year():
-    out, n = status_by_vintage(frame(["2023", "2023H2", "2024H1", "2024-06-30", "2023-12-31"]), "85098NED",
-                               REALDATA_VINTAGE)
-    assert out["status"].tolist() == ["definitief", "definitief", "voorlopig", "voorlopig", "definitief"]
+    out, n = status_by_vintage(
+        frame(["2023", "2023H2", "2024H1", "2024-06-30", "2023-12-31"]),
+        "85098NED",
+        REALDATA_VINTAGE,
+    )
+    assert out["status"].tolist() == [
+        "definitief",
+        "definitief",
+        "voorlopig",
+        "voorlopig",
+        "definitief",
+    ]
     assert n == 2
 
 
@@ -75,7 +88,9 @@ def test_marks_in_a_file_take_precedence():
 
 
 def test_vintage_rule_keeps_missing_and_suppressed_and_needs_a_date():
-    out, n = status_by_vintage(frame(["2024H1", "2024H1"], ["missing", "suppressed"]), "85098NED", REALDATA_VINTAGE)
+    out, n = status_by_vintage(
+        frame(["2024H1", "2024H1"], ["missing", "suppressed"]), "85098NED", REALDATA_VINTAGE
+    )
     assert out["status"].tolist() == ["missing", "suppressed"] and n == 0
     out, n = status_by_vintage(frame(["2024H1"]), "85098NED", "CBS StatLine")
     assert out["status"].tolist() == ["definitief"] and n == 0
@@ -93,11 +108,17 @@ def test_import_applies_the_vintage_rule_to_odata_files(cache):
 
 def test_import_keeps_the_marks_of_a_statline_download(tmp_path):
     path = tmp_path / "85098NED.csv"
-    path.write_text('"ID";"RegioS";"Perioden";"JongerenMetJeugdhulpInNatura_1"\n'
-                    '0;"Nederland";"2021";"12.0"\n1;"Nederland";"2022*";"12.5"\n', encoding="utf-8")
+    path.write_text(
+        '"ID";"RegioS";"Perioden";"JongerenMetJeugdhulpInNatura_1"\n'
+        '0;"Nederland";"2021";"12.0"\n1;"Nederland";"2022*";"12.5"\n',
+        encoding="utf-8",
+    )
     import_paths([path], cache_dir=tmp_path / "c", vintage="CBS StatLine, opgehaald 2024-01-05")
     obs = load_indicator("jeugdhulp_pct", "NL01", cache_dir=tmp_path / "c")
-    assert dict(zip(obs["period"], obs["status"], strict=True)) == {"2021": "definitief", "2022": "voorlopig"}
+    assert dict(zip(obs["period"], obs["status"], strict=True)) == {
+        "2021": "definitief",
+        "2022": "voorlopig",
+    }
 
 
 # --- building -------------------------------------------------------------------------------------
@@ -114,11 +135,19 @@ def test_extract_is_deterministic(cache, tmp_path):
 
 def test_extract_rows_are_tidy_and_traceable(cache):
     files = extract_files(cache, FIXTURE_TABLES)
-    obs = pd.read_csv(gzip.open(__import__("io").BytesIO(files[OBSERVATIONS])), dtype=str, keep_default_na=False)
+    obs = pd.read_csv(
+        gzip.open(__import__("io").BytesIO(files[OBSERVATIONS])), dtype=str, keep_default_na=False
+    )
     assert list(obs.columns) == OBSERVATION_COLUMNS
     assert (obs["vintage"] == VINTAGE).all()
     assert obs["source_ref"].str.startswith("opendata.cbs.nl/#/CBS/nl/dataset/").all()
-    assert set(obs["status"]) <= {"definitief", "voorlopig", "missing", "suppressed", "nader voorlopig"}
+    assert set(obs["status"]) <= {
+        "definitief",
+        "voorlopig",
+        "missing",
+        "suppressed",
+        "nader voorlopig",
+    }
     # codes resolved; the fictional municipality merged away (no code) is not kept
     assert obs["region_code"].str.match(r"^(NL|PV|LD|GM)").all()
     assert "Oud-Elzenburg" not in set(obs["region_label"])
@@ -187,7 +216,9 @@ def test_committed_extract_serves_every_catalogue_indicator(embedded):
 
 
 def test_committed_extract_figures(embedded):
-    obs = load_indicator("jeugdhulp_pct", ["GM0344", "NL01", "GM0363", "GM0599", "GM0518"], cache_dir=embedded)
+    obs = load_indicator(
+        "jeugdhulp_pct", ["GM0344", "NL01", "GM0363", "GM0599", "GM0518"], cache_dir=embedded
+    )
     utrecht = obs[obs["region_code"] == "GM0344"].set_index("period")
     assert utrecht.loc["2023", "value"] == pytest.approx(15.0)
     assert utrecht.loc["2023", "status"] == "definitief"
@@ -195,7 +226,9 @@ def test_committed_extract_figures(embedded):
     assert utrecht.loc["2024H1", "status"] == "voorlopig"
     assert set(obs["region_code"]) == {"GM0344", "NL01", "GM0363", "GM0599", "GM0518"}
     assert (obs["published"] == "CBS StatLine " + obs["source"] + f" ({REALDATA_VINTAGE})").all()
-    wijk = load_indicator("wmo_clienten_per_1000", "WK034403", period_type="year", cache_dir=embedded)
+    wijk = load_indicator(
+        "wmo_clienten_per_1000", "WK034403", period_type="year", cache_dir=embedded
+    )
     assert wijk["period"].tolist() == [str(y) for y in range(2015, 2024)]
 
 
@@ -216,8 +249,22 @@ def test_cli_extract_from_an_empty_cache_is_one_line(tmp_path):
     import sys
 
     env = {**os.environ, "ANALYSIS_CACHE_DIR": str(tmp_path / "empty"), "PYTHONIOENCODING": "utf-8"}
-    run = subprocess.run([sys.executable, "-m", "analysis", "cbs", "extract", "--from-cache", "--out",
-                          str(tmp_path / "out")], env=env, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analysis",
+            "cbs",
+            "extract",
+            "--from-cache",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 2
     assert "lacks catalogue table(s)" in run.stderr and "Traceback" not in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1

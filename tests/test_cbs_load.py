@@ -21,8 +21,13 @@ from analysis.errors import InputError
 from analysis.schema import COLUMNS, validate_observations
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cbs"
-JEUGD = ["jeugdhulp_pct", "jeugdhulp_verblijf_pct", "jeugdbescherming_pct",
-         "jeugdbescherming_verblijf_pct", "jeugdreclassering_pct"]
+JEUGD = [
+    "jeugdhulp_pct",
+    "jeugdhulp_verblijf_pct",
+    "jeugdbescherming_pct",
+    "jeugdbescherming_verblijf_pct",
+    "jeugdreclassering_pct",
+]
 WIJK_HEADER = (
     "ID;Financieringsvorm;Wijken;Perioden;Gemeentenaam_1;SoortRegio_2;Codering_3;"
     "IndelingswijzigingWijken_4;WmoClienten_5;WmoClientenPer1000Inwoners_6"
@@ -48,8 +53,11 @@ def series(obs: pd.DataFrame, region: str, period_type: str | None = None) -> di
 def cache(tmp_path_factory) -> Path:
     """82972NED + 85098NED + a regions table (hand-written fixtures), imported once."""
     folder = tmp_path_factory.mktemp("load") / "cbs"
-    import_paths([FIXTURES / "82972NED.csv", FIXTURES / "85098NED.csv", FIXTURES / "85755NED.csv"],
-                 cache_dir=folder, vintage="fixture")
+    import_paths(
+        [FIXTURES / "82972NED.csv", FIXTURES / "85098NED.csv", FIXTURES / "85755NED.csv"],
+        cache_dir=folder,
+        vintage="fixture",
+    )
     return folder
 
 
@@ -91,8 +99,15 @@ def test_later_table_wins_for_every_overlapping_region(jeugdhulp):
 
 def test_seams(jeugdhulp):
     s = seams(jeugdhulp)
-    assert list(s.columns) == ["indicator", "region_code", "period_type", "last_period",
-                               "source_before", "first_period", "source_after"]
+    assert list(s.columns) == [
+        "indicator",
+        "region_code",
+        "period_type",
+        "last_period",
+        "source_before",
+        "first_period",
+        "source_after",
+    ]
     utrecht = s[s["region_code"] == "GM0344"].set_index("period_type")
     assert utrecht.loc["year", ["last_period", "first_period"]].tolist() == ["2016", "2020"]
     assert utrecht.loc["halfyear", ["last_period", "first_period"]].tolist() == ["2020H2", "2021H1"]
@@ -109,7 +124,9 @@ def test_seams_of_an_unstitched_series_is_empty(cache):
 
 
 def test_seams_of_several_indicators_and_of_nothing(cache, jeugdhulp):
-    both = pd.concat([jeugdhulp, load_indicator("jeugdreclassering_pct", "GM0344", cache_dir=cache)])
+    both = pd.concat(
+        [jeugdhulp, load_indicator("jeugdreclassering_pct", "GM0344", cache_dir=cache)]
+    )
     s = seams(both)
     assert set(s["indicator"]) == {"jeugdhulp_pct", "jeugdreclassering_pct"}
     assert len(s[s["indicator"] == "jeugdreclassering_pct"]) == 2  # year and half-year
@@ -226,18 +243,36 @@ def test_cached_municipalities_without_regions_table(tmp_path):
 def test_cached_municipalities_leaves_out_merged_away_municipalities(tmp_path):
     # CBS keeps rows for municipalities merged away in later periods, with empty values
     folder = tmp_path / "in"
-    write(folder, "85098NED.csv", "ID;RegioS;Perioden;JongerenMetJeugdhulpInNatura_1",
-          "0;Elzenburg;2021;10.0", "1;Elzenburg;1e half jaar 2024;9.0",
-          "2;Hoogveld;2021;11.0", "3;Hoogveld;1e half jaar 2024;",
-          "4;Utrecht (gemeente);1e half jaar 2024;11.5")
-    write(folder, "84929NED.csv",  # an older division (2021)
-          "ID;RegioS;Code_1;Naam_2", "0;Hoogveld;GM9902;Hoogveld", "1;Elzenburg;GM9901;Elzenburg")
+    write(
+        folder,
+        "85098NED.csv",
+        "ID;RegioS;Perioden;JongerenMetJeugdhulpInNatura_1",
+        "0;Elzenburg;2021;10.0",
+        "1;Elzenburg;1e half jaar 2024;9.0",
+        "2;Hoogveld;2021;11.0",
+        "3;Hoogveld;1e half jaar 2024;",
+        "4;Utrecht (gemeente);1e half jaar 2024;11.5",
+    )
+    write(
+        folder,
+        "84929NED.csv",  # an older division (2021)
+        "ID;RegioS;Code_1;Naam_2",
+        "0;Hoogveld;GM9902;Hoogveld",
+        "1;Elzenburg;GM9901;Elzenburg",
+    )
     cache = tmp_path / "cbs"
     import_paths([folder, FIXTURES / "85755NED.csv"], cache_dir=cache)
     assert cached_municipalities(cache_dir=cache) == ["GM0344", "GM9901", "GM9902"]
-    reduced = write(tmp_path / "r", "85755NED.csv", "ID;RegioS;Code_1;Naam_2",
-                    "0;Elzenburg;GM9901;Elzenburg", "1;Utrecht (gemeente);GM0344;Utrecht")
-    import_paths([reduced], cache_dir=cache)  # Hoogveld merged into Elzenburg in the newest division
+    reduced = write(
+        tmp_path / "r",
+        "85755NED.csv",
+        "ID;RegioS;Code_1;Naam_2",
+        "0;Elzenburg;GM9901;Elzenburg",
+        "1;Utrecht (gemeente);GM0344;Utrecht",
+    )
+    import_paths(
+        [reduced], cache_dir=cache
+    )  # Hoogveld merged into Elzenburg in the newest division
     assert cached_municipalities(cache_dir=cache) == ["GM0344", "GM9901"]
 
 
@@ -249,14 +284,22 @@ def test_cached_municipalities_leaves_out_merged_away_municipalities(tmp_path):
 @pytest.fixture
 def wmo_cache(tmp_path) -> Path:
     folder = tmp_path / "in"
-    write(folder, "86050NED.csv", WMO_HEADER,
-          "0;Totaal;Utrecht (gemeente);2022;19500.0;53.0",
-          "1;Totaal;Utrecht (gemeente);2023;19810.0;54.0")
-    write(folder, "85638NED.csv", WIJK_HEADER,
-          "0;Totaal;Utrecht;2023;Utrecht ;Gemeente ;GM0344  ;1.0;19000.0;50.0",
-          "1;Totaal;Wijk 01 West;2023;Utrecht ;Wijk     ;WK034401;1.0;1105.0;40.0",
-          "2;Totaal;Wijk 03 Overvecht;2023;Utrecht ;Wijk     ;WK034403;1.0;3450.0;99.0",
-          "3;Totaal;Wijk 01 West;1e halfjaar 2023;Utrecht ;Wijk     ;WK034401;1.0;1000.0;36.0")
+    write(
+        folder,
+        "86050NED.csv",
+        WMO_HEADER,
+        "0;Totaal;Utrecht (gemeente);2022;19500.0;53.0",
+        "1;Totaal;Utrecht (gemeente);2023;19810.0;54.0",
+    )
+    write(
+        folder,
+        "85638NED.csv",
+        WIJK_HEADER,
+        "0;Totaal;Utrecht;2023;Utrecht ;Gemeente ;GM0344  ;1.0;19000.0;50.0",
+        "1;Totaal;Wijk 01 West;2023;Utrecht ;Wijk     ;WK034401;1.0;1105.0;40.0",
+        "2;Totaal;Wijk 03 Overvecht;2023;Utrecht ;Wijk     ;WK034403;1.0;3450.0;99.0",
+        "3;Totaal;Wijk 01 West;1e halfjaar 2023;Utrecht ;Wijk     ;WK034401;1.0;1000.0;36.0",
+    )
     cache = tmp_path / "cbs"
     import_paths([folder], cache_dir=cache)
     return cache
@@ -266,20 +309,27 @@ def test_wijk_tables_only_feed_wijk_regions(wmo_cache):
     obs = load_indicator("wmo_clienten", cache_dir=wmo_cache)
     utrecht = obs[obs["region_code"] == "GM0344"]
     assert utrecht[["period", "value", "source"]].values.tolist() == [
-        ["2022", 19500.0, "86050NED"], ["2023", 19810.0, "86050NED"],  # not 19000 from the wijk table
+        ["2022", 19500.0, "86050NED"],
+        ["2023", 19810.0, "86050NED"],  # not 19000 from the wijk table
     ]
     wijken = obs[obs["region_code"].str.startswith("WK")]
     assert set(wijken["source"]) == {"85638NED"}
     assert series(obs, "WK034401") == {"2023": 1105.0, "2023H1": 1000.0}
     assert series(obs, "WK034403") == {"2023": 3450.0}
     assert dict(zip(wijken["region_code"], wijken["region_name"], strict=False)) == {
-        "WK034401": "West", "WK034403": "Overvecht"}
+        "WK034401": "West",
+        "WK034403": "Overvecht",
+    }
 
 
 def test_wijk_table_alone_gives_no_municipality(tmp_path):
-    src = write(tmp_path / "in", "85638NED.csv", WIJK_HEADER,
-                "0;Totaal;Utrecht;2023;Utrecht ;Gemeente ;GM0344  ;1.0;19000.0;50.0",
-                "1;Totaal;Wijk 01 West;2023;Utrecht ;Wijk     ;WK034401;1.0;1105.0;40.0")
+    src = write(
+        tmp_path / "in",
+        "85638NED.csv",
+        WIJK_HEADER,
+        "0;Totaal;Utrecht;2023;Utrecht ;Gemeente ;GM0344  ;1.0;19000.0;50.0",
+        "1;Totaal;Wijk 01 West;2023;Utrecht ;Wijk     ;WK034401;1.0;1105.0;40.0",
+    )
     import_paths([src], cache_dir=tmp_path / "cbs")
     obs = load_indicator("wmo_clienten", cache_dir=tmp_path / "cbs")
     assert set(obs["region_code"]) == {"WK034401"}
@@ -289,10 +339,19 @@ def test_municipality_labels_never_resolve_to_a_wijk(tmp_path):
     # 'Haarveld' is a former municipality in the municipal table and, later, a wijk of
     # Hoogveld in a wijk table; its municipal rows must not become wijk figures.
     folder = tmp_path / "in"
-    write(folder, "82972NED.csv", "ID;RegioS;Perioden;JongerenMetJeugdhulpInNatura_1",
-          "0;Haarveld;2015;6.5", "1;Utrecht (gemeente);2015;7.3")
-    write(folder, "83267NED.csv", WIJK_HEADER.replace(";Wijken;", ";RegioS;"),
-          "0;Totaal;Haarveld;2015;Hoogveld ;Wijk     ;WK990203;1.0;80.0;20.0")
+    write(
+        folder,
+        "82972NED.csv",
+        "ID;RegioS;Perioden;JongerenMetJeugdhulpInNatura_1",
+        "0;Haarveld;2015;6.5",
+        "1;Utrecht (gemeente);2015;7.3",
+    )
+    write(
+        folder,
+        "83267NED.csv",
+        WIJK_HEADER.replace(";Wijken;", ";RegioS;"),
+        "0;Totaal;Haarveld;2015;Hoogveld ;Wijk     ;WK990203;1.0;80.0;20.0",
+    )
     cache = tmp_path / "cbs"
     import_paths([folder], cache_dir=cache)
     obs = load_indicator("jeugdhulp_pct", cache_dir=cache)
@@ -300,8 +359,12 @@ def test_municipality_labels_never_resolve_to_a_wijk(tmp_path):
     wmo = load_indicator("wmo_clienten", cache_dir=cache)
     assert set(wmo["region_code"]) == {"WK990203"}
     # once a table gives Haarveld's municipality code, its rows load under that code
-    write(folder, "85638NED.csv", WIJK_HEADER,
-          "0;Totaal;Haarveld;2023;Haarveld ;Gemeente ;GM9904  ;1.0;900.0;20.0")
+    write(
+        folder,
+        "85638NED.csv",
+        WIJK_HEADER,
+        "0;Totaal;Haarveld;2023;Haarveld ;Gemeente ;GM9904  ;1.0;900.0;20.0",
+    )
     import_paths([folder], cache_dir=cache)
     obs = load_indicator("jeugdhulp_pct", cache_dir=cache)
     assert series(obs, "GM9904") == {"2015": 6.5}

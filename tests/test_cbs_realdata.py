@@ -66,9 +66,26 @@ def value_of(obs: pd.DataFrame, region: str, period: str) -> float:
 def test_whole_folder_imports(realdata_dir, imported):
     cache, result = imported
     written = {m["table"] for m in result.written}
-    assert {"82972NED", "85098NED", "84134NED", "85099NED", "82968NED", "85094NED", "83262NED", "86050NED",
-            "83268NED", "86051NED", "84929NED", "85755NED", "83267NED", "85995NED", "83454NED"} <= written
-    assert len(written) == 24  # 82966NED too: the 2017 publications cite it; 83454NED: the costs (notebook 07)
+    assert {
+        "82972NED",
+        "85098NED",
+        "84134NED",
+        "85099NED",
+        "82968NED",
+        "85094NED",
+        "83262NED",
+        "86050NED",
+        "83268NED",
+        "86051NED",
+        "84929NED",
+        "85755NED",
+        "83267NED",
+        "85995NED",
+        "83454NED",
+    } <= written
+    assert (
+        len(written) == 24
+    )  # 82966NED too: the 2017 publications cite it; 83454NED: the costs (notebook 07)
     skipped = sorted(Path(p).name for p, _ in result.skipped)
     assert skipped == ["82977NED.csv"]  # not in the catalogue
     for meta in result.written:
@@ -84,7 +101,9 @@ def test_utrecht_jeugdhulp_published_figures(realdata_dir, jeugdhulp):
     utrecht = jeugdhulp[jeugdhulp["region_code"] == "GM0344"]
     assert set(utrecht["region_name"]) == {"Utrecht"}
     assert set(utrecht.loc[utrecht["period"] <= "2020", "source"]) == {"82972NED"}
-    assert set(utrecht.loc[utrecht["period"].isin(["2021", "2023", "2024H1"]), "source"]) == {"85098NED"}
+    assert set(utrecht.loc[utrecht["period"].isin(["2021", "2023", "2024H1"]), "source"]) == {
+        "85098NED"
+    }
 
 
 def test_all_342_municipalities_of_2024(realdata_dir, cache, jeugdhulp):
@@ -106,9 +125,13 @@ def test_no_gap_at_the_2020_2021_seam(realdata_dir, cache, jeugdhulp):
     utrecht = jeugdhulp[jeugdhulp["region_code"] == "GM0344"]
     halves = utrecht.loc[utrecht["period_type"] == "halfyear", "period"].tolist()
     assert halves == [f"{y}H{h}" for y in range(2015, 2024) for h in (1, 2)] + ["2024H1"]
-    assert utrecht.loc[utrecht["period_type"] == "year", "period"].tolist() == [str(y) for y in range(2015, 2024)]
+    assert utrecht.loc[utrecht["period_type"] == "year", "period"].tolist() == [
+        str(y) for y in range(2015, 2024)
+    ]
     s = seams(utrecht)
-    assert s[["period_type", "last_period", "source_before", "first_period", "source_after"]].values.tolist() == [
+    assert s[
+        ["period_type", "last_period", "source_before", "first_period", "source_after"]
+    ].values.tolist() == [
         ["year", "2020", "82972NED", "2021", "85098NED"],
         ["halfyear", "2020H2", "82972NED", "2021H1", "85098NED"],
     ]
@@ -144,9 +167,15 @@ def test_utrecht_buurtteam_trajectories(realdata_dir, cache):
 def test_utrecht_wmo_clients(realdata_dir, cache):
     obs = load_indicator("wmo_clienten", ["GM0344", *UTRECHT_WIJKEN], cache_dir=cache)
     assert value_of(obs, "GM0344", "2015") == 19190
-    assert obs.loc[(obs["region_code"] == "GM0344") & (obs["period"] == "2015"), "source"].item() == "83262NED"
+    assert (
+        obs.loc[(obs["region_code"] == "GM0344") & (obs["period"] == "2015"), "source"].item()
+        == "83262NED"
+    )
     assert value_of(obs, "GM0344", "2023") == 19810
-    assert obs.loc[(obs["region_code"] == "GM0344") & (obs["period"] == "2023"), "source"].item() == "86050NED"
+    assert (
+        obs.loc[(obs["region_code"] == "GM0344") & (obs["period"] == "2023"), "source"].item()
+        == "86050NED"
+    )
     wijken = obs[(obs["period"] == "2023") & obs["region_code"].str.startswith("WK0344")]
     assert sorted(wijken["region_code"]) == sorted(UTRECHT_WIJKEN)
     assert len(UTRECHT_WIJKEN) == 10
@@ -155,29 +184,45 @@ def test_utrecht_wmo_clients(realdata_dir, cache):
     assert value_of(obs, "WK034409", "2023") == 1760  # Leidsche Rijn
     # the 2015 wijk table agrees with the municipal table (SOURCE.txt)
     wijk2015, _ = read_cached("83267NED", cache)
-    utrecht = wijk2015[(wijk2015["region_code"] == "GM0344") & (wijk2015["period"] == "2015")
-                       & (wijk2015["indicator"] == "wmo_clienten")]
+    utrecht = wijk2015[
+        (wijk2015["region_code"] == "GM0344")
+        & (wijk2015["period"] == "2015")
+        & (wijk2015["indicator"] == "wmo_clienten")
+    ]
     assert utrecht["value"].tolist() == [19190.0]
 
 
 def test_utrecht_wmo_stand(realdata_dir, cache):
     # 83268NED (maatwerkarrangementen, 2015-2020) publishes 26075 for Utrecht 2019 ...
     old, _ = read_cached("83268NED", cache)
-    sel = old[(old["indicator"] == "wmo_stand") & (old["region_label"] == "Utrecht (gemeente)")
-              & (old["period"] == "2019")]
+    sel = old[
+        (old["indicator"] == "wmo_stand")
+        & (old["region_label"] == "Utrecht (gemeente)")
+        & (old["period"] == "2019")
+    ]
     assert sel["value"].tolist() == [26075.0]
     # ... and 86051NED (maatwerkvoorzieningen, from 2017) overlaps it; the stitched series takes the
     # later table, CBS's current definition (docs/cbs.md)
     new, _ = read_cached("86051NED", cache)
-    newer = new[(new["indicator"] == "wmo_stand") & (new["region_label"] == "Utrecht (gemeente)")
-                & (new["period"] == "2019")]["value"].item()
+    newer = new[
+        (new["indicator"] == "wmo_stand")
+        & (new["region_label"] == "Utrecht (gemeente)")
+        & (new["period"] == "2019")
+    ]["value"].item()
     obs = load_indicator("wmo_stand", "GM0344", cache_dir=cache)
     assert value_of(obs, "GM0344", "2019") == newer
-    assert value_of(obs, "GM0344", "2015") == old[(old["indicator"] == "wmo_stand")
-                                                  & (old["region_label"] == "Utrecht (gemeente)")
-                                                  & (old["period"] == "2015")]["value"].item()
+    assert (
+        value_of(obs, "GM0344", "2015")
+        == old[
+            (old["indicator"] == "wmo_stand")
+            & (old["region_label"] == "Utrecht (gemeente)")
+            & (old["period"] == "2015")
+        ]["value"].item()
+    )
     s = seams(obs)
-    assert s.loc[s["period_type"] == "year", ["last_period", "first_period"]].values.tolist() == [["2016", "2017"]]
+    assert s.loc[s["period_type"] == "year", ["last_period", "first_period"]].values.tolist() == [
+        ["2016", "2017"]
+    ]
 
 
 def test_alphen_chaam_above_100_kept_with_note(realdata_dir, cache):
@@ -202,10 +247,22 @@ def test_cli_end_to_end(realdata_dir, tmp_path):
     env = {**os.environ, "ANALYSIS_CACHE_DIR": str(tmp_path), "PYTHONIOENCODING": "utf-8"}
 
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "analysis", *args], env=env, capture_output=True,
-                              text=True, encoding="utf-8", timeout=300)
+        return subprocess.run(
+            [sys.executable, "-m", "analysis", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=300,
+        )
 
-    imported = run("cbs", "import", str(realdata_dir / "cbs-jeugdzorg"), "--vintage", "CBS StatLine, opgehaald 2025-04-22")
+    imported = run(
+        "cbs",
+        "import",
+        str(realdata_dir / "cbs-jeugdzorg"),
+        "--vintage",
+        "CBS StatLine, opgehaald 2025-04-22",
+    )
     assert imported.returncode == 0, imported.stderr
     assert "82972NED: " in imported.stdout and "85098NED: " in imported.stdout
     assert "skipped" in imported.stdout and "82977NED.csv" in imported.stdout
@@ -233,17 +290,39 @@ def test_cli_end_to_end(realdata_dir, tmp_path):
 def test_import_realdata_says_each_thing_once_and_only_what_is_true(realdata_dir, tmp_path):
     """make import-realdata: one line per table, one line about unresolved labels, no request to import 85755NED."""
     env = {**os.environ, "ANALYSIS_CACHE_DIR": str(tmp_path), "PYTHONIOENCODING": "utf-8"}
-    run = subprocess.run([sys.executable, "-m", "analysis", "cbs", "import", str(realdata_dir),
-                          "--vintage", "CBS StatLine, opgehaald 2025-04-22"],
-                         env=env, capture_output=True, text=True, encoding="utf-8", timeout=600)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analysis",
+            "cbs",
+            "import",
+            str(realdata_dir),
+            "--vintage",
+            "CBS StatLine, opgehaald 2025-04-22",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     tables = [line.split(":")[0] for line in lines if line[:8].isalnum() and line[8:9] == ":"]
     assert len(tables) == len(set(tables)) == 24
-    assert [line for line in lines if "85755NED" in line] == [next(x for x in lines if x.startswith("85755NED:"))]
+    assert [line for line in lines if "85755NED" in line] == [
+        next(x for x in lines if x.startswith("85755NED:"))
+    ]
     labels = [line for line in lines if "region labels" in line]
     assert len(labels) == 1 and "match no code in the cached region tables" in labels[0]
     assert "import or fetch" not in run.stdout
     provisional = [line for line in lines if "voorlopig by the vintage rule" in line]
-    assert {line[:8] for line in provisional} == {"85094NED", "85098NED", "85099NED", "85995NED", "86050NED",
-                                                 "86051NED"}
+    assert {line[:8] for line in provisional} == {
+        "85094NED",
+        "85098NED",
+        "85099NED",
+        "85995NED",
+        "86050NED",
+        "86051NED",
+    }

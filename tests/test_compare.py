@@ -9,25 +9,45 @@ from analysis import compare
 
 
 def obs(codes: list[str], values: list[float], period: str = "2023") -> pd.DataFrame:
-    return pd.DataFrame({
-        "indicator": "jeugdhulp_pct", "region_code": codes, "region_name": codes, "period": period,
-        "period_type": "year", "value": values, "unit": "procent", "status": "definitief", "source": "85098NED",
-        "source_ref": None, "published": "test",
-    })
+    return pd.DataFrame(
+        {
+            "indicator": "jeugdhulp_pct",
+            "region_code": codes,
+            "region_name": codes,
+            "period": period,
+            "period_type": "year",
+            "value": values,
+            "unit": "procent",
+            "status": "definitief",
+            "source": "85098NED",
+            "source_ref": None,
+            "published": "test",
+        }
+    )
 
 
 def test_a_g4_city_gets_no_median_that_repeats_the_other_three():
-    groups = {"nederland": ["NL01"], "g4": ["GM0363", "GM0599", "GM0518"], "grootteklasse": ["GM0363", "GM0599", "GM0518"]}
+    groups = {
+        "nederland": ["NL01"],
+        "g4": ["GM0363", "GM0599", "GM0518"],
+        "grootteklasse": ["GM0363", "GM0599", "GM0518"],
+    }
     data = obs(["GM0344", "NL01", "GM0363", "GM0599", "GM0518"], [15.0, 12.0, 11.0, 13.0, 14.0])
     out = compare.with_comparisons(data, "GM0344", groups)
     assert compare.GROUP_CODE not in set(out["region_code"])
     assert len(out) == 5
-    assert compare.distinct_groups(groups)["grootteklasse"] == [] and groups["grootteklasse"], "input left alone"
+    assert compare.distinct_groups(groups)["grootteklasse"] == [] and groups["grootteklasse"], (
+        "input left alone"
+    )
 
 
 def test_another_municipality_gets_its_size_class_median():
     members = ["GM0014", "GM0034", "GM0080"]
-    groups = {"nederland": ["NL01"], "g4": ["GM0363", "GM0599", "GM0518", "GM0344"], "grootteklasse": members}
+    groups = {
+        "nederland": ["NL01"],
+        "g4": ["GM0363", "GM0599", "GM0518", "GM0344"],
+        "grootteklasse": members,
+    }
     data = obs(["GM0193", "NL01", *members], [10.0, 12.0, 9.0, 11.0, 16.0])
     out = compare.with_comparisons(data, "GM0193", groups)
     median = out[out["region_code"] == compare.GROUP_CODE]
@@ -35,6 +55,7 @@ def test_another_municipality_gets_its_size_class_median():
 
 
 # --- comparable municipalities -------------------------------------------------------------------
+
 
 def characteristics() -> pd.DataFrame:
     """Six made-up municipalities: sizes ranked 0-3, two urbanity classes."""
@@ -46,14 +67,31 @@ def characteristics() -> pd.DataFrame:
         ("GM0005", "Ee", "100 000 tot 150 000 inwoners", 1, "Zeer sterk stedelijk", 120_000, 2600),
         ("GM0006", "Ff", "minder dan 5 000 inwoners", 0, "Niet stedelijk", 4_000, 300),
     ]
-    return pd.DataFrame(rows, columns=["region_code", "region_name", "size_class", "size_rank", "urbanity",
-                                       "inhabitants", "address_density"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "region_code",
+            "region_name",
+            "size_class",
+            "size_rank",
+            "urbanity",
+            "inhabitants",
+            "address_density",
+        ],
+    )
 
 
 def test_rule_stedelijkheid_takes_the_same_urbanity_and_an_adjacent_size_class():
     # GM0005 is zeer sterk stedelijk but two classes smaller; GM0004 is one class smaller but less urban
-    assert compare.comparable_members("GM0001", "stedelijkheid", characteristics()) == ["GM0002", "GM0003"]
-    assert compare.comparable_members("GM0003", "stedelijkheid", characteristics()) == ["GM0001", "GM0002", "GM0005"]
+    assert compare.comparable_members("GM0001", "stedelijkheid", characteristics()) == [
+        "GM0002",
+        "GM0003",
+    ]
+    assert compare.comparable_members("GM0003", "stedelijkheid", characteristics()) == [
+        "GM0001",
+        "GM0002",
+        "GM0005",
+    ]
 
 
 def test_rule_grootteklasse_takes_the_same_size_class_only():
@@ -63,7 +101,9 @@ def test_rule_grootteklasse_takes_the_same_size_class_only():
 def test_rule_buren_takes_the_nearest_on_log_population_and_density():
     members = compare.comparable_members("GM0001", "buren", characteristics(), neighbours=2)
     assert members == ["GM0002", "GM0003"]  # the small, rural GM0006 is farthest
-    assert "GM0006" not in compare.comparable_members("GM0001", "buren", characteristics(), neighbours=4)
+    assert "GM0006" not in compare.comparable_members(
+        "GM0001", "buren", characteristics(), neighbours=4
+    )
 
 
 def test_an_unknown_region_or_rule():
@@ -80,20 +120,32 @@ def test_size_class_floors_order_the_cbs_classes():
 def test_the_comparable_median_carries_a_code_and_a_dutch_name_translated_when_drawn():
     members = ["GM0014", "GM0772", "GM0855", "GM0363"]
     group = compare.ComparableGroup("GM0344", "stedelijkheid", tuple(members), "85755NED")
-    groups = {"nederland": ["NL01"], "g4": ["GM0363", "GM0599", "GM0518"], "grootteklasse": ["GM0363", "GM0599", "GM0518"]}
-    data = obs(["GM0344", "NL01", "GM0363", "GM0599", "GM0518", "GM0014", "GM0772", "GM0855"],
-               [15.0, 12.0, 11.0, 13.0, 14.0, 9.0, 10.0, 20.0])
+    groups = {
+        "nederland": ["NL01"],
+        "g4": ["GM0363", "GM0599", "GM0518"],
+        "grootteklasse": ["GM0363", "GM0599", "GM0518"],
+    }
+    data = obs(
+        ["GM0344", "NL01", "GM0363", "GM0599", "GM0518", "GM0014", "GM0772", "GM0855"],
+        [15.0, 12.0, 11.0, 13.0, 14.0, 9.0, 10.0, 20.0],
+    )
     out = compare.with_comparisons(data, "GM0344", groups, "en", comparable=group)
     line = out[out["region_code"] == compare.COMPARABLE_CODE]
     assert line["value"].tolist() == [10.5]  # median of 11, 9, 10, 20
-    assert line["region_name"].tolist() == ["mediaan vergelijkbare gemeenten (4)"]  # data stay Dutch
-    assert compare.display_name(compare.COMPARABLE_CODE, line["region_name"].iloc[0], "en") == \
-        "median of comparable municipalities (4)"
+    assert line["region_name"].tolist() == [
+        "mediaan vergelijkbare gemeenten (4)"
+    ]  # data stay Dutch
+    assert (
+        compare.display_name(compare.COMPARABLE_CODE, line["region_name"].iloc[0], "en")
+        == "median of comparable municipalities (4)"
+    )
     assert compare.display_name("GM0344", "Utrecht", "en") is None
 
 
 def test_a_comparable_group_of_only_g4_cities_is_not_drawn_again():
-    group = compare.ComparableGroup("GM0344", "grootteklasse", ("GM0363", "GM0518", "GM0599"), "85755NED")
+    group = compare.ComparableGroup(
+        "GM0344", "grootteklasse", ("GM0363", "GM0518", "GM0599"), "85755NED"
+    )
     groups = {"nederland": ["NL01"], "g4": ["GM0363", "GM0599", "GM0518"], "grootteklasse": []}
     data = obs(["GM0344", "NL01", "GM0363", "GM0599", "GM0518"], [15.0, 12.0, 11.0, 13.0, 14.0])
     out = compare.with_comparisons(data, "GM0344", groups, comparable=group)
@@ -110,7 +162,9 @@ def test_utrecht_on_the_embedded_extract_compares_with_the_large_very_urban_muni
     assert group.members == ("GM0014", "GM0363", "GM0392", "GM0518", "GM0599", "GM0772", "GM0855")
     table = compare.group_table(group, cache, "nl")
     assert table["Gemeente"].tolist()[:2] == ["Utrecht", "Amsterdam"] and len(table) == 8
-    assert "7 gemeenten" in compare.describe_group(group, "nl") and "85755NED" in compare.describe_group(group, "nl")
+    assert "7 gemeenten" in compare.describe_group(
+        group, "nl"
+    ) and "85755NED" in compare.describe_group(group, "nl")
 
 
 def test_the_comparison_parameter_is_checked_with_one_line():
@@ -126,11 +180,17 @@ def test_the_comparison_parameter_is_checked_with_one_line():
 
 
 def test_a_median_line_has_one_name_with_the_range_of_members_over_its_periods():
-    data = pd.concat([obs(["GM0001", "GM0002", "GM0003"], [1.0, 2.0, 3.0], "2018"),
-                      obs(["GM0001", "GM0002", "GM0003", "GM0004"], [1.0, 2.0, 3.0, 4.0], "2019"),
-                      obs(["GM0001", "GM0002"], [1.0, 2.0], "2020")])
+    data = pd.concat(
+        [
+            obs(["GM0001", "GM0002", "GM0003"], [1.0, 2.0, 3.0], "2018"),
+            obs(["GM0001", "GM0002", "GM0003", "GM0004"], [1.0, 2.0, 3.0, 4.0], "2019"),
+            obs(["GM0001", "GM0002"], [1.0, 2.0], "2020"),
+        ]
+    )
     out = compare.group_median(data, ["GM0001", "GM0002", "GM0003", "GM0004"], "mediaan")
     assert out["period"].tolist() == ["2018", "2019"]  # 2020 has too few members
     assert set(out["region_name"]) == {"mediaan (3-4)"} and out["value"].tolist() == [2.0, 2.5]
-    assert compare.display_name(compare.GROUP_CODE, "mediaan (3-4)", "en") == \
-        "median of municipalities of the same size (3-4)"
+    assert (
+        compare.display_name(compare.GROUP_CODE, "mediaan (3-4)", "en")
+        == "median of municipalities of the same size (3-4)"
+    )

@@ -9,24 +9,67 @@ from analysis import compare, costs
 from analysis.published import load_published
 
 
-def obs(indicator, codes, values, period="2023", unit="euro x 1000", status="definitief", source="83454NED",
-        period_type="year"):
-    return pd.DataFrame({
-        "indicator": indicator, "region_code": codes, "region_name": codes, "period": period,
-        "period_type": period_type, "value": values, "unit": unit, "status": status, "source": source,
-        "source_ref": None, "published": f"CBS StatLine {source}",
-    })
+def obs(
+    indicator,
+    codes,
+    values,
+    period="2023",
+    unit="euro x 1000",
+    status="definitief",
+    source="83454NED",
+    period_type="year",
+):
+    return pd.DataFrame(
+        {
+            "indicator": indicator,
+            "region_code": codes,
+            "region_name": codes,
+            "period": period,
+            "period_type": period_type,
+            "value": values,
+            "unit": unit,
+            "status": status,
+            "source": source,
+            "source_ref": None,
+            "published": f"CBS StatLine {source}",
+        }
+    )
 
 
 def test_per_youth_divides_realised_costs_by_youths_of_the_same_year_and_names_both_tables():
-    cost = pd.concat([obs("jeugdzorg_kosten_gerealiseerd", ["GM0344"], [127714.0]),
-                      obs("jeugdzorg_kosten_gerealiseerd", ["GM0344"], [60000.0], period="2023H1",
-                          period_type="halfyear")])
-    youths = pd.concat([
-        obs("jeugdzorg_personen", ["GM0344"], [11780.0], unit="aantal", status="voorlopig", source="85099NED"),
-        obs("jeugdzorg_personen", ["GM0344"], [9000.0], period="2023H1", period_type="halfyear", unit="aantal",
-            source="85099NED"),
-    ])
+    cost = pd.concat(
+        [
+            obs("jeugdzorg_kosten_gerealiseerd", ["GM0344"], [127714.0]),
+            obs(
+                "jeugdzorg_kosten_gerealiseerd",
+                ["GM0344"],
+                [60000.0],
+                period="2023H1",
+                period_type="halfyear",
+            ),
+        ]
+    )
+    youths = pd.concat(
+        [
+            obs(
+                "jeugdzorg_personen",
+                ["GM0344"],
+                [11780.0],
+                unit="aantal",
+                status="voorlopig",
+                source="85099NED",
+            ),
+            obs(
+                "jeugdzorg_personen",
+                ["GM0344"],
+                [9000.0],
+                period="2023H1",
+                period_type="halfyear",
+                unit="aantal",
+                source="85099NED",
+            ),
+        ]
+    )
     out = costs.per_youth(cost, youths)
     assert len(out) == 1  # the half-year is left out
     row = out.iloc[0]
@@ -37,18 +80,26 @@ def test_per_youth_divides_realised_costs_by_youths_of_the_same_year_and_names_b
 
 
 def test_per_youth_without_a_matching_year_is_empty():
-    out = costs.per_youth(obs("jeugdzorg_kosten_gerealiseerd", ["GM0344"], [1.0], period="2017"),
-                          obs("jeugdzorg_personen", ["GM0344"], [10.0], unit="aantal"))
+    out = costs.per_youth(
+        obs("jeugdzorg_kosten_gerealiseerd", ["GM0344"], [1.0], period="2017"),
+        obs("jeugdzorg_personen", ["GM0344"], [10.0], unit="aantal"),
+    )
     assert out.empty
 
 
 def test_all_municipalities_median_stands_in_for_nederland():
-    data = obs("jeugdzorg_kosten_gerealiseerd_per_1000", ["GM0001", "GM0002", "GM0003", "PV26"],
-               [100.0, 300.0, 200.0, 999.0], unit="euro x 1000 per 1000 inwoners")
+    data = obs(
+        "jeugdzorg_kosten_gerealiseerd_per_1000",
+        ["GM0001", "GM0002", "GM0003", "PV26"],
+        [100.0, 300.0, 200.0, 999.0],
+        unit="euro x 1000 per 1000 inwoners",
+    )
     out = costs.all_municipalities_median(data)
     assert out["region_code"].tolist() == [compare.ALL_CODE] and out["value"].tolist() == [200.0]
-    assert compare.display_name(compare.ALL_CODE, out["region_name"].iloc[0], "en") == \
-        "median of all municipalities (3)"
+    assert (
+        compare.display_name(compare.ALL_CODE, out["region_name"].iloc[0], "en")
+        == "median of all municipalities (3)"
+    )
 
 
 def test_budget_lines_of_utrecht_hold_the_saldo_rows_and_print_as_the_budget_does():
@@ -59,11 +110,24 @@ def test_budget_lines_of_utrecht_hold_the_saldo_rows_and_print_as_the_budget_doe
     assert list(basiszorg.columns)[:3] == ["Regel", "2024 rekening", "2025 begroting"]
     saldo = basiszorg.set_index("Regel").loc["Saldo baten en lasten"]
     assert saldo["2024 rekening"] == "-31.985" and saldo["2029 begroting"] == "-27.348"
-    assert basiszorg["Regel"].tolist() == ["Baten", "Lasten", "Saldo baten en lasten", "Onttrekking reserves",
-                                           "Toevoeging reserves", "Saldo onttrekkingen en toevoegingen reserves",
-                                           "Totaal"]
-    jaarstukken = tables["Jaarstukken 2018 (2019): programma Maatschappelijke Ondersteuning (x € 1.000)"]
-    assert jaarstukken.set_index("Regel").loc["Afwijking lasten (begroot min gerealiseerd)", "2018 afwijking"] == "1.167"
+    assert basiszorg["Regel"].tolist() == [
+        "Baten",
+        "Lasten",
+        "Saldo baten en lasten",
+        "Onttrekking reserves",
+        "Toevoeging reserves",
+        "Saldo onttrekkingen en toevoegingen reserves",
+        "Totaal",
+    ]
+    jaarstukken = tables[
+        "Jaarstukken 2018 (2019): programma Maatschappelijke Ondersteuning (x € 1.000)"
+    ]
+    assert (
+        jaarstukken.set_index("Regel").loc[
+            "Afwijking lasten (begroot min gerealiseerd)", "2018 afwijking"
+        ]
+        == "1.167"
+    )
 
 
 def test_another_municipality_has_no_budget_lines():
@@ -73,12 +137,21 @@ def test_another_municipality_has_no_budget_lines():
 
 
 def test_split_budget_id():
-    assert costs.split_budget_id("saldo_baten_lasten_begroot_passende_basiszorg") == \
-        ("saldo_baten_lasten", "begroot", "passende_basiszorg")
-    assert costs.split_budget_id("lasten_gerealiseerd_passende_basiszorg") == \
-        ("lasten", "gerealiseerd", "passende_basiszorg")
-    assert costs.split_budget_id("lasten_afwijking_maatschappelijke_ondersteuning") == \
-        ("lasten_afwijking", "", "maatschappelijke_ondersteuning")
+    assert costs.split_budget_id("saldo_baten_lasten_begroot_passende_basiszorg") == (
+        "saldo_baten_lasten",
+        "begroot",
+        "passende_basiszorg",
+    )
+    assert costs.split_budget_id("lasten_gerealiseerd_passende_basiszorg") == (
+        "lasten",
+        "gerealiseerd",
+        "passende_basiszorg",
+    )
+    assert costs.split_budget_id("lasten_afwijking_maatschappelijke_ondersteuning") == (
+        "lasten_afwijking",
+        "",
+        "maatschappelijke_ondersteuning",
+    )
     assert costs.split_budget_id("buurtteam_sociaal_clienten") is None
 
 
@@ -87,8 +160,12 @@ def test_cost_per_client_of_passende_basiszorg_states_both_sources_and_periods()
     assert ratios["period"].tolist() == ["2024"]
     row = ratios.iloc[0]
     assert row["value"] == pytest.approx(32012 * 1000 / 9936)  # about 3 222 euro per client
-    assert row["numerator_source"].startswith("Begroting 2026 (2025), Doelstelling 1 Passende basiszorg, Financiën")
-    assert row["numerator_source"].endswith("(2024)") and row["denominator_source"].endswith("Bereik (2024)")
+    assert row["numerator_source"].startswith(
+        "Begroting 2026 (2025), Doelstelling 1 Passende basiszorg, Financiën"
+    )
+    assert row["numerator_source"].endswith("(2024)") and row["denominator_source"].endswith(
+        "Bereik (2024)"
+    )
     text = costs.ratio_table(ratios, "nl")
     assert text.iloc[0]["Per cliënt"] == "3.222 euro"
 
@@ -103,17 +180,33 @@ def test_cbs_costs_of_utrecht_in_the_embedded_extract():
     from analysis.sources import load_observations, resolve_source
 
     source = resolve_source("embedded")
-    data = pd.concat([load_observations(ind, source, regions=["GM0344"], period_type="year")
-                      for ind in (*costs.CBS_COSTS, *costs.CBS_COSTS_PER_1000)])
+    data = pd.concat(
+        [
+            load_observations(ind, source, regions=["GM0344"], period_type="year")
+            for ind in (*costs.CBS_COSTS, *costs.CBS_COSTS_PER_1000)
+        ]
+    )
     table = costs.cbs_cost_table(data, "GM0344", "nl").set_index("Periode")
     assert table.loc["2023", "Kosten jeugdzorg, gerealiseerd (x € 1.000)"] == "127.714"
-    assert table.loc["2023", "Kosten jeugdzorg per 1.000 inwoners, begroot (x € 1.000 per 1.000 inwoners)"] == "345"
-    assert table.loc["2017", "Kosten jeugdzorg, gerealiseerd (x € 1.000)"] == "–"  # no 2017 year figure in CBS
-    figures = costs.key_figures(data, costs.per_youth(data[data["indicator"] == "jeugdzorg_kosten_gerealiseerd"],
-                                                      load_observations("jeugdzorg_personen", source,
-                                                                        regions=["GM0344"])),
-                                costs.cost_per_client(load_published(), "GM0344"),
-                                costs.budget_lines(load_published(), "GM0344"), "GM0344")
+    assert (
+        table.loc[
+            "2023", "Kosten jeugdzorg per 1.000 inwoners, begroot (x € 1.000 per 1.000 inwoners)"
+        ]
+        == "345"
+    )
+    assert (
+        table.loc["2017", "Kosten jeugdzorg, gerealiseerd (x € 1.000)"] == "–"
+    )  # no 2017 year figure in CBS
+    figures = costs.key_figures(
+        data,
+        costs.per_youth(
+            data[data["indicator"] == "jeugdzorg_kosten_gerealiseerd"],
+            load_observations("jeugdzorg_personen", source, regions=["GM0344"]),
+        ),
+        costs.cost_per_client(load_published(), "GM0344"),
+        costs.budget_lines(load_published(), "GM0344"),
+        "GM0344",
+    )
     assert "jeugdzorg_kosten_gerealiseerd 2023: 127714 (definitief, 83454NED)" in figures
     assert "jeugdzorg_kosten_per_jongere 2023: 10842 euro (83454NED / 85099NED)" in figures
     assert "saldo_baten_lasten_gerealiseerd_passende_basiszorg 2024: -31985" in figures
@@ -121,11 +214,17 @@ def test_cbs_costs_of_utrecht_in_the_embedded_extract():
 
 def test_with_medians_leaves_out_a_comparison_region_without_any_figure():
     groups = {"nederland": ["NL01"], "g4": ["GM0363", "GM0599", "GM0518"], "grootteklasse": []}
-    data = obs("jeugdzorg_kosten_gerealiseerd_per_1000", ["GM0344", "GM0363", "GM0599", "GM0518"],
-               [347.0, 392.0, None, 403.0], unit="euro x 1000 per 1000 inwoners")
+    data = obs(
+        "jeugdzorg_kosten_gerealiseerd_per_1000",
+        ["GM0344", "GM0363", "GM0599", "GM0518"],
+        [347.0, 392.0, None, 403.0],
+        unit="euro x 1000 per 1000 inwoners",
+    )
     out = costs.with_medians(data, "GM0344", groups)
     assert "GM0599" not in set(out["region_code"])  # Rotterdam reports no costs to CBS
     assert costs.without_figures(data, ["GM0363", "GM0599", "GM0518"]) == ["GM0599"]
     assert out.loc[out["region_code"] == compare.ALL_CODE, "value"].tolist() == [392.0]
     empty = costs.with_medians(data.assign(value=None), "GM0344", groups)
-    assert set(empty["region_code"]) == {"GM0344"}  # the focus region stays, to say it has no figures
+    assert set(empty["region_code"]) == {
+        "GM0344"
+    }  # the focus region stays, to say it has no figures

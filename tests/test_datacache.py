@@ -176,6 +176,7 @@ def test_switched_off_by_the_environment(tmp_path, monkeypatch):
 
 # --- the data layer's read functions ------------------------------------------------------
 
+
 def test_published_figures_reread_when_a_file_changes_with_the_same_mtime(tmp_path):
     victim = tmp_path / "figures.csv"
     shutil.copy(config.published_dir() / "begroting_2020.csv", victim)
@@ -210,8 +211,11 @@ def test_register_read_once_and_copied():
 @pytest.fixture(scope="module")
 def cbs_cache(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("datacache") / "cbs"
-    import_paths([FIXTURES / "82972NED.csv", FIXTURES / "85098NED.csv", FIXTURES / "85755NED.csv"],
-                 cache_dir=folder, vintage="fixture")
+    import_paths(
+        [FIXTURES / "82972NED.csv", FIXTURES / "85098NED.csv", FIXTURES / "85755NED.csv"],
+        cache_dir=folder,
+        vintage="fixture",
+    )
     return folder
 
 
@@ -232,25 +236,32 @@ def test_an_indicator_slice_equals_the_uncached_load(cbs_cache):
     whole = load_indicator("jeugdhulp_pct", cache_dir=cbs_cache)
     regions = sorted(whole["region_code"].unique())[:3]
     for period_type in (None, "year"):
-        got = load_indicator("jeugdhulp_pct", regions=regions, period_type=period_type,
-                             cache_dir=cbs_cache)
-        want = _load_indicator("jeugdhulp_pct", regions, period_type, cache_dir=cbs_cache,
-                               resolver=None)
+        got = load_indicator(
+            "jeugdhulp_pct", regions=regions, period_type=period_type, cache_dir=cbs_cache
+        )
+        want = _load_indicator(
+            "jeugdhulp_pct", regions, period_type, cache_dir=cbs_cache, resolver=None
+        )
         pdt.assert_frame_equal(got, want)
     got.loc[0, "value"] = -5.0
-    again = load_indicator("jeugdhulp_pct", regions=regions, period_type="year",
-                           cache_dir=cbs_cache)
+    again = load_indicator(
+        "jeugdhulp_pct", regions=regions, period_type="year", cache_dir=cbs_cache
+    )
     assert -5.0 not in again["value"].tolist()
 
 
 def test_a_reimported_cbs_table_is_read_again(tmp_path):
     folder = tmp_path / "cbs"
-    import_paths([FIXTURES / "82972NED.csv", FIXTURES / "85755NED.csv"], cache_dir=folder,
-                 vintage="one")
+    import_paths(
+        [FIXTURES / "82972NED.csv", FIXTURES / "85755NED.csv"], cache_dir=folder, vintage="one"
+    )
     assert read_cached("82972NED", folder)[1]["vintage"] == "one"
     before = load_indicator("jeugdhulp_pct", cache_dir=folder)
-    import_paths([FIXTURES / "82972NED.csv", FIXTURES / "85098NED.csv", FIXTURES / "85755NED.csv"],
-                 cache_dir=folder, vintage="two")
+    import_paths(
+        [FIXTURES / "82972NED.csv", FIXTURES / "85098NED.csv", FIXTURES / "85755NED.csv"],
+        cache_dir=folder,
+        vintage="two",
+    )
     assert read_cached("82972NED", folder)[1]["vintage"] == "two"
     after = load_indicator("jeugdhulp_pct", cache_dir=folder)
     assert set(after["source"]) == {"82972NED", "85098NED"} != set(before["source"])

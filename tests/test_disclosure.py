@@ -21,23 +21,33 @@ from analysis.regions import UTRECHT_WIJKEN
 SOURCE = "synthetisch register"
 
 
-def frame(values, codes=None, *, unit="aantal", period="2023", indicator="buurtteam_jg_clienten",
-          source=SOURCE, **extra) -> pd.DataFrame:
+def frame(
+    values,
+    codes=None,
+    *,
+    unit="aantal",
+    period="2023",
+    indicator="buurtteam_jg_clienten",
+    source=SOURCE,
+    **extra,
+) -> pd.DataFrame:
     codes = list(codes or UTRECHT_WIJKEN[: len(values)])
-    return pd.DataFrame({
-        "indicator": indicator,
-        "region_code": codes,
-        "region_name": codes,
-        "period": period,
-        "period_type": "year",
-        "value": [float(v) for v in values],
-        "unit": unit,
-        "status": "definitief",
-        "source": source,
-        "source_ref": None,
-        "published": "v1",
-        **extra,
-    })
+    return pd.DataFrame(
+        {
+            "indicator": indicator,
+            "region_code": codes,
+            "region_name": codes,
+            "period": period,
+            "period_type": "year",
+            "value": [float(v) for v in values],
+            "unit": unit,
+            "status": "definitief",
+            "source": source,
+            "source_ref": None,
+            "published": "v1",
+            **extra,
+        }
+    )
 
 
 def wijken_and_city(wijk_values, city=None) -> pd.DataFrame:
@@ -164,7 +174,9 @@ def test_no_secondary_suppression_when_two_are_suppressed_already():
 
 
 def test_secondary_suppression_stays_within_its_group():
-    data = pd.concat([frame([2, 20, 30], period="2022"), frame([15, 20, 30], period="2023")], ignore_index=True)
+    data = pd.concat(
+        [frame([2, 20, 30], period="2022"), frame([15, 20, 30], period="2023")], ignore_index=True
+    )
     out = suppress_small_counts(data)
     assert out["value"].isna().tolist() == [True, True, False, False, False, False]
 
@@ -252,16 +264,21 @@ def test_rounding_rule(source, kind, base, threshold):
 
 def test_synthetic_register_gets_the_rule_of_the_real_register():
     assert (RULES["synthetic"].base, RULES["synthetic"].threshold) == (
-        RULES["register"].base, RULES["register"].threshold)
+        RULES["register"].base,
+        RULES["register"].threshold,
+    )
 
 
 def test_apply_rounding_rounds_cbs_counts_only():
-    data = pd.concat([
-        frame([12, 13], source="85098NED"),
-        frame([12.3], unit="procent", source="85098NED"),
-        frame([12], source="utrecht-monitor.nl"),
-        frame([12], source=SOURCE),
-    ], ignore_index=True)
+    data = pd.concat(
+        [
+            frame([12, 13], source="85098NED"),
+            frame([12.3], unit="procent", source="85098NED"),
+            frame([12], source="utrecht-monitor.nl"),
+            frame([12], source=SOURCE),
+        ],
+        ignore_index=True,
+    )
     out = apply_rounding(data)
     assert out["value"].tolist() == [10.0, 15.0, 12.3, 12.0, 12.0]
     assert data["value"].tolist() == [12.0, 13.0, 12.3, 12.0, 12.0]  # input unchanged

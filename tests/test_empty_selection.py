@@ -36,11 +36,22 @@ def reg(single_file):
 
 def _obs(values, status=None) -> pd.DataFrame:
     n = len(values)
-    return pd.DataFrame({"indicator": ["buurtteam_sociaal_clienten"] * n, "region_code": ["GM0344"] * n,
-                         "region_name": ["Utrecht"] * n, "period": [str(2020 + i) for i in range(n)],
-                         "period_type": ["year"] * n, "value": values, "unit": ["aantal"] * n,
-                         "status": status or ["definitief"] * n, "source": ["x"] * n, "source_ref": [None] * n,
-                         "published": ["x"] * n, "note": [None] * n})
+    return pd.DataFrame(
+        {
+            "indicator": ["buurtteam_sociaal_clienten"] * n,
+            "region_code": ["GM0344"] * n,
+            "region_name": ["Utrecht"] * n,
+            "period": [str(2020 + i) for i in range(n)],
+            "period_type": ["year"] * n,
+            "value": values,
+            "unit": ["aantal"] * n,
+            "status": status or ["definitief"] * n,
+            "source": ["x"] * n,
+            "source_ref": [None] * n,
+            "published": ["x"] * n,
+            "note": [None] * n,
+        }
+    )
 
 
 # ------------------------------------------------------------------------------ the helpers
@@ -51,40 +62,71 @@ def test_has_values():
     assert not plotting.has_values(pd.DataFrame())
     assert not plotting.has_values(_obs([float("nan")] * 2))
     assert plotting.has_values(_obs([float("nan"), 3.0]))
-    assert plotting.has_values(_obs([float("nan")], status=["suppressed"]))  # withheld is shown as <10
+    assert plotting.has_values(
+        _obs([float("nan")], status=["suppressed"])
+    )  # withheld is shown as <10
     assert plotting.has_values(pd.DataFrame({"value": ["12.163", ""]}))  # formatted text counts
     assert not plotting.has_values(pd.DataFrame({"value": ["", None]}))
-    assert plotting.has_values([pd.DataFrame(), _obs([1.0])]) and not plotting.has_values({"a": pd.DataFrame()})
+    assert plotting.has_values([pd.DataFrame(), _obs([1.0])]) and not plotting.has_values(
+        {"a": pd.DataFrame()}
+    )
 
 
 def test_chart_or_note_draws_or_says_why_not():
     fig = plotting.chart_or_note(plotting.line_chart, _obs([1.0, 2.0]), focus=None, language="nl")
     assert isinstance(fig, Figure)
-    note = plotting.chart_or_note(plotting.line_chart, _obs([]), title="Cliënten <b>", language="en",
-                                  selection=plotting.selection_text("2030", None, language="en"))
+    note = plotting.chart_or_note(
+        plotting.line_chart,
+        _obs([]),
+        title="Cliënten <b>",
+        language="en",
+        selection=plotting.selection_text("2030", None, language="en"),
+    )
     assert isinstance(note, Markdown)
     assert note.data == r"*Cliënten &lt;b&gt;\: no data for this selection \(from 2030\)\.*"
-    assert plotting.chart_or_note(plotting.line_chart, _obs([]), language="nl").data == \
-        r"*Geen gegevens voor deze selectie\.*"
+    assert (
+        plotting.chart_or_note(plotting.line_chart, _obs([]), language="nl").data
+        == r"*Geen gegevens voor deze selectie\.*"
+    )
 
 
 def test_chart_or_note_passes_a_charts_own_value_argument_through():
-    frame = pd.DataFrame({"period": ["2023", "2024"], "team": ["sociaal"] * 2, "pct": [70.0, 72.0],
-                          "source": ["x"] * 2, "published": ["x"] * 2})
-    fig = plotting.chart_or_note(plotting.interval_chart, frame, value="pct", unit="procent", title="t", check="pct")
+    frame = pd.DataFrame(
+        {
+            "period": ["2023", "2024"],
+            "team": ["sociaal"] * 2,
+            "pct": [70.0, 72.0],
+            "source": ["x"] * 2,
+            "published": ["x"] * 2,
+        }
+    )
+    fig = plotting.chart_or_note(
+        plotting.interval_chart, frame, value="pct", unit="procent", title="t", check="pct"
+    )
     assert isinstance(fig, Figure)
     empty = frame.assign(pct=float("nan"))
-    assert isinstance(plotting.chart_or_note(plotting.interval_chart, empty, value="pct", unit="procent",
-                                             title="t", check="pct"), Markdown)
+    assert isinstance(
+        plotting.chart_or_note(
+            plotting.interval_chart, empty, value="pct", unit="procent", title="t", check="pct"
+        ),
+        Markdown,
+    )
 
 
 def test_selection_text_and_text_or_note():
     assert plotting.selection_text(None, None) is None
-    assert plotting.selection_text("2030", "2031", area="Overvecht") == "Overvecht, periode 2030 tot en met 2031"
+    assert (
+        plotting.selection_text("2030", "2031", area="Overvecht")
+        == "Overvecht, periode 2030 tot en met 2031"
+    )
     assert plotting.selection_text(None, "2020H1", language="en") == "up to H1 2020"
-    assert plotting.text_or_note(pd.DataFrame({"value": [1.5]})) == pd.DataFrame({"value": [1.5]}).to_string(index=False)
-    assert plotting.text_or_note(pd.DataFrame(columns=["value"]), selection="vanaf 2030") == \
-        "Geen gegevens voor deze selectie (vanaf 2030)."
+    assert plotting.text_or_note(pd.DataFrame({"value": [1.5]})) == pd.DataFrame(
+        {"value": [1.5]}
+    ).to_string(index=False)
+    assert (
+        plotting.text_or_note(pd.DataFrame(columns=["value"]), selection="vanaf 2030")
+        == "Geen gegevens voor deze selectie (vanaf 2030)."
+    )
 
 
 # ------------------------------------------------------------------------------ a single cases file
@@ -92,12 +134,16 @@ def test_selection_text_and_text_or_note():
 
 def test_survey_aggregates_of_a_register_without_surveys(reg):
     assert reg.surveys.empty
-    marks = survey_marks(reg.surveys, reg.cases, by=["team"])  # was: merge on float64 and object columns
+    marks = survey_marks(
+        reg.surveys, reg.cases, by=["team"]
+    )  # was: merge on float64 and object columns
     assert marks.empty and marks["team"].dtype == object
     assert without_help_share(reg.surveys, reg.cases, by=["team", "wijk_code"]).empty
     summary = experience.mark_summary(reg.surveys, reg.cases, reg)
     assert summary.empty
-    assert isinstance(plotting.chart_or_note(plotting.marks_chart, summary, check="mean", title="x"), Markdown)
+    assert isinstance(
+        plotting.chart_or_note(plotting.marks_chart, summary, check="mean", title="x"), Markdown
+    )
     assert experience.latest_period(summary) is None
 
 
@@ -107,11 +153,18 @@ def test_reach_of_a_register_without_care_gives_sentences_for_the_care_chart(reg
     assert not plotting.has_values(care)
     with pytest.raises(ValueError, match="no observations to draw"):
         plotting.line_chart(care, by="indicator", focus=None)  # what notebook 01 called
-    out = plotting.chart_or_note(plotting.line_chart, care, by="indicator", focus=None,
-                                 title=reach.group_title("aanvullende_zorg", care, "nl"), language="nl")
+    out = plotting.chart_or_note(
+        plotting.line_chart,
+        care,
+        by="indicator",
+        focus=None,
+        title=reach.group_title("aanvullende_zorg", care, "nl"),
+        language="nl",
+    )
     assert isinstance(out, Markdown) and "geen gegevens voor deze selectie" in out.data
-    drawn = plotting.chart_or_note(plotting.line_chart, reach.select(city, reach.GROUPS["sociaal"]),
-                                   by="indicator", focus=None)
+    drawn = plotting.chart_or_note(
+        plotting.line_chart, reach.select(city, reach.GROUPS["sociaal"]), by="indicator", focus=None
+    )
     assert isinstance(drawn, Figure)
 
 
@@ -129,23 +182,36 @@ def test_flows_after_the_data(reg):
     assert all("no data for this selection" in r.data for r in report)
     waits = flow.waiting_summary(reg.cases, start="2030", end="2024")  # end: the snapshot year
     assert plotting.waiting_table(waits, team="sociaal").empty  # was: cannot infer number of levels
-    comparison = experience.beside_published(waits[waits["team"] == "sociaal"],
-                                             pd.DataFrame({"period": ["2023"], "value": [7.9], "published": ["p"],
-                                                           "source": ["s"]}), value="mean")
-    assert comparison["register"].isna().all()  # was: merge on float64 and str columns for key 'period'
-    assert isinstance(plotting.chart_or_note(plotting.published_table, comparison, check="register",
-                                             unit="werkdagen"), Markdown)
+    comparison = experience.beside_published(
+        waits[waits["team"] == "sociaal"],
+        pd.DataFrame({"period": ["2023"], "value": [7.9], "published": ["p"], "source": ["s"]}),
+        value="mean",
+    )
+    assert (
+        comparison["register"].isna().all()
+    )  # was: merge on float64 and str columns for key 'period'
+    assert isinstance(
+        plotting.chart_or_note(
+            plotting.published_table, comparison, check="register", unit="werkdagen"
+        ),
+        Markdown,
+    )
 
 
 def test_tests_of_no_period_give_a_sentence(reg):
     tests = experience.period_tests(reg.surveys, reg.cases, period=None, group="wijk_code")
     assert tests.empty and {"team", "test", "p_holm", "significant"} <= set(tests.columns)
-    report = plotting.tests_report(tests, period=None, between="between_wijken", language="nl",
-                                     selection="vanaf 2030")
+    report = plotting.tests_report(
+        tests, period=None, between="between_wijken", language="nl", selection="vanaf 2030"
+    )
     assert len(report) == 1 and isinstance(report[0], Markdown) and "vanaf 2030" in report[0].data
-    comparison = experience.wijk_comparison(reg.surveys, reg.cases, reg, team="sociaal", period=None)
+    comparison = experience.wijk_comparison(
+        reg.surveys, reg.cases, reg, team="sociaal", period=None
+    )
     assert comparison.empty and comparison.attrs["reference"] is None
-    assert isinstance(plotting.chart_or_note(plotting.group_interval_chart, comparison, check="mean"), Markdown)
+    assert isinstance(
+        plotting.chart_or_note(plotting.group_interval_chart, comparison, check="mean"), Markdown
+    )
 
 
 def test_tests_of_a_period_with_responses_still_show_text_and_table():
@@ -164,7 +230,9 @@ def _wijk_of_three(folder: Path) -> Path:
     with gzip.open(config.synthetic_dir() / "cases.csv.gz", "rt", encoding="utf-8") as handle:
         cases = pd.read_csv(handle, dtype=str, keep_default_na=False)
     cases = cases[cases["registration_date"] >= "2022-01-01"]
-    few = cases[(cases["wijk_code"] == "WK034405") & (cases["team"] == "sociaal")]["case_id"].drop_duplicates()[:3]
+    few = cases[(cases["wijk_code"] == "WK034405") & (cases["team"] == "sociaal")][
+        "case_id"
+    ].drop_duplicates()[:3]
     cases = cases[(cases["wijk_code"] == "WK034401") | cases["case_id"].isin(few)]
     folder.mkdir(parents=True, exist_ok=True)
     cases.to_csv(folder / "cases.csv", index=False)
@@ -172,37 +240,64 @@ def _wijk_of_three(folder: Path) -> Path:
 
 
 def _errors(nb) -> list[str]:
-    return [f"{o.get('ename')}: {o.get('evalue')}" for c in nb.cells if c.cell_type == "code"
-            for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    return [
+        f"{o.get('ename')}: {o.get('evalue')}"
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
 
 
 def _markdown(nb) -> str:
-    return "\n".join(o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code"
-                     for o in c.get("outputs", []) if "text/markdown" in o.get("data", {}))
+    return "\n".join(
+        o["data"]["text/markdown"]
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if "text/markdown" in o.get("data", {})
+    )
 
 
 SCENARIOS = [
-    ("01_bereik", "single"), ("03_ervaring", "single"),
-    ("02_instroom_uitstroom", "wijk3"), ("03_ervaring", "wijk3"),
-    ("01_bereik", "start2027"), ("02_instroom_uitstroom", "start2027"), ("03_ervaring", "start2027"),
+    ("01_bereik", "single"),
+    ("03_ervaring", "single"),
+    ("02_instroom_uitstroom", "wijk3"),
+    ("03_ervaring", "wijk3"),
+    ("01_bereik", "start2027"),
+    ("02_instroom_uitstroom", "start2027"),
+    ("03_ervaring", "start2027"),
 ]
 
 
 @pytest.mark.notebooks
-@pytest.mark.parametrize(("name", "scenario"), SCENARIOS, ids=[f"{n[:2]}-{s}" for n, s in SCENARIOS])
-def test_register_notebooks_handle_empty_selections_with_a_sentence(name, scenario, tmp_path, single_file):
+@pytest.mark.parametrize(
+    ("name", "scenario"), SCENARIOS, ids=[f"{n[:2]}-{s}" for n, s in SCENARIOS]
+)
+def test_register_notebooks_handle_empty_selections_with_a_sentence(
+    name, scenario, tmp_path, single_file
+):
     parameters = {
         "single": {"register": str(single_file)},
-        "wijk3": {"register": str(_wijk_of_three(tmp_path / "wijk3")) if scenario == "wijk3" else None,
-                  "wijk": "WK034405"},
+        "wijk3": {
+            "register": str(_wijk_of_three(tmp_path / "wijk3")) if scenario == "wijk3" else None,
+            "wijk": "WK034405",
+        },
         # 2030 is refused up front now (after every source's data); 2027 lies within the published
         # figures (budgets to 2029) but after the register (to 2024): an empty register selection
         "start2027": {"start": "2027"},
     }[scenario]
     path = config.notebooks_dir() / f"{name}.ipynb"
     try:
-        nb = pm.execute_notebook(str(path), str(tmp_path / path.name), parameters=parameters, cwd=str(path.parent),
-                                 kernel_name="python3", progress_bar=False, log_output=False)
+        nb = pm.execute_notebook(
+            str(path),
+            str(tmp_path / path.name),
+            parameters=parameters,
+            cwd=str(path.parent),
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+        )
     except pm.PapermillExecutionError as exc:
         pytest.fail(f"{name} with {parameters}: {exc.ename}: {exc.evalue}")
     assert _errors(nb) == []

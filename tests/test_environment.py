@@ -30,7 +30,9 @@ def test_environment_yml_lists_every_runtime_and_test_dependency():
     wanted |= {_name(r) for r in project["optional-dependencies"]["test"]}
     conda = _conda_packages()
     assert wanted - conda == set(), f"missing in environment.yml: {sorted(wanted - conda)}"
-    assert conda - wanted == set(), f"in environment.yml but not in pyproject.toml: {sorted(conda - wanted)}"
+    assert conda - wanted == set(), (
+        f"in environment.yml but not in pyproject.toml: {sorted(conda - wanted)}"
+    )
 
 
 def test_environment_yml_pins_python_311_and_installs_the_package():
@@ -63,4 +65,6 @@ def test_the_lock_pins_every_dependency_within_its_bounds():
     for text in [*project["dependencies"], *project["optional-dependencies"]["test"]]:
         req = Requirement(text)
         assert _name(req.name) in pins, f"{req.name} is not in requirements/lock.txt: run make lock"
-        assert req.specifier.contains(pins[_name(req.name)]), f"{req.name}=={pins[_name(req.name)]} breaks {req}"
+        assert req.specifier.contains(pins[_name(req.name)]), (
+            f"{req.name}=={pins[_name(req.name)]} breaks {req}"
+        )

@@ -22,19 +22,37 @@ def make_cases(rows) -> pd.DataFrame:
     """A cases table from (case_id, team, wijk, registration, conversation, end, urgent) tuples."""
     records = []
     for case_id, team, wijk, reg, conv, end, urgent in rows:
-        records.append({
-            "case_id": case_id, "client_id": f"C{case_id}", "team": team, "wijk_code": wijk,
-            "registration_date": pd.Timestamp(reg),
-            "first_conversation_date": pd.Timestamp(conv) if conv else pd.NaT,
-            "end_date": pd.Timestamp(end) if end else pd.NaT,
-            "urgent": urgent, "age_band": "23-44", "end_reason": "zelfstandig_verder" if end else None,
-        })
+        records.append(
+            {
+                "case_id": case_id,
+                "client_id": f"C{case_id}",
+                "team": team,
+                "wijk_code": wijk,
+                "registration_date": pd.Timestamp(reg),
+                "first_conversation_date": pd.Timestamp(conv) if conv else pd.NaT,
+                "end_date": pd.Timestamp(end) if end else pd.NaT,
+                "urgent": urgent,
+                "age_band": "23-44",
+                "end_reason": "zelfstandig_verder" if end else None,
+            }
+        )
     return pd.DataFrame(records)
 
 
 def make_register(cases: pd.DataFrame) -> Register:
-    return Register(cases, empty_table("surveys"), empty_table("care"), True, "test",
-                    {"seed": 1, "generator_version": "1.0", "municipality": "GM0344", "snapshot_date": "2024-12-31"})
+    return Register(
+        cases,
+        empty_table("surveys"),
+        empty_table("care"),
+        True,
+        "test",
+        {
+            "seed": 1,
+            "generator_version": "1.0",
+            "municipality": "GM0344",
+            "snapshot_date": "2024-12-31",
+        },
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -43,11 +61,13 @@ def make_register(cases: pd.DataFrame) -> Register:
 
 
 def test_stock_flow_counts_and_identity_by_hand():
-    cases = make_cases([
-        ("1", "sociaal", "WK034401", "2024-01-10", None, "2024-02-05", False),
-        ("2", "sociaal", "WK034401", "2024-01-20", None, None, False),
-        ("3", "sociaal", "WK034401", "2024-02-01", None, "2024-02-28", False),
-    ])
+    cases = make_cases(
+        [
+            ("1", "sociaal", "WK034401", "2024-01-10", None, "2024-02-05", False),
+            ("2", "sociaal", "WK034401", "2024-01-20", None, None, False),
+            ("3", "sociaal", "WK034401", "2024-02-01", None, "2024-02-28", False),
+        ]
+    )
     table = flow.stock_flow(cases, freq="month", start="2024-01", end="2024-03")
     # Jan: 0 + 2 in - 0 out = 2; Feb: 2 + 1 in - 2 out = 1; Mar: 1 + 0 - 0 = 1
     assert table["stock_begin"].tolist() == [0, 2, 1]
@@ -56,7 +76,9 @@ def test_stock_flow_counts_and_identity_by_hand():
     assert table["stock_end"].tolist() == [2, 1, 1]
     assert table["identity_holds"].all()
     summary = flow.identity_summary(table)
-    assert summary[["periods", "periods_with_difference", "largest_difference"]].iloc[0].tolist() == [3, 0, 0]
+    assert summary[["periods", "periods_with_difference", "largest_difference"]].iloc[
+        0
+    ].tolist() == [3, 0, 0]
     assert "klopt in alle 3 perioden" in flow.identity_text(summary, what="maand")
 
 
@@ -64,10 +86,12 @@ def test_identity_summary_reports_an_inconsistent_record():
     # Case 2 ends (15 Jan) before it was registered (10 Mar): a record the stocks and flows see differently.
     # Jan: outflow 1, stocks 0 and 0 -> difference 0 - (0 + 0 - 1) = +1.
     # Mar: inflow 1, stocks 0 and 0 (ended before) -> difference 0 - (0 + 1 - 0) = -1.
-    cases = make_cases([
-        ("1", "sociaal", "WK034401", "2023-12-01", None, None, False),
-        ("2", "sociaal", "WK034401", "2024-03-10", None, "2024-01-15", False),
-    ])
+    cases = make_cases(
+        [
+            ("1", "sociaal", "WK034401", "2023-12-01", None, None, False),
+            ("2", "sociaal", "WK034401", "2024-03-10", None, "2024-01-15", False),
+        ]
+    )
     table = flow.stock_flow(cases, freq="month", start="2024-01", end="2024-03")
     assert table["difference"].tolist() == [1, 0, -1]
     summary = flow.identity_summary(table)
@@ -95,10 +119,22 @@ def flow_obs(values: dict, periods=("2024-01", "2024-02")) -> pd.DataFrame:
     rows = []
     for (wijk, role), vals in values.items():
         for period, value in zip(periods, vals, strict=True):
-            rows.append({"indicator": flow.FLOW_INDICATORS["sociaal"][role], "region_code": wijk,
-                         "region_name": wijk, "period": period, "period_type": "month", "value": float(value),
-                         "unit": "aantal", "status": "definitief", "source": SYNTH, "source_ref": None,
-                         "published": PUB, "note": "synthetisch"})
+            rows.append(
+                {
+                    "indicator": flow.FLOW_INDICATORS["sociaal"][role],
+                    "region_code": wijk,
+                    "region_name": wijk,
+                    "period": period,
+                    "period_type": "month",
+                    "value": float(value),
+                    "unit": "aantal",
+                    "status": "definitief",
+                    "source": SYNTH,
+                    "source_ref": None,
+                    "published": PUB,
+                    "note": "synthetisch",
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -114,9 +150,14 @@ def test_protect_flows_withholds_small_counts_and_what_gives_them_away():
         values[(wijk, "stock_end")] = [200 + i, 210 + i]
     values[("GM0344", "inflow")] = [5 + 41 + 42, 153]  # the city: never protected
     out = flow.protect_flows(flow_obs(values))
+
     def row(wijk, role, period):
-        return out[(out["region_code"] == wijk) & (out["indicator"] == flow.FLOW_INDICATORS["sociaal"][role])
-                   & (out["period"] == period)].iloc[0]
+        return out[
+            (out["region_code"] == wijk)
+            & (out["indicator"] == flow.FLOW_INDICATORS["sociaal"][role])
+            & (out["period"] == period)
+        ].iloc[0]
+
     assert row("WK034401", "inflow", "2024-01")["display"] == "<10"
     # linked: the outflow of the same wijk and month goes too, the stocks stay
     assert pd.isna(row("WK034401", "outflow", "2024-01")["value"])
@@ -137,9 +178,14 @@ def test_protect_flows_withholds_small_counts_and_what_gives_them_away():
 
 
 def test_protect_flows_withheld_stock_takes_the_next_flows_along():
-    values = {("WK034401", "inflow"): [20, 20], ("WK034401", "outflow"): [15, 15],
-              ("WK034401", "stock_end"): [4, 9], ("WK034402", "inflow"): [30, 30],
-              ("WK034402", "outflow"): [25, 25], ("WK034402", "stock_end"): [100, 100]}
+    values = {
+        ("WK034401", "inflow"): [20, 20],
+        ("WK034401", "outflow"): [15, 15],
+        ("WK034401", "stock_end"): [4, 9],
+        ("WK034402", "inflow"): [30, 30],
+        ("WK034402", "outflow"): [25, 25],
+        ("WK034402", "stock_end"): [100, 100],
+    }
     out = flow.protect_flows(flow_obs(values))
     first = out[(out["region_code"] == "WK034401")]
     # stock 4 and 9 < 10 -> withheld; then inflow and outflow of both months (stock(t) = stock(t-1) + in - out)
@@ -147,21 +193,40 @@ def test_protect_flows_withheld_stock_takes_the_next_flows_along():
 
 
 def test_flow_observations_selects_the_wijk_after_protecting_all():
-    cases = make_cases([(str(i), "sociaal", "WK034401" if i < 3 else "WK034402", "2024-01-10", None, None, False)
-                        for i in range(30)])
+    cases = make_cases(
+        [
+            (
+                str(i),
+                "sociaal",
+                "WK034401" if i < 3 else "WK034402",
+                "2024-01-10",
+                None,
+                None,
+                False,
+            )
+            for i in range(30)
+        ]
+    )
     table = flow.stock_flow(cases, freq="month", wijk="WK034401", start="2024-01", end="2024-01")
     obs = flow.flow_observations(table, make_register(cases), wijk="WK034401")
     assert set(obs["region_code"]) == {"WK034401"}
     assert withheld(obs).all()  # 3 cases: every count below 10
-    city = flow.flow_observations(flow.stock_flow(cases, freq="month", start="2024-01", end="2024-01"),
-                                  make_register(cases))
+    city = flow.flow_observations(
+        flow.stock_flow(cases, freq="month", start="2024-01", end="2024-01"), make_register(cases)
+    )
     assert set(city["region_code"]) == {"GM0344"}
-    assert city.loc[city["indicator"] == "buurtteam_sociaal_nieuwe_casussen", "value"].tolist() == [30]
+    assert city.loc[city["indicator"] == "buurtteam_sociaal_nieuwe_casussen", "value"].tolist() == [
+        30
+    ]
 
 
 def test_flow_chart_marks_synthetic_and_suppression():
-    cases = make_cases([(str(i), "sociaal", "WK034401", f"2024-0{1 + i % 3}-10", None, None, False)
-                        for i in range(40)])
+    cases = make_cases(
+        [
+            (str(i), "sociaal", "WK034401", f"2024-0{1 + i % 3}-10", None, None, False)
+            for i in range(40)
+        ]
+    )
     table = flow.stock_flow(cases, freq="month", start="2024-01", end="2024-03")
     fig = plotting.flow_chart(flow.flow_observations(table, make_register(cases)))
     texts = " ".join(figure_texts(fig))
@@ -175,8 +240,13 @@ def test_flow_chart_marks_synthetic_and_suppression():
 
 def km_example() -> pd.DataFrame:
     # durations 2 (closed), 3 (running), 3 (closed), 5 (closed), 8 (running)
-    return pd.DataFrame({"team": "sociaal", "duration_days": [2, 3, 3, 5, 8],
-                         "ended": [True, False, True, True, False]})
+    return pd.DataFrame(
+        {
+            "team": "sociaal",
+            "duration_days": [2, 3, 3, 5, 8],
+            "ended": [True, False, True, True, False],
+        }
+    )
 
 
 def test_survival_curve_is_kaplan_meier_by_hand():
@@ -192,7 +262,9 @@ def test_survival_curve_is_kaplan_meier_by_hand():
     at2 = curve[curve["time"] == 2].iloc[0]
     assert at2["ci_low"] == pytest.approx(0.2038, abs=1e-4)
     assert at2["ci_high"] == pytest.approx(0.9692, abs=1e-4)
-    assert (curve["ci_low"] <= curve["surv_prob"]).all() and (curve["surv_prob"] <= curve["ci_high"]).all()
+    assert (curve["ci_low"] <= curve["surv_prob"]).all() and (
+        curve["surv_prob"] <= curve["ci_high"]
+    ).all()
 
 
 def test_survival_curve_stops_where_few_cases_remain():
@@ -208,15 +280,22 @@ def test_median_duration_by_hand_and_when_not_estimable():
     assert med["ci_low"] <= 5
     assert np.isnan(med["ci_high"])  # the curve never drops far enough for an upper bound
     # only one of four closes: the curve stays at 0.75, the median cannot be estimated
-    few = pd.DataFrame({"team": "x", "duration_days": [1, 2, 3, 4], "ended": [True, False, False, False]})
+    few = pd.DataFrame(
+        {"team": "x", "duration_days": [1, 2, 3, 4], "ended": [True, False, False, False]}
+    )
     assert np.isnan(flow.median_durations(few, min_n=1)["median"].iloc[0])
-    assert plotting.median_table(flow.median_durations(few, min_n=1))["Mediane duur (dagen)"].iloc[0] == "niet te schatten"
+    assert (
+        plotting.median_table(flow.median_durations(few, min_n=1))["Mediane duur (dagen)"].iloc[0]
+        == "niet te schatten"
+    )
     withheld_row = flow.median_durations(km_example(), min_n=10).iloc[0]
     assert withheld_row["display"] == "x" and np.isnan(withheld_row["cases"])
 
 
 def test_median_durations_for_a_wijk_withhold_small_linked_counts():
-    d = pd.DataFrame({"team": "sociaal", "duration_days": range(1, 16), "ended": [True] * 12 + [False] * 3})
+    d = pd.DataFrame(
+        {"team": "sociaal", "duration_days": range(1, 16), "ended": [True] * 12 + [False] * 3}
+    )
     city = flow.median_durations(d).iloc[0]
     assert (city["ended"], city["running"]) == (12, 3)  # the municipality: shown
     wijk = flow.median_durations(d, wijk="WK034401").iloc[0]
@@ -228,23 +307,65 @@ def test_median_durations_for_a_wijk_withhold_small_linked_counts():
 
 
 def test_durations_censor_at_the_snapshot_and_count_cases_once():
-    cases = make_cases([
-        ("1", "sociaal", "WK034401", "2024-01-01", None, "2024-01-11", False),   # 10 days, closed
-        ("2", "sociaal", "WK034401", "2024-12-01", None, None, False),           # running: 30 days to snapshot
-        ("3", "sociaal", "WK034402", "2024-12-21", None, "2025-02-01", False),   # closes after snapshot: running, 10
-        ("4", "sociaal", "WK034401", "2023-06-01", None, "2023-07-01", False),   # outside the cohort
-    ])
-    cases = pd.concat([cases, cases.iloc[[0]].assign(client_id="C1b")], ignore_index=True)  # 2 clients, 1 case
+    cases = make_cases(
+        [
+            (
+                "1",
+                "sociaal",
+                "WK034401",
+                "2024-01-01",
+                None,
+                "2024-01-11",
+                False,
+            ),  # 10 days, closed
+            (
+                "2",
+                "sociaal",
+                "WK034401",
+                "2024-12-01",
+                None,
+                None,
+                False,
+            ),  # running: 30 days to snapshot
+            (
+                "3",
+                "sociaal",
+                "WK034402",
+                "2024-12-21",
+                None,
+                "2025-02-01",
+                False,
+            ),  # closes after snapshot: running, 10
+            (
+                "4",
+                "sociaal",
+                "WK034401",
+                "2023-06-01",
+                None,
+                "2023-07-01",
+                False,
+            ),  # outside the cohort
+        ]
+    )
+    cases = pd.concat(
+        [cases, cases.iloc[[0]].assign(client_id="C1b")], ignore_index=True
+    )  # 2 clients, 1 case
     d = flow.durations(cases, snapshot="2024-12-31", start="2024", end="2024")
     assert d.set_index("case_id")["duration_days"].to_dict() == {"1": 10, "2": 30, "3": 10}
     assert d.set_index("case_id")["ended"].to_dict() == {"1": True, "2": False, "3": False}
-    assert flow.durations(cases, snapshot="2024-12-31", wijk="WK034402")["case_id"].tolist() == ["3"]
+    assert flow.durations(cases, snapshot="2024-12-31", wijk="WK034402")["case_id"].tolist() == [
+        "3"
+    ]
 
 
 def test_survival_chart_names_medians_and_is_marked_synthetic():
     d = pd.concat([km_example()] * 3, ignore_index=True)
-    fig = plotting.survival_chart(flow.survival_curves(d), flow.median_durations(d),
-                              sources=pd.DataFrame({"source": [SYNTH], "published": [PUB]}), snapshot="2024-12-31")
+    fig = plotting.survival_chart(
+        flow.survival_curves(d),
+        flow.median_durations(d),
+        sources=pd.DataFrame({"source": [SYNTH], "published": [PUB]}),
+        snapshot="2024-12-31",
+    )
     texts = " ".join(figure_texts(fig))
     assert "mediaan 5 dagen" in texts and "synthetisch" in texts and "2024-12-31" in texts
 
@@ -255,14 +376,48 @@ def test_survival_chart_names_medians_and_is_marked_synthetic():
 
 
 def test_waiting_summary_by_hand():
-    cases = make_cases([
-        ("1", "sociaal", "WK034401", "2024-01-08", "2024-01-15", None, False),  # Mon -> Mon: 5 working days
-        ("2", "sociaal", "WK034401", "2024-01-05", "2024-01-08", None, False),  # Fri -> Mon: 1
-        ("3", "sociaal", "WK034401", "2024-01-08", "2024-01-17", None, False),  # Mon -> Wed next week: 7
-        ("4", "sociaal", "WK034401", "2024-01-10", "2024-01-10", None, True),   # urgent, same day: 0
-        ("5", "sociaal", "WK034401", "2024-01-10", None, None, False),          # no conversation yet
-        ("6", "sociaal", "WK034401", "2023-12-21", "2023-12-27", None, False),  # Thu -> Wed over Christmas: 2
-    ])
+    cases = make_cases(
+        [
+            (
+                "1",
+                "sociaal",
+                "WK034401",
+                "2024-01-08",
+                "2024-01-15",
+                None,
+                False,
+            ),  # Mon -> Mon: 5 working days
+            ("2", "sociaal", "WK034401", "2024-01-05", "2024-01-08", None, False),  # Fri -> Mon: 1
+            (
+                "3",
+                "sociaal",
+                "WK034401",
+                "2024-01-08",
+                "2024-01-17",
+                None,
+                False,
+            ),  # Mon -> Wed next week: 7
+            (
+                "4",
+                "sociaal",
+                "WK034401",
+                "2024-01-10",
+                "2024-01-10",
+                None,
+                True,
+            ),  # urgent, same day: 0
+            ("5", "sociaal", "WK034401", "2024-01-10", None, None, False),  # no conversation yet
+            (
+                "6",
+                "sociaal",
+                "WK034401",
+                "2023-12-21",
+                "2023-12-27",
+                None,
+                False,
+            ),  # Thu -> Wed over Christmas: 2
+        ]
+    )
     s = flow.waiting_summary(cases, start="2023", end="2024").set_index(["period", "group"])
     # 2024, not urgent: 5, 1, 7 -> mean 4.33, median 5, within 5 days 2 of 3
     assert s.loc[("2024", "not_urgent"), "mean"] == pytest.approx(13 / 3)
@@ -279,8 +434,12 @@ def test_waiting_summary_by_hand():
 
 
 def test_waiting_summary_withholds_small_wijk_groups():
-    cases = make_cases([(str(i), "sociaal", "WK034401", "2024-01-08", "2024-01-09", None, i == 0)
-                        for i in range(12)])
+    cases = make_cases(
+        [
+            (str(i), "sociaal", "WK034401", "2024-01-08", "2024-01-09", None, i == 0)
+            for i in range(12)
+        ]
+    )
     s = flow.waiting_summary(cases, wijk="WK034401").set_index("group")
     assert s.loc["all_cases", "mean"] == 1  # 12 conversations: shown
     assert np.isnan(s.loc["urgent", "mean"]) and s.loc["urgent", "display"] == "x"  # 1 conversation
@@ -290,7 +449,9 @@ def test_waiting_summary_withholds_small_wijk_groups():
     assert s.loc["all_cases", "n"] == 12
     table = plotting.waiting_table(s.reset_index().assign(team="sociaal"), team="sociaal")
     assert (table[("spoed", "gemiddelde")] == "x").all()
-    assert (table[("niet spoed", "casussen")] == "x").all() and (table[("alle casussen", "casussen")] == "12").all()
+    assert (table[("niet spoed", "casussen")] == "x").all() and (
+        table[("alle casussen", "casussen")] == "12"
+    ).all()
 
 
 # --------------------------------------------------------------------------------------
@@ -299,9 +460,17 @@ def test_waiting_summary_withholds_small_wijk_groups():
 
 
 def cbs_obs(indicator: str, values: dict, source: dict | None = None) -> pd.DataFrame:
-    rows = [{"indicator": indicator, "region_code": "GM0344", "period": p, "period_type":
-             "halfyear" if "H" in p else "year", "value": v, "source": (source or {}).get(p, "86051NED")}
-            for p, v in values.items()]
+    rows = [
+        {
+            "indicator": indicator,
+            "region_code": "GM0344",
+            "period": p,
+            "period_type": "halfyear" if "H" in p else "year",
+            "value": v,
+            "source": (source or {}).get(p, "86051NED"),
+        }
+        for p, v in values.items()
+    ]
     return pd.DataFrame(rows)
 
 
@@ -339,7 +508,9 @@ def test_cbs_table_change_becomes_a_break():
 
 
 def test_cbs_flow_table_of_nothing_is_empty():
-    empty = pd.DataFrame(columns=["indicator", "region_code", "period", "period_type", "value", "source"])
+    empty = pd.DataFrame(
+        columns=["indicator", "region_code", "period", "period_type", "value", "source"]
+    )
     assert flow.cbs_flow_table(empty, empty, empty).empty
 
 
@@ -378,17 +549,27 @@ def test_own_register_of_another_municipality_or_without_the_wijk(tmp_path):
 
 
 def test_own_register_of_several_municipalities_is_cut_to_the_region(tmp_path):
-    cases = make_cases([("1", "sociaal", "WK034401", "2024-01-08", "2024-01-10", None, False),
-                        ("2", "sociaal", "WK036305", "2024-02-01", "2024-02-05", None, False)])
+    cases = make_cases(
+        [
+            ("1", "sociaal", "WK034401", "2024-01-08", "2024-01-10", None, False),
+            ("2", "sociaal", "WK036305", "2024-02-01", "2024-02-05", None, False),
+        ]
+    )
     path = write_register(tmp_path, cases)
     for region, wijk, case in (("GM0344", "WK034401", "1"), ("GM0363", "WK036305", "2")):
         scope = register_scope(region, path=path)
         assert scope.applies and list(scope.cases["case_id"]) == [case]
-        assert scope.register.municipality == region and list(scope.register.cases["case_id"]) == [case]
+        assert scope.register.municipality == region and list(scope.register.cases["case_id"]) == [
+            case
+        ]
         assert scope.snapshot == pd.Timestamp("2024-02-05")  # the whole register's latest date
         # figures of the municipality (its code comes from the register) and of the wijk
-        city = flow.flow_observations(flow.stock_flow(scope.cases, freq="month", end="2024"), scope.register)
+        city = flow.flow_observations(
+            flow.stock_flow(scope.cases, freq="month", end="2024"), scope.register
+        )
         assert set(city["region_code"]) == {region}
         monthly = flow.stock_flow(scope.cases, freq="month", wijk=wijk, end="2024")
-        assert set(flow.flow_observations(monthly, scope.register, wijk=wijk)["region_code"]) == {wijk}
+        assert set(flow.flow_observations(monthly, scope.register, wijk=wijk)["region_code"]) == {
+            wijk
+        }
     assert not register_scope("GM0599", path=path).applies

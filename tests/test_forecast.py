@@ -36,14 +36,20 @@ def halfyears(first: str, n: int) -> list[str]:
 def make_panel(values: np.ndarray, first: str = "2016H1", **extra) -> pd.DataFrame:
     """Tidy panel from a regions x periods matrix."""
     periods = halfyears(first, values.shape[1])
-    rows = [(f"GM{i:04d}", p, float(v)) for i, row in enumerate(values) for p, v in zip(periods, row, strict=True)]
+    rows = [
+        (f"GM{i:04d}", p, float(v))
+        for i, row in enumerate(values)
+        for p, v in zip(periods, row, strict=True)
+    ]
     df = pd.DataFrame(rows, columns=["region_code", "period", "value"])
     for k, v in extra.items():
         df[k] = v
     return df
 
 
-def shared_trend_panel(n_regions=300, n_periods=17, trend=0.25, noise=0.3, walk=0.2, seed=1) -> np.ndarray:
+def shared_trend_panel(
+    n_regions=300, n_periods=17, trend=0.25, noise=0.3, walk=0.2, seed=1
+) -> np.ndarray:
     """Regions share a trend; each adds its own random walk and measurement noise."""
     rng = np.random.default_rng(seed)
     level = rng.uniform(5, 15, n_regions)[:, None]
@@ -76,13 +82,19 @@ def test_coverage_and_winkler_by_hand():
 
 
 def test_score_backtest_pools_per_horizon():
-    errors = pd.DataFrame({
-        "region_code": ["A", "A", "B", "B"], "horizon": [1, 2, 1, 2],
-        "actual": [2.0, 3.0, 10.0, 10.0], "mean": [1.0, 1.0, 10.0, 12.0],
-        "lo80": [0.0, 0.0, 9.0, 11.0], "hi80": [2.0, 2.0, 11.0, 13.0],
-        "lo95": [-1.0, -1.0, 8.0, 9.0], "hi95": [3.0, 3.0, 12.0, 14.0],
-        "scale": [1.0, 1.0, 2.0, 2.0],
-    })
+    errors = pd.DataFrame(
+        {
+            "region_code": ["A", "A", "B", "B"],
+            "horizon": [1, 2, 1, 2],
+            "actual": [2.0, 3.0, 10.0, 10.0],
+            "mean": [1.0, 1.0, 10.0, 12.0],
+            "lo80": [0.0, 0.0, 9.0, 11.0],
+            "hi80": [2.0, 2.0, 11.0, 13.0],
+            "lo95": [-1.0, -1.0, 8.0, 9.0],
+            "hi95": [3.0, 3.0, 12.0, 14.0],
+            "scale": [1.0, 1.0, 2.0, 2.0],
+        }
+    )
     _, by_series, pooled = score_backtest(errors)
     p = pooled.set_index("horizon")
     assert p.loc[1, "mase"] == pytest.approx((1 / 1 + 0 / 2) / 2)
@@ -189,7 +201,9 @@ def test_backtest_does_not_leak_future_values():
     a = base[base["origin"] == origin].set_index("region_code")[cols]
     b = again[again["origin"] == origin].set_index("region_code")[cols]
     pd.testing.assert_frame_equal(a, b)
-    assert (again["actual"] - base["actual"]).max() == pytest.approx(100)  # the perturbation was scored
+    assert (again["actual"] - base["actual"]).max() == pytest.approx(
+        100
+    )  # the perturbation was scored
 
 
 def test_intervals_follow_a_fall_in_volatility():
@@ -226,7 +240,9 @@ def test_statsmodels_warnings_are_kept_inside():
 def test_auto_selection_records_choice_and_reason():
     rng = np.random.default_rng(4)
     values = 10 + np.cumsum(rng.normal(0.2, 0.3, (3, 10)), axis=1)
-    res = forecast_panel(make_panel(values), horizon=2, method="auto", candidates=("naive", "drift", "theta"))
+    res = forecast_panel(
+        make_panel(values), horizon=2, method="auto", candidates=("naive", "drift", "theta")
+    )
     assert set(res.summary["chosen"]) <= {"naive", "drift", "theta"}
     assert res.summary["reason"].str.contains("rolling-origin").all()
     assert set(res.forecasts["method"]) <= {"naive", "drift", "theta"}
@@ -237,8 +253,13 @@ def test_uc_and_arima_model_level_break_with_dummy():
     values = np.tile(np.r_[np.full(6, 10.0), np.full(6, 15.0)], (2, 1))
     values = values + np.random.default_rng(0).normal(0, 0.01, values.shape)
     for method in ("uc", "arima"):
-        res = forecast_panel(make_panel(values), horizon=1, method=method, round_to=None,
-                             breaks=[Break("2019H1", "level", "test")])
+        res = forecast_panel(
+            make_panel(values),
+            horizon=1,
+            method=method,
+            round_to=None,
+            breaks=[Break("2019H1", "level", "test")],
+        )
         assert res.summary["reason"].str.contains("dummy").all()
         np.testing.assert_allclose(res.forecasts["mean"], 15.0, atol=0.2)
 
@@ -250,13 +271,16 @@ def test_start_break_drops_earlier_data_and_is_recorded():
     # a series that jumps at 2016 (as youth care did when buurtteam care was counted)
     values = np.tile(np.r_[np.full(2, 5.0), 10 + 0.1 * np.arange(8)], (30, 1))
     panel = make_panel(values, first="2015H1", indicator="jeugdhulp_pct")
-    res = forecast_panel(panel, horizon=1, round_to=None, damping=1.0,
-                       relative=False)  # breaks="auto": youth care starts 2016
+    res = forecast_panel(
+        panel, horizon=1, round_to=None, damping=1.0, relative=False
+    )  # breaks="auto": youth care starts 2016
     assert res.summary["first_period"].eq("2016H1").all()
     assert res.summary["breaks"].str.contains("data before 2016H1 dropped").all()
     np.testing.assert_allclose(res.forecasts["mean"], 10 + 0.1 * 8, atol=1e-9)
     # without break handling the jump contaminates the trend
-    raw = forecast_panel(panel, horizon=1, round_to=None, breaks=None, ar=False, window=9, guard=False)
+    raw = forecast_panel(
+        panel, horizon=1, round_to=None, breaks=None, ar=False, window=9, guard=False
+    )
     assert (raw.forecasts["mean"] > 10.85).all()
 
 
@@ -291,7 +315,9 @@ def test_auto_breaks_from_source_column_and_catalogue():
     assert "82972NED -> 85098NED" in found[1].label
     assert [b.period for b in detect_source_seams(panel)] == ["2021H1"]
     # without a source column the known seam is used
-    assert ("2021", "level") in [(b.period, b.handling) for b in resolve_breaks(panel.drop(columns="source"))]
+    assert ("2021", "level") in [
+        (b.period, b.handling) for b in resolve_breaks(panel.drop(columns="source"))
+    ]
     assert known_breaks("wmo_clienten_per_1000", include_seams=False) == []
     assert resolve_breaks(panel, None) == []
 
@@ -317,11 +343,13 @@ def test_backtest_shortens_the_horizon_before_a_break():
 
 
 def test_mixed_period_types_rejected():
-    panel = pd.DataFrame({
-        "region_code": ["GM0344"] * 3 + ["GM0363"] * 2,
-        "period": ["2016H1", "2016H2", "2017", "2016H1", "2016H2"],
-        "value": [1.0, 2.0, 3.0, 1.0, 2.0],
-    })
+    panel = pd.DataFrame(
+        {
+            "region_code": ["GM0344"] * 3 + ["GM0363"] * 2,
+            "period": ["2016H1", "2016H2", "2017", "2016H1", "2016H2"],
+            "value": [1.0, 2.0, 3.0, 1.0, 2.0],
+        }
+    )
     with pytest.raises(ForecastInputError, match="GM0344 mixes period types") as info:
         forecast_panel(panel)
     assert isinstance(info.value, ValueError) and isinstance(info.value, InputError)
@@ -364,7 +392,9 @@ def test_short_or_ended_series_reported_not_forecast():
 
 def test_no_series_long_enough_gives_typed_empty_forecasts_and_a_quiet_backtest():
     values = shared_trend_panel(3, 4)
-    res = forecast_panel(make_panel(values[:, :2]), horizon=1)  # two observations each: nothing forecast
+    res = forecast_panel(
+        make_panel(values[:, :2]), horizon=1
+    )  # two observations each: nothing forecast
     assert res.forecasts.empty
     assert res.forecasts["mean"].dtype == float and res.forecasts["horizon"].dtype == "int64"
     # the backtest's first origin forecasts nothing; concatenating it must not change dtypes or warn
@@ -383,7 +413,11 @@ def test_a_few_series_switching_source_are_not_a_seam():
     panel.loc[odd, "source"] = "83262NED"
     assert [b.period for b in detect_source_seams(panel)] == ["2017H1"]
     # with a low enough threshold they are
-    assert [b.period for b in detect_source_seams(panel, min_share=0.1)] == ["2017H1", "2018H2", "2019H1"]
+    assert [b.period for b in detect_source_seams(panel, min_share=0.1)] == [
+        "2017H1",
+        "2018H2",
+        "2019H1",
+    ]
 
 
 # ----------------------------------------------------------------------------- leading indicator
@@ -410,7 +444,10 @@ def test_leading_indicator_is_learned_and_beats_the_plain_pooled_method():
     panel, stock = leading_panel()
     with_lead = backtest(panel, origins=4, horizon=2, leading=stock, round_to=None)
     without = backtest(panel, origins=4, horizon=2, round_to=None)
-    m1, m0 = with_lead.pooled.set_index("horizon")["mase"], without.pooled.set_index("horizon")["mase"]
+    m1, m0 = (
+        with_lead.pooled.set_index("horizon")["mase"],
+        without.pooled.set_index("horizon")["mase"],
+    )
     assert m1[1] < 0.6 * m0[1]
     res = forecast_panel(panel, 2, leading=stock, round_to=None)
     # the feature compares with the mean of 8 earlier draws: attenuation 1 / (1 + 1/8)
@@ -439,10 +476,14 @@ def test_leading_values_after_the_origin_are_never_used():
 
 def test_leading_reference_dates_match_the_period_they_end():
     panel, stock = leading_panel(n_regions=60)
-    ends = {p: ("%s-06-30" if p.endswith("H1") else "%s-12-31") % p[:4] for p in stock["period"].unique()}
+    ends = {
+        p: ("%s-06-30" if p.endswith("H1") else "%s-12-31") % p[:4]
+        for p in stock["period"].unique()
+    }
     dated = stock.assign(period=stock["period"].map(ends))
     quarter = dated[dated["period"].str.endswith("06-30")].assign(
-        period=lambda d: d["period"].str[:4] + "-03-31", value=1e6)  # not a half-year end: ignored
+        period=lambda d: d["period"].str[:4] + "-03-31", value=1e6
+    )  # not a half-year end: ignored
     a = forecast_panel(panel, 2, leading=stock, round_to=None).forecasts
     b = forecast_panel(panel, 2, leading=pd.concat([dated, quarter]), round_to=None).forecasts
     pd.testing.assert_frame_equal(a, b)
@@ -453,20 +494,29 @@ def test_a_seam_in_the_leading_source_cuts_its_windows():
     periods = sorted(stock["period"].unique())
     after = stock["period"] >= "2021H1"
     source = np.where(after, "85094NED", "82968NED")
-    factor = stock["region_code"].str[-2:].astype(int).map(lambda i: 1.0 + (i % 7) / 3)  # per-region jump
-    jumped = stock.assign(value=np.where(after, stock["value"] * factor, stock["value"]), source=source)
+    factor = (
+        stock["region_code"].str[-2:].astype(int).map(lambda i: 1.0 + (i % 7) / 3)
+    )  # per-region jump
+    jumped = stock.assign(
+        value=np.where(after, stock["value"] * factor, stock["value"]), source=source
+    )
     plain = stock.assign(source=source)
     fa = forecast_panel(panel, 1, leading=jumped, round_to=None).forecasts["mean"].to_numpy()
     fb = forecast_panel(panel, 1, leading=plain, round_to=None).forecasts["mean"].to_numpy()
-    assert len(periods) == 17 and np.allclose(fa, fb)  # the ratio is compared within each table only
+    assert len(periods) == 17 and np.allclose(
+        fa, fb
+    )  # the ratio is compared within each table only
     unseamed = forecast_panel(panel, 1, leading=jumped.drop(columns="source"), round_to=None)
     assert not np.allclose(unseamed.forecasts["mean"].to_numpy(), fb)
 
 
-@pytest.mark.parametrize(("kwargs", "words"), [
-    ({"method": "naive"}, "used by method 'pooled' only"),
-    ({"leading_window": 0}, "leading_window must be"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"method": "naive"}, "used by method 'pooled' only"),
+        ({"leading_window": 0}, "leading_window must be"),
+    ],
+)
 def test_leading_option_errors(kwargs, words):
     panel, stock = leading_panel(n_regions=20)
     with pytest.raises(ForecastInputError, match=words):
@@ -491,16 +541,24 @@ def test_relative_pooled_trend_scales_with_each_regions_size():
     res = forecast_panel(make_panel(values), horizon=2, round_to=None, seasonal=False)
     got = res.forecasts.pivot(index="region_code", columns="horizon", values="mean").to_numpy()
     last = values[:, -1:]
-    expected = last * 1.1 ** np.array([0.5, 0.75])[None, :]  # damped in logs: half, then three quarters
+    expected = (
+        last * 1.1 ** np.array([0.5, 0.75])[None, :]
+    )  # damped in logs: half, then three quarters
     np.testing.assert_allclose(got, expected, rtol=1e-9)
     assert res.params["pooled_trend"] == pytest.approx(np.log(1.1))  # the mean log change
-    absolute = forecast_panel(make_panel(values), horizon=1, round_to=None, seasonal=False, relative=False)
-    assert not np.allclose(absolute.forecasts["mean"], expected[:, 0])  # the median change fits no one
+    absolute = forecast_panel(
+        make_panel(values), horizon=1, round_to=None, seasonal=False, relative=False
+    )
+    assert not np.allclose(
+        absolute.forecasts["mean"], expected[:, 0]
+    )  # the median change fits no one
 
 
 def test_seasonal_pooled_trend_adds_the_other_half_years_deviation_only():
     # every first half-year rises 1.0, every second falls 0.6: trend +0.2 per half-year
-    steps = np.tile([-0.6, 1.0], 6)[:11]  # changes into 2016H2, 2017H1, ...; the last lands in 2021H2 (a fall)
+    steps = np.tile([-0.6, 1.0], 6)[
+        :11
+    ]  # changes into 2016H2, 2017H1, ...; the last lands in 2021H2 (a fall)
     values = np.tile(20 + np.r_[0.0, np.cumsum(steps)], (30, 1))
     panel = make_panel(values)  # 2016H1 .. 2021H2, the origin is a second half-year
     res = forecast_panel(panel, horizon=2, round_to=None, relative=False)
@@ -511,7 +569,9 @@ def test_seasonal_pooled_trend_adds_the_other_half_years_deviation_only():
     assert got[1] == pytest.approx(last + 0.1 + 0.4)
     # horizon 2 (a second half-year, the origin's season): the damped trend alone, 0.2 * 0.75
     assert got[2] == pytest.approx(last + 0.15)
-    flat = forecast_panel(panel, horizon=1, round_to=None, relative=False, seasonal=False, guard=False)
+    flat = forecast_panel(
+        panel, horizon=1, round_to=None, relative=False, seasonal=False, guard=False
+    )
     assert flat.forecasts["mean"].iloc[0] == pytest.approx(last + 0.1)
 
 
@@ -555,7 +615,9 @@ def test_guard_keeps_the_pooled_forecast_where_it_won_at_earlier_origins():
     panel = make_panel(shared_trend_panel(200, 14, trend=0.3, noise=0.05, walk=0.1))
     res = forecast_panel(panel, horizon=2)
     assert res.params["guard"]["methods"] == ["pooled", "pooled"]
-    pd.testing.assert_frame_equal(res.forecasts, forecast_panel(panel, horizon=2, guard=False).forecasts)
+    pd.testing.assert_frame_equal(
+        res.forecasts, forecast_panel(panel, horizon=2, guard=False).forecasts
+    )
 
 
 def test_guard_chooses_per_horizon_and_says_so():
@@ -564,7 +626,11 @@ def test_guard_chooses_per_horizon_and_says_so():
     # half-year, where naive is exact and the pooled method only adds the noise of its local trends.
     rng = np.random.default_rng(2)
     steps = np.tile([-3.0, 3.0], 7)[:13]
-    values = 50 + np.r_[0.0, np.cumsum(steps)][None, :] + np.cumsum(rng.normal(0, 0.3, (150, 14)), axis=1)
+    values = (
+        50
+        + np.r_[0.0, np.cumsum(steps)][None, :]
+        + np.cumsum(rng.normal(0, 0.3, (150, 14)), axis=1)
+    )
     res = forecast_panel(make_panel(values), horizon=2, round_to=None)
     assert res.params["guard"]["methods"] == ["pooled", "naive"]
     assert res.summary["chosen"].iloc[0] == "pooled (h1), naive (h2)"
@@ -573,7 +639,9 @@ def test_guard_chooses_per_horizon_and_says_so():
 
 
 def test_guard_without_an_earlier_origin_is_naive():
-    values = shared_trend_panel(40, 3, trend=1.0, noise=0.0, walk=0.1)  # 3 periods: no earlier origin is scored
+    values = shared_trend_panel(
+        40, 3, trend=1.0, noise=0.0, walk=0.1
+    )  # 3 periods: no earlier origin is scored
     res = forecast_panel(make_panel(values), horizon=1)
     assert res.params["guard"]["methods"] == ["naive"] and res.params["guard"]["pairs"] == [0]
     assert "no earlier origin" in res.summary["reason"].iloc[0]
@@ -602,7 +670,9 @@ def test_guard_choice_and_intervals_use_no_value_after_the_origin(level):
     b = again.errors[again.errors["origin"] == origin].set_index(["region_code", "horizon"])[cols]
     pd.testing.assert_frame_equal(a, b)
     assert set(a["method"]) == {"naive"}
-    if level == 0.5:  # the trend is seen once it is in the data: the last origin keeps the pooled forecast
+    if (
+        level == 0.5
+    ):  # the trend is seen once it is in the data: the last origin keeps the pooled forecast
         last = again.errors[again.errors["origin"] == again.errors["origin"].max()]
         assert set(last["method"]) == {"pooled"}
 
@@ -614,6 +684,9 @@ def test_guard_level_demands_evidence_across_origins():
     strict = forecast_panel(make_panel(values), horizon=1, guard_level=0.9).params["guard"]
     loose = forecast_panel(make_panel(values), horizon=1).params["guard"]
     assert loose["methods"] == ["pooled"] and strict["methods"] == ["naive"]
-    assert strict["mean_diff"] == loose["mean_diff"] and strict["mean_diff"][0] < 0 < strict["upper_diff"][0]
+    assert (
+        strict["mean_diff"] == loose["mean_diff"]
+        and strict["mean_diff"][0] < 0 < strict["upper_diff"][0]
+    )
     with pytest.raises(ForecastInputError, match="guard_level"):
         forecast_panel(make_panel(values), horizon=1, guard_level=1.0)

@@ -33,26 +33,95 @@ from analysis.periods import PLAUSIBLE_YEARS, STATUSES, period_type_of
 pytestmark = pytest.mark.fuzz
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cbs"
-JEUGD_KEYS = ["JongerenMetJeugdhulpInNatura_1", "JongerenMetJeugdhMetVerblInNat_2", "JongerenMetJeugdbescherming_3",
-              "JeugdbeschEnJeugdhMetVerblInNat_4", "JongerenMetJeugdreclassering_5"]
-JEUGD_TITLES = ["Jongeren met jeugdhulp in natura (% (zie toelichting))", "Jongeren met jeugdbescherming (%)",
-                "Jeugdbescherming en jeugdhulp met verblijf in natura", "Jongeren met jeugdreclassering (%)"]
+JEUGD_KEYS = [
+    "JongerenMetJeugdhulpInNatura_1",
+    "JongerenMetJeugdhMetVerblInNat_2",
+    "JongerenMetJeugdbescherming_3",
+    "JeugdbeschEnJeugdhMetVerblInNat_4",
+    "JongerenMetJeugdreclassering_5",
+]
+JEUGD_TITLES = [
+    "Jongeren met jeugdhulp in natura (% (zie toelichting))",
+    "Jongeren met jeugdbescherming (%)",
+    "Jeugdbescherming en jeugdhulp met verblijf in natura",
+    "Jongeren met jeugdreclassering (%)",
+]
 WEB_TITLE = "Jeugdzorg; jongeren met jeugdzorg in % van alle jongeren, regio"
 
-good_regions = st.sampled_from(["Nederland", "Utrecht (gemeente)", "Elzenburg", "Hoogveld", "GM0344", "NL01",
-                                "PV26", "WK034401", "Oud-Elzenburg", "'s-Hertogenbosch", "Súdwest-Fryslân"])
+good_regions = st.sampled_from(
+    [
+        "Nederland",
+        "Utrecht (gemeente)",
+        "Elzenburg",
+        "Hoogveld",
+        "GM0344",
+        "NL01",
+        "PV26",
+        "WK034401",
+        "Oud-Elzenburg",
+        "'s-Hertogenbosch",
+        "Súdwest-Fryslân",
+    ]
+)
 bad_regions = st.sampled_from(["GMX", "GM1", "", "  ", "<script>x</script>"]) | st.text(max_size=12)
-good_periods = st.sampled_from([
-    "2015", "2016", "2019*", "2019**", "2e halfjaar 2017", "1e half jaar 2024", "2017 1e halfjaar",
-    "1e kwartaal 2015", "30 juni 2015", "2016HJ01", "2023JJ00", "1900", "2100**",
-])
-bad_periods = st.sampled_from([
-    "31 februari 2015", "2015MM13", "9999", "0023", "1899", "3e halfjaar 2016", "", "*", "**2019", "٢٠١٩",
-]) | st.from_regex(r"[0-9]{4}(\*{0,3})", fullmatch=True) | st.text(max_size=10)
-good_cells = st.sampled_from(["", ".", "x", "-", "7.3", "7,3", "12.163", "1.236.040", "107", "100", "0", " 5 ",
-                              "15,0", "1e1"]) | st.floats(min_value=0, max_value=100).map(lambda v: f"{v:.1f}")
-bad_cells = st.sampled_from(["-3", "nan", "inf", "1e400", "1_000", "\u00a012", "?", "X"]) | st.floats().map(repr) \
+good_periods = st.sampled_from(
+    [
+        "2015",
+        "2016",
+        "2019*",
+        "2019**",
+        "2e halfjaar 2017",
+        "1e half jaar 2024",
+        "2017 1e halfjaar",
+        "1e kwartaal 2015",
+        "30 juni 2015",
+        "2016HJ01",
+        "2023JJ00",
+        "1900",
+        "2100**",
+    ]
+)
+bad_periods = (
+    st.sampled_from(
+        [
+            "31 februari 2015",
+            "2015MM13",
+            "9999",
+            "0023",
+            "1899",
+            "3e halfjaar 2016",
+            "",
+            "*",
+            "**2019",
+            "٢٠١٩",
+        ]
+    )
+    | st.from_regex(r"[0-9]{4}(\*{0,3})", fullmatch=True)
+    | st.text(max_size=10)
+)
+good_cells = st.sampled_from(
+    [
+        "",
+        ".",
+        "x",
+        "-",
+        "7.3",
+        "7,3",
+        "12.163",
+        "1.236.040",
+        "107",
+        "100",
+        "0",
+        " 5 ",
+        "15,0",
+        "1e1",
+    ]
+) | st.floats(min_value=0, max_value=100).map(lambda v: f"{v:.1f}")
+bad_cells = (
+    st.sampled_from(["-3", "nan", "inf", "1e400", "1_000", "\u00a012", "?", "X"])
+    | st.floats().map(repr)
     | st.text(max_size=6)
+)
 delimiters = st.sampled_from([";", ";", ";", ",", "\t", "|"])
 encodings = st.sampled_from(["utf-8", "utf-8-sig", "utf-8-sig", "cp1252", "latin-1", "utf-16"])
 line_ends = st.sampled_from(["\n", "\r\n", "\r"])
@@ -79,9 +148,22 @@ def cbs_files(draw) -> bytes:
     delimiter = draw(delimiters) if mutate(5) else ";"
     quote = web or draw(st.booleans())
     names = JEUGD_TITLES if web else JEUGD_KEYS
-    measures = draw(st.lists(st.sampled_from(names), min_size=0 if mutate() else 1, max_size=4, unique=not mutate()))
-    extra = draw(st.lists(st.sampled_from(["Onbekend_9", "Perioden", "RegioS", "ID", "Codering_3", "", "%"])
-                          | st.text(max_size=8), max_size=2)) if mutate(3) else []
+    measures = draw(
+        st.lists(
+            st.sampled_from(names), min_size=0 if mutate() else 1, max_size=4, unique=not mutate()
+        )
+    )
+    extra = (
+        draw(
+            st.lists(
+                st.sampled_from(["Onbekend_9", "Perioden", "RegioS", "ID", "Codering_3", "", "%"])
+                | st.text(max_size=8),
+                max_size=2,
+            )
+        )
+        if mutate(3)
+        else []
+    )
     header = (["Regio's", "Perioden"] if web else ["ID", "RegioS", "Perioden"]) + measures + extra
     if mutate(3):
         header = draw(st.permutations(header))
@@ -127,8 +209,17 @@ def cbs_files(draw) -> bytes:
 
 
 any_file = cbs_files() | cbs_files() | cbs_files() | st.binary(max_size=300)
-names = st.sampled_from(["85098NED.csv", "82972NED.csv", "download.csv", "85755NED.csv", "86050NED.csv",
-                         "85098NED\nerror: x.csv", "82966NED.csv"])
+names = st.sampled_from(
+    [
+        "85098NED.csv",
+        "82972NED.csv",
+        "download.csv",
+        "85755NED.csv",
+        "86050NED.csv",
+        "85098NED\nerror: x.csv",
+        "82966NED.csv",
+    ]
+)
 
 
 def _check_observations(table, path: Path) -> None:
@@ -147,7 +238,9 @@ def _check_observations(table, path: Path) -> None:
     for rec in frame.itertuples(index=False):
         assert period_type_of(rec.period) == rec.period_type
         assert int(rec.period[:4]) in PLAUSIBLE_YEARS
-        assert isinstance(rec.region_label, str) and rec.region_label.strip() == rec.region_label != ""
+        assert (
+            isinstance(rec.region_label, str) and rec.region_label.strip() == rec.region_label != ""
+        )
         if math.isnan(rec.value):
             assert rec.status in ("missing", "suppressed")
             continue
@@ -158,7 +251,9 @@ def _check_observations(table, path: Path) -> None:
             assert 0 <= rec.value <= 100 or (measure.can_exceed_100 and rec.note == NOTE_ABOVE_100)
         else:
             assert rec.value >= 0
-    keys = frame.assign(r=frame["region_code"].astype(object).fillna(frame["region_label"].astype(object)))
+    keys = frame.assign(
+        r=frame["region_code"].astype(object).fillna(frame["region_label"].astype(object))
+    )
     assert not keys.duplicated(["indicator", "r", "period"]).any()
 
 
@@ -171,7 +266,9 @@ def _one_line(message: str) -> None:
 @given(data=any_file, name=names)
 @example(data=(FIXTURES / "85098NED.csv").read_bytes(), name="85098NED.csv")
 @example(data=(FIXTURES / "statline-download-82972NED.csv").read_bytes(), name="download.csv")
-@example(data=(FIXTURES / "85098NED.csv").read_bytes().splitlines(keepends=True)[0], name="85098NED.csv")
+@example(
+    data=(FIXTURES / "85098NED.csv").read_bytes().splitlines(keepends=True)[0], name="85098NED.csv"
+)
 def test_parser_gives_observations_or_one_line_input_error(data, name):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
@@ -190,19 +287,28 @@ def test_parser_gives_observations_or_one_line_input_error(data, name):
 def template_cache(tmp_path_factory) -> Path:
     """A cache holding the fixture tables, copied for every example."""
     cache = tmp_path_factory.mktemp("fuzz-template") / "cbs"
-    import_paths([FIXTURES / "82972NED.csv", FIXTURES / "85098NED.csv", FIXTURES / "85755NED.csv"],
-                 cache_dir=cache, vintage="fuzz")
+    import_paths(
+        [FIXTURES / "82972NED.csv", FIXTURES / "85098NED.csv", FIXTURES / "85755NED.csv"],
+        cache_dir=cache,
+        vintage="fuzz",
+    )
     return cache
 
 
 def _cache_bytes(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(data=any_file, name=names)
-@example(data=(FIXTURES / "85098NED.csv").read_bytes().splitlines(keepends=True)[0], name="85098NED.csv")
-def test_cbs_import_exits_0_or_2_and_a_failure_leaves_the_cache_as_it_was(template_cache, data, name):
+@example(
+    data=(FIXTURES / "85098NED.csv").read_bytes().splitlines(keepends=True)[0], name="85098NED.csv"
+)
+def test_cbs_import_exits_0_or_2_and_a_failure_leaves_the_cache_as_it_was(
+    template_cache, data, name
+):
     from analysis.cli import main
 
     with tempfile.TemporaryDirectory() as tmp:

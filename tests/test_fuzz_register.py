@@ -34,16 +34,53 @@ _SNAPSHOT = "2030-12-31"
 # Cells: mostly plausible values, with the odd hostile one (separators, quotes, huge
 # numbers, far dates, control characters, BSN-like numbers, markup).
 _DATES = st.one_of(
-    st.dates(min_value=pd.Timestamp("1990-01-01").date(), max_value=pd.Timestamp("2035-12-31").date())
-    .map(lambda d: d.strftime("%Y-%m-%d")),
+    st.dates(
+        min_value=pd.Timestamp("1990-01-01").date(), max_value=pd.Timestamp("2035-12-31").date()
+    ).map(lambda d: d.strftime("%Y-%m-%d")),
     st.dates().map(lambda d: d.strftime("%d-%m-%Y")),
-    st.sampled_from(["", "2023-02-30", "0023-01-01", "9999-12-31", "31/12/2023", "2023-13-01", "gisteren",
-                     "1677-09-21", "2262-04-12", "2023-01-01T10:00:00", "  2023-01-05  "]),
+    st.sampled_from(
+        [
+            "",
+            "2023-02-30",
+            "0023-01-01",
+            "9999-12-31",
+            "31/12/2023",
+            "2023-13-01",
+            "gisteren",
+            "1677-09-21",
+            "2262-04-12",
+            "2023-01-01T10:00:00",
+            "  2023-01-05  ",
+        ]
+    ),
 )
-_HOSTILE = st.sampled_from([
-    "", " ", '"', '""', ",", ";", "\t", "\\", "\x00", "\r", "NaN", "nan", "None", "null", "-0", "1e400",
-    "123456782", "3511 AB", "a@b.nl", "<script>alert(1)</script>", "é", "\u202e", "9" * 40,
-])
+_HOSTILE = st.sampled_from(
+    [
+        "",
+        " ",
+        '"',
+        '""',
+        ",",
+        ";",
+        "\t",
+        "\\",
+        "\x00",
+        "\r",
+        "NaN",
+        "nan",
+        "None",
+        "null",
+        "-0",
+        "1e400",
+        "123456782",
+        "3511 AB",
+        "a@b.nl",
+        "<script>alert(1)</script>",
+        "é",
+        "\u202e",
+        "9" * 40,
+    ]
+)
 _TEXT = st.text(alphabet=string.ascii_letters + string.digits + "-_ .,;\"'\n", max_size=12)
 
 
@@ -71,7 +108,9 @@ def _cell(column: str) -> st.SearchStrategy[str]:
 @st.composite
 def _csv(draw, columns: list[str]) -> str:
     header = list(columns)
-    if draw(st.booleans()):  # now and then a changed header: shuffled, dropped, duplicated or an extra column
+    if draw(
+        st.booleans()
+    ):  # now and then a changed header: shuffled, dropped, duplicated or an extra column
         kind = draw(st.sampled_from(["shuffle", "drop", "duplicate", "extra", "upper"]))
         if kind == "shuffle":
             header = draw(st.permutations(header))
@@ -80,7 +119,9 @@ def _csv(draw, columns: list[str]) -> str:
         elif kind == "duplicate":
             header.append(draw(st.sampled_from(header)))
         elif kind == "extra":
-            header.append(draw(st.sampled_from(["opmerking", "bsn", "naam", "postcode", "note", ""])))
+            header.append(
+                draw(st.sampled_from(["opmerking", "bsn", "naam", "postcode", "note", ""]))
+            )
         else:
             header = [h.upper() for h in header]
     sep = draw(st.sampled_from([",", ";"]))
@@ -108,7 +149,7 @@ def _check(path, **kwargs) -> None:
         assert type(exc).__name__ in ("InputError", "ParameterError")
     else:
         assert len(reg.cases) > 0
-        assert list(reg.cases.columns[:len(CASE_COLUMNS)]) == CASE_COLUMNS
+        assert list(reg.cases.columns[: len(CASE_COLUMNS)]) == CASE_COLUMNS
         assert reg.cases["registration_date"].notna().all()
         assert (reg.cases["registration_date"] <= pd.Timestamp(_SNAPSHOT)).all()
         assert reg.cases["team"].isin(TEAMS).all()
@@ -116,7 +157,9 @@ def _check(path, **kwargs) -> None:
     assert _digest(path) == before
 
 
-_SETTINGS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+_SETTINGS = settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 
 @_SETTINGS
@@ -135,7 +178,9 @@ def test_any_bytes_give_a_register_or_one_input_error(tmp_path, data):
     _check(path, snapshot_date=_SNAPSHOT)
 
 
-_VALID_CASE = "SO-1,C1,sociaal,WK034401,2023-01-10,2023-01-12,2023-03-15,false,23-44,zelfstandig_verder"
+_VALID_CASE = (
+    "SO-1,C1,sociaal,WK034401,2023-01-10,2023-01-12,2023-03-15,false,23-44,zelfstandig_verder"
+)
 
 
 @_SETTINGS
@@ -143,7 +188,9 @@ _VALID_CASE = "SO-1,C1,sociaal,WK034401,2023-01-10,2023-01-12,2023-03-15,false,2
 def test_any_surveys_csv_gives_a_register_or_one_input_error(tmp_path, text):
     root = tmp_path / "reg"
     root.mkdir(exist_ok=True)
-    (root / "cases.csv").write_text(",".join(CASE_COLUMNS) + "\n" + _VALID_CASE + "\n", encoding="utf-8")
+    (root / "cases.csv").write_text(
+        ",".join(CASE_COLUMNS) + "\n" + _VALID_CASE + "\n", encoding="utf-8"
+    )
     path = root / "surveys.csv"
     path.write_text(text, encoding="utf-8", newline="")
     _check(path.parent, snapshot_date=_SNAPSHOT)

@@ -274,9 +274,17 @@ def test_unknown_language_names_the_parameter(call, language):
         (lambda: label("period"), "Periode", "Period"),
         (lambda: period_label("2024H1"), "1e halfjaar 2024", "H1 2024"),
         (lambda: format_number(1234.5, 1), "1.234,5", "1,234.5"),
-        (lambda: format_value(7.6, "per 1000 inwoners"), "7,6 per 1.000 inwoners", "7.6 per 1,000 inhabitants"),
+        (
+            lambda: format_value(7.6, "per 1000 inwoners"),
+            "7,6 per 1.000 inwoners",
+            "7.6 per 1,000 inhabitants",
+        ),
         (lambda: format_change(-1.2, "procent"), "-1,2 %-punt", "-1.2 pp"),
-        (lambda: indicator_label("wmo_stand"), INDICATORS["wmo_stand"].label_nl, INDICATORS["wmo_stand"].label_en),
+        (
+            lambda: indicator_label("wmo_stand"),
+            INDICATORS["wmo_stand"].label_nl,
+            INDICATORS["wmo_stand"].label_en,
+        ),
         (lambda: unit_axis_label("aantal"), "Aantal", "Number"),
     ],
 )
@@ -309,8 +317,16 @@ def test_unit_texts_cover_every_unit():
 @pytest.mark.parametrize(
     ("vintage", "nl", "en"),
     [
-        ("CBS StatLine, opgehaald 2025-04-22", "CBS StatLine, opgehaald 2025-04-22", "CBS StatLine, retrieved 2025-04-22"),
-        ("synthetisch, gegenereerd v1.0", "synthetisch, gegenereerd v1.0", "synthetic, generated v1.0"),
+        (
+            "CBS StatLine, opgehaald 2025-04-22",
+            "CBS StatLine, opgehaald 2025-04-22",
+            "CBS StatLine, retrieved 2025-04-22",
+        ),
+        (
+            "synthetisch, gegenereerd v1.0",
+            "synthetisch, gegenereerd v1.0",
+            "synthetic, generated v1.0",
+        ),
         (None, "", ""),
     ],
 )

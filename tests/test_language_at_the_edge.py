@@ -21,8 +21,9 @@ def _texts(language=None):
     kwargs = {} if language is None else {"language": language}
     return [
         reach.group_title("sociaal", obs, **kwargs),
-        flow.identity_text(pd.DataFrame({"periods": [3], "periods_with_difference": [0]}),
-                           what="x", **kwargs),
+        flow.identity_text(
+            pd.DataFrame({"periods": [3], "periods_with_difference": [0]}), what="x", **kwargs
+        ),
         register_scope("GM0363", **kwargs).message,
         register_scope("GM0363").skip_note(**kwargs),
     ]
@@ -40,4 +41,5 @@ def test_an_explicit_language_still_wins(english):
 def test_describe_tests_follows_the_session_language(english):
     tests = pd.DataFrame(columns=["test", "measure", "p_holm", "significant"])
     assert experience.describe_tests(tests, between="between_teams") == experience.describe_tests(
-        tests, between="between_teams", language="en")
+        tests, between="between_teams", language="en"
+    )

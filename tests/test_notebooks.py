@@ -55,17 +55,34 @@ def test_notebooks_are_thin(path):
     nb = nbformat.read(path, as_version=4)
     for cell in _code(nb):
         tree = ast.parse(cell.source)
-        defs = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)]
-        assert not defs, f"{path.name}: define functions in the package, not the notebook ({defs[0].name})"
-        assert len(cell.source.splitlines()) <= 25, f"{path.name}: a code cell of {len(cell.source.splitlines())} lines"
+        defs = [
+            n
+            for n in ast.walk(tree)
+            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        ]
+        assert not defs, (
+            f"{path.name}: define functions in the package, not the notebook ({defs[0].name})"
+        )
+        assert len(cell.source.splitlines()) <= 25, (
+            f"{path.name}: a code cell of {len(cell.source.splitlines())} lines"
+        )
     first = _code(nb)[1].source
-    assert "notebook.start(" in first, "the cell after the parameters validates them with notebook.start"
+    assert "notebook.start(" in first, (
+        "the cell after the parameters validates them with notebook.start"
+    )
 
 
 def _run(path, tmp_path, **parameters):
     out = tmp_path / path.name
-    return pm.execute_notebook(str(path), str(out), parameters=parameters, cwd=str(path.parent),
-                               kernel_name="python3", progress_bar=False, log_output=False)
+    return pm.execute_notebook(
+        str(path),
+        str(out),
+        parameters=parameters,
+        cwd=str(path.parent),
+        kernel_name="python3",
+        progress_bar=False,
+        log_output=False,
+    )
 
 
 def _outputs_text(nb) -> str:
@@ -83,12 +100,16 @@ def test_runs_for_amsterdam_on_real_cbs_data(path, tmp_path, realdata_dir):
 
     nb = _run(path, tmp_path, region="GM0363", source=str(realdata_dir))
     # the sources table (plain text): "- CBS <table>: <title>; <vintage>; <status>; <location>; ..."
-    declared = dict(line[2:].split(": ", 1) for line in _outputs_text(nb).splitlines()
-                    if line.startswith("- ") and ": " in line)
+    declared = dict(
+        line[2:].split(": ", 1)
+        for line in _outputs_text(nb).splitlines()
+        if line.startswith("- ") and ": " in line
+    )
     assert declared, "the first output declares the data sources"
     from_cbs = {table: where for table, where in declared.items() if table.startswith("CBS ")}
-    assert all(f"CBS-bestanden in {realdata_dir.name}" in where for where in from_cbs.values()), \
+    assert all(f"CBS-bestanden in {realdata_dir.name}" in where for where in from_cbs.values()), (
         f"CBS tables not read from the files: {from_cbs}"
+    )
     assert not any(ind in SERIES for ind in declared), "indicator ids are not shown to readers"
 
 
@@ -96,7 +117,9 @@ def test_runs_for_amsterdam_on_real_cbs_data(path, tmp_path, realdata_dir):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_runs_for_a_wijk(path, tmp_path):
     nb = _run(path, tmp_path, wijk="WK034403", start="2016", language="en")
-    assert all(not any(o.get("output_type") == "error" for o in c.get("outputs", [])) for c in _code(nb))
+    assert all(
+        not any(o.get("output_type") == "error" for o in c.get("outputs", [])) for c in _code(nb)
+    )
 
 
 @pytest.mark.notebooks
@@ -106,10 +129,15 @@ def test_runs_for_a_wijk(path, tmp_path):
         ({"region": "GM9999"}, "parameter 'region': unknown region code 'GM9999'"),
         ({"start": "2020", "end": "2016"}, "parameter 'end': end 2016 lies before start 2020"),
         ({"horizon": 0}, "parameter 'horizon': horizon must be at least 1"),
-        ({"source": "nergens"}, "parameter 'source': 'nergens' is neither one of auto, embedded, cbs-cache"),
+        (
+            {"source": "nergens"},
+            "parameter 'source': 'nergens' is neither one of auto, embedded, cbs-cache",
+        ),
     ],
 )
-@pytest.mark.parametrize("path", NOTEBOOKS[:1] + NOTEBOOKS[-1:], ids=[p.stem for p in NOTEBOOKS[:1] + NOTEBOOKS[-1:]])
+@pytest.mark.parametrize(
+    "path", NOTEBOOKS[:1] + NOTEBOOKS[-1:], ids=[p.stem for p in NOTEBOOKS[:1] + NOTEBOOKS[-1:]]
+)
 def test_invalid_parameters_fail_with_the_clear_message(path, tmp_path, parameters, message):
     with pytest.raises(pm.PapermillExecutionError) as err:
         _run(path, tmp_path, **parameters)
@@ -123,7 +151,9 @@ def test_notebooks_ask_for_the_project_kernel(path):
     """The kernel `make install` registers (Makefile KERNEL), so JupyterLab opens them in the project's env."""
     import re
 
-    kernel = re.search(r"^KERNEL := (\S+)$", (config.PROJECT_ROOT / "Makefile").read_text(), re.M).group(1)
+    kernel = re.search(
+        r"^KERNEL := (\S+)$", (config.PROJECT_ROOT / "Makefile").read_text(), re.M
+    ).group(1)
     spec = nbformat.read(path, as_version=4).metadata.get("kernelspec", {})
     assert spec.get("name") == kernel == "sociaal-domein-monitor", spec
     assert spec.get("language") == "python"
@@ -135,4 +165,7 @@ def test_the_costs_notebook_refuses_an_unknown_comparison(tmp_path):
     with pytest.raises(pm.PapermillExecutionError) as err:
         _run(path, tmp_path, comparison="stad")
     assert err.value.ename == "ParameterError"
-    assert "parameter 'comparison': unknown comparison 'stad'; choose one of stedelijkheid" in err.value.evalue
+    assert (
+        "parameter 'comparison': unknown comparison 'stad'; choose one of stedelijkheid"
+        in err.value.evalue
+    )

@@ -14,8 +14,10 @@ from analysis import published as published_mod
 from analysis.indicators import INDICATORS
 from analysis.register import load_register
 
-CASES_HEADER = ("case_id,client_id,team,wijk_code,registration_date,first_conversation_date,"
-                "end_date,urgent,age_band,end_reason")
+CASES_HEADER = (
+    "case_id,client_id,team,wijk_code,registration_date,first_conversation_date,"
+    "end_date,urgent,age_band,end_reason"
+)
 # Waiting times of Buurtteam Sociaal in working days (norm: 5):
 #   2023: S1 Tue 01-10 -> Thu 01-12 = 2; S2 Wed 02-01 -> Wed 02-15 = 10  => mean 6, within norm 50 %
 #   2024: S3 Fri 03-15 -> Wed 03-20 = 3                                   => mean 3, within norm 100 %
@@ -25,10 +27,17 @@ CASES_ROWS = [
     "S3,A,sociaal,WK034403,2024-03-15,2024-03-20,,false,23-44,",
     "J1,K1,jeugd_en_gezin,WK034401,2023-06-01,2023-06-05,2024-02-01,false,4-11,zelfstandig_verder",
 ]
-SURVEYS_HEADER = "case_id,survey_date,toegankelijkheid,kwaliteit,effect,rapportcijfer,verder_zonder_hulp"
+SURVEYS_HEADER = (
+    "case_id,survey_date,toegankelijkheid,kwaliteit,effect,rapportcijfer,verder_zonder_hulp"
+)
 SURVEYS_ROWS = ["S1,2023-04-01,8,8,7,8,ja", "J1,2024-03-01,9,9,9,9,nee"]
-META = {"synthetic": True, "seed": 7, "generator_version": "t1", "municipality": "GM0344",
-        "snapshot_date": "2024-12-31"}
+META = {
+    "synthetic": True,
+    "seed": 7,
+    "generator_version": "t1",
+    "municipality": "GM0344",
+    "snapshot_date": "2024-12-31",
+}
 SYNTHETIC = "synthetisch register (analysis.synthetic, seed 7)"
 
 
@@ -37,20 +46,39 @@ def reg(tmp_path: Path):
     root = tmp_path / "register"
     root.mkdir()
     (root / "cases.csv").write_text("\n".join([CASES_HEADER, *CASES_ROWS]) + "\n", encoding="utf-8")
-    (root / "surveys.csv").write_text("\n".join([SURVEYS_HEADER, *SURVEYS_ROWS]) + "\n", encoding="utf-8")
+    (root / "surveys.csv").write_text(
+        "\n".join([SURVEYS_HEADER, *SURVEYS_ROWS]) + "\n", encoding="utf-8"
+    )
     (root / "register.json").write_text(json.dumps(META), encoding="utf-8")
     return load_register(root)
 
 
-def _obs(indicator: str, values: dict, *, region: str = "GM0344", source: str = SYNTHETIC,
-         published: str = "synthetisch, gegenereerd vt1", status: str = "definitief") -> pd.DataFrame:
+def _obs(
+    indicator: str,
+    values: dict,
+    *,
+    region: str = "GM0344",
+    source: str = SYNTHETIC,
+    published: str = "synthetisch, gegenereerd vt1",
+    status: str = "definitief",
+) -> pd.DataFrame:
     periods = list(values)
-    return pd.DataFrame({
-        "indicator": indicator, "region_code": region, "region_name": "Utrecht", "period": periods,
-        "period_type": ["halfyear" if "H" in p else "year" for p in periods],
-        "value": [float(v) for v in values.values()], "unit": INDICATORS[indicator].unit, "status": status,
-        "source": source, "source_ref": None, "published": published, "note": None,
-    })
+    return pd.DataFrame(
+        {
+            "indicator": indicator,
+            "region_code": region,
+            "region_name": "Utrecht",
+            "period": periods,
+            "period_type": ["halfyear" if "H" in p else "year" for p in periods],
+            "value": [float(v) for v in values.values()],
+            "unit": INDICATORS[indicator].unit,
+            "status": status,
+            "source": source,
+            "source_ref": None,
+            "published": published,
+            "note": None,
+        }
+    )
 
 
 def _value(obs, indicator, period):
@@ -61,25 +89,60 @@ def _value(obs, indicator, period):
 
 @pytest.fixture
 def rows() -> pd.DataFrame:
-    return pd.concat([
-        _obs("buurtteam_sociaal_clienten", {"2023": 10114, "2024": 9936}),
-        _obs("buurtteam_sociaal_wachttijd", {"2023": 7.6, "2024": 7.9}),
-        _obs("jeugdhulp_pct", {"2022": 14.0, "2023": 14.2}, source="85098NED",
-             published="CBS StatLine 85098NED (CBS StatLine, opgehaald 2025-04-22)"),
-        _obs("jeugdhulp_pct", {"2024H1": 11.0}, source="85098NED", published="CBS StatLine 85098NED (x)"),
-        _obs("buurtteam_jg_rapportcijfer", {"2023": 8.3}),
-    ], ignore_index=True)
+    return pd.concat(
+        [
+            _obs("buurtteam_sociaal_clienten", {"2023": 10114, "2024": 9936}),
+            _obs("buurtteam_sociaal_wachttijd", {"2023": 7.6, "2024": 7.9}),
+            _obs(
+                "jeugdhulp_pct",
+                {"2022": 14.0, "2023": 14.2},
+                source="85098NED",
+                published="CBS StatLine 85098NED (CBS StatLine, opgehaald 2025-04-22)",
+            ),
+            _obs(
+                "jeugdhulp_pct",
+                {"2024H1": 11.0},
+                source="85098NED",
+                published="CBS StatLine 85098NED (x)",
+            ),
+            _obs("buurtteam_jg_rapportcijfer", {"2023": 8.3}),
+        ],
+        ignore_index=True,
+    )
 
 
 @pytest.fixture
 def published() -> pd.DataFrame:
-    return pd.concat([
-        _obs("buurtteam_sociaal_wachttijd", {"2018": 4.3}, source="Jaarstukken 2018", published="Jaarstukken 2018 (2019)"),
-        _obs("buurtteam_sociaal_wachttijd", {"2024": 7.9}, source="Begroting 2026", published="Begroting 2026 (2025)"),
-        _obs("buurtteam_sociaal_clienten", {"2018": 16083}, source="monitor", published="node/85, versie 2020"),
-        _obs("buurtteam_sociaal_clienten", {"2018": 16000}, source="monitor", published="versie tot juli 2019",
-             status="voorlopig"),
-    ], ignore_index=True)
+    return pd.concat(
+        [
+            _obs(
+                "buurtteam_sociaal_wachttijd",
+                {"2018": 4.3},
+                source="Jaarstukken 2018",
+                published="Jaarstukken 2018 (2019)",
+            ),
+            _obs(
+                "buurtteam_sociaal_wachttijd",
+                {"2024": 7.9},
+                source="Begroting 2026",
+                published="Begroting 2026 (2025)",
+            ),
+            _obs(
+                "buurtteam_sociaal_clienten",
+                {"2018": 16083},
+                source="monitor",
+                published="node/85, versie 2020",
+            ),
+            _obs(
+                "buurtteam_sociaal_clienten",
+                {"2018": 16000},
+                source="monitor",
+                published="versie tot juli 2019",
+                status="voorlopig",
+            ),
+        ],
+        ignore_index=True,
+    )
 
 
 # --- the rows ------------------------------------------------------------------------------
@@ -88,7 +151,8 @@ def published() -> pd.DataFrame:
 def test_the_headline_lists_cover_the_three_themes():
     assert overview.THEMES == ("bereik", "beschikbaarheid", "kwaliteit")
     assert set(overview.REGISTER_HEADLINES) | set(overview.CBS_HEADLINES) == {
-        i for t in overview.THEMES for i in overview.HEADLINES[t]}
+        i for t in overview.THEMES for i in overview.HEADLINES[t]
+    }
     assert overview.NORMS == {"buurtteam_sociaal_wachttijd": 5.0}
     assert all(i in INDICATORS for t in overview.THEMES for i in overview.HEADLINES[t])
 
@@ -98,7 +162,9 @@ def test_register_headlines_include_the_share_within_the_norm(reg):
     assert set(obs["indicator"]) <= set(overview.REGISTER_HEADLINES)
     assert _value(obs, "buurtteam_sociaal_wachttijd", "2023") == pytest.approx(6.0)
     assert _value(obs, "buurtteam_sociaal_wachttijd_binnen_norm_pct", "2023") == pytest.approx(50.0)
-    assert _value(obs, "buurtteam_sociaal_wachttijd_binnen_norm_pct", "2024") == pytest.approx(100.0)
+    assert _value(obs, "buurtteam_sociaal_wachttijd_binnen_norm_pct", "2024") == pytest.approx(
+        100.0
+    )
     assert _value(obs, "buurtteam_sociaal_clienten", "2024") == 2, "B (still running) and A (again)"
     assert (obs["source"] == SYNTHETIC).all() and (obs["note"] == "synthetisch").all()
     assert "display" in obs.columns, "passed through disclosure control"
@@ -109,8 +175,12 @@ def test_one_per_period_keeps_the_latest_vintage(published):
     clients = kept[kept["indicator"] == "buurtteam_sociaal_clienten"]
     assert list(clients["value"]) == [16083.0], "versie 2020 beats versie tot juli 2019"
     assert len(kept) == 3
-    twins = pd.concat([_obs("jeugdhulp_pct", {"2020": 1.0}, published="A (2020)"),
-                       _obs("jeugdhulp_pct", {"2020": 2.0}, published="B (2020)")])
+    twins = pd.concat(
+        [
+            _obs("jeugdhulp_pct", {"2020": 1.0}, published="A (2020)"),
+            _obs("jeugdhulp_pct", {"2020": 2.0}, published="B (2020)"),
+        ]
+    )
     assert list(published_mod.one_per_period(twins)["value"]) == [1.0], "a tie keeps the first row"
 
 
@@ -146,10 +216,18 @@ def test_another_municipality_gets_no_register_rows():
         (SYNTHETIC, "synthetisch, gegenereerd v1.0", "nl", "register (synthetisch)"),
         (SYNTHETIC, "synthetisch, gegenereerd v1.0", "en", "register (synthetic)"),
         ("casusregister (export)", "casusregister, peildatum 2024-12-31", "nl", "register"),
-        ("86050NED", "CBS StatLine 86050NED (CBS StatLine, opgehaald 2025-04-22)", "nl",
-         "CBS 86050NED (CBS StatLine, opgehaald 2025-04-22)"),
-        ("86050NED", "CBS StatLine 86050NED (CBS StatLine, opgehaald 2025-04-22)", "en",
-         "CBS 86050NED (CBS StatLine, retrieved 2025-04-22)"),
+        (
+            "86050NED",
+            "CBS StatLine 86050NED (CBS StatLine, opgehaald 2025-04-22)",
+            "nl",
+            "CBS 86050NED (CBS StatLine, opgehaald 2025-04-22)",
+        ),
+        (
+            "86050NED",
+            "CBS StatLine 86050NED (CBS StatLine, opgehaald 2025-04-22)",
+            "en",
+            "CBS 86050NED (CBS StatLine, retrieved 2025-04-22)",
+        ),
         ("86050NED", None, "nl", "CBS 86050NED"),
         ("Begroting 2020 gemeente Utrecht", "Begroting 2020 (2019)", "nl", "Begroting 2020 (2019)"),
         (None, None, "nl", ""),
@@ -160,12 +238,18 @@ def test_row_source(source, published, language, expected):
 
 
 def test_the_latest_publication_is_set_beside(published):
-    assert overview.published_text(published, "buurtteam_sociaal_wachttijd", "GM0344") == \
-        "7,9 werkdagen (2024, Begroting 2026 (2025))"
-    assert overview.published_text(published, "buurtteam_sociaal_clienten", "GM0344", "en") == \
-        "16,083 (2018, node/85, versie 2020)"
+    assert (
+        overview.published_text(published, "buurtteam_sociaal_wachttijd", "GM0344")
+        == "7,9 werkdagen (2024, Begroting 2026 (2025))"
+    )
+    assert (
+        overview.published_text(published, "buurtteam_sociaal_clienten", "GM0344", "en")
+        == "16,083 (2018, node/85, versie 2020)"
+    )
     assert overview.published_text(published, "buurtteam_jg_clienten", "GM0344") == ""
-    assert overview.published_text(published.iloc[0:0], "buurtteam_sociaal_wachttijd", "GM0344") == ""
+    assert (
+        overview.published_text(published.iloc[0:0], "buurtteam_sociaal_wachttijd", "GM0344") == ""
+    )
 
 
 def test_value_text():
@@ -177,8 +261,9 @@ def test_value_text():
 
 
 def test_with_columns_keeps_the_table_and_escapes_the_new_text(rows):
-    styler = plotting.headline_table(rows, indicators=["buurtteam_sociaal_clienten"], region="GM0344",
-                                     period_type="year")
+    styler = plotting.headline_table(
+        rows, indicators=["buurtteam_sociaal_clienten"], region="GM0344", period_type="year"
+    )
     out = overview.with_columns(styler, {"Bron": ["<b>register</b>"]})
     assert list(out.data.columns) == [*styler.data.columns, "Bron"]
     html = out.to_html()
@@ -194,16 +279,25 @@ def test_with_columns_keeps_the_table_and_escapes_the_new_text(rows):
 
 def test_headline_frame(rows, published):
     frame = overview.headline_frame(rows, published, region="GM0344")
-    assert list(frame["indicator"]) == ["buurtteam_sociaal_clienten", "jeugdhulp_pct", "wmo_clienten_per_1000",
-                                        "buurtteam_sociaal_wachttijd", "buurtteam_jg_rapportcijfer"]
+    assert list(frame["indicator"]) == [
+        "buurtteam_sociaal_clienten",
+        "jeugdhulp_pct",
+        "wmo_clienten_per_1000",
+        "buurtteam_sociaal_wachttijd",
+        "buurtteam_jg_rapportcijfer",
+    ]
     by = frame.set_index("indicator")
     assert by.loc["jeugdhulp_pct", "period"] == "2023", "yearly figures, not the later half-year"
-    assert by.loc["jeugdhulp_pct", "row_source"] == "CBS 85098NED (CBS StatLine, opgehaald 2025-04-22)"
+    assert (
+        by.loc["jeugdhulp_pct", "row_source"] == "CBS 85098NED (CBS StatLine, opgehaald 2025-04-22)"
+    )
     assert by.loc["jeugdhulp_pct", "published_beside"] == "", "nothing beside a CBS row"
     assert by.loc["wmo_clienten_per_1000", "row_source"] == "geen gegevens"
     assert by.loc["buurtteam_sociaal_wachttijd", "norm"] == 5.0
     assert by.loc["buurtteam_sociaal_wachttijd", "change"] == pytest.approx(0.3)
-    assert by.loc["buurtteam_sociaal_wachttijd", "published_beside"].startswith("7,9 werkdagen (2024")
+    assert by.loc["buurtteam_sociaal_wachttijd", "published_beside"].startswith(
+        "7,9 werkdagen (2024"
+    )
     assert list(frame["theme"]) == ["bereik", "bereik", "bereik", "beschikbaarheid", "kwaliteit"]
     assert overview.headline_frame(rows.iloc[0:0], region="GM0344").empty
 
@@ -212,15 +306,21 @@ def test_headline_overview_per_theme(rows, published):
     table = overview.headline_overview(rows, published, theme="beschikbaarheid", region="GM0344")
     data = table.data
     assert list(data.columns)[-2:] == ["Bron", "Gepubliceerd"]
-    assert data["Laatste waarde"].tolist() == ["7,9 werkdagen"], "one decimal, not the house default 8"
+    assert data["Laatste waarde"].tolist() == ["7,9 werkdagen"], (
+        "one decimal, not the house default 8"
+    )
     assert data["Verandering"].tolist() == ["+0,3 werkdagen"]
     assert data["Bron"].tolist() == ["register (synthetisch)"]
     assert "synthetische gegevens" in table.to_html()
     bereik = overview.headline_overview(rows, None, theme="bereik", region="GM0344", language="en")
     assert "Published" not in bereik.data.columns, "no column when nothing is published beside"
     assert bereik.data["Latest value"].tolist()[0] == "9,936"
-    assert overview.headline_overview(rows[rows["indicator"] == "jeugdhulp_pct"], None, theme="kwaliteit",
-                                      region="GM0344") is None
+    assert (
+        overview.headline_overview(
+            rows[rows["indicator"] == "jeugdhulp_pct"], None, theme="kwaliteit", region="GM0344"
+        )
+        is None
+    )
     with pytest.raises(ValueError, match="theme"):
         overview.headline_overview(rows, theme="financien", region="GM0344")
 
@@ -228,9 +328,15 @@ def test_headline_overview_per_theme(rows, published):
 def test_headline_summary_is_plain_text(rows, published):
     summary = overview.headline_summary(rows, published, region="GM0344")
     wait = summary.set_index("indicator").loc["buurtteam_sociaal_wachttijd"]
-    assert wait.to_dict() == {"theme": "beschikbaarheid", "period": "2024", "value": "7,9 werkdagen",
-                              "previous": "7,6 werkdagen", "change": "+0,3 werkdagen", "norm": "5 werkdagen",
-                              "source": "register (synthetisch)",
-                              "published": "7,9 werkdagen (2024, Begroting 2026 (2025))"}
+    assert wait.to_dict() == {
+        "theme": "beschikbaarheid",
+        "period": "2024",
+        "value": "7,9 werkdagen",
+        "previous": "7,6 werkdagen",
+        "change": "+0,3 werkdagen",
+        "norm": "5 werkdagen",
+        "source": "register (synthetisch)",
+        "published": "7,9 werkdagen (2024, Begroting 2026 (2025))",
+    }
     assert summary.set_index("indicator").loc["wmo_clienten_per_1000", "value"] == "\u2013"
     assert overview.headline_summary(rows.iloc[0:0], region="GM0344").empty

@@ -13,13 +13,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "code": ["GM0344", "WK034401", None],
-        "value": [1.5, None, 3.25],
-        "count": pd.array([1, None, 3], dtype="Int64"),
-        "date": pd.to_datetime(["2023-01-02", None, "2024-12-31"]),
-        "flag": [True, False, True],
-    })
+    return pd.DataFrame(
+        {
+            "code": ["GM0344", "WK034401", None],
+            "value": [1.5, None, 3.25],
+            "count": pd.array([1, None, 3], dtype="Int64"),
+            "date": pd.to_datetime(["2023-01-02", None, "2024-12-31"]),
+            "flag": [True, False, True],
+        }
+    )
 
 
 def test_round_trip_keeps_values_and_dtypes_as_pandas_reads_them(tmp_path):

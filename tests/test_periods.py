@@ -40,7 +40,10 @@ def test_parse_cbs_period(label, period, period_type, status):
     assert (parsed.period, parsed.period_type, parsed.status) == (period, period_type, status)
 
 
-@pytest.mark.parametrize("label", ["", "3e halfjaar 2016", "halfjaar", "31 juni 2015", "2016XX01", "2016HJ03", "foo 2015"])
+@pytest.mark.parametrize(
+    "label",
+    ["", "3e halfjaar 2016", "halfjaar", "31 juni 2015", "2016XX01", "2016HJ03", "foo 2015"],
+)
 def test_parse_cbs_period_rejects_unknown_labels(label):
     with pytest.raises(ValueError, match="period"):
         parse_cbs_period(label)
@@ -76,7 +79,13 @@ def test_period_type_of_and_bounds():
 def test_sort_key_orders_by_end_then_length():
     periods = ["2016", "2016H2", "2016H1", "2015", "2016-06-30"]
     # same end date: the reference date first, then the half-year ending that day
-    assert sorted(periods, key=period_sort_key) == ["2015", "2016-06-30", "2016H1", "2016H2", "2016"]
+    assert sorted(periods, key=period_sort_key) == [
+        "2015",
+        "2016-06-30",
+        "2016H1",
+        "2016H2",
+        "2016",
+    ]
 
 
 def test_next_periods_and_in_range():

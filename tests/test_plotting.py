@@ -24,50 +24,87 @@ CBS_LINE = "Bron: CBS 82972NED en 85098NED (gegevens 2025-04-22)"
 YEARS = [str(y) for y in range(2015, 2024)]
 
 
-def obs(region, name, periods, values, *, indicator="jeugdhulp_pct", unit="procent", status=None,
-        source="85098NED", published="2025-04-22") -> pd.DataFrame:
+def obs(
+    region,
+    name,
+    periods,
+    values,
+    *,
+    indicator="jeugdhulp_pct",
+    unit="procent",
+    status=None,
+    source="85098NED",
+    published="2025-04-22",
+) -> pd.DataFrame:
     periods = list(periods)
-    return pd.DataFrame({
-        "indicator": indicator,
-        "region_code": region,
-        "region_name": name,
-        "period": periods,
-        "period_type": [{4: "year", 6: "halfyear"}[len(p)] for p in periods],
-        "value": [float(v) for v in values],
-        "unit": unit,
-        "status": status or ["definitief"] * len(periods),
-        "source": source,
-        "source_ref": None,
-        "published": published,
-    })
+    return pd.DataFrame(
+        {
+            "indicator": indicator,
+            "region_code": region,
+            "region_name": name,
+            "period": periods,
+            "period_type": [{4: "year", 6: "halfyear"}[len(p)] for p in periods],
+            "value": [float(v) for v in values],
+            "unit": unit,
+            "status": status or ["definitief"] * len(periods),
+            "source": source,
+            "source_ref": None,
+            "published": published,
+        }
+    )
 
 
 @pytest.fixture
 def cbs() -> pd.DataFrame:
     """Utrecht (last two values provisional), Nederland and Amsterdam, from two CBS tables."""
     status = ["definitief"] * 7 + ["nader voorlopig", "voorlopig"]
-    return pd.concat([
-        obs("GM0344", "Utrecht", YEARS, np.linspace(11, 14, 9), status=status),
-        obs("NL01", "Nederland", YEARS, np.linspace(9.5, 12, 9)),
-        obs("GM0363", "Amsterdam", YEARS, np.linspace(10, 13, 9), source="82972NED"),
-    ], ignore_index=True)
+    return pd.concat(
+        [
+            obs("GM0344", "Utrecht", YEARS, np.linspace(11, 14, 9), status=status),
+            obs("NL01", "Nederland", YEARS, np.linspace(9.5, 12, 9)),
+            obs("GM0363", "Amsterdam", YEARS, np.linspace(10, 13, 9), source="82972NED"),
+        ],
+        ignore_index=True,
+    )
 
 
 @pytest.fixture
 def wijken() -> pd.DataFrame:
     """Synthetic register counts for the ten wijken of Utrecht and the city."""
-    parts = [obs(code, f"wijk {code[-2:]}", YEARS, np.arange(9) * 4 + 2 * i, indicator="buurtteam_jg_clienten",
-                 unit="aantal", source="synthetisch register", published="2025-01-01")
-             for i, code in enumerate(UTRECHT_WIJKEN)]
-    parts.append(obs("GM0344", "Utrecht", YEARS, np.arange(9) * 40 + 200, indicator="buurtteam_jg_clienten",
-                     unit="aantal", source="synthetisch register", published="2025-01-01"))
+    parts = [
+        obs(
+            code,
+            f"wijk {code[-2:]}",
+            YEARS,
+            np.arange(9) * 4 + 2 * i,
+            indicator="buurtteam_jg_clienten",
+            unit="aantal",
+            source="synthetisch register",
+            published="2025-01-01",
+        )
+        for i, code in enumerate(UTRECHT_WIJKEN)
+    ]
+    parts.append(
+        obs(
+            "GM0344",
+            "Utrecht",
+            YEARS,
+            np.arange(9) * 40 + 200,
+            indicator="buurtteam_jg_clienten",
+            unit="aantal",
+            source="synthetisch register",
+            published="2025-01-01",
+        )
+    )
     return pd.concat(parts, ignore_index=True)
 
 
 @pytest.fixture
 def forecast() -> pd.DataFrame:
     fc = pd.DataFrame({"period": ["2024", "2025", "2026"], "mean": [14.2, 14.5, 14.8]})
-    return fc.assign(lo80=fc["mean"] - 0.5, hi80=fc["mean"] + 0.5, lo95=fc["mean"] - 1, hi95=fc["mean"] + 1)
+    return fc.assign(
+        lo80=fc["mean"] - 0.5, hi80=fc["mean"] + 0.5, lo95=fc["mean"] - 1, hi95=fc["mean"] + 1
+    )
 
 
 def source_lines(fig: Figure) -> list[str]:
@@ -155,7 +192,11 @@ def test_line_chart_draws_half_years_on_their_own(cbs):
     half = obs("GM0344", "Utrecht", ["2023H1", "2023H2", "2024H1"], [13, 13.5, 14])
     fig = P.line_chart(half)
     labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
-    assert [t.replace("\n", " ") for t in labels] == ["1e halfjaar 2023", "2e halfjaar 2023", "1e halfjaar 2024"]
+    assert [t.replace("\n", " ") for t in labels] == [
+        "1e halfjaar 2023",
+        "2e halfjaar 2023",
+        "1e halfjaar 2024",
+    ]
 
 
 def test_period_ticks_of_a_long_monthly_series_can_fall_on_januaries():
@@ -164,7 +205,9 @@ def test_period_ticks_of_a_long_monthly_series_can_fall_on_januaries():
     ax = fig.add_subplot()
     P.set_period_ticks(ax, months, "nl", 12, januaries=True)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2022", "2023", "2024"]
-    assert list(ax.get_xticks()) == pytest.approx([P.period_x(m) for m in ("2022-01", "2023-01", "2024-01")])
+    assert list(ax.get_xticks()) == pytest.approx(
+        [P.period_x(m) for m in ("2022-01", "2023-01", "2024-01")]
+    )
     P.set_period_ticks(ax, months, "nl", 12)  # without: every n-th month, the latest labelled
     ticks = [t.get_text() for t in ax.get_xticklabels()]
     assert len(ticks) == 12 and ticks[-1].endswith("2024") and "\n" in ticks[-1]
@@ -189,7 +232,9 @@ def test_line_chart_refuses_two_indicators_two_units_and_two_vintages(cbs):
 def test_line_chart_marks_provisional_points_with_open_markers(cbs):
     fig = P.line_chart(cbs)
     ax = fig.axes[0]
-    open_markers = [line for line in ax.lines if line.get_markerfacecolor() == "white" and len(line.get_xdata())]
+    open_markers = [
+        line for line in ax.lines if line.get_markerfacecolor() == "white" and len(line.get_xdata())
+    ]
     assert len(open_markers) == 1
     assert list(open_markers[0].get_xdata()) == [P.period_x("2022"), P.period_x("2023")]
     assert list(open_markers[0].get_ydata()) == pytest.approx([13.625, 14.0])
@@ -209,7 +254,11 @@ def test_line_chart_annotates_a_series_break(cbs):
     ax = fig.axes[0]
     notes = [t for t in ax.texts if t.get_gid() == "series-break"]
     assert [t.get_text() for t in notes] == ["trendbreuk: nieuwe definitie"]
-    vertical = [line for line in ax.lines if line.get_linestyle() == "--" and len(set(line.get_xdata())) == 1]
+    vertical = [
+        line
+        for line in ax.lines
+        if line.get_linestyle() == "--" and len(set(line.get_xdata())) == 1
+    ]
     x = vertical[0].get_xdata()[0]
     assert P.period_x("2017") < x < P.period_x("2018")
 
@@ -238,10 +287,26 @@ def test_line_chart_colours_focus_and_nederland(cbs):
 
 def test_line_chart_one_line_per_indicator_for_one_region():
     halves = ["2023H1", "2023H2", "2024H1"]
-    data = pd.concat([
-        obs("GM0344", "Utrecht", halves, [5200, 5400, 5900], indicator="wmo_instroom", unit="aantal"),
-        obs("GM0344", "Utrecht", halves, [4800, 5000, 5500], indicator="wmo_uitstroom", unit="aantal"),
-    ])
+    data = pd.concat(
+        [
+            obs(
+                "GM0344",
+                "Utrecht",
+                halves,
+                [5200, 5400, 5900],
+                indicator="wmo_instroom",
+                unit="aantal",
+            ),
+            obs(
+                "GM0344",
+                "Utrecht",
+                halves,
+                [4800, 5000, 5500],
+                indicator="wmo_uitstroom",
+                unit="aantal",
+            ),
+        ]
+    )
     fig = P.line_chart(data, by="indicator", language="en")
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert legend == ["Wmo tailored provisions, inflow", "Wmo tailored provisions, outflow"]
@@ -269,8 +334,14 @@ def test_chart_ticks_are_written_the_dutch_way():
     assert isinstance(ax.yaxis.get_major_formatter(), P.NumberFormatter)
     labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
     assert any("," in t for t in labels) and not any("." in t for t in labels)
-    big = obs("GM0344", "Utrecht", YEARS, np.linspace(12000, 20000, 9), indicator="jeugdzorg_personen",
-              unit="aantal")
+    big = obs(
+        "GM0344",
+        "Utrecht",
+        YEARS,
+        np.linspace(12000, 20000, 9),
+        indicator="jeugdzorg_personen",
+        unit="aantal",
+    )
     fig = P.line_chart(big)
     render(fig)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels() if t.get_text()]
@@ -299,10 +370,12 @@ def test_bar_chart_marks_provisional_values(cbs):
 
 
 def test_bar_chart_per_indicator_is_titled_with_the_region():
-    data = pd.concat([
-        obs("GM0344", "Utrecht", ["2023"], [5900], indicator="wmo_instroom", unit="aantal"),
-        obs("GM0344", "Utrecht", ["2023"], [5500], indicator="wmo_uitstroom", unit="aantal"),
-    ])
+    data = pd.concat(
+        [
+            obs("GM0344", "Utrecht", ["2023"], [5900], indicator="wmo_instroom", unit="aantal"),
+            obs("GM0344", "Utrecht", ["2023"], [5500], indicator="wmo_uitstroom", unit="aantal"),
+        ]
+    )
     fig = P.bar_chart(data, by="indicator")
     assert fig.texts[0].get_text() == "Utrecht"  # the suptitle
     assert [t.get_text() for t in fig.axes[0].texts] == ["5.500", "5.900"]  # smallest at the bottom
@@ -335,8 +408,12 @@ def test_forecast_chart_draws_both_intervals_and_names_the_method(cbs, forecast)
 
 def test_forecast_chart_takes_the_rows_of_its_region(cbs, forecast):
     utrecht = cbs[cbs["region_code"] == "GM0344"]
-    frame = pd.concat([forecast.assign(region_code="GM0344", method="pooled"),
-                       forecast.assign(region_code="GM0363", method="ETS", mean=99, hi80=99, hi95=99)])
+    frame = pd.concat(
+        [
+            forecast.assign(region_code="GM0344", method="pooled"),
+            forecast.assign(region_code="GM0363", method="ETS", mean=99, hi80=99, hi95=99),
+        ]
+    )
     fig = P.forecast_chart(utrecht, frame)
     assert "methode: pooled" in all_text(fig)
     assert max(fig.axes[0].get_ylim()) < 99
@@ -349,7 +426,9 @@ def test_forecast_chart_checks_its_input(cbs, forecast):
     with pytest.raises(ValueError, match="do not nest"):
         P.forecast_chart(utrecht, forecast.assign(lo80=forecast["mean"] + 0.1), method="ETS")
     with pytest.raises(ValueError, match="forecast periods are halfyear"):
-        P.forecast_chart(utrecht, forecast.assign(period=["2024H1", "2024H2", "2025H1"]), method="ETS")
+        P.forecast_chart(
+            utrecht, forecast.assign(period=["2024H1", "2024H2", "2025H1"]), method="ETS"
+        )
     with pytest.raises(ValueError, match="lacks column"):
         P.forecast_chart(utrecht, forecast.drop(columns="hi95"), method="ETS")
     with pytest.raises(ValueError, match="expected one region_code"):
@@ -391,13 +470,15 @@ def test_headline_table_formats_numbers_the_dutch_way(cbs, wijken):
     assert "+0,4 %-punt" in html  # change in percentage points
     assert "12,0%" in html  # norm
     assert ">20.800<" in html  # thousands point: (8 * 40 + 200) * 40 in the value cell
-    assert "<img src=\"data:image/png;base64," in html
+    assert '<img src="data:image/png;base64,' in html
     assert "Bronnen: CBS 85098NED (gegevens 2025-04-22); synthetisch register (2025-01-01)" in html
     assert "synthetische gegevens" in html
 
 
 def test_headline_table_shows_suppressed_values_and_english(wijken):
-    protected = suppress_small_counts(wijken[wijken["period"] == "2015"], levels=("gemeente",), threshold=500)
+    protected = suppress_small_counts(
+        wijken[wijken["period"] == "2015"], levels=("gemeente",), threshold=500
+    )
     out = P.headline_table(protected, region="GM0344", language="en", trend=False, as_html=True)
     assert isinstance(out, str)
     assert "&lt;500" in out
@@ -408,7 +489,14 @@ def test_headline_table_shows_suppressed_values_and_english(wijken):
 
 
 def test_source_text_groups_vintages_and_quotes_publications(cbs):
-    doc = obs("GM0344", "Utrecht", ["2018"], [76], source="utrecht-monitor.nl/node/84", published="versie 2020")
+    doc = obs(
+        "GM0344",
+        "Utrecht",
+        ["2018"],
+        [76],
+        source="utrecht-monitor.nl/node/84",
+        published="versie 2020",
+    )
     data = pd.concat([cbs, cbs.assign(source="83454NED", published="2024-11-01"), doc])
     text = P.source_text(data)
     assert text.startswith(
@@ -416,14 +504,20 @@ def test_source_text_groups_vintages_and_quotes_publications(cbs):
         "utrecht-monitor.nl/node/84 (versie 2020)"
     )
     assert "* voorlopig" in text and "** nader voorlopig" in text
-    assert P.source_text(cbs, "en").startswith("Source: CBS 82972NED and 85098NED (data 2025-04-22)")
+    assert P.source_text(cbs, "en").startswith(
+        "Source: CBS 82972NED and 85098NED (data 2025-04-22)"
+    )
 
 
 def test_source_text_reads_the_vintage_the_cbs_loader_writes(cbs):
     loaded = cbs.assign(published="CBS StatLine " + cbs["source"] + " (bestand van 2025-04-22)")
-    assert P.source_text(loaded).startswith("Bron: CBS 82972NED en 85098NED (bestand van 2025-04-22);")
+    assert P.source_text(loaded).startswith(
+        "Bron: CBS 82972NED en 85098NED (bestand van 2025-04-22);"
+    )
     fetched = cbs.assign(published="CBS StatLine " + cbs["source"] + " (CBS-versie 2025-03-01)")
-    assert P.source_text(fetched, "en").startswith("Source: CBS 82972NED and 85098NED (CBS version 2025-03-01);")
+    assert P.source_text(fetched, "en").startswith(
+        "Source: CBS 82972NED and 85098NED (CBS version 2025-03-01);"
+    )
 
 
 def test_add_source_line_replaces_and_accepts_text(cbs):

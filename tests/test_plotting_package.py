@@ -22,21 +22,44 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "analysis"
 YEARS = [str(y) for y in range(2015, 2024)]
 
 
-def obs(region, name, periods, values, *, indicator="jeugdhulp_pct", unit="procent", source="85098NED",
-        published="2025-04-22") -> pd.DataFrame:
+def obs(
+    region,
+    name,
+    periods,
+    values,
+    *,
+    indicator="jeugdhulp_pct",
+    unit="procent",
+    source="85098NED",
+    published="2025-04-22",
+) -> pd.DataFrame:
     periods = list(periods)
-    return pd.DataFrame({
-        "indicator": indicator, "region_code": region, "region_name": name, "period": periods,
-        "period_type": [{4: "year", 6: "halfyear"}[len(p)] for p in periods],
-        "value": [float(v) for v in values], "unit": unit, "status": "definitief", "source": source,
-        "source_ref": None, "published": published,
-    })
+    return pd.DataFrame(
+        {
+            "indicator": indicator,
+            "region_code": region,
+            "region_name": name,
+            "period": periods,
+            "period_type": [{4: "year", 6: "halfyear"}[len(p)] for p in periods],
+            "value": [float(v) for v in values],
+            "unit": unit,
+            "status": "definitief",
+            "source": source,
+            "source_ref": None,
+            "published": published,
+        }
+    )
 
 
 @pytest.fixture
 def youth() -> pd.DataFrame:
-    return pd.concat([obs("GM0344", "Utrecht", YEARS, np.linspace(7.3, 15.0, 9)),
-                      obs("NL01", "Nederland", YEARS, np.linspace(9.0, 14.0, 9))], ignore_index=True)
+    return pd.concat(
+        [
+            obs("GM0344", "Utrecht", YEARS, np.linspace(7.3, 15.0, 9)),
+            obs("NL01", "Nederland", YEARS, np.linspace(9.0, 14.0, 9)),
+        ],
+        ignore_index=True,
+    )
 
 
 # --- seams ----------------------------------------------------------------------------------
@@ -48,19 +71,31 @@ def _private_imports(path: Path) -> list[str]:
     found = []
     modules = {p.stem for p in SRC.rglob("*.py")} | {"plotting"}
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("analysis")):
-            found += [f"{node.module}.{a.name}" for a in node.names if a.name.startswith("_")
-                      and not a.name.startswith("__")]
-        if (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
-                and isinstance(node.value, ast.Name) and node.value.id in modules):
+        if isinstance(node, ast.ImportFrom) and (
+            node.level or (node.module or "").startswith("analysis")
+        ):
+            found += [
+                f"{node.module}.{a.name}"
+                for a in node.names
+                if a.name.startswith("_") and not a.name.startswith("__")
+            ]
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules
+        ):
             found.append(f"{node.value.id}.{node.attr}")
     return found
 
 
 def test_no_private_plotting_name_is_used_across_modules():
     uses = {str(p.relative_to(SRC)): _private_imports(p) for p in SRC.rglob("*.py")}
-    plotting_uses = {f: [u for u in names if "plotting" in u or f.startswith("plotting")]
-                     for f, names in uses.items()}
+    plotting_uses = {
+        f: [u for u in names if "plotting" in u or f.startswith("plotting")]
+        for f, names in uses.items()
+    }
     assert {f: u for f, u in plotting_uses.items() if u} == {}
 
 
@@ -73,11 +108,22 @@ def test_every_public_plotting_function_with_text_takes_the_session_language():
             names = [a.arg for a in args]
             if "language" not in names:
                 continue
-            defaults = dict(zip([a.arg for a in node.args.args][-len(node.args.defaults):] if node.args.defaults
-                                else [], node.args.defaults, strict=True))
-            defaults.update({a.arg: d for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True)})
-            assert isinstance(defaults.get("language"), ast.Constant) and defaults["language"].value is None, \
-                f"{path.name}:{node.name}"
+            defaults = dict(
+                zip(
+                    [a.arg for a in node.args.args][-len(node.args.defaults) :]
+                    if node.args.defaults
+                    else [],
+                    node.args.defaults,
+                    strict=True,
+                )
+            )
+            defaults.update(
+                {a.arg: d for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True)}
+            )
+            assert (
+                isinstance(defaults.get("language"), ast.Constant)
+                and defaults["language"].value is None
+            ), f"{path.name}:{node.name}"
             assert "resolve_language(language)" in ast.unparse(node), f"{path.name}:{node.name}"
 
 
@@ -93,9 +139,25 @@ def test_the_session_language_reaches_the_charts(youth):
 
 
 def test_the_package_keeps_the_old_names_reachable():
-    for name in ("line_chart", "bar_chart", "small_multiples", "forecast_chart", "headline_table", "chart_or_note",
-                 "flow_chart", "survival_chart", "interval_chart", "marks_chart", "group_interval_chart",
-                 "median_table", "waiting_table", "tests_table", "reader_table", "set_alt_text", "alt_text"):
+    for name in (
+        "line_chart",
+        "bar_chart",
+        "small_multiples",
+        "forecast_chart",
+        "headline_table",
+        "chart_or_note",
+        "flow_chart",
+        "survival_chart",
+        "interval_chart",
+        "marks_chart",
+        "group_interval_chart",
+        "median_table",
+        "waiting_table",
+        "tests_table",
+        "reader_table",
+        "set_alt_text",
+        "alt_text",
+    ):
         assert callable(getattr(P, name)), name
 
 
@@ -103,15 +165,22 @@ def test_the_package_keeps_the_old_names_reachable():
 
 
 def test_a_line_chart_says_what_it_shows(youth):
-    text = P.alt_text(P.line_chart(youth, breaks=[("2015", "2016", "trendbreuk: buurtteams tellen mee")]))
-    assert text.startswith("Jongeren met jeugdhulp, 2015\u20132023: Utrecht van 7,3% (2015) naar 15,0% (2023)")
+    text = P.alt_text(
+        P.line_chart(youth, breaks=[("2015", "2016", "trendbreuk: buurtteams tellen mee")])
+    )
+    assert text.startswith(
+        "Jongeren met jeugdhulp, 2015\u20132023: Utrecht van 7,3% (2015) naar 15,0% (2023)"
+    )
     assert "Nederland 14,0% (2023)" in text and "trendbreuk tussen 2015 en 2016" in text
 
 
 def test_alt_texts_differ_per_chart_and_mark_synthetic_data(youth):
     utrecht = youth[youth["region_code"] == "GM0344"]
-    texts = {P.alt_text(P.line_chart(youth)), P.alt_text(P.bar_chart(youth)),
-             P.alt_text(P.line_chart(utrecht.assign(source="synthetisch register")))}
+    texts = {
+        P.alt_text(P.line_chart(youth)),
+        P.alt_text(P.bar_chart(youth)),
+        P.alt_text(P.line_chart(utrecht.assign(source="synthetisch register"))),
+    }
     assert len(texts) == 3
     assert any(t.endswith("(synthetisch)") for t in texts)
     assert any("2023: Utrecht 15,0%" in t for t in texts)
@@ -153,7 +222,9 @@ def test_the_alt_text_survives_the_inline_backend(monkeypatch, youth):
 
     shell = _shell(monkeypatch)
     formatters = shell.display_formatter.formatters
-    formatters["image/png"].for_type(Figure, partial(print_figure, fmt="png", base64=True))  # as inline does
+    formatters["image/png"].for_type(
+        Figure, partial(print_figure, fmt="png", base64=True)
+    )  # as inline does
     formatters["image/svg+xml"].for_type(Figure, partial(print_figure, fmt="svg"))
     fig = P.line_chart(youth)
     data, metadata = shell.display_formatter.format(fig)
@@ -195,8 +266,19 @@ def test_half_year_ticks_are_regular_and_written_out():
 
 
 def test_rates_are_written_as_cbs_publishes_them():
-    rates = pd.concat([obs(code, f"wijk {code}", ["2023"], [v], indicator="wmo_clienten_per_1000",
-                           unit="per 1000 inwoners") for code, v in (("WK034401", 99.0), ("WK034402", 55.0))])
+    rates = pd.concat(
+        [
+            obs(
+                code,
+                f"wijk {code}",
+                ["2023"],
+                [v],
+                indicator="wmo_clienten_per_1000",
+                unit="per 1000 inwoners",
+            )
+            for code, v in (("WK034401", 99.0), ("WK034402", 55.0))
+        ]
+    )
     texts = [t.get_text() for t in P.bar_chart(rates).axes[0].texts]
     assert "99 per 1.000 inwoners" in texts and not any(",0" in t for t in texts)
     assert P.value_decimals([12.3456], "per 1000 inwoners") == 1
@@ -204,10 +286,26 @@ def test_rates_are_written_as_cbs_publishes_them():
 
 
 def test_a_synthetic_history_is_never_called_realisatie():
-    history = obs("GM0344", "Utrecht", YEARS, np.arange(9.0) + 5, indicator="buurtteam_sociaal_wachttijd",
-                  unit="werkdagen", source="synthetisch register")
-    fc = pd.DataFrame({"period": ["2024", "2025"], "mean": [14.0, 15.0], "lo80": [13.0, 13.5], "hi80": [15.0, 16.5],
-                       "lo95": [12.0, 12.5], "hi95": [16.0, 17.5], "method": "ets"})
+    history = obs(
+        "GM0344",
+        "Utrecht",
+        YEARS,
+        np.arange(9.0) + 5,
+        indicator="buurtteam_sociaal_wachttijd",
+        unit="werkdagen",
+        source="synthetisch register",
+    )
+    fc = pd.DataFrame(
+        {
+            "period": ["2024", "2025"],
+            "mean": [14.0, 15.0],
+            "lo80": [13.0, 13.5],
+            "hi80": [15.0, 16.5],
+            "lo95": [12.0, 12.5],
+            "hi95": [16.0, 17.5],
+            "method": "ets",
+        }
+    )
     fig = P.forecast_chart(history, fc)
     texts = P.figure_texts(fig)
     assert "Synthetische reeks" in texts and "Realisatie" not in texts
@@ -215,15 +313,49 @@ def test_a_synthetic_history_is_never_called_realisatie():
 
 
 def test_published_waiting_times_are_a_series_per_definition():
-    frame = pd.DataFrame({"period": YEARS, "group": "all_cases", "mean": np.linspace(4, 8, 9),
-                          "source": "synthetisch register", "published": "2025-01-01"})
-    published = pd.concat([
-        obs("GM0344", "Utrecht", ["2016", "2017", "2018"], [4.7, 5.5, 4.3], indicator="buurtteam_sociaal_wachttijd",
-            unit="werkdagen", source="jaarstukken", published="Jaarstukken 2018 (2019)"),
-        obs("GM0344", "Utrecht", ["2023"], [7.6], indicator="buurtteam_sociaal_wachttijd", unit="werkdagen",
-            source="begroting", published="Begroting 2026 (2025)")], ignore_index=True)
-    fig = P.interval_chart(frame, value="mean", group="group", unit="werkdagen", title="Wachttijd", norm=5,
-                           published={"all_cases": published})
+    frame = pd.DataFrame(
+        {
+            "period": YEARS,
+            "group": "all_cases",
+            "mean": np.linspace(4, 8, 9),
+            "source": "synthetisch register",
+            "published": "2025-01-01",
+        }
+    )
+    published = pd.concat(
+        [
+            obs(
+                "GM0344",
+                "Utrecht",
+                ["2016", "2017", "2018"],
+                [4.7, 5.5, 4.3],
+                indicator="buurtteam_sociaal_wachttijd",
+                unit="werkdagen",
+                source="jaarstukken",
+                published="Jaarstukken 2018 (2019)",
+            ),
+            obs(
+                "GM0344",
+                "Utrecht",
+                ["2023"],
+                [7.6],
+                indicator="buurtteam_sociaal_wachttijd",
+                unit="werkdagen",
+                source="begroting",
+                published="Begroting 2026 (2025)",
+            ),
+        ],
+        ignore_index=True,
+    )
+    fig = P.interval_chart(
+        frame,
+        value="mean",
+        group="group",
+        unit="werkdagen",
+        title="Wachttijd",
+        norm=5,
+        published={"all_cases": published},
+    )
     ax = fig.axes[0]
     diamonds = [line for line in ax.lines if line.get_marker() == "D"]
     assert sorted(len(line.get_xdata()) for line in diamonds) == [1, 3]  # never one line over both
@@ -237,8 +369,15 @@ def test_published_waiting_times_are_a_series_per_definition():
 
 
 def test_the_reader_table_has_labels_names_formats_and_no_index():
-    frame = pd.DataFrame({"region_code": ["GM0344", "NL01"], "period": ["2024H1", "2024"],
-                          "value": [7.498734, 12.0], "n": [3, 40]}, index=[5, 9])
+    frame = pd.DataFrame(
+        {
+            "region_code": ["GM0344", "NL01"],
+            "period": ["2024H1", "2024"],
+            "value": [7.498734, 12.0],
+            "n": [3, 40],
+        },
+        index=[5, 9],
+    )
     table = P.reader_table(frame, units={"value": "procent"})
     assert list(table.data.columns) == ["Gebied", "Periode", "Waarde (%)", "Aantal"]
     assert table.data.iloc[0].tolist() == ["Utrecht", "1e halfjaar 2024", "7,5", "3"]
@@ -250,26 +389,55 @@ def test_the_reader_table_has_labels_names_formats_and_no_index():
 
 
 def test_a_meaningful_index_becomes_a_column_and_multi_headers_are_flattened():
-    frame = pd.DataFrame({("Alle", "gemiddelde"): ["4,1"]}, index=pd.Index(["2023"], name="Periode"))
+    frame = pd.DataFrame(
+        {("Alle", "gemiddelde"): ["4,1"]}, index=pd.Index(["2023"], name="Periode")
+    )
     frame.columns = pd.MultiIndex.from_tuples(frame.columns)
     assert list(P.reader_table(frame).data.columns) == ["Periode", "Alle: gemiddelde"]
 
 
 def test_chart_or_note_shows_tables_in_the_house_style():
-    shown = P.chart_or_note(lambda d: d.rename(columns={"value": "Waarde"}), pd.DataFrame({"value": [1.25]}))
-    assert isinstance(shown, P.ReaderTable) and re.search(r'<th scope="col"[^>]*>Waarde</th>', shown.to_html())
+    shown = P.chart_or_note(
+        lambda d: d.rename(columns={"value": "Waarde"}), pd.DataFrame({"value": [1.25]})
+    )
+    assert isinstance(shown, P.ReaderTable) and re.search(
+        r'<th scope="col"[^>]*>Waarde</th>', shown.to_html()
+    )
 
 
 def test_the_overview_keeps_synthetic_figures_out_of_the_headlines():
-    rows = pd.concat([
-        obs("GM0344", "Utrecht", ["2023", "2024"], [7.0, 7.2], indicator="buurtteam_sociaal_wachttijd",
-            unit="werkdagen", source="synthetisch register", published="2025-01-01"),
-    ], ignore_index=True)
-    published = obs("GM0344", "Utrecht", ["2023", "2024"], [7.6, 7.9], indicator="buurtteam_sociaal_wachttijd",
-                    unit="werkdagen", source="begroting", published="Begroting 2026 (2025)")
-    real, heading, fake = overview.headline_blocks(rows, published, theme="beschikbaarheid", region="GM0344")
+    rows = pd.concat(
+        [
+            obs(
+                "GM0344",
+                "Utrecht",
+                ["2023", "2024"],
+                [7.0, 7.2],
+                indicator="buurtteam_sociaal_wachttijd",
+                unit="werkdagen",
+                source="synthetisch register",
+                published="2025-01-01",
+            ),
+        ],
+        ignore_index=True,
+    )
+    published = obs(
+        "GM0344",
+        "Utrecht",
+        ["2023", "2024"],
+        [7.6, 7.9],
+        indicator="buurtteam_sociaal_wachttijd",
+        unit="werkdagen",
+        source="begroting",
+        published="Begroting 2026 (2025)",
+    )
+    real, heading, fake = overview.headline_blocks(
+        rows, published, theme="beschikbaarheid", region="GM0344"
+    )
     assert real.data["Laatste waarde"].tolist() == ["7,9 werkdagen"]
-    assert "synthetisch" in heading.data and fake.data["Laatste waarde"].tolist() == ["7,2 werkdagen"]
+    assert "synthetisch" in heading.data and fake.data["Laatste waarde"].tolist() == [
+        "7,2 werkdagen"
+    ]
     assert 'scope="col"' in real.to_html()
 
 
@@ -292,9 +460,13 @@ def test_set_style_takes_the_figure_formatter_back_from_the_inline_backend(monke
 
 
 def test_the_reader_table_keeps_labels_it_is_given():
-    frame = pd.DataFrame({"indicator": ["jeugdhulp_pct", "Al een label"], "period": ["2024", "volgend jaar"]})
-    assert P.reader_table(frame).data.values.tolist() == [["Jongeren met jeugdhulp", "2024"],
-                                                          ["Al een label", "volgend jaar"]]
+    frame = pd.DataFrame(
+        {"indicator": ["jeugdhulp_pct", "Al een label"], "period": ["2024", "volgend jaar"]}
+    )
+    assert P.reader_table(frame).data.values.tolist() == [
+        ["Jongeren met jeugdhulp", "2024"],
+        ["Al een label", "volgend jaar"],
+    ]
 
 
 def _contrast(color: str, background: str = "#FFFFFF") -> float:
@@ -312,4 +484,8 @@ def test_text_on_charts_and_tables_meets_wcag_aa_contrast():
     rc = P.house_rc()
     colours = [P.MUTED_TEXT_COLOR, rc["axes.labelcolor"], rc["xtick.color"], rc["ytick.color"]]
     assert min(_contrast(c) for c in colours) >= 4.5
-    assert set(P.PALETTE) >= {"#0072B2", "#E69F00", "#009E73"}  # Okabe & Ito: safe for colour-vision deficiencies
+    assert set(P.PALETTE) >= {
+        "#0072B2",
+        "#E69F00",
+        "#009E73",
+    }  # Okabe & Ito: safe for colour-vision deficiencies

@@ -57,8 +57,12 @@ def private_imports(path: Path, root: Path = SRC) -> list[str]:
                 if alias.name.split(".")[0] == "analysis":
                     modules.add(alias.asname or alias.name.split(".")[0])
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Attribute) and _private(node.attr) and isinstance(node.value, ast.Name)
-                and node.value.id in modules):
+        if (
+            isinstance(node, ast.Attribute)
+            and _private(node.attr)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules
+        ):
             found.append(f"{where}:{node.lineno} {node.value.id}.{node.attr}")
     return found
 
@@ -66,8 +70,12 @@ def private_imports(path: Path, root: Path = SRC) -> list[str]:
 def test_the_checker_finds_private_names_taken_across_modules(tmp_path):
     pkg = tmp_path / "analysis"
     (pkg / "sub").mkdir(parents=True)
-    (pkg / "a.py").write_text("from .b import _hidden, shown\nfrom . import plotting\nplotting._finish()\n")
-    (pkg / "sub" / "c.py").write_text("from ..b import _other\nfrom . import _own\nfrom .c import _self\n")
+    (pkg / "a.py").write_text(
+        "from .b import _hidden, shown\nfrom . import plotting\nplotting._finish()\n"
+    )
+    (pkg / "sub" / "c.py").write_text(
+        "from ..b import _other\nfrom . import _own\nfrom .c import _self\n"
+    )
     a = private_imports(pkg / "a.py", pkg)
     c = private_imports(pkg / "sub" / "c.py", pkg)
     assert a == ["analysis/a.py:1 analysis.b._hidden", "analysis/a.py:3 plotting._finish"]

@@ -10,23 +10,37 @@ import pytest
 
 import analysis
 
-MODULES = ["analysis.register", "analysis.stats", "analysis.flow", "analysis.experience", "analysis.reach",
-           "analysis.disclosure", "analysis.notebook", "analysis.published", "analysis.regions",
-           "analysis.periods", "analysis.cbs"]
+MODULES = [
+    "analysis.register",
+    "analysis.stats",
+    "analysis.flow",
+    "analysis.experience",
+    "analysis.reach",
+    "analysis.disclosure",
+    "analysis.notebook",
+    "analysis.published",
+    "analysis.regions",
+    "analysis.periods",
+    "analysis.cbs",
+]
 
 
 def test_every_public_name_of_the_package_resolves():
     for name in analysis.__all__:
         assert getattr(analysis, name) is not None, name
     assert analysis.start is importlib.import_module("analysis.notebook").start
-    assert analysis.register_scope is importlib.import_module("analysis.register.scope").register_scope
+    assert (
+        analysis.register_scope is importlib.import_module("analysis.register.scope").register_scope
+    )
     with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
         analysis.nonsense  # noqa: B018
 
 
 def test_import_analysis_stays_cheap():
     code = "import sys, analysis; print(sorted(m for m in ('pandas', 'matplotlib', 'scipy') if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]", f"import analysis loaded {out.strip()}"
 
 

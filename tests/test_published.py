@@ -48,9 +48,23 @@ REFERENCE_SECTIONS = {
 # Numbers printed in a text that are not figures, or figures deliberately left out
 # (docs/published-data.md, 'Not transcribed'). Years (1990-2035) never count.
 NOT_FIGURES = {
-    "persbericht_2016_eerste_jaar.csv": {1, 14, 30, 3521, 16200, 3500},  # 1 januari/1 jaar, phone 14 030, address
+    "persbericht_2016_eerste_jaar.csv": {
+        1,
+        14,
+        30,
+        3521,
+        16200,
+        3500,
+    },  # 1 januari/1 jaar, phone 14 030, address
     "jaarstukken_2018.csv": {10000, 1000},  # unit 'per 10.000', 'x € 1.000'
-    "begroting_2020.csv": {1, 12, 18, 21, 23, 10000},  # dates, age bounds, unit, '1 miljard' (spelled)
+    "begroting_2020.csv": {
+        1,
+        12,
+        18,
+        21,
+        23,
+        10000,
+    },  # dates, age bounds, unit, '1 miljard' (spelled)
     "begroting_2026.csv": {1, 1000},  # Doelstelling 1, unit
     "notitie": {1, 2, 3},  # Spoor 1, 2, 3
     "A": {1, 10, 12, 31},  # 'last 12 months', 'mark 1-10', 'stand 31-12'
@@ -61,8 +75,14 @@ NOT_FIGURES = {
     "F": {82966, 82972, 85994},  # table ids
 }
 # A figure written as a word in its document.
-SPELLED = {("jaarstukken_2018.csv", "buurtteam_sociaal_wachttijd_norm", "2018"): "gemiddeld vijf dagen",
-           ("begroting_2020_aanvulling.csv", "rijksmiddelen_jeugd_meicirculaire_2019", "2019"): "1 miljard euro"}
+SPELLED = {
+    ("jaarstukken_2018.csv", "buurtteam_sociaal_wachttijd_norm", "2018"): "gemiddeld vijf dagen",
+    (
+        "begroting_2020_aanvulling.csv",
+        "rijksmiddelen_jeugd_meicirculaire_2019",
+        "2019",
+    ): "1 miljard euro",
+}
 # Reference rows quoted from a page's running text rather than its 'year: value' list.
 TEXT_ONLY = {
     ("utrecht_monitor_jeugd_2020.csv", "buurtteam_jg_gezinnen_pct", "2018"),
@@ -139,7 +159,9 @@ def printed_forms(value: float) -> set[str]:
 
 
 def is_printed(value: float, text: str) -> bool:
-    return any(re.search(rf"(?<![\d.,]){re.escape(f)}(?![\d]|[.,]\d)", text) for f in printed_forms(value))
+    return any(
+        re.search(rf"(?<![\d.,]){re.escape(f)}(?![\d]|[.,]\d)", text) for f in printed_forms(value)
+    )
 
 
 def numbers_in(text: str) -> set[float]:
@@ -157,11 +179,19 @@ def is_year(number: float) -> bool:
     return number == int(number) and 1990 <= number <= 2035
 
 
-def row(df: pd.DataFrame, indicator: str, period: str, region: str = "GM0344", published_: str | None = None):
+def row(
+    df: pd.DataFrame,
+    indicator: str,
+    period: str,
+    region: str = "GM0344",
+    published_: str | None = None,
+):
     sel = df[(df.indicator == indicator) & (df.period == period) & (df.region_code == region)]
     if published_ is not None:
         sel = sel[sel.published == published_]
-    assert len(sel) == 1, f"expected one row for {indicator} {region} {period} {published_}, got {len(sel)}"
+    assert len(sel) == 1, (
+        f"expected one row for {indicator} {region} {period} {published_}, got {len(sel)}"
+    )
     return sel.iloc[0]
 
 
@@ -212,27 +242,34 @@ def test_one_publication_per_file(by_file):
 
 def test_units_are_the_catalogue_units(table):
     expected = table["indicator"].map(lambda i: INDICATORS[i].unit)
-    assert (table["unit"] == expected).all(), table.loc[table["unit"] != expected, ["indicator", "unit"]]
+    assert (table["unit"] == expected).all(), table.loc[
+        table["unit"] != expected, ["indicator", "unit"]
+    ]
 
 
 def test_regions_are_utrecht_g4_and_nederland(table):
     names = dict(zip(table.region_code, table.region_name, strict=True))
     assert names == {
-        "GM0344": "Utrecht", "GM0363": "Amsterdam", "GM0599": "Rotterdam",
-        "GM0518": "'s-Gravenhage", "NL01": "Nederland",
+        "GM0344": "Utrecht",
+        "GM0363": "Amsterdam",
+        "GM0599": "Rotterdam",
+        "GM0518": "'s-Gravenhage",
+        "NL01": "Nederland",
     }
 
 
 def test_provisional_rows_are_exactly_the_provisional_figures(table):
     prov = table[table.status == "voorlopig"]
-    assert sorted(zip(prov.indicator, prov.region_code, prov.period, strict=True)) == sorted([
-        ("buurtteam_jg_trajecten", "GM0344", "2024"),
-        ("jeugdhulp_pct", "NL01", "2019"),
-        ("jeugdhulp_verblijf_pct", "NL01", "2019"),
-        ("jeugdbescherming_pct", "NL01", "2019"),
-        ("jeugdbescherming_verblijf_pct", "NL01", "2019"),
-        ("jeugdreclassering_pct", "NL01", "2019"),
-    ])
+    assert sorted(zip(prov.indicator, prov.region_code, prov.period, strict=True)) == sorted(
+        [
+            ("buurtteam_jg_trajecten", "GM0344", "2024"),
+            ("jeugdhulp_pct", "NL01", "2019"),
+            ("jeugdhulp_verblijf_pct", "NL01", "2019"),
+            ("jeugdbescherming_pct", "NL01", "2019"),
+            ("jeugdbescherming_verblijf_pct", "NL01", "2019"),
+            ("jeugdreclassering_pct", "NL01", "2019"),
+        ]
+    )
     assert set(table.status) == {"definitief", "voorlopig", "missing"}
     missing = table[table.status == "missing"]
     assert missing["value"].isna().all() and len(missing) == 6
@@ -240,34 +277,131 @@ def test_provisional_rows_are_exactly_the_provisional_figures(table):
 
 
 def test_approximate_wording_is_noted(table):
-    approx = {("buurtteam_jg_nieuwe_casussen", "2015"): "bijna 6.000",
-              ("buurtteam_jg_clienten", "2015"): "ruim 12.500",
-              ("jongeren_onder_18", "2019"): "ongeveer 70.000"}
+    approx = {
+        ("buurtteam_jg_nieuwe_casussen", "2015"): "bijna 6.000",
+        ("buurtteam_jg_clienten", "2015"): "ruim 12.500",
+        ("jongeren_onder_18", "2019"): "ongeveer 70.000",
+    }
     for (indicator, period), words in approx.items():
         notes = table.note.fillna("")
-        sel = table[(table.indicator == indicator) & (table.period == period)
-                    & notes.str.contains(words) & notes.str.contains("approximate wording")]
+        sel = table[
+            (table.indicator == indicator)
+            & (table.period == period)
+            & notes.str.contains(words)
+            & notes.str.contains("approximate wording")
+        ]
         assert len(sel) == 1, (indicator, period)
 
 
 KEY_FIGURES = [
     # file, indicator, region, period, value, as printed in the document
-    ("begroting_2026.csv", "buurtteam_sociaal_nieuwe_casussen", "GM0344", "2023", 7068, "van 7068 in 2023"),
-    ("begroting_2026.csv", "buurtteam_sociaal_nieuwe_casussen", "GM0344", "2024", 7283, "naar 7283 in 2024"),
+    (
+        "begroting_2026.csv",
+        "buurtteam_sociaal_nieuwe_casussen",
+        "GM0344",
+        "2023",
+        7068,
+        "van 7068 in 2023",
+    ),
+    (
+        "begroting_2026.csv",
+        "buurtteam_sociaal_nieuwe_casussen",
+        "GM0344",
+        "2024",
+        7283,
+        "naar 7283 in 2024",
+    ),
     ("begroting_2026.csv", "buurtteam_sociaal_clienten", "GM0344", "2024", 9936, "in 2024 9936"),
-    ("begroting_2026.csv", "buurtteam_sociaal_wachttijd", "GM0344", "2023", 7.6, "7,6 werkdagen in 2023"),
-    ("begroting_2026.csv", "buurtteam_sociaal_wachttijd", "GM0344", "2024", 7.9, "7,9 werkdagen in 2024"),
-    ("begroting_2026.csv", "lasten_gerealiseerd_passende_basiszorg", "GM0344", "2024", 32012, "Lasten | 32.012 |"),
-    ("begroting_2026.csv", "lasten_begroot_passende_basiszorg", "GM0344", "2026", 29644, "| 29.644 |"),
-    ("begroting_2026.csv", "baten_begroot_passende_basiszorg", "GM0344", "2025", 2292, "Baten | 27 | 2.292 |"),
-    ("begroting_2026.csv", "lasten_beinvloedbaar_pct_passende_basiszorg", "GM0344", "2026", 3, "2026 is 3 %"),
-    ("jaarstukken_2018.csv", "lasten_begroot_maatschappelijke_ondersteuning", "GM0344", "2018", 218486, "Begroot € 218.486"),
-    ("jaarstukken_2018.csv", "lasten_gerealiseerd_maatschappelijke_ondersteuning", "GM0344", "2018", 217319, "Gerealiseerd € 217.319"),
+    (
+        "begroting_2026.csv",
+        "buurtteam_sociaal_wachttijd",
+        "GM0344",
+        "2023",
+        7.6,
+        "7,6 werkdagen in 2023",
+    ),
+    (
+        "begroting_2026.csv",
+        "buurtteam_sociaal_wachttijd",
+        "GM0344",
+        "2024",
+        7.9,
+        "7,9 werkdagen in 2024",
+    ),
+    (
+        "begroting_2026.csv",
+        "lasten_gerealiseerd_passende_basiszorg",
+        "GM0344",
+        "2024",
+        32012,
+        "Lasten | 32.012 |",
+    ),
+    (
+        "begroting_2026.csv",
+        "lasten_begroot_passende_basiszorg",
+        "GM0344",
+        "2026",
+        29644,
+        "| 29.644 |",
+    ),
+    (
+        "begroting_2026.csv",
+        "baten_begroot_passende_basiszorg",
+        "GM0344",
+        "2025",
+        2292,
+        "Baten | 27 | 2.292 |",
+    ),
+    (
+        "begroting_2026.csv",
+        "lasten_beinvloedbaar_pct_passende_basiszorg",
+        "GM0344",
+        "2026",
+        3,
+        "2026 is 3 %",
+    ),
+    (
+        "jaarstukken_2018.csv",
+        "lasten_begroot_maatschappelijke_ondersteuning",
+        "GM0344",
+        "2018",
+        218486,
+        "Begroot € 218.486",
+    ),
+    (
+        "jaarstukken_2018.csv",
+        "lasten_gerealiseerd_maatschappelijke_ondersteuning",
+        "GM0344",
+        "2018",
+        217319,
+        "Gerealiseerd € 217.319",
+    ),
     ("jaarstukken_2018.csv", "wmo_maatwerk_per_10000", "GM0344", "2016", 5.1, "5,1"),
     ("jaarstukken_2018.csv", "wmo_maatwerk_per_10000", "GM0344", "2018", 5.2, "5,2"),
-    ("jaarstukken_2018.csv", "buurtteam_sociaal_wachttijd", "GM0344", "2018", 4.3, "gemiddeld 4,3 dagen"),
-    ("jaarstukken_2018.csv", "vrijwilligers_rapportcijfer", "GM0344", "2018", 7.8, "de 7.8 die als rapportcijfer"),
-    ("jaarstukken_2018.csv", "vrijwilligers_rapportcijfer", "GM0344", "2017", 7.4, "een 7.4 vorig jaar"),
+    (
+        "jaarstukken_2018.csv",
+        "buurtteam_sociaal_wachttijd",
+        "GM0344",
+        "2018",
+        4.3,
+        "gemiddeld 4,3 dagen",
+    ),
+    (
+        "jaarstukken_2018.csv",
+        "vrijwilligers_rapportcijfer",
+        "GM0344",
+        "2018",
+        7.8,
+        "de 7.8 die als rapportcijfer",
+    ),
+    (
+        "jaarstukken_2018.csv",
+        "vrijwilligers_rapportcijfer",
+        "GM0344",
+        "2017",
+        7.4,
+        "een 7.4 vorig jaar",
+    ),
     ("begroting_2020.csv", "wmo_maatwerk_per_10000", "GM0344", "2015", 550, "550"),
     ("begroting_2020.csv", "jeugdhulp_pct", "GM0344", "2015", 7.3, "7,3%"),
     ("begroting_2020.csv", "jeugdhulp_pct", "GM0344", "2016", 13.1, "13,1%*"),
@@ -275,29 +409,183 @@ KEY_FIGURES = [
     ("begroting_2020.csv", "jeugdreclassering_pct", "GM0344", "2016", 0.6, "0,6%"),
     ("begroting_2020.csv", "jongeren_delict_pct", "GM0344", "2015", 2.05, "2,05%"),
     ("begroting_2020.csv", "kinderen_uitkeringsgezin_pct", "GM0344", "2015", 8.41, "8,41%"),
-    ("begroting_2020.csv", "jongeren_onder_18", "GM0344", "2019", 70000, "ongeveer 70.000 kinderen"),
-    ("begroting_2020.csv", "lasten_begroot_ondersteuning_op_maat", "GM0344", "2020", 272234, "€ 272.234"),
-    ("begroting_2020.csv", "baten_begroot_ondersteuning_op_maat", "GM0344", "2020", 5943, "€ 5.943"),
-    ("persbericht_2016_eerste_jaar.csv", "buurtteam_jg_nieuwe_casussen", "GM0344", "2015", 6000, "bijna 6.000 gezinnen (cases)"),
-    ("persbericht_2016_eerste_jaar.csv", "buurtteam_jg_clienten", "GM0344", "2015", 12500, "ruim 12.500"),
-    ("persbericht_2016_eerste_jaar.csv", "buurtteam_sociaal_clienten_gesprek", "GM0344", "2015", 10000, "met 10.000 unieke cliënten"),
-    ("persbericht_2016_eerste_jaar.csv", "buurtteam_sociaal_clienten_traject", "GM0344", "2015", 9500, "9.500 cliënten"),
-    ("persbericht_2016_eerste_jaar.csv", "buurtteam_jg_rapportcijfer", "GM0344", "2015", 7.5, "7,5 (jeugd en gezin)"),
-    ("persbericht_2016_eerste_jaar.csv", "buurtteam_sociaal_zonder_hulp_pct", "GM0344", "2015", 71, "bij Sociaal 71%"),
-    ("utrecht_monitor_jeugd_2019.csv", "buurtteam_jg_clienten", "GM0344", "2015", 12163, "2015: 12163"),
-    ("utrecht_monitor_jeugd_2019.csv", "aanvullende_zorg_jeugd_trajecten", "GM0344", "2017-12-31", 4700, "2017: 4700"),
-    ("utrecht_monitor_jeugd_2020.csv", "buurtteam_jg_clienten", "GM0344", "2016", 12163, "~2016: 12163"),
-    ("utrecht_monitor_jeugd_2020.csv", "buurtteam_jg_gezinnen", "GM0344", "2018", 8456, "8.456 gezinnen"),
-    ("utrecht_monitor_jeugd_2025.csv", "buurtteam_jg_trajecten", "GM0344", "2024", 7850, "2024: 7850 (provisional"),
-    ("utrecht_monitor_volwassenen_2019.csv", "buurtteam_sociaal_clienten", "GM0344", "2016", 13700, "2016: 13700"),
-    ("utrecht_monitor_volwassenen_2019.csv", "aanvullende_zorg_sociaal_trajecten", "GM0344", "2015-01-01", 22030, "2015: 22030"),
-    ("utrecht_monitor_volwassenen_2020.csv", "buurtteam_sociaal_clienten", "GM0344", "2016", 14340, "2016: 14340"),
-    ("utrecht_monitor_volwassenen_2020.csv", "buurtteam_sociaal_casussen", "GM0344", "2018", 14846, "14.846 casussen"),
-    ("cbs_tabelpaginas.csv", "jeugdzorg_personen", "GM0344", "2017", 11320, "total with youth care 11320"),
+    (
+        "begroting_2020.csv",
+        "jongeren_onder_18",
+        "GM0344",
+        "2019",
+        70000,
+        "ongeveer 70.000 kinderen",
+    ),
+    (
+        "begroting_2020.csv",
+        "lasten_begroot_ondersteuning_op_maat",
+        "GM0344",
+        "2020",
+        272234,
+        "€ 272.234",
+    ),
+    (
+        "begroting_2020.csv",
+        "baten_begroot_ondersteuning_op_maat",
+        "GM0344",
+        "2020",
+        5943,
+        "€ 5.943",
+    ),
+    (
+        "persbericht_2016_eerste_jaar.csv",
+        "buurtteam_jg_nieuwe_casussen",
+        "GM0344",
+        "2015",
+        6000,
+        "bijna 6.000 gezinnen (cases)",
+    ),
+    (
+        "persbericht_2016_eerste_jaar.csv",
+        "buurtteam_jg_clienten",
+        "GM0344",
+        "2015",
+        12500,
+        "ruim 12.500",
+    ),
+    (
+        "persbericht_2016_eerste_jaar.csv",
+        "buurtteam_sociaal_clienten_gesprek",
+        "GM0344",
+        "2015",
+        10000,
+        "met 10.000 unieke cliënten",
+    ),
+    (
+        "persbericht_2016_eerste_jaar.csv",
+        "buurtteam_sociaal_clienten_traject",
+        "GM0344",
+        "2015",
+        9500,
+        "9.500 cliënten",
+    ),
+    (
+        "persbericht_2016_eerste_jaar.csv",
+        "buurtteam_jg_rapportcijfer",
+        "GM0344",
+        "2015",
+        7.5,
+        "7,5 (jeugd en gezin)",
+    ),
+    (
+        "persbericht_2016_eerste_jaar.csv",
+        "buurtteam_sociaal_zonder_hulp_pct",
+        "GM0344",
+        "2015",
+        71,
+        "bij Sociaal 71%",
+    ),
+    (
+        "utrecht_monitor_jeugd_2019.csv",
+        "buurtteam_jg_clienten",
+        "GM0344",
+        "2015",
+        12163,
+        "2015: 12163",
+    ),
+    (
+        "utrecht_monitor_jeugd_2019.csv",
+        "aanvullende_zorg_jeugd_trajecten",
+        "GM0344",
+        "2017-12-31",
+        4700,
+        "2017: 4700",
+    ),
+    (
+        "utrecht_monitor_jeugd_2020.csv",
+        "buurtteam_jg_clienten",
+        "GM0344",
+        "2016",
+        12163,
+        "~2016: 12163",
+    ),
+    (
+        "utrecht_monitor_jeugd_2020.csv",
+        "buurtteam_jg_gezinnen",
+        "GM0344",
+        "2018",
+        8456,
+        "8.456 gezinnen",
+    ),
+    (
+        "utrecht_monitor_jeugd_2025.csv",
+        "buurtteam_jg_trajecten",
+        "GM0344",
+        "2024",
+        7850,
+        "2024: 7850 (provisional",
+    ),
+    (
+        "utrecht_monitor_volwassenen_2019.csv",
+        "buurtteam_sociaal_clienten",
+        "GM0344",
+        "2016",
+        13700,
+        "2016: 13700",
+    ),
+    (
+        "utrecht_monitor_volwassenen_2019.csv",
+        "aanvullende_zorg_sociaal_trajecten",
+        "GM0344",
+        "2015-01-01",
+        22030,
+        "2015: 22030",
+    ),
+    (
+        "utrecht_monitor_volwassenen_2020.csv",
+        "buurtteam_sociaal_clienten",
+        "GM0344",
+        "2016",
+        14340,
+        "2016: 14340",
+    ),
+    (
+        "utrecht_monitor_volwassenen_2020.csv",
+        "buurtteam_sociaal_casussen",
+        "GM0344",
+        "2018",
+        14846,
+        "14.846 casussen",
+    ),
+    (
+        "cbs_tabelpaginas.csv",
+        "jeugdzorg_personen",
+        "GM0344",
+        "2017",
+        11320,
+        "total with youth care 11320",
+    ),
     ("cbs_tabelpaginas.csv", "jeugdzorg_personen", "NL01", "2017", 412265, "Nederland 412265"),
-    ("cbs_tabelpaginas.csv", "jeugdzorg_personen", "GM0518", "2017", 16405, "'s-Gravenhage (gemeente) 16405"),
-    ("cbs_tabelpaginas.csv", "jeugdhulp_pct", "NL01", "2019", 12.2, "Nederland 2019*: jeugdhulp 12,2 %"),
-    ("cbs_tabelpaginas.csv", "sociaal_domein_clienten", "GM0344", "2024", 39860, "any social-domain provision 39860"),
+    (
+        "cbs_tabelpaginas.csv",
+        "jeugdzorg_personen",
+        "GM0518",
+        "2017",
+        16405,
+        "'s-Gravenhage (gemeente) 16405",
+    ),
+    (
+        "cbs_tabelpaginas.csv",
+        "jeugdhulp_pct",
+        "NL01",
+        "2019",
+        12.2,
+        "Nederland 2019*: jeugdhulp 12,2 %",
+    ),
+    (
+        "cbs_tabelpaginas.csv",
+        "sociaal_domein_clienten",
+        "GM0344",
+        "2024",
+        39860,
+        "any social-domain provision 39860",
+    ),
 ]
 
 
@@ -307,11 +595,15 @@ def test_key_figure_is_in_the_table(by_file, name, indicator, region, period, va
 
 
 @pytest.mark.parametrize("name, indicator, region, period, value, printed", KEY_FIGURES)
-def test_key_figure_is_printed_in_the_document(seeds, reference, name, indicator, region, period, value, printed):
+def test_key_figure_is_printed_in_the_document(
+    seeds, reference, name, indicator, region, period, value, printed
+):
     assert printed in source_text(name, seeds, reference)
 
 
-@pytest.mark.parametrize("name", sorted(SEED_MARKERS) + sorted(REFERENCE_SECTIONS) + sorted(SUPPLEMENTS))
+@pytest.mark.parametrize(
+    "name", sorted(SEED_MARKERS) + sorted(REFERENCE_SECTIONS) + sorted(SUPPLEMENTS)
+)
 def test_every_transcribed_value_is_printed_in_its_document(by_file, seeds, reference, name):
     text = source_text(name, seeds, reference)
     df = by_file[name].dropna(subset=["value"])
@@ -320,9 +612,16 @@ def test_every_transcribed_value_is_printed_in_its_document(by_file, seeds, refe
         spelled = SPELLED.get((name, r.indicator, r.period))
         if spelled is not None:
             ok = spelled in text
-        elif name in REFERENCE_SECTIONS and name != "cbs_tabelpaginas.csv" and (name, r.indicator, r.period) not in TEXT_ONLY:
+        elif (
+            name in REFERENCE_SECTIONS
+            and name != "cbs_tabelpaginas.csv"
+            and (name, r.indicator, r.period) not in TEXT_ONLY
+        ):
             # the reference lists figures as 'year: value' (optionally '~year: value')
-            ok = any(re.search(rf"~?{r.period[:4]}: {re.escape(f)}(?![\d]|[.,]\d)", text) for f in printed_forms(r.value))
+            ok = any(
+                re.search(rf"~?{r.period[:4]}: {re.escape(f)}(?![\d]|[.,]\d)", text)
+                for f in printed_forms(r.value)
+            )
         else:
             ok = is_printed(r.value, text)
         if not ok:
@@ -334,9 +633,16 @@ def test_every_transcribed_value_is_printed_in_its_document(by_file, seeds, refe
 def test_every_number_in_the_document_is_transcribed_or_explained(by_file, seeds, reference, name):
     text = source_text(name, seeds, reference)
     values = set(by_file[name]["value"].dropna())
-    values |= {v for extra, parent in SUPPLEMENTS.items() if parent == name for v in by_file[extra]["value"].dropna()}
+    values |= {
+        v
+        for extra, parent in SUPPLEMENTS.items()
+        if parent == name
+        for v in by_file[extra]["value"].dropna()
+    }
     explained = NOT_FIGURES[name if name in SEED_MARKERS else REFERENCE_SECTIONS[name]]
-    left = {n for n in numbers_in(text) if n not in values and n not in explained and not is_year(n)}
+    left = {
+        n for n in numbers_in(text) if n not in values and n not in explained and not is_year(n)
+    }
     assert left == set()
 
 
@@ -363,35 +669,80 @@ def test_docs_name_every_file_and_seed(shared_dir):
 
 CONFLICTS = [
     # indicator, period, {published: value}
-    ("buurtteam_jg_clienten", "2015", {
-        "Persbericht gemeente Utrecht (2016)": 12500,
-        "utrecht-monitor.nl voorzieningen-ondersteuning-jeugd, versie tot juli 2019": 12163}),
-    ("buurtteam_jg_clienten", "2016", {
-        "utrecht-monitor.nl voorzieningen-ondersteuning-jeugd, versie tot juli 2019": 19000,
-        "utrecht-monitor.nl node/84, versie 2020": 12163}),
-    ("buurtteam_jg_clienten", "2017", {
-        "utrecht-monitor.nl voorzieningen-ondersteuning-jeugd, versie tot juli 2019": 20000,
-        "utrecht-monitor.nl node/84, versie 2020": 19000}),
-    ("buurtteam_jg_gezinnen", "2017", {
-        "utrecht-monitor.nl voorzieningen-ondersteuning-jeugd, versie tot juli 2019": 8100,
-        "utrecht-monitor.nl node/84, versie 2020": 8542}),
-    ("buurtteam_sociaal_clienten", "2016", {
-        "utrecht-monitor.nl voorzieningen-ondersteuning-volwassenen, versie tot juli 2019": 13700,
-        "utrecht-monitor.nl node/85, versie 2020": 14340}),
-    ("buurtteam_sociaal_zonder_hulp_pct", "2015", {
-        "Persbericht gemeente Utrecht (2016)": 71,
-        "utrecht-monitor.nl voorzieningen-ondersteuning-volwassenen, versie tot juli 2019": 80}),
-    ("wmo_maatwerk_per_10000", "2016", {"Jaarstukken 2018 (2019)": 5.1, "Begroting 2020 (2019)": 510}),
-    ("wmo_maatwerk_per_10000", "2018", {"Jaarstukken 2018 (2019)": 5.2, "Begroting 2020 (2019)": 520}),
-    ("aanvullende_zorg_individuele_begeleiding", "2016-12-31", {
-        "utrecht-monitor.nl voorzieningen-ondersteuning-volwassenen, versie tot juli 2019": 700,
-        "utrecht-monitor.nl node/85, versie 2020": 555}),
+    (
+        "buurtteam_jg_clienten",
+        "2015",
+        {
+            "Persbericht gemeente Utrecht (2016)": 12500,
+            "utrecht-monitor.nl voorzieningen-ondersteuning-jeugd, versie tot juli 2019": 12163,
+        },
+    ),
+    (
+        "buurtteam_jg_clienten",
+        "2016",
+        {
+            "utrecht-monitor.nl voorzieningen-ondersteuning-jeugd, versie tot juli 2019": 19000,
+            "utrecht-monitor.nl node/84, versie 2020": 12163,
+        },
+    ),
+    (
+        "buurtteam_jg_clienten",
+        "2017",
+        {
+            "utrecht-monitor.nl voorzieningen-ondersteuning-jeugd, versie tot juli 2019": 20000,
+            "utrecht-monitor.nl node/84, versie 2020": 19000,
+        },
+    ),
+    (
+        "buurtteam_jg_gezinnen",
+        "2017",
+        {
+            "utrecht-monitor.nl voorzieningen-ondersteuning-jeugd, versie tot juli 2019": 8100,
+            "utrecht-monitor.nl node/84, versie 2020": 8542,
+        },
+    ),
+    (
+        "buurtteam_sociaal_clienten",
+        "2016",
+        {
+            "utrecht-monitor.nl voorzieningen-ondersteuning-volwassenen, versie tot juli 2019": 13700,
+            "utrecht-monitor.nl node/85, versie 2020": 14340,
+        },
+    ),
+    (
+        "buurtteam_sociaal_zonder_hulp_pct",
+        "2015",
+        {
+            "Persbericht gemeente Utrecht (2016)": 71,
+            "utrecht-monitor.nl voorzieningen-ondersteuning-volwassenen, versie tot juli 2019": 80,
+        },
+    ),
+    (
+        "wmo_maatwerk_per_10000",
+        "2016",
+        {"Jaarstukken 2018 (2019)": 5.1, "Begroting 2020 (2019)": 510},
+    ),
+    (
+        "wmo_maatwerk_per_10000",
+        "2018",
+        {"Jaarstukken 2018 (2019)": 5.2, "Begroting 2020 (2019)": 520},
+    ),
+    (
+        "aanvullende_zorg_individuele_begeleiding",
+        "2016-12-31",
+        {
+            "utrecht-monitor.nl voorzieningen-ondersteuning-volwassenen, versie tot juli 2019": 700,
+            "utrecht-monitor.nl node/85, versie 2020": 555,
+        },
+    ),
 ]
 
 
 @pytest.mark.parametrize("indicator, period, values", CONFLICTS)
 def test_conflicting_publications_are_both_kept_with_a_note(table, indicator, period, values):
-    sel = table[(table.indicator == indicator) & (table.period == period) & (table.region_code == "GM0344")]
+    sel = table[
+        (table.indicator == indicator) & (table.period == period) & (table.region_code == "GM0344")
+    ]
     assert dict(zip(sel.published, sel.value, strict=True)) == pytest.approx(values)
     assert sel["note"].map(lambda n: isinstance(n, str) and len(n) > 10).all()
 
@@ -413,7 +764,11 @@ def test_break_footnote_on_jeugdhulp_2016(table):
 def test_budget_afwijking_matches_its_parts(table):
     begroot = row(table, "lasten_begroot_maatschappelijke_ondersteuning", "2018").value
     gerealiseerd = row(table, "lasten_gerealiseerd_maatschappelijke_ondersteuning", "2018").value
-    assert begroot - gerealiseerd == row(table, "lasten_afwijking_maatschappelijke_ondersteuning", "2018").value == 1167
+    assert (
+        begroot - gerealiseerd
+        == row(table, "lasten_afwijking_maatschappelijke_ondersteuning", "2018").value
+        == 1167
+    )
 
 
 def test_budget_afwijking_is_printed(seeds):
@@ -425,36 +780,62 @@ def test_negative_saldi_are_transcribed_as_printed(seeds, table):
     assert "Saldo Baten en Lasten | -31.985 |" in text
     assert row(table, "saldo_baten_lasten_gerealiseerd_passende_basiszorg", "2024").value == -31985
     negative = table[table["value"] < 0]
-    assert len(negative) == 12 and negative["indicator"].str.startswith("saldo_").all()  # 6 years x 2 lines
+    assert (
+        len(negative) == 12 and negative["indicator"].str.startswith("saldo_").all()
+    )  # 6 years x 2 lines
 
 
-@pytest.mark.parametrize("kind, periods", [("gerealiseerd", ["2024"]),
-                                           ("begroot", ["2025", "2026", "2027", "2028", "2029"])])
+@pytest.mark.parametrize(
+    "kind, periods",
+    [("gerealiseerd", ["2024"]), ("begroot", ["2025", "2026", "2027", "2028", "2029"])],
+)
 def test_saldo_rows_add_up_to_their_parts(table, kind, periods):
     for period in periods:
+
         def value(name, period=period):
             return row(table, f"{name}_{kind}_passende_basiszorg", period).value
+
         assert value("saldo_baten_lasten") == value("baten") - value("lasten")
-        assert value("saldo_reserves") == value("reserves_onttrekking") - value("reserves_toevoeging")
+        assert value("saldo_reserves") == value("reserves_onttrekking") - value(
+            "reserves_toevoeging"
+        )
         assert value("saldo_totaal") == value("saldo_baten_lasten") + value("saldo_reserves")
 
 
 def test_a_negative_amount_is_refused_unless_the_indicator_is_a_saldo(tmp_path):
-    lasten = ("lasten_begroot_passende_basiszorg,GM0344,Utrecht,2025,year,-5,euro x 1000,definitief,"
-              "Begroting 2026,Financien,Begroting 2026 (2025),")
+    lasten = (
+        "lasten_begroot_passende_basiszorg,GM0344,Utrecht,2025,year,-5,euro x 1000,definitief,"
+        "Begroting 2026,Financien,Begroting 2026 (2025),"
+    )
     raises_at(write(tmp_path, f"{VALID_HEADER}\n{lasten}\n"), 2, "not negative")
     saldo = lasten.replace("lasten_begroot_", "saldo_baten_lasten_begroot_")
     assert read_published_csv(write(tmp_path, f"{VALID_HEADER}\n{saldo}\n")).value.tolist() == [-5]
 
 
 def test_cbs_combinations_add_up(table):
-    parts = ["jeugdzorg_alleen_jeugdhulp", "jeugdzorg_jeugdhulp_jeugdbescherming",
-             "jeugdzorg_jeugdhulp_jeugdreclassering", "jeugdzorg_jeugdhulp_jeugdbescherming_jeugdreclassering"]
-    assert sum(row(table, p, "2017").value for p in parts) == row(table, "jeugdhulp_personen", "2017").value
-    combos = ["sociaal_domein_alleen_jeugd", "sociaal_domein_alleen_participatiewet", "sociaal_domein_alleen_wmo",
-              "sociaal_domein_jeugd_participatiewet", "sociaal_domein_jeugd_wmo",
-              "sociaal_domein_participatiewet_wmo", "sociaal_domein_jeugd_participatiewet_wmo"]
-    assert sum(row(table, c, "2024").value for c in combos) == row(table, "sociaal_domein_clienten", "2024").value
+    parts = [
+        "jeugdzorg_alleen_jeugdhulp",
+        "jeugdzorg_jeugdhulp_jeugdbescherming",
+        "jeugdzorg_jeugdhulp_jeugdreclassering",
+        "jeugdzorg_jeugdhulp_jeugdbescherming_jeugdreclassering",
+    ]
+    assert (
+        sum(row(table, p, "2017").value for p in parts)
+        == row(table, "jeugdhulp_personen", "2017").value
+    )
+    combos = [
+        "sociaal_domein_alleen_jeugd",
+        "sociaal_domein_alleen_participatiewet",
+        "sociaal_domein_alleen_wmo",
+        "sociaal_domein_jeugd_participatiewet",
+        "sociaal_domein_jeugd_wmo",
+        "sociaal_domein_participatiewet_wmo",
+        "sociaal_domein_jeugd_participatiewet_wmo",
+    ]
+    assert (
+        sum(row(table, c, "2024").value for c in combos)
+        == row(table, "sociaal_domein_clienten", "2024").value
+    )
 
 
 # --- series and vintages -------------------------------------------------------------------
@@ -484,12 +865,15 @@ def test_published_series_rejects_unknown_parameters(table):
         published_series("jeugdhulp_pct", period_type="week", df=table)
 
 
-@pytest.mark.parametrize("label, year", [
-    ("Begroting 2026 (2025)", 2025),
-    ("utrecht-monitor.nl node/84, versie 2020", 2020),
-    ("utrecht-monitor.nl voorzieningen-ondersteuning-jeugd, versie tot juli 2019", 2019),
-    ("cbs.nl tabelpagina 82966NED", None),
-])
+@pytest.mark.parametrize(
+    "label, year",
+    [
+        ("Begroting 2026 (2025)", 2025),
+        ("utrecht-monitor.nl node/84, versie 2020", 2020),
+        ("utrecht-monitor.nl voorzieningen-ondersteuning-jeugd, versie tot juli 2019", 2019),
+        ("cbs.nl tabelpagina 82966NED", None),
+    ],
+)
 def test_vintage_year(label, year):
     assert vintage_year(label) == year
 
@@ -497,12 +881,19 @@ def test_vintage_year(label, year):
 def test_latest_vintage_keeps_the_newest_publication(table):
     latest = latest_vintage(published_series("buurtteam_jg_clienten", df=table))
     assert dict(zip(latest.period, latest.value, strict=True)) == {
-        "2015": 12163, "2016": 12163, "2017": 19000, "2018": 19500}
+        "2015": 12163,
+        "2016": 12163,
+        "2017": 19000,
+        "2018": 19500,
+    }
     # Jaarstukken 2018 and Begroting 2020 both appeared in 2019: a tie, both kept
     latest = latest_vintage(table)
     tied = latest[latest.duplicated(["indicator", "region_code", "period"], keep=False)]
     assert sorted(set(zip(tied.indicator, tied.period, strict=True))) == [
-        ("wmo_maatwerk_per_10000", "2016"), ("wmo_maatwerk_per_10000", "2017"), ("wmo_maatwerk_per_10000", "2018")]
+        ("wmo_maatwerk_per_10000", "2016"),
+        ("wmo_maatwerk_per_10000", "2017"),
+        ("wmo_maatwerk_per_10000", "2018"),
+    ]
     assert set(tied.published) == {"Jaarstukken 2018 (2019)", "Begroting 2020 (2019)"}
 
 
@@ -530,19 +921,22 @@ def test_a_valid_file_reads_text_as_text(tmp_path):
     assert read_published_csv(path).source_ref.tolist() == ["007"]
 
 
-@pytest.mark.parametrize("change, words", [
-    ((",7068,aantal,", ",-5,aantal,"), ["not negative"]),
-    (("buurtteam_sociaal_nieuwe_casussen,", "buurtteam_onbekend,"), ["known indicator"]),
-    (("GM0344,Utrecht", "Utrecht,Utrecht"), ["region code"]),
-    (("GM0344,Utrecht", "gm0344,Utrecht"), ["region code"]),
-    ((",7068,", ',"7,3",'), ["not a number", "decimal point"]),
-    ((",2023,year,", ",2023,date,"), ["period"]),
-    ((",definitief,", ",final,"), ["status"]),
-    ((",aantal,", ",stuks,"), ["unit"]),
-    ((",Bereik,", ",,"), ["source_ref", "citation"]),
-    ((",Begroting 2026 (2025),", ",,"), ["published"]),
-    (("GM0344,Utrecht", "GM0344,Amsterdam"), ["region name"]),
-])
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        ((",7068,aantal,", ",-5,aantal,"), ["not negative"]),
+        (("buurtteam_sociaal_nieuwe_casussen,", "buurtteam_onbekend,"), ["known indicator"]),
+        (("GM0344,Utrecht", "Utrecht,Utrecht"), ["region code"]),
+        (("GM0344,Utrecht", "gm0344,Utrecht"), ["region code"]),
+        ((",7068,", ',"7,3",'), ["not a number", "decimal point"]),
+        ((",2023,year,", ",2023,date,"), ["period"]),
+        ((",definitief,", ",final,"), ["status"]),
+        ((",aantal,", ",stuks,"), ["unit"]),
+        ((",Bereik,", ",,"), ["source_ref", "citation"]),
+        ((",Begroting 2026 (2025),", ",,"), ["published"]),
+        (("GM0344,Utrecht", "GM0344,Amsterdam"), ["region name"]),
+    ],
+)
 def test_bad_row_names_file_and_line(tmp_path, change, words):
     good = VALID_ROW.replace("2023,year", "2022,year")
     bad = VALID_ROW.replace(*change)
@@ -572,7 +966,9 @@ def test_line_numbers_count_blank_lines(tmp_path):
 
 
 def test_conflicting_duplicates_in_one_file(tmp_path):
-    path = write(tmp_path, f"{VALID_HEADER}\n{VALID_ROW}\n{VALID_ROW.replace(',7068,', ',7000,')}\n")
+    path = write(
+        tmp_path, f"{VALID_HEADER}\n{VALID_ROW}\n{VALID_ROW.replace(',7068,', ',7000,')}\n"
+    )
     raises_at(path, 3, "conflicting")
 
 
@@ -596,7 +992,9 @@ def test_missing_column_is_named(tmp_path):
 
 
 def test_unexpected_column_is_named(tmp_path):
-    raises_at(write(tmp_path, f"{VALID_HEADER},extra\n{VALID_ROW},x\n"), 1, "unexpected column", "extra")
+    raises_at(
+        write(tmp_path, f"{VALID_HEADER},extra\n{VALID_ROW},x\n"), 1, "unexpected column", "extra"
+    )
 
 
 @pytest.mark.parametrize("content", ["", "\n\n", "   "])
@@ -635,8 +1033,12 @@ def test_module_exports():
 
 
 def test_a_unit_may_be_written_as_the_document_prints_it(tmp_path):
-    row = ("saldo_baten_lasten_gerealiseerd_passende_basiszorg,GM0344,Utrecht,2024,year,-31985,x € 1.000,definitief,"
-           "Begroting 2026,Financien,Begroting 2026 (2025),")
+    row = (
+        "saldo_baten_lasten_gerealiseerd_passende_basiszorg,GM0344,Utrecht,2024,year,-31985,x € 1.000,definitief,"
+        "Begroting 2026,Financien,Begroting 2026 (2025),"
+    )
     frame = read_published_csv(write(tmp_path, f"{VALID_HEADER}\n{row}\n"))
     assert frame["unit"].tolist() == ["euro x 1000"] and frame["value"].tolist() == [-31985]
-    raises_at(write(tmp_path, f"{VALID_HEADER}\n{row.replace('x € 1.000', 'x € 1000 000')}\n"), 2, "unit")
+    raises_at(
+        write(tmp_path, f"{VALID_HEADER}\n{row.replace('x € 1.000', 'x € 1000 000')}\n"), 2, "unit"
+    )

@@ -24,27 +24,66 @@ from analysis.labels import label
 # --- made-up figures and sources ------------------------------------------------------------
 
 
-def fig(indicator="jeugdhulp_pct", period="2023", value=15.0, unit="procent", *, region="GM0344",
-        status="definitief", source="Begroting 2025 gemeente X", published="Begroting 2025 (2024)"):
+def fig(
+    indicator="jeugdhulp_pct",
+    period="2023",
+    value=15.0,
+    unit="procent",
+    *,
+    region="GM0344",
+    status="definitief",
+    source="Begroting 2025 gemeente X",
+    published="Begroting 2025 (2024)",
+):
     """One published figure, as a row of the published table."""
     from analysis.periods import period_type_of
 
     return {
-        "indicator": indicator, "region_code": region, "region_name": "Utrecht", "period": period,
-        "period_type": period_type_of(period), "value": value, "unit": unit, "status": status,
-        "source": source, "source_ref": "tabel 1", "published": published, "note": None,
+        "indicator": indicator,
+        "region_code": region,
+        "region_name": "Utrecht",
+        "period": period,
+        "period_type": period_type_of(period),
+        "value": value,
+        "unit": unit,
+        "status": status,
+        "source": source,
+        "source_ref": "tabel 1",
+        "published": published,
+        "note": None,
     }
 
 
-def src(indicator="jeugdhulp_pct", period="2023", value=15.0, unit="procent", *, region="GM0344",
-        table="85098NED", step=0.1, kind="cbs", rank=1, status="definitief", vintage="opgehaald 2025-04-22"):
+def src(
+    indicator="jeugdhulp_pct",
+    period="2023",
+    value=15.0,
+    unit="procent",
+    *,
+    region="GM0344",
+    table="85098NED",
+    step=0.1,
+    kind="cbs",
+    rank=1,
+    status="definitief",
+    vintage="opgehaald 2025-04-22",
+):
     """One source value, as a row of a source-observations frame."""
     from analysis.periods import period_type_of
 
     return {
-        "indicator": indicator, "region_code": region, "period": period, "period_type": period_type_of(period),
-        "value": value, "unit": unit, "status": status, "source_table": table, "vintage": vintage,
-        "step": step, "kind": kind, "rank": rank,
+        "indicator": indicator,
+        "region_code": region,
+        "period": period,
+        "period_type": period_type_of(period),
+        "value": value,
+        "unit": unit,
+        "status": status,
+        "source_table": table,
+        "vintage": vintage,
+        "step": step,
+        "kind": kind,
+        "rank": rank,
     }
 
 
@@ -63,7 +102,9 @@ def classify(figure, *sources, others=(), reason=None):
 # --- rounding, units, periods ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("value", "decimals"), [(7.3, 1), (2.05, 2), (12163.0, 0), (15.0, 0), (0.4, 1), (510, 0)])
+@pytest.mark.parametrize(
+    ("value", "decimals"), [(7.3, 1), (2.05, 2), (12163.0, 0), (15.0, 0), (0.4, 1), (510, 0)]
+)
 def test_value_decimals_as_written(value, decimals):
     assert rc.value_decimals(value) == decimals
 
@@ -71,12 +112,12 @@ def test_value_decimals_as_written(value, decimals):
 @pytest.mark.parametrize(
     ("published", "source", "source_step", "expected"),
     [
-        (15.0, 15.0, 0.1, True),     # 15 vs CBS 15.0: the publication rounds to whole numbers
+        (15.0, 15.0, 0.1, True),  # 15 vs CBS 15.0: the publication rounds to whole numbers
         (15.0, 15.4, 0.1, True),
         (15.0, 15.6, 0.1, False),
         (7.3, 7.3, 0.1, True),
-        (7.2, 7.3, 0.1, False),      # one decimal each: a difference of 0.1 is a real difference
-        (2.05, 2.1, 0.1, True),      # more decimals than the source: within the source's rounding
+        (7.2, 7.3, 0.1, False),  # one decimal each: a difference of 0.1 is a real difference
+        (2.05, 2.1, 0.1, True),  # more decimals than the source: within the source's rounding
         (11322.0, 11320.0, 5.0, True),  # CBS counts are multiples of 5
         (11320.0, 11350.0, 5.0, False),
         (7.6, 7.599971, 0.0, True),  # an unrounded register value
@@ -120,75 +161,146 @@ def test_period_relation(published, source, relation):
 def test_matches_within_the_publications_rounding():
     out = classify(fig(value=15.0), src(value=15.0), src(period="2023H1", value=12.9))
     assert out["classification"] == "matches"
-    assert (out["source_table"], out["source_period"], out["source_value"]) == ("85098NED", "2023", 15.0)
+    assert (out["source_table"], out["source_period"], out["source_value"]) == (
+        "85098NED",
+        "2023",
+        15.0,
+    )
     assert "85098NED" in out["evidence"]
 
 
 def test_matches_after_converting_per_1000_to_per_10000():
     figure = fig("wmo_maatwerk_per_10000", "2015", 550.0, "per 10000 inwoners")
-    out = classify(figure, src("wmo_clienten_per_1000", "2015", 55.0, "per 1000 inwoners", table="83262NED", step=1))
+    out = classify(
+        figure,
+        src("wmo_clienten_per_1000", "2015", 55.0, "per 1000 inwoners", table="83262NED", step=1),
+    )
     assert out["classification"] == "matches"
     assert "550 per 10.000 inwoners" in out["evidence"]
 
 
 def test_a_half_year_figure_quoted_as_a_year_figure():
-    out = classify(fig(period="2024", value=11.7), src(period="2024H1", value=11.7), src(period="2023", value=15.0))
+    out = classify(
+        fig(period="2024", value=11.7),
+        src(period="2024H1", value=11.7),
+        src(period="2023", value=15.0),
+    )
     assert out["classification"] == "matches_other_period"
     assert out["source_period"] == "2024H1"
 
 
 def test_the_half_year_ending_with_the_year_is_preferred_and_the_year_itself_is_named():
-    out = classify(fig(period="2017", value=0.4), src(period="2017", value=0.5),
-                   src(period="2017H1", value=0.4), src(period="2017H2", value=0.4))
+    out = classify(
+        fig(period="2017", value=0.4),
+        src(period="2017", value=0.5),
+        src(period="2017H1", value=0.4),
+        src(period="2017H2", value=0.4),
+    )
     assert out["classification"] == "matches_other_period"
     assert out["source_period"] == "2017H2"
     assert "2017 zelf: 0,5%" in out["evidence"]
 
 
 def test_a_distinctive_figure_shifted_by_a_year():
-    figure = fig("buurtteam_jg_clienten", "2016", 12163.0, "aantal", published="monitor, versie 2020")
-    out = classify(figure,
-                   src("buurtteam_jg_clienten", "2015", 12163.0, "aantal", table="synthetisch register", step=0,
-                       kind="synthetic_register", rank=0),
-                   src("buurtteam_jg_clienten", "2016", 19000.0, "aantal", table="synthetisch register", step=0,
-                       kind="synthetic_register", rank=0))
+    figure = fig(
+        "buurtteam_jg_clienten", "2016", 12163.0, "aantal", published="monitor, versie 2020"
+    )
+    out = classify(
+        figure,
+        src(
+            "buurtteam_jg_clienten",
+            "2015",
+            12163.0,
+            "aantal",
+            table="synthetisch register",
+            step=0,
+            kind="synthetic_register",
+            rank=0,
+        ),
+        src(
+            "buurtteam_jg_clienten",
+            "2016",
+            19000.0,
+            "aantal",
+            table="synthetisch register",
+            step=0,
+            kind="synthetic_register",
+            rank=0,
+        ),
+    )
     assert out["classification"] == "matches_other_period"
     assert out["source_period"] == "2015"
-    assert out["evidence"].startswith(label("reconcile_ev_synthetic"))  # never presented as verification
+    assert out["evidence"].startswith(
+        label("reconcile_ev_synthetic")
+    )  # never presented as verification
 
 
 def test_a_small_figure_is_not_matched_to_another_year_by_chance():
-    out = classify(fig(period="2016", value=1.1), src(period="2016", value=1.0), src(period="2015", value=1.1))
+    out = classify(
+        fig(period="2016", value=1.1), src(period="2016", value=1.0), src(period="2015", value=1.1)
+    )
     assert out["classification"] == "unexplained"
     assert out["source_period"] == "2016"
 
 
 def test_a_percentage_labelled_as_per_10000():
-    figure = fig("wmo_maatwerk_per_10000", "2016", 5.1, "per 10000 inwoners", published="Jaarstukken 2016 (2017)")
-    out = classify(figure, src("wmo_clienten_per_1000", "2016", 51.0, "per 1000 inwoners", table="83262NED", step=1))
+    figure = fig(
+        "wmo_maatwerk_per_10000",
+        "2016",
+        5.1,
+        "per 10000 inwoners",
+        published="Jaarstukken 2016 (2017)",
+    )
+    out = classify(
+        figure,
+        src("wmo_clienten_per_1000", "2016", 51.0, "per 1000 inwoners", table="83262NED", step=1),
+    )
     assert out["classification"] == "matches_other_unit"
     assert "5,1%" in out["evidence"] and "per 10.000 inwoners" in out["evidence"]
 
 
 def test_per_1000_labelled_as_per_10000():
     figure = fig("wmo_maatwerk_per_10000", "2016", 51.0, "per 10000 inwoners")
-    out = classify(figure, src("wmo_clienten_per_1000", "2016", 51.0, "per 1000 inwoners", table="83262NED", step=1))
+    out = classify(
+        figure,
+        src("wmo_clienten_per_1000", "2016", 51.0, "per 1000 inwoners", table="83262NED", step=1),
+    )
     assert out["classification"] == "matches_other_unit"
 
 
 def test_a_provisional_cbs_table_page_is_revised():
-    figure = fig(region="NL01", period="2019", value=12.2, status="voorlopig", source="82972NED",
-                 published="cbs.nl tabelpagina 82972NED")
+    figure = fig(
+        region="NL01",
+        period="2019",
+        value=12.2,
+        status="voorlopig",
+        source="82972NED",
+        published="cbs.nl tabelpagina 82972NED",
+    )
     out = classify(figure, src(region="NL01", period="2019", value=12.3, table="82972NED", rank=0))
     assert out["classification"] == "revised"
     assert "voorlopig" in out["evidence"] and "82972NED" in out["evidence"]
 
 
 def test_two_publications_of_one_figure_are_evidence_of_revision():
-    figure = fig("buurtteam_jg_gezinnen", "2017", 8100.0, "aantal", published="monitor, versie tot juli 2019")
+    figure = fig(
+        "buurtteam_jg_gezinnen", "2017", 8100.0, "aantal", published="monitor, versie tot juli 2019"
+    )
     other = fig("buurtteam_jg_gezinnen", "2017", 8542.0, "aantal", published="monitor, versie 2020")
-    out = classify(figure, src("buurtteam_jg_gezinnen", "2017", 8542.0, "aantal", table="casusregister", step=0,
-                               kind="register", rank=0), others=[other])
+    out = classify(
+        figure,
+        src(
+            "buurtteam_jg_gezinnen",
+            "2017",
+            8542.0,
+            "aantal",
+            table="casusregister",
+            step=0,
+            kind="register",
+            rank=0,
+        ),
+        others=[other],
+    )
     assert out["classification"] == "revised"
     assert "monitor, versie 2020 geeft 8.542" in out["evidence"]
 
@@ -201,18 +313,28 @@ def test_a_large_difference_is_no_revision():
 
 
 def test_unexplained_difference():
-    out = classify(fig(value=14.0), src(value=15.0), src(period="2023H2", value=12.4), src(period="2022", value=16.0))
+    out = classify(
+        fig(value=14.0),
+        src(value=15.0),
+        src(period="2023H2", value=12.4),
+        src(period="2022", value=16.0),
+    )
     assert out["classification"] == "unexplained"
     assert out["source_value"] == 15.0
     assert "±0,55" in out["evidence"]
 
 
 def test_no_source_series():
-    out = classify(fig("buurtteam_sociaal_wachttijd_norm", value=5.0, unit="werkdagen"),
-                   reason=rc.reason("no_series", indicator="buurtteam_sociaal_wachttijd_norm"))
+    out = classify(
+        fig("buurtteam_sociaal_wachttijd_norm", value=5.0, unit="werkdagen"),
+        reason=rc.reason("no_series", indicator="buurtteam_sociaal_wachttijd_norm"),
+    )
     assert out["classification"] == "no_source"
     assert [r.code for r in out["reasons"]] == ["no_series"]
-    assert out["evidence"] == "geen bronreeks: de indicator staat niet in de CBS-catalogus en komt niet uit het register"
+    assert (
+        out["evidence"]
+        == "geen bronreeks: de indicator staat niet in de CBS-catalogus en komt niet uit het register"
+    )
     assert out["source_table"] is None and pd.isna(out["source_value"])
 
 
@@ -231,7 +353,9 @@ def test_a_figure_without_value_has_nothing_to_check():
 
 def test_evidence_follows_the_language():
     figure = fig(period="2017", value=12.7)
-    out = rc.classify_figure(figure, frame(src(period="2017H2", value=12.7), src(period="2017", value=15.0)))
+    out = rc.classify_figure(
+        figure, frame(src(period="2017H2", value=12.7), src(period="2017", value=15.0))
+    )
     assert [r.code for r in out["reasons"]] == ["other_period", "itself"]
     text = rc.evidence(out["reasons"], "en")
     assert "2nd half 2017" in text and "2017 itself: 15.0%" in text
@@ -255,13 +379,22 @@ def test_the_result_holds_codes_and_is_written_in_the_session_language(made_up, 
     assert shown[label("reconcile_source_table", "en")].iloc[-1] == "synthetic register"
     assert shown[label("reconcile_classification", "en")].iloc[0] == "matches"
     labels.set_language("nl")
-    assert rc.reader_table(table)[label("reconcile_evidence", "nl")].iloc[-1].startswith(
-        "VERGELIJKING MET HET SYNTHETISCHE REGISTER")
+    assert (
+        rc.reader_table(table)[label("reconcile_evidence", "nl")]
+        .iloc[-1]
+        .startswith("VERGELIJKING MET HET SYNTHETISCHE REGISTER")
+    )
 
 
 def test_a_provisional_status_is_written_in_the_readers_language():
-    figure = fig(region="NL01", period="2019", value=12.2, status="voorlopig", source="82972NED",
-                 published="cbs.nl tabelpagina 82972NED")
+    figure = fig(
+        region="NL01",
+        period="2019",
+        value=12.2,
+        status="voorlopig",
+        source="82972NED",
+        published="cbs.nl tabelpagina 82972NED",
+    )
     out = classify(figure, src(region="NL01", period="2019", value=12.3, table="82972NED", rank=0))
     text = rc.evidence(out["reasons"], "en")
     assert "published as provisional, in the source final" in text
@@ -282,10 +415,22 @@ def made_up():
     published = frame(
         fig(period="2015", value=7.3),
         fig(period="2017", value=12.7),
-        fig("wmo_maatwerk_per_10000", "2016", 5.1, "per 10000 inwoners", published="Jaarstukken 2016 (2017)"),
+        fig(
+            "wmo_maatwerk_per_10000",
+            "2016",
+            5.1,
+            "per 10000 inwoners",
+            published="Jaarstukken 2016 (2017)",
+        ),
         fig("wmo_maatwerk_per_10000", "2016", 510.0, "per 10000 inwoners"),
-        fig(region="NL01", period="2019", value=12.2, status="voorlopig", source="82972NED",
-            published="cbs.nl tabelpagina 82972NED"),
+        fig(
+            region="NL01",
+            period="2019",
+            value=12.2,
+            status="voorlopig",
+            source="82972NED",
+            published="cbs.nl tabelpagina 82972NED",
+        ),
         fig(period="2016", value=1.1, published="Begroting 2018 (2017)"),
         fig("buurtteam_sociaal_wachttijd_norm", "2024", 5.0, "werkdagen"),
         fig("buurtteam_sociaal_clienten", "2018", 16083.0, "aantal"),
@@ -296,14 +441,40 @@ def made_up():
         src(period="2017", value=15.0, table="82972NED", rank=0),
         src(period="2017H2", value=12.7, table="82972NED", rank=0),
         src(region="NL01", period="2019", value=12.3, table="82972NED", rank=0),
-        src("wmo_clienten_per_1000", "2016", 54.0, "per 1000 inwoners", table="83262NED", step=1, rank=0),
-        src("wmo_clienten_per_1000", "2016H2", 51.0, "per 1000 inwoners", table="83262NED", step=1, rank=0),
+        src(
+            "wmo_clienten_per_1000",
+            "2016",
+            54.0,
+            "per 1000 inwoners",
+            table="83262NED",
+            step=1,
+            rank=0,
+        ),
+        src(
+            "wmo_clienten_per_1000",
+            "2016H2",
+            51.0,
+            "per 1000 inwoners",
+            table="83262NED",
+            step=1,
+            rank=0,
+        ),
     )
-    register = rc.register_source(pd.DataFrame({
-        "indicator": ["buurtteam_sociaal_clienten"], "region_code": ["GM0344"], "period": ["2018"],
-        "period_type": ["year"], "value": [16083.0], "unit": ["aantal"], "status": ["definitief"],
-        "published": ["synthetisch, gegenereerd v1.0"],
-    }), synthetic=True)
+    register = rc.register_source(
+        pd.DataFrame(
+            {
+                "indicator": ["buurtteam_sociaal_clienten"],
+                "region_code": ["GM0344"],
+                "period": ["2018"],
+                "period_type": ["year"],
+                "value": [16083.0],
+                "unit": ["aantal"],
+                "status": ["definitief"],
+                "published": ["synthetisch, gegenereerd v1.0"],
+            }
+        ),
+        synthetic=True,
+    )
     return published, cbs, register
 
 
@@ -313,8 +484,14 @@ def test_reconcile_classifies_every_figure(made_up):
     assert list(table.columns) == rc.OUTPUT_COLUMNS
     assert len(table) == len(published)
     assert table["classification"].tolist() == [
-        "matches", "matches_other_period", "matches_other_unit", "matches_other_period", "revised",
-        "unexplained", "no_source", "matches",
+        "matches",
+        "matches_other_period",
+        "matches_other_unit",
+        "matches_other_period",
+        "revised",
+        "unexplained",
+        "no_source",
+        "matches",
     ]
     assert set(table["classification"]) | {"no_source"} <= set(rc.CLASSIFICATIONS)
     synthetic = table.iloc[-1]
@@ -329,7 +506,11 @@ def test_without_cbs_cache_cbs_figures_have_no_source_and_the_evidence_says_how_
     cbs_rows = table[table["indicator"].isin(["jeugdhulp_pct", "wmo_maatwerk_per_10000"])]
     assert (cbs_rows["classification"] == "no_source").all()
     assert cbs_rows["reasons"].map(lambda r: r[0].code == "no_cache").all()
-    assert cbs_rows["reasons"].map(lambda r: "python -m analysis cbs import PATH" in rc.evidence(r)).all()
+    assert (
+        cbs_rows["reasons"]
+        .map(lambda r: "python -m analysis cbs import PATH" in rc.evidence(r))
+        .all()
+    )
     assert table.iloc[-1]["classification"] == "matches"  # the register is still compared
 
 
@@ -339,21 +520,37 @@ def test_counts_and_summary(made_up):
     counts = rc.classification_counts(table)
     assert counts["classification"].tolist() == list(rc.CLASSIFICATIONS)
     assert counts.set_index("classification")["total"].to_dict() == {
-        "matches": 2, "matches_other_period": 2, "matches_other_unit": 1, "revised": 1, "unexplained": 1,
-        "no_source": 1}
+        "matches": 2,
+        "matches_other_period": 2,
+        "matches_other_unit": 1,
+        "revised": 1,
+        "unexplained": 1,
+        "no_source": 1,
+    }
     assert counts.set_index("classification").loc["matches", "synthetic_register"] == 1
     text = rc.summary(table, cbs_consulted=True)
     # the real checks come first and are the only ones counted; the synthetic comparison is apart
     assert "**klopt**: 1 (CBS 1)" in text
     assert "synthetisch register" not in text.split("\n\n")[2]
-    assert "Tegen een echte bron gecontroleerd (CBS, een echt register) of zonder bron: 7 cijfers." in text
-    assert "1 cijfers zijn alleen vergeleken met het **synthetische** register en tellen hierboven niet mee" in text
+    assert (
+        "Tegen een echte bron gecontroleerd (CBS, een echt register) of zonder bron: 7 cijfers."
+        in text
+    )
+    assert (
+        "1 cijfers zijn alleen vergeleken met het **synthetische** register en tellen hierboven niet mee"
+        in text
+    )
     assert "geen verificatie" in text
     assert len(rc.real_checks(table)) == 7 and len(rc.synthetic_checks(table)) == 1
     apart = rc.synthetic_summary(table)
     assert apart.startswith("**Geen verificatie.** Deze 1 cijfers") and "- klopt: 1" in apart
-    assert rc.synthetic_summary(rc.real_checks(table)) == "Geen vergelijkingen met het synthetische register."
-    assert "Geen CBS-cache" in rc.summary(rc.reconcile(published, None, register), cbs_consulted=False)
+    assert (
+        rc.synthetic_summary(rc.real_checks(table))
+        == "Geen vergelijkingen met het synthetische register."
+    )
+    assert "Geen CBS-cache" in rc.summary(
+        rc.reconcile(published, None, register), cbs_consulted=False
+    )
     key = rc.key_figures(table, rc.publication_conflicts(published))
     assert "matches: 1 (cbs 1, register 0)" in key
     assert "compared only with the synthetic register (no verification): 1\n  matches: 1" in key
@@ -362,13 +559,19 @@ def test_counts_and_summary(made_up):
 def test_reader_tables_are_labelled(made_up):
     published, cbs, register = made_up
     parts = rc.by_publication(rc.reconcile(published, cbs, register), "nl")
-    assert [p for p, _ in parts] == ["Begroting 2018 (2017)", "Jaarstukken 2016 (2017)", "Begroting 2025 (2024)",
-                                     "cbs.nl tabelpagina 82972NED"]  # oldest vintage first, undated last
+    assert [p for p, _ in parts] == [
+        "Begroting 2018 (2017)",
+        "Jaarstukken 2016 (2017)",
+        "Begroting 2025 (2024)",
+        "cbs.nl tabelpagina 82972NED",
+    ]  # oldest vintage first, undated last
     first = parts[1][1]
     assert list(first.columns)[-2:] == ["oordeel", "onderbouwing"]
     assert first["oordeel"].tolist() == ["klopt in een andere eenheid"]
     assert first["gepubliceerde waarde"].tolist() == ["5,1 per 10.000 inwoners"]
-    assert first["Indicator"].tolist() == ["Cliënten met een maatwerkarrangement Wmo (BBV-indicator)"]  # no ids
+    assert first["Indicator"].tolist() == [
+        "Cliënten met een maatwerkarrangement Wmo (BBV-indicator)"
+    ]  # no ids
     assert first["Gebied"].tolist() == ["Utrecht"]  # no codes
     english = rc.reader_table(rc.reconcile(published, cbs, register), "en")
     assert "Netherlands" in english["Area"].tolist()
@@ -376,11 +579,35 @@ def test_reader_tables_are_labelled(made_up):
 
 def test_an_unrounded_register_value_is_shown_one_decimal_finer_than_the_publication():
     figure = fig("buurtteam_sociaal_wachttijd", "2024", 7.5, "werkdagen")
-    out = rc.classify_figure(figure, frame(src("buurtteam_sociaal_wachttijd", "2024", 7.498734, "werkdagen",
-                                               table="casusregister", step=0, kind="register", rank=0)))
+    out = rc.classify_figure(
+        figure,
+        frame(
+            src(
+                "buurtteam_sociaal_wachttijd",
+                "2024",
+                7.498734,
+                "werkdagen",
+                table="casusregister",
+                step=0,
+                kind="register",
+                rank=0,
+            )
+        ),
+    )
     assert out["classification"] == "matches"
-    table = pd.DataFrame([{"publication": "p", "indicator": figure["indicator"], "region_code": "GM0344",
-                           "period": "2024", "published_value": 7.5, "published_unit": "werkdagen", **out}])
+    table = pd.DataFrame(
+        [
+            {
+                "publication": "p",
+                "indicator": figure["indicator"],
+                "region_code": "GM0344",
+                "period": "2024",
+                "published_value": 7.5,
+                "published_unit": "werkdagen",
+                **out,
+            }
+        ]
+    )
     shown = rc.reader_table(table, "nl").iloc[0]
     assert shown["bronwaarde"] == "7,50"
     assert shown["brontabel"] == "casusregister"
@@ -393,21 +620,52 @@ def test_an_unrounded_register_value_is_shown_one_decimal_finer_than_the_publica
 
 def test_conflicts_list_both_publications_with_their_sources():
     published = frame(
-        fig("buurtteam_jg_clienten", "2015", 12500.0, "aantal", source="Persbericht",
-            published="Persbericht (2016)"),
-        fig("buurtteam_jg_clienten", "2015", 12163.0, "aantal", source="monitor",
-            published="monitor, versie tot juli 2019"),
-        fig("buurtteam_jg_rapportcijfer", "2015", 7.5, "rapportcijfer", published="Persbericht (2016)"),
-        fig("buurtteam_jg_rapportcijfer", "2015", 7.5, "rapportcijfer", published="monitor, versie tot juli 2019"),
+        fig(
+            "buurtteam_jg_clienten",
+            "2015",
+            12500.0,
+            "aantal",
+            source="Persbericht",
+            published="Persbericht (2016)",
+        ),
+        fig(
+            "buurtteam_jg_clienten",
+            "2015",
+            12163.0,
+            "aantal",
+            source="monitor",
+            published="monitor, versie tot juli 2019",
+        ),
+        fig(
+            "buurtteam_jg_rapportcijfer",
+            "2015",
+            7.5,
+            "rapportcijfer",
+            published="Persbericht (2016)",
+        ),
+        fig(
+            "buurtteam_jg_rapportcijfer",
+            "2015",
+            7.5,
+            "rapportcijfer",
+            published="monitor, versie tot juli 2019",
+        ),
         fig("jongeren_delict_pct", "2016", float("nan"), status="missing"),
     )
     conflicts = rc.publication_conflicts(published)
     assert list(conflicts.columns) == rc.CONFLICT_COLUMNS
     assert len(conflicts) == 1
     row = conflicts.iloc[0]
-    assert (row["publication_a"], row["value_a"], row["source_a"]) == ("Persbericht (2016)", 12500.0, "Persbericht")
-    assert (row["publication_b"], row["value_b"], row["source_b"]) == ("monitor, versie tot juli 2019", 12163.0,
-                                                                       "monitor")
+    assert (row["publication_a"], row["value_a"], row["source_a"]) == (
+        "Persbericht (2016)",
+        12500.0,
+        "Persbericht",
+    )
+    assert (row["publication_b"], row["value_b"], row["source_b"]) == (
+        "monitor, versie tot juli 2019",
+        12163.0,
+        "monitor",
+    )
     table = rc.conflicts_table(conflicts)
     assert table.iloc[0]["bron A"] == "Persbericht (tabel 1)"
 
@@ -428,21 +686,37 @@ def test_the_published_conflicts_are_found():
 
 def test_command_prints_csv_and_checks_against_the_cbs_extract(tmp_path):
     env = {**os.environ, "ANALYSIS_CACHE_DIR": str(tmp_path / "empty"), "PYTHONIOENCODING": "utf-8"}
-    proc = subprocess.run([sys.executable, "-m", "analysis", "reconcile", "--format", "csv"], env=env,
-                          capture_output=True, text=True, encoding="utf-8", timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis", "reconcile", "--format", "csv"],
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[0] == ",".join([*rc.OUTPUT_COLUMNS, "evidence"])
     table = pd.read_csv(io.StringIO(proc.stdout), dtype=str, keep_default_na=False)
     assert len(table) > 200
     assert set(table["classification"]) <= set(rc.CLASSIFICATIONS)
     # no cache: the embedded extract is the source; the 2018 figure of Begroting 2020 is CBS's 2nd half-year
-    cbs_based = table[(table["indicator"] == "jeugdhulp_pct") & (table["publication"] == "Begroting 2020 (2019)")]
-    got = dict(zip(cbs_based["period"], zip(cbs_based["classification"], cbs_based["source_period"], strict=True),
-                   strict=True))
+    cbs_based = table[
+        (table["indicator"] == "jeugdhulp_pct") & (table["publication"] == "Begroting 2020 (2019)")
+    ]
+    got = dict(
+        zip(
+            cbs_based["period"],
+            zip(cbs_based["classification"], cbs_based["source_period"], strict=True),
+            strict=True,
+        )
+    )
     assert got["2018"] == ("matches_other_period", "2018H2")
     assert got["2017"] == ("matches_other_period", "2017H2")
     assert got["2015"][0] == "matches"
-    assert "note: CBS figures from CBS-extract data/cbs (CBS StatLine, opgehaald 2025-04-22)" in proc.stderr
+    assert (
+        "note: CBS figures from CBS-extract data/cbs (CBS StatLine, opgehaald 2025-04-22)"
+        in proc.stderr
+    )
     assert "SYNTHETIC" in proc.stderr
     assert "Traceback" not in proc.stderr
 
@@ -474,13 +748,20 @@ def real_table(tmp_path_factory):
     cache = tmp_path_factory.mktemp("reconcile") / "cbs"
     import_paths([folder], cache_dir=cache, vintage="CBS StatLine, opgehaald 2025-04-22")
     published = load_published()
-    cbs = rc.cbs_observations(rc.cbs_indicators(published["indicator"].unique()), cache,
-                              regions=sorted(published["region_code"].unique()))
+    cbs = rc.cbs_observations(
+        rc.cbs_indicators(published["indicator"].unique()),
+        cache,
+        regions=sorted(published["region_code"].unique()),
+    )
     return rc.reconcile(published, cbs, None)
 
 
 def pick(table, indicator, region, period, publication=None):
-    sel = table[(table["indicator"] == indicator) & (table["region_code"] == region) & (table["period"] == period)]
+    sel = table[
+        (table["indicator"] == indicator)
+        & (table["region_code"] == region)
+        & (table["period"] == period)
+    ]
     if publication is not None:
         sel = sel[sel["publication"] == publication]
     assert len(sel) == 1, f"{indicator} {region} {period}: {len(sel)} rows"
@@ -492,24 +773,37 @@ def test_cbs_table_pages_match_or_are_revised(real_table):
     pages = real_table[real_table["publication"] == "cbs.nl tabelpagina 82972NED"]
     assert len(pages) == 5
     assert set(pages["classification"]) <= {"matches", "revised"}
-    assert pick(real_table, "jeugdhulp_pct", "NL01", "2019")["classification"] == "revised"  # 12.2* -> 12.3
+    assert (
+        pick(real_table, "jeugdhulp_pct", "NL01", "2019")["classification"] == "revised"
+    )  # 12.2* -> 12.3
 
 
 @pytest.mark.realdata
 def test_utrecht_jeugdhulp_in_the_budget(real_table):
     for period in ("2015", "2016"):
         row = pick(real_table, "jeugdhulp_pct", "GM0344", period)
-        assert (row["classification"], row["source_table"], row["source_period"]) == ("matches", "82972NED", period)
+        assert (row["classification"], row["source_table"], row["source_period"]) == (
+            "matches",
+            "82972NED",
+            period,
+        )
     for period in ("2017", "2018"):  # 12.7 and 12.8 are the second half-years, not the years (15.0)
         row = pick(real_table, "jeugdhulp_pct", "GM0344", period)
-        assert (row["classification"], row["source_period"]) == ("matches_other_period", f"{period}H2")
+        assert (row["classification"], row["source_period"]) == (
+            "matches_other_period",
+            f"{period}H2",
+        )
 
 
 @pytest.mark.realdata
 def test_wmo_bbv_indicator_in_both_units(real_table):
-    assert pick(real_table, "wmo_maatwerk_per_10000", "GM0344", "2015")["classification"] == "matches"
+    assert (
+        pick(real_table, "wmo_maatwerk_per_10000", "GM0344", "2015")["classification"] == "matches"
+    )
     for period in ("2016", "2017", "2018"):
-        row = pick(real_table, "wmo_maatwerk_per_10000", "GM0344", period, "Jaarstukken 2018 (2019)")
+        row = pick(
+            real_table, "wmo_maatwerk_per_10000", "GM0344", period, "Jaarstukken 2018 (2019)"
+        )
         assert row["classification"] == "matches_other_unit"  # 5,1 'per 10.000' is a percentage
         row = pick(real_table, "wmo_maatwerk_per_10000", "GM0344", period, "Begroting 2020 (2019)")
         assert row["classification"] == "matches_other_period"  # a half-year figure
@@ -532,8 +826,11 @@ def extract_table():
     from analysis.published import load_published
 
     published = load_published()
-    cbs = rc.cbs_observations(rc.cbs_indicators(published["indicator"].unique()), extract_dir(),
-                              regions=sorted(published["region_code"].unique()))
+    cbs = rc.cbs_observations(
+        rc.cbs_indicators(published["indicator"].unique()),
+        extract_dir(),
+        regions=sorted(published["region_code"].unique()),
+    )
     return rc.reconcile(published, cbs, None)
 
 
@@ -541,7 +838,11 @@ def test_2017_jeugdzorg_figures_are_checked_against_the_table_they_cite(extract_
     row = pick(extract_table, "jeugdzorg_personen", "GM0344", "2017", "cbs.nl tabelpagina 82966NED")
     assert row["classification"] == "matches" and row["source_table"] == "82966NED"
     assert row["source_value"] == 11320
-    for indicator in ("jeugdhulp_personen", "jeugdbescherming_personen", "jeugdzorg_alleen_jeugdreclassering"):
+    for indicator in (
+        "jeugdhulp_personen",
+        "jeugdbescherming_personen",
+        "jeugdzorg_alleen_jeugdreclassering",
+    ):
         row = pick(extract_table, indicator, "GM0344", "2017")
         assert (row["classification"], row["source_table"]) == ("matches", "82966NED"), indicator
     cited = extract_table[extract_table["publication"] == "cbs.nl tabelpagina 82966NED"]
@@ -564,5 +865,7 @@ def test_load_sources_reads_the_extract_for_an_embedded_session(tmp_cache):
     cbs, reg = rc.load_sources(published, source)
     assert cbs is not None and reg.empty
     assert {"82966NED", "82972NED", "85098NED", "84134NED"} <= set(cbs["source_table"])
-    assert source.used["jeugdhulp_pct"] == "CBS-extract data/cbs (CBS StatLine, opgehaald 2025-04-22)"
+    assert (
+        source.used["jeugdhulp_pct"] == "CBS-extract data/cbs (CBS StatLine, opgehaald 2025-04-22)"
+    )
     assert "82966NED" in source.tables

@@ -28,18 +28,27 @@ def test_builtin_resolution_and_names():
     assert r.name_of("GM0518") == "'s-Gravenhage"
     assert set(G4) <= set(r.codes())
     assert len(UTRECHT_WIJKEN) == 10 and wijken_of("GM0344") == UTRECHT_WIJKEN
-    assert level_of("WK034409") == "wijk" and level_of("GM0344") == "gemeente" and level_of("PV26") == "provincie"
+    assert (
+        level_of("WK034409") == "wijk"
+        and level_of("GM0344") == "gemeente"
+        and level_of("PV26") == "provincie"
+    )
 
 
 def test_crosswalk_extends_resolution():
     crosswalk = pd.DataFrame(
-        {"region_code": ["GM1680", "JZ22"], "region_name": ["Aa en Hunze", "Utrecht Stad"],
-         "label": ["Aa en Hunze", "Utrecht Stad (JZ)"]}
+        {
+            "region_code": ["GM1680", "JZ22"],
+            "region_name": ["Aa en Hunze", "Utrecht Stad"],
+            "label": ["Aa en Hunze", "Utrecht Stad (JZ)"],
+        }
     )
     r = RegionResolver(crosswalk)
     assert r.code_for("aa en  hunze") == "GM1680"
     assert r.code_for("Utrecht Stad (JZ)") == "JZ22"
     assert r.knows("GM1680") and not r.knows("GM9999")
     # built-in names are not overridden by a crosswalk
-    other = RegionResolver(pd.DataFrame({"region_code": ["GM0344"], "region_name": ["X"], "label": ["X"]}))
+    other = RegionResolver(
+        pd.DataFrame({"region_code": ["GM0344"], "region_name": ["X"], "label": ["X"]})
+    )
     assert other.name_of("GM0344") == "Utrecht"

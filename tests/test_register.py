@@ -33,8 +33,10 @@ from analysis.register import (
 )
 from analysis.stats import wilson_interval
 
-CASES_HEADER = ("case_id,client_id,team,wijk_code,registration_date,first_conversation_date,"
-                "end_date,urgent,age_band,end_reason")
+CASES_HEADER = (
+    "case_id,client_id,team,wijk_code,registration_date,first_conversation_date,"
+    "end_date,urgent,age_band,end_reason"
+)
 # A tiny register with answers computed by hand:
 #   SO-1  Sociaal, client C1, registered Tue 2023-01-10, conversation Thu 01-12 (2 working days), closed 03-15
 #   SO-2  Sociaal, household C2 + C3, registered and seen Wed 2023-02-01 (0 days), still running
@@ -52,14 +54,18 @@ CASES_ROWS = [
     "JG-1,K2,jeugd_en_gezin,WK034409,2023-12-22,2023-12-27,2024-06-30,false,0-3,zelfstandig_verder",
     "JG-1,K3,jeugd_en_gezin,WK034409,2023-12-22,2023-12-27,2024-06-30,false,23-44,zelfstandig_verder",
 ]
-SURVEYS_HEADER = "case_id,survey_date,toegankelijkheid,kwaliteit,effect,rapportcijfer,verder_zonder_hulp"
+SURVEYS_HEADER = (
+    "case_id,survey_date,toegankelijkheid,kwaliteit,effect,rapportcijfer,verder_zonder_hulp"
+)
 SURVEYS_ROWS = [
     "SO-1,2023-04-01,8,8,7,8,ja",
     "SO-3,2024-02-01,6,7,,7,nee",
     "JG-1,2024-07-15,9,9,9,9,true",
     "JG-1,2024-07-20,,,,,",
 ]
-CARE_HEADER = "trajectory_id,client_id,domain,wijk_code,care_type,start_date,end_date,referred_by_case_id"
+CARE_HEADER = (
+    "trajectory_id,client_id,domain,wijk_code,care_type,start_date,end_date,referred_by_case_id"
+)
 CARE_ROWS = [
     "AZ-1,C1,sociaal,WK034401,individuele_begeleiding,2024-01-15,,SO-3",
     "AZ-2,X9,sociaal,WK034402,beschermd_wonen,2022-06-01,2023-05-31,",
@@ -160,18 +166,48 @@ def _replace(rows: list[str], index: int, old: str, new: str) -> list[str]:
 
 BAD_CASES = [
     # (rows, line, column, words in the message)
-    (_replace(CASES_ROWS, 0, "2023-03-15,false", "2022-03-15,false"), 2, "end_date", "end date before registration date"),
+    (
+        _replace(CASES_ROWS, 0, "2023-03-15,false", "2022-03-15,false"),
+        2,
+        "end_date",
+        "end date before registration date",
+    ),
     (_replace(CASES_ROWS, 4, "sociaal", "wmo"), 6, "team", "unknown team"),
-    (_replace(CASES_ROWS, 3, "2023-03-20", "2023-03-32"), 5, "first_conversation_date", "unparsable date"),
-    (_replace(CASES_ROWS, 3, "2023-03-20", "20/3/23x"), 5, "first_conversation_date", "unparsable date"),
-    (_replace(CASES_ROWS, 0, "2023-01-12", "2023-01-09"), 2, "first_conversation_date", "before registration"),
-    (_replace(CASES_ROWS, 0, "2023-01-12", "2023-04-01"), 2, "end_date", "before first conversation"),
+    (
+        _replace(CASES_ROWS, 3, "2023-03-20", "2023-03-32"),
+        5,
+        "first_conversation_date",
+        "unparsable date",
+    ),
+    (
+        _replace(CASES_ROWS, 3, "2023-03-20", "20/3/23x"),
+        5,
+        "first_conversation_date",
+        "unparsable date",
+    ),
+    (
+        _replace(CASES_ROWS, 0, "2023-01-12", "2023-01-09"),
+        2,
+        "first_conversation_date",
+        "before registration",
+    ),
+    (
+        _replace(CASES_ROWS, 0, "2023-01-12", "2023-04-01"),
+        2,
+        "end_date",
+        "before first conversation",
+    ),
     (_replace(CASES_ROWS, 0, "WK034401", "0344-01"), 2, "wijk_code", "WK034401"),
     (_replace(CASES_ROWS, 0, "false", "misschien"), 2, "urgent", "yes/no"),
     (_replace(CASES_ROWS, 0, "23-44", "25-30"), 2, "age_band", "unknown age band"),
     (_replace(CASES_ROWS, 0, "zelfstandig_verder", "weg"), 2, "end_reason", "unknown end reason"),
     (_replace(CASES_ROWS, 0, ",zelfstandig_verder", ","), 2, "end_reason", "exactly when end_date"),
-    (_replace(CASES_ROWS, 1, "2023-02-01,,", "2023-02-01,,,"), 3, None, None),  # too many cells: any error
+    (
+        _replace(CASES_ROWS, 1, "2023-02-01,,", "2023-02-01,,,"),
+        3,
+        None,
+        None,
+    ),  # too many cells: any error
     (_replace(CASES_ROWS, 2, "true", "false"), 4, "urgent", "case 'SO-2' has urgent false"),
     (_replace(CASES_ROWS, 2, "C3", "C2"), 4, "client_id", "duplicate"),
     (_replace(CASES_ROWS, 0, "C1,", ","), 2, "client_id", "required value missing"),
@@ -209,7 +245,12 @@ def test_blank_lines_keep_line_numbers_right(tmp_path):
         (_replace(SURVEYS_ROWS, 0, ",8,ja", ",11,ja"), 2, "rapportcijfer", "mark outside 1-10"),
         (_replace(SURVEYS_ROWS, 1, "6,7,,7", "6,7,,0"), 3, "rapportcijfer", "mark outside 1-10"),
         (_replace(SURVEYS_ROWS, 0, "8,8,7", "8,7.5,7"), 2, "kwaliteit", "whole number"),
-        (_replace(SURVEYS_ROWS, 0, "8,8,7", "8,7,5,7"), 2, None, None),  # a Dutch decimal comma: wrong cell count
+        (
+            _replace(SURVEYS_ROWS, 0, "8,8,7", "8,7,5,7"),
+            2,
+            None,
+            None,
+        ),  # a Dutch decimal comma: wrong cell count
         (_replace(SURVEYS_ROWS, 2, "JG-1", "JG-9"), 4, "case_id", "not in the cases table"),
         (_replace(SURVEYS_ROWS, 2, "true", "wellicht"), 4, "verder_zonder_hulp", "yes/no"),
     ],
@@ -227,9 +268,24 @@ def test_bad_surveys(folder, rows, line, column, words):
 @pytest.mark.parametrize(
     ("rows", "line", "column", "words"),
     [
-        (_replace(CARE_ROWS, 1, "2023-05-31", "2021-05-31"), 3, "end_date", "care end date before start date"),
-        (_replace(CARE_ROWS, 2, "ambulante_jeugdhulp", "dagbegeleiding"), 4, "care_type", "does not belong"),
-        (_replace(CARE_ROWS, 0, "SO-3", "SO-8"), 2, "referred_by_case_id", "not in the cases table"),
+        (
+            _replace(CARE_ROWS, 1, "2023-05-31", "2021-05-31"),
+            3,
+            "end_date",
+            "care end date before start date",
+        ),
+        (
+            _replace(CARE_ROWS, 2, "ambulante_jeugdhulp", "dagbegeleiding"),
+            4,
+            "care_type",
+            "does not belong",
+        ),
+        (
+            _replace(CARE_ROWS, 0, "SO-3", "SO-8"),
+            2,
+            "referred_by_case_id",
+            "not in the cases table",
+        ),
         (_replace(CARE_ROWS, 2, "jeugd,", "ggz,"), 4, "domain", "unknown domain"),
         (_replace(CARE_ROWS, 2, "AZ-3", "AZ-1"), 4, "trajectory_id", "duplicate"),
     ],
@@ -249,12 +305,18 @@ def test_parquet_errors_name_the_row(tmp_path, reg):
     with pytest.raises(InputError) as info:
         load_register(tmp_path)
     assert info.value.column == "end_date"
-    assert "row 4:" in info.value.message and "end date before registration date" in info.value.message
+    assert (
+        "row 4:" in info.value.message and "end date before registration date" in info.value.message
+    )
 
 
 def test_missing_column_and_missing_files(tmp_path, folder):
-    path = _write(tmp_path / "a", "cases.csv", CASES_HEADER.replace(",urgent", ""),
-                  [",".join(r.split(",")[:7] + r.split(",")[8:]) for r in CASES_ROWS])
+    path = _write(
+        tmp_path / "a",
+        "cases.csv",
+        CASES_HEADER.replace(",urgent", ""),
+        [",".join(r.split(",")[:7] + r.split(",")[8:]) for r in CASES_ROWS],
+    )
     with pytest.raises(InputError, match="missing column.*urgent") as info:
         load_register(path)
     assert info.value.file == str(path)
@@ -268,7 +330,9 @@ def test_missing_column_and_missing_files(tmp_path, folder):
 
 
 def test_synthetic_flag_from_metadata_and_column(folder):
-    (folder / "register.json").write_text(json.dumps({"synthetic": True, "seed": 7, "generator_version": "9"}))
+    (folder / "register.json").write_text(
+        json.dumps({"synthetic": True, "seed": 7, "generator_version": "9"})
+    )
     register = load_register(folder)
     assert register.synthetic is True
     assert register.provenance() == {
@@ -297,8 +361,10 @@ def test_case_level(reg):
 def test_new_active_and_clients(reg):
     new = new_cases(reg.cases)
     assert new.set_index(["period", "team"])["new_cases"].to_dict() == {
-        ("2023", "jeugd_en_gezin"): 1, ("2023", "sociaal"): 3,
-        ("2024", "jeugd_en_gezin"): 0, ("2024", "sociaal"): 1,
+        ("2023", "jeugd_en_gezin"): 1,
+        ("2023", "sociaal"): 3,
+        ("2024", "jeugd_en_gezin"): 0,
+        ("2024", "sociaal"): 1,
     }
     active = active_cases(reg.cases).set_index(["period", "team"])["active_cases"]
     assert active[("2023", "sociaal")] == 3 and active[("2024", "sociaal")] == 3
@@ -335,12 +401,20 @@ def test_flows_satisfy_the_stock_flow_identity(reg):
 
 
 def test_flows_show_an_inconsistent_record():
-    bad = pd.DataFrame({
-        "case_id": ["A"], "client_id": ["a"], "team": ["sociaal"], "wijk_code": ["WK034401"],
-        "registration_date": [pd.Timestamp("2023-05-10")], "first_conversation_date": [pd.NaT],
-        "end_date": [pd.Timestamp("2023-04-01")], "urgent": [False], "age_band": ["23-44"],
-        "end_reason": ["anders"],
-    })
+    bad = pd.DataFrame(
+        {
+            "case_id": ["A"],
+            "client_id": ["a"],
+            "team": ["sociaal"],
+            "wijk_code": ["WK034401"],
+            "registration_date": [pd.Timestamp("2023-05-10")],
+            "first_conversation_date": [pd.NaT],
+            "end_date": [pd.Timestamp("2023-04-01")],
+            "urgent": [False],
+            "age_band": ["23-44"],
+            "end_reason": ["anders"],
+        }
+    )
     f = flows(bad, freq="month", by=())
     assert f.set_index("period").loc["2023-04", "difference"] == 1
     assert f.set_index("period").loc["2023-05", "difference"] == -1
@@ -395,7 +469,9 @@ def test_average_monthly_active(reg):
 def test_care_and_the_forward_share(reg):
     care = care_clients(reg.care, start="2023", end="2024").set_index(["period", "domain"])
     assert care.loc[("2023", "sociaal"), "clients"] == 1  # X9 until May 2023
-    assert care.loc[("2024", "sociaal"), ["clients", "started", "referred", "running_end"]].tolist() == [1, 1, 1, 1]
+    assert care.loc[
+        ("2024", "sociaal"), ["clients", "started", "referred", "running_end"]
+    ].tolist() == [1, 1, 1, 1]
     share = forward_share(reg.cases, reg.care).set_index(["period", "domain"])
     assert share.loc[("2023", "sociaal"), "buurtteam_pct"] == pytest.approx(75)  # 3 : 1
     assert share.loc[("2023", "jeugd"), "buurtteam_pct"] == pytest.approx(75)  # K1 K2 K3 : K1
@@ -403,31 +479,58 @@ def test_care_and_the_forward_share(reg):
 
 
 def test_to_observations(reg, folder):
-    obs = to_observations(new_cases(reg.cases), "buurtteam_sociaal_nieuwe_casussen", value="new_cases",
-                          source="casusregister test", published="test 2025")
-    assert obs[["region_code", "region_name", "period", "value", "unit", "status"]].values.tolist() == [
+    obs = to_observations(
+        new_cases(reg.cases),
+        "buurtteam_sociaal_nieuwe_casussen",
+        value="new_cases",
+        source="casusregister test",
+        published="test 2025",
+    )
+    assert obs[
+        ["region_code", "region_name", "period", "value", "unit", "status"]
+    ].values.tolist() == [
         ["GM0344", "Utrecht", "2023", 3.0, "aantal", "definitief"],
         ["GM0344", "Utrecht", "2024", 1.0, "aantal", "definitief"],
     ]
-    wijk = to_observations(new_cases(reg.cases, by=("team", "wijk_code")), "buurtteam_jg_nieuwe_casussen",
-                           value="new_cases", source="s", published="p")
+    wijk = to_observations(
+        new_cases(reg.cases, by=("team", "wijk_code")),
+        "buurtteam_jg_nieuwe_casussen",
+        value="new_cases",
+        source="s",
+        published="p",
+    )
     assert set(wijk["region_code"]) == {"WK034401", "WK034403", "WK034408", "WK034409"}
     assert _value(wijk, "region_name", region_code="WK034409", period="2023") == "Leidsche Rijn"
     assert _value(wijk, "value", region_code="WK034409", period="2023") == 1
-    waits = to_observations(waiting_times(reg.cases), "buurtteam_sociaal_wachttijd", value="mean",
-                            source="s", published="p")
+    waits = to_observations(
+        waiting_times(reg.cases),
+        "buurtteam_sociaal_wachttijd",
+        value="mean",
+        source="s",
+        published="p",
+    )
     assert _value(waits, "status", period="2024") == "missing"
-    (folder / "register.json").write_text(json.dumps({"synthetic": True, "seed": 3, "generator_version": "1.0"}))
+    (folder / "register.json").write_text(
+        json.dumps({"synthetic": True, "seed": 3, "generator_version": "1.0"})
+    )
     synthetic = load_register(folder)
-    obs = to_observations(unique_clients(synthetic.cases), "buurtteam_jg_clienten", value="clients",
-                          register=synthetic)
+    obs = to_observations(
+        unique_clients(synthetic.cases),
+        "buurtteam_jg_clienten",
+        value="clients",
+        register=synthetic,
+    )
     assert set(obs["source"]) == {"synthetisch register (analysis.synthetic, seed 3)"}
     assert set(obs["published"]) == {"synthetisch, gegenereerd v1.0"}
     assert set(obs["note"]) == {"synthetisch"}
     with pytest.raises(ValueError, match="value"):
-        to_observations(new_cases(reg.cases), "buurtteam_sociaal_nieuwe_casussen", register=synthetic)
+        to_observations(
+            new_cases(reg.cases), "buurtteam_sociaal_nieuwe_casussen", register=synthetic
+        )
     with pytest.raises(KeyError):
-        to_observations(new_cases(reg.cases), "no_such_indicator", value="new_cases", register=synthetic)
+        to_observations(
+            new_cases(reg.cases), "no_such_indicator", value="new_cases", register=synthetic
+        )
 
 
 def test_other_municipality(tmp_path):
@@ -435,8 +538,12 @@ def test_other_municipality(tmp_path):
     _write(tmp_path, "cases.csv", CASES_HEADER, rows)
     register = load_register(tmp_path)
     assert register.municipality == "GM0363"
-    obs = to_observations(new_cases(register.cases), "buurtteam_sociaal_nieuwe_casussen", value="new_cases",
-                          register=register)
+    obs = to_observations(
+        new_cases(register.cases),
+        "buurtteam_sociaal_nieuwe_casussen",
+        value="new_cases",
+        register=register,
+    )
     assert set(obs["region_code"]) == {"GM0363"}
     assert obs["source"].iloc[0].startswith("casusregister (")
 

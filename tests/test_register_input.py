@@ -53,8 +53,13 @@ def test_a_snapshot_date_given_accepts_dates_up_to_it_and_becomes_the_snapshot(t
         load_register(path, snapshot_date=f"{FUTURE_YEAR}-01-31")
     assert info.value.row == 6
     # an earlier snapshot refuses what lies after it, in any table and date column
-    with pytest.raises(InputError, match="2024-06-30 lies after the snapshot date 2024-03-01") as info:
-        load_register(_write(tmp_path / "b", "cases.csv", CASES_HEADER, CASES_ROWS), snapshot_date="2024-03-01")
+    with pytest.raises(
+        InputError, match="2024-06-30 lies after the snapshot date 2024-03-01"
+    ) as info:
+        load_register(
+            _write(tmp_path / "b", "cases.csv", CASES_HEADER, CASES_ROWS),
+            snapshot_date="2024-03-01",
+        )
     assert info.value.column == "end_date" and info.value.row == 7
     with pytest.raises(ParameterError, match="snapshot_date"):
         load_register(path, snapshot_date="gisteren")
@@ -68,7 +73,9 @@ def test_snapshot_date_in_metadata_bounds_the_dates(tmp_path):
     with pytest.raises(InputError, match="after the snapshot date 2024-07-16") as info:
         load_register(root)
     assert info.value.file.endswith("surveys.csv") and info.value.row == 5
-    assert load_register(root, snapshot_date="2024-12-31").snapshot_date == pd.Timestamp("2024-12-31")
+    assert load_register(root, snapshot_date="2024-12-31").snapshot_date == pd.Timestamp(
+        "2024-12-31"
+    )
 
 
 # ------------------------------------------------------------------------------ no rows
@@ -84,7 +91,9 @@ def test_a_header_only_cases_table_is_refused_in_one_line(tmp_path, body):
 
 
 def test_a_header_only_parquet_cases_table_is_refused(tmp_path):
-    frame = load_register(_write(tmp_path / "a", "cases.csv", CASES_HEADER, CASES_ROWS)).cases.iloc[:0]
+    frame = load_register(_write(tmp_path / "a", "cases.csv", CASES_HEADER, CASES_ROWS)).cases.iloc[
+        :0
+    ]
     write_parquet(frame, tmp_path / "cases.parquet")
     with pytest.raises(InputError, match="header but no rows"):
         load_register(tmp_path / "cases.parquet")
@@ -97,22 +106,37 @@ def _with_column(name: str, values: list[str]) -> tuple[str, list[str]]:
     return CASES_HEADER + f",{name}", [f"{r},{v}" for r, v in zip(CASES_ROWS, values, strict=True)]
 
 
-BSNS = ["111222333", "123456782", "999999990", "111111110", "222222220", "100000010", "100000022",
-        "100000034"]
+BSNS = [
+    "111222333",
+    "123456782",
+    "999999990",
+    "111111110",
+    "222222220",
+    "100000010",
+    "100000022",
+    "100000034",
+]
 
 
-@pytest.mark.parametrize(("name", "values", "words"), [
-    ("bsn", ["x"] * 8, "a BSN"),
-    ("Naam", ["Jan"] * 8, "a name"),
-    ("client_achternaam", ["Jansen"] * 8, "a name"),
-    ("adres", ["Oudegracht 1"] * 8, "an address"),
-    ("geboortedatum", ["2001-01-01"] * 8, "date of birth"),
-    ("date_of_birth", ["2001-01-01"] * 8, "date of birth"),
-    ("postcode", ["3511AB"] * 8, "a postcode"),
-    ("opmerking", BSNS, "BSN 11-proef"),
-    ("kenmerk", ["3511 AB", "3512CD", "3513 EF", "3514GH", "3515 IJ", "3516KL", "3517 MN", "3518OP"], "postcodes"),
-    ("contact", ["", "", "", "a@b.nl", "", "", "", ""], "e-mail"),
-])
+@pytest.mark.parametrize(
+    ("name", "values", "words"),
+    [
+        ("bsn", ["x"] * 8, "a BSN"),
+        ("Naam", ["Jan"] * 8, "a name"),
+        ("client_achternaam", ["Jansen"] * 8, "a name"),
+        ("adres", ["Oudegracht 1"] * 8, "an address"),
+        ("geboortedatum", ["2001-01-01"] * 8, "date of birth"),
+        ("date_of_birth", ["2001-01-01"] * 8, "date of birth"),
+        ("postcode", ["3511AB"] * 8, "a postcode"),
+        ("opmerking", BSNS, "BSN 11-proef"),
+        (
+            "kenmerk",
+            ["3511 AB", "3512CD", "3513 EF", "3514GH", "3515 IJ", "3516KL", "3517 MN", "3518OP"],
+            "postcodes",
+        ),
+        ("contact", ["", "", "", "a@b.nl", "", "", "", ""], "e-mail"),
+    ],
+)
 def test_personal_identifiers_are_refused_naming_the_column(tmp_path, name, values, words):
     header, rows = _with_column(name, values)
     path = _write(tmp_path, "cases.csv", header, rows)
@@ -121,15 +145,31 @@ def test_personal_identifiers_are_refused_naming_the_column(tmp_path, name, valu
         load_register(path)
     assert info.value.column == name.lower() and info.value.file == str(path)
     assert "drop_columns" in info.value.message and "\n" not in info.value.message
-    assert all(v not in info.value.message for v in values if len(v) > 1)  # the values are never repeated
+    assert all(
+        v not in info.value.message for v in values if len(v) > 1
+    )  # the values are never repeated
     assert _digest(tmp_path) == before
 
 
 def test_bsns_as_client_numbers_are_refused(tmp_path):
-    rows = [r.replace(f",{c},", f",{b},", 1) for r, c, b in zip(
-        CASES_ROWS, ["C1", "C2", "C3", "C1", "C4", "K1", "K2", "K3"],
-        ["111222333", "123456782", "100000010", "111222333", "100000022", "999999990", "111111110", "222222220"],
-        strict=True)]
+    rows = [
+        r.replace(f",{c},", f",{b},", 1)
+        for r, c, b in zip(
+            CASES_ROWS,
+            ["C1", "C2", "C3", "C1", "C4", "K1", "K2", "K3"],
+            [
+                "111222333",
+                "123456782",
+                "100000010",
+                "111222333",
+                "100000022",
+                "999999990",
+                "111111110",
+                "222222220",
+            ],
+            strict=True,
+        )
+    ]
     with pytest.raises(InputError, match="BSN") as info:
         load_register(_write(tmp_path, "cases.csv", CASES_HEADER, rows))
     assert info.value.column == "client_id"

@@ -43,9 +43,17 @@ CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 FIXTURES = Path(__file__).parent / "runner_fixtures" / "notebooks"
 NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--window-size=1280,900"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1280,900",
+]
 PROBE = """window.addEventListener('load', function () {
   var imgs = Array.prototype.slice.call(document.images);
   var broken = imgs.filter(function (i) { return !(i.complete && i.naturalWidth > 0); })
@@ -80,24 +88,97 @@ NBCONVERT_ALT = "No description has been provided for this image"
 
 #: Words that mark a Dutch text (labels and headings; none is part of a proper name the
 #: pages quote: CBS table titles and publication names are left out of the check).
-DUTCH_WORDS = ("het", "niet", "wordt", "worden", "zijn", "voor", "cijfers", "kerncijfers", "aandeel",
-               "wachttijd", "bron", "bronnen", "gegevensbronnen", "synthetisch", "voorlopig", "definitief",
-               "halfjaar", "gemiddeld", "gemiddelde", "aantal", "tabel", "rapport", "toelichting", "opgehaald",
-               "streefwaarde", "realisatie", "prognose", "laatste", "waarde", "overzicht", "inwoners",
-               "verandering", "ten opzichte", "per jaar", "ontbreken", "indicatoren", "controlegetal",
-               "vindplaats", "jongeren", "cliënten", "gezinnen", "wijk", "wijken", "peildatum")
+DUTCH_WORDS = (
+    "het",
+    "niet",
+    "wordt",
+    "worden",
+    "zijn",
+    "voor",
+    "cijfers",
+    "kerncijfers",
+    "aandeel",
+    "wachttijd",
+    "bron",
+    "bronnen",
+    "gegevensbronnen",
+    "synthetisch",
+    "voorlopig",
+    "definitief",
+    "halfjaar",
+    "gemiddeld",
+    "gemiddelde",
+    "aantal",
+    "tabel",
+    "rapport",
+    "toelichting",
+    "opgehaald",
+    "streefwaarde",
+    "realisatie",
+    "prognose",
+    "laatste",
+    "waarde",
+    "overzicht",
+    "inwoners",
+    "verandering",
+    "ten opzichte",
+    "per jaar",
+    "ontbreken",
+    "indicatoren",
+    "controlegetal",
+    "vindplaats",
+    "jongeren",
+    "cliënten",
+    "gezinnen",
+    "wijk",
+    "wijken",
+    "peildatum",
+)
 #: Words that mark an English text (none is also a Dutch word: not "in", "is", "of", "data").
-ENGLISH_WORDS = ("the", "and", "with", "from", "which", "this", "that", "source", "sources", "figures",
-                 "share", "waiting", "provisional", "final", "synthetic", "average", "number", "report",
-                 "forecast", "clients", "youths", "families", "year", "half-year", "latest", "value",
-                 "change", "target", "retrieved", "checksum", "location", "indicators", "not")
+ENGLISH_WORDS = (
+    "the",
+    "and",
+    "with",
+    "from",
+    "which",
+    "this",
+    "that",
+    "source",
+    "sources",
+    "figures",
+    "share",
+    "waiting",
+    "provisional",
+    "final",
+    "synthetic",
+    "average",
+    "number",
+    "report",
+    "forecast",
+    "clients",
+    "youths",
+    "families",
+    "year",
+    "half-year",
+    "latest",
+    "value",
+    "change",
+    "target",
+    "retrieved",
+    "checksum",
+    "location",
+    "indicators",
+    "not",
+)
 ABSOLUTE = re.compile(r"(?<![\w.:/-])/(?:work|tmp|home|root|Users|var|private)/")
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.notebooks,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium not installed at /usr/bin/chromium"
-                                                      " (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="headless Chromium not installed at /usr/bin/chromium (apt-get install chromium)",
+    ),
 ]
 
 
@@ -106,14 +187,22 @@ def chromium(tmp_path: Path, page: Path, *extra: str) -> subprocess.CompletedPro
     profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
     profile.mkdir()
     try:
-        return subprocess.run([str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", *extra,
-                               page.as_uri()], capture_output=True, text=True, timeout=180)
+        return subprocess.run(
+            [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", *extra, page.as_uri()],
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
     finally:
         shutil.rmtree(profile, ignore_errors=True)
 
 
 def _sha(script: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
+    return (
+        "'sha256-"
+        + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+        + "'"
+    )
 
 
 def with_scripts(text: str, scripts: list[str]) -> str:
@@ -127,7 +216,9 @@ def with_scripts(text: str, scripts: list[str]) -> str:
     assert found, "the policy names its scripts"
     allowed = found.group(1).replace("'none'", "").strip()
     new = directives.replace(found.group(0), f"script-src {allowed} {hashes}".replace("  ", " "))
-    text = text.replace(meta.group(0), f'<meta http-equiv="Content-Security-Policy" content="{html.escape(new)}">')
+    text = text.replace(
+        meta.group(0), f'<meta http-equiv="Content-Security-Policy" content="{html.escape(new)}">'
+    )
     tags = "".join(f"<script>{s}</script>" for s in scripts)
     return text.replace("</body>", tags + "</body>")
 
@@ -138,8 +229,14 @@ def open_page(tmp_path: Path, page: Path, *, axe: bool) -> tuple[str, list[str],
     copy = page.with_name(f".probe-{page.name}")
     copy.write_text(with_scripts(page.read_text(encoding="utf-8"), scripts), encoding="utf-8")
     try:
-        run = chromium(tmp_path, copy, "--enable-logging=stderr", "--v=0", "--virtual-time-budget=30000",
-                       "--dump-dom")
+        run = chromium(
+            tmp_path,
+            copy,
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=30000",
+            "--dump-dom",
+        )
     finally:
         copy.unlink()
     assert run.returncode == 0, run.stderr[-2000:]
@@ -169,10 +266,15 @@ def screenshot(tmp_path: Path, page: Path) -> None:
 def visible_text(dom: str) -> str:
     """The page's reader-visible text, without code, styles, scripts, data URIs and quoted names
     (the sources table's source and table-or-publication columns: CBS titles, publications)."""
-    text = re.sub(r"<(script|style|code|pre class=\"[^\"]*highlight)[^>]*>.*?</\1>", " ", dom, flags=re.S)
-    text = re.sub(r'(<table class="analysis-sources">.*?</table>)',
-                  lambda m: re.sub(r'<th scope="row">.*?</th>\s*<td>.*?</td>', " ", m.group(1), flags=re.S),
-                  text, flags=re.S)
+    text = re.sub(
+        r"<(script|style|code|pre class=\"[^\"]*highlight)[^>]*>.*?</\1>", " ", dom, flags=re.S
+    )
+    text = re.sub(
+        r'(<table class="analysis-sources">.*?</table>)',
+        lambda m: re.sub(r'<th scope="row">.*?</th>\s*<td>.*?</td>', " ", m.group(1), flags=re.S),
+        text,
+        flags=re.S,
+    )
     text = re.sub(r"<title>.*?</title>", " ", text, flags=re.S)
     text = re.sub(r"<[^>]+>", " ", text)
     return html.unescape(text)
@@ -192,7 +294,9 @@ def tabular_pre(dom: str) -> list[str]:
     """``<pre>`` blocks that hold column-aligned text (a DataFrame printed with print)."""
     found = []
     for block in re.findall(r"<pre[^>]*>(.*?)</pre>", dom, flags=re.S):
-        lines = [ln for ln in html.unescape(re.sub(r"<[^>]+>", "", block)).splitlines() if ln.strip()]
+        lines = [
+            ln for ln in html.unescape(re.sub(r"<[^>]+>", "", block)).splitlines() if ln.strip()
+        ]
         columned = [ln for ln in lines if len(re.findall(r"\S {2,}(?=\S)", ln)) >= 2]
         if len(lines) >= 3 and len(columned) >= 3:
             found.append("\n".join(lines[:3]))
@@ -252,8 +356,9 @@ def bron_disagreements(text: str, language: str) -> list[str]:
     return sorted(set(wrong))
 
 
-def page_problems(page: Path, language: str, dom: str, console: list[str], probe: dict,
-                  violations: list | None) -> list[str]:
+def page_problems(
+    page: Path, language: str, dom: str, console: list[str], probe: dict, violations: list | None
+) -> list[str]:
     """Every problem a reviewer would see on ``page`` (an empty list for a good page)."""
     text = page.read_text(encoding="utf-8")
     problems = []
@@ -261,18 +366,28 @@ def page_problems(page: Path, language: str, dom: str, console: list[str], probe
     if not lang or lang.group(1) != language:
         problems.append(f"<html lang> is {lang.group(1) if lang else None!r}, not {language!r}")
     without_data = re.sub(r"data:[a-z+/.-]+;base64,[A-Za-z0-9+/=]+", "data:", text)
-    content = re.sub(r"<style[^>]*>.*?</style>", " ", without_data, flags=re.S)  # nbconvert's CSS names them
-    if "Traceback" in content or re.search(r"data-mime-type=\"application/vnd\.jupyter\.stderr\"", content):
+    content = re.sub(
+        r"<style[^>]*>.*?</style>", " ", without_data, flags=re.S
+    )  # nbconvert's CSS names them
+    if "Traceback" in content or re.search(
+        r"data-mime-type=\"application/vnd\.jupyter\.stderr\"", content
+    ):
         problems.append("a traceback or error output")
-    hits = set(ABSOLUTE.findall(without_data)) | ({str(ROOT)} if str(ROOT) in without_data else set())
+    hits = set(ABSOLUTE.findall(without_data)) | (
+        {str(ROOT)} if str(ROOT) in without_data else set()
+    )
     problems += [f"an absolute path ({hit}…)" for hit in sorted(hits)]
     if "NBVAL" in without_data:
         problems.append("NBVAL in the page")
-    index_cells = re.findall(r'<th[^>]*class="[^"]*\b(?:row_heading|blank)\b', text) + \
-        re.findall(r"<tr[^>]*>\s*<th[^>]*>\s*</th>", text) + \
-        re.findall(r"<tbody>\s*<tr[^>]*>\s*<th[^>]*>\d+</th>", text)
+    index_cells = (
+        re.findall(r'<th[^>]*class="[^"]*\b(?:row_heading|blank)\b', text)
+        + re.findall(r"<tr[^>]*>\s*<th[^>]*>\s*</th>", text)
+        + re.findall(r"<tbody>\s*<tr[^>]*>\s*<th[^>]*>\d+</th>", text)
+    )
     if index_cells:
-        problems.append(f"a pandas index column ({len(index_cells)} cells, e.g. {index_cells[0][:60]!r})")
+        problems.append(
+            f"a pandas index column ({len(index_cells)} cells, e.g. {index_cells[0][:60]!r})"
+        )
     for block in tabular_pre(text):
         problems.append(f"a DataFrame printed as text: {block[:160]!r}")
     other = "en" if language == "nl" else "nl"
@@ -297,8 +412,13 @@ def page_problems(page: Path, language: str, dom: str, console: list[str], probe
     if repeated:
         problems.append(f"images sharing an alt text: {repeated[:2]}")
     if violations:
-        problems.append("axe-core: " + "; ".join(f"{v['impact']} {v['id']} ({v.get('nodes', '?')} nodes, "
-                                                  f"e.g. {v['first']!r})" for v in violations))
+        problems.append(
+            "axe-core: "
+            + "; ".join(
+                f"{v['impact']} {v['id']} ({v.get('nodes', '?')} nodes, e.g. {v['first']!r})"
+                for v in violations
+            )
+        )
     return problems
 
 
@@ -321,22 +441,32 @@ def real_runs(tmp_path_factory):
     runs = {}
     for language, text in (("nl", default), ("en", english)):
         status, folder = _run(ROOT / "notebooks", text, base / "reports", f"default-{language}")
-        runs[language] = {"status": status, "run": folder,
-                          "record": json.loads((folder / "run.json").read_text(encoding="utf-8"))}
+        runs[language] = {
+            "status": status,
+            "run": folder,
+            "record": json.loads((folder / "run.json").read_text(encoding="utf-8")),
+        }
     return runs
 
 
 def test_fixture_index_and_reviewer_pages_render_without_errors(tmp_path):
-    status, run = _run(FIXTURES, """
+    status, run = _run(
+        FIXTURES,
+        """
 runs:
   - notebooks: [01_basic, 02_plot]
     parameters: {region: "<b>GM0344</b>"}
   - notebooks: [03_fail]
     parameters: {message: "<img src=x onerror=alert(1)>"}
-""", tmp_path / "reports", "browser")
+""",
+        tmp_path / "reports",
+        "browser",
+    )
     assert status == 1  # 03_fail fails on purpose, with markup in its message
     dom, console, probe, _ = open_page(tmp_path, run / "index.html", axe=False)
-    assert console == [] and probe["filter"] is True  # the filter script runs under the index's policy
+    assert (
+        console == [] and probe["filter"] is True
+    )  # the filter script runs under the index's policy
     assert probe["filtered"] == [0, 1, 3]  # typing filters the notebook groups
     review = next(run.glob("02_plot__*.review.html"))
     dom, console, probe, _ = open_page(tmp_path, review, axe=False)
@@ -344,12 +474,24 @@ runs:
     failed = next(run.glob("03_fail__*.review.html"))
     dom, console, probe, _ = open_page(tmp_path, failed, axe=False)
     assert console == []
-    boxes = re.findall(r'<div class="analysis-failure" role="alert"><p>(.*?)</p></div>', dom, flags=re.S)
-    assert len(boxes) == 1 and boxes[0].startswith("Dit rapport kon niet worden gemaakt: ValueError: ")
+    boxes = re.findall(
+        r'<div class="analysis-failure" role="alert"><p>(.*?)</p></div>', dom, flags=re.S
+    )
+    assert len(boxes) == 1 and boxes[0].startswith(
+        "Dit rapport kon niet worden gemaakt: ValueError: "
+    )
     assert "&lt;img src=x onerror=alert(1)&gt;" in boxes[0]
-    assert "Traceback" not in dom and "An Exception was encountered" not in dom and "<img src=\"x\"" not in dom
-    full = failed.with_name(failed.name.replace(".review.html", ".html")).read_text(encoding="utf-8")
-    assert "An Exception was encountered" in full and "ValueError" in full  # the page with code keeps it
+    assert (
+        "Traceback" not in dom
+        and "An Exception was encountered" not in dom
+        and '<img src="x"' not in dom
+    )
+    full = failed.with_name(failed.name.replace(".review.html", ".html")).read_text(
+        encoding="utf-8"
+    )
+    assert (
+        "An Exception was encountered" in full and "ValueError" in full
+    )  # the page with code keeps it
 
 
 NO_AXE = f"axe-core not installed ({AXE.relative_to(ROOT)}): run `make browser-tools` (npm ci)"
@@ -385,8 +527,11 @@ def test_code_pages_say_their_language_and_hide_no_machine_paths(real_runs, lang
         assert re.search(r"<html[^>]*\slang=\"([^\"]*)\"", text).group(1) == language, page.name
         without_data = re.sub(r"data:[a-z+/.-]+;base64,[A-Za-z0-9+/=]+", "data:", text)
         assert str(ROOT) not in without_data and not ABSOLUTE.search(without_data), page.name
-    assert all(r["status"] == "ok" for r in real_runs[language]["record"]["reports"]), \
-        [(r["name"], r["error"]) for r in real_runs[language]["record"]["reports"] if r["status"] != "ok"]
+    assert all(r["status"] == "ok" for r in real_runs[language]["record"]["reports"]), [
+        (r["name"], r["error"])
+        for r in real_runs[language]["record"]["reports"]
+        if r["status"] != "ok"
+    ]
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -403,7 +548,10 @@ def test_index_is_in_the_run_language_and_keyboard_usable(real_runs, tmp_path, l
     without_data = re.sub(r"data:[a-z+/.-]+;base64,[A-Za-z0-9+/=]+", "data:", text)
     assert str(ROOT) not in without_data
     for report in real_runs[language]["record"]["reports"]:
-        assert f'href="{report["outputs"]["review"]}"' in text and f'href="{report["outputs"]["html"]}"' in text
+        assert (
+            f'href="{report["outputs"]["review"]}"' in text
+            and f'href="{report["outputs"]["html"]}"' in text
+        )
     assert words_of("en" if language == "nl" else "nl", visible_text(text)) == []
     assert text.count('<details class="notebook" open data-group>') == len(NOTEBOOKS)
     assert export.script_hash(export.INDEX_SCRIPT) in text

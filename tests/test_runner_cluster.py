@@ -45,9 +45,14 @@ print("survived")
 def _killer_notebook(path: Path) -> None:
     params = nbformat.v4.new_code_cell("kill = True  # kill the worker")
     params.metadata["tags"] = ["parameters"]
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Killer"), params,
-                                         nbformat.v4.new_code_cell(KILLER)])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# Killer"), params, nbformat.v4.new_code_cell(KILLER)]
+    )
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, path)
 
 
@@ -55,8 +60,14 @@ def _killer_notebook(path: Path) -> None:
 def collection_dir(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("cluster") / "notebooks"
     folder.mkdir()
-    for name in ("01_basic.ipynb", "02_plot.ipynb", "03_fail.ipynb", "04_sleep.ipynb",
-                 "07_noparams.ipynb", "fixture_data.csv"):
+    for name in (
+        "01_basic.ipynb",
+        "02_plot.ipynb",
+        "03_fail.ipynb",
+        "04_sleep.ipynb",
+        "07_noparams.ipynb",
+        "fixture_data.csv",
+    ):
         shutil.copy(FIXTURES / name, folder / name)
     _killer_notebook(folder / "08_killer.ipynb")
     return folder
@@ -81,8 +92,16 @@ def both_runs(collection_dir):
     out = collection_dir.parent / "reports"
     runs = {}
     for name, cluster in (("local", None), ("cluster", "local:2")):
-        status = run_plan(_plan(collection_dir, BATCH), out=out, run_id=name, jobs=2, timeout=60,
-                          quiet=True, warm_modules=WARM, cluster=cluster)
+        status = run_plan(
+            _plan(collection_dir, BATCH),
+            out=out,
+            run_id=name,
+            jobs=2,
+            timeout=60,
+            quiet=True,
+            warm_modules=WARM,
+            cluster=cluster,
+        )
         record = json.loads((out / name / "run.json").read_text())
         runs[name] = {"status": status, "record": record, "dir": out / name}
     return runs
@@ -111,8 +130,11 @@ def test_cluster_run_has_the_same_reports_statuses_and_exit_code(both_runs):
 def test_cluster_run_json_has_the_same_fields(both_runs):
     local, cluster = both_runs["local"]["record"], both_runs["cluster"]["record"]
     assert _shape(local) == _shape(cluster)
-    for a, b in zip(sorted(local["reports"], key=lambda r: r["name"]),
-                    sorted(cluster["reports"], key=lambda r: r["name"]), strict=True):
+    for a, b in zip(
+        sorted(local["reports"], key=lambda r: r["name"]),
+        sorted(cluster["reports"], key=lambda r: r["name"]),
+        strict=True,
+    ):
         assert set(a) == set(b)
         assert a["parameters"] == b["parameters"] and a["sources"] == b["sources"]
         assert a["outputs"] == b["outputs"]
@@ -126,29 +148,46 @@ def test_cluster_run_publishes_the_same_files(both_runs):
     assert "data:image/png;base64," in review
     text = (cluster / "01_basic__region-GM0363.ipynb").read_text()
     assert "region=GM0363" in text
-    assert os.readlink(cluster.parent / "last") == "cluster"  # latest: only runs with no failed report
+    assert (
+        os.readlink(cluster.parent / "last") == "cluster"
+    )  # latest: only runs with no failed report
     assert not list(cluster.parent.glob(".*.partial"))
 
 
 def test_a_killed_worker_fails_only_its_report(collection_dir):
     out = collection_dir.parent / "killed"
-    plan = _plan(collection_dir, """
+    plan = _plan(
+        collection_dir,
+        """
 runs:
   - notebooks: [08_killer]
   - notebooks: [04_sleep]
     sets: [{seconds: 2}, {seconds: 3}]
   - notebooks: [01_basic, 07_noparams]
-""")
-    status = run_plan(plan, out=out, run_id="killed", jobs=2, timeout=60, quiet=True,
-                      warm_modules=WARM, cluster="local:2")
+""",
+    )
+    status = run_plan(
+        plan,
+        out=out,
+        run_id="killed",
+        jobs=2,
+        timeout=60,
+        quiet=True,
+        warm_modules=WARM,
+        cluster="local:2",
+    )
     record = json.loads((out / "killed" / "run.json").read_text())
     by_name = {r["name"]: r for r in record["reports"]}
     assert status == 1
     killer = by_name["08_killer"]
     assert killer["status"] == "failed" and killer["error"]["kind"] == "dead-worker"
     others = {name: r["status"] for name, r in by_name.items() if name != "08_killer"}
-    assert others == {"04_sleep__seconds-2": "ok", "04_sleep__seconds-3": "ok",
-                      "01_basic": "ok", "07_noparams": "ok"}
+    assert others == {
+        "04_sleep__seconds-2": "ok",
+        "04_sleep__seconds-3": "ok",
+        "01_basic": "ok",
+        "07_noparams": "ok",
+    }
     assert (out / "killed" / "index.html").is_file()
 
 
@@ -159,7 +198,8 @@ def test_cluster_option_is_checked_before_anything_runs(collection_dir, capsys):
     assert parse_cluster("local:3") == ("local", 3)
     assert parse_cluster("tcp://10.0.0.5:8786") == ("address", "tcp://10.0.0.5:8786")
     out = collection_dir.parent / "never"
-    code = runner_main(["run", "07", "--notebooks", str(collection_dir), "--out", str(out),
-                        "--cluster", "local:0"])
+    code = runner_main(
+        ["run", "07", "--notebooks", str(collection_dir), "--out", str(out), "--cluster", "local:0"]
+    )
     assert code == 2 and not out.exists()
     assert "local:N" in capsys.readouterr().err

@@ -67,7 +67,9 @@ def mixed_run(collection, tmp_path_factory):
     """01_basic twice (one with an injection attempt), 02_plot, 03_fail with '<script>'."""
     tmp = tmp_path_factory.mktemp("mixed")
     Path("/tmp/pwned").unlink(missing_ok=True)
-    plan = plan_of(collection, f"""
+    plan = plan_of(
+        collection,
+        f"""
 runs:
   - notebooks: [01_basic]
     sets:
@@ -77,13 +79,21 @@ runs:
     parameters: {{region: {json.dumps(EVIL)}}}
   - notebooks: [03_fail]
     parameters: {{message: {json.dumps(EVIL)}}}
-""", tmp)
+""",
+        tmp,
+    )
     out = tmp / "reports"
     started = time.perf_counter()
-    status = run_plan(plan, out=out, run_id="mixed", jobs=2, timeout=60, quiet=True,
-                      warm_modules=WARM)
-    return {"status": status, "out": out, "run": out / "mixed", "record": load_run(out),
-            "seconds": time.perf_counter() - started}
+    status = run_plan(
+        plan, out=out, run_id="mixed", jobs=2, timeout=60, quiet=True, warm_modules=WARM
+    )
+    return {
+        "status": status,
+        "out": out,
+        "run": out / "mixed",
+        "record": load_run(out),
+        "seconds": time.perf_counter() - started,
+    }
 
 
 def test_failing_report_fails_alone_and_the_run_exits_1(mixed_run):
@@ -124,15 +134,18 @@ def test_every_report_has_notebook_page_and_reviewer_page(mixed_run):
     assert "set_title" in full and "set_title" not in review  # the reviewer page has no code
     assert "data:image/png;base64," in review  # the figure is embedded
     # the pages say which parameters made them, escaped
-    assert ("Parameters: <code>region</code> = <code>&lt;script&gt;alert('x')&lt;/script&gt;"
-            "</code>") in review
+    assert (
+        "Parameters: <code>region</code> = <code>&lt;script&gt;alert('x')&lt;/script&gt;</code>"
+    ) in review
     assert EVIL not in review and EVIL not in full
     assert "cdnjs" not in full and "require.min.js" not in full  # no third-party scripts
 
 
 def test_injected_value_stays_a_string(mixed_run):
     run = mixed_run["run"]
-    text = outputs_text(run / "01_basic__region-GM0363__label-import_os_os.system_touch_tmp_pwned.ipynb")
+    text = outputs_text(
+        run / "01_basic__region-GM0363__label-import_os_os.system_touch_tmp_pwned.ipynb"
+    )
     assert f"label={INJECTION!r} type=str" in text
     assert not Path("/tmp/pwned").exists()
 
@@ -155,9 +168,12 @@ def test_run_json_has_parameters_sources_versions_and_durations(mixed_run):
     import hashlib
 
     assert basic["sources"][0] == {
-        "source": "fixture table", "path": "tests/runner_fixtures/notebooks/fixture_data.csv",
+        "source": "fixture table",
+        "path": "tests/runner_fixtures/notebooks/fixture_data.csv",
         "checksum": "sha256:" + hashlib.sha256(fixture_csv.read_bytes()).hexdigest(),
-        "vintage": "2024", "synthetic": False}
+        "vintage": "2024",
+        "synthetic": False,
+    }
     assert basic["sources"][1]["synthetic"] is True
     assert basic["notebook_sha256"].startswith("sha256:")
     assert basic["duration_s"] > 0 and basic["execute_s"] > 0 and basic["export_s"] > 0
@@ -172,7 +188,9 @@ def test_run_json_has_parameters_sources_versions_and_durations(mixed_run):
 def serial_run(collection, tmp_path_factory):
     """On one kernel: a leak probe (set, then check), a timeout, a dead kernel, then a report."""
     tmp = tmp_path_factory.mktemp("serial")
-    plan = plan_of(collection, """
+    plan = plan_of(
+        collection,
+        """
 runs:
   - notebooks: [06_leak]
     sets: [{phase: set}, {phase: check}]
@@ -180,13 +198,19 @@ runs:
     parameters: {seconds: 60}
   - notebooks: [05_die]
   - notebooks: [02_plot]
-""", tmp)
+""",
+        tmp,
+    )
     out = tmp / "reports"
-    status = run_plan(plan, out=out, run_id="serial", jobs=1, timeout=2, quiet=True,
-                      warm_modules=WARM)
+    status = run_plan(
+        plan, out=out, run_id="serial", jobs=1, timeout=2, quiet=True, warm_modules=WARM
+    )
     record = load_run(out)
-    return {"status": status, "run": out / "serial",
-            "by_name": {r["name"]: r for r in record["reports"]}}
+    return {
+        "status": status,
+        "run": out / "serial",
+        "by_name": {r["name"]: r for r in record["reports"]},
+    }
 
 
 def test_no_state_leaks_from_one_report_into_the_next(serial_run):
@@ -196,8 +220,15 @@ def test_no_state_leaks_from_one_report_into_the_next(serial_run):
     assert check["status"] == "ok", check["error"]
     text = outputs_text(serial_run["run"] / "06_leak__phase-check.ipynb")
     state = json.loads(text.split("STATE ", 1)[1].splitlines()[0])
-    assert state == {"global": False, "rcParams": False, "figures": 0, "pandas": False,
-                     "environ": False, "sys.path": False, "cwd": "notebooks"}
+    assert state == {
+        "global": False,
+        "rcParams": False,
+        "figures": 0,
+        "pandas": False,
+        "environ": False,
+        "sys.path": False,
+        "cwd": "notebooks",
+    }
 
 
 def test_cell_past_the_timeout_fails_that_report_only(serial_run):
@@ -238,7 +269,11 @@ def test_crash_while_publishing_leaves_the_previous_run_in_place(collection, tmp
     assert os.readlink(out / "latest") == "good"
     assert (out / "latest" / "index.html").read_text() == good_index
     assert os.readlink(out / "last") == "good"
-    assert sorted(p.name for p in out.iterdir()) == ["good", "last", "latest"]  # no bad, no .bad.partial
+    assert sorted(p.name for p in out.iterdir()) == [
+        "good",
+        "last",
+        "latest",
+    ]  # no bad, no .bad.partial
 
 
 # --------------------------------------------------------------------------- the command line
@@ -264,10 +299,28 @@ def _alive(pids: list[int]) -> list[int]:
 
 def test_ctrl_c_stops_cleanly_without_orphans_or_half_written_runs(tmp_path):
     out = tmp_path / "reports"
-    cmd = [sys.executable, "-m", "analysis.runner", "run", "04_sleep", "-p", "seconds", "60",
-           "-p", "seconds", "61", "--notebooks", str(FIXTURES), "--out", str(out), "--jobs", "2"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                            env=LIGHT)
+    cmd = [
+        sys.executable,
+        "-m",
+        "analysis.runner",
+        "run",
+        "04_sleep",
+        "-p",
+        "seconds",
+        "60",
+        "-p",
+        "seconds",
+        "61",
+        "--notebooks",
+        str(FIXTURES),
+        "--out",
+        str(out),
+        "--jobs",
+        "2",
+    ]
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=LIGHT
+    )
     try:
         deadline = time.monotonic() + 60
         kernels: list[int] = []
@@ -293,9 +346,31 @@ def test_ctrl_c_stops_cleanly_without_orphans_or_half_written_runs(tmp_path):
 def test_cli_prints_the_index_path_and_logs_one_line_per_report(tmp_path):
     out = tmp_path / "reports"
     proc = subprocess.run(
-        [sys.executable, "-m", "analysis.runner", "run", "07_noparams", "03", "-p", "fail", "false",
-         "--notebooks", str(FIXTURES), "--out", str(out), "--run-id", "cli", "--jobs", "1"],
-        capture_output=True, text=True, cwd=ROOT, timeout=120, env=LIGHT)
+        [
+            sys.executable,
+            "-m",
+            "analysis.runner",
+            "run",
+            "07_noparams",
+            "03",
+            "-p",
+            "fail",
+            "false",
+            "--notebooks",
+            str(FIXTURES),
+            "--out",
+            str(out),
+            "--run-id",
+            "cli",
+            "--jobs",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env=LIGHT,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == str(out / "cli" / "index.html")
     lines = [ln for ln in proc.stderr.splitlines() if ln.startswith(("ok", "failed"))]
@@ -307,15 +382,28 @@ def test_cli_prints_the_index_path_and_logs_one_line_per_report(tmp_path):
 def test_quiet_run_prints_only_the_index(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("ANALYSIS_RUNNER_WARM", "")
     out = tmp_path / "reports"
-    status = runner_main(["run", "07", "--notebooks", str(FIXTURES), "--out", str(out), "--quiet",
-                          "--jobs", "1", "--run-id", "q"])
+    status = runner_main(
+        [
+            "run",
+            "07",
+            "--notebooks",
+            str(FIXTURES),
+            "--out",
+            str(out),
+            "--quiet",
+            "--jobs",
+            "1",
+            "--run-id",
+            "q",
+        ]
+    )
     captured = capsys.readouterr()
     assert status == 0
     assert captured.out == f"{out / 'q' / 'index.html'}\n"
     assert captured.err == ""
 
 
-AUDIT = '''
+AUDIT = """
 import os, socket, sys
 
 _LOG = os.environ["RUNNER_NET_LOG"]
@@ -330,7 +418,7 @@ def _hook(event, args):
             f.write(f"{os.getpid()} {event} {args[1:]!r}\\n")
 
 sys.addaudithook(_hook)
-'''
+"""
 
 
 def test_default_run_makes_no_network_call(tmp_path):
@@ -339,13 +427,34 @@ def test_default_run_makes_no_network_call(tmp_path):
     site.mkdir()
     (site / "sitecustomize.py").write_text(AUDIT)
     log = tmp_path / "net.log"
-    env = {**LIGHT, "PYTHONPATH": os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")])),
-           "RUNNER_NET_LOG": str(log)}
+    env = {
+        **LIGHT,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")])),
+        "RUNNER_NET_LOG": str(log),
+    }
     collection = ROOT / "tests" / "runner_fixtures" / "collection"
     proc = subprocess.run(
-        [sys.executable, "-m", "analysis.runner", "run", "--config", str(ROOT / "runs" / "default.yml"),
-         "00", "04", "--notebooks", str(collection), "--out", str(tmp_path / "reports"), "--quiet"],
-        capture_output=True, text=True, cwd=ROOT, timeout=180, env=env)
+        [
+            sys.executable,
+            "-m",
+            "analysis.runner",
+            "run",
+            "--config",
+            str(ROOT / "runs" / "default.yml"),
+            "00",
+            "04",
+            "--notebooks",
+            str(collection),
+            "--out",
+            str(tmp_path / "reports"),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=180,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "reports" / "latest" / "index.html").is_file()
     assert not log.exists(), log.read_text()

@@ -26,8 +26,12 @@ FIXTURES = ROOT / "tests" / "runner_fixtures" / "notebooks"
 
 def _record(run_id: str, status: str) -> dict:
     failed = int(status != "ok")
-    return {"run_id": run_id, "status": status, "summary": {"total": 2, "ok": 2 - failed, "failed": failed},
-            "reports": []}
+    return {
+        "run_id": run_id,
+        "status": status,
+        "summary": {"total": 2, "ok": 2 - failed, "failed": failed},
+        "reports": [],
+    }
 
 
 def _publish(root: Path, run_id: str, status: str) -> Path:
@@ -38,8 +42,12 @@ def _publish(root: Path, run_id: str, status: str) -> Path:
 
 def _dead_pid() -> int:
     """The pid of a process that has ended (and was reaped)."""
-    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return int(proc.stdout)
 
 
@@ -54,7 +62,10 @@ def test_latest_stays_on_the_last_run_without_a_failure_and_last_follows_every_r
     assert json.loads((tmp_path / "latest" / "run.json").read_text())["status"] == "ok"
 
     _publish(tmp_path, "repaired", "ok")
-    assert os.readlink(tmp_path / "latest") == "repaired" and os.readlink(tmp_path / "last") == "repaired"
+    assert (
+        os.readlink(tmp_path / "latest") == "repaired"
+        and os.readlink(tmp_path / "last") == "repaired"
+    )
 
 
 def test_index_says_which_link_is_which(tmp_path):
@@ -76,10 +87,13 @@ def test_link_names_are_not_run_ids(reserved, tmp_path):
 # --------------------------------------------------------------------------- case 7
 def _start_other_run(root: Path) -> subprocess.CompletedProcess:
     """Another run starting now, in its own process: it sweeps stale partial folders."""
-    code = ("import sys; from pathlib import Path; from analysis.runner.publish import Publisher\n"
-            "p = Publisher(Path(sys.argv[1]), 'other'); p.open(); p.discard()")
-    return subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True,
-                          timeout=120)
+    code = (
+        "import sys; from pathlib import Path; from analysis.runner.publish import Publisher\n"
+        "p = Publisher(Path(sys.argv[1]), 'other'); p.open(); p.discard()"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, str(root)], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_a_run_starting_while_another_publishes_does_not_sweep_it(tmp_path, monkeypatch):
@@ -213,14 +227,30 @@ def test_a_run_killed_with_sigkill_leaves_no_kernel_keys_behind(tmp_path):
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     env = {**os.environ, "TMPDIR": str(tmp), "ANALYSIS_RUNNER_WARM": ""}
-    run = [sys.executable, "-m", "analysis.runner", "run", "--notebooks", str(FIXTURES), "--quiet",
-           "--jobs", "1"]
-    victim = subprocess.Popen([*run, "04", "-p", "seconds", "600", "--out", str(tmp_path / "a")],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              start_new_session=True)
+    run = [
+        sys.executable,
+        "-m",
+        "analysis.runner",
+        "run",
+        "--notebooks",
+        str(FIXTURES),
+        "--quiet",
+        "--jobs",
+        "1",
+    ]
+    victim = subprocess.Popen(
+        [*run, "04", "-p", "seconds", "600", "--out", str(tmp_path / "a")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
-        connection = _wait_for(lambda: next(iter(tmp.glob("analysis-run-*/k0-*.json")), None), 120,
-                               "the kernel's connection file")
+        connection = _wait_for(
+            lambda: next(iter(tmp.glob("analysis-run-*/k0-*.json")), None),
+            120,
+            "the kernel's connection file",
+        )
         _wait_for(lambda: list((tmp_path / "a").glob(".*.partial")), 30, "the partial run")
         workdir = connection.parent
         assert _mode(workdir) == 0o700
@@ -234,8 +264,13 @@ def test_a_run_killed_with_sigkill_leaves_no_kernel_keys_behind(tmp_path):
         _kill_kernels_of(tmp)  # they would exit by themselves (parent poller); do not wait for it
     assert workdir.is_dir(), "SIGKILL leaves the folder behind"
 
-    proc = subprocess.run([*run, "07", "--out", str(tmp_path / "b")], env=env, capture_output=True,
-                          text=True, timeout=180)
+    proc = subprocess.run(
+        [*run, "07", "--out", str(tmp_path / "b")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert proc.returncode == 0, proc.stderr
     assert not workdir.exists()
     assert list(tmp.glob("analysis-run-*")) == []  # the second run cleaned up after itself too

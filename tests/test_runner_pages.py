@@ -31,33 +31,74 @@ def _tagged(cell, *tags):
 def fixture_notebook(*, failed: bool = False):
     """A notebook as the runner hands it to the exporter: both languages, a check cell,
     charts with and without alt text, warnings on stderr and (optionally) a failure."""
-    chart = new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"},
-                       metadata={"image/png": {"alt": "Jongeren met jeugdhulp, Utrecht, 2015-2023: van 7,3 "
-                                                      "naar 15,0 %"}})
-    svg = new_output("display_data", data={"image/svg+xml": SVG, "text/plain": "<Figure>"},
-                     metadata={"image/svg+xml": {"alt": "Wmo-cliënten per 1.000 inwoners"}})
+    chart = new_output(
+        "display_data",
+        data={"image/png": PNG, "text/plain": "<Figure>"},
+        metadata={
+            "image/png": {"alt": "Jongeren met jeugdhulp, Utrecht, 2015-2023: van 7,3 naar 15,0 %"}
+        },
+    )
+    svg = new_output(
+        "display_data",
+        data={"image/svg+xml": SVG, "text/plain": "<Figure>"},
+        metadata={"image/svg+xml": {"alt": "Wmo-cliënten per 1.000 inwoners"}},
+    )
     bare = new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"})
     cells = [
         new_markdown_cell("# Titel van het rapport"),
         _tagged(new_markdown_cell("Dit is de Nederlandse toelichting."), "nl"),
         _tagged(new_markdown_cell("This is the English narrative."), "en"),
-        new_code_cell("chart()", execution_count=1, outputs=[
-            chart, svg, bare,
-            new_output("stream", name="stderr", text="/home/someone/lib/x.py:1: FutureWarning: old\n"),
-            new_output("stream", name="stdout", text="\n"),
-        ]),
+        new_code_cell(
+            "chart()",
+            execution_count=1,
+            outputs=[
+                chart,
+                svg,
+                bare,
+                new_output(
+                    "stream", name="stderr", text="/home/someone/lib/x.py:1: FutureWarning: old\n"
+                ),
+                new_output("stream", name="stdout", text="\n"),
+            ],
+        ),
         _tagged(new_markdown_cell("## De cijfers"), export.CHECK_TAG),
-        _tagged(new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(table.to_string())", execution_count=2, outputs=[
-            new_output("stream", name="stdout", text="indicator  period  value\nbereik     2023    9.936\n")]),
-                export.CHECK_TAG),
+        _tagged(
+            new_code_cell(
+                "# NBVAL_CHECK_OUTPUT\nprint(table.to_string())",
+                execution_count=2,
+                outputs=[
+                    new_output(
+                        "stream",
+                        name="stdout",
+                        text="indicator  period  value\nbereik     2023    9.936\n",
+                    )
+                ],
+            ),
+            export.CHECK_TAG,
+        ),
     ]
     if failed:
-        cells.append(new_code_cell("boom()", execution_count=3, outputs=[
-            new_output("error", ename="ValueError", evalue="de kolom 'x' ontbreekt",
-                       traceback=[TRACEBACK, "ValueError: de kolom 'x' ontbreekt"])]))
-        top = _tagged(new_markdown_cell('<span style="color:red">An Exception was encountered at '
-                                        '<a href="#papermill-error-cell">In [3]</a>.</span>'),
-                      export.PAPERMILL_ERROR_TAG)
+        cells.append(
+            new_code_cell(
+                "boom()",
+                execution_count=3,
+                outputs=[
+                    new_output(
+                        "error",
+                        ename="ValueError",
+                        evalue="de kolom 'x' ontbreekt",
+                        traceback=[TRACEBACK, "ValueError: de kolom 'x' ontbreekt"],
+                    )
+                ],
+            )
+        )
+        top = _tagged(
+            new_markdown_cell(
+                '<span style="color:red">An Exception was encountered at '
+                '<a href="#papermill-error-cell">In [3]</a>.</span>'
+            ),
+            export.PAPERMILL_ERROR_TAG,
+        )
         cells.insert(0, top)
     nb = new_notebook(cells=cells)
     nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
@@ -111,13 +152,17 @@ def test_reviewer_page_has_no_warnings_or_blank_outputs():
     assert not re.search(r"<pre>\s*</pre>", review) and not re.search(r"<pre>\s*</pre>", full)
 
 
-@pytest.mark.parametrize(("language", "lead"), [("nl", "Dit rapport kon niet worden gemaakt: "),
-                                                ("en", "This report could not be made: ")])
+@pytest.mark.parametrize(
+    ("language", "lead"),
+    [("nl", "Dit rapport kon niet worden gemaakt: "), ("en", "This report could not be made: ")],
+)
 def test_failed_report_shows_one_box_in_its_language(language, lead):
-    error = error_record("error", "ValueError: de kolom 'x'\nontbreekt <b> (cell 3)", ename="ValueError",
-                         cell=3)
-    full, review = export.render_pages(fixture_notebook(failed=True), "t", language=language,
-                                       failure=error["message"])
+    error = error_record(
+        "error", "ValueError: de kolom 'x'\nontbreekt <b> (cell 3)", ename="ValueError", cell=3
+    )
+    full, review = export.render_pages(
+        fixture_notebook(failed=True), "t", language=language, failure=error["message"]
+    )
     box = re.findall(r'<div class="analysis-failure" role="alert"><p>(.*?)</p></div>', review)
     assert box == [lead + "ValueError: de kolom 'x' ontbreekt &lt;b&gt; (cell 3)"]
     assert TRACEBACK not in review and "An Exception was encountered" not in review
@@ -140,45 +185,72 @@ def test_every_check_cell_of_the_notebooks_is_tagged():
         nb = nbformat.read(path, as_version=4)
         for cell in nb.cells:
             if cell.cell_type == "code" and "NBVAL_CHECK_OUTPUT" in cell.source:
-                assert export.CHECK_TAG in cell.metadata.get("tags", []), \
-                    f"{path.name} cell {cell.get('id')}: a # NBVAL_CHECK_OUTPUT cell without the " \
+                assert export.CHECK_TAG in cell.metadata.get("tags", []), (
+                    f"{path.name} cell {cell.get('id')}: a # NBVAL_CHECK_OUTPUT cell without the "
                     f"{export.CHECK_TAG!r} tag would show on the reviewer page"
+                )
                 checked += 1
     assert checked >= 7
 
 
 def test_removed_tags_per_page():
-    assert export.removed_tags("en", review=True) == {"remove-cell", "remove_cell", "nl", export.CHECK_TAG}
+    assert export.removed_tags("en", review=True) == {
+        "remove-cell",
+        "remove_cell",
+        "nl",
+        export.CHECK_TAG,
+    }
     assert export.removed_tags("nl", review=False) == {"remove-cell", "remove_cell", "en"}
 
 
 # --------------------------------------------------------------------------- index.html
 def _report(notebook, region, status="ok", language="nl", **extra):
     slug = f"{notebook}__region-{region}"
-    return {"notebook": notebook, "title": f"Titel {notebook}", "parameters": {"region": region},
-            "language": language, "status": status, "duration_s": 1.5, "sources": [],
-            "outputs": {"review": f"{slug}.review.html", "html": f"{slug}.html", "ipynb": f"{slug}.ipynb"},
-            **extra}
+    return {
+        "notebook": notebook,
+        "title": f"Titel {notebook}",
+        "parameters": {"region": region},
+        "language": language,
+        "status": status,
+        "duration_s": 1.5,
+        "sources": [],
+        "outputs": {
+            "review": f"{slug}.review.html",
+            "html": f"{slug}.html",
+            "ipynb": f"{slug}.ipynb",
+        },
+        **extra,
+    }
 
 
 def _record(reports, status="ok"):
     failed = sum(r["status"] == "failed" for r in reports)
-    return {"run_id": "r1", "status": status, "started": "2026-12-02T23:00:00+00:00", "duration_s": 3.0,
-            "summary": {"total": len(reports), "ok": len(reports) - failed, "failed": failed},
-            "reports": reports, "packages": {"pandas": "2"}}
+    return {
+        "run_id": "r1",
+        "status": status,
+        "started": "2026-12-02T23:00:00+00:00",
+        "duration_s": 3.0,
+        "summary": {"total": len(reports), "ok": len(reports) - failed, "failed": failed},
+        "reports": reports,
+        "packages": {"pandas": "2"},
+    }
 
 
 def test_index_groups_by_notebook_and_region_in_the_run_language():
-    reports = [_report("04_jeugdzorg_cbs", "GM0363"), _report("04_jeugdzorg_cbs", "GM0344"),
-               _report("00_overzicht", "GM0344", status="failed",
-                       error={"message": "ValueError: <kapot>"})]
+    reports = [
+        _report("04_jeugdzorg_cbs", "GM0363"),
+        _report("04_jeugdzorg_cbs", "GM0344"),
+        _report(
+            "00_overzicht", "GM0344", status="failed", error={"message": "ValueError: <kapot>"}
+        ),
+    ]
     page = export.render_index(_record(reports, "failed"))
     assert _html_lang(page) == "nl"
     groups = re.findall(r'<details class="notebook" open data-group>\s*<summary><h2>(\S+)', page)
     assert groups == ["00_overzicht", "04_jeugdzorg_cbs"]
     regions = re.findall(r'<th scope="rowgroup"[^>]*>([^<]*)', page)
     assert regions == ["Utrecht", "Amsterdam", "Utrecht"]  # by name within each notebook
-    assert page.count('<tbody data-filter-group>') == 3
+    assert page.count("<tbody data-filter-group>") == 3
     for rep in reports:
         for key in ("review", "html"):
             assert f'href="{rep["outputs"][key]}" hreflang="nl"' in page
@@ -192,9 +264,15 @@ def test_index_of_an_english_run_is_english_and_a_mixed_run_marks_each_report():
     english = export.render_index(_record([_report("04_jeugdzorg_cbs", "GM0344", language="en")]))
     assert _html_lang(english) == "en" and "1 report: 1 ok, 0 failed." in english
     assert "<code>latest</code> opens the last run in which every report succeeded" in english
-    assert " lang=\"" not in english.split("<body>")[1]
-    mixed = export.render_index(_record([_report("04_jeugdzorg_cbs", "GM0344", language="en"),
-                                         _report("04_jeugdzorg_cbs", "GM0363", language="nl")]))
+    assert ' lang="' not in english.split("<body>")[1]
+    mixed = export.render_index(
+        _record(
+            [
+                _report("04_jeugdzorg_cbs", "GM0344", language="en"),
+                _report("04_jeugdzorg_cbs", "GM0363", language="nl"),
+            ]
+        )
+    )
     assert _html_lang(mixed) == "nl"
     rows = re.findall(r"<tr data-filter-text=\"[^\"]*\"( lang=\"en\")?>", mixed)
     assert sorted(rows) == ["", ' lang="en"']
@@ -206,8 +284,10 @@ def test_index_script_is_the_only_script_and_allowed_by_hash():
     scripts = re.findall(r"<script>(.*?)</script>", page, flags=re.S)
     assert scripts == [export.INDEX_SCRIPT]
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)
-    assert f"script-src {export.script_hash(export.INDEX_SCRIPT)}" in csp and "unsafe-inline'" not in \
-        csp.split("script-src")[1]
+    assert (
+        f"script-src {export.script_hash(export.INDEX_SCRIPT)}" in csp
+        and "unsafe-inline'" not in csp.split("script-src")[1]
+    )
     # without script the filter stays hidden (no dead control)
     assert '<div id="filter-area" class="filter" hidden>' in page
 
@@ -215,14 +295,21 @@ def test_index_script_is_the_only_script_and_allowed_by_hash():
 def test_index_of_hundreds_of_reports_has_one_group_per_region():
     codes = [f"GM{n:04d}" for n in range(1, 401)]
     page = export.render_index(_record([_report("04_jeugdzorg_cbs", c) for c in codes]))
-    assert page.count("<tbody data-filter-group>") == 400 and page.count("<details class=\"notebook\"") == 1
+    assert (
+        page.count("<tbody data-filter-group>") == 400
+        and page.count('<details class="notebook"') == 1
+    )
 
 
 def test_page_title_is_the_heading_in_the_report_language():
     from analysis.runner.execute import page_title
 
-    nb = new_notebook(cells=[_tagged(new_markdown_cell("# Overzicht\n\ntekst"), "nl"),
-                             _tagged(new_markdown_cell("# Overview\n\ntext"), "en"),
-                             new_code_cell("x = 1")])
+    nb = new_notebook(
+        cells=[
+            _tagged(new_markdown_cell("# Overzicht\n\ntekst"), "nl"),
+            _tagged(new_markdown_cell("# Overview\n\ntext"), "en"),
+            new_code_cell("x = 1"),
+        ]
+    )
     assert page_title(nb, "nl") == "Overzicht" and page_title(nb, "en") == "Overview"
     assert page_title(new_notebook(cells=[new_markdown_cell("# Eén titel")]), "en") == "Eén titel"

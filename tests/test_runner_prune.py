@@ -88,7 +88,9 @@ def test_an_interrupted_prune_is_cleaned_up(reports):
 
 def test_cli_keep_is_checked_before_anything_runs(tmp_path, capsys):
     out = tmp_path / "reports"
-    code = runner_main(["run", "07", "--notebooks", str(FIXTURES), "--out", str(out), "--keep", "0"])
+    code = runner_main(
+        ["run", "07", "--notebooks", str(FIXTURES), "--out", str(out), "--keep", "0"]
+    )
     assert code == 2 and not out.exists()
     assert "--keep" in capsys.readouterr().err
 
@@ -96,8 +98,20 @@ def test_cli_keep_is_checked_before_anything_runs(tmp_path, capsys):
 @pytest.mark.notebooks
 def test_cli_run_with_keep_prunes_after_publishing(reports, monkeypatch, capsys):
     monkeypatch.setenv("ANALYSIS_RUNNER_WARM", "analysis.provenance")
-    code = runner_main(["run", "07", "--notebooks", str(FIXTURES), "--out", str(reports),
-                        "--run-id", "f-now", "--keep", "2"])
+    code = runner_main(
+        [
+            "run",
+            "07",
+            "--notebooks",
+            str(FIXTURES),
+            "--out",
+            str(reports),
+            "--run-id",
+            "f-now",
+            "--keep",
+            "2",
+        ]
+    )
     assert code == 0
     assert sorted(p.name for p in reports.iterdir()) == ["d-newest", "f-now", "last", "latest"]
     assert os.readlink(reports / "latest") == "f-now"

@@ -4,9 +4,19 @@ import pytest
 from analysis.errors import InputError
 from analysis.schema import COLUMNS, validate_observations
 
-ROW = dict(indicator="jeugdhulp_pct", region_code="GM0344", region_name="Utrecht", period="2015",
-           period_type="year", value="7.3", unit="procent", status="definitief", source="82972NED",
-           source_ref="Begroting 2020, BBV-indicatoren", published="Begroting 2020 (2019)")
+ROW = dict(
+    indicator="jeugdhulp_pct",
+    region_code="GM0344",
+    region_name="Utrecht",
+    period="2015",
+    period_type="year",
+    value="7.3",
+    unit="procent",
+    status="definitief",
+    source="82972NED",
+    source_ref="Begroting 2020, BBV-indicatoren",
+    published="Begroting 2020 (2019)",
+)
 
 
 def _check(*rows, **kw):
@@ -24,7 +34,11 @@ def test_valid_rows_pass_and_get_clean_types():
     [
         ({"value": "130"}, "value", "percentage"),
         ({"value": "-1", "indicator": "wmo_clienten", "unit": "aantal"}, "value", "not negative"),
-        ({"value": "11", "indicator": "buurtteam_jg_rapportcijfer", "unit": "rapportcijfer"}, "value", "mark"),
+        (
+            {"value": "11", "indicator": "buurtteam_jg_rapportcijfer", "unit": "rapportcijfer"},
+            "value",
+            "mark",
+        ),
         ({"indicator": "no_such_indicator"}, "indicator", "known indicator"),
         ({"region_code": "Utrecht"}, "region_code", "region code"),
         ({"period": "2016H1"}, "period", "period_type"),
@@ -37,7 +51,10 @@ def test_valid_rows_pass_and_get_clean_types():
 )
 def test_each_rule_names_file_line_and_column(change, column, fragment):
     with pytest.raises(InputError) as err:
-        _check(ROW, {**ROW, "period": "2016", **change} if "period" not in change else {**ROW, **change})
+        _check(
+            ROW,
+            {**ROW, "period": "2016", **change} if "period" not in change else {**ROW, **change},
+        )
     msg = err.value.message
     assert msg.startswith("x.csv, line 3"), msg
     assert f"column '{column}'" in msg and fragment in msg

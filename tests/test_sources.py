@@ -28,14 +28,19 @@ def test_auto_without_cache_reads_the_cbs_extract(tmp_cache):
     assert src.used["jeugdhulp_pct"] == f"CBS-extract data/cbs ({VINTAGE})"
     text = str(describe_sources(src, "nl"))
     assert "- CBS 82972NED: " in text and "- CBS 85098NED: " in text
-    assert f"{VINTAGE}; definitief; CBS-extract in data/cbs; sha256:" in text and "(Jongeren met jeugdhulp)" in text
+    assert (
+        f"{VINTAGE}; definitief; CBS-extract in data/cbs; sha256:" in text
+        and "(Jongeren met jeugdhulp)" in text
+    )
 
 
 def test_embedded_reads_the_cbs_extract_with_its_vintage(tmp_cache):
     src = resolve_source("embedded")
     obs = load_observations("wmo_clienten_per_1000", src, regions=["GM0344"], period_type="year")
     assert not obs.empty and obs["source"].str.match(r"^\d{5}NED$").all()
-    assert "CBS StatLine, retrieved 2025-04-22; final; CBS extract in data/cbs" in str(describe_sources(src, "en"))
+    assert "CBS StatLine, retrieved 2025-04-22; final; CBS extract in data/cbs" in str(
+        describe_sources(src, "en")
+    )
     from analysis.sources import provenance_records
 
     records = provenance_records(src)
@@ -57,8 +62,12 @@ def test_a_publication_is_never_drawn_as_a_cbs_series(tmp_cache, tmp_path, monke
     monkeypatch.setattr(config, "cbs_extract_dir", lambda: tmp_path / "none")
     src = resolve_source("embedded")
     assert load_observations("jeugdhulp_pct", src, regions=["GM0344"]).empty
-    assert "- Geen gegevens voor Jongeren met jeugdhulp: de CBS-tabellen ontbreken" in str(describe_sources(src, "nl"))
-    assert "- No data for Youths with youth support: the CBS tables are missing" in str(describe_sources(src, "en"))
+    assert "- Geen gegevens voor Jongeren met jeugdhulp: de CBS-tabellen ontbreken" in str(
+        describe_sources(src, "nl")
+    )
+    assert "- No data for Youths with youth support: the CBS tables are missing" in str(
+        describe_sources(src, "en")
+    )
 
 
 def test_cbs_cache_mode_requires_the_cache(tmp_cache):
@@ -87,18 +96,24 @@ def test_auto_prefers_the_cache(tmp_path, tmp_cache):
     src = resolve_source("auto")
     obs = load_observations("jeugdhulp_pct", src, regions=["GM0344"])
     assert obs["value"].tolist() == [7.9]
-    assert src.used["jeugdhulp_pct"].startswith("CBS-cache cbs (")  # its name, not its absolute path
+    assert src.used["jeugdhulp_pct"].startswith(
+        "CBS-cache cbs ("
+    )  # its name, not its absolute path
     assert isinstance(obs, pd.DataFrame)
     # what the cache does not hold comes from the extract
     wmo = load_observations("wmo_clienten_per_1000", src, regions=["GM0344"])
-    assert not wmo.empty and src.used["wmo_clienten_per_1000"] == f"CBS-extract data/cbs ({VINTAGE})"
+    assert (
+        not wmo.empty and src.used["wmo_clienten_per_1000"] == f"CBS-extract data/cbs ({VINTAGE})"
+    )
 
 
 def test_embedded_never_reads_the_cache(tmp_path, tmp_cache):
     from analysis.cbs import import_paths
 
     import_paths([_odata_csv(tmp_path / "82972NED.csv", value="7.9")])
-    obs = load_observations("jeugdhulp_pct", resolve_source("embedded"), regions=["GM0344"], period_type="year")
+    obs = load_observations(
+        "jeugdhulp_pct", resolve_source("embedded"), regions=["GM0344"], period_type="year"
+    )
     assert 7.9 not in obs["value"].tolist()
     assert 7.3 in obs["value"].tolist()
 
@@ -109,12 +124,19 @@ def test_an_indicator_no_source_holds_is_declared_as_missing():
     src = resolve_source("embedded")
     assert load_observations("buurtteam_sociaal_clienten", src, regions=["GM0363"]).empty
     text = str(describe_sources(src, "nl"))
-    assert "- Geen gegevens voor Cliënten buurtteams Sociaal: niet in de CBS-cache en niet in data/published" in text
-    assert "- No data for Clients, social neighbourhood teams: not in the CBS cache" in str(describe_sources(src, "en"))
+    assert (
+        "- Geen gegevens voor Cliënten buurtteams Sociaal: niet in de CBS-cache en niet in data/published"
+        in text
+    )
+    assert "- No data for Clients, social neighbourhood teams: not in the CBS cache" in str(
+        describe_sources(src, "en")
+    )
     load_observations("buurtteam_sociaal_clienten", src, regions=["GM0344"])
     text = str(describe_sources(src, "nl"))
-    assert "- Begroting 2026 (2025): Begroting 2026 gemeente Utrecht, programma Ondersteuning op maat; definitief; " \
-           "gepubliceerde cijfers in data/published; sha256:" in text
+    assert (
+        "- Begroting 2026 (2025): Begroting 2026 gemeente Utrecht, programma Ondersteuning op maat; definitief; "
+        "gepubliceerde cijfers in data/published; sha256:" in text
+    )
 
 
 def test_sources_are_declared_in_english_on_request():
@@ -140,11 +162,15 @@ def test_the_sources_table_is_html_with_header_cells_and_no_index(monkeypatch):
     load_observations("jeugdhulp_pct", src, regions=["GM0344"], period_type="year")
     load_observations("buurtteam_sociaal_clienten", src, regions=["GM0344"])
     record = reach.register_record(load_register(None), None)
-    for language, caption, synthetic in (("nl", "Gegevensbronnen", "register (synthetisch)"),
-                                         ("en", "Data sources", "register (synthetic)")):
+    for language, caption, synthetic in (
+        ("nl", "Gegevensbronnen", "register (synthetisch)"),
+        ("en", "Data sources", "register (synthetic)"),
+    ):
         table = describe_sources(src, language, [record])
         page = table._repr_html_()
-        assert page.startswith(f'<table class="analysis-sources"><caption>{caption}</caption><thead><tr>')
+        assert page.startswith(
+            f'<table class="analysis-sources"><caption>{caption}</caption><thead><tr>'
+        )
         assert re.findall(r'<th scope="col">([^<]*)</th>', page) == list(table.columns)
         sources = re.findall(r'<th scope="row">([^<]*)</th>', page)
         assert sources[:2] == ["CBS 82972NED", "CBS 85098NED"] and sources[-1] == synthetic
@@ -181,7 +207,10 @@ def test_translate_source_text():
 
     assert translate_source_text(VINTAGE, "en") == "CBS StatLine, retrieved 2025-04-22"
     assert translate_source_text(VINTAGE, "nl") == VINTAGE
-    assert translate_source_text("casusregister, peildatum 2024-12-31", "en") == "case register, reference date 2024-12-31"
+    assert (
+        translate_source_text("casusregister, peildatum 2024-12-31", "en")
+        == "case register, reference date 2024-12-31"
+    )
 
 
 def test_tables_read_past_load_observations_are_listed(tmp_cache):

@@ -61,22 +61,32 @@ def test_wilson_on_arrays_keeps_shape_and_marks_empty_groups():
 
 
 @pytest.mark.fuzz
-@given(st.lists(st.integers(0, 10), min_size=2, max_size=60), st.sampled_from([0.8, 0.9, 0.95, 0.99]))
+@given(
+    st.lists(st.integers(0, 10), min_size=2, max_size=60), st.sampled_from([0.8, 0.9, 0.95, 0.99])
+)
 def test_mean_ci_is_the_hand_t_interval(marks, confidence):
     expected = _hand_mean_ci(marks, confidence)
     got = mean_ci(marks, confidence)
     if np.std(marks) == 0:
-        assert got[0] == expected[0] and got[1] == pytest.approx(got[0]) and got[2] == pytest.approx(got[0])
+        assert (
+            got[0] == expected[0]
+            and got[1] == pytest.approx(got[0])
+            and got[2] == pytest.approx(got[0])
+        )
     else:
         assert got == pytest.approx(expected, rel=1e-12, abs=1e-12)
 
 
 @pytest.mark.fuzz
-@given(st.integers(1, 500).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
-       st.sampled_from([0.8, 0.9, 0.95, 0.99]))
+@given(
+    st.integers(1, 500).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+    st.sampled_from([0.8, 0.9, 0.95, 0.99]),
+)
 def test_wilson_is_the_hand_score_interval(kn, confidence):
     k, n = kn
-    assert wilson_interval(k, n, confidence) == pytest.approx(_hand_wilson(k, n, confidence), abs=1e-12)
+    assert wilson_interval(k, n, confidence) == pytest.approx(
+        _hand_wilson(k, n, confidence), abs=1e-12
+    )
 
 
 def test_survival_interval_matches_the_log_log_formula_and_stays_in_bounds():

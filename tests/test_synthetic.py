@@ -63,8 +63,11 @@ def test_regenerating_gives_the_committed_files(written, name):
     if name.endswith(".gz"):
         assert _sha(gzip.decompress(new)) == _sha(gzip.decompress(old)), (
             f"{name}: regenerated content differs from data/synthetic; if the generator changed on "
-            "purpose, bump GENERATOR_VERSION and run python -m analysis.synthetic")
-    assert _sha(new) == _sha(old), f"{name}: regenerated file is not byte-identical to data/synthetic"
+            "purpose, bump GENERATOR_VERSION and run python -m analysis.synthetic"
+        )
+    assert _sha(new) == _sha(old), (
+        f"{name}: regenerated file is not byte-identical to data/synthetic"
+    )
 
 
 def test_committed_files_match_their_checksums():
@@ -97,17 +100,26 @@ def test_everything_is_labelled_synthetic(committed):
     assert meta["synthetic"] is True and meta["seed"] == synthetic.DEFAULT_SEED
     assert "SYNTHETISCH" in (COMMITTED / "README.md").read_text(encoding="utf-8")
     prov = committed.provenance()
-    assert prov["source"] == f"synthetisch register (analysis.synthetic, seed {synthetic.DEFAULT_SEED})"
+    assert (
+        prov["source"]
+        == f"synthetisch register (analysis.synthetic, seed {synthetic.DEFAULT_SEED})"
+    )
     assert prov["published"] == f"synthetisch, gegenereerd v{synthetic.GENERATOR_VERSION}"
     assert prov["note"] == "synthetisch"
 
 
 def test_observations_say_synthetic(committed):
     new = new_cases(committed.cases, by=("team", "wijk_code"))
-    obs = to_observations(new, "buurtteam_sociaal_nieuwe_casussen", value="new_cases", register=committed)
+    obs = to_observations(
+        new, "buurtteam_sociaal_nieuwe_casussen", value="new_cases", register=committed
+    )
     assert len(obs) == 10 * len(UTRECHT_WIJKEN)
-    obs = to_observations(new_cases(committed.cases), "buurtteam_sociaal_nieuwe_casussen", value="new_cases",
-                          register=committed)
+    obs = to_observations(
+        new_cases(committed.cases),
+        "buurtteam_sociaal_nieuwe_casussen",
+        value="new_cases",
+        register=committed,
+    )
     assert set(obs["note"]) == {"synthetisch"}
     assert obs["source"].str.startswith("synthetisch register").all()
     assert obs["published"].str.startswith("synthetisch").all()
@@ -139,14 +151,19 @@ def target_table(published: pd.DataFrame | None) -> pd.DataFrame:
     if published is None:
         return table
     for i, row in table.iterrows():
-        sub = published[(published["indicator"] == row["indicator"]) & (published["region_code"] == "GM0344")
-                        & (published["period"] == str(row["year"]))]
+        sub = published[
+            (published["indicator"] == row["indicator"])
+            & (published["region_code"] == "GM0344")
+            & (published["period"] == str(row["year"]))
+        ]
         values = sub["value"].dropna().unique()
         if values.size == 0:
             continue
         chosen = values[np.isclose(values, row["value"], rtol=1e-9, atol=0)]
-        assert chosen.size, (f"{row['indicator']} {row['year']}: synthetic.TARGETS has {row['value']}, "
-                             f"data/published has {sorted(values)}")
+        assert chosen.size, (
+            f"{row['indicator']} {row['year']}: synthetic.TARGETS has {row['value']}, "
+            f"data/published has {sorted(values)}"
+        )
         table.loc[i, "value"] = float(chosen[0])
         table.loc[i, "origin"] = "data/published"
     return table
@@ -164,7 +181,9 @@ def test_targets_are_published_figures(published):
 def test_calibration_to_published_figures(committed, published):
     result = synthetic.calibration(committed, target_table(published))
     misses = result[~result["ok"]]
-    assert misses.empty, "\n" + misses[["indicator", "year", "value", "achieved", "relative_error"]].to_string()
+    assert misses.empty, (
+        "\n" + misses[["indicator", "year", "value", "achieved", "relative_error"]].to_string()
+    )
     assert (result["tolerance"] <= 0.10).all()
     assert (result.loc[result["tolerance"] == 0.02, "indicator"].nunique()) >= 15
 
@@ -178,7 +197,9 @@ def test_sociaal_outflow_rises_in_2024_as_begroting_2026_says(committed):
     assert so.loc["2024", "inflow"] > so.loc["2023", "inflow"]
     cl = case_level(committed.cases)
     stale = cl[(cl["team"] == "sociaal") & (cl["registration_date"] < "2024-01-01")]
-    assert stale["end_date"].notna().all()  # no Sociaal case of before 2024 is still open at the end of 2024
+    assert (
+        stale["end_date"].notna().all()
+    )  # no Sociaal case of before 2024 is still open at the end of 2024
     closed = stale[stale["end_date"] >= "2024-10-01"]
     assert (closed["end_reason"] == "administratief_afgesloten").mean() > 0.5
     assert (closed["end_date"] > closed["first_conversation_date"]).all()

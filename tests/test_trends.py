@@ -15,15 +15,34 @@ def periods(first: str, n: int) -> list[str]:
     return [first] + next_periods(first, n - 1)
 
 
-def observations(values: np.ndarray, *, first: str = "2016H1", indicator: str = "wmo_clienten_per_1000",
-                 source: str = "86050NED", status: str = "definitief") -> pd.DataFrame:
+def observations(
+    values: np.ndarray,
+    *,
+    first: str = "2016H1",
+    indicator: str = "wmo_clienten_per_1000",
+    source: str = "86050NED",
+    status: str = "definitief",
+) -> pd.DataFrame:
     """Tidy observations of a regions x periods matrix (regions GM0001, GM0002, ...)."""
     ps = periods(first, values.shape[1])
     kind = "halfyear" if "H" in first else "year"
-    rows = [dict(indicator=indicator, region_code=f"GM{i + 1:04d}", region_name=f"Gemeente {i + 1}", period=p,
-                 period_type=kind, value=float(v), unit="per 1000 inwoners", status=status, source=source,
-                 source_ref="test", published="2025-01-01")
-            for i, row in enumerate(values) for p, v in zip(ps, row, strict=True)]
+    rows = [
+        dict(
+            indicator=indicator,
+            region_code=f"GM{i + 1:04d}",
+            region_name=f"Gemeente {i + 1}",
+            period=p,
+            period_type=kind,
+            value=float(v),
+            unit="per 1000 inwoners",
+            status=status,
+            source=source,
+            source_ref="test",
+            published="2025-01-01",
+        )
+        for i, row in enumerate(values)
+        for p, v in zip(ps, row, strict=True)
+    ]
     return pd.DataFrame(rows)
 
 
@@ -59,7 +78,9 @@ def test_a_panel_is_pooled_and_backtested(panel_outlook):
 
 def test_the_method_note_gives_method_panel_and_backtest(panel_outlook):
     note = trends.method_note(panel_outlook)
-    assert note.startswith("**Wmo-cliënten per 1.000 inwoners**. Methode: gepoolde trend over 40 gemeenten samen")
+    assert note.startswith(
+        "**Wmo-cliënten per 1.000 inwoners**. Methode: gepoolde trend over 40 gemeenten samen"
+    )
     assert "backtest over 4 startpunten" in note and "naïef" in note
     assert "niet beter" not in note
     english = trends.method_note(panel_outlook, "en")
@@ -77,7 +98,10 @@ def leading_observations(n_regions: int = 60, n_periods: int = 14, seed: int = 1
     S = np.round(Y * 60 * np.exp(r))
     obs = observations(np.round(Y, 1), indicator="jeugdhulp_pct", source="85098NED")
     stock = observations(S, indicator=trends.CBS_LEADING["jeugdhulp_pct"], source="85094NED")
-    ends = {p: f"{p[:4]}-06-30" if p.endswith("H1") else f"{p[:4]}-12-31" for p in stock["period"].unique()}
+    ends = {
+        p: f"{p[:4]}-06-30" if p.endswith("H1") else f"{p[:4]}-12-31"
+        for p in stock["period"].unique()
+    }
     return obs, stock.assign(period=stock["period"].map(ends), period_type="date")
 
 
@@ -88,7 +112,10 @@ def test_a_leading_stock_is_used_by_the_pooled_forecast_and_said():
     assert with_lead.leading == "jeugdhulptrajecten" and without.leading is None
     assert with_lead.backtest["mase"].iloc[0] < 0.8 * without.backtest["mase"].iloc[0]
     assert not np.allclose(with_lead.forecasts["mean"], without.forecasts["mean"])
-    assert "lopende jeugdhulptrajecten in natura op de laatste dag van elke periode" in trends.method_note(with_lead)
+    assert (
+        "lopende jeugdhulptrajecten in natura op de laatste dag van elke periode"
+        in trends.method_note(with_lead)
+    )
     assert "leading indicator" in trends.method_note(with_lead, "en")
     assert "voorlopende" not in trends.method_note(without)
     # a single series is not pooled, so there is nothing to learn the relation from
@@ -102,10 +129,29 @@ def test_a_leading_stock_is_used_by_the_pooled_forecast_and_said():
 
 def test_a_method_no_better_than_naive_is_said():
     o = trends.Outlook(
-        "jeugdhulp_pct", "GM0344", "halfyear", observations(np.ones((1, 6))), pd.DataFrame({"period": ["x"]}),
-        "pooled", "pooled", 300, "2016H1", (),
-        pd.DataFrame({"horizon": [1], "mase": [0.9], "coverage80": [0.8], "coverage95": [0.95], "n": [300],
-                      "naive_mase": [0.85], "region_mase": [0.7]}), 4)
+        "jeugdhulp_pct",
+        "GM0344",
+        "halfyear",
+        observations(np.ones((1, 6))),
+        pd.DataFrame({"period": ["x"]}),
+        "pooled",
+        "pooled",
+        300,
+        "2016H1",
+        (),
+        pd.DataFrame(
+            {
+                "horizon": [1],
+                "mase": [0.9],
+                "coverage80": [0.8],
+                "coverage95": [0.95],
+                "n": [300],
+                "naive_mase": [0.85],
+                "region_mase": [0.7],
+            }
+        ),
+        4,
+    )
     note = trends.method_note(o)
     assert "MASE één periode vooruit 0,90 (naïef 0,85)" in note
     assert "niet beter dan de laatste waarde doortrekken" in note
@@ -117,14 +163,18 @@ def test_the_pooled_forecast_says_where_its_nested_choice_carries_the_last_value
     # deviation wins at horizon 1; at horizon 2, in the origin's own half-year, naive was better before
     rng = np.random.default_rng(2)
     steps = np.tile([-3.0, 3.0], 7)[:13]
-    values = 50 + np.r_[0.0, np.cumsum(steps)][None, :] + np.cumsum(rng.normal(0, 0.3, (40, 14)), axis=1)
+    values = (
+        50 + np.r_[0.0, np.cumsum(steps)][None, :] + np.cumsum(rng.normal(0, 0.3, (40, 14)), axis=1)
+    )
     o = trends.outlook(observations(np.round(values, 1)), "GM0003", horizon=2)
     assert o.method == "pooled" and o.rejected is None
     assert trends.horizon_methods(o) == {1: "pooled", 2: "naive"}
     assert o.forecasts["mean"].iloc[1] == pytest.approx(o.history["value"].iloc[-1])
     note = trends.method_note(o)
-    assert ("Methode: gepoolde trend voor 1 periode(s) vooruit, naïef (laatste waarde) voor 2 periode(s) vooruit "
-            "over 40 gemeenten samen") in note
+    assert (
+        "Methode: gepoolde trend voor 1 periode(s) vooruit, naïef (laatste waarde) voor 2 periode(s) vooruit "
+        "over 40 gemeenten samen"
+    ) in note
     assert "waar de gepoolde trend op de eerdere startpunten van de reeksen niet beter was" in note
     assert "where the pooled trend did no better than the last value" in trends.method_note(o, "en")
     # on a trending panel the trend is kept at both horizons and nothing of the kind is said
@@ -151,15 +201,22 @@ def test_half_years_only_with_enough_of_them():
     assert trends.choose_period_type(both.head(3), "GM0001") is None
     # the forecast never mixes the two
     o = trends.outlook(both, "GM0001")
-    assert set(o.history["period_type"]) == {"year"} and o.forecasts["period"].str.fullmatch(r"\d{4}").all()
+    assert (
+        set(o.history["period_type"]) == {"year"}
+        and o.forecasts["period"].str.fullmatch(r"\d{4}").all()
+    )
 
 
 def test_too_short_a_series_is_not_forecast():
     o = trends.outlook(observations(shared_trend(1, 4), first="2021"), "GM0001")
     assert not o.has_forecast and o.reason == "te weinig waarnemingen (minder dan 5)"
-    assert trends.method_note(o) == ("**Wmo-cliënten per 1.000 inwoners**: geen prognose "
-                                     "(te weinig waarnemingen (minder dan 5)).")
-    empty = trends.outlook(observations(shared_trend(1, 4)).iloc[0:0], "GM0001", indicator="jeugdhulp_pct")
+    assert trends.method_note(o) == (
+        "**Wmo-cliënten per 1.000 inwoners**: geen prognose "
+        "(te weinig waarnemingen (minder dan 5))."
+    )
+    empty = trends.outlook(
+        observations(shared_trend(1, 4)).iloc[0:0], "GM0001", indicator="jeugdhulp_pct"
+    )
     assert not empty.has_forecast and empty.indicator == "jeugdhulp_pct"
     with pytest.raises(ValueError, match="one indicator"):
         trends.outlook(observations(shared_trend(1, 4)).iloc[0:0], "GM0001")
@@ -185,7 +242,9 @@ def test_youth_care_starts_after_2015_and_the_seam_is_a_level_shift():
     note = trends.method_note(o)
     assert "reeks gebruikt vanaf 1e halfjaar 2016" in note
     assert "tabelwissel in 1e halfjaar 2021 gemodelleerd als niveausprong" in note
-    assert o.history["period"].iloc[0] == "2015H1"  # the chart still shows 2015, with the break marked
+    assert (
+        o.history["period"].iloc[0] == "2015H1"
+    )  # the chart still shows 2015, with the break marked
 
 
 def test_suppressed_counts_are_not_forecast():
@@ -199,7 +258,10 @@ def test_the_latest_vintage_is_used():
     obs = observations(shared_trend(1, 8), first="2016")
     older = obs.iloc[[7]].assign(value=1.0, published="Begroting 2021 (2020)")
     kept = trends.outlook(pd.concat([older, obs], ignore_index=True), "GM0001").history
-    assert len(kept) == 8 and kept.loc[kept["period"] == "2023", "value"].item() == obs["value"].iloc[7]
+    assert (
+        len(kept) == 8
+        and kept.loc[kept["period"] == "2023", "value"].item() == obs["value"].iloc[7]
+    )
 
 
 def test_without_a_cache_only_the_region_is_loaded(tmp_path):
@@ -210,14 +272,27 @@ def test_without_a_cache_only_the_region_is_loaded(tmp_path):
 
 def test_backtest_table_and_summary(panel_outlook):
     table = trends.backtest_table([panel_outlook], language="en")
-    assert list(table.columns) == ["indicator", "period", "method", "series", "origins", "periods ahead", "MASE",
-                                   "MASE naive", "MASE model", "MASE this region", "coverage 80% interval",
-                                   "coverage 95% interval"]
+    assert list(table.columns) == [
+        "indicator",
+        "period",
+        "method",
+        "series",
+        "origins",
+        "periods ahead",
+        "MASE",
+        "MASE naive",
+        "MASE model",
+        "MASE this region",
+        "coverage 80% interval",
+        "coverage 95% interval",
+    ]
     assert table["MASE model"].eq("").all()  # the model is shown, so its MASE is the MASE column
     assert table["periods ahead"].tolist() == [1, 2] and table["series"].tolist() == [40, 40]
     text = trends.forecast_summary([panel_outlook])
     first = panel_outlook.forecasts.iloc[0]
-    assert text.splitlines()[0].startswith("wmo_clienten_per_1000 GM0003 (halfyear, pooled/pooled, n=40): 2022H2 ")
+    assert text.splitlines()[0].startswith(
+        "wmo_clienten_per_1000 GM0003 (halfyear, pooled/pooled, n=40): 2022H2 "
+    )
     assert f"  2023H1: {first['mean']:.2f} [{first['lo80']:.2f}; {first['hi80']:.2f}]" in text
 
 
@@ -228,7 +303,9 @@ def register():
 
 def test_register_series_are_synthetic_and_per_wijk(register):
     city = trends.register_series(register)
-    assert set(city["indicator"]) == set(trends.REGISTER_SERIES) and set(city["region_code"]) == {"GM0344"}
+    assert set(city["indicator"]) == set(trends.REGISTER_SERIES) and set(city["region_code"]) == {
+        "GM0344"
+    }
     wijk = trends.register_series(register, wijk="WK034403")
     assert set(wijk["region_code"]) == {"WK034403"}
     new = city[city["indicator"] == "buurtteam_sociaal_nieuwe_casussen"]
@@ -246,7 +323,10 @@ def test_register_series_are_synthetic_and_per_wijk(register):
     assert "niet beter dan de laatste waarde" not in note
     table = trends.backtest_table([o])
     assert (table["MASE model"] != "").all() and table["methode"].eq("naïef (laatste waarde)").all()
-    assert o.history["period"].iloc[-1] == "2024" and list(o.forecasts["period"]) == ["2025", "2026"]
+    assert o.history["period"].iloc[-1] == "2024" and list(o.forecasts["period"]) == [
+        "2025",
+        "2026",
+    ]
     assert "synthetische register" in trends.method_note(o)
     chart = trends.outlook_chart(o)
     assert "synthetisch" in " ".join(t.get_text() for t in chart.texts)
@@ -272,15 +352,24 @@ def test_utrecht_youth_care_on_the_real_panel(realdata_dir, tmp_path):
     led = trends.outlook(obs, "GM0344", horizon=2, leading=stock)
     assert led.leading == "jeugdhulptrajecten"
     # the running trajectories on 30 June / 31 December improve the backtest on the real panel
-    assert led.backtest["mase"].iloc[0] < h1["mase"] and led.backtest["mase"].iloc[0] < h1["naive_mase"]
+    assert (
+        led.backtest["mase"].iloc[0] < h1["mase"]
+        and led.backtest["mase"].iloc[0] < h1["naive_mase"]
+    )
     assert 0.7 <= h1["coverage80"] <= 0.9 and 0.9 <= h1["coverage95"] <= 1.0
 
 
 def test_naive_wins_on_the_mean_mase_over_horizons():
     model = pd.DataFrame({"horizon": [1, 2], "mase": [0.9, 1.5]})
-    assert trends.naive_wins(model, pd.DataFrame({"horizon": [1, 2], "mase": [1.0, 1.2]}))  # 1.1 < 1.2
-    assert not trends.naive_wins(model, pd.DataFrame({"horizon": [1, 2], "mase": [1.0, 1.4]}))  # 1.2 = 1.2: a tie
-    assert not trends.naive_wins(model, pd.DataFrame({"horizon": [3], "mase": [0.1]}))  # nothing in common
+    assert trends.naive_wins(
+        model, pd.DataFrame({"horizon": [1, 2], "mase": [1.0, 1.2]})
+    )  # 1.1 < 1.2
+    assert not trends.naive_wins(
+        model, pd.DataFrame({"horizon": [1, 2], "mase": [1.0, 1.4]})
+    )  # 1.2 = 1.2: a tie
+    assert not trends.naive_wins(
+        model, pd.DataFrame({"horizon": [3], "mase": [0.1]})
+    )  # nothing in common
 
 
 def test_a_flat_series_has_no_mase_and_says_n_v_t():
@@ -301,7 +390,9 @@ def test_a_forecast_from_a_provisional_value_says_so():
     obs.loc[obs["period"] == "2021H2", "status"] = "voorlopig"
     o = trends.outlook(obs, "GM0003")
     assert o.provisional == "2021H2"
-    assert "de prognose begint bij een voorlopige waarde (2e halfjaar 2021)" in trends.method_note(o)
+    assert "de prognose begint bij een voorlopige waarde (2e halfjaar 2021)" in trends.method_note(
+        o
+    )
     assert "starts from a provisional value" in trends.method_note(o, "en")
     final = trends.outlook(observations(shared_trend(20, 12)), "GM0003")
     assert final.provisional is None and "voorlopige" not in trends.method_note(final)

@@ -69,18 +69,26 @@ def _naive_count(start: dt.date, end: dt.date, holidays: set[dt.date]) -> int:
 
 def test_vectorised_count_equals_day_by_day_count():
     rng = np.random.default_rng(1)
-    starts = pd.Series(pd.to_datetime("2014-12-01") + pd.to_timedelta(rng.integers(0, 3700, 400), unit="D"))
+    starts = pd.Series(
+        pd.to_datetime("2014-12-01") + pd.to_timedelta(rng.integers(0, 3700, 400), unit="D")
+    )
     ends = starts + pd.to_timedelta(rng.integers(-20, 60, 400), unit="D")
     got = working_days_between(starts, ends)
     holidays = {d.date() for d in holiday_calendar(range(2014, 2026))["date"]}
-    expected = [_naive_count(s.date(), e.date(), holidays) for s, e in zip(starts, ends, strict=True)]
+    expected = [
+        _naive_count(s.date(), e.date(), holidays) for s, e in zip(starts, ends, strict=True)
+    ]
     assert got.tolist() == expected
 
 
 def test_series_keep_index_and_missing_values():
-    start = pd.Series([pd.Timestamp("2024-01-05"), pd.NaT, pd.Timestamp("2024-01-05 16:30")], index=[7, 8, 9])
-    end = pd.Series([pd.Timestamp("2024-01-08"), pd.Timestamp("2024-01-08"), pd.Timestamp("2024-01-09 08:00")],
-                    index=[7, 8, 9])
+    start = pd.Series(
+        [pd.Timestamp("2024-01-05"), pd.NaT, pd.Timestamp("2024-01-05 16:30")], index=[7, 8, 9]
+    )
+    end = pd.Series(
+        [pd.Timestamp("2024-01-08"), pd.Timestamp("2024-01-08"), pd.Timestamp("2024-01-09 08:00")],
+        index=[7, 8, 9],
+    )
     got = working_days_between(start, end)
     assert str(got.dtype) == "Int64"
     assert got.index.tolist() == [7, 8, 9]
@@ -91,7 +99,9 @@ def test_series_keep_index_and_missing_values():
 
 def test_add_working_days_is_the_inverse():
     rng = np.random.default_rng(2)
-    starts = pd.Series(pd.to_datetime("2015-01-01") + pd.to_timedelta(rng.integers(0, 3650, 500), unit="D"))
+    starts = pd.Series(
+        pd.to_datetime("2015-01-01") + pd.to_timedelta(rng.integers(0, 3650, 500), unit="D")
+    )
     n = rng.integers(0, 40, 500)
     later = add_working_days(starts, n)
     assert working_days_between(starts, later).tolist() == n.tolist()
@@ -102,7 +112,9 @@ def test_add_working_days_is_the_inverse():
 
 
 def test_is_working_day():
-    flags = is_working_day(pd.Series(pd.to_datetime(["2024-12-25", "2024-12-27", "2024-12-28", None])))
+    flags = is_working_day(
+        pd.Series(pd.to_datetime(["2024-12-25", "2024-12-27", "2024-12-28", None]))
+    )
     assert flags.tolist() == [False, True, False, False]
     assert is_working_day("2025-05-05") is False
     assert is_working_day("2024-05-06") is True

@@ -65,15 +65,26 @@ CLAIMS: dict[str, Claim] = {
         source_ref="alinea 2",
         checks=(("wmo_instroom", FALLS), ("wmo_uitstroom", RISES)),
         periods=("2015H1", "2015H2"),
-        scope=("alleen Wmo-maatwerkarrangementen (CBS 83268NED): het Sociaal-deel van de aanvullende zorg; "
-               "het eerste halfjaar 2015 is de start van de Wmo 2015",
-               "Wmo tailored arrangements only (CBS 83268NED): the social part of the additional care; "
-               "the first half of 2015 is the start of the Wmo 2015"),
+        scope=(
+            "alleen Wmo-maatwerkarrangementen (CBS 83268NED): het Sociaal-deel van de aanvullende zorg; "
+            "het eerste halfjaar 2015 is de start van de Wmo 2015",
+            "Wmo tailored arrangements only (CBS 83268NED): the social part of the additional care; "
+            "the first half of 2015 is the start of the Wmo 2015",
+        ),
     ),
 }
 
-CHECK_COLUMNS = ["indicator", "claimed", "first_period", "first", "last_period", "last", "holds", "status",
-                 "source"]
+CHECK_COLUMNS = [
+    "indicator",
+    "claimed",
+    "first_period",
+    "first",
+    "last_period",
+    "last",
+    "holds",
+    "status",
+    "source",
+]
 
 
 def check_claim(claim: Claim, data: dict[str, pd.DataFrame], region: str) -> pd.DataFrame:
@@ -99,8 +110,15 @@ def check_claim(claim: Claim, data: dict[str, pd.DataFrame], region: str) -> pd.
         obs = data.get(indicator)
         values, statuses, sources = [], [], []
         for period in claim.periods:
-            hit = obs[(obs["region_code"] == region) & (obs["period"] == period) & obs["value"].notna()] \
-                if obs is not None and len(obs) else pd.DataFrame()
+            hit = (
+                obs[
+                    (obs["region_code"] == region)
+                    & (obs["period"] == period)
+                    & obs["value"].notna()
+                ]
+                if obs is not None and len(obs)
+                else pd.DataFrame()
+            )
             values.append(float(hit["value"].iloc[0]) if len(hit) else None)
             statuses.append(str(hit["status"].iloc[0]) if len(hit) else None)
             sources.append(str(hit["source"].iloc[0]) if len(hit) else None)
@@ -110,13 +128,25 @@ def check_claim(claim: Claim, data: dict[str, pd.DataFrame], region: str) -> pd.
             steps = [b - a for a, b in zip(values, values[1:], strict=False)]
             holds = all(s > 0 for s in steps) if direction == RISES else all(s < 0 for s in steps)
         known = [s for s in statuses if s]
-        rows.append((indicator, direction, claim.periods[0], values[0], claim.periods[-1], values[-1], holds,
-                     "voorlopig" if "voorlopig" in known else (known[0] if known else None),
-                     ", ".join(dict.fromkeys(s for s in sources if s)) or None))
+        rows.append(
+            (
+                indicator,
+                direction,
+                claim.periods[0],
+                values[0],
+                claim.periods[-1],
+                values[-1],
+                holds,
+                "voorlopig" if "voorlopig" in known else (known[0] if known else None),
+                ", ".join(dict.fromkeys(s for s in sources if s)) or None,
+            )
+        )
     return pd.DataFrame(rows, columns=CHECK_COLUMNS)
 
 
-def claim_text(claim: Claim, checks: pd.DataFrame, region_name: str, language: str | None = None) -> str:
+def claim_text(
+    claim: Claim, checks: pd.DataFrame, region_name: str, language: str | None = None
+) -> str:
     """The claim, its source and the verdict per direction, in a few sentences for the reader.
 
     Parameters
@@ -128,20 +158,33 @@ def claim_text(claim: Claim, checks: pd.DataFrame, region_name: str, language: s
     language : {"nl", "en"}, optional
     """
     language = labels.resolve_language(language)
-    lines = [label("claim_quote", language).format(quote=claim.quote, publication=claim.publication,
-                                                  source_ref=claim.source_ref)]
+    lines = [
+        label("claim_quote", language).format(
+            quote=claim.quote, publication=claim.publication, source_ref=claim.source_ref
+        )
+    ]
     for r in checks.itertuples(index=False):
         what = labels.indicator_label(r.indicator, language)
         if r.holds is None:
             lines.append(label("claim_no_data", language).format(what=what, region=region_name))
             continue
         verdict = label("claim_holds" if r.holds else "claim_fails", language)
-        lines.append(label("claim_check", language).format(
-            what=what, region=region_name, claimed=label(f"claim_{r.claimed}", language),
-            first=format_value(r.first, "aantal", language), first_period=period_label(r.first_period, language),
-            last=format_value(r.last, "aantal", language), last_period=period_label(r.last_period, language),
-            verdict=verdict, source=r.source))
-    lines.append(label("claim_scope", language).format(scope=claim.scope[0 if language == "nl" else 1]))
+        lines.append(
+            label("claim_check", language).format(
+                what=what,
+                region=region_name,
+                claimed=label(f"claim_{r.claimed}", language),
+                first=format_value(r.first, "aantal", language),
+                first_period=period_label(r.first_period, language),
+                last=format_value(r.last, "aantal", language),
+                last_period=period_label(r.last_period, language),
+                verdict=verdict,
+                source=r.source,
+            )
+        )
+    lines.append(
+        label("claim_scope", language).format(scope=claim.scope[0 if language == "nl" else 1])
+    )
     return "\n".join(lines)
 
 

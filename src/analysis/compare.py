@@ -30,8 +30,11 @@ GROUP_CODE = "GROEP"
 COMPARABLE_CODE = "VERGELIJKBAAR"
 ALL_CODE = "GEMEENTEN"
 #: label key per median-line code (see :func:`display_name`)
-GROUP_LABELS = {GROUP_CODE: "size_class_median", COMPARABLE_CODE: "comparable_median",
-                ALL_CODE: "all_municipalities_median"}
+GROUP_LABELS = {
+    GROUP_CODE: "size_class_median",
+    COMPARABLE_CODE: "comparable_median",
+    ALL_CODE: "all_municipalities_median",
+}
 
 #: Rules for the comparable group (the notebook parameter ``comparison``), with what they mean.
 COMPARISON_RULES: dict[str, tuple[str, str]] = {
@@ -82,12 +85,16 @@ def comparison_regions(region: str, *, cache_dir: str | Path | None = None) -> d
     if size is None:
         groups["grootteklasse"] = []
     else:
-        same = crosswalk[(crosswalk["size_class"] == size) & crosswalk["region_code"].str.startswith("GM")]
+        same = crosswalk[
+            (crosswalk["size_class"] == size) & crosswalk["region_code"].str.startswith("GM")
+        ]
         groups["grootteklasse"] = sorted(set(same["region_code"]) - {region})
     return groups
 
 
-def group_median(obs: pd.DataFrame, members: list[str], name: str, *, min_members: int = 3) -> pd.DataFrame:
+def group_median(
+    obs: pd.DataFrame, members: list[str], name: str, *, min_members: int = 3
+) -> pd.DataFrame:
     """The median of a group of regions per period, as observation-like rows.
 
     Parameters
@@ -124,16 +131,18 @@ def group_median(obs: pd.DataFrame, members: list[str], name: str, *, min_member
             continue
         worst = max(group["status"], key=lambda s: rank.get(s, 0))
         low, high = span[key[0]]
-        rows.append({
-            **dict(zip(keys, key, strict=True)),
-            "region_code": GROUP_CODE,
-            "region_name": f"{name} ({low})" if low == high else f"{name} ({low}-{high})",
-            "value": float(group["value"].median()),
-            "status": worst,
-            "source": " en ".join(sorted(group["source"].unique())),
-            "source_ref": "; ".join(sorted(group["source_ref"].dropna().unique())),
-            "published": "; ".join(sorted(group["published"].unique())),
-        })
+        rows.append(
+            {
+                **dict(zip(keys, key, strict=True)),
+                "region_code": GROUP_CODE,
+                "region_name": f"{name} ({low})" if low == high else f"{name} ({low}-{high})",
+                "value": float(group["value"].median()),
+                "status": worst,
+                "source": " en ".join(sorted(group["source"].unique())),
+                "source_ref": "; ".join(sorted(group["source_ref"].dropna().unique())),
+                "published": "; ".join(sorted(group["published"].unique())),
+            }
+        )
     return pd.DataFrame(rows, columns=list(obs.columns)).reset_index(drop=True)
 
 
@@ -271,7 +280,9 @@ class ComparableGroup:
 def check_rule(rule: str) -> str:
     """``rule`` if it is a key of :data:`COMPARISON_RULES`, else ``ValueError`` listing them."""
     if rule not in COMPARISON_RULES:
-        raise ValueError(f"unknown comparison {rule!r}; choose one of {', '.join(COMPARISON_RULES)}")
+        raise ValueError(
+            f"unknown comparison {rule!r}; choose one of {', '.join(COMPARISON_RULES)}"
+        )
     return rule
 
 
@@ -305,16 +316,33 @@ def municipality_characteristics(cache_dir: str | Path | None = None) -> tuple[p
     """
     from .cbs.cache import read_cached
 
-    columns = ["region_code", "region_name", "size_class", "size_rank", "urbanity", "inhabitants",
-               "address_density"]
+    columns = [
+        "region_code",
+        "region_name",
+        "size_class",
+        "size_rank",
+        "urbanity",
+        "inhabitants",
+        "address_density",
+    ]
     for table_id in CHARACTERISTICS_TABLES:
         found = read_cached(table_id, cache_dir)
         if found is None:
             continue
         frame, meta = found
-        frame = frame.reindex(columns=["region_code", "region_name", "size_class", "urbanity", "inhabitants",
-                                       "address_density"])
-        gm = frame[frame["region_code"].astype(str).str.startswith("GM") & frame["size_class"].notna()]
+        frame = frame.reindex(
+            columns=[
+                "region_code",
+                "region_name",
+                "size_class",
+                "urbanity",
+                "inhabitants",
+                "address_density",
+            ]
+        )
+        gm = frame[
+            frame["region_code"].astype(str).str.startswith("GM") & frame["size_class"].notna()
+        ]
         if gm.empty:
             continue
         gm = gm.drop_duplicates("region_code").copy()
@@ -328,8 +356,9 @@ def municipality_characteristics(cache_dir: str | Path | None = None) -> tuple[p
     return pd.DataFrame(columns=columns), {}
 
 
-def comparable_members(region: str, rule: str, characteristics: pd.DataFrame, *,
-                       neighbours: int = NEIGHBOURS) -> list[str]:
+def comparable_members(
+    region: str, rule: str, characteristics: pd.DataFrame, *, neighbours: int = NEIGHBOURS
+) -> list[str]:
     """The comparable municipalities of ``region`` under ``rule`` (a pure function of the table).
 
     Parameters
@@ -360,8 +389,10 @@ def comparable_members(region: str, rule: str, characteristics: pd.DataFrame, *,
     elif rule == "stedelijkheid":
         if pd.isna(me["urbanity"]) or pd.isna(me["size_rank"]):
             return []
-        chosen = others[(others["urbanity"] == me["urbanity"])
-                        & ((others["size_rank"] - me["size_rank"]).abs() <= 1)]
+        chosen = others[
+            (others["urbanity"] == me["urbanity"])
+            & ((others["size_rank"] - me["size_rank"]).abs() <= 1)
+        ]
     else:
         cols = ["inhabitants", "address_density"]
         usable = table.dropna(subset=cols)
@@ -378,8 +409,9 @@ def comparable_members(region: str, rule: str, characteristics: pd.DataFrame, *,
     return sorted(chosen["region_code"])
 
 
-def comparable_group(region: str, rule: str = DEFAULT_COMPARISON, *,
-                     cache_dir: str | Path | None = None) -> ComparableGroup:
+def comparable_group(
+    region: str, rule: str = DEFAULT_COMPARISON, *, cache_dir: str | Path | None = None
+) -> ComparableGroup:
     """The comparable municipalities of ``region`` under ``rule``, from the CBS region table at hand.
 
     Raises
@@ -402,11 +434,13 @@ def describe_group(group: ComparableGroup, language: str | None = None) -> str:
     if not group.members:
         return label("comparable_none", language).format(rule=rule)
     return label("comparable_how", language).format(
-        rule=rule, n=len(group.members), table=group.table, vintage=group.vintage)
+        rule=rule, n=len(group.members), table=group.table, vintage=group.vintage
+    )
 
 
-def group_table(group: ComparableGroup, cache_dir: str | Path | None = None,
-                language: str | None = None) -> pd.DataFrame:
+def group_table(
+    group: ComparableGroup, cache_dir: str | Path | None = None, language: str | None = None
+) -> pd.DataFrame:
     """The comparable group as a reader's table: the region first, then the members by population.
 
     Columns (in the reader's language): municipality, code, size class,
@@ -419,14 +453,18 @@ def group_table(group: ComparableGroup, cache_dir: str | Path | None = None,
     rows = table[table["region_code"].isin([group.region, *group.members])].copy()
     rows["_own"] = rows["region_code"] == group.region
     rows = rows.sort_values(["_own", "inhabitants"], ascending=[False, False], kind="stable")
-    role = rows["_own"].map({True: label("comparable_own", language), False: label("comparable_member", language)})
-    out = pd.DataFrame({
-        label("comparable_col_name", language): rows["region_name"].to_numpy(),
-        label("comparable_col_code", language): rows["region_code"].to_numpy(),
-        label("comparable_col_role", language): role.to_numpy(),
-        label("comparable_col_size", language): rows["size_class"].to_numpy(),
-        label("comparable_col_urbanity", language): rows["urbanity"].to_numpy(),
-        label("comparable_col_inhabitants", language): rows["inhabitants"].to_numpy(),
-        label("comparable_col_density", language): rows["address_density"].to_numpy(),
-    })
+    role = rows["_own"].map(
+        {True: label("comparable_own", language), False: label("comparable_member", language)}
+    )
+    out = pd.DataFrame(
+        {
+            label("comparable_col_name", language): rows["region_name"].to_numpy(),
+            label("comparable_col_code", language): rows["region_code"].to_numpy(),
+            label("comparable_col_role", language): role.to_numpy(),
+            label("comparable_col_size", language): rows["size_class"].to_numpy(),
+            label("comparable_col_urbanity", language): rows["urbanity"].to_numpy(),
+            label("comparable_col_inhabitants", language): rows["inhabitants"].to_numpy(),
+            label("comparable_col_density", language): rows["address_density"].to_numpy(),
+        }
+    )
     return out.reset_index(drop=True)

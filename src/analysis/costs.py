@@ -44,9 +44,14 @@ PER_YOUTH = "jeugdzorg_kosten_per_jongere"
 
 #: Published ratios: (budget line, client count, what the ratio means (nl, en)).
 CLIENT_RATIOS: tuple[tuple[str, str, tuple[str, str]], ...] = (
-    ("lasten_gerealiseerd_passende_basiszorg", "buurtteam_sociaal_clienten",
-     ("lasten Passende basiszorg per cliënt van het buurtteam Sociaal",
-      "expenditure Appropriate basic care per client of the social neighbourhood team")),
+    (
+        "lasten_gerealiseerd_passende_basiszorg",
+        "buurtteam_sociaal_clienten",
+        (
+            "lasten Passende basiszorg per cliënt van het buurtteam Sociaal",
+            "expenditure Appropriate basic care per client of the social neighbourhood team",
+        ),
+    ),
 )
 
 _STATUS_RANK = {"definitief": 0, "nader voorlopig": 1, "voorlopig": 2}
@@ -76,12 +81,15 @@ def all_municipalities_median(obs: pd.DataFrame, *, min_members: int = 3) -> pd.
 
     gm = obs[obs["region_code"].astype(str).str.startswith("GM")]
     members = sorted(gm["region_code"].unique())
-    median = group_median(gm, members, label("all_municipalities_median", "nl"), min_members=min_members)
+    median = group_median(
+        gm, members, label("all_municipalities_median", "nl"), min_members=min_members
+    )
     return median.assign(region_code=ALL_CODE)
 
 
-def with_medians(obs: pd.DataFrame, region: str, groups: dict[str, list[str]],
-                 comparable=None) -> pd.DataFrame:
+def with_medians(
+    obs: pd.DataFrame, region: str, groups: dict[str, list[str]], comparable=None
+) -> pd.DataFrame:
     """The region, the G4, the size-class and comparable medians, and the median of all municipalities.
 
     :func:`analysis.compare.with_comparisons` plus :func:`all_municipalities_median`,
@@ -92,10 +100,14 @@ def with_medians(obs: pd.DataFrame, region: str, groups: dict[str, list[str]],
 
     out = with_comparisons(obs, region, groups, comparable=comparable)
     # a comparison region without a single figure would only add an empty legend entry
-    has_value = out.groupby("region_code")["value"].transform(lambda v: v.notna().any()).astype(bool)
+    has_value = (
+        out.groupby("region_code")["value"].transform(lambda v: v.notna().any()).astype(bool)
+    )
     out = out[has_value | (out["region_code"] == region)]
     median = all_municipalities_median(obs)
-    return pd.concat([out, median], ignore_index=True) if len(median) else out.reset_index(drop=True)
+    return (
+        pd.concat([out, median], ignore_index=True) if len(median) else out.reset_index(drop=True)
+    )
 
 
 def without_figures(obs: pd.DataFrame, codes) -> list[str]:
@@ -129,24 +141,32 @@ def per_youth(costs: pd.DataFrame, youths: pd.DataFrame) -> pd.DataFrame:
     """
     keys = ["region_code", "period"]
     cost = costs[(costs["period_type"] == "year") & costs["value"].notna()]
-    count = youths[(youths["period_type"] == "year") & youths["value"].notna() & (youths["value"] > 0)]
+    count = youths[
+        (youths["period_type"] == "year") & youths["value"].notna() & (youths["value"] > 0)
+    ]
     both = cost.merge(count, on=keys, suffixes=("", "_n"))
     if both.empty:
         return pd.DataFrame(columns=list(costs.columns))
-    return pd.DataFrame({
-        "indicator": PER_YOUTH,
-        "region_code": both["region_code"],
-        "region_name": both["region_name"],
-        "period": both["period"],
-        "period_type": "year",
-        "value": both["value"] * 1000.0 / both["value_n"],
-        "unit": "euro",
-        "status": [_worst(a, b) for a, b in zip(both["status"], both["status_n"], strict=True)],
-        "source": both["source"] + " / " + both["source_n"],
-        "source_ref": [f"{c} ({p}) / {n} ({p})" for c, n, p in
-                       zip(both["indicator"], both["indicator_n"], both["period"], strict=True)],
-        "published": both["published"],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "indicator": PER_YOUTH,
+            "region_code": both["region_code"],
+            "region_name": both["region_name"],
+            "period": both["period"],
+            "period_type": "year",
+            "value": both["value"] * 1000.0 / both["value_n"],
+            "unit": "euro",
+            "status": [_worst(a, b) for a, b in zip(both["status"], both["status_n"], strict=True)],
+            "source": both["source"] + " / " + both["source_n"],
+            "source_ref": [
+                f"{c} ({p}) / {n} ({p})"
+                for c, n, p in zip(
+                    both["indicator"], both["indicator_n"], both["period"], strict=True
+                )
+            ],
+            "published": both["published"],
+        }
+    ).reset_index(drop=True)
 
 
 def budget_lines(published: pd.DataFrame, region: str) -> pd.DataFrame:
@@ -165,12 +185,21 @@ def budget_lines(published: pd.DataFrame, region: str) -> pd.DataFrame:
         ``region``, sorted by publication, line and period; empty when the
         region published none (only Utrecht's documents are transcribed).
     """
-    money = [i for i, ind in INDICATORS.items() if ind.theme == "financien" and ind.unit == "euro x 1000"
-             and not i.startswith("jeugdzorg_kosten")]
+    money = [
+        i
+        for i, ind in INDICATORS.items()
+        if ind.theme == "financien"
+        and ind.unit == "euro x 1000"
+        and not i.startswith("jeugdzorg_kosten")
+    ]
     rows = published[(published["region_code"] == region) & published["indicator"].isin(money)]
     order = {ind: n for n, ind in enumerate(money)}
     rows = rows.assign(_o=rows["indicator"].map(order))
-    return rows.sort_values(["published", "_o", "period"], kind="stable").drop(columns="_o").reset_index(drop=True)
+    return (
+        rows.sort_values(["published", "_o", "period"], kind="stable")
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
 
 
 #: The lines of a budget table, in the order the budgets print them: (id part, Dutch, English).
@@ -180,11 +209,23 @@ BUDGET_LINES: tuple[tuple[str, str, str], ...] = (
     ("saldo_baten_lasten", "Saldo baten en lasten", "Balance of income and expenditure"),
     ("reserves_onttrekking", "Onttrekking reserves", "Withdrawal from reserves"),
     ("reserves_toevoeging", "Toevoeging reserves", "Addition to reserves"),
-    ("saldo_reserves", "Saldo onttrekkingen en toevoegingen reserves", "Balance of reserve withdrawals and additions"),
+    (
+        "saldo_reserves",
+        "Saldo onttrekkingen en toevoegingen reserves",
+        "Balance of reserve withdrawals and additions",
+    ),
     ("saldo_totaal", "Totaal", "Total"),
-    ("lasten_afwijking", "Afwijking lasten (begroot min gerealiseerd)", "Expenditure variance (budgeted minus realised)"),
+    (
+        "lasten_afwijking",
+        "Afwijking lasten (begroot min gerealiseerd)",
+        "Expenditure variance (budgeted minus realised)",
+    ),
 )
-_KINDS = {"begroot": ("begroting", "budget"), "gerealiseerd": ("rekening", "accounts"), "": ("afwijking", "variance")}
+_KINDS = {
+    "begroot": ("begroting", "budget"),
+    "gerealiseerd": ("rekening", "accounts"),
+    "": ("afwijking", "variance"),
+}
 
 
 def split_budget_id(indicator: str) -> tuple[str, str, str] | None:
@@ -196,16 +237,18 @@ def split_budget_id(indicator: str) -> tuple[str, str, str] | None:
     for line, _, _ in sorted(BUDGET_LINES, key=lambda b: -len(b[0])):
         if not indicator.startswith(line + "_"):
             continue
-        rest = indicator[len(line) + 1:]
+        rest = indicator[len(line) + 1 :]
         for kind in ("begroot", "gerealiseerd"):
             if rest.startswith(kind + "_"):
-                return line, kind, rest[len(kind) + 1:]
+                return line, kind, rest[len(kind) + 1 :]
         if line == "lasten_afwijking":
             return line, "", rest
     return None
 
 
-def budget_tables(lines: pd.DataFrame, language: str | None = None) -> list[tuple[str, pd.DataFrame]]:
+def budget_tables(
+    lines: pd.DataFrame, language: str | None = None
+) -> list[tuple[str, pd.DataFrame]]:
     """:func:`budget_lines` as the budgets print them: per publication and programme, lines by year.
 
     Returns
@@ -219,8 +262,11 @@ def budget_tables(lines: pd.DataFrame, language: str | None = None) -> list[tupl
     language = resolve_language(language)
     idx = 0 if language == "nl" else 1
     parsed = [split_budget_id(i) for i in lines["indicator"]]
-    work = lines.assign(_line=[p[0] if p else None for p in parsed], _kind=[p[1] if p else None for p in parsed],
-                        _prog=[p[2] if p else None for p in parsed]).dropna(subset=["_line"])
+    work = lines.assign(
+        _line=[p[0] if p else None for p in parsed],
+        _kind=[p[1] if p else None for p in parsed],
+        _prog=[p[2] if p else None for p in parsed],
+    ).dropna(subset=["_line"])
     order = {line: n for n, (line, _, _) in enumerate(BUDGET_LINES)}
     names = {line: (nl, en) for line, nl, en in BUDGET_LINES}
     out = []
@@ -228,15 +274,21 @@ def budget_tables(lines: pd.DataFrame, language: str | None = None) -> list[tupl
         first = part.iloc[0]["indicator"]
         scope = indicator_label(first, language).rsplit(", ", 1)[-1]
         title = f"{publication}: {scope} ({unit_label('euro x 1000', language)})"
-        part = part.assign(_col=[f"{p} {_KINDS[k][idx]}".strip() for p, k in zip(part["period"], part["_kind"],
-                                                                                  strict=True)])
+        part = part.assign(
+            _col=[
+                f"{p} {_KINDS[k][idx]}".strip()
+                for p, k in zip(part["period"], part["_kind"], strict=True)
+            ]
+        )
         columns = list(dict.fromkeys(part.sort_values("period", kind="stable")["_col"]))
         rows = []
         for line in sorted(part["_line"].unique(), key=order.get):
             mine = part[part["_line"] == line].set_index("_col")
             row = {label("costs_col_line", language): names[line][idx]}
             for col in columns:
-                row[col] = format_number(mine.loc[col, "value"], 0, language) if col in mine.index else "–"
+                row[col] = (
+                    format_number(mine.loc[col, "value"], 0, language) if col in mine.index else "–"
+                )
             rows.append(row)
         out.append((title, pd.DataFrame(rows)))
     return out
@@ -266,23 +318,44 @@ def cost_per_client(published: pd.DataFrame, region: str) -> pd.DataFrame:
     rows = []
     mine = one_per_period(published[published["region_code"] == region])
     for n, (num_id, den_id, _) in enumerate(CLIENT_RATIOS):
-        num = mine[(mine["indicator"] == num_id) & mine["value"].notna() & (mine["period_type"] == "year")]
-        den = mine[(mine["indicator"] == den_id) & mine["value"].notna() & (mine["period_type"] == "year")
-                   & (mine["value"] > 0)]
+        num = mine[
+            (mine["indicator"] == num_id) & mine["value"].notna() & (mine["period_type"] == "year")
+        ]
+        den = mine[
+            (mine["indicator"] == den_id)
+            & mine["value"].notna()
+            & (mine["period_type"] == "year")
+            & (mine["value"] > 0)
+        ]
         for _, a in num.iterrows():
             match = den[den["period"] == a["period"]]
             if match.empty:
                 continue
             b = match.iloc[0]
-            rows.append({
-                "ratio": n, "period": a["period"], "value": a["value"] * 1000.0 / b["value"],
-                "numerator": num_id, "numerator_value": a["value"],
-                "numerator_source": f"{a['published']}, {a['source_ref']} ({a['period']})",
-                "denominator": den_id, "denominator_value": b["value"],
-                "denominator_source": f"{b['published']}, {b['source_ref']} ({b['period']})",
-            })
-    columns = ["ratio", "period", "value", "numerator", "numerator_value", "numerator_source", "denominator",
-               "denominator_value", "denominator_source"]
+            rows.append(
+                {
+                    "ratio": n,
+                    "period": a["period"],
+                    "value": a["value"] * 1000.0 / b["value"],
+                    "numerator": num_id,
+                    "numerator_value": a["value"],
+                    "numerator_source": f"{a['published']}, {a['source_ref']} ({a['period']})",
+                    "denominator": den_id,
+                    "denominator_value": b["value"],
+                    "denominator_source": f"{b['published']}, {b['source_ref']} ({b['period']})",
+                }
+            )
+    columns = [
+        "ratio",
+        "period",
+        "value",
+        "numerator",
+        "numerator_value",
+        "numerator_source",
+        "denominator",
+        "denominator_value",
+        "denominator_source",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -290,19 +363,35 @@ def ratio_table(ratios: pd.DataFrame, language: str | None = None) -> pd.DataFra
     """:func:`cost_per_client` for readers: what, year, euro per client, and both sides with their sources."""
     language = resolve_language(language)
     idx = 0 if language == "nl" else 1
-    return pd.DataFrame({
-        label("costs_col_ratio", language): [CLIENT_RATIOS[int(r)][2][idx] for r in ratios["ratio"]],
-        label("period", language): [period_label(p, language) for p in ratios["period"]],
-        label("costs_col_per_client", language): [format_value(v, "euro", language) for v in ratios["value"]],
-        label("costs_col_numerator", language): [
-            f"{indicator_label(i, language)}: {format_value(v, 'euro x 1000', language)}; {s}"
-            for i, v, s in zip(ratios["numerator"], ratios["numerator_value"], ratios["numerator_source"],
-                               strict=True)],
-        label("costs_col_denominator", language): [
-            f"{indicator_label(i, language)}: {format_value(v, 'aantal', language)}; {s}"
-            for i, v, s in zip(ratios["denominator"], ratios["denominator_value"], ratios["denominator_source"],
-                               strict=True)],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            label("costs_col_ratio", language): [
+                CLIENT_RATIOS[int(r)][2][idx] for r in ratios["ratio"]
+            ],
+            label("period", language): [period_label(p, language) for p in ratios["period"]],
+            label("costs_col_per_client", language): [
+                format_value(v, "euro", language) for v in ratios["value"]
+            ],
+            label("costs_col_numerator", language): [
+                f"{indicator_label(i, language)}: {format_value(v, 'euro x 1000', language)}; {s}"
+                for i, v, s in zip(
+                    ratios["numerator"],
+                    ratios["numerator_value"],
+                    ratios["numerator_source"],
+                    strict=True,
+                )
+            ],
+            label("costs_col_denominator", language): [
+                f"{indicator_label(i, language)}: {format_value(v, 'aantal', language)}; {s}"
+                for i, v, s in zip(
+                    ratios["denominator"],
+                    ratios["denominator_value"],
+                    ratios["denominator_source"],
+                    strict=True,
+                )
+            ],
+        }
+    ).reset_index(drop=True)
 
 
 def cbs_cost_table(obs: pd.DataFrame, region: str, language: str | None = None) -> pd.DataFrame:
@@ -323,14 +412,20 @@ def cbs_cost_table(obs: pd.DataFrame, region: str, language: str | None = None) 
         with its vintage.
     """
     language = resolve_language(language)
-    mine = obs[(obs["region_code"] == region) & (obs["period_type"] == "year") & obs["value"].notna()]
+    mine = obs[
+        (obs["region_code"] == region) & (obs["period_type"] == "year") & obs["value"].notna()
+    ]
     out = []
     for period in sorted(mine["period"].unique()):
         rows = mine[mine["period"] == period].set_index("indicator")
         record = {label("period", language): period_label(period, language)}
         for ind in (*CBS_COSTS, *CBS_COSTS_PER_1000):
-            header = f"{indicator_label(ind, language)} ({unit_label(INDICATORS[ind].unit, language)})"
-            record[header] = format_number(rows.loc[ind, "value"], 0, language) if ind in rows.index else "–"
+            header = (
+                f"{indicator_label(ind, language)} ({unit_label(INDICATORS[ind].unit, language)})"
+            )
+            record[header] = (
+                format_number(rows.loc[ind, "value"], 0, language) if ind in rows.index else "–"
+            )
         record[label("status", language)] = _worst(*rows["status"])
         record[label("source", language)] = "; ".join(sorted(rows["published"].unique()))
         out.append(record)
@@ -352,23 +447,30 @@ def published_record() -> dict:
     return {"source": "gepubliceerde cijfers (data/published)", "path": str(config.published_dir())}
 
 
-def key_figures(cbs: pd.DataFrame, youth: pd.DataFrame, ratios: pd.DataFrame, lines: pd.DataFrame,
-                region: str) -> str:
+def key_figures(
+    cbs: pd.DataFrame, youth: pd.DataFrame, ratios: pd.DataFrame, lines: pd.DataFrame, region: str
+) -> str:
     """Plain text of the key figures (for the notebook's checked cell): latest CBS year, per youth, ratios, saldo."""
     out = []
-    mine = cbs[(cbs["region_code"] == region) & (cbs["period_type"] == "year") & cbs["value"].notna()]
+    mine = cbs[
+        (cbs["region_code"] == region) & (cbs["period_type"] == "year") & cbs["value"].notna()
+    ]
     for ind in (*CBS_COSTS, *CBS_COSTS_PER_1000):
         rows = mine[mine["indicator"] == ind]
         if len(rows):
             last = rows.sort_values("period").iloc[-1]
-            out.append(f"{ind} {last['period']}: {last['value']:.0f} ({last['status']}, {last['source']})")
+            out.append(
+                f"{ind} {last['period']}: {last['value']:.0f} ({last['status']}, {last['source']})"
+            )
     rows = youth[youth["region_code"] == region].sort_values("period")
     if len(rows):
         last = rows.iloc[-1]
         out.append(f"{PER_YOUTH} {last['period']}: {last['value']:.0f} euro ({last['source']})")
     for _, r in ratios.iterrows():
         out.append(f"{r['numerator']} / {r['denominator']} {r['period']}: {r['value']:.0f} euro")
-    saldo = lines[lines["indicator"].str.startswith("saldo_") | lines["indicator"].str.contains("afwijking")]
+    saldo = lines[
+        lines["indicator"].str.startswith("saldo_") | lines["indicator"].str.contains("afwijking")
+    ]
     for _, r in saldo.iterrows():
         out.append(f"{r['indicator']} {r['period']}: {r['value']:.0f} ({r['published']})")
     return "\n".join(out) if out else "no cost figures"

@@ -46,9 +46,22 @@ def verblijf_youths(jeugdhulp_personen: pd.DataFrame, verblijf_pct: pd.DataFrame
         with the less final status and the derivation in ``source_ref``.
     """
     merged = pair_rows(jeugdhulp_personen, verblijf_pct)
-    values = np.round(merged["value"].to_numpy(dtype=float) * merged["value_2"].to_numpy(dtype=float) / 100 / 5) * 5
-    return derived_rows(merged, YOUTHS, "aantal", values,
-                    "TotaalJeugdhulp x JongerenMetJeugdhMetVerblInNat / 100, op 5 afgerond")
+    values = (
+        np.round(
+            merged["value"].to_numpy(dtype=float)
+            * merged["value_2"].to_numpy(dtype=float)
+            / 100
+            / 5
+        )
+        * 5
+    )
+    return derived_rows(
+        merged,
+        YOUTHS,
+        "aantal",
+        values,
+        "TotaalJeugdhulp x JongerenMetJeugdhMetVerblInNat / 100, op 5 afgerond",
+    )
 
 
 __all__ = ["YOUTHS", "verblijf_youths"]

@@ -99,7 +99,12 @@ _STORE = _Store()
 
 def enabled() -> bool:
     """False when ``ANALYSIS_DATA_CACHE`` is ``0``, ``off``, ``no`` or ``false``."""
-    return os.environ.get("ANALYSIS_DATA_CACHE", "1").strip().lower() not in ("0", "off", "no", "false")
+    return os.environ.get("ANALYSIS_DATA_CACHE", "1").strip().lower() not in (
+        "0",
+        "off",
+        "no",
+        "false",
+    )
 
 
 def file_version(path: str | Path) -> FileVersion:
@@ -115,8 +120,11 @@ def file_version(path: str | Path) -> FileVersion:
     signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
     with _STORE.lock:
         known = _STORE.checksums.get(name)
-    if known is not None and known[0] == signature and \
-            known[2] - max(st.st_mtime_ns, st.st_ctime_ns) / 1e9 >= RACY_SECONDS:
+    if (
+        known is not None
+        and known[0] == signature
+        and known[2] - max(st.st_mtime_ns, st.st_ctime_ns) / 1e9 >= RACY_SECONDS
+    ):
         digest = known[1]
     else:
         hashed_at = time.time()
@@ -151,16 +159,21 @@ def fresh_copy(value: T) -> T:
     if isinstance(value, dict):
         return {k: fresh_copy(v) for k, v in value.items()}  # type: ignore[return-value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: fresh_copy(getattr(value, f.name))
-                   for f in dataclasses.fields(value) if f.init}
+        changes = {
+            f.name: fresh_copy(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init
+        }
         return dataclasses.replace(value, **changes)  # type: ignore[type-var]
     if value is None or isinstance(value, str | bytes | int | float | bool | Path | frozenset):
         return value
     return copy.deepcopy(value)
 
 
-def load(key: Hashable, files: Iterable[str | Path], loader: Callable[[], T],
-         select: Callable[[T], Any] | None = None) -> Any:
+def load(
+    key: Hashable,
+    files: Iterable[str | Path],
+    loader: Callable[[], T],
+    select: Callable[[T], Any] | None = None,
+) -> Any:
     """``loader()``, or a copy of its earlier result for the same key and file versions.
 
     Parameters
@@ -212,15 +225,20 @@ def load(key: Hashable, files: Iterable[str | Path], loader: Callable[[], T],
 
 def _drop_vanished() -> None:
     """Forget results read from files that no longer exist (e.g. a temporary import folder)."""
-    gone = [key for key, (versions, _) in _STORE.results.items()
-            if any(not os.path.exists(v.path) for v in versions)]
+    gone = [
+        key
+        for key, (versions, _) in _STORE.results.items()
+        if any(not os.path.exists(v.path) for v in versions)
+    ]
     for key in gone:
         del _STORE.results[key]
     for name in [n for n in _STORE.checksums if not os.path.exists(n)]:
         del _STORE.checksums[name]
 
 
-def cached(files: Callable[..., Sequence[str | Path] | None]) -> Callable[[Callable[..., T]], Callable[..., T]]:
+def cached(
+    files: Callable[..., Sequence[str | Path] | None],
+) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """Decorate a read function so :func:`load` remembers its results.
 
     Parameters
@@ -285,9 +303,20 @@ def set_max_entries(n: int) -> None:
 def info() -> CacheInfo:
     """Hits, misses, entries and the bound of this process's cache."""
     with _STORE.lock:
-        return CacheInfo(_STORE.hits, _STORE.misses, len(_STORE.results), _STORE.max_entries,
-                         enabled())
+        return CacheInfo(
+            _STORE.hits, _STORE.misses, len(_STORE.results), _STORE.max_entries, enabled()
+        )
 
 
-__all__ = ["CacheInfo", "FileVersion", "cached", "clear", "enabled", "file_version", "fresh_copy",
-           "info", "load", "set_max_entries"]
+__all__ = [
+    "CacheInfo",
+    "FileVersion",
+    "cached",
+    "clear",
+    "enabled",
+    "file_version",
+    "fresh_copy",
+    "info",
+    "load",
+    "set_max_entries",
+]

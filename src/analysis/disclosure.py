@@ -105,21 +105,29 @@ class RoundingRule:
 
 RULES: dict[str, RoundingRule] = {
     "cbs": RoundingRule(
-        "cbs", 5, None,
+        "cbs",
+        5,
+        None,
         "CBS rounds counts to multiples of 5 and applies its own disclosure control; "
         "figures are shown as CBS publishes them (sums of them rounded to 5 again).",
     ),
     "published": RoundingRule(
-        "published", None, None,
+        "published",
+        None,
+        None,
         "Figures from published documents are public already and are quoted as published.",
     ),
     "register": RoundingRule(
-        "register", None, DEFAULT_THRESHOLD,
+        "register",
+        None,
+        DEFAULT_THRESHOLD,
         "Register counts are shown unrounded; counts below 10 at wijk and buurt level are "
         "suppressed, with secondary suppression.",
     ),
     "synthetic": RoundingRule(
-        "synthetic", None, DEFAULT_THRESHOLD,
+        "synthetic",
+        None,
+        DEFAULT_THRESHOLD,
         "The synthetic register gets exactly the rule of the real register, so that the "
         "code path the real data will take is the one that is tested.",
     ),
@@ -165,7 +173,9 @@ def round_to_base(values, base: int = 5):
     if isinstance(base, bool) or not isinstance(base, int | np.integer) or base < 1:
         raise ValueError(f"parameter 'base': {base!r} must be a whole number >= 1")
     if isinstance(values, pd.Series):
-        return pd.Series(_round_array(values.to_numpy(dtype=float), base), index=values.index, name=values.name)
+        return pd.Series(
+            _round_array(values.to_numpy(dtype=float), base), index=values.index, name=values.name
+        )
     if np.ndim(values) == 0:
         rounded = float(_round_array(np.array([values], dtype=float), base)[0])
         if isinstance(values, int | np.integer) and not isinstance(values, bool):
@@ -270,8 +280,12 @@ def suppress_small_counts(
     ValueError
         For a threshold below 1, or missing columns.
     """
-    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, int | np.integer) or threshold < 1):
-        raise ValueError(f"parameter 'threshold': {threshold!r} must be a whole number >= 1 or None")
+    if threshold is not None and (
+        isinstance(threshold, bool) or not isinstance(threshold, int | np.integer) or threshold < 1
+    ):
+        raise ValueError(
+            f"parameter 'threshold': {threshold!r} must be a whole number >= 1 or None"
+        )
     needed = [value_col, unit_col] + ([base_col] if base_col else [])
     _require(df, needed)
     out = _with_control_columns(df, status_col, display_col, [value_col, base_col])
@@ -280,15 +294,36 @@ def suppress_small_counts(
     protected = _levels(out, level_col).isin(list(levels))
     is_count = out[unit_col].isin(list(count_units))
     small_count = protected & is_count & out[value_col].notna() & (out[value_col] < threshold)
-    withhold(out, small_count, value_col, status_col, display_col, f"<{threshold}", PRIMARY, base_col)
+    withhold(
+        out, small_count, value_col, status_col, display_col, f"<{threshold}", PRIMARY, base_col
+    )
     if base_col is not None:
         base = pd.to_numeric(out[base_col], errors="coerce")
-        small_base = protected & ~is_count & (base.isna() | (base < threshold)) & out["suppression"].isna()
-        withhold(out, small_base, value_col, status_col, display_col, SECONDARY_DISPLAY, SMALL_BASE, base_col)
+        small_base = (
+            protected & ~is_count & (base.isna() | (base < threshold)) & out["suppression"].isna()
+        )
+        withhold(
+            out,
+            small_base,
+            value_col,
+            status_col,
+            display_col,
+            SECONDARY_DISPLAY,
+            SMALL_BASE,
+            base_col,
+        )
     if secondary:
         out = secondary_suppression(
-            out, value_col, level_col, levels=levels, unit_col=unit_col, count_units=count_units,
-            group_cols=group_cols, status_col=status_col, display_col=display_col, base_col=base_col,
+            out,
+            value_col,
+            level_col,
+            levels=levels,
+            unit_col=unit_col,
+            count_units=count_units,
+            group_cols=group_cols,
+            status_col=status_col,
+            display_col=display_col,
+            base_col=base_col,
         )
     return _restore_index(out, df)
 
@@ -428,7 +463,9 @@ def _parent(code: str) -> str:
 
 def _group_keys(df: pd.DataFrame, group_cols: Sequence[str] | None) -> pd.Series:
     if group_cols is None:
-        cols = [c for c in ("indicator", "period", "source", "published", "unit") if c in df.columns]
+        cols = [
+            c for c in ("indicator", "period", "source", "published", "unit") if c in df.columns
+        ]
         parts = [df[c].astype(str) for c in cols]
         if "region_code" in df.columns:
             parts.append(df["region_code"].map(_parent))

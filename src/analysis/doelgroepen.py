@@ -36,7 +36,18 @@ AGE_GROUPS: dict[str, tuple[str, ...]] = {
 CARE_GROUPS: tuple[str, ...] = ("beschermd_wonen", "maatschappelijke_opvang")
 #: Levels at which the counts are protected: the city as well as wijken and buurten.
 LEVELS: tuple[str, ...] = ("gemeente", "wijk", "buurt")
-COLUMNS = ["period", "region_code", "group", "team", "value", "unit", "status", "display", "source", "published"]
+COLUMNS = [
+    "period",
+    "region_code",
+    "group",
+    "team",
+    "value",
+    "unit",
+    "status",
+    "display",
+    "source",
+    "published",
+]
 
 
 def group_of_band(band: str) -> str | None:
@@ -83,20 +94,28 @@ def doelgroep_counts(register, *, by_wijk: bool = False, start=None, end=None) -
         care = care[care["care_type"].isin(CARE_GROUPS)]
         if len(care):
             clients = care_clients(care, by=["care_type", *split], start=start, end=end)
-            parts.append(clients.rename(columns={"care_type": "group", "clients": "value"})
-                         .assign(team="aanvullende_zorg")[["period", "team", "group", *split, "value"]])
+            parts.append(
+                clients.rename(columns={"care_type": "group", "clients": "value"}).assign(
+                    team="aanvullende_zorg"
+                )[["period", "team", "group", *split, "value"]]
+            )
     if not parts:
         return pd.DataFrame(columns=COLUMNS)
     out = pd.concat(parts, ignore_index=True)
     out["region_code"] = out["wijk_code"] if by_wijk else municipality
-    out = out.assign(unit="aantal", source=provenance["source"], published=provenance["published"],
-                     value=out["value"].astype(float))
+    out = out.assign(
+        unit="aantal",
+        source=provenance["source"],
+        published=provenance["published"],
+        value=out["value"].astype(float),
+    )
     seen = out.groupby(["team", "group"])["value"].transform("sum") > 0
     out = out[seen].reset_index(drop=True)
     protected = apply_disclosure_control(out, levels=LEVELS)
     order = {g: i for i, g in enumerate([*AGE_GROUPS, *CARE_GROUPS])}
     protected = protected.assign(_o=protected["group"].map(order)).sort_values(
-        ["team", "_o", "region_code", "period"], kind="stable")
+        ["team", "_o", "region_code", "period"], kind="stable"
+    )
     return protected[COLUMNS].reset_index(drop=True)
 
 
@@ -121,19 +140,39 @@ def doelgroep_table(counts: pd.DataFrame, region: str, language: str | None = No
     rows = counts[counts["region_code"] == region]
     if rows.empty:
         return pd.DataFrame(columns=["team", "doelgroep"])
-    shown = [d if isinstance(d, str) and d else format_value(v, "aantal", language)
-             for v, d in zip(rows["value"], rows["display"], strict=True)]
-    table = rows.assign(shown=shown, team_label=rows["team"].map(lambda t: label(f"team_{t}", language)),
-                        group_label=rows["group"].map(lambda g: label(f"doelgroep_{g}", language)))
-    wide = table.pivot_table(index=["team_label", "group_label"], columns="period", values="shown",
-                             aggfunc="first", sort=False)
-    wide = wide.fillna("").reset_index().rename(columns={"team_label": label("team", language),
-                                              "group_label": label("doelgroep", language)})
+    shown = [
+        d if isinstance(d, str) and d else format_value(v, "aantal", language)
+        for v, d in zip(rows["value"], rows["display"], strict=True)
+    ]
+    table = rows.assign(
+        shown=shown,
+        team_label=rows["team"].map(lambda t: label(f"team_{t}", language)),
+        group_label=rows["group"].map(lambda g: label(f"doelgroep_{g}", language)),
+    )
+    wide = table.pivot_table(
+        index=["team_label", "group_label"],
+        columns="period",
+        values="shown",
+        aggfunc="first",
+        sort=False,
+    )
+    wide = (
+        wide.fillna("")
+        .reset_index()
+        .rename(
+            columns={
+                "team_label": label("team", language),
+                "group_label": label("doelgroep", language),
+            }
+        )
+    )
     wide.columns.name = None
     return wide
 
 
-def styled(counts: pd.DataFrame, region: str, *, selection: str | None = None, language: str | None = None):
+def styled(
+    counts: pd.DataFrame, region: str, *, selection: str | None = None, language: str | None = None
+):
     """The table of :func:`doelgroep_table` for the page: escaped, without row numbers, the source as caption.
 
     Returns
@@ -150,6 +189,13 @@ def styled(counts: pd.DataFrame, region: str, *, selection: str | None = None, l
     return markup.table(table, caption=plotting.source_text(rows, language)).hide(axis="index")
 
 
-__all__ = ["AGE_GROUPS", "CARE_GROUPS", "COLUMNS", "LEVELS", "doelgroep_counts", "doelgroep_table",
-           "styled",
-           "group_of_band"]
+__all__ = [
+    "AGE_GROUPS",
+    "CARE_GROUPS",
+    "COLUMNS",
+    "LEVELS",
+    "doelgroep_counts",
+    "doelgroep_table",
+    "styled",
+    "group_of_band",
+]

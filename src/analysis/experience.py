@@ -55,8 +55,9 @@ MIN_RESPONSES = disclosure.DEFAULT_THRESHOLD
 """Groups with fewer responses are withheld (wijk level) and left out of tests."""
 
 #: The marks in reading order: the three aspects, then the overall mark.
-MEASURES: tuple[str, ...] = tuple(m for m in ("toegankelijkheid", "kwaliteit", "effect", "rapportcijfer")
-                                   if m in MARKS)
+MEASURES: tuple[str, ...] = tuple(
+    m for m in ("toegankelijkheid", "kwaliteit", "effect", "rapportcijfer") if m in MARKS
+)
 
 #: The two buurtteam organisations, in reading order (their colours: :data:`analysis.plotting.TEAM_COLORS`).
 TEAMS: tuple[str, ...] = ("sociaal", "jeugd_en_gezin")
@@ -66,8 +67,15 @@ TEAMS: tuple[str, ...] = ("sociaal", "jeugd_en_gezin")
 # --------------------------------------------------------------------------------------
 
 
-def responses(surveys: pd.DataFrame, cases: pd.DataFrame, *, freq: str = "year", wijk: str | None = None,
-              start=None, end=None) -> pd.DataFrame:
+def responses(
+    surveys: pd.DataFrame,
+    cases: pd.DataFrame,
+    *,
+    freq: str = "year",
+    wijk: str | None = None,
+    start=None,
+    end=None,
+) -> pd.DataFrame:
     """One row per survey response, with its case's team and wijk and the survey period.
 
     Parameters
@@ -146,14 +154,22 @@ def protect_summary(
     """
     value_cols = list(value_cols)
     work = frame.reset_index(drop=True).copy()
-    region = work[region_col].astype(str) if region_col in work.columns else pd.Series("GM0000", index=work.index)
-    probe = pd.DataFrame({
-        "region_code": region,
-        "unit": "rapportcijfer",  # any unit that is not a count: rule 2 applies
-        "value": pd.to_numeric(work[value_cols[0]], errors="coerce"),
-        "n": pd.to_numeric(work[base_col], errors="coerce"),
-    })
-    checked = disclosure.suppress_small_counts(probe, base_col="n", threshold=threshold, secondary=False)
+    region = (
+        work[region_col].astype(str)
+        if region_col in work.columns
+        else pd.Series("GM0000", index=work.index)
+    )
+    probe = pd.DataFrame(
+        {
+            "region_code": region,
+            "unit": "rapportcijfer",  # any unit that is not a count: rule 2 applies
+            "value": pd.to_numeric(work[value_cols[0]], errors="coerce"),
+            "n": pd.to_numeric(work[base_col], errors="coerce"),
+        }
+    )
+    checked = disclosure.suppress_small_counts(
+        probe, base_col="n", threshold=threshold, secondary=False
+    )
     withheld = checked["status"].eq(STATUS_SUPPRESSED).to_numpy()
     for col in [*value_cols, base_col]:
         work[col] = pd.to_numeric(work[col], errors="coerce").astype(float)
@@ -164,9 +180,18 @@ def protect_summary(
     return work
 
 
-def mark_summary(surveys: pd.DataFrame, cases: pd.DataFrame, register: Register, *, wijk: str | None = None,
-                 measures: Sequence[str] = MEASURES, freq: str = "year", start=None, end=None,
-                 threshold: int = MIN_RESPONSES) -> pd.DataFrame:
+def mark_summary(
+    surveys: pd.DataFrame,
+    cases: pd.DataFrame,
+    register: Register,
+    *,
+    wijk: str | None = None,
+    measures: Sequence[str] = MEASURES,
+    freq: str = "year",
+    start=None,
+    end=None,
+    threshold: int = MIN_RESPONSES,
+) -> pd.DataFrame:
     """Mean marks per team and period with 95 % t-intervals, disclosure-controlled.
 
     :func:`analysis.register.survey_marks` per team (and wijk), then
@@ -190,8 +215,17 @@ def mark_summary(surveys: pd.DataFrame, cases: pd.DataFrame, register: Register,
     return with_provenance(marks.reset_index(drop=True), register)
 
 
-def share_summary(surveys: pd.DataFrame, cases: pd.DataFrame, register: Register, *, wijk: str | None = None,
-                  freq: str = "year", start=None, end=None, threshold: int = MIN_RESPONSES) -> pd.DataFrame:
+def share_summary(
+    surveys: pd.DataFrame,
+    cases: pd.DataFrame,
+    register: Register,
+    *,
+    wijk: str | None = None,
+    freq: str = "year",
+    start=None,
+    end=None,
+    threshold: int = MIN_RESPONSES,
+) -> pd.DataFrame:
     """Share continuing without help per team and period with a 95 % Wilson interval, disclosure-controlled.
 
     :func:`analysis.register.without_help_share`, then :func:`protect_summary`
@@ -213,8 +247,16 @@ def share_summary(surveys: pd.DataFrame, cases: pd.DataFrame, register: Register
     return with_provenance(share.reset_index(drop=True), register)
 
 
-def wijk_comparison(surveys: pd.DataFrame, cases: pd.DataFrame, register: Register, *, team: str, period: str | None,
-                    measure: str = "rapportcijfer", threshold: int = MIN_RESPONSES) -> pd.DataFrame:
+def wijk_comparison(
+    surveys: pd.DataFrame,
+    cases: pd.DataFrame,
+    register: Register,
+    *,
+    team: str,
+    period: str | None,
+    measure: str = "rapportcijfer",
+    threshold: int = MIN_RESPONSES,
+) -> pd.DataFrame:
     """One team's mark per wijk in one period, with 95 % intervals, disclosure-controlled.
 
     Returns
@@ -228,17 +270,33 @@ def wijk_comparison(surveys: pd.DataFrame, cases: pd.DataFrame, register: Regist
     from .register import survey_marks
 
     if period is None:  # no period with responses in the selection
-        out = pd.DataFrame(columns=["wijk_code", "n", "mean", "sd", "ci_low", "ci_high", "status", "display",
-                                    "source", "published"])
+        out = pd.DataFrame(
+            columns=[
+                "wijk_code",
+                "n",
+                "mean",
+                "sd",
+                "ci_low",
+                "ci_high",
+                "status",
+                "display",
+                "source",
+                "published",
+            ]
+        )
         out.attrs["reference"] = None
         return out
-    marks = survey_marks(surveys, cases, by=["team", "wijk_code"], measures=[measure], start=period, end=period)
+    marks = survey_marks(
+        surveys, cases, by=["team", "wijk_code"], measures=[measure], start=period, end=period
+    )
     marks = marks[(marks["team"] == team) & (marks["period"] == period)]
     marks = protect_summary(marks, ["mean", "sd", "ci_low", "ci_high"], threshold=threshold)
     out = with_provenance(marks.drop(columns=["team", "measure"]).reset_index(drop=True), register)
     city = survey_marks(surveys, cases, by=["team"], measures=[measure], start=period, end=period)
     city = city[(city["team"] == team) & (city["period"] == period)]
-    out.attrs["reference"] = float(city["mean"].iloc[0]) if len(city) and city["n"].iloc[0] > 0 else None
+    out.attrs["reference"] = (
+        float(city["mean"].iloc[0]) if len(city) and city["n"].iloc[0] > 0 else None
+    )
     return out
 
 
@@ -271,17 +329,27 @@ def beside_published(
         without a publication have empty published columns. Sorted by period.
     """
     reg = frame[["period", value]].rename(columns={value: "register"})
-    reg = reg.assign(register=pd.to_numeric(reg["register"], errors="coerce").round(decimals),
-                     period=reg["period"].astype(object))  # an empty selection has a float period column
+    reg = reg.assign(
+        register=pd.to_numeric(reg["register"], errors="coerce").round(decimals),
+        period=reg["period"].astype(object),
+    )  # an empty selection has a float period column
     pub = published[["period", "value", "published", "source"]].rename(
-        columns={"value": "published_value", "published": "publication"})
-    pub = pub.assign(published_value=pd.to_numeric(pub["published_value"], errors="coerce").astype(float),
-                     period=pub["period"].astype(object))
+        columns={"value": "published_value", "published": "publication"}
+    )
+    pub = pub.assign(
+        published_value=pd.to_numeric(pub["published_value"], errors="coerce").astype(float),
+        period=pub["period"].astype(object),
+    )
     out = reg.merge(pub, on="period", how="outer")
     out["difference"] = (out["register"] - out["published_value"]).round(decimals)
     out = out[["period", "register", "published_value", "difference", "publication", "source"]]
-    order = sorted(range(len(out)), key=lambda i: (period_sort_key(str(out["period"].iloc[i])),
-                                                    str(out["publication"].iloc[i])))
+    order = sorted(
+        range(len(out)),
+        key=lambda i: (
+            period_sort_key(str(out["period"].iloc[i])),
+            str(out["publication"].iloc[i]),
+        ),
+    )
     return out.iloc[order].reset_index(drop=True)
 
 
@@ -300,9 +368,19 @@ def _split(values: pd.DataFrame, value: str, group: str, min_n: int) -> tuple[di
 
 
 def _result(test: str, measure: str, **fields) -> dict:
-    base = {"test": test, "measure": measure, "statistic": np.nan, "df1": np.nan, "df2": np.nan,
-            "p_value": np.nan, "effect_size": np.nan, "effect_measure": None, "n": 0, "groups": 0,
-            "left_out": ()}
+    base = {
+        "test": test,
+        "measure": measure,
+        "statistic": np.nan,
+        "df1": np.nan,
+        "df2": np.nan,
+        "p_value": np.nan,
+        "effect_size": np.nan,
+        "effect_measure": None,
+        "n": 0,
+        "groups": 0,
+        "left_out": (),
+    }
     base.update(fields)
     return base
 
@@ -344,8 +422,14 @@ def compare_groups(
     if method not in ("welch", "kruskal"):
         raise ValueError(f"method must be 'welch' or 'kruskal', not {method!r}")
     parts, left_out, n = _split(values, value, group, min_n)
-    result = _result(method, value, n=n, groups=len(parts), left_out=tuple(left_out),
-                     effect_measure="eta2" if method == "welch" else "epsilon2")
+    result = _result(
+        method,
+        value,
+        n=n,
+        groups=len(parts),
+        left_out=tuple(left_out),
+        effect_measure="eta2" if method == "welch" else "epsilon2",
+    )
     if len(parts) < 2:
         return result
     samples = list(parts.values())
@@ -359,14 +443,23 @@ def compare_groups(
         grand = everything.mean()
         ss_between = sum(s.size * (s.mean() - grand) ** 2 for s in samples)
         ss_total = float(((everything - grand) ** 2).sum())
-        result.update(statistic=float(res.statistic), df1=float(res.df_num), df2=float(res.df_denom),
-                      p_value=float(res.pvalue), effect_size=ss_between / ss_total if ss_total > 0 else np.nan)
+        result.update(
+            statistic=float(res.statistic),
+            df1=float(res.df_num),
+            df2=float(res.df_denom),
+            p_value=float(res.pvalue),
+            effect_size=ss_between / ss_total if ss_total > 0 else np.nan,
+        )
     else:
         if np.unique(np.concatenate(samples)).size < 2:
             return result
         h, p = stats.kruskal(*samples)
-        result.update(statistic=float(h), df1=float(len(samples) - 1), p_value=float(p),
-                      effect_size=float(h) / (n - 1) if n > 1 else np.nan)
+        result.update(
+            statistic=float(h),
+            df1=float(len(samples) - 1),
+            p_value=float(p),
+            effect_size=float(h) / (n - 1) if n > 1 else np.nan,
+        )
     return result
 
 
@@ -397,8 +490,12 @@ def compare_shares(
     """
     data = values[[group, value]].dropna()
     data = data.assign(**{value: data[value].astype(bool)})
-    parts, left_out, n = _split(data.assign(**{value: data[value].astype(float)}), value, group, min_n)
-    result = _result("chi2", value, n=n, groups=len(parts), left_out=tuple(left_out), effect_measure="cramers_v")
+    parts, left_out, n = _split(
+        data.assign(**{value: data[value].astype(float)}), value, group, min_n
+    )
+    result = _result(
+        "chi2", value, n=n, groups=len(parts), left_out=tuple(left_out), effect_measure="cramers_v"
+    )
     if len(parts) < 2:
         return result
     table = np.array([[int(s.sum()), int(s.size - s.sum())] for s in parts.values()])
@@ -448,7 +545,14 @@ def group_tests(
         where = dict(zip(per, key, strict=True))
         for measure in measures:
             for method in methods:
-                rows.append({**where, **compare_groups(chunk, value=measure, group=group, method=method, min_n=min_n)})
+                rows.append(
+                    {
+                        **where,
+                        **compare_groups(
+                            chunk, value=measure, group=group, method=method, min_n=min_n
+                        ),
+                    }
+                )
         if share is not None:
             rows.append({**where, **compare_shares(chunk, value=share, group=group, min_n=min_n)})
     out = pd.DataFrame(rows)
@@ -462,18 +566,55 @@ def group_tests(
             out.loc[p[ok].index, "p_holm"] = multipletests(p[ok].to_numpy(), method="holm")[1]
     out["significant"] = out["p_holm"] < alpha
     out["min_n"] = int(min_n)
-    cols = [*per, "test", "measure", "statistic", "df1", "df2", "p_value", "p_holm", "effect_size",
-            "effect_measure", "n", "groups", "left_out", "min_n", "significant"]
+    cols = [
+        *per,
+        "test",
+        "measure",
+        "statistic",
+        "df1",
+        "df2",
+        "p_value",
+        "p_holm",
+        "effect_size",
+        "effect_measure",
+        "n",
+        "groups",
+        "left_out",
+        "min_n",
+        "significant",
+    ]
     return out[cols]
 
 
 def _test_columns(per: Sequence[str]) -> list[str]:
-    return [*per, "test", "measure", "statistic", "df1", "df2", "p_value", "p_holm", "effect_size",
-            "effect_measure", "n", "groups", "left_out", "min_n", "significant"]
+    return [
+        *per,
+        "test",
+        "measure",
+        "statistic",
+        "df1",
+        "df2",
+        "p_value",
+        "p_holm",
+        "effect_size",
+        "effect_measure",
+        "n",
+        "groups",
+        "left_out",
+        "min_n",
+        "significant",
+    ]
 
 
-def period_tests(surveys: pd.DataFrame, cases: pd.DataFrame, *, period: str | None, group: str,
-                 per: Sequence[str] = ("team",), wijk: str | None = None) -> pd.DataFrame:
+def period_tests(
+    surveys: pd.DataFrame,
+    cases: pd.DataFrame,
+    *,
+    period: str | None,
+    group: str,
+    per: Sequence[str] = ("team",),
+    wijk: str | None = None,
+) -> pd.DataFrame:
     """:func:`group_tests` of the responses of one period (about cases in ``wijk``, if given).
 
     Parameters
@@ -553,8 +694,13 @@ def df_text(r: Mapping, language: str | None = None) -> str:
     return df
 
 
-def left_out_text(r: Mapping, language: str | None = None, resolver: RegionResolver | None = None, *,
-                  markdown: bool = False) -> str:
+def left_out_text(
+    r: Mapping,
+    language: str | None = None,
+    resolver: RegionResolver | None = None,
+    *,
+    markdown: bool = False,
+) -> str:
     """'; ... left out (fewer than n responses): ...' for a test row, or ''; names escaped for Markdown if asked."""
     language = resolve_language(language)
     resolver = resolver or RegionResolver()
@@ -562,7 +708,9 @@ def left_out_text(r: Mapping, language: str | None = None, resolver: RegionResol
         return ""
     show = markup.markdown_text if markdown else str
     names = ", ".join(show(group_name(g, language, resolver)) for g in r["left_out"])
-    return "; " + label("groups_left_out", language).format(n=r.get("min_n", MIN_RESPONSES), groups=names)
+    return "; " + label("groups_left_out", language).format(
+        n=r.get("min_n", MIN_RESPONSES), groups=names
+    )
 
 
 def describe_tests(tests: pd.DataFrame, *, between: str, language: str | None = None) -> str:
@@ -594,11 +742,13 @@ def describe_tests(tests: pd.DataFrame, *, between: str, language: str | None = 
             lines.append(f"- {who}: {label('too_few_groups', language)}{left_out}.")
             continue
         verdict = label("significant" if r["significant"] else "not_significant", language)
-        detail = (f"{label('test_' + r['test'], language)}: {TEST_SYMBOLS[r['test']]} = "
-                  f"{format_number(r['statistic'], 2, language)}; {label('df', language)} {df_text(r, language)}; "
-                  f"p {_p_is(r['p_value'], language)}; {label('p_holm', language)} "
-                  f"{_p_is(r['p_holm'], language)}; {EFFECT_SYMBOLS[r['effect_measure']]} = "
-                  f"{format_number(r['effect_size'], 3, language)}")
+        detail = (
+            f"{label('test_' + r['test'], language)}: {TEST_SYMBOLS[r['test']]} = "
+            f"{format_number(r['statistic'], 2, language)}; {label('df', language)} {df_text(r, language)}; "
+            f"p {_p_is(r['p_value'], language)}; {label('p_holm', language)} "
+            f"{_p_is(r['p_holm'], language)}; {EFFECT_SYMBOLS[r['effect_measure']]} = "
+            f"{format_number(r['effect_size'], 3, language)}"
+        )
         lines.append(f"- {who}: **{verdict}** {label(between, language)} ({detail}){left_out}.")
     return "\n".join(lines)
 

@@ -49,14 +49,20 @@ THRESHOLD = disclosure.DEFAULT_THRESHOLD
 
 #: Indicator ids of the register flows per team: inflow, outflow, stock at the end of the period.
 FLOW_INDICATORS = {
-    "sociaal": {"inflow": "buurtteam_sociaal_nieuwe_casussen",
-                "outflow": "buurtteam_sociaal_afgesloten_casussen",
-                "stock_end": "buurtteam_sociaal_lopende_casussen"},
-    "jeugd_en_gezin": {"inflow": "buurtteam_jg_nieuwe_casussen",
-                       "outflow": "buurtteam_jg_afgesloten_casussen",
-                       "stock_end": "buurtteam_jg_lopende_casussen"},
+    "sociaal": {
+        "inflow": "buurtteam_sociaal_nieuwe_casussen",
+        "outflow": "buurtteam_sociaal_afgesloten_casussen",
+        "stock_end": "buurtteam_sociaal_lopende_casussen",
+    },
+    "jeugd_en_gezin": {
+        "inflow": "buurtteam_jg_nieuwe_casussen",
+        "outflow": "buurtteam_jg_afgesloten_casussen",
+        "stock_end": "buurtteam_jg_lopende_casussen",
+    },
 }
-_ROLE = {ind: (team, role) for team, roles in FLOW_INDICATORS.items() for role, ind in roles.items()}
+_ROLE = {
+    ind: (team, role) for team, roles in FLOW_INDICATORS.items() for role, ind in roles.items()
+}
 
 
 # --------------------------------------------------------------------------------------
@@ -64,8 +70,15 @@ _ROLE = {ind: (team, role) for team, roles in FLOW_INDICATORS.items() for role, 
 # --------------------------------------------------------------------------------------
 
 
-def stock_flow(cases: pd.DataFrame, *, freq: str = "month", wijk: str | None = None, start=None, end=None,
-               by: Sequence[str] = ("team",)) -> pd.DataFrame:
+def stock_flow(
+    cases: pd.DataFrame,
+    *,
+    freq: str = "month",
+    wijk: str | None = None,
+    start=None,
+    end=None,
+    by: Sequence[str] = ("team",),
+) -> pd.DataFrame:
     """Inflow, outflow and stock per period, with the stock-flow identity checked.
 
     A thin layer over :func:`analysis.register.flows`, which counts each stock
@@ -96,7 +109,9 @@ def stock_flow(cases: pd.DataFrame, *, freq: str = "month", wijk: str | None = N
     return table
 
 
-def identity_summary(table: pd.DataFrame, *, by: Sequence[str] = ("team",), wijk: str | None = None) -> pd.DataFrame:
+def identity_summary(
+    table: pd.DataFrame, *, by: Sequence[str] = ("team",), wijk: str | None = None
+) -> pd.DataFrame:
     """Per group: how many periods were checked and where the identity fails.
 
     Parameters
@@ -123,12 +138,30 @@ def identity_summary(table: pd.DataFrame, *, by: Sequence[str] = ("team",), wijk
         key = key if isinstance(key, tuple) else (key,)
         bad = group[group["difference"] != 0]
         order = sorted(bad["period"].astype(str), key=period_sort_key)
-        largest = int(bad["difference"].iloc[int(np.argmax(bad["difference"].abs().to_numpy()))]) if len(bad) else 0
-        rows.append({**dict(zip(by, key, strict=True)), "periods": int(len(group)),
-                     "periods_with_difference": int(len(bad)), "largest_difference": largest,
-                     "first_period_with_difference": order[0] if order else None})
-    return pd.DataFrame(rows, columns=[*by, "periods", "periods_with_difference", "largest_difference",
-                                       "first_period_with_difference"])
+        largest = (
+            int(bad["difference"].iloc[int(np.argmax(bad["difference"].abs().to_numpy()))])
+            if len(bad)
+            else 0
+        )
+        rows.append(
+            {
+                **dict(zip(by, key, strict=True)),
+                "periods": int(len(group)),
+                "periods_with_difference": int(len(bad)),
+                "largest_difference": largest,
+                "first_period_with_difference": order[0] if order else None,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            *by,
+            "periods",
+            "periods_with_difference",
+            "largest_difference",
+            "first_period_with_difference",
+        ],
+    )
 
 
 def identity_text(summary: pd.DataFrame, *, what: str, language: str | None = None) -> str:
@@ -141,8 +174,9 @@ def identity_text(summary: pd.DataFrame, *, what: str, language: str | None = No
     return label("identity_fails", language).format(k=k, n=n, what=what)
 
 
-def flow_observations(table: pd.DataFrame, register: Register, *, wijk: str | None = None,
-                      threshold: int = THRESHOLD) -> pd.DataFrame:
+def flow_observations(
+    table: pd.DataFrame, register: Register, *, wijk: str | None = None, threshold: int = THRESHOLD
+) -> pd.DataFrame:
     """The flows as observations (inflow, outflow, stock at the end), disclosure-controlled.
 
     Parameters
@@ -162,11 +196,16 @@ def flow_observations(table: pd.DataFrame, register: Register, *, wijk: str | No
         Observations of :data:`FLOW_INDICATORS` with ``display`` and
         ``suppression`` columns.
     """
-    parts = [to_observations(table, ind, value=role, register=register)
-             for team, roles in FLOW_INDICATORS.items() if (table["team"] == team).any()
-             for role, ind in roles.items()]
+    parts = [
+        to_observations(table, ind, value=role, register=register)
+        for team, roles in FLOW_INDICATORS.items()
+        if (table["team"] == team).any()
+        for role, ind in roles.items()
+    ]
     if not parts:  # no period in the selection (say a start after the register's data)
-        return empty_observations().assign(display=pd.Series(dtype=object), suppression=pd.Series(dtype=object))
+        return empty_observations().assign(
+            display=pd.Series(dtype=object), suppression=pd.Series(dtype=object)
+        )
     obs = pd.concat(parts, ignore_index=True)
     obs = protect_flows(obs, threshold=threshold)
     code = wijk if wijk is not None else register.municipality
@@ -176,8 +215,16 @@ def flow_observations(table: pd.DataFrame, register: Register, *, wijk: str | No
 def _withhold(out: pd.DataFrame, rows: pd.Series) -> int:
     """Withhold ``rows`` not yet withheld (secondary, ``x``) in place; how many were."""
     rows = rows & ~(out["status"].eq(STATUS_SUPPRESSED) & out["value"].isna())
-    disclosure.withhold(out, rows, "value", "status", "display", disclosure.SECONDARY_DISPLAY,
-                         disclosure.SECONDARY, None)
+    disclosure.withhold(
+        out,
+        rows,
+        "value",
+        "status",
+        "display",
+        disclosure.SECONDARY_DISPLAY,
+        disclosure.SECONDARY,
+        None,
+    )
     return int(rows.sum())
 
 
@@ -222,7 +269,9 @@ def protect_flows(obs: pd.DataFrame, *, threshold: int = THRESHOLD) -> pd.DataFr
     periods = sorted(out["period"].astype(str).unique(), key=period_sort_key)
     rank = out["period"].astype(str).map({p: i for i, p in enumerate(periods)})
     cell = out["region_code"].astype(str) + "\x1f" + team.astype(str) + "\x1f" + rank.astype(str)
-    next_cell = out["region_code"].astype(str) + "\x1f" + team.astype(str) + "\x1f" + (rank + 1).astype(str)
+    next_cell = (
+        out["region_code"].astype(str) + "\x1f" + team.astype(str) + "\x1f" + (rank + 1).astype(str)
+    )
     year = out["period"].astype(str).str[:4]
     sub_year = out["period_type"].isin(["month", "quarter"]) & protected
     year_groups = ["indicator", "region_code", "_year", "source", "published"]
@@ -233,9 +282,12 @@ def protect_flows(obs: pd.DataFrame, *, threshold: int = THRESHOLD) -> pd.DataFr
         flow_cells |= set(cell[stock_rows]) | set(next_cell[stock_rows])
         changed = _withhold(out, is_flow & cell.isin(flow_cells))
         if sub_year.any():
-            part = disclosure.secondary_suppression(out[sub_year].assign(_year=year[sub_year]),
-                                                    group_cols=year_groups).drop(columns="_year")
-            newly = part["status"].eq(STATUS_SUPPRESSED) & ~out.loc[sub_year, "status"].eq(STATUS_SUPPRESSED)
+            part = disclosure.secondary_suppression(
+                out[sub_year].assign(_year=year[sub_year]), group_cols=year_groups
+            ).drop(columns="_year")
+            newly = part["status"].eq(STATUS_SUPPRESSED) & ~out.loc[sub_year, "status"].eq(
+                STATUS_SUPPRESSED
+            )
             if newly.any():
                 out.loc[newly[newly].index, part.columns] = part[newly]
                 changed += int(newly.sum())
@@ -252,8 +304,15 @@ def protect_flows(obs: pd.DataFrame, *, threshold: int = THRESHOLD) -> pd.DataFr
 # --------------------------------------------------------------------------------------
 
 
-def durations(cases: pd.DataFrame, *, snapshot, by: Sequence[str] = ("team",), wijk: str | None = None,
-              start=None, end=None) -> pd.DataFrame:
+def durations(
+    cases: pd.DataFrame,
+    *,
+    snapshot,
+    by: Sequence[str] = ("team",),
+    wijk: str | None = None,
+    start=None,
+    end=None,
+) -> pd.DataFrame:
     """How long each case ran, from registration to closure, censored at ``snapshot``.
 
     Parameters
@@ -301,8 +360,13 @@ def _km(times: np.ndarray, ended: np.ndarray):
     return SurvfuncRight(times.astype(float), ended.astype(int))
 
 
-def survival_curves(durations: pd.DataFrame, *, by: Sequence[str] = ("team",), confidence: float = 0.95,
-                    min_at_risk: int = THRESHOLD) -> pd.DataFrame:
+def survival_curves(
+    durations: pd.DataFrame,
+    *,
+    by: Sequence[str] = ("team",),
+    confidence: float = 0.95,
+    min_at_risk: int = THRESHOLD,
+) -> pd.DataFrame:
     """Kaplan-Meier curves of the share of cases still running, per group.
 
     Parameters
@@ -333,14 +397,16 @@ def survival_curves(durations: pd.DataFrame, *, by: Sequence[str] = ("team",), c
         sf = _km(group["duration_days"].to_numpy(), group["ended"].to_numpy())
         prob = np.asarray(sf.surv_prob, dtype=float)
         low, high = survival_interval(prob, sf.surv_prob_se, confidence)
-        curve = pd.DataFrame({
-            "time": np.concatenate([[0.0], np.asarray(sf.surv_times, dtype=float)]),
-            "surv_prob": np.concatenate([[1.0], prob]),
-            "ci_low": np.concatenate([[1.0], low]),
-            "ci_high": np.concatenate([[1.0], high]),
-            "n_risk": np.concatenate([[len(group)], np.asarray(sf.n_risk, dtype=int)]),
-            "n_events": np.concatenate([[0], np.asarray(sf.n_events, dtype=int)]),
-        })
+        curve = pd.DataFrame(
+            {
+                "time": np.concatenate([[0.0], np.asarray(sf.surv_times, dtype=float)]),
+                "surv_prob": np.concatenate([[1.0], prob]),
+                "ci_low": np.concatenate([[1.0], low]),
+                "ci_high": np.concatenate([[1.0], high]),
+                "n_risk": np.concatenate([[len(group)], np.asarray(sf.n_risk, dtype=int)]),
+                "n_events": np.concatenate([[0], np.asarray(sf.n_events, dtype=int)]),
+            }
+        )
         curve = curve[curve["n_risk"] >= min_at_risk]
         for col, value in zip(by, key, strict=True):
             curve.insert(list(by).index(col), col, value)
@@ -349,8 +415,14 @@ def survival_curves(durations: pd.DataFrame, *, by: Sequence[str] = ("team",), c
     return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
 
 
-def median_durations(durations: pd.DataFrame, *, by: Sequence[str] = ("team",), alpha: float = 0.05,
-                     min_n: int = THRESHOLD, wijk: str | None = None) -> pd.DataFrame:
+def median_durations(
+    durations: pd.DataFrame,
+    *,
+    by: Sequence[str] = ("team",),
+    alpha: float = 0.05,
+    min_n: int = THRESHOLD,
+    wijk: str | None = None,
+) -> pd.DataFrame:
     """Median duration per group with its confidence interval (statsmodels ``quantile_ci``).
 
     Parameters
@@ -379,13 +451,23 @@ def median_durations(durations: pd.DataFrame, *, by: Sequence[str] = ("team",), 
     groups = durations.groupby(list(by), sort=True) if by else [((), durations)]
     for key, group in groups:
         key = key if isinstance(key, tuple) else (key,)
-        row = {**dict(zip(by, key, strict=True)), "cases": len(group), "ended": int(group["ended"].sum()),
-               "running": int((~group["ended"]).sum()), "median": np.nan, "ci_low": np.nan, "ci_high": np.nan,
-               "display": None, "counts_display": None}
+        row = {
+            **dict(zip(by, key, strict=True)),
+            "cases": len(group),
+            "ended": int(group["ended"].sum()),
+            "running": int((~group["ended"]).sum()),
+            "median": np.nan,
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+            "display": None,
+            "counts_display": None,
+        }
         if wijk is not None and min(row["ended"], row["running"]) < min_n:
             row.update(ended=np.nan, running=np.nan, counts_display=f"<{min_n}")
         if len(group) < min_n:
-            row.update(cases=np.nan, ended=np.nan, running=np.nan, display=disclosure.SECONDARY_DISPLAY)
+            row.update(
+                cases=np.nan, ended=np.nan, running=np.nan, display=disclosure.SECONDARY_DISPLAY
+            )
         else:
             sf = _km(group["duration_days"].to_numpy(), group["ended"].to_numpy())
             median = sf.quantile(0.5)
@@ -393,8 +475,20 @@ def median_durations(durations: pd.DataFrame, *, by: Sequence[str] = ("team",), 
                 low, high = sf.quantile_ci(0.5, alpha=alpha)
             row.update(median=_finite(median), ci_low=_finite(low), ci_high=_finite(high))
         rows.append(row)
-    return pd.DataFrame(rows, columns=[*by, "cases", "ended", "running", "median", "ci_low", "ci_high", "display",
-                                       "counts_display"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            *by,
+            "cases",
+            "ended",
+            "running",
+            "median",
+            "ci_low",
+            "ci_high",
+            "display",
+            "counts_display",
+        ],
+    )
 
 
 def _finite(value) -> float:
@@ -412,8 +506,16 @@ def _finite(value) -> float:
 WAIT_GROUPS = ("all_cases", "not_urgent", "urgent")
 
 
-def waiting_summary(cases: pd.DataFrame, *, by: Sequence[str] = ("team",), wijk: str | None = None,
-                    norm: int = WAITING_NORM_DAYS, start=None, end=None, min_n: int = THRESHOLD) -> pd.DataFrame:
+def waiting_summary(
+    cases: pd.DataFrame,
+    *,
+    by: Sequence[str] = ("team",),
+    wijk: str | None = None,
+    norm: int = WAITING_NORM_DAYS,
+    start=None,
+    end=None,
+    min_n: int = THRESHOLD,
+) -> pd.DataFrame:
     """Waiting time to the first conversation per year, urgent against other cases and all together.
 
     Uses :func:`analysis.register.waiting_times` (working days after the
@@ -461,11 +563,17 @@ def waiting_summary(cases: pd.DataFrame, *, by: Sequence[str] = ("team",), wijk:
     if wijk is not None:
         # all = urgent + not urgent: where one split is withheld, the other's count goes too
         split_rows = out["group"].isin(["urgent", "not_urgent"])
-        gone = (out["display"].notna() & split_rows).groupby([out[c] for c in ["period", *by]]).transform("any")
+        gone = (
+            (out["display"].notna() & split_rows)
+            .groupby([out[c] for c in ["period", *by]])
+            .transform("any")
+        )
         extra = gone & split_rows & out["display"].isna()
         out.loc[extra, "n"] = np.nan
         out.loc[extra, "no_conversation"] = np.nan
-        out["n_display"] = np.where(extra | out["display"].notna(), disclosure.SECONDARY_DISPLAY, None)
+        out["n_display"] = np.where(
+            extra | out["display"].notna(), disclosure.SECONDARY_DISPLAY, None
+        )
     return out.drop(columns=["wijk_code"], errors="ignore")
 
 
@@ -474,8 +582,14 @@ def waiting_summary(cases: pd.DataFrame, *, by: Sequence[str] = ("team",), wijk:
 # --------------------------------------------------------------------------------------
 
 
-def cbs_flow_table(stand: pd.DataFrame, instroom: pd.DataFrame, uitstroom: pd.DataFrame, *,
-                   exceptional_ratio: float = 2.0, rounding: float = 10.0) -> pd.DataFrame:
+def cbs_flow_table(
+    stand: pd.DataFrame,
+    instroom: pd.DataFrame,
+    uitstroom: pd.DataFrame,
+    *,
+    exceptional_ratio: float = 2.0,
+    rounding: float = 10.0,
+) -> pd.DataFrame:
     """CBS Wmo stock, inflow and outflow side by side, with the identity and exceptional outflows.
 
     CBS's *Stand* is the stock at the **start** of the period (the year's stand
@@ -508,19 +622,38 @@ def cbs_flow_table(stand: pd.DataFrame, instroom: pd.DataFrame, uitstroom: pd.Da
     keys = ["region_code", "period_type", "period"]
     parts = []
     for name, obs in (("stand", stand), ("instroom", instroom), ("uitstroom", uitstroom)):
-        frame = obs[[*keys, "value", "source"]].rename(columns={"value": name, "source": f"_src_{name}"})
+        frame = obs[[*keys, "value", "source"]].rename(
+            columns={"value": name, "source": f"_src_{name}"}
+        )
         parts.append(frame.drop_duplicates(keys))
     table = parts[0].merge(parts[1], on=keys, how="outer").merge(parts[2], on=keys, how="outer")
-    table["source"] = table["_src_stand"].fillna(table["_src_instroom"]).fillna(table["_src_uitstroom"])
+    table["source"] = (
+        table["_src_stand"].fillna(table["_src_instroom"]).fillna(table["_src_uitstroom"])
+    )
     table = table.drop(columns=[c for c in table.columns if c.startswith("_src_")])
     if table.empty:
-        cols = [*keys, "stand", "instroom", "uitstroom", "stand_next", "expected_next", "difference",
-                "beyond_rounding", "outflow_ratio", "exceptional", "source", "table_change"]
+        cols = [
+            *keys,
+            "stand",
+            "instroom",
+            "uitstroom",
+            "stand_next",
+            "expected_next",
+            "difference",
+            "beyond_rounding",
+            "outflow_ratio",
+            "exceptional",
+            "source",
+            "table_change",
+        ]
         return pd.DataFrame(columns=cols)
-    table["_next"] = [next_periods(str(p), 1)[0] if t != "date" else None
-                      for p, t in zip(table["period"], table["period_type"], strict=True)]
-    nxt = table[[*keys, "stand", "source"]].rename(columns={"period": "_next", "stand": "stand_next",
-                                                            "source": "_source_next"})
+    table["_next"] = [
+        next_periods(str(p), 1)[0] if t != "date" else None
+        for p, t in zip(table["period"], table["period_type"], strict=True)
+    ]
+    nxt = table[[*keys, "stand", "source"]].rename(
+        columns={"period": "_next", "stand": "stand_next", "source": "_source_next"}
+    )
     table = table.merge(nxt, on=["region_code", "period_type", "_next"], how="left")
     table["expected_next"] = table["stand"] + table["instroom"] - table["uitstroom"]
     table["difference"] = table["stand_next"] - table["expected_next"]
@@ -528,10 +661,18 @@ def cbs_flow_table(stand: pd.DataFrame, instroom: pd.DataFrame, uitstroom: pd.Da
     median = table.groupby(["region_code", "period_type"])["uitstroom"].transform("median")
     table["outflow_ratio"] = table["uitstroom"] / median
     table["exceptional"] = table["outflow_ratio"] >= exceptional_ratio
-    table["table_change"] = table["_source_next"].notna() & (table["_source_next"] != table["source"])
+    table["table_change"] = table["_source_next"].notna() & (
+        table["_source_next"] != table["source"]
+    )
     table = table.drop(columns=["_next", "_source_next"])
-    order = sorted(range(len(table)), key=lambda i: (table["region_code"].iloc[i], table["period_type"].iloc[i],
-                                                      period_sort_key(str(table["period"].iloc[i]))))
+    order = sorted(
+        range(len(table)),
+        key=lambda i: (
+            table["region_code"].iloc[i],
+            table["period_type"].iloc[i],
+            period_sort_key(str(table["period"].iloc[i])),
+        ),
+    )
     return table.iloc[order].reset_index(drop=True)
 
 
@@ -550,8 +691,13 @@ def cbs_breaks(table: pd.DataFrame, *, language: str | None = None) -> list[tupl
     for i in range(len(rows) - 1):
         a, b = rows.iloc[i], rows.iloc[i + 1]
         if a["source"] != b["source"] and next_periods(str(a["period"]), 1)[0] == str(b["period"]):
-            out.append((str(a["period"]), str(b["period"]),
-                        f"{label('table_change', language)}: {a['source']} \u2192 {b['source']}"))
+            out.append(
+                (
+                    str(a["period"]),
+                    str(b["period"]),
+                    f"{label('table_change', language)}: {a['source']} \u2192 {b['source']}",
+                )
+            )
     return out
 
 
@@ -570,20 +716,28 @@ def cbs_flow_text(table: pd.DataFrame, *, language: str | None = None) -> str:
 
     lines = []
     for r in table[table["exceptional"]].to_dict("records"):
-        lines.append(f"- {period_label(r['period'], language)}: {label('exceptional_outflow', language)} "
-                     f"({label('outflow', language)} {format_number(r['uitstroom'], 0, language)}, "
-                     f"{format_number(r['outflow_ratio'], 1, language)} x {label('median', language)})")
+        lines.append(
+            f"- {period_label(r['period'], language)}: {label('exceptional_outflow', language)} "
+            f"({label('outflow', language)} {format_number(r['uitstroom'], 0, language)}, "
+            f"{format_number(r['outflow_ratio'], 1, language)} x {label('median', language)})"
+        )
     for kind, group in table.groupby("period_type", sort=False):
         checked = group[group["difference"].notna()]
         beyond = checked[checked["beyond_rounding"]]
         if not len(checked):
             continue
         text = label("cbs_identity_count", language).format(
-            k=len(beyond), n=len(checked), what=label(kind, language).lower())
+            k=len(beyond), n=len(checked), what=label(kind, language).lower()
+        )
         if len(beyond):
             worst = beyond.loc[beyond["difference"].abs().idxmax()]
-            text += "; " + label("largest_difference", language) + " " + format_number(
-                worst["difference"], 0, language, signed=True) + f" ({period_label(str(worst['period']), language)})"
+            text += (
+                "; "
+                + label("largest_difference", language)
+                + " "
+                + format_number(worst["difference"], 0, language, signed=True)
+                + f" ({period_label(str(worst['period']), language)})"
+            )
         lines.append(f"- {text}")
     return "\n".join(lines)
 

@@ -109,12 +109,28 @@ __all__ = [
 ]
 
 LEVELS = (80, 95)
-_FORECAST_DTYPES = {"region_code": object, "period": object, "horizon": "int64", "mean": float, "lo80": float,
-                    "hi80": float, "lo95": float, "hi95": float, "method": object}
+_FORECAST_DTYPES = {
+    "region_code": object,
+    "period": object,
+    "horizon": "int64",
+    "mean": float,
+    "lo80": float,
+    "hi80": float,
+    "lo95": float,
+    "hi95": float,
+    "method": object,
+}
 FORECAST_COLUMNS = list(_FORECAST_DTYPES)
 SUMMARY_COLUMNS = [
-    "region_code", "method", "chosen", "reason", "n_obs", "first_period", "last_period",
-    "breaks", "intervals",
+    "region_code",
+    "method",
+    "chosen",
+    "reason",
+    "n_obs",
+    "first_period",
+    "last_period",
+    "breaks",
+    "intervals",
 ]
 METHODS = ("pooled", "naive", "drift", "ets", "arima", "uc", "theta", "auto", "combination")
 _VECTORISED = ("pooled", "naive", "drift")
@@ -163,8 +179,9 @@ class Break:
 
     def __post_init__(self) -> None:
         if self.handling not in ("level", "start"):
-            raise ForecastInputError(f"break handling must be 'level' or 'start', not {self.handling!r}",
-                                     column="breaks")
+            raise ForecastInputError(
+                f"break handling must be 'level' or 'start', not {self.handling!r}", column="breaks"
+            )
         try:
             period_type_of(self.period)
         except ValueError as exc:
@@ -176,25 +193,58 @@ _FIRST_YEAR = "2015 was the first Jeugdwet year (registrations incomplete); seri
 # Definition breaks (in line with analysis.cbs.catalogue.SERIES_BREAKS) and the
 # first Jeugdwet year: youth-care series start after 2015 by default.
 _KNOWN_BREAKS: dict[str, tuple[Break, ...]] = {
-    **{i: (Break("2016", "start", _BUURTTEAM),) for i in (
-        "jeugdhulp_pct", "jeugdhulp_verblijf_pct", "jeugdzorg_personen", "jeugdzorg_pct")},
-    **{i: (Break("2016", "start", _FIRST_YEAR),) for i in (
-        "jeugdbescherming_pct", "jeugdbescherming_verblijf_pct", "jeugdreclassering_pct",
-        "jeugdhulptrajecten", "jeugdhulptrajecten_buurtteam", "jeugdbeschermingstrajecten")},
+    **{
+        i: (Break("2016", "start", _BUURTTEAM),)
+        for i in ("jeugdhulp_pct", "jeugdhulp_verblijf_pct", "jeugdzorg_personen", "jeugdzorg_pct")
+    },
+    **{
+        i: (Break("2016", "start", _FIRST_YEAR),)
+        for i in (
+            "jeugdbescherming_pct",
+            "jeugdbescherming_verblijf_pct",
+            "jeugdreclassering_pct",
+            "jeugdhulptrajecten",
+            "jeugdhulptrajecten_buurtteam",
+            "jeugdbeschermingstrajecten",
+        )
+    },
 }
 # Seams between CBS tables, used when the panel has no ``source`` column to find them in.
 _KNOWN_SEAMS: dict[str, tuple[Break, ...]] = {
-    **{i: (Break("2021", "level", "CBS table seam 82972NED -> 85098NED"),) for i in (
-        "jeugdhulp_pct", "jeugdhulp_verblijf_pct", "jeugdbescherming_pct",
-        "jeugdbescherming_verblijf_pct", "jeugdreclassering_pct")},
-    **{i: (Break("2021", "level", "CBS table seam 84134NED -> 85099NED"),) for i in (
-        "jeugdzorg_personen", "jeugdzorg_pct")},
-    **{i: (Break("2021", "level", "CBS table seam 82968NED -> 85094NED"),) for i in (
-        "jeugdhulptrajecten", "jeugdhulptrajecten_buurtteam", "jeugdbeschermingstrajecten")},
-    **{i: (Break("2017", "level", "CBS table seam 83262NED -> 86050NED (86050NED wins 2017-2020)"),)
-       for i in ("wmo_clienten", "wmo_clienten_per_1000")},
-    **{i: (Break("2017", "level", "CBS table seam 83268NED -> 86051NED (86051NED wins 2017-2020)"),)
-       for i in ("wmo_stand", "wmo_instroom", "wmo_uitstroom")},
+    **{
+        i: (Break("2021", "level", "CBS table seam 82972NED -> 85098NED"),)
+        for i in (
+            "jeugdhulp_pct",
+            "jeugdhulp_verblijf_pct",
+            "jeugdbescherming_pct",
+            "jeugdbescherming_verblijf_pct",
+            "jeugdreclassering_pct",
+        )
+    },
+    **{
+        i: (Break("2021", "level", "CBS table seam 84134NED -> 85099NED"),)
+        for i in ("jeugdzorg_personen", "jeugdzorg_pct")
+    },
+    **{
+        i: (Break("2021", "level", "CBS table seam 82968NED -> 85094NED"),)
+        for i in (
+            "jeugdhulptrajecten",
+            "jeugdhulptrajecten_buurtteam",
+            "jeugdbeschermingstrajecten",
+        )
+    },
+    **{
+        i: (
+            Break("2017", "level", "CBS table seam 83262NED -> 86050NED (86050NED wins 2017-2020)"),
+        )
+        for i in ("wmo_clienten", "wmo_clienten_per_1000")
+    },
+    **{
+        i: (
+            Break("2017", "level", "CBS table seam 83268NED -> 86051NED (86051NED wins 2017-2020)"),
+        )
+        for i in ("wmo_stand", "wmo_instroom", "wmo_uitstroom")
+    },
 }
 
 
@@ -249,17 +299,22 @@ def detect_source_seams(panel: pd.DataFrame, *, min_share: float = 0.5) -> list[
     found: dict[str, set[str]] = {}
     frame = panel[["region_code", "period", "source"]].dropna()
     order = {p: period_sort_key(p) for p in frame["period"].unique()}
-    frame = frame.assign(_k=frame["period"].map(order)).sort_values(["region_code", "_k"], kind="stable")
+    frame = frame.assign(_k=frame["period"].map(order)).sort_values(
+        ["region_code", "_k"], kind="stable"
+    )
     prev_src = frame.groupby("region_code", sort=False)["source"].shift()
     change = prev_src.notna() & (prev_src != frame["source"])
     share = change.groupby(frame["period"]).sum() / prev_src.notna().groupby(frame["period"]).sum()
     seams = set(share.index[share >= min_share])
-    for period, before, after in zip(frame.loc[change, "period"], prev_src[change], frame.loc[change, "source"],
-                                     strict=True):
+    for period, before, after in zip(
+        frame.loc[change, "period"], prev_src[change], frame.loc[change, "source"], strict=True
+    ):
         if period in seams:
             found.setdefault(period, set()).add(f"{before} -> {after}")
-    return [Break(p, "level", "CBS table seam " + ", ".join(sorted(found[p])))
-            for p in sorted(found, key=period_sort_key)]
+    return [
+        Break(p, "level", "CBS table seam " + ", ".join(sorted(found[p])))
+        for p in sorted(found, key=period_sort_key)
+    ]
 
 
 def resolve_breaks(
@@ -288,8 +343,9 @@ def resolve_breaks(
         return []
     if isinstance(breaks, str):
         if breaks != "auto":
-            raise ForecastInputError(f"breaks must be 'auto', None or a list of Break, not {breaks!r}",
-                                     column="breaks")
+            raise ForecastInputError(
+                f"breaks must be 'auto', None or a list of Break, not {breaks!r}", column="breaks"
+            )
         indicator = indicator or _single_indicator(panel)
         has_source = "source" in panel.columns and panel["source"].notna().any()
         out = known_breaks(indicator, include_seams=not has_source)
@@ -299,7 +355,9 @@ def resolve_breaks(
         out = list(breaks)
         for b in out:
             if not isinstance(b, Break):
-                raise ForecastInputError(f"breaks must hold Break objects, got {b!r}", column="breaks")
+                raise ForecastInputError(
+                    f"breaks must hold Break objects, got {b!r}", column="breaks"
+                )
     by_start: dict[pd.Timestamp, Break] = {}
     for b in out:
         key = period_start(b.period)
@@ -352,9 +410,12 @@ def prepare_panel(panel: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ForecastInputError(f"panel lacks column(s) {', '.join(missing)}")
     if "indicator" in panel.columns and panel["indicator"].dropna().nunique() > 1:
-        raise ForecastInputError("panel holds more than one indicator; forecast one at a time",
-                                 column="indicator")
-    keep = ["region_code", "period", "value"] + [c for c in ("period_type", "source") if c in panel.columns]
+        raise ForecastInputError(
+            "panel holds more than one indicator; forecast one at a time", column="indicator"
+        )
+    keep = ["region_code", "period", "value"] + [
+        c for c in ("period_type", "source") if c in panel.columns
+    ]
     df = panel[keep].copy()
     df["region_code"] = df["region_code"].astype(str).str.strip()
     df["period"] = df["period"].astype(str).str.strip()
@@ -372,7 +433,9 @@ def prepare_panel(panel: pd.DataFrame) -> pd.DataFrame:
             row = df[bad].iloc[0]
             raise ForecastInputError(
                 f"period {row['period']!r} is written as a {actual[bad].iloc[0]} but period_type says "
-                f"{row['period_type']!r}", column="period_type")
+                f"{row['period_type']!r}",
+                column="period_type",
+            )
     df["period_type"] = actual
     per_series = df.groupby("region_code")["period_type"].nunique()
     mixed = per_series[per_series > 1]
@@ -381,14 +444,19 @@ def prepare_panel(panel: pd.DataFrame) -> pd.DataFrame:
         types = sorted(df.loc[df["region_code"] == region, "period_type"].unique())
         raise ForecastInputError(
             f"series {region} mixes period types ({', '.join(types)}); select one period type "
-            f"(e.g. load_indicator(..., period_type='halfyear'))", column="period")
+            f"(e.g. load_indicator(..., period_type='halfyear'))",
+            column="period",
+        )
     if df["period_type"].nunique() > 1:
         raise ForecastInputError(
             f"panel mixes period types ({', '.join(sorted(df['period_type'].unique()))}); "
-            "forecast one period type at a time", column="period")
+            "forecast one period type at a time",
+            column="period",
+        )
     if df["period_type"].iloc[:1].eq("date").any():
-        raise ForecastInputError("reference dates (peildata) cannot be forecast as a regular series",
-                                 column="period")
+        raise ForecastInputError(
+            "reference dates (peildata) cannot be forecast as a regular series", column="period"
+        )
     df = df.dropna(subset=["value"])
     dup = df.duplicated(["region_code", "period"], keep=False)
     if dup.any():
@@ -467,8 +535,12 @@ def _apply_breaks(grid: _Grid, breaks: list[Break], horizon: int) -> _Prepared:
         if future_start <= s <= future_end:
             raise ForecastInputError(
                 f"declared break at {b.period} ({b.label or b.handling}) lies inside the forecast horizon "
-                f"{future[0]}..{future[-1]}; shorten the horizon or drop the break", column="breaks")
-    positions = _break_positions(grid.periods, [b for b in breaks if period_start(b.period) < future_start])
+                f"{future[0]}..{future[-1]}; shorten the horizon or drop the break",
+                column="breaks",
+            )
+    positions = _break_positions(
+        grid.periods, [b for b in breaks if period_start(b.period) < future_start]
+    )
     values = grid.values.copy()
     cut = 0
     texts = []
@@ -488,11 +560,15 @@ def _apply_breaks(grid: _Grid, breaks: list[Break], horizon: int) -> _Prepared:
             texts.append(f"break {name}: before the data used, nothing to do")
         elif idx < n:
             level_breaks.append(idx)
-            texts.append(f"break {name}: level shift modelled (change {grid.periods[idx - 1]}->"
-                         f"{grid.periods[idx]} left out of trend estimates)")
+            texts.append(
+                f"break {name}: level shift modelled (change {grid.periods[idx - 1]}->"
+                f"{grid.periods[idx]} left out of trend estimates)"
+            )
     if cut >= n:
-        raise ForecastInputError(f"a 'start' break leaves no data before the forecast ({grid.periods[-1]})",
-                                 column="breaks")
+        raise ForecastInputError(
+            f"a 'start' break leaves no data before the forecast ({grid.periods[-1]})",
+            column="breaks",
+        )
     if cut:
         values = values[:, cut:]
         grid = _Grid(grid.regions, grid.periods[cut:], values)
@@ -511,7 +587,9 @@ def _apply_breaks(grid: _Grid, breaks: list[Break], horizon: int) -> _Prepared:
         elif not has_last:
             reasons.append(f"no value in the last period {grid.periods[-1]}; not forecast")
         else:
-            reasons.append(f"only {int(c)} observation(s) after break handling (need {_MIN_OBS}); not forecast")
+            reasons.append(
+                f"only {int(c)} observation(s) after break handling (need {_MIN_OBS}); not forecast"
+            )
     return _Prepared(grid, cross, level_breaks, [note] * len(grid.regions), eligible, reasons)
 
 
@@ -590,7 +668,9 @@ def _pooled_point(
         prev = Y[:, :-1]
         with np.errstate(divide="ignore", invalid="ignore"):
             # median log change per period: a half-year pattern of +50 % and -33 % averages to 0, not +8 %
-            common = _col_median(np.where((prev > 0) & (Y[:, 1:] > 0), np.log(Y[:, 1:] / prev), np.nan))
+            common = _col_median(
+                np.where((prev > 0) & (Y[:, 1:] > 0), np.log(Y[:, 1:] / prev), np.nan)
+            )
         common_abs = np.expm1(common)[None, :] * prev
     else:
         common = _col_median(d)  # cross-sectional median change per period
@@ -643,13 +723,19 @@ def _pooled_point(
     }
     if leading is not None:
         lcross = cross if leading_cross is None else leading_cross[: n - 1] | cross
-        corr, coefs, pairs = _leading_correction(Y, leading[:, :n], cross, lcross, horizon, leading_window)
+        corr, coefs, pairs = _leading_correction(
+            Y, leading[:, :n], cross, lcross, horizon, leading_window
+        )
         F = F + corr
-        params.update({"leading_coef": coefs, "leading_pairs": pairs, "leading_window": leading_window})
+        params.update(
+            {"leading_coef": coefs, "leading_pairs": pairs, "leading_window": leading_window}
+        )
     return F, params
 
 
-def _leading_feature(Y: np.ndarray, S: np.ndarray, lcross: np.ndarray, k: int, window: int) -> np.ndarray | None:
+def _leading_feature(
+    Y: np.ndarray, S: np.ndarray, lcross: np.ndarray, k: int, window: int
+) -> np.ndarray | None:
     """How far the end-of-period stock moved against the period's value, at column ``k``.
 
     ``log(S/Y)`` at ``k`` minus its mean over up to ``window`` earlier periods
@@ -715,11 +801,15 @@ def _leading_correction(
     return out, coefs, counts
 
 
-def _naive_point(Y: np.ndarray, cross: np.ndarray, horizon: int, seasons: np.ndarray) -> tuple[np.ndarray, dict]:
+def _naive_point(
+    Y: np.ndarray, cross: np.ndarray, horizon: int, seasons: np.ndarray
+) -> tuple[np.ndarray, dict]:
     return np.repeat(Y[:, -1:], horizon, axis=1), {}
 
 
-def _drift_point(Y: np.ndarray, cross: np.ndarray, horizon: int, seasons: np.ndarray) -> tuple[np.ndarray, dict]:
+def _drift_point(
+    Y: np.ndarray, cross: np.ndarray, horizon: int, seasons: np.ndarray
+) -> tuple[np.ndarray, dict]:
     slope = np.nan_to_num(_nanmean_rows(_changes(Y, cross)))
     return Y[:, -1:] + slope[:, None] * np.arange(1, horizon + 1)[None, :], {}
 
@@ -766,7 +856,9 @@ def _conformal_quantiles(
     return _error_quantiles(errs, horizon, levels)
 
 
-def _error_quantiles(errs: list[list[np.ndarray]], horizon: int, levels: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+def _error_quantiles(
+    errs: list[list[np.ndarray]], horizon: int, levels: Sequence[int]
+) -> tuple[np.ndarray, np.ndarray]:
     """Split-conformal quantiles of absolute scaled calibration errors, per horizon (``errs[h-1]``) and level.
 
     A horizon without errors is scaled up from the nearest earlier one by
@@ -858,7 +950,11 @@ def _guarded(
 
     def evidence(s: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per horizon, over the origins scored by ``s``: mean (pooled - naive), its upper bound, origins."""
-        mean, upper, k = np.full(horizon, np.nan), np.full(horizon, np.nan), np.zeros(horizon, dtype=int)
+        mean, upper, k = (
+            np.full(horizon, np.nan),
+            np.full(horizon, np.nan),
+            np.zeros(horizon, dtype=int),
+        )
         for h in range(horizon):
             d = diffs[h, : s + 1]
             d = d[np.isfinite(d)]
@@ -869,7 +965,9 @@ def _guarded(
             if level <= 0.5:
                 upper[h] = mean[h]
             elif d.size >= 2:
-                upper[h] = mean[h] + float(t_dist.ppf(level, d.size - 1)) * float(d.std(ddof=1)) / math.sqrt(d.size)
+                upper[h] = mean[h] + float(t_dist.ppf(level, d.size - 1)) * float(
+                    d.std(ddof=1)
+                ) / math.sqrt(d.size)
         return mean, upper, k
 
     def use_pooled(s: int) -> np.ndarray:
@@ -884,9 +982,15 @@ def _guarded(
     methods = ["pooled" if k else "naive" for k in keep]
     mean, upper, k = evidence(n - 1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        scores = {"pooled": (cum[0, :, -1] / cum_pairs[:, -1]).tolist(),
-                  "naive": (cum[1, :, -1] / cum_pairs[:, -1]).tolist(), "pairs": cum_pairs[:, -1].astype(int).tolist(),
-                  "origins": k.tolist(), "mean_diff": mean.tolist(), "upper_diff": upper.tolist(), "level": level}
+        scores = {
+            "pooled": (cum[0, :, -1] / cum_pairs[:, -1]).tolist(),
+            "naive": (cum[1, :, -1] / cum_pairs[:, -1]).tolist(),
+            "pairs": cum_pairs[:, -1].astype(int).tolist(),
+            "origins": k.tolist(),
+            "mean_diff": mean.tolist(),
+            "upper_diff": upper.tolist(),
+            "level": level,
+        }
     if cal is None:
         return out, methods, scores, None
     n_origins, window = cal
@@ -991,7 +1095,9 @@ def _fit_drift(y, horizon, levels, breaks, seasonal_periods):
     cross = _cross_for(len(y), breaks)
     F, _ = _drift_point(y[None, :], cross, horizon, np.zeros(len(y), int))
     b = _model_bounds_vectorised("drift", y[None, :], cross, F, levels)
-    return _SeriesFit(F[0], {k: (v[0][0], v[1][0]) for k, v in b.items()}, "last value + mean change")
+    return _SeriesFit(
+        F[0], {k: (v[0][0], v[1][0]) for k, v in b.items()}, "last value + mean change"
+    )
 
 
 def _cross_for(n: int, breaks: Sequence[int]) -> np.ndarray:
@@ -1007,7 +1113,11 @@ def _fit_ets(y, horizon, levels, breaks, seasonal_periods):
 
     z, note = _level_adjusted(_interp(y), breaks)
     s = pd.Series(z)
-    specs = [("A,N,N", {}), ("A,A,N", {"trend": "add"}), ("A,Ad,N", {"trend": "add", "damped_trend": True})]
+    specs = [
+        ("A,N,N", {}),
+        ("A,A,N", {"trend": "add"}),
+        ("A,Ad,N", {"trend": "add", "damped_trend": True}),
+    ]
     if seasonal_periods and len(z) >= 3 * seasonal_periods:
         specs.append(("A,N,A", {"seasonal": "add", "seasonal_periods": seasonal_periods}))
     best = None
@@ -1028,8 +1138,11 @@ def _fit_ets(y, horizon, levels, breaks, seasonal_periods):
     bounds = {}
     mean = np.asarray(_quiet(res.forecast, horizon))
     for lev in levels:
-        sf = _quiet(lambda r, a: r.get_prediction(start=n, end=n + horizon - 1).summary_frame(alpha=a),
-                    res, 1 - lev / 100)
+        sf = _quiet(
+            lambda r, a: r.get_prediction(start=n, end=n + horizon - 1).summary_frame(alpha=a),
+            res,
+            1 - lev / 100,
+        )
         bounds[lev] = (sf["pi_lower"].to_numpy(), sf["pi_upper"].to_numpy())
     info = f"ETS({name}) by AICc" + (f"; {note}" if note else "")
     return _SeriesFit(mean, bounds, info, float(ic))
@@ -1049,7 +1162,9 @@ def _fit_theta(y, horizon, levels, breaks, seasonal_periods):
     return _SeriesFit(mean, bounds, "Theta method" + (f"; {note}" if note else ""))
 
 
-def _step_dummies(n: int, horizon: int, breaks: Sequence[int]) -> tuple[np.ndarray | None, np.ndarray | None]:
+def _step_dummies(
+    n: int, horizon: int, breaks: Sequence[int]
+) -> tuple[np.ndarray | None, np.ndarray | None]:
     bs = [b for b in breaks if 1 <= b <= n - 1]
     if not bs:
         return None, None
@@ -1086,12 +1201,20 @@ def _fit_arima(y, horizon, levels, breaks, seasonal_periods):
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
     def mk(order, trend, seasonal=(0, 0, 0, 0)):
-        return lambda yy, ex: SARIMAX(yy, exog=ex, order=order, trend=trend, seasonal_order=seasonal)
+        return lambda yy, ex: SARIMAX(
+            yy, exog=ex, order=order, trend=trend, seasonal_order=seasonal
+        )
 
-    cands = [("(0,1,0)", mk((0, 1, 0), None)), ("(0,1,0)+drift", mk((0, 1, 0), "t")),
-             ("(0,1,1)", mk((0, 1, 1), None)), ("(0,1,1)+drift", mk((0, 1, 1), "t"))]
+    cands = [
+        ("(0,1,0)", mk((0, 1, 0), None)),
+        ("(0,1,0)+drift", mk((0, 1, 0), "t")),
+        ("(0,1,1)", mk((0, 1, 1), None)),
+        ("(0,1,1)+drift", mk((0, 1, 1), "t")),
+    ]
     if seasonal_periods and len(y) >= 3 * seasonal_periods:
-        cands.append((f"(0,1,0)(1,0,0){seasonal_periods}", mk((0, 1, 0), None, (1, 0, 0, seasonal_periods))))
+        cands.append(
+            (f"(0,1,0)(1,0,0){seasonal_periods}", mk((0, 1, 0), None, (1, 0, 0, seasonal_periods)))
+        )
     fit = _fit_state_space(cands, y, horizon, levels, breaks, "ARIMA")
     return fit or _fit_naive(y, horizon, levels, breaks, seasonal_periods)
 
@@ -1104,14 +1227,20 @@ def _fit_uc(y, horizon, levels, breaks, seasonal_periods):
 
     cands = [("local level", mk("llevel")), ("local linear trend", mk("lltrend"))]
     if seasonal_periods and len(y) >= 3 * seasonal_periods:
-        cands.append((f"local level + seasonal({seasonal_periods})", mk("llevel", seasonal_periods)))
+        cands.append(
+            (f"local level + seasonal({seasonal_periods})", mk("llevel", seasonal_periods))
+        )
     fit = _fit_state_space(cands, y, horizon, levels, breaks, "UC")
     return fit or _fit_naive(y, horizon, levels, breaks, seasonal_periods)
 
 
 _SERIES_FITTERS = {
-    "naive": _fit_naive, "drift": _fit_drift, "ets": _fit_ets, "arima": _fit_arima,
-    "uc": _fit_uc, "theta": _fit_theta,
+    "naive": _fit_naive,
+    "drift": _fit_drift,
+    "ets": _fit_ets,
+    "arima": _fit_arima,
+    "uc": _fit_uc,
+    "theta": _fit_theta,
 }
 
 
@@ -1324,25 +1453,40 @@ def forecast_panel(
     """
     started = time.perf_counter()
     if method not in METHODS:
-        raise ForecastInputError(f"unknown method {method!r}; choose from {', '.join(METHODS)}", column="method")
+        raise ForecastInputError(
+            f"unknown method {method!r}; choose from {', '.join(METHODS)}", column="method"
+        )
     if intervals not in ("auto", "conformal", "model"):
-        raise ForecastInputError(f"intervals must be 'auto', 'conformal' or 'model', not {intervals!r}",
-                                 column="intervals")
+        raise ForecastInputError(
+            f"intervals must be 'auto', 'conformal' or 'model', not {intervals!r}",
+            column="intervals",
+        )
     if horizon < 1:
         raise ForecastInputError(f"horizon must be at least 1, not {horizon}", column="horizon")
     if select not in ("cv", "aicc"):
         raise ForecastInputError(f"select must be 'cv' or 'aicc', not {select!r}", column="select")
     bad = [c for c in candidates if c not in _SERIES_FITTERS]
     if method == "auto" and (bad or not candidates):
-        raise ForecastInputError(f"auto candidates must be among {', '.join(_SERIES_FITTERS)}, not {bad}",
-                                 column="candidates")
-    if isinstance(guard_level, bool) or not isinstance(guard_level, int | float) or not 0 < guard_level < 1:
-        raise ForecastInputError(f"guard_level must be a number between 0 and 1, not {guard_level!r}",
-                                 column="guard_level")
-    if scale_window is not None and (isinstance(scale_window, bool) or not isinstance(scale_window, int)
-                                     or scale_window < 1):
-        raise ForecastInputError(f"scale_window must be a whole number >= 1 or None, not {scale_window!r}",
-                                 column="scale_window")
+        raise ForecastInputError(
+            f"auto candidates must be among {', '.join(_SERIES_FITTERS)}, not {bad}",
+            column="candidates",
+        )
+    if (
+        isinstance(guard_level, bool)
+        or not isinstance(guard_level, int | float)
+        or not 0 < guard_level < 1
+    ):
+        raise ForecastInputError(
+            f"guard_level must be a number between 0 and 1, not {guard_level!r}",
+            column="guard_level",
+        )
+    if scale_window is not None and (
+        isinstance(scale_window, bool) or not isinstance(scale_window, int) or scale_window < 1
+    ):
+        raise ForecastInputError(
+            f"scale_window must be a whole number >= 1 or None, not {scale_window!r}",
+            column="scale_window",
+        )
     df = prepare_panel(panel)
     if df.empty:
         raise ForecastInputError("panel has no values")
@@ -1351,44 +1495,83 @@ def forecast_panel(
     levels = LEVELS
     if intervals == "auto":
         intervals = "conformal" if method in _VECTORISED else "model"
-    opts = dict(window=window, local_window=local_window, damping=damping, ar=ar, seasonal=seasonal,
-                relative=relative)
+    opts = dict(
+        window=window,
+        local_window=local_window,
+        damping=damping,
+        ar=ar,
+        seasonal=seasonal,
+        relative=relative,
+    )
     if leading is not None:
         if method != "pooled":
-            raise ForecastInputError(f"a leading indicator is used by method 'pooled' only, not {method!r}",
-                                     column="leading")
-        if isinstance(leading_window, bool) or not isinstance(leading_window, int) or leading_window < 1:
-            raise ForecastInputError(f"leading_window must be a whole number >= 1, not {leading_window!r}",
-                                     column="leading_window")
+            raise ForecastInputError(
+                f"a leading indicator is used by method 'pooled' only, not {method!r}",
+                column="leading",
+            )
+        if (
+            isinstance(leading_window, bool)
+            or not isinstance(leading_window, int)
+            or leading_window < 1
+        ):
+            raise ForecastInputError(
+                f"leading_window must be a whole number >= 1, not {leading_window!r}",
+                column="leading_window",
+            )
         S, lcross = _align_leading(leading, prep.grid)
         opts.update(leading=S, leading_cross=lcross, leading_window=leading_window)
     if isinstance(round_to, str):
         if round_to != "auto":
-            raise ForecastInputError(f"round_to must be 'auto', a number or None, not {round_to!r}",
-                                     column="round_to")
+            raise ForecastInputError(
+                f"round_to must be 'auto', a number or None, not {round_to!r}", column="round_to"
+            )
         round_to = _resolution(prep.grid.values)
     elif round_to is not None and not round_to > 0:
         raise ForecastInputError(f"round_to must be positive, not {round_to!r}", column="round_to")
     fc, chosen, reasons, params = _dispatch(
-        method, prep, horizon, levels, intervals, (calibration_origins, scale_window), opts, seasonal_periods,
-        list(candidates), select, cv_origins, list(components), round_to,
-        guard=guard_level if guard else None)
+        method,
+        prep,
+        horizon,
+        levels,
+        intervals,
+        (calibration_origins, scale_window),
+        opts,
+        seasonal_periods,
+        list(candidates),
+        select,
+        cv_origins,
+        list(components),
+        round_to,
+        guard=guard_level if guard else None,
+    )
     params["round_to"] = round_to
     future = forecast_periods(prep.grid.periods[-1], horizon)
     rows = []
     idx = np.flatnonzero(prep.eligible)
     for i in idx:
         for h in range(horizon):
-            rows.append((prep.grid.regions[i], future[h], h + 1, fc["mean"][i, h],
-                         fc[80][0][i, h], fc[80][1][i, h], fc[95][0][i, h], fc[95][1][i, h],
-                         fc["methods"][h] if "methods" in fc else chosen[i]))
+            rows.append(
+                (
+                    prep.grid.regions[i],
+                    future[h],
+                    h + 1,
+                    fc["mean"][i, h],
+                    fc[80][0][i, h],
+                    fc[80][1][i, h],
+                    fc[95][0][i, h],
+                    fc[95][1][i, h],
+                    fc["methods"][h] if "methods" in fc else chosen[i],
+                )
+            )
     forecasts = pd.DataFrame(rows, columns=FORECAST_COLUMNS).astype(_FORECAST_DTYPES)
     summary = _summary(prep, method, chosen, reasons, intervals)
-    params.update({
-        "breaks": [(b.period, b.handling, b.label) for b in applied],
-        "origin": prep.grid.periods[-1],
-        "runtime_s": time.perf_counter() - started,
-    })
+    params.update(
+        {
+            "breaks": [(b.period, b.handling, b.label) for b in applied],
+            "origin": prep.grid.periods[-1],
+            "runtime_s": time.perf_counter() - started,
+        }
+    )
     return ForecastResult(forecasts, summary, params)
 
 
@@ -1400,7 +1583,9 @@ def _align_leading(leading: pd.DataFrame, grid: _Grid) -> tuple[np.ndarray, np.n
     """
     missing = [c for c in ("region_code", "period", "value") if c not in leading.columns]
     if missing:
-        raise ForecastInputError(f"leading indicator lacks column(s) {', '.join(missing)}", column="leading")
+        raise ForecastInputError(
+            f"leading indicator lacks column(s) {', '.join(missing)}", column="leading"
+        )
     kind = period_type_of(grid.periods[0])
     ends = {period_end(p).normalize(): p for p in grid.periods}
     raw_periods = leading["period"].astype(str).str.strip()
@@ -1415,17 +1600,23 @@ def _align_leading(leading: pd.DataFrame, grid: _Grid) -> tuple[np.ndarray, np.n
         elif k == "date":
             on_grid[raw] = ends.get(pd.Timestamp(raw).normalize())
         else:
-            raise ForecastInputError(f"leading indicator has {k} periods; the panel has {kind} periods "
-                                     "(give the same period type or reference dates)", column="leading")
+            raise ForecastInputError(
+                f"leading indicator has {k} periods; the panel has {kind} periods "
+                "(give the same period type or reference dates)",
+                column="leading",
+            )
     frame = leading.assign(
-        region_code=leading["region_code"].astype(str).str.strip(), period=raw_periods.map(on_grid),
+        region_code=leading["region_code"].astype(str).str.strip(),
+        period=raw_periods.map(on_grid),
         value=pd.to_numeric(leading["value"], errors="coerce"),
     ).dropna(subset=["period", "value"])
     frame = frame[frame["period"].isin(set(grid.periods))]
     if frame.duplicated(["region_code", "period"]).any():
         row = frame[frame.duplicated(["region_code", "period"])].iloc[0]
-        raise ForecastInputError(f"leading indicator has two values for {row['region_code']} {row['period']}",
-                                 column="leading")
+        raise ForecastInputError(
+            f"leading indicator has two values for {row['region_code']} {row['period']}",
+            column="leading",
+        )
     wide = frame.pivot(index="region_code", columns="period", values="value")
     S = wide.reindex(index=grid.regions, columns=grid.periods).to_numpy(dtype=float)
     lcross = np.zeros(max(len(grid.periods) - 1, 0), dtype=bool)
@@ -1444,8 +1635,19 @@ def _summary(prep: _Prepared, method, chosen, reasons, intervals) -> pd.DataFram
         first = prep.grid.periods[obs[0]] if obs.size else None
         last = prep.grid.periods[obs[-1]] if obs.size else None
         ok = bool(prep.eligible[i])
-        rows.append((region, method, chosen[i] if ok else "none", reasons[i] if ok else prep.reasons[i],
-                     int(obs.size), first, last, prep.notes[i], intervals if ok else ""))
+        rows.append(
+            (
+                region,
+                method,
+                chosen[i] if ok else "none",
+                reasons[i] if ok else prep.reasons[i],
+                int(obs.size),
+                first,
+                last,
+                prep.notes[i],
+                intervals if ok else "",
+            )
+        )
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
@@ -1490,14 +1692,30 @@ def _guard_reason(by_h: Sequence[str], scores: dict) -> str:
         elif k < 2 and scores["level"] > 0.5:
             parts.append(f"h{h} naive (fewer than 2 earlier origins to compare on)")
         else:
-            parts.append(f"h{h} {m} (mean scaled error at {k} earlier origins: pooled {scores['pooled'][h - 1]:.3f}, "
-                         f"naive {scores['naive'][h - 1]:.3f}; difference {scores['mean_diff'][h - 1]:+.3f}, "
-                         f"{100 * scores['level']:g} % upper bound {scores['upper_diff'][h - 1]:+.3f})")
+            parts.append(
+                f"h{h} {m} (mean scaled error at {k} earlier origins: pooled {scores['pooled'][h - 1]:.3f}, "
+                f"naive {scores['naive'][h - 1]:.3f}; difference {scores['mean_diff'][h - 1]:+.3f}, "
+                f"{100 * scores['level']:g} % upper bound {scores['upper_diff'][h - 1]:+.3f})"
+            )
     return "nested choice: " + "; ".join(parts)
 
 
-def _dispatch(method, prep, horizon, levels, intervals, cal, opts, seasonal_periods, candidates, select,
-              cv_origins, components, rnd=None, guard=None):
+def _dispatch(
+    method,
+    prep,
+    horizon,
+    levels,
+    intervals,
+    cal,
+    opts,
+    seasonal_periods,
+    candidates,
+    select,
+    cv_origins,
+    components,
+    rnd=None,
+    guard=None,
+):
     Y, cross = prep.grid.values, prep.cross
     seasons = np.array([_season_of(p) for p in prep.grid.periods])
     N = Y.shape[0]
@@ -1520,8 +1738,17 @@ def _dispatch(method, prep, horizon, levels, intervals, cal, opts, seasonal_peri
             why += " + leading indicator (end-of-period stock against the period's value)"
         reasons = [why] * N
         if method == "pooled" and guard is not None:
-            F, by_h, scores, qc = _guarded(Y, cross, seasons, point, F, horizon,
-                                           cal if intervals == "conformal" else None, levels, guard)
+            F, by_h, scores, qc = _guarded(
+                Y,
+                cross,
+                seasons,
+                point,
+                F,
+                horizon,
+                cal if intervals == "conformal" else None,
+                levels,
+                guard,
+            )
             params["guard"] = {"methods": by_h, **scores}
             chosen = [_horizon_methods(by_h)] * N
             reasons = [why + "; " + _guard_reason(by_h, scores)] * N
@@ -1530,7 +1757,9 @@ def _dispatch(method, prep, horizon, levels, intervals, cal, opts, seasonal_peri
             else:
                 q, counts = qc
                 bounds = _bounds_from_quantiles(F, _series_scale(Y, cross, cal[1]), q, levels)
-                params["interval_quantiles"] = {lev: q[:, j].tolist() for j, lev in enumerate(levels)}
+                params["interval_quantiles"] = {
+                    lev: q[:, j].tolist() for j, lev in enumerate(levels)
+                }
                 params["calibration_errors"] = counts.tolist()
             return {**_pack(F, bounds), "methods": by_h}, chosen, reasons, params
         if intervals == "conformal":
@@ -1548,13 +1777,28 @@ def _dispatch(method, prep, horizon, levels, intervals, cal, opts, seasonal_peri
     chosen = [method] * N
     reasons = [""] * N
     with _one_blas_thread():
-        _fit_all(prep, method, horizon, levels, seasonal_periods, candidates, select, cv_origins, mean, bounds,
-                 chosen, reasons)
+        _fit_all(
+            prep,
+            method,
+            horizon,
+            levels,
+            seasonal_periods,
+            candidates,
+            select,
+            cv_origins,
+            mean,
+            bounds,
+            chosen,
+            reasons,
+        )
     mean = _rounded(mean, rnd)
     if intervals == "conformal":
+
         def point(Ysub, c, h, s, m=method):
             with _one_blas_thread():
-                F = _per_series_point(Ysub, c, h, m, seasonal_periods, candidates, select, cv_origins)
+                F = _per_series_point(
+                    Ysub, c, h, m, seasonal_periods, candidates, select, cv_origins
+                )
             return _rounded(F, rnd), {}
 
         bounds, q, counts = _conformal_bounds(Y, cross, seasons, point, mean, horizon, cal, levels)
@@ -1562,8 +1806,20 @@ def _dispatch(method, prep, horizon, levels, intervals, cal, opts, seasonal_peri
     return _pack(mean, bounds), chosen, reasons, params
 
 
-def _fit_all(prep, method, horizon, levels, seasonal_periods, candidates, select, cv_origins, mean, bounds,
-             chosen, reasons) -> None:
+def _fit_all(
+    prep,
+    method,
+    horizon,
+    levels,
+    seasonal_periods,
+    candidates,
+    select,
+    cv_origins,
+    mean,
+    bounds,
+    chosen,
+    reasons,
+) -> None:
     """Fit a per-series method to every eligible region, filling the arrays in place."""
     for i in np.flatnonzero(prep.eligible):
         y, brk = _series_of(prep, i)
@@ -1571,7 +1827,9 @@ def _fit_all(prep, method, horizon, levels, seasonal_periods, candidates, select
             if select == "aicc":
                 m, why = "ets", "ETS form with the lowest AICc"
             else:
-                m, why = _select_cv(y, horizon, levels, brk, seasonal_periods, candidates, cv_origins)
+                m, why = _select_cv(
+                    y, horizon, levels, brk, seasonal_periods, candidates, cv_origins
+                )
         else:
             m, why = method, ""
         fit = _fit_one(m, y, horizon, levels, brk, seasonal_periods)
@@ -1594,8 +1852,11 @@ def _per_series_point(Y, cross, horizon, method, seasonal_periods, candidates, s
         brk = [b - first for b in breaks if b - first >= 1]
         m = method
         if method == "auto":
-            m = "ets" if select == "aicc" else _select_cv(y, horizon, (), brk, seasonal_periods,
-                                                          candidates, cv_origins)[0]
+            m = (
+                "ets"
+                if select == "aicc"
+                else _select_cv(y, horizon, (), brk, seasonal_periods, candidates, cv_origins)[0]
+            )
         out[i] = _fit_one(m, y, horizon, (), brk, seasonal_periods).mean
     return out
 
@@ -1630,18 +1891,23 @@ def _pack(mean, bounds) -> dict:
 def _combination(prep, horizon, levels, cal, opts, seasonal_periods, components, rnd):
     bad = [c for c in components if c not in METHODS or c in ("auto", "combination")]
     if not components or bad:
-        raise ForecastInputError(f"combination components must be base methods, not {bad or components}",
-                                 column="components")
+        raise ForecastInputError(
+            f"combination components must be base methods, not {bad or components}",
+            column="components",
+        )
     parts = []
     for c in components:
         intervals = "conformal" if c in _VECTORISED else "model"
-        fc, _, _, _ = _dispatch(c, prep, horizon, levels, intervals, cal, opts, seasonal_periods,
-                                [], "cv", 0, [], rnd)
+        fc, _, _, _ = _dispatch(
+            c, prep, horizon, levels, intervals, cal, opts, seasonal_periods, [], "cv", 0, [], rnd
+        )
         parts.append(fc)
     out = {"mean": np.nanmedian(np.stack([p["mean"] for p in parts]), axis=0)}
     for lev in levels:
-        out[lev] = (np.nanmedian(np.stack([p[lev][0] for p in parts]), axis=0),
-                    np.nanmedian(np.stack([p[lev][1] for p in parts]), axis=0))
+        out[lev] = (
+            np.nanmedian(np.stack([p[lev][0] for p in parts]), axis=0),
+            np.nanmedian(np.stack([p[lev][1] for p in parts]), axis=0),
+        )
     N = prep.grid.values.shape[0]
     name = "combination(" + "+".join(components) + ")"
     reason = "median of " + ", ".join(components) + " (point and interval bounds)"
@@ -1729,17 +1995,36 @@ def score_backtest(errors: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd
     errors["in95"] = (errors["actual"] >= errors["lo95"]) & (errors["actual"] <= errors["hi95"])
     errors["winkler80"] = winkler_score(errors["actual"], errors["lo80"], errors["hi80"], 80)
     errors["winkler95"] = winkler_score(errors["actual"], errors["lo95"], errors["hi95"], 95)
-    by_series = errors.groupby(["region_code", "horizon"]).agg(
-        mase=("scaled_error", "mean"), coverage80=("in80", "mean"), coverage95=("in95", "mean"),
-        winkler80=("winkler80", "mean"), winkler95=("winkler95", "mean"), n=("actual", "size"),
-    ).reset_index()
-    pooled = errors.assign(
-        w80s=errors["winkler80"] / s, w95s=errors["winkler95"] / s, zero=s.isna(),
-    ).groupby("horizon").agg(
-        mase=("scaled_error", "mean"), coverage80=("in80", "mean"), coverage95=("in95", "mean"),
-        winkler80_scaled=("w80s", "mean"), winkler95_scaled=("w95s", "mean"), n=("actual", "size"),
-        n_zero_scale=("zero", "sum"),
-    ).reset_index()
+    by_series = (
+        errors.groupby(["region_code", "horizon"])
+        .agg(
+            mase=("scaled_error", "mean"),
+            coverage80=("in80", "mean"),
+            coverage95=("in95", "mean"),
+            winkler80=("winkler80", "mean"),
+            winkler95=("winkler95", "mean"),
+            n=("actual", "size"),
+        )
+        .reset_index()
+    )
+    pooled = (
+        errors.assign(
+            w80s=errors["winkler80"] / s,
+            w95s=errors["winkler95"] / s,
+            zero=s.isna(),
+        )
+        .groupby("horizon")
+        .agg(
+            mase=("scaled_error", "mean"),
+            coverage80=("in80", "mean"),
+            coverage95=("in95", "mean"),
+            winkler80_scaled=("w80s", "mean"),
+            winkler95_scaled=("w95s", "mean"),
+            n=("actual", "size"),
+            n_zero_scale=("zero", "sum"),
+        )
+        .reset_index()
+    )
     return errors, by_series, pooled
 
 
@@ -1827,20 +2112,28 @@ def backtest(
     resolved = resolve_breaks(panel, breaks, indicator)
     periods = sorted(df["period"].unique(), key=period_sort_key)
     if len(periods) < origins + 2:
-        raise ForecastInputError(f"panel has {len(periods)} periods; need at least {origins + 2} for "
-                                 f"{origins} origins", column="origins")
+        raise ForecastInputError(
+            f"panel has {len(periods)} periods; need at least {origins + 2} for {origins} origins",
+            column="origins",
+        )
     actual = df.set_index(["region_code", "period"])["value"]
     rows, skipped = [], []
     elapsed = 0.0
     for origin in periods[len(periods) - origins - 1 : len(periods) - 1]:
         train = df[df["period"].map(period_sort_key) <= period_sort_key(origin)]
-        h_max = min(horizon, len(periods) - 1 - periods.index(origin), _horizon_before_break(origin, horizon, resolved))
+        h_max = min(
+            horizon,
+            len(periods) - 1 - periods.index(origin),
+            _horizon_before_break(origin, horizon, resolved),
+        )
         if h_max < 1:
             skipped.append(f"{origin}: the next period starts a declared break")
             continue
         t0 = time.perf_counter()
         try:
-            res = forecast_panel(train, h_max, method=method, breaks=resolved, indicator=indicator, **options)
+            res = forecast_panel(
+                train, h_max, method=method, breaks=resolved, indicator=indicator, **options
+            )
         except ForecastInputError as exc:
             skipped.append(f"{origin}: {exc.message}")
             continue
@@ -1848,10 +2141,24 @@ def backtest(
         fc = res.forecasts.assign(origin=origin)
         scales = train.groupby("region_code")["value"].apply(lambda s: naive_scale(s.to_numpy()))
         fc["scale"] = fc["region_code"].map(scales)
-        fc["actual"] = [actual.get((r, p), np.nan) for r, p in zip(fc["region_code"], fc["period"], strict=True)]
+        fc["actual"] = [
+            actual.get((r, p), np.nan) for r, p in zip(fc["region_code"], fc["period"], strict=True)
+        ]
         rows.append(fc)
-    cols = ["region_code", "origin", "period", "horizon", "actual", "mean", "lo80", "hi80", "lo95", "hi95",
-            "method", "scale"]
+    cols = [
+        "region_code",
+        "origin",
+        "period",
+        "horizon",
+        "actual",
+        "mean",
+        "lo80",
+        "hi80",
+        "lo95",
+        "hi95",
+        "method",
+        "scale",
+    ]
     errors = pd.concat(rows, ignore_index=True)[cols] if rows else pd.DataFrame(columns=cols)
     errors, by_series, pooled = score_backtest(errors)
     return BacktestResult(errors, by_series, pooled, elapsed, skipped)

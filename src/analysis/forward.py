@@ -40,7 +40,9 @@ def _worse(a: str, b: str) -> str:
     return a if _RANK.get(str(a), 3) >= _RANK.get(str(b), 3) else b
 
 
-def pair_rows(first: pd.DataFrame, second: pd.DataFrame, *, since: str | None = None) -> pd.DataFrame:
+def pair_rows(
+    first: pd.DataFrame, second: pd.DataFrame, *, since: str | None = None
+) -> pd.DataFrame:
     """Rows of two indicators side by side, per region and period, where both have a value.
 
     Parameters
@@ -58,8 +60,11 @@ def pair_rows(first: pd.DataFrame, second: pd.DataFrame, *, since: str | None = 
     """
     a = first[first["value"].notna()]
     b = second[second["value"].notna()][["region_code", "period", "value", "status", "source"]]
-    merged = a.merge(b.rename(columns={"value": "value_2", "status": "status_2", "source": "source_2"}),
-                     on=["region_code", "period"], how="inner")
+    merged = a.merge(
+        b.rename(columns={"value": "value_2", "status": "status_2", "source": "source_2"}),
+        on=["region_code", "period"],
+        how="inner",
+    )
     if since is not None and len(merged):
         start = period_start(since)
         merged = merged[merged["period"].map(lambda p: period_start(str(p)) >= start)]
@@ -90,15 +95,21 @@ def derived_rows(merged: pd.DataFrame, indicator: str, unit: str, values, how: s
         indicator=indicator,
         unit=unit,
         value=list(values),
-        status=[_worse(s1, s2) for s1, s2 in zip(merged["status"], merged["status_2"], strict=True)],
-        source_ref=[f"afgeleid: {how} ({s1}" + ("" if s1 == s2 else f", {s2}") + ")"
-                    for s1, s2 in zip(merged["source"], merged["source_2"], strict=True)],
+        status=[
+            _worse(s1, s2) for s1, s2 in zip(merged["status"], merged["status_2"], strict=True)
+        ],
+        source_ref=[
+            f"afgeleid: {how} ({s1}" + ("" if s1 == s2 else f", {s2}") + ")"
+            for s1, s2 in zip(merged["source"], merged["source_2"], strict=True)
+        ],
     )
     keep = [c for c in COLUMNS if c in out.columns] + (["note"] if "note" in out.columns else [])
     return out[keep].reset_index(drop=True)
 
 
-def buurtteam_share(total: pd.DataFrame, buurtteam: pd.DataFrame, *, since: str = FIRST_PERIOD) -> pd.DataFrame:
+def buurtteam_share(
+    total: pd.DataFrame, buurtteam: pd.DataFrame, *, since: str = FIRST_PERIOD
+) -> pd.DataFrame:
     """The wijk- or buurtteam's share of the running jeugdhulp trajectories, per reference date.
 
     Parameters
@@ -121,11 +132,18 @@ def buurtteam_share(total: pd.DataFrame, buurtteam: pd.DataFrame, *, since: str 
     merged = pair_rows(total, buurtteam, since=since)
     merged = merged[merged["value"] > 0]
     values = (100.0 * merged["value_2"] / merged["value"]).round(1)
-    return derived_rows(merged, SHARE, "procent", values, "100 x UitgevoerdDoorHetWijkOfBuurtteam / "
-                    "TotaalJeugdhulptrajectenInNatura")
+    return derived_rows(
+        merged,
+        SHARE,
+        "procent",
+        values,
+        "100 x UitgevoerdDoorHetWijkOfBuurtteam / TotaalJeugdhulptrajectenInNatura",
+    )
 
 
-def other_trajectories(total: pd.DataFrame, buurtteam: pd.DataFrame, *, since: str = FIRST_PERIOD) -> pd.DataFrame:
+def other_trajectories(
+    total: pd.DataFrame, buurtteam: pd.DataFrame, *, since: str = FIRST_PERIOD
+) -> pd.DataFrame:
     """Jeugdhulp trajectories not run by the wijk- or buurtteam: total minus buurtteam.
 
     Parameters
@@ -143,11 +161,18 @@ def other_trajectories(total: pd.DataFrame, buurtteam: pd.DataFrame, *, since: s
     """
     merged = pair_rows(total, buurtteam, since=since)
     values = (merged["value"] - merged["value_2"]).clip(lower=0)
-    return derived_rows(merged, OTHERS, "aantal", values, "TotaalJeugdhulptrajectenInNatura - "
-                    "UitgevoerdDoorHetWijkOfBuurtteam")
+    return derived_rows(
+        merged,
+        OTHERS,
+        "aantal",
+        values,
+        "TotaalJeugdhulptrajectenInNatura - UitgevoerdDoorHetWijkOfBuurtteam",
+    )
 
 
-def trajectories_by_team(total: pd.DataFrame, buurtteam: pd.DataFrame, *, since: str = FIRST_PERIOD) -> pd.DataFrame:
+def trajectories_by_team(
+    total: pd.DataFrame, buurtteam: pd.DataFrame, *, since: str = FIRST_PERIOD
+) -> pd.DataFrame:
     """The buurtteam's trajectories and the others, of one region, for one chart (a line each).
 
     Returns
@@ -158,8 +183,11 @@ def trajectories_by_team(total: pd.DataFrame, buurtteam: pd.DataFrame, *, since:
     """
     others = other_trajectories(total, buurtteam, since=since)
     team = buurtteam[buurtteam["value"].notna()]
-    team = team[team.set_index(["region_code", "period"]).index.isin(
-        others.set_index(["region_code", "period"]).index)]
+    team = team[
+        team.set_index(["region_code", "period"]).index.isin(
+            others.set_index(["region_code", "period"]).index
+        )
+    ]
     return pd.concat([team, others], ignore_index=True)
 
 
@@ -177,10 +205,15 @@ def share_change(share: pd.DataFrame, region: str) -> dict | None:
         return None
     rows = rows.assign(_s=rows["period"].map(lambda p: period_start(str(p)))).sort_values("_s")
     peak = rows.loc[rows["value"].idxmax()]
-    return {"first": float(rows["value"].iloc[0]), "first_period": str(rows["period"].iloc[0]),
-            "peak": float(peak["value"]), "peak_period": str(peak["period"]),
-            "last": float(rows["value"].iloc[-1]), "last_period": str(rows["period"].iloc[-1]),
-            "last_status": str(rows["status"].iloc[-1])}
+    return {
+        "first": float(rows["value"].iloc[0]),
+        "first_period": str(rows["period"].iloc[0]),
+        "peak": float(peak["value"]),
+        "peak_period": str(peak["period"]),
+        "last": float(rows["value"].iloc[-1]),
+        "last_period": str(rows["period"].iloc[-1]),
+        "last_status": str(rows["status"].iloc[-1]),
+    }
 
 
 def summary(share: pd.DataFrame, region: str, region_name: str, language: str | None = None) -> str:
@@ -199,10 +232,28 @@ def summary(share: pd.DataFrame, region: str, region_name: str, language: str | 
     if change is None:
         return ""
     pct = {k: format_value(change[k], "procent", language) for k in ("first", "peak", "last")}
-    when = {k: period_label(change[k], language) for k in ("first_period", "peak_period", "last_period")}
+    when = {
+        k: period_label(change[k], language) for k in ("first_period", "peak_period", "last_period")
+    }
     return label("cbs_forward_summary", language).format(
-        region=region_name, status=label(change["last_status"].replace(" ", "_"), language), **pct, **when)
+        region=region_name,
+        status=label(change["last_status"].replace(" ", "_"), language),
+        **pct,
+        **when,
+    )
 
 
-__all__ = ["BUURTTEAM", "FIRST_PERIOD", "OTHERS", "SHARE", "TOTAL", "buurtteam_share", "derived_rows", "other_trajectories",
-           "pair_rows", "share_change", "summary", "trajectories_by_team"]
+__all__ = [
+    "BUURTTEAM",
+    "FIRST_PERIOD",
+    "OTHERS",
+    "SHARE",
+    "TOTAL",
+    "buurtteam_share",
+    "derived_rows",
+    "other_trajectories",
+    "pair_rows",
+    "share_change",
+    "summary",
+    "trajectories_by_team",
+]

@@ -102,7 +102,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "percentage_point": ("%-punt", "pp"),
     "no_data": ("geen gegevens", "no data"),
     "empty_selection": ("Geen gegevens voor deze selectie", "No data for this selection"),
-    "empty_selection_what": ("{what}: geen gegevens voor deze selectie", "{what}: no data for this selection"),
+    "empty_selection_what": (
+        "{what}: geen gegevens voor deze selectie",
+        "{what}: no data for this selection",
+    ),
     "selection_period": ("periode {start} tot en met {end}", "period {start} to {end}"),
     "selection_from": ("vanaf {start}", "from {start}"),
     "selection_until": ("tot en met {end}", "up to {end}"),
@@ -110,7 +113,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "nederland": ("Nederland", "Netherlands"),
     "g4": ("G4", "G4"),
     "g4_average": ("gemiddelde G4", "G4 average"),
-    "size_class_median": ("mediaan gemeenten van dezelfde grootte", "median of municipalities of the same size"),
+    "size_class_median": (
+        "mediaan gemeenten van dezelfde grootte",
+        "median of municipalities of the same size",
+    ),
     "no_size_class": (
         "Grootteklasse onbekend: importeer CBS-tabel 85755NED (Gebieden in Nederland) om te vergelijken met gemeenten van dezelfde grootte.",
         "Size class unknown: import CBS table 85755NED (Gebieden in Nederland) to compare with municipalities of the same size.",
@@ -202,8 +208,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Het register bevat geen casussen in wijk {wijk}: de secties op basis van het register worden overgeslagen.",
         "The register holds no cases in district {wijk}: the sections based on the register are skipped.",
     ),
-    "register_skipped": ("Overgeslagen: geen register voor {area} (zie boven).",
-                         "Skipped: no register for {area} (see above)."),
+    "register_skipped": (
+        "Overgeslagen: geen register voor {area} (zie boven).",
+        "Skipped: no register for {area} (see above).",
+    ),
     "synthetic_register": ("synthetisch register", "synthetic register"),
     "case_register": ("casusregister", "case register"),
     "register": ("register", "register"),
@@ -219,7 +227,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "periods_checked": ("perioden", "periods"),
     "periods_with_difference": ("perioden met verschil", "periods with a difference"),
     "largest_difference": ("grootste verschil", "largest difference"),
-    "first_period_with_difference": ("eerste periode met verschil", "first period with a difference"),
+    "first_period_with_difference": (
+        "eerste periode met verschil",
+        "first period with a difference",
+    ),
     "identity_holds": (
         "De voorraad-stroomidentiteit stand(einde) = stand(begin) + instroom - uitstroom klopt in alle {n} "
         "perioden ({what}).",
@@ -233,7 +244,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "days": ("dagen", "days"),
     "running_end": ("lopend aan het eind van de periode", "running at the end of the period"),
     "share_running": ("aandeel casussen nog lopend", "share of cases still running"),
-    "survival_title": ("Duur van trajecten: aanmelding tot afsluiting", "Duration of cases: registration to closure"),
+    "survival_title": (
+        "Duur van trajecten: aanmelding tot afsluiting",
+        "Duration of cases: registration to closure",
+    ),
     "survival_subtitle": (
         "Kaplan-Meier; lopende casussen gecensureerd op {date}; band: 95%-interval; "
         "getoond zolang minstens {n} casussen lopen",
@@ -288,9 +302,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "mark_effect": ("Effect", "Effect"),
     "mark_rapportcijfer": ("Rapportcijfer (totaal)", "Overall mark"),
     "marks_title": ("Ervaringen van cliënten: rapportcijfers", "Client experience: marks"),
-    "marks_subtitle": ("gemiddelde met 95%-interval (t-verdeling)", "mean with 95% interval (t distribution)"),
-    "without_help_title": ("Verder zonder hulp na afsluiting", "Continuing without help after closure"),
-    "without_help_subtitle": ("aandeel met 95%-interval (Wilson)", "share with 95% interval (Wilson)"),
+    "marks_subtitle": (
+        "gemiddelde met 95%-interval (t-verdeling)",
+        "mean with 95% interval (t distribution)",
+    ),
+    "without_help_title": (
+        "Verder zonder hulp na afsluiting",
+        "Continuing without help after closure",
+    ),
+    "without_help_subtitle": (
+        "aandeel met 95%-interval (Wilson)",
+        "share with 95% interval (Wilson)",
+    ),
     "responses": ("antwoorden", "responses"),
     "measure": ("maat", "measure"),
     "groups": ("groepen", "groups"),
@@ -306,10 +329,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "test_chi2": ("chi-kwadraattoets", "chi-square test"),
     "significant": ("significant verschil", "significant difference"),
     "not_significant": ("geen significant verschil", "no significant difference"),
-    "too_few_groups": ("niet te toetsen: minder dan twee groepen met genoeg antwoorden",
-                       "not testable: fewer than two groups with enough responses"),
-    "groups_left_out": ("buiten de toets (minder dan {n} antwoorden): {groups}",
-                        "left out of the test (fewer than {n} responses): {groups}"),
+    "too_few_groups": (
+        "niet te toetsen: minder dan twee groepen met genoeg antwoorden",
+        "not testable: fewer than two groups with enough responses",
+    ),
+    "groups_left_out": (
+        "buiten de toets (minder dan {n} antwoorden): {groups}",
+        "left out of the test (fewer than {n} responses): {groups}",
+    ),
     "between_wijken": ("tussen wijken", "between districts"),
     "between_teams": ("tussen teams", "between teams"),
     "group_interval_subtitle": (
@@ -319,7 +346,10 @@ LABELS: dict[str, tuple[str, str]] = {
     # --- reach (notebook 01, analysis.reach) and overview (notebook 00, analysis.overview) -------
     "reach_register_line": ("Casusregister", "Case register"),
     "reach_group_sociaal": ("Buurtteams Sociaal", "Social neighbourhood teams"),
-    "reach_group_jeugd_en_gezin": ("Buurtteams Jeugd en Gezin", "Youth and family neighbourhood teams"),
+    "reach_group_jeugd_en_gezin": (
+        "Buurtteams Jeugd en Gezin",
+        "Youth and family neighbourhood teams",
+    ),
     "reach_group_aanvullende_zorg": ("Aanvullende zorg", "Additional care"),
     "reach_forward_title": (
         "Beweging naar voren: aandeel cliënten bij het buurtteam",
@@ -354,7 +384,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Wijkindeling gewijzigd; de lijn begint na de laatste wijziging, eerdere jaren zijn weggelaten:",
         "Wijk division changed; the line starts after the last change, earlier years are left out:",
     ),
-    "wijk_division_code": ("nieuwe wijkcode, zelfde grenzen (CBS 2)", "new wijk code, same boundaries (CBS 2)"),
+    "wijk_division_code": (
+        "nieuwe wijkcode, zelfde grenzen (CBS 2)",
+        "new wijk code, same boundaries (CBS 2)",
+    ),
     "wijk_division_boundaries": ("grenzen gewijzigd (CBS 3)", "boundaries changed (CBS 3)"),
     "wijk_division_missing": ("het jaar ervoor ontbreekt", "the year before is missing"),
     "wijk_too_many": (
@@ -398,15 +431,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "team_aanvullende_zorg": ("Aanvullende zorg Sociaal", "Additional social care"),
     "doelgroep_kinderen_0_11": ("kinderen (0-11 jaar)", "children (0-11 years)"),
     "doelgroep_jongeren_12_17": ("jongeren (12-17 jaar)", "young people (12-17 years)"),
-    "doelgroep_jongvolwassenen_18_22": ("jongvolwassenen (18 tot 23 jaar)", "young adults (18 to 23 years)"),
+    "doelgroep_jongvolwassenen_18_22": (
+        "jongvolwassenen (18 tot 23 jaar)",
+        "young adults (18 to 23 years)",
+    ),
     "doelgroep_volwassenen_23_64": ("volwassenen (23-64 jaar)", "adults (23-64 years)"),
     "doelgroep_ouderen_65_74": ("ouderen (65-74 jaar)", "older people (65-74 years)"),
     "doelgroep_ouderen_75_plus": ("ouderen (75 jaar en ouder)", "older people (75 and over)"),
     "doelgroep_beschermd_wonen": ("beschermd wonen", "sheltered housing"),
     "doelgroep_maatschappelijke_opvang": ("maatschappelijke opvang", "shelter"),
     # analysis.claims
-    "claim_quote": ("Bewering: '{quote}' ({publication}, {source_ref}).",
-                    "Claim: '{quote}' ({publication}, {source_ref})."),
+    "claim_quote": (
+        "Bewering: '{quote}' ({publication}, {source_ref}).",
+        "Claim: '{quote}' ({publication}, {source_ref}).",
+    ),
     "claim_check": (
         "{what}, {region}: {claimed} volgens de bewering; CBS: {first} ({first_period}) naar {last} ({last_period}): "
         "{verdict} (CBS {source}).",
@@ -417,8 +455,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "claim_daalt": ("daalt", "fall"),
     "claim_holds": ("klopt", "holds"),
     "claim_fails": ("klopt niet", "does not hold"),
-    "claim_no_data": ("{what}, {region}: geen CBS-cijfers voor deze periodes in de selectie.",
-                      "{what}, {region}: no CBS figures for these periods in the selection."),
+    "claim_no_data": (
+        "{what}, {region}: geen CBS-cijfers voor deze periodes in de selectie.",
+        "{what}, {region}: no CBS figures for these periods in the selection.",
+    ),
     "claim_scope": ("Wat CBS hiervan meet: {scope}.", "What CBS measures of it: {scope}."),
     "wijk_rounded_five": (
         "In {periods} zijn ook de cijfers per 1.000 inwoners door CBS op 5 afgerond.",
@@ -453,16 +493,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "method_auto": ("automatische keuze", "automatic choice"),
     "method_combination": ("combinatie", "combination"),
     "trend_panel": ("over {n} gemeenten samen", "over {n} municipalities together"),
-    "trend_from": ("reeks gebruikt vanaf {period} (trendbreuk of eerste Jeugdwetjaar ervoor)",
-                   "series used from {period} (a series break, or the first year of the Youth Act, lies before it)"),
+    "trend_from": (
+        "reeks gebruikt vanaf {period} (trendbreuk of eerste Jeugdwetjaar ervoor)",
+        "series used from {period} (a series break, or the first year of the Youth Act, lies before it)",
+    ),
     "trend_leading": (
         "met {indicator} op de laatste dag van elke periode als voorlopende indicator: wie aan het eind van "
         "een periode nog zorg heeft, telt ook in de volgende mee",
         "with {indicator} on the last day of each period as a leading indicator: anyone still in care at the "
         "end of a period also counts in the next",
     ),
-    "trend_level_break": ("tabelwissel in {period} gemodelleerd als niveausprong",
-                          "change of table in {period} modelled as a level shift"),
+    "trend_level_break": (
+        "tabelwissel in {period} gemodelleerd als niveausprong",
+        "change of table in {period} modelled as a level shift",
+    ),
     "trend_backtest": (
         "backtest over {origins} startpunten: MASE één periode vooruit {mase} (naïef {naive}), "
         "80%-interval bevatte {coverage} van de realisaties, 95%-interval {coverage95}",
@@ -470,33 +514,53 @@ LABELS: dict[str, tuple[str, str]] = {
         "the 80% interval held {coverage} of the outcomes, the 95% interval {coverage95}",
     ),
     "trend_backtest_region": ("voor dit gebied MASE {mase}", "for this region MASE {mase}"),
-    "trend_not_better": ("de methode was in de backtest niet beter dan de laatste waarde doortrekken",
-                         "in the backtest the method did no better than carrying the last value forward"),
-    "trend_no_backtest": ("te weinig waarnemingen voor een backtest", "too few observations for a backtest"),
+    "trend_not_better": (
+        "de methode was in de backtest niet beter dan de laatste waarde doortrekken",
+        "in the backtest the method did no better than carrying the last value forward",
+    ),
+    "trend_no_backtest": (
+        "te weinig waarnemingen voor een backtest",
+        "too few observations for a backtest",
+    ),
     "trend_naive_chosen": (
         "de prognose trekt de laatste waarde door, omdat dat in de backtest beter was dan {model} "
         "(gemiddelde MASE {naive} tegen {mase})",
         "the forecast carries the last value forward, because in the backtest that did better than {model} "
         "(mean MASE {naive} against {mase})",
     ),
-    "trend_method_horizon": ("{method} voor {h} periode(s) vooruit", "{method} for {h} period(s) ahead"),
+    "trend_method_horizon": (
+        "{method} voor {h} periode(s) vooruit",
+        "{method} for {h} period(s) ahead",
+    ),
     "trend_guard_naive": (
         "waar de gepoolde trend op de eerdere startpunten van de reeksen niet beter was dan de laatste waarde, "
         "trekt de prognose de laatste waarde door",
         "where the pooled trend did no better than the last value at the series' earlier origins, the forecast "
         "carries the last value forward",
     ),
-    "trend_provisional_start": ("de prognose begint bij een voorlopige waarde ({period})",
-                                "the forecast starts from a provisional value ({period})"),
+    "trend_provisional_start": (
+        "de prognose begint bij een voorlopige waarde ({period})",
+        "the forecast starts from a provisional value ({period})",
+    ),
     "trend_not_applicable": ("n.v.t.", "n/a"),
     "trend_col_model_mase": ("MASE model", "MASE model"),
     "trend_no_forecast": ("geen prognose", "no forecast"),
-    "trend_too_short": ("te weinig waarnemingen (minder dan {n})", "too few observations (fewer than {n})"),
-    "trend_suppressed": ("kleine aantallen in de reeks zijn afgeschermd; geen prognose per wijk",
-                         "small counts in the series are withheld; no forecast for the district"),
-    "trend_no_last": ("geen waarde in de laatste periode, {period}", "no value in the last period, {period}"),
-    "trend_synthetic": ("reeks uit het synthetische register: de prognose is een illustratie, geen verwachting",
-                        "series from the synthetic register: the forecast illustrates the method, it predicts nothing"),
+    "trend_too_short": (
+        "te weinig waarnemingen (minder dan {n})",
+        "too few observations (fewer than {n})",
+    ),
+    "trend_suppressed": (
+        "kleine aantallen in de reeks zijn afgeschermd; geen prognose per wijk",
+        "small counts in the series are withheld; no forecast for the district",
+    ),
+    "trend_no_last": (
+        "geen waarde in de laatste periode, {period}",
+        "no value in the last period, {period}",
+    ),
+    "trend_synthetic": (
+        "reeks uit het synthetische register: de prognose is een illustratie, geen verwachting",
+        "series from the synthetic register: the forecast illustrates the method, it predicts nothing",
+    ),
     "trend_col_indicator": ("indicator", "indicator"),
     "trend_col_period_type": ("periode", "period"),
     "trend_col_method": ("methode", "method"),
@@ -535,42 +599,77 @@ LABELS: dict[str, tuple[str, str]] = {
         "geen verificatie",
         "COMPARISON WITH THE SYNTHETIC REGISTER (made-up data, calibrated to published figures): not a verification",
     ),
-    "reconcile_ev_match": ("gelijk aan {source} {period}: {value} (verschil {diff}, afronding ±{tol})",
-                           "equal to {source} {period}: {value} (difference {diff}, rounding ±{tol})"),
-    "reconcile_ev_other_period": ("gelijk aan {source} {source_period}: {value}, niet aan {period}",
-                                  "equal to {source} {source_period}: {value}, not to {period}"),
+    "reconcile_ev_match": (
+        "gelijk aan {source} {period}: {value} (verschil {diff}, afronding ±{tol})",
+        "equal to {source} {period}: {value} (difference {diff}, rounding ±{tol})",
+    ),
+    "reconcile_ev_other_period": (
+        "gelijk aan {source} {source_period}: {value}, niet aan {period}",
+        "equal to {source} {source_period}: {value}, not to {period}",
+    ),
     "reconcile_ev_itself": ("{period} zelf: {value}", "{period} itself: {value}"),
-    "reconcile_ev_other_unit": ("gelijk aan {source} {source_period} in een andere eenheid: {value}, "
-                                "maar gepubliceerd als {unit}",
-                                "equal to {source} {source_period} in another unit: {value}, "
-                                "but published as {unit}"),
-    "reconcile_ev_revised": ("{source} {period}: {value} (verschil {diff}); een andere versie van hetzelfde cijfer",
-                             "{source} {period}: {value} (difference {diff}); another vintage of the same figure"),
-    "reconcile_ev_provisional": ("gepubliceerd als {status}, in de bron {source_status}",
-                                 "published as {status}, in the source {source_status}"),
-    "reconcile_ev_own_table": ("de publicatie is een tabelpagina van {table} zelf; de cache heeft versie {vintage}",
-                               "the publication is a table page of {table} itself; the cache holds vintage {vintage}"),
-    "reconcile_ev_other_publication": ("{publication} geeft {value}", "{publication} gives {value}"),
-    "reconcile_ev_other_table": ("de publicatie noemt tabel {cited}, vergeleken met {table} (definitie kan "
-                                 "verschillen)",
-                                 "the publication cites table {cited}, compared with {table} (the definition "
-                                 "may differ)"),
-    "reconcile_ev_unexplained": ("{source} {period}: {value}; verschil {diff} groter dan de afronding (±{tol})",
-                                 "{source} {period}: {value}; difference {diff} beyond rounding (±{tol})"),
-    "reconcile_ev_no_value": ("de publicatie geeft geen waarde ({status})",
-                              "the publication gives no value ({status})"),
-    "reconcile_ev_no_series": ("geen bronreeks: de indicator staat niet in de CBS-catalogus en komt niet uit het "
-                               "register",
-                               "no source series: the indicator is not in the CBS catalogue and does not come from "
-                               "the register"),
-    "reconcile_ev_no_cache": ("geen CBS-cache: importeer CBS-tabellen met python -m analysis cbs import PATH",
-                              "no CBS cache: import CBS tables with python -m analysis cbs import PATH"),
-    "reconcile_ev_not_cached": ("CBS-tabel {tables} niet in de cache", "CBS table {tables} not in the cache"),
-    "reconcile_ev_no_region": ("de bron heeft geen cijfers voor {region}", "the source has no figures for {region}"),
-    "reconcile_ev_no_period": ("{sources}: geen cijfer voor {period}", "{sources}: no figure for {period}"),
-    "reconcile_ev_nearest": ("dichtstbij: {source} {period}: {value}", "nearest: {source} {period}: {value}"),
-    "reconcile_summary_total": ("{n} gepubliceerde cijfers uit {k} publicaties gecontroleerd:",
-                                "{n} published figures from {k} publications checked:"),
+    "reconcile_ev_other_unit": (
+        "gelijk aan {source} {source_period} in een andere eenheid: {value}, "
+        "maar gepubliceerd als {unit}",
+        "equal to {source} {source_period} in another unit: {value}, but published as {unit}",
+    ),
+    "reconcile_ev_revised": (
+        "{source} {period}: {value} (verschil {diff}); een andere versie van hetzelfde cijfer",
+        "{source} {period}: {value} (difference {diff}); another vintage of the same figure",
+    ),
+    "reconcile_ev_provisional": (
+        "gepubliceerd als {status}, in de bron {source_status}",
+        "published as {status}, in the source {source_status}",
+    ),
+    "reconcile_ev_own_table": (
+        "de publicatie is een tabelpagina van {table} zelf; de cache heeft versie {vintage}",
+        "the publication is a table page of {table} itself; the cache holds vintage {vintage}",
+    ),
+    "reconcile_ev_other_publication": (
+        "{publication} geeft {value}",
+        "{publication} gives {value}",
+    ),
+    "reconcile_ev_other_table": (
+        "de publicatie noemt tabel {cited}, vergeleken met {table} (definitie kan verschillen)",
+        "the publication cites table {cited}, compared with {table} (the definition may differ)",
+    ),
+    "reconcile_ev_unexplained": (
+        "{source} {period}: {value}; verschil {diff} groter dan de afronding (±{tol})",
+        "{source} {period}: {value}; difference {diff} beyond rounding (±{tol})",
+    ),
+    "reconcile_ev_no_value": (
+        "de publicatie geeft geen waarde ({status})",
+        "the publication gives no value ({status})",
+    ),
+    "reconcile_ev_no_series": (
+        "geen bronreeks: de indicator staat niet in de CBS-catalogus en komt niet uit het register",
+        "no source series: the indicator is not in the CBS catalogue and does not come from "
+        "the register",
+    ),
+    "reconcile_ev_no_cache": (
+        "geen CBS-cache: importeer CBS-tabellen met python -m analysis cbs import PATH",
+        "no CBS cache: import CBS tables with python -m analysis cbs import PATH",
+    ),
+    "reconcile_ev_not_cached": (
+        "CBS-tabel {tables} niet in de cache",
+        "CBS table {tables} not in the cache",
+    ),
+    "reconcile_ev_no_region": (
+        "de bron heeft geen cijfers voor {region}",
+        "the source has no figures for {region}",
+    ),
+    "reconcile_ev_no_period": (
+        "{sources}: geen cijfer voor {period}",
+        "{sources}: no figure for {period}",
+    ),
+    "reconcile_ev_nearest": (
+        "dichtstbij: {source} {period}: {value}",
+        "nearest: {source} {period}: {value}",
+    ),
+    "reconcile_summary_total": (
+        "{n} gepubliceerde cijfers uit {k} publicaties gecontroleerd:",
+        "{n} published figures from {k} publications checked:",
+    ),
     "reconcile_summary_synthetic": (
         "{n} cijfers zijn alleen vergeleken met het **synthetische** register en tellen hierboven niet mee. Dat "
         "register is verzonnen en gekalibreerd op gepubliceerde cijfers: dat ze kloppen bewijst niets, het is geen "
@@ -587,21 +686,32 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "reconcile_summary_real": (
         "Tegen een echte bron gecontroleerd (CBS, een echt register) of zonder bron: {n} cijfers.",
-        "Checked against a real source (CBS, a real register) or without source: {n} figures."),
+        "Checked against a real source (CBS, a real register) or without source: {n} figures.",
+    ),
     "reconcile_synthetic_caveat": (
         "**Geen verificatie.** Deze {n} cijfers zijn alleen vergeleken met het **synthetische** register: verzonnen "
         "gegevens, gekalibreerd op dezelfde gepubliceerde cijfers. Dat ze kloppen zegt niets over de publicatie; "
         "ze tellen niet mee in de samenvatting.",
         "**No verification.** These {n} figures were compared only with the **synthetic** register: made-up data "
         "calibrated to the same published figures. That they match says nothing about the publication; they are "
-        "not counted in the summary."),
-    "reconcile_synthetic_heading": ("Vergelijkingen met het synthetische register",
-                                    "Comparisons with the synthetic register"),
-    "reconcile_no_synthetic": ("Geen vergelijkingen met het synthetische register.",
-                               "No comparisons with the synthetic register."),
-    "reconcile_no_figures": ("Geen gepubliceerde cijfers over dit gebied in deze perioden.",
-                             "No published figures about this area in these periods."),
-    "reconcile_no_conflicts": ("Geen publicaties die elkaar tegenspreken.", "No publications that contradict each other."),
+        "not counted in the summary.",
+    ),
+    "reconcile_synthetic_heading": (
+        "Vergelijkingen met het synthetische register",
+        "Comparisons with the synthetic register",
+    ),
+    "reconcile_no_synthetic": (
+        "Geen vergelijkingen met het synthetische register.",
+        "No comparisons with the synthetic register.",
+    ),
+    "reconcile_no_figures": (
+        "Geen gepubliceerde cijfers over dit gebied in deze perioden.",
+        "No published figures about this area in these periods.",
+    ),
+    "reconcile_no_conflicts": (
+        "Geen publicaties die elkaar tegenspreken.",
+        "No publications that contradict each other.",
+    ),
     # --- charts and reader tables (analysis.plotting) ---
     "target": ("streefwaarde", "target"),
     "yes": ("ja", "yes"),
@@ -615,17 +725,25 @@ LABELS: dict[str, tuple[str, str]] = {
     "alt_lowest": ("laagste", "lowest"),
     "alt_more": ("en {n} andere", "and {n} more"),
     "alt_break": ("trendbreuk tussen {a} en {b}", "series break between {a} and {b}"),
-    "alt_forecast": ("prognose {period}: {value} (95%-interval {low} tot {high})",
-                     "forecast {period}: {value} (95% interval {low} to {high})"),
+    "alt_forecast": (
+        "prognose {period}: {value} (95%-interval {low} tot {high})",
+        "forecast {period}: {value} (95% interval {low} to {high})",
+    ),
     "alt_median": ("mediaan {value} dagen", "median {value} days"),
     "alt_withheld": ("{n} niet getoond (te weinig)", "{n} withheld (too few)"),
-    "waiting_definition_2018": ("gepubliceerd t/m 2018: van melding tot start ondersteuning",
-                                "published until 2018: from report to start of support"),
-    "waiting_definition_2023": ("gepubliceerd vanaf 2023: van aanmelding tot keukentafelgesprek",
-                                "published from 2023: from application to first conversation"),
+    "waiting_definition_2018": (
+        "gepubliceerd t/m 2018: van melding tot start ondersteuning",
+        "published until 2018: from report to start of support",
+    ),
+    "waiting_definition_2023": (
+        "gepubliceerd vanaf 2023: van aanmelding tot keukentafelgesprek",
+        "published from 2023: from application to first conversation",
+    ),
     "headline_real": ("Gepubliceerde en CBS-cijfers", "Published and CBS figures"),
-    "headline_synthetic": ("Registercijfers (synthetisch: verzonnen, niet echt)",
-                           "Register figures (synthetic: made up, not real)"),
+    "headline_synthetic": (
+        "Registercijfers (synthetisch: verzonnen, niet echt)",
+        "Register figures (synthetic: made up, not real)",
+    ),
 }
 
 # Axis titles per unit key of analysis.indicators.UNITS.
@@ -637,7 +755,10 @@ _UNIT_AXIS: dict[str, tuple[str, str]] = {
     "werkdagen": ("Werkdagen", "Working days"),
     "rapportcijfer": ("Rapportcijfer (1-10)", "Mark (1-10)"),
     "euro x 1000": ("x € 1.000", "x € 1,000"),
-    "euro x 1000 per 1000 inwoners": ("x € 1.000 per 1.000 inwoners", "x € 1,000 per 1,000 inhabitants"),
+    "euro x 1000 per 1000 inwoners": (
+        "x € 1.000 per 1.000 inwoners",
+        "x € 1,000 per 1,000 inhabitants",
+    ),
     "euro": ("Euro", "Euro"),
     "code": ("Code", "Code"),
 }
@@ -651,7 +772,10 @@ _UNIT_SUFFIX: dict[str, tuple[str, str]] = {
     "werkdagen": (" werkdagen", " working days"),
     "rapportcijfer": ("", ""),
     "euro x 1000": (" x € 1.000", " x € 1,000"),
-    "euro x 1000 per 1000 inwoners": (" x € 1.000 per 1.000 inwoners", " x € 1,000 per 1,000 inhabitants"),
+    "euro x 1000 per 1000 inwoners": (
+        " x € 1.000 per 1.000 inwoners",
+        " x € 1,000 per 1,000 inhabitants",
+    ),
     "euro": (" euro", " euro"),
     "code": ("", ""),
 }
@@ -671,10 +795,34 @@ UNIT_DECIMALS: dict[str, int] = {
 """Default number of decimals per unit in :func:`format_value`."""
 
 _MONTHS = {
-    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-           "september", "oktober", "november", "december"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
+    "nl": (
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
 }
 _MONTHS_SHORT = {
     "nl": ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
@@ -771,7 +919,9 @@ def label(key: str, language: str | None = None) -> str:
     except KeyError:
         close = difflib.get_close_matches(norm, list(LABELS), n=5, cutoff=0.6)
         hint = f"did you mean {', '.join(map(repr, close))}?" if close else "no close match"
-        raise KeyError(f"unknown label key {key!r}; {hint} (known keys: analysis.labels.LABELS)") from None
+        raise KeyError(
+            f"unknown label key {key!r}; {hint} (known keys: analysis.labels.LABELS)"
+        ) from None
 
 
 def indicator_label(indicator_id: str, language: str | None = None) -> str:
@@ -852,8 +1002,10 @@ def period_label(period: str, language: str | None = None, *, style: str = "stan
 def _part_of_year(kind: str, n: int, year: str, language: str, style: str) -> str:
     if language == "nl":
         word = {
-            ("halfyear", False): "halfjaar", ("halfyear", True): "hj",
-            ("quarter", False): "kwartaal", ("quarter", True): "kw",
+            ("halfyear", False): "halfjaar",
+            ("halfyear", True): "hj",
+            ("quarter", False): "kwartaal",
+            ("quarter", True): "kw",
         }[kind, style == "short"]
         return f"{n}e {word} {year}"
     if style == "long":
@@ -863,8 +1015,12 @@ def _part_of_year(kind: str, n: int, year: str, language: str, style: str) -> st
 
 # --- vintages ---------------------------------------------------------------------------
 
-_VINTAGE_WORDS = {"opgehaald": ("opgehaald", "retrieved"), "gegenereerd": ("gegenereerd", "generated"),
-                  "synthetisch": ("synthetisch", "synthetic"), "versie": ("versie", "version")}
+_VINTAGE_WORDS = {
+    "opgehaald": ("opgehaald", "retrieved"),
+    "gegenereerd": ("gegenereerd", "generated"),
+    "synthetisch": ("synthetisch", "synthetic"),
+    "versie": ("versie", "version"),
+}
 _VINTAGE_WORD = re.compile(r"\b(" + "|".join(_VINTAGE_WORDS) + r")\b")
 
 

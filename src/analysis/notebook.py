@@ -31,7 +31,9 @@ class Session:
     params: NotebookParameters
     source: DataSource
     extra_records: list[dict] = field(default_factory=list)
-    declared: set[str] = field(default_factory=set)  # sources already recorded for the report runner
+    declared: set[str] = field(
+        default_factory=set
+    )  # sources already recorded for the report runner
 
     @property
     def language(self) -> str:
@@ -42,7 +44,9 @@ class Session:
         within the notebook's start and end periods."""
         if regions is None:
             regions = [self.params.region]
-        obs = load_observations(indicator, self.source, regions=list(regions), period_type=period_type)
+        obs = load_observations(
+            indicator, self.source, regions=list(regions), period_type=period_type
+        )
         return self.within_period(obs)
 
     def within_period(self, obs: pd.DataFrame) -> pd.DataFrame:
@@ -73,9 +77,15 @@ class Session:
         from .cbs import region_resolver
         from .register import register_scope
 
-        scope = register_scope(self.params.region, wijk=None if whole_region else self.params.wijk, path=path,
-                               start=self.params.start, end=self.params.end,
-                               resolver=region_resolver(self.source.cache_dir), language=self.language)
+        scope = register_scope(
+            self.params.region,
+            wijk=None if whole_region else self.params.wijk,
+            path=path,
+            start=self.params.start,
+            end=self.params.end,
+            resolver=region_resolver(self.source.cache_dir),
+            language=self.language,
+        )
         if scope.record:
             self.add_record(scope.record)
         return scope
@@ -100,8 +110,11 @@ class Session:
             nothing new was read, and then nothing is shown. The list does not
             display itself as a cell's result.
         """
-        records = [r for r in provenance_records(self.source) + self.extra_records
-                   if str(r.get("source")) not in self.declared]
+        records = [
+            r
+            for r in provenance_records(self.source) + self.extra_records
+            if str(r.get("source")) not in self.declared
+        ]
         new = list(dict.fromkeys(str(r.get("source")) for r in records))
         if new:
             show_sources(self.source, self.extra_records, self.language, only=new)

@@ -105,10 +105,20 @@ def register_headlines(register) -> pd.DataFrame:
 
     obs = register_observations(register)
     obs = obs[obs["indicator"].isin(REGISTER_HEADLINES)]
-    waits = waiting_times(register.cases, by=("team",), norm=WAITING_NORM_DAYS,
-                          start=register.cases["registration_date"].min(), end=register.snapshot_date)
-    within = to_observations(waits, _WITHIN_NORM, value="within_norm_pct", register=register,
-                             source_ref="analysis.register: within_norm_pct (year)")
+    waits = waiting_times(
+        register.cases,
+        by=("team",),
+        norm=WAITING_NORM_DAYS,
+        start=register.cases["registration_date"].min(),
+        end=register.snapshot_date,
+    )
+    within = to_observations(
+        waits,
+        _WITHIN_NORM,
+        value="within_norm_pct",
+        register=register,
+        source_ref="analysis.register: within_norm_pct (year)",
+    )
     return apply_disclosure_control(pd.concat([obs, within], ignore_index=True))
 
 
@@ -197,7 +207,9 @@ def row_source(source: str | None, published: str | None, language: str | None =
         return label("register", language)
     if kind == "cbs":
         name = str(source) if str(source).upper().startswith("CBS") else f"CBS {source}"
-        vintage = re.search(r"\(([^()]+)\)$", str(published)) if isinstance(published, str) else None
+        vintage = (
+            re.search(r"\(([^()]+)\)$", str(published)) if isinstance(published, str) else None
+        )
         if vintage and published.startswith("CBS StatLine"):
             return f"{name} ({vintage_text(vintage.group(1), language)})"
         return name
@@ -214,16 +226,23 @@ def latest_published(published: pd.DataFrame, indicator: str, region: str) -> pd
     """
     if published is None or published.empty:
         return None
-    rows = published[(published["indicator"] == indicator) & (published["region_code"] == region)
-                     & published["value"].notna()]
+    rows = published[
+        (published["indicator"] == indicator)
+        & (published["region_code"] == region)
+        & published["value"].notna()
+    ]
     if rows.empty:
         return None
-    rows = rows.assign(_p=rows["period"].map(period_sort_key),
-                       _v=rows["published"].map(lambda p: vintage_year(p) or 0))
+    rows = rows.assign(
+        _p=rows["period"].map(period_sort_key),
+        _v=rows["published"].map(lambda p: vintage_year(p) or 0),
+    )
     return rows.sort_values(["_p", "_v"], kind="stable").iloc[-1]
 
 
-def published_text(published: pd.DataFrame, indicator: str, region: str, language: str | None = None) -> str:
+def published_text(
+    published: pd.DataFrame, indicator: str, region: str, language: str | None = None
+) -> str:
     """``'7,9 werkdagen (2024, Begroting 2026 (2025))'``: the latest published value, or ``''``."""
     language = resolve_language(language)
     row = latest_published(published, indicator, region)
@@ -233,8 +252,13 @@ def published_text(published: pd.DataFrame, indicator: str, region: str, languag
     return f"{value} ({period_label(str(row['period']), language)}, {row['published']})"
 
 
-def value_text(value, unit: str, status: str | None = None, display: str | None = None,
-               language: str | None = None) -> str:
+def value_text(
+    value,
+    unit: str,
+    status: str | None = None,
+    display: str | None = None,
+    language: str | None = None,
+) -> str:
     """A headline value for readers: unit, :data:`DECIMALS`, ``*`` for provisional, ``<10`` when withheld.
 
     Returns
@@ -283,16 +307,25 @@ def with_columns(styler, columns: Mapping[str, Sequence[str]]):
 def _present(obs: pd.DataFrame, indicators: Sequence[str], region: str) -> list[str]:
     if obs.empty:
         return []
-    has = obs[(obs["region_code"] == region) & (obs["period_type"] == "year")
-              & (obs["value"].notna() | obs["status"].eq("suppressed"))]
+    has = obs[
+        (obs["region_code"] == region)
+        & (obs["period_type"] == "year")
+        & (obs["value"].notna() | obs["status"].eq("suppressed"))
+    ]
     return [i for i in indicators if (has["indicator"] == i).any()]
 
 
 # --- the table ------------------------------------------------------------------------------
 
 
-def headline_frame(obs: pd.DataFrame, published: pd.DataFrame | None = None, *, region: str,
-                   indicators: Sequence[str] | None = None, language: str | None = None) -> pd.DataFrame:
+def headline_frame(
+    obs: pd.DataFrame,
+    published: pd.DataFrame | None = None,
+    *,
+    region: str,
+    indicators: Sequence[str] | None = None,
+    language: str | None = None,
+) -> pd.DataFrame:
     """The numbers of the overview: :func:`analysis.plotting.headline_frame` plus source and published value.
 
     Parameters
@@ -319,18 +352,43 @@ def headline_frame(obs: pd.DataFrame, published: pd.DataFrame | None = None, *, 
     language = resolve_language(language)
     wanted = indicators if indicators is not None else [i for t in THEMES for i in HEADLINES[t]]
     have = _present(obs, wanted, region)
-    present = [i for i in wanted if i in have or i in CBS_HEADLINES]  # a CBS row says when it has no data
+    present = [
+        i for i in wanted if i in have or i in CBS_HEADLINES
+    ]  # a CBS row says when it has no data
     if not have:
-        return pd.DataFrame(columns=["theme", "indicator", "unit", "period", "value", "status", "display",
-                                     "previous_period", "previous_value", "change", "norm", "trend", "source",
-                                     "published", "row_source", "published_beside"])
-    frame = plotting.headline_frame(obs, indicators=present, region=region, norms=NORMS, period_type="year")
+        return pd.DataFrame(
+            columns=[
+                "theme",
+                "indicator",
+                "unit",
+                "period",
+                "value",
+                "status",
+                "display",
+                "previous_period",
+                "previous_value",
+                "change",
+                "norm",
+                "trend",
+                "source",
+                "published",
+                "row_source",
+                "published_beside",
+            ]
+        )
+    frame = plotting.headline_frame(
+        obs, indicators=present, region=region, norms=NORMS, period_type="year"
+    )
     theme_of = {i: t for t in THEMES for i in HEADLINES[t]}
     frame.insert(0, "theme", frame["indicator"].map(theme_of))
-    frame["row_source"] = [row_source(s, p, language) or label("no_data", language)
-                           for s, p in zip(frame["source"], frame["published"], strict=True)]
+    frame["row_source"] = [
+        row_source(s, p, language) or label("no_data", language)
+        for s, p in zip(frame["source"], frame["published"], strict=True)
+    ]
     frame["published_beside"] = [
-        published_text(published, i, region, language) if source_kind(str(s)) in ("synthetic", "register") else ""
+        published_text(published, i, region, language)
+        if source_kind(str(s)) in ("synthetic", "register")
+        else ""
         for i, s in zip(frame["indicator"], frame["source"], strict=True)
     ]
     return frame
@@ -372,8 +430,16 @@ def synthetic_observations(obs: pd.DataFrame) -> pd.DataFrame:
     return obs[obs["source"].astype(str).map(source_kind).eq("synthetic")].reset_index(drop=True)
 
 
-def headline_blocks(obs: pd.DataFrame, published: pd.DataFrame | None = None, *, theme: str, region: str,
-                    note: str | None = None, language: str | None = None, trend: bool = True) -> list:
+def headline_blocks(
+    obs: pd.DataFrame,
+    published: pd.DataFrame | None = None,
+    *,
+    theme: str,
+    region: str,
+    note: str | None = None,
+    language: str | None = None,
+    trend: bool = True,
+) -> list:
     """What the overview shows for one theme: the real figures, then the synthetic ones in their own block.
 
     The headline table holds real figures only (CBS tables, and for the
@@ -400,19 +466,48 @@ def headline_blocks(obs: pd.DataFrame, published: pd.DataFrame | None = None, *,
     from IPython.display import Markdown
 
     language = resolve_language(language)
-    real = headline_overview(real_observations(obs, published), None, theme=theme, region=region,
-                             language=language, trend=trend)
+    real = headline_overview(
+        real_observations(obs, published),
+        None,
+        theme=theme,
+        region=region,
+        language=language,
+        trend=trend,
+    )
     made_up = synthetic_observations(obs)
-    fake = (headline_overview(made_up, published, theme=theme, region=region, language=language, trend=trend,
-                              indicators=list(made_up["indicator"].unique())) if len(made_up) else None)
-    blocks = [real if real is not None else markup.sentence(note or label("no_data", language), emphasis=True)]
+    fake = (
+        headline_overview(
+            made_up,
+            published,
+            theme=theme,
+            region=region,
+            language=language,
+            trend=trend,
+            indicators=list(made_up["indicator"].unique()),
+        )
+        if len(made_up)
+        else None
+    )
+    blocks = [
+        real
+        if real is not None
+        else markup.sentence(note or label("no_data", language), emphasis=True)
+    ]
     if fake is not None:
         blocks += [Markdown(f"**{label('headline_synthetic', language)}**"), fake]
     return blocks
 
 
-def headline_overview(obs: pd.DataFrame, published: pd.DataFrame | None = None, *, theme: str, region: str,
-                      language: str | None = None, trend: bool = True, indicators: Sequence[str] | None = None):
+def headline_overview(
+    obs: pd.DataFrame,
+    published: pd.DataFrame | None = None,
+    *,
+    theme: str,
+    region: str,
+    language: str | None = None,
+    trend: bool = True,
+    indicators: Sequence[str] | None = None,
+):
     """The overview table of one theme, or None when the theme has no figures.
 
     :func:`analysis.plotting.headline_table` (latest yearly value, previous
@@ -449,22 +544,44 @@ def headline_overview(obs: pd.DataFrame, published: pd.DataFrame | None = None, 
     if frame.empty:
         return None
     indicators = list(frame["indicator"])
-    styler = plotting.headline_table(obs, indicators=indicators, region=region, norms=NORMS, period_type="year",
-                                     language=language, trend=trend)
-    value_col, change_col = (plotting.capitalised(label(k, language)) for k in ("latest_value", "change"))
+    styler = plotting.headline_table(
+        obs,
+        indicators=indicators,
+        region=region,
+        norms=NORMS,
+        period_type="year",
+        language=language,
+        trend=trend,
+    )
+    value_col, change_col = (
+        plotting.capitalised(label(k, language)) for k in ("latest_value", "change")
+    )
     own = frame["unit"].isin(list(DECIMALS)).to_numpy()
-    values = [value_text(r.value, r.unit, r.status, r.display, language) if mine else shown
-              for r, mine, shown in zip(frame.itertuples(), own, styler.data[value_col], strict=True)]
-    changes = [format_change(r.change, r.unit, language, decimals=DECIMALS[r.unit]) if mine else shown
-               for r, mine, shown in zip(frame.itertuples(), own, styler.data[change_col], strict=True)]
-    columns = {value_col: values, change_col: changes, plotting.capitalised(label("source", language)): frame["row_source"]}
+    values = [
+        value_text(r.value, r.unit, r.status, r.display, language) if mine else shown
+        for r, mine, shown in zip(frame.itertuples(), own, styler.data[value_col], strict=True)
+    ]
+    changes = [
+        format_change(r.change, r.unit, language, decimals=DECIMALS[r.unit]) if mine else shown
+        for r, mine, shown in zip(frame.itertuples(), own, styler.data[change_col], strict=True)
+    ]
+    columns = {
+        value_col: values,
+        change_col: changes,
+        plotting.capitalised(label("source", language)): frame["row_source"],
+    }
     if frame["published_beside"].astype(bool).any():
         columns[plotting.capitalised(label("published", language))] = frame["published_beside"]
     return plotting.reader_table(with_columns(styler, columns), language=language)
 
 
-def headline_summary(obs: pd.DataFrame, published: pd.DataFrame | None = None, *, region: str,
-                     language: str | None = None) -> pd.DataFrame:
+def headline_summary(
+    obs: pd.DataFrame,
+    published: pd.DataFrame | None = None,
+    *,
+    region: str,
+    language: str | None = None,
+) -> pd.DataFrame:
     """Every headline as plain text, one row each: for a printed check of the key figures.
 
     Returns
@@ -475,27 +592,66 @@ def headline_summary(obs: pd.DataFrame, published: pd.DataFrame | None = None, *
     """
     language = resolve_language(language)
     frame = headline_frame(obs, published, region=region, language=language)
-    columns = ["theme", "indicator", "period", "value", "previous", "change", "norm", "source", "published"]
+    columns = [
+        "theme",
+        "indicator",
+        "period",
+        "value",
+        "previous",
+        "change",
+        "norm",
+        "source",
+        "published",
+    ]
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    return pd.DataFrame({
-        "theme": frame["theme"],
-        "indicator": frame["indicator"],
-        "period": frame["period"].fillna(MISSING),
-        "value": [value_text(r.value, r.unit, r.status, r.display, language) for r in frame.itertuples()],
-        "previous": [value_text(v, u, None, None, language) for v, u in zip(frame["previous_value"], frame["unit"],
-                                                                           strict=True)],
-        "change": [format_change(c, u, language, decimals=DECIMALS.get(u)) if isinstance(u, str) and u else ""
-                   for c, u in zip(frame["change"], frame["unit"], strict=True)],
-        "norm": [format_value(n, u, language, missing="") if isinstance(u, str) and u else ""
-                 for n, u in zip(frame["norm"], frame["unit"], strict=True)],
-        "source": frame["row_source"],
-        "published": frame["published_beside"],
-    })[columns]
+    return pd.DataFrame(
+        {
+            "theme": frame["theme"],
+            "indicator": frame["indicator"],
+            "period": frame["period"].fillna(MISSING),
+            "value": [
+                value_text(r.value, r.unit, r.status, r.display, language)
+                for r in frame.itertuples()
+            ],
+            "previous": [
+                value_text(v, u, None, None, language)
+                for v, u in zip(frame["previous_value"], frame["unit"], strict=True)
+            ],
+            "change": [
+                format_change(c, u, language, decimals=DECIMALS.get(u))
+                if isinstance(u, str) and u
+                else ""
+                for c, u in zip(frame["change"], frame["unit"], strict=True)
+            ],
+            "norm": [
+                format_value(n, u, language, missing="") if isinstance(u, str) and u else ""
+                for n, u in zip(frame["norm"], frame["unit"], strict=True)
+            ],
+            "source": frame["row_source"],
+            "published": frame["published_beside"],
+        }
+    )[columns]
 
 
 __all__ = [
-    "CBS_HEADLINES", "HEADLINES", "NORMS", "REGISTER_HEADLINES", "THEMES", "headline_frame", "headline_observations",
-    "headline_blocks", "headline_overview", "headline_summary", "real_observations", "synthetic_observations", "latest_published", "published_observations",
-    "published_text", "register_headlines", "row_source", "value_text", "with_columns",
+    "CBS_HEADLINES",
+    "HEADLINES",
+    "NORMS",
+    "REGISTER_HEADLINES",
+    "THEMES",
+    "headline_frame",
+    "headline_observations",
+    "headline_blocks",
+    "headline_overview",
+    "headline_summary",
+    "real_observations",
+    "synthetic_observations",
+    "latest_published",
+    "published_observations",
+    "published_text",
+    "register_headlines",
+    "row_source",
+    "value_text",
+    "with_columns",
 ]

@@ -177,8 +177,12 @@ class NotebookParameters(BaseModel):
         municipalities = [c for c in catalogue.names if c.startswith("GM")]
         if not is_region_code(v):
             # a name ('Utrecht') most likely means the municipality, not the province
-            hint = _did_you_mean(catalogue, v, municipalities) or _did_you_mean(catalogue, v, catalogue.names)
-            raise ValueError(f"unknown region code {v!r} (expected a CBS code such as GM0344){hint}")
+            hint = _did_you_mean(catalogue, v, municipalities) or _did_you_mean(
+                catalogue, v, catalogue.names
+            )
+            raise ValueError(
+                f"unknown region code {v!r} (expected a CBS code such as GM0344){hint}"
+            )
         if not catalogue.knows(v):
             same_level = [c for c in catalogue.names if c[:2] == v[:2]] or list(catalogue.names)
             raise ValueError(
@@ -203,9 +207,13 @@ class NotebookParameters(BaseModel):
                 hint = f"; the wijken of {catalogue.label(region)}: {_listing(catalogue, known)}"
             raise ValueError(f"{v!r} is not a wijk code (expected e.g. WK034401){hint}")
         if known and v not in known and v[2:6] == region[2:6]:
-            raise ValueError(f"unknown wijk code {v!r} of {catalogue.label(region)}"
-                             + (_did_you_mean(catalogue, v, known)
-                                or f"; its wijken: {_listing(catalogue, known)}"))
+            raise ValueError(
+                f"unknown wijk code {v!r} of {catalogue.label(region)}"
+                + (
+                    _did_you_mean(catalogue, v, known)
+                    or f"; its wijken: {_listing(catalogue, known)}"
+                )
+            )
         return v
 
     @field_validator("start", "end", mode="before")
@@ -218,7 +226,9 @@ class NotebookParameters(BaseModel):
             period_type_of(v)
         except ValueError as exc:
             hint = ""
-            if re.fullmatch(r"\d{4}[hq][1-4]", v) and re.fullmatch(r"\d{4}(H[12]|Q[1-4])", v.upper()):
+            if re.fullmatch(r"\d{4}[hq][1-4]", v) and re.fullmatch(
+                r"\d{4}(H[12]|Q[1-4])", v.upper()
+            ):
                 hint = f"; did you mean {v.upper()}?"
             elif re.fullmatch(r"\d{4}[HhQq]\d+", v):
                 hint = "; a half-year is H1 or H2, a quarter Q1 to Q4"
@@ -232,7 +242,9 @@ class NotebookParameters(BaseModel):
     def _source(cls, v: str) -> str:
         if v in SOURCE_CHOICES or Path(str(v)).expanduser().exists():
             return v
-        raise ValueError(f"{v!r} is neither one of {', '.join(SOURCE_CHOICES)} nor an existing path")
+        raise ValueError(
+            f"{v!r} is neither one of {', '.join(SOURCE_CHOICES)} nor an existing path"
+        )
 
     @field_validator("comparison")
     @classmethod
@@ -242,8 +254,10 @@ class NotebookParameters(BaseModel):
         v = str(v).strip()
         if v not in COMPARISON_RULES:
             hint = difflib.get_close_matches(v.lower(), list(COMPARISON_RULES), n=1, cutoff=0.6)
-            raise ValueError(f"unknown comparison {v!r}; choose one of {', '.join(COMPARISON_RULES)}"
-                             + (f"; did you mean {hint[0]}?" if hint else ""))
+            raise ValueError(
+                f"unknown comparison {v!r}; choose one of {', '.join(COMPARISON_RULES)}"
+                + (f"; did you mean {hint[0]}?" if hint else "")
+            )
         return v
 
     @field_validator("horizon")
@@ -261,7 +275,9 @@ class NotebookParameters(BaseModel):
             catalogue = _catalogue(info)
             owner = f"GM{self.wijk[2:6]}"
             hint = f"; it lies in {catalogue.label(owner)}" if catalogue.knows(owner) else ""
-            raise ValueError(f"wijk: {self.wijk} is not a wijk of {catalogue.label(self.region)}{hint}")
+            raise ValueError(
+                f"wijk: {self.wijk} is not a wijk of {catalogue.label(self.region)}{hint}"
+            )
         return self
 
 
@@ -285,8 +301,9 @@ def validate_parameters(**values) -> NotebookParameters:
     return check_parameters(values)
 
 
-def check_parameters(values: Mapping[str, object], *, regions: RegionCatalogue | None = None
-                     ) -> NotebookParameters:
+def check_parameters(
+    values: Mapping[str, object], *, regions: RegionCatalogue | None = None
+) -> NotebookParameters:
     """:func:`validate_parameters` with the known regions given.
 
     Parameters
@@ -352,10 +369,14 @@ def data_periods(source: DataSource) -> PeriodSpan | None:
         valid.append(period)
     if not valid:
         return None
-    return PeriodSpan(min(valid, key=lambda p: period_bounds(p)[0]), max(valid, key=period_sort_key))
+    return PeriodSpan(
+        min(valid, key=lambda p: period_bounds(p)[0]), max(valid, key=period_sort_key)
+    )
 
 
-def check_data_periods(params: NotebookParameters, span: PeriodSpan | None, source_name: str) -> None:
+def check_data_periods(
+    params: NotebookParameters, span: PeriodSpan | None, source_name: str
+) -> None:
     """Refuse a ``start`` after the last period of the data or an ``end`` before its first.
 
     Parameters
@@ -376,8 +397,14 @@ def check_data_periods(params: NotebookParameters, span: PeriodSpan | None, sour
         return
     covered = f"the data of source {source_name!r} cover {span.first} to {span.last}"
     if params.start and period_bounds(params.start)[0] > period_bounds(span.last)[1]:
-        raise ParameterError("start", f"{params.start} lies after the last period with data: {covered};"
-                                      f" choose a start up to {span.last}")
+        raise ParameterError(
+            "start",
+            f"{params.start} lies after the last period with data: {covered};"
+            f" choose a start up to {span.last}",
+        )
     if params.end and period_bounds(params.end)[1] < period_bounds(span.first)[0]:
-        raise ParameterError("end", f"{params.end} lies before the first period with data: {covered};"
-                                    f" choose an end from {span.first}")
+        raise ParameterError(
+            "end",
+            f"{params.end} lies before the first period with data: {covered};"
+            f" choose an end from {span.first}",
+        )

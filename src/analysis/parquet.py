@@ -48,7 +48,9 @@ def read_parquet(
 
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     kwargs = {"read_dictionary": list(categories)} if categories else {}
-    return pd.read_parquet(pa.BufferReader(data), columns=list(columns) if columns is not None else None, **kwargs)
+    return pd.read_parquet(
+        pa.BufferReader(data), columns=list(columns) if columns is not None else None, **kwargs
+    )
 
 
 def parquet_bytes(
@@ -90,7 +92,7 @@ def parquet_bytes(
     writer = None
     try:
         for start in range(0, max(len(frame), 1), row_group_rows):
-            part = prepare(frame.iloc[start:start + row_group_rows])
+            part = prepare(frame.iloc[start : start + row_group_rows])
             table = pa.Table.from_pandas(part, preserve_index=index)
             if writer is None:
                 writer = pq.ParquetWriter(sink, table.schema, compression="snappy")

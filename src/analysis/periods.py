@@ -49,8 +49,18 @@ STATUSES = (
 PLAUSIBLE_YEARS = range(1900, 2101)
 
 _MONTHS_NL = {
-    "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6,
-    "juli": 7, "augustus": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
+    "januari": 1,
+    "februari": 2,
+    "maart": 3,
+    "april": 4,
+    "mei": 5,
+    "juni": 6,
+    "juli": 7,
+    "augustus": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "december": 12,
 }
 
 _PATTERNS: dict[str, re.Pattern[str]] = {
@@ -179,7 +189,9 @@ def period_type_of(period: str) -> str:
             if period_type == "month" and not 1 <= int(str(period)[5:7]) <= 12:
                 break
             return period_type
-    raise ValueError(f"not a period: {period!r} (expected e.g. 2023, 2023H1, 2023Q1, 2023-06 or 2023-06-30)")
+    raise ValueError(
+        f"not a period: {period!r} (expected e.g. 2023, 2023H1, 2023Q1, 2023-06 or 2023-06-30)"
+    )
 
 
 def period_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -60,8 +60,11 @@ def folder_checksum(path: str | os.PathLike[str]) -> str:
     Hidden files and folders (``.name``) are left out.
     """
     root = Path(path)
-    files = sorted(p for p in root.rglob("*") if p.is_file()
-                   and not any(part.startswith(".") for part in p.relative_to(root).parts))
+    files = sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
     digest = hashlib.sha256()
     for file in files:
         digest.update(f"{file.relative_to(root).as_posix()}\0{file_checksum(file)}\n".encode())
@@ -89,8 +92,10 @@ def normalise_source(record: Mapping[str, Any], *, compute_checksum: bool = True
         raise ValueError(f"a source record must be a mapping, not {type(record).__name__}")
     unknown = sorted(set(record) - set(FIELDS))
     if unknown:
-        raise ValueError(f"unknown field(s) {', '.join(map(repr, unknown))} in source record "
-                         f"(allowed: {', '.join(FIELDS)})")
+        raise ValueError(
+            f"unknown field(s) {', '.join(map(repr, unknown))} in source record "
+            f"(allowed: {', '.join(FIELDS)})"
+        )
     source = record.get("source")
     if not isinstance(source, str) or not source.strip():
         raise ValueError("a source record needs 'source': a non-empty text")
@@ -171,8 +176,14 @@ def collect_sources(nb: Mapping[str, Any]) -> list[dict[str, Any]]:
                 try:
                     item = normalise_source(record, compute_checksum=False)
                 except ValueError as exc:
-                    item = {"source": str(record)[:200], "path": None, "checksum": None,
-                            "vintage": None, "synthetic": False, "problem": str(exc)}
+                    item = {
+                        "source": str(record)[:200],
+                        "path": None,
+                        "checksum": None,
+                        "vintage": None,
+                        "synthetic": False,
+                        "problem": str(exc),
+                    }
                 key = json.dumps(item, sort_keys=True)
                 if key not in seen:
                     seen.add(key)

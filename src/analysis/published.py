@@ -40,7 +40,10 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 #: Units as documents print them -> the unit keys of :data:`analysis.indicators.UNITS`
 #: (``"x € 1.000"`` -> ``"euro x 1000"``), so a row may quote the printed unit.
 UNIT_ALIASES = {nl: key for key, (nl, _en) in UNITS.items() if nl != key} | {
-    "x €1.000": "euro x 1000", "x EUR 1.000": "euro x 1000", "%": "procent"}
+    "x €1.000": "euro x 1000",
+    "x EUR 1.000": "euro x 1000",
+    "%": "procent",
+}
 
 
 def unit_key(unit):
@@ -221,7 +224,9 @@ def published_series(
     if indicator not in INDICATORS:
         raise ParameterError("indicator", f"unknown indicator {indicator!r}")
     if period_type is not None and period_type not in PERIOD_TYPES:
-        raise ParameterError("period_type", f"{period_type!r} is not one of {', '.join(PERIOD_TYPES)}")
+        raise ParameterError(
+            "period_type", f"{period_type!r} is not one of {', '.join(PERIOD_TYPES)}"
+        )
     table = load_published() if df is None else df
     mask = (table["indicator"] == indicator) & (table["region_code"] == region_code)
     if period_type is not None:
@@ -304,7 +309,9 @@ def _read_text(path: Path) -> str:
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror or exc})", file=path) from None
     if not raw.strip():
-        raise InputError("empty file; expected a comma-separated header row and data rows", file=path)
+        raise InputError(
+            "empty file; expected a comma-separated header row and data rows", file=path
+        )
     nul = raw.find(b"\x00")
     if nul >= 0:
         line = raw[:nul].count(b"\n") + 1
@@ -314,7 +321,9 @@ def _read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(
-            f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8 CSV", file=path, row=line
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8 CSV",
+            file=path,
+            row=line,
         ) from None
 
 
@@ -337,7 +346,8 @@ def _parse_csv(text: str, path: Path) -> tuple[list[str], list[list[str]], list[
                 raise InputError(
                     f"{len(record)} fields, expected {len(header)} (a decimal comma or an "
                     "unquoted comma splits a field; quote text that holds commas)",
-                    file=path, row=start,
+                    file=path,
+                    row=start,
                 )
             records.append(record)
             lines.append(start)
@@ -354,8 +364,12 @@ def _check_header(record: list[str], path: Path, line: int) -> list[str]:
     header = [cell.strip() for cell in record]
     if len(header) == 1:
         found = next((d for d in (";", "\t", "|") if d in header[0]), None)
-        problem = f"not comma-separated (found {found!r} as delimiter)" if found else "only one column"
-        raise InputError(f"{problem}; expected the header {','.join(COLUMNS)},note", file=path, row=line)
+        problem = (
+            f"not comma-separated (found {found!r} as delimiter)" if found else "only one column"
+        )
+        raise InputError(
+            f"{problem}; expected the header {','.join(COLUMNS)},note", file=path, row=line
+        )
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise InputError(f"missing column(s) {', '.join(missing)}", file=path, row=line)
@@ -376,19 +390,25 @@ def _check_citations(df: pd.DataFrame, lines: list[int], path: Path) -> None:
             pos = int(blank.to_numpy().nonzero()[0][0])
             raise InputError(
                 "empty citation; every published figure needs source, source_ref and published",
-                file=path, row=lines[pos], column=column,
+                file=path,
+                row=lines[pos],
+                column=column,
             )
 
 
 def _check_region_names(df: pd.DataFrame, lines: list[int], path: Path) -> None:
     """A region the package knows by heart must carry its own name."""
-    known = dict(zip(builtin_regions()["region_code"], builtin_regions()["region_name"], strict=True))
+    known = dict(
+        zip(builtin_regions()["region_code"], builtin_regions()["region_name"], strict=True)
+    )
     for pos, (code, name) in enumerate(zip(df["region_code"], df["region_name"], strict=True)):
         expected = known.get(str(code).strip())
         if expected is not None and str(name).strip() != expected:
             raise InputError(
                 f"region name {name!r} does not match {code} ({expected!r})",
-                file=path, row=lines[pos], column="region_name",
+                file=path,
+                row=lines[pos],
+                column="region_name",
             )
 
 
@@ -410,7 +430,8 @@ def _check_cross_file_conflicts(table: pd.DataFrame) -> None:
                 f"conflicting value {second['value']!r} for {second['indicator']}, "
                 f"{second['region_code']}, {second['period']}, {second['published']} "
                 f"(also {first['value']!r} in {first['_file']} line {first['_line']})",
-                file=second["_file"], row=int(second["_line"]),
+                file=second["_file"],
+                row=int(second["_line"]),
             )
 
 

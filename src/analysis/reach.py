@@ -33,8 +33,16 @@ from .regions import RegionResolver, wijken_of
 
 #: Register indicators of reach, per group (a chart each): Sociaal, Jeugd en Gezin, aanvullende zorg.
 GROUPS: dict[str, tuple[str, ...]] = {
-    "sociaal": ("buurtteam_sociaal_clienten", "buurtteam_sociaal_casussen", "buurtteam_sociaal_nieuwe_casussen"),
-    "jeugd_en_gezin": ("buurtteam_jg_clienten", "buurtteam_jg_gezinnen", "buurtteam_jg_nieuwe_casussen"),
+    "sociaal": (
+        "buurtteam_sociaal_clienten",
+        "buurtteam_sociaal_casussen",
+        "buurtteam_sociaal_nieuwe_casussen",
+    ),
+    "jeugd_en_gezin": (
+        "buurtteam_jg_clienten",
+        "buurtteam_jg_gezinnen",
+        "buurtteam_jg_nieuwe_casussen",
+    ),
     "aanvullende_zorg": ("aanvullende_zorg_jeugd_clienten", "aanvullende_zorg_sociaal_clienten"),
 }
 
@@ -45,8 +53,11 @@ FORWARD: dict[str, str] = {
 }
 
 #: Counts shown for every wijk (small multiples) when no wijk is chosen.
-WIJK_INDICATORS: tuple[str, ...] = ("buurtteam_sociaal_clienten", "buurtteam_jg_gezinnen",
-                                    "aanvullende_zorg_jeugd_clienten")
+WIJK_INDICATORS: tuple[str, ...] = (
+    "buurtteam_sociaal_clienten",
+    "buurtteam_jg_gezinnen",
+    "aanvullende_zorg_jeugd_clienten",
+)
 
 #: CBS context: Wmo clients per 1,000 inhabitants and youths with youth care.
 CBS_INDICATORS: tuple[str, ...] = ("wmo_clienten_per_1000", "jeugdzorg_pct")
@@ -88,8 +99,20 @@ REACH_INDICATORS: tuple[str, ...] = tuple(MEASURES)
 #: Region code prefix of the pseudo-regions that carry one publication each in :func:`beside_published`.
 PUBLICATION_CODE = "PUB"
 
-_EMPTY_OBS_COLUMNS = ["indicator", "region_code", "region_name", "period", "period_type", "value", "unit",
-                      "status", "source", "source_ref", "published", "note"]
+_EMPTY_OBS_COLUMNS = [
+    "indicator",
+    "region_code",
+    "region_name",
+    "period",
+    "period_type",
+    "value",
+    "unit",
+    "status",
+    "source",
+    "source_ref",
+    "published",
+    "note",
+]
 
 
 def region_name(code: str, resolver: RegionResolver | None = None) -> str:
@@ -146,7 +169,8 @@ def reach_observations(register, *, by_wijk: bool = False) -> pd.DataFrame:
     }
     if len(care):
         frames["care_clients"] = care_clients(care, by=["domain", *split], **span).rename(
-            columns={"clients": "care_clients"})
+            columns={"clients": "care_clients"}
+        )
         frames["buurtteam_pct"] = forward_share(cases, care, by=split, **span)
     parts = []
     for indicator, (column, domain) in MEASURES.items():
@@ -155,18 +179,32 @@ def reach_observations(register, *, by_wijk: bool = False) -> pd.DataFrame:
         frame = frames[column]
         if domain is not None:
             frame = frame[frame["domain"] == domain].reset_index(drop=True)
-        rows = to_observations(frame, indicator, value=column, register=register,
-                               source_ref=f"analysis.register: {column} (year)")
-        base = frame["buurtteam_clients"] + frame["care_clients"] if column == "buurtteam_pct" else np.nan
-        parts.append(rows.assign(n=base.to_numpy(dtype=float) if column == "buurtteam_pct" else base))
+        rows = to_observations(
+            frame,
+            indicator,
+            value=column,
+            register=register,
+            source_ref=f"analysis.register: {column} (year)",
+        )
+        base = (
+            frame["buurtteam_clients"] + frame["care_clients"]
+            if column == "buurtteam_pct"
+            else np.nan
+        )
+        parts.append(
+            rows.assign(n=base.to_numpy(dtype=float) if column == "buurtteam_pct" else base)
+        )
     return pd.concat(parts, ignore_index=True)
 
 
 # --- choosing rows and titles ----------------------------------------------------------------
 
 
-def select(obs: pd.DataFrame | Sequence[pd.DataFrame], indicators: str | Iterable[str],
-           regions: Iterable[str] | None = None) -> pd.DataFrame:
+def select(
+    obs: pd.DataFrame | Sequence[pd.DataFrame],
+    indicators: str | Iterable[str],
+    regions: Iterable[str] | None = None,
+) -> pd.DataFrame:
     """Rows of ``indicators`` (in that order) and, optionally, ``regions``.
 
     Parameters
@@ -182,7 +220,9 @@ def select(obs: pd.DataFrame | Sequence[pd.DataFrame], indicators: str | Iterabl
     DataFrame
         The rows, ordered by the given indicators, then as they were.
     """
-    frames = [obs] if isinstance(obs, pd.DataFrame) else [f for f in obs if f is not None and len(f)]
+    frames = (
+        [obs] if isinstance(obs, pd.DataFrame) else [f for f in obs if f is not None and len(f)]
+    )
     if not frames:
         return pd.DataFrame(columns=_EMPTY_OBS_COLUMNS)
     data = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -191,8 +231,13 @@ def select(obs: pd.DataFrame | Sequence[pd.DataFrame], indicators: str | Iterabl
     if regions is not None:
         keep &= data["region_code"].isin(list(regions))
     rank = data.loc[keep, "indicator"].map({ind: i for i, ind in enumerate(wanted)})
-    return data[keep].assign(_rank=rank).sort_values("_rank", kind="stable").drop(columns="_rank") \
+    return (
+        data[keep]
+        .assign(_rank=rank)
+        .sort_values("_rank", kind="stable")
+        .drop(columns="_rank")
         .reset_index(drop=True)
+    )
 
 
 def wijk_regions(region: str, wijk: str | None = None) -> list[str]:
@@ -233,8 +278,13 @@ def _publications_in_order(published: pd.DataFrame) -> list[str]:
     return sorted(names, key=lambda p: (vintage_year(p) or 0, p))
 
 
-def beside_published(register_obs: pd.DataFrame, published_obs: pd.DataFrame, indicator: str,
-                     region: str = "GM0344", language: str | None = None) -> pd.DataFrame:
+def beside_published(
+    register_obs: pd.DataFrame,
+    published_obs: pd.DataFrame,
+    indicator: str,
+    region: str = "GM0344",
+    language: str | None = None,
+) -> pd.DataFrame:
     """The register's series of one indicator and, beside it, one series per publication.
 
     Every publication becomes a pseudo-region (code ``PUB1``, ``PUB2``, ...;
@@ -261,27 +311,42 @@ def beside_published(register_obs: pd.DataFrame, published_obs: pd.DataFrame, in
         when either side has no values.
     """
     language = resolve_language(language)
-    reg = register_obs[(register_obs["indicator"] == indicator) & (register_obs["region_code"] == region)]
+    reg = register_obs[
+        (register_obs["indicator"] == indicator) & (register_obs["region_code"] == region)
+    ]
     if published_obs is None or reg.empty:
         return reg.iloc[0:0]
     kinds = set(reg["period_type"])
-    pub = published_obs[(published_obs["indicator"] == indicator) & (published_obs["region_code"] == region)
-                        & published_obs["period_type"].isin(kinds) & published_obs["value"].notna()]
+    pub = published_obs[
+        (published_obs["indicator"] == indicator)
+        & (published_obs["region_code"] == region)
+        & published_obs["period_type"].isin(kinds)
+        & published_obs["value"].notna()
+    ]
     if pub.empty:
         return reg.iloc[0:0]
     synthetic = any(source_kind(s) == "synthetic" for s in reg["source"].unique())
     name = label("register", language).capitalize()
     reg = reg.assign(region_name=f"{name} ({label('synthetic', language)})" if synthetic else name)
     pub = pub.drop_duplicates(["published", "period"])
-    codes = {p: f"{PUBLICATION_CODE}{i}" for i, p in enumerate(_publications_in_order(pub), start=1)}
-    pub = pub.assign(region_code=pub["published"].map(codes),
-                     region_name=label("published", language).capitalize() + ": " + pub["published"].astype(str))
-    pub = pub.assign(_p=pub["period"].map(period_sort_key)).sort_values(["region_code", "_p"], kind="stable")
+    codes = {
+        p: f"{PUBLICATION_CODE}{i}" for i, p in enumerate(_publications_in_order(pub), start=1)
+    }
+    pub = pub.assign(
+        region_code=pub["published"].map(codes),
+        region_name=label("published", language).capitalize() + ": " + pub["published"].astype(str),
+    )
+    pub = pub.assign(_p=pub["period"].map(period_sort_key)).sort_values(
+        ["region_code", "_p"], kind="stable"
+    )
     return pd.concat([reg, pub.drop(columns="_p")], ignore_index=True)
 
 
-def published_comparison(register_obs: pd.DataFrame, published_obs: pd.DataFrame | Iterable[pd.DataFrame],
-                         region: str = "GM0344") -> pd.DataFrame:
+def published_comparison(
+    register_obs: pd.DataFrame,
+    published_obs: pd.DataFrame | Iterable[pd.DataFrame],
+    region: str = "GM0344",
+) -> pd.DataFrame:
     """Every published figure next to the register's figure for the same indicator and period.
 
     Parameters
@@ -300,14 +365,20 @@ def published_comparison(register_obs: pd.DataFrame, published_obs: pd.DataFrame
         value) and ``publication``, sorted by indicator, period and vintage;
         only published rows with a value.
     """
-    frames = [published_obs] if isinstance(published_obs, pd.DataFrame) else [f for f in published_obs if len(f)]
+    frames = (
+        [published_obs]
+        if isinstance(published_obs, pd.DataFrame)
+        else [f for f in published_obs if len(f)]
+    )
     columns = ["indicator", "period", "register", "published", "difference_pct", "publication"]
     if not frames:
         return pd.DataFrame(columns=columns)
     pub = pd.concat(frames, ignore_index=True)
     pub = pub[(pub["region_code"] == region) & pub["value"].notna()]
     reg = register_obs[register_obs["region_code"] == region][["indicator", "period", "value"]]
-    out = pub.merge(reg.rename(columns={"value": "register"}), on=["indicator", "period"], how="inner")
+    out = pub.merge(
+        reg.rename(columns={"value": "register"}), on=["indicator", "period"], how="inner"
+    )
     out = out.rename(columns={"value": "published", "published": "publication"})
     base = out["published"].where(out["published"] != 0)
     out["difference_pct"] = (100.0 * (out["register"] - out["published"]) / base).round(1)
@@ -338,25 +409,55 @@ def latest_values(obs: pd.DataFrame, language: str | None = None) -> pd.DataFram
     if obs.empty:
         return pd.DataFrame(columns=["indicator", "region_code", "period", "value"])
     data = obs.assign(_p=obs["period"].map(period_sort_key))
-    latest = data.sort_values("_p", kind="stable").groupby(["indicator", "region_code"], sort=False).tail(1)
-    order = {key: i for i, key in enumerate(dict.fromkeys(zip(obs["indicator"], obs["region_code"], strict=True)))}
-    latest = latest.assign(_o=[order[k] for k in zip(latest["indicator"], latest["region_code"], strict=True)])
+    latest = (
+        data.sort_values("_p", kind="stable")
+        .groupby(["indicator", "region_code"], sort=False)
+        .tail(1)
+    )
+    order = {
+        key: i
+        for i, key in enumerate(
+            dict.fromkeys(zip(obs["indicator"], obs["region_code"], strict=True))
+        )
+    }
+    latest = latest.assign(
+        _o=[order[k] for k in zip(latest["indicator"], latest["region_code"], strict=True)]
+    )
     latest = latest.sort_values("_o")
-    display = latest["display"] if "display" in latest.columns else pd.Series(None, index=latest.index)
+    display = (
+        latest["display"] if "display" in latest.columns else pd.Series(None, index=latest.index)
+    )
     values = [
-        format_value(v, u, language) if not pd.isna(v) else (str(d) if isinstance(d, str) else format_value(v, u, language))
+        format_value(v, u, language)
+        if not pd.isna(v)
+        else (str(d) if isinstance(d, str) else format_value(v, u, language))
         for v, u, d in zip(latest["value"], latest["unit"], display, strict=True)
     ]
-    return pd.DataFrame({
-        "indicator": latest["indicator"].to_numpy(),
-        "region_code": latest["region_code"].to_numpy(),
-        "period": [period_label(p, language) for p in latest["period"]],
-        "value": values,
-    })
+    return pd.DataFrame(
+        {
+            "indicator": latest["indicator"].to_numpy(),
+            "region_code": latest["region_code"].to_numpy(),
+            "period": [period_label(p, language) for p in latest["period"]],
+            "value": values,
+        }
+    )
 
 
 __all__ = [
-    "CBS_INDICATORS", "FORWARD", "GROUPS", "MEASURES", "PUBLISHED_BESIDE", "REACH_INDICATORS", "WIJK_CBS_INDICATOR",
-    "WIJK_INDICATORS", "beside_published", "group_title", "latest_values",
-    "published_comparison", "reach_observations", "region_name", "select", "wijk_regions",
+    "CBS_INDICATORS",
+    "FORWARD",
+    "GROUPS",
+    "MEASURES",
+    "PUBLISHED_BESIDE",
+    "REACH_INDICATORS",
+    "WIJK_CBS_INDICATOR",
+    "WIJK_INDICATORS",
+    "beside_published",
+    "group_title",
+    "latest_values",
+    "published_comparison",
+    "reach_observations",
+    "region_name",
+    "select",
+    "wijk_regions",
 ]

@@ -67,8 +67,17 @@ CLASSIFICATIONS = (
 """The classification codes, in the order of the rules that assign them."""
 
 OUTPUT_COLUMNS = [
-    "publication", "indicator", "region_code", "period", "published_value", "published_unit",
-    "source_table", "source_period", "source_value", "classification", "reasons",
+    "publication",
+    "indicator",
+    "region_code",
+    "period",
+    "published_value",
+    "published_unit",
+    "source_table",
+    "source_period",
+    "source_value",
+    "classification",
+    "reasons",
 ]
 """Columns of :func:`reconcile`, one row per published figure: codes, no text.
 
@@ -78,19 +87,42 @@ as text by :func:`evidence` at display time.
 """
 
 CONFLICT_COLUMNS = [
-    "indicator", "region_code", "period", "unit",
-    "publication_a", "source_a", "source_ref_a", "value_a",
-    "publication_b", "source_b", "source_ref_b", "value_b",
+    "indicator",
+    "region_code",
+    "period",
+    "unit",
+    "publication_a",
+    "source_a",
+    "source_ref_a",
+    "value_a",
+    "publication_b",
+    "source_b",
+    "source_ref_b",
+    "value_b",
 ]
 """Columns of :func:`publication_conflicts`."""
 
 SOURCE_COLUMNS = [
-    "indicator", "region_code", "period", "period_type", "value", "unit", "status",
-    "source_table", "vintage", "step", "kind", "rank",
+    "indicator",
+    "region_code",
+    "period",
+    "period_type",
+    "value",
+    "unit",
+    "status",
+    "source_table",
+    "vintage",
+    "step",
+    "kind",
+    "rank",
 ]
 """Columns of a source-observations frame (:func:`cbs_observations`, :func:`register_source`)."""
 
-RATE_SCALE: dict[str, int] = {"procent": 100, "per 1000 inwoners": 1000, "per 10000 inwoners": 10000}
+RATE_SCALE: dict[str, int] = {
+    "procent": 100,
+    "per 1000 inwoners": 1000,
+    "per 10000 inwoners": 10000,
+}
 """Rates and the population they are per; values convert between them by the ratio."""
 
 RELATED_SOURCES: dict[str, str] = {"wmo_maatwerk_per_10000": "wmo_clienten_per_1000"}
@@ -236,16 +268,25 @@ def period_relation(published_period: str, source_period: str) -> str | None:
 
 def empty_sources() -> pd.DataFrame:
     """An empty source-observations frame with :data:`SOURCE_COLUMNS`."""
-    return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("value", "step") else object)
-                         for c in SOURCE_COLUMNS})
+    return pd.DataFrame(
+        {
+            c: pd.Series(dtype="float64" if c in ("value", "step") else object)
+            for c in SOURCE_COLUMNS
+        }
+    )
 
 
 def cbs_indicators(indicators: Sequence[str]) -> list[str]:
     """The CBS series the given published indicators need (after :data:`RELATED_SOURCES`)."""
     from .cbs import CITED_TABLES, SERIES
 
-    return sorted({source_indicator(i) for i in indicators
-                   if source_indicator(i) in SERIES or source_indicator(i) in CITED_TABLES})
+    return sorted(
+        {
+            source_indicator(i)
+            for i in indicators
+            if source_indicator(i) in SERIES or source_indicator(i) in CITED_TABLES
+        }
+    )
 
 
 def cbs_observations(
@@ -283,7 +324,9 @@ def cbs_observations(
     from .indicators import INDICATORS
 
     resolver = region_resolver(cache_dir)
-    tables: dict[str, tuple | None] = {}  # each cached table read once, though several indicators use it
+    tables: dict[
+        str, tuple | None
+    ] = {}  # each cached table read once, though several indicators use it
 
     def read(table_id, folder):
         if table_id not in tables:
@@ -292,30 +335,42 @@ def cbs_observations(
 
     parts = []
     for indicator in sorted(set(indicators)):
-        raw, _ = table_rows(indicator, reconcile_tables_for(indicator), cache_dir=cache_dir, resolver=resolver,
-                            regions=regions, read=read)
+        raw, _ = table_rows(
+            indicator,
+            reconcile_tables_for(indicator),
+            cache_dir=cache_dir,
+            resolver=resolver,
+            regions=regions,
+            read=read,
+        )
         raw = None if raw is None else raw[raw["value"].notna()]
         if raw is None or raw.empty:
             continue
         unit = INDICATORS[indicator].unit
-        parts.append(pd.DataFrame({
-            "indicator": indicator,
-            "region_code": raw["region_code"],
-            "period": raw["period"],
-            "period_type": raw["period_type"],
-            "value": raw["value"].astype(float),
-            "unit": unit,
-            "status": raw["status"],
-            "source_table": raw["table_id"],
-            "vintage": raw["_vintage"],
-            "step": CBS_STEP.get(unit, 0.1),
-            "kind": "cbs",
-            "rank": raw["_rank"],
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "indicator": indicator,
+                    "region_code": raw["region_code"],
+                    "period": raw["period"],
+                    "period_type": raw["period_type"],
+                    "value": raw["value"].astype(float),
+                    "unit": unit,
+                    "status": raw["status"],
+                    "source_table": raw["table_id"],
+                    "vintage": raw["_vintage"],
+                    "step": CBS_STEP.get(unit, 0.1),
+                    "kind": "cbs",
+                    "rank": raw["_rank"],
+                }
+            )
+        )
     if not parts:
         return empty_sources()
     out = pd.concat(parts, ignore_index=True)
-    return out.drop_duplicates(["indicator", "region_code", "period", "source_table"]).reset_index(drop=True)
+    return out.drop_duplicates(["indicator", "region_code", "period", "source_table"]).reset_index(
+        drop=True
+    )
 
 
 def register_source(observations: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
@@ -338,20 +393,24 @@ def register_source(observations: pd.DataFrame, synthetic: bool) -> pd.DataFrame
     if observations.empty:
         return empty_sources()
     obs = observations[observations["value"].notna()]
-    return pd.DataFrame({
-        "indicator": obs["indicator"],
-        "region_code": obs["region_code"],
-        "period": obs["period"],
-        "period_type": obs["period_type"],
-        "value": obs["value"].astype(float),
-        "unit": obs["unit"],
-        "status": obs["status"],
-        "source_table": SYNTHETIC_REGISTER_SOURCE if synthetic else REGISTER_SOURCE,  # read back by basis()
-        "vintage": obs["published"],
-        "step": 0.0,
-        "kind": "synthetic_register" if synthetic else "register",
-        "rank": 0,
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "indicator": obs["indicator"],
+            "region_code": obs["region_code"],
+            "period": obs["period"],
+            "period_type": obs["period_type"],
+            "value": obs["value"].astype(float),
+            "unit": obs["unit"],
+            "status": obs["status"],
+            "source_table": SYNTHETIC_REGISTER_SOURCE
+            if synthetic
+            else REGISTER_SOURCE,  # read back by basis()
+            "vintage": obs["published"],
+            "step": 0.0,
+            "kind": "synthetic_register" if synthetic else "register",
+            "rank": 0,
+        }
+    ).reset_index(drop=True)
 
 
 # --- classification ------------------------------------------------------------------------
@@ -399,8 +458,9 @@ class Quantity:
         language = resolve_language(language)
         text = format_value(self.value, self.unit, language, decimals=self.decimals)
         if self.converted is not None and self.to_unit is not None:
-            text += " = " + format_value(self.converted, self.to_unit, language,
-                                         decimals=value_decimals(self.converted))
+            text += " = " + format_value(
+                self.converted, self.to_unit, language, decimals=value_decimals(self.converted)
+            )
         return text
 
 
@@ -437,7 +497,11 @@ def source_name(source_table: object, language: str | None = None) -> str:
     if kind == "synthetic_register":
         return label("synthetic_register", language)
     if kind == "register":
-        return label("case_register", language) if source_table == REGISTER_SOURCE else str(source_table)
+        return (
+            label("case_register", language)
+            if source_table == REGISTER_SOURCE
+            else str(source_table)
+        )
     return "" if kind == "none" else str(source_table)
 
 
@@ -511,8 +575,9 @@ def _candidates(figure: Mapping, sources: pd.DataFrame) -> pd.DataFrame:
     end = period_bounds(str(figure["period"]))[1]
     gap = out["period"].map(lambda p: abs((period_bounds(str(p))[1] - end).days))
     cited = out["source_table"] == str(figure.get("source", ""))
-    return out.assign(_gap=gap, _cited=cited).sort_values(["_gap", "_cited", "rank"], ascending=[True, False, False],
-                                                          kind="stable")
+    return out.assign(_gap=gap, _cited=cited).sort_values(
+        ["_gap", "_cited", "rank"], ascending=[True, False, False], kind="stable"
+    )
 
 
 def _match(value: float, step: float, rows: pd.DataFrame, factor_of) -> Mapping | None:
@@ -566,8 +631,10 @@ def _other_publications(figure: Mapping, others: pd.DataFrame) -> list[Reason]:
     if others.empty:
         return []
     differ = others[others["value"].notna() & (others["value"] != figure["value"])]
-    return [reason("other_publication", publication=p, value=float(v))
-            for p, v in zip(differ["published"], differ["value"], strict=True)]
+    return [
+        reason("other_publication", publication=p, value=float(v))
+        for p, v in zip(differ["published"], differ["value"], strict=True)
+    ]
 
 
 def classify_figure(
@@ -634,9 +701,14 @@ def classify_figure(
     # 1. the same period, in the figure's unit
     row = _match(value, step, same, own)
     if row is not None:
-        ev = reason("match", source=row["source_table"], period=row["period"],
-                    value=_shown(row, row["factor"], unit, value),
-                    diff=abs(value - row["value"] * row["factor"]), tol=tol(row, row["factor"]))
+        ev = reason(
+            "match",
+            source=row["source_table"],
+            period=row["period"],
+            value=_shown(row, row["factor"], unit, value),
+            diff=abs(value - row["value"] * row["factor"]),
+            tol=tol(row, row["factor"]),
+        )
         return _result("matches", [_prefix(row), ev, cited_other(row), *extra], row)
     reference = same[same["factor"].notna()].head(1)
     ref = None if reference.empty else reference.iloc[0]
@@ -647,8 +719,13 @@ def classify_figure(
         return reason("itself", period=period, value=_shown(ref, ref["factor"], unit, value))
 
     def other_period(row):
-        ev = reason("other_period", source=row["source_table"], source_period=row["period"],
-                    value=_shown(row, row["factor"], unit, value), period=period)
+        ev = reason(
+            "other_period",
+            source=row["source_table"],
+            source_period=row["period"],
+            value=_shown(row, row["factor"], unit, value),
+            period=period,
+        )
         return _result("matches_other_period", [_prefix(row), ev, itself(), *extra], row)
 
     # 2. another period type over the same time (halves of the year, the year of a half)
@@ -663,8 +740,13 @@ def classify_figure(
                 continue
             row = _match(value, step, rows, lambda r, alt=alt: unit_factor(r["unit"], alt))
             if row is not None:
-                ev = reason("other_unit", source=row["source_table"], source_period=row["period"],
-                            value=_shown(row, unit_factor(row["unit"], alt), alt, value), unit=unit)
+                ev = reason(
+                    "other_unit",
+                    source=row["source_table"],
+                    source_period=row["period"],
+                    value=_shown(row, unit_factor(row["unit"], alt), alt, value),
+                    unit=unit,
+                )
                 return _result("matches_other_unit", [_prefix(row), ev, itself(), *extra], row)
 
     # 4. a neighbouring period, if the number is distinctive enough not to match by chance
@@ -678,10 +760,18 @@ def classify_figure(
         hint = None
         if not near.empty:
             n = near.iloc[0]
-            hint = reason("nearest", source=n["source_table"], period=n["period"],
-                          value=_shown(n, n["factor"], unit, value))
-        ev = reason("no_period", sources=tuple(sorted(sources["source_table"].unique())), period=period)
-        return _result("no_source", [_prefix(None if near.empty else near.iloc[0]), ev, hint, *extra])
+            hint = reason(
+                "nearest",
+                source=n["source_table"],
+                period=n["period"],
+                value=_shown(n, n["factor"], unit, value),
+            )
+        ev = reason(
+            "no_period", sources=tuple(sorted(sources["source_table"].unique())), period=period
+        )
+        return _result(
+            "no_source", [_prefix(None if near.empty else near.iloc[0]), ev, hint, *extra]
+        )
 
     # 5. another vintage of the same statistic
     source_value = ref["value"] * ref["factor"]
@@ -696,13 +786,24 @@ def classify_figure(
     small = diff <= REVISION_LIMIT * abs(source_value)
     table_note = cited_other(ref)
     if reasons and small:
-        ev = reason("revised", source=ref["source_table"], period=period, value=_shown(ref, ref["factor"], unit, value),
-                    diff=diff)
+        ev = reason(
+            "revised",
+            source=ref["source_table"],
+            period=period,
+            value=_shown(ref, ref["factor"], unit, value),
+            diff=diff,
+        )
         return _result("revised", [_prefix(ref), ev, table_note, *reasons], ref)
 
     # 6. nothing explains the difference
-    ev = reason("unexplained", source=ref["source_table"], period=period, value=_shown(ref, ref["factor"], unit, value),
-                diff=diff, tol=tol(ref, ref["factor"]))
+    ev = reason(
+        "unexplained",
+        source=ref["source_table"],
+        period=period,
+        value=_shown(ref, ref["factor"], unit, value),
+        diff=diff,
+        tol=tol(ref, ref["factor"]),
+    )
     return _result("unexplained", [_prefix(ref), ev, table_note, *extra], ref)
 
 
@@ -740,7 +841,9 @@ def no_source_reason(
         if not cbs_consulted:
             return reason("no_cache")
         if not set(SERIES[series]) & set(cbs_tables):
-            main = [t for t in SERIES[series] if not TABLES[t].only_levels]  # not the per-wijk tables
+            main = [
+                t for t in SERIES[series] if not TABLES[t].only_levels
+            ]  # not the per-wijk tables
             return reason("not_cached", tables=tuple(main))
         return reason("no_region", region=region_code)
     if indicator in set(register_indicators):
@@ -782,28 +885,42 @@ def reconcile(
     sources = pd.concat(pieces, ignore_index=True) if pieces else empty_sources()
     groups = {key: g for key, g in sources.groupby(["indicator", "region_code"], sort=False)}
     cbs_tables = sorted(cbs["source_table"].unique()) if cbs is not None and len(cbs) else []
-    register_inds = sorted(register["indicator"].unique()) if register is not None and len(register) else []
+    register_inds = (
+        sorted(register["indicator"].unique()) if register is not None and len(register) else []
+    )
     key = ["indicator", "region_code", "period", "period_type"]
-    by_key = published.groupby(key, sort=False, dropna=False).groups  # the publications of each figure
+    by_key = published.groupby(
+        key, sort=False, dropna=False
+    ).groups  # the publications of each figure
     no_source = empty_sources()
     rows = []
     for _, figure in published.iterrows():
         src = groups.get((source_indicator(figure["indicator"]), figure["region_code"]), no_source)
         peers = published.loc[by_key[tuple(figure[key])]]
         others = peers[peers["published"] != figure["published"]]
-        why = None if len(src) else no_source_reason(
-            figure["indicator"], figure["region_code"], cbs_consulted=cbs is not None, cbs_tables=cbs_tables,
-            register_indicators=register_inds)
+        why = (
+            None
+            if len(src)
+            else no_source_reason(
+                figure["indicator"],
+                figure["region_code"],
+                cbs_consulted=cbs is not None,
+                cbs_tables=cbs_tables,
+                register_indicators=register_inds,
+            )
+        )
         result = classify_figure(figure, src, others, no_source_reason=why)
-        rows.append({
-            "publication": figure["published"],
-            "indicator": figure["indicator"],
-            "region_code": figure["region_code"],
-            "period": figure["period"],
-            "published_value": figure["value"],
-            "published_unit": figure["unit"],
-            **result,
-        })
+        rows.append(
+            {
+                "publication": figure["published"],
+                "indicator": figure["indicator"],
+                "region_code": figure["region_code"],
+                "period": figure["period"],
+                "published_value": figure["value"],
+                "published_unit": figure["unit"],
+                **result,
+            }
+        )
     out = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
     out["published_value"] = out["published_value"].astype(float)
     out["source_value"] = out["source_value"].astype(float)
@@ -841,16 +958,25 @@ def publication_conflicts(published: pd.DataFrame) -> pd.DataFrame:
         group = group.sort_values(["_v", "published"], kind="stable")
         records = group.to_dict("records")
         for i, a in enumerate(records):
-            for b in records[i + 1:]:
+            for b in records[i + 1 :]:
                 if a["value"] == b["value"]:
                     continue
-                rows.append({
-                    "indicator": ind, "region_code": region, "period": period, "unit": a["unit"],
-                    "publication_a": a["published"], "source_a": a["source"], "source_ref_a": a["source_ref"],
-                    "value_a": a["value"],
-                    "publication_b": b["published"], "source_b": b["source"], "source_ref_b": b["source_ref"],
-                    "value_b": b["value"],
-                })
+                rows.append(
+                    {
+                        "indicator": ind,
+                        "region_code": region,
+                        "period": period,
+                        "unit": a["unit"],
+                        "publication_a": a["published"],
+                        "source_a": a["source"],
+                        "source_ref_a": a["source_ref"],
+                        "value_a": a["value"],
+                        "publication_b": b["published"],
+                        "source_b": b["source"],
+                        "source_ref_b": b["source_ref"],
+                        "value_b": b["value"],
+                    }
+                )
     return pd.DataFrame(rows, columns=CONFLICT_COLUMNS)
 
 
@@ -896,12 +1022,14 @@ def classification_counts(table: pd.DataFrame, language: str | None = None) -> p
     rows = []
     for code in CLASSIFICATIONS:
         mask = table["classification"] == code if len(table) else pd.Series(dtype=bool)
-        rows.append({
-            "classification": code,
-            "label": classification_label(code, language),
-            "total": int(mask.sum()),
-            **{k: int((mask & (kinds == k)).sum()) for k in KINDS},
-        })
+        rows.append(
+            {
+                "classification": code,
+                "label": classification_label(code, language),
+                "total": int(mask.sum()),
+                **{k: int((mask & (kinds == k)).sum()) for k in KINDS},
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -946,11 +1074,20 @@ def summary(table: pd.DataFrame, *, cbs_consulted: bool, language: str | None = 
     real = real_checks(table)
     synthetic = len(table) - len(real)
     counts = classification_counts(real, language)
-    lines = [label("reconcile_summary_total", language).format(
-        n=len(table), k=table["publication"].nunique()), "",
-        label("reconcile_summary_real", language).format(n=len(real)), ""]
+    lines = [
+        label("reconcile_summary_total", language).format(
+            n=len(table), k=table["publication"].nunique()
+        ),
+        "",
+        label("reconcile_summary_real", language).format(n=len(real)),
+        "",
+    ]
     for r in counts.itertuples(index=False):
-        parts = [f"{label('reconcile_basis_' + k, language)} {getattr(r, k)}" for k in KINDS if getattr(r, k)]
+        parts = [
+            f"{label('reconcile_basis_' + k, language)} {getattr(r, k)}"
+            for k in KINDS
+            if getattr(r, k)
+        ]
         detail = f" ({', '.join(parts)})" if parts else ""
         lines.append(f"- **{r.label}**: {r.total}{detail}")
     if synthetic:
@@ -1014,22 +1151,35 @@ def reader_table(table: pd.DataFrame, language: str | None = None) -> pd.DataFra
     (default the session language).
     """
     language = resolve_language(language)
-    out = pd.DataFrame({
-        label("indicator", language): table["indicator"].map(lambda i: indicator_text(i, language)),
-        label("region", language): table["region_code"].map(lambda c: region_text(c, language)),
-        label("period", language): table["period"].map(lambda p: period_label(p, language)),
-        label("reconcile_published_value", language): [
-            _value_text(v, u, language) for v, u in zip(table["published_value"], table["published_unit"],
-                                                         strict=True)],
-        label("reconcile_source_table", language): table["source_table"].map(lambda t: source_name(t, language)),
-        label("reconcile_source_period", language): table["source_period"].map(
-            lambda p: period_label(p, language) if isinstance(p, str) else ""),
-        label("reconcile_source_value", language): [
-            _source_value_text(v, r, language) for v, r in zip(table["source_value"], table["reasons"], strict=True)],
-        label("reconcile_classification", language): table["classification"].map(
-            lambda c: classification_label(c, language)),
-        label("reconcile_evidence", language): table["reasons"].map(lambda r: evidence(r, language)),
-    })
+    out = pd.DataFrame(
+        {
+            label("indicator", language): table["indicator"].map(
+                lambda i: indicator_text(i, language)
+            ),
+            label("region", language): table["region_code"].map(lambda c: region_text(c, language)),
+            label("period", language): table["period"].map(lambda p: period_label(p, language)),
+            label("reconcile_published_value", language): [
+                _value_text(v, u, language)
+                for v, u in zip(table["published_value"], table["published_unit"], strict=True)
+            ],
+            label("reconcile_source_table", language): table["source_table"].map(
+                lambda t: source_name(t, language)
+            ),
+            label("reconcile_source_period", language): table["source_period"].map(
+                lambda p: period_label(p, language) if isinstance(p, str) else ""
+            ),
+            label("reconcile_source_value", language): [
+                _source_value_text(v, r, language)
+                for v, r in zip(table["source_value"], table["reasons"], strict=True)
+            ],
+            label("reconcile_classification", language): table["classification"].map(
+                lambda c: classification_label(c, language)
+            ),
+            label("reconcile_evidence", language): table["reasons"].map(
+                lambda r: evidence(r, language)
+            ),
+        }
+    )
     return out.reset_index(drop=True)
 
 
@@ -1050,11 +1200,15 @@ def publication_order(publications: Sequence[str]) -> list[str]:
     return sorted(set(publications), key=key)
 
 
-def by_publication(table: pd.DataFrame, language: str | None = None) -> list[tuple[str, pd.DataFrame]]:
+def by_publication(
+    table: pd.DataFrame, language: str | None = None
+) -> list[tuple[str, pd.DataFrame]]:
     """The reader's table (:func:`reader_table`) split per publication, oldest vintage first."""
     language = resolve_language(language)
-    return [(pub, reader_table(table[table["publication"] == pub], language))
-            for pub in publication_order(table["publication"])]
+    return [
+        (pub, reader_table(table[table["publication"] == pub], language))
+        for pub in publication_order(table["publication"])
+    ]
 
 
 def styled(frame: pd.DataFrame):
@@ -1071,19 +1225,35 @@ def styled(frame: pd.DataFrame):
 def conflicts_table(conflicts: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
     """The result of :func:`publication_conflicts` for readers (labelled columns, both citations)."""
     language = resolve_language(language)
-    return pd.DataFrame({
-        label("indicator", language): conflicts["indicator"].map(lambda i: indicator_text(i, language)),
-        label("region", language): conflicts["region_code"].map(lambda c: region_text(c, language)),
-        label("period", language): conflicts["period"].map(lambda p: period_label(p, language)),
-        label("reconcile_publication_a", language): conflicts["publication_a"],
-        label("reconcile_value_a", language): [
-            _value_text(v, u, language) for v, u in zip(conflicts["value_a"], conflicts["unit"], strict=True)],
-        label("reconcile_source_a", language): conflicts["source_a"] + " (" + conflicts["source_ref_a"].fillna("") + ")",
-        label("reconcile_publication_b", language): conflicts["publication_b"],
-        label("reconcile_value_b", language): [
-            _value_text(v, u, language) for v, u in zip(conflicts["value_b"], conflicts["unit"], strict=True)],
-        label("reconcile_source_b", language): conflicts["source_b"] + " (" + conflicts["source_ref_b"].fillna("") + ")",
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            label("indicator", language): conflicts["indicator"].map(
+                lambda i: indicator_text(i, language)
+            ),
+            label("region", language): conflicts["region_code"].map(
+                lambda c: region_text(c, language)
+            ),
+            label("period", language): conflicts["period"].map(lambda p: period_label(p, language)),
+            label("reconcile_publication_a", language): conflicts["publication_a"],
+            label("reconcile_value_a", language): [
+                _value_text(v, u, language)
+                for v, u in zip(conflicts["value_a"], conflicts["unit"], strict=True)
+            ],
+            label("reconcile_source_a", language): conflicts["source_a"]
+            + " ("
+            + conflicts["source_ref_a"].fillna("")
+            + ")",
+            label("reconcile_publication_b", language): conflicts["publication_b"],
+            label("reconcile_value_b", language): [
+                _value_text(v, u, language)
+                for v, u in zip(conflicts["value_b"], conflicts["unit"], strict=True)
+            ],
+            label("reconcile_source_b", language): conflicts["source_b"]
+            + " ("
+            + conflicts["source_ref_b"].fillna("")
+            + ")",
+        }
+    ).reset_index(drop=True)
 
 
 def key_figures(table: pd.DataFrame, conflicts: pd.DataFrame) -> str:
@@ -1097,17 +1267,35 @@ def key_figures(table: pd.DataFrame, conflicts: pd.DataFrame) -> str:
         with CBS (indicator, region, period, classification, source table).
     """
     real, synthetic = real_checks(table), synthetic_checks(table)
-    lines = [f"figures: {len(table)}", f"checked against real sources or without source: {len(real)}"]
-    lines += [f"{r.classification}: {r.total} (cbs {r.cbs}, register {r.register})"
-              for r in classification_counts(real).itertuples(index=False)]
+    lines = [
+        f"figures: {len(table)}",
+        f"checked against real sources or without source: {len(real)}",
+    ]
+    lines += [
+        f"{r.classification}: {r.total} (cbs {r.cbs}, register {r.register})"
+        for r in classification_counts(real).itertuples(index=False)
+    ]
     lines.append(f"compared only with the synthetic register (no verification): {len(synthetic)}")
-    lines += [f"  {r.classification}: {r.total}" for r in classification_counts(synthetic).itertuples(index=False)
-              if r.total]
+    lines += [
+        f"  {r.classification}: {r.total}"
+        for r in classification_counts(synthetic).itertuples(index=False)
+        if r.total
+    ]
     lines.append(f"conflicts between publications: {len(conflicts)}")
     cbs_rows = table[table["source_table"].map(basis) == "cbs"]
     if len(cbs_rows):
-        lines.append(cbs_rows[["indicator", "region_code", "period", "classification", "source_table",
-                               "source_period"]].to_string(index=False))
+        lines.append(
+            cbs_rows[
+                [
+                    "indicator",
+                    "region_code",
+                    "period",
+                    "classification",
+                    "source_table",
+                    "source_period",
+                ]
+            ].to_string(index=False)
+        )
     return "\n".join(lines)
 
 
@@ -1121,11 +1309,17 @@ def csv_table(table: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
     return out
 
 
-def plain_numbers(table: pd.DataFrame, columns: Sequence[str] = ("published_value", "source_value")) -> pd.DataFrame:
+def plain_numbers(
+    table: pd.DataFrame, columns: Sequence[str] = ("published_value", "source_value")
+) -> pd.DataFrame:
     """A copy with numbers as text, without a trailing ``.0`` (12163, 7.3), for CSV output."""
     out = table.copy()
     for col in columns:
-        out[col] = out[col].map(lambda v: "" if pd.isna(v) else (f"{int(v)}" if float(v).is_integer() else repr(float(v))))
+        out[col] = out[col].map(
+            lambda v: (
+                "" if pd.isna(v) else (f"{int(v)}" if float(v).is_integer() else repr(float(v)))
+            )
+        )
     return out
 
 
@@ -1139,7 +1333,9 @@ def cache_has_tables(cache_dir: str | Path | None) -> bool:
     return cache_dir is not None and bool(cached_metadata(cache_dir))
 
 
-def load_sources(published: pd.DataFrame, data_source, register=None) -> tuple[pd.DataFrame | None, pd.DataFrame]:
+def load_sources(
+    published: pd.DataFrame, data_source, register=None
+) -> tuple[pd.DataFrame | None, pd.DataFrame]:
     """Read the CBS values and register values the published figures need.
 
     Parameters
@@ -1163,12 +1359,16 @@ def load_sources(published: pd.DataFrame, data_source, register=None) -> tuple[p
     from .sources import vintages
 
     data_source.published = True
-    data_source.used["gepubliceerde cijfers"] = "ingebedde gepubliceerde cijfers (data/published), de te controleren cijfers"
+    data_source.used["gepubliceerde cijfers"] = (
+        "ingebedde gepubliceerde cijfers (data/published), de te controleren cijfers"
+    )
     needed = cbs_indicators(published["indicator"].unique())
     regions = sorted(published["region_code"].unique())
     cbs = None
     where: dict[str, str] = {}
-    for folder in data_source.folders():  # the user's cache first, then (with auto) the embedded extract
+    for (
+        folder
+    ) in data_source.folders():  # the user's cache first, then (with auto) the embedded extract
         if not cache_has_tables(folder):
             continue
         todo = [ind for ind in needed if ind not in where]
@@ -1177,11 +1377,14 @@ def load_sources(published: pd.DataFrame, data_source, register=None) -> tuple[p
         for ind in part["indicator"].unique():
             tables = sorted(part.loc[part["indicator"] == ind, "source_table"].unique())
             when = vintages(folder, tables)
-            where[ind] = data_source.describe_folder(folder) + (f" ({'; '.join(when)})" if when else "")
+            where[ind] = data_source.describe_folder(folder) + (
+                f" ({'; '.join(when)})" if when else ""
+            )
         data_source.note_tables(part["source_table"].unique(), folder)
     for ind in needed:
         data_source.used[ind] = where.get(ind) or (
-            ("geen CBS-gegevens" if cbs is None else "geen CBS-tabel") + ": niet gecontroleerd")
+            ("geen CBS-gegevens" if cbs is None else "geen CBS-tabel") + ": niet gecontroleerd"
+        )
     if register is None:
         return cbs, empty_sources()
     data_source.used["register"] = register.source
@@ -1224,7 +1427,9 @@ def published_beside(
         publication first; empty when nothing was published.
     """
     language = resolve_language(language)
-    figures = published[published["indicator"].isin(list(indicators)) & (published["region_code"] == region)]
+    figures = published[
+        published["indicator"].isin(list(indicators)) & (published["region_code"] == region)
+    ]
     if figures.empty:
         return pd.DataFrame()
     cbs, _ = load_sources(figures.reset_index(drop=True), data_source)
@@ -1232,18 +1437,22 @@ def published_beside(
     data_source.used["gepubliceerde cijfers"] = _PUBLISHED_BESIDE
     table = reconcile(figures.reset_index(drop=True), cbs, None)
     order = {p: i for i, p in enumerate(publication_order(table["publication"]))}
-    table = table.assign(_o=table["publication"].map(order)).sort_values(["_o", "indicator", "period"],
-                                                                          kind="stable")
+    table = table.assign(_o=table["publication"].map(order)).sort_values(
+        ["_o", "indicator", "period"], kind="stable"
+    )
     out = reader_table(table, language)
     out.insert(0, label("publication", language), table["publication"].tolist())
     return out
 
 
-_PUBLISHED_BESIDE = "ingebedde gepubliceerde cijfers (data/published), als publicatie naast CBS en met het oordeel"
+_PUBLISHED_BESIDE = (
+    "ingebedde gepubliceerde cijfers (data/published), als publicatie naast CBS en met het oordeel"
+)
 
 
-def select_publications(published: pd.DataFrame, region: str, start: str | None = None,
-                        end: str | None = None) -> pd.DataFrame:
+def select_publications(
+    published: pd.DataFrame, region: str, start: str | None = None, end: str | None = None
+) -> pd.DataFrame:
     """The figures of every publication that gives at least one figure about ``region`` or Nederland.
 
     Parameters
@@ -1272,14 +1481,54 @@ def select_publications(published: pd.DataFrame, region: str, start: str | None 
 
 
 __all__ = [
-    "CLASSIFICATIONS", "CONFLICT_COLUMNS", "OUTPUT_COLUMNS", "RATE_SCALE", "RELATED_SOURCES", "SOURCE_COLUMNS",
-    "REASON_CODES", "Quantity", "Reason", "csv_table", "evidence", "indicator_text", "reason", "reason_codes", "region_text",
+    "CLASSIFICATIONS",
+    "CONFLICT_COLUMNS",
+    "OUTPUT_COLUMNS",
+    "RATE_SCALE",
+    "RELATED_SOURCES",
+    "SOURCE_COLUMNS",
+    "REASON_CODES",
+    "Quantity",
+    "Reason",
+    "csv_table",
+    "evidence",
+    "indicator_text",
+    "reason",
+    "reason_codes",
+    "region_text",
     "source_name",
-    "adjacent", "basis", "by_publication", "cache_has_tables", "cbs_indicators", "cbs_observations",
-    "classification_counts", "classification_label", "classify_figure", "conflicts_table", "empty_sources",
-    "key_figures", "load_sources", "no_source_reason", "period_relation", "plain_numbers",
-    "publication_conflicts", "publication_order", "published_beside", "reader_table", "real_checks", "styled", "reconcile",
-    "register_source", "rounding_step", "select_publications", "source_indicator", "summary", "synthetic_checks",
-    "synthetic_summary", "tolerance", "unit_factor", "value_decimals",
+    "adjacent",
+    "basis",
+    "by_publication",
+    "cache_has_tables",
+    "cbs_indicators",
+    "cbs_observations",
+    "classification_counts",
+    "classification_label",
+    "classify_figure",
+    "conflicts_table",
+    "empty_sources",
+    "key_figures",
+    "load_sources",
+    "no_source_reason",
+    "period_relation",
+    "plain_numbers",
+    "publication_conflicts",
+    "publication_order",
+    "published_beside",
+    "reader_table",
+    "real_checks",
+    "styled",
+    "reconcile",
+    "register_source",
+    "rounding_step",
+    "select_publications",
+    "source_indicator",
+    "summary",
+    "synthetic_checks",
+    "synthetic_summary",
+    "tolerance",
+    "unit_factor",
+    "value_decimals",
     "within",
 ]

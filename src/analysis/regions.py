@@ -79,7 +79,9 @@ def builtin_regions() -> pd.DataFrame:
         Columns ``region_code``, ``region_name``, ``label``, ``source``.
     """
     rows = [(code, name, label, "builtin") for code, (name, label) in _BUILTIN.items()]
-    rows += [(code, _BUILTIN[code][0], alias, "builtin") for alias, code in _BUILTIN_ALIASES.items()]
+    rows += [
+        (code, _BUILTIN[code][0], alias, "builtin") for alias, code in _BUILTIN_ALIASES.items()
+    ]
     return pd.DataFrame(rows, columns=["region_code", "region_name", "label", "source"])
 
 
@@ -118,11 +120,15 @@ class RegionResolver:
     def __init__(self, crosswalk: pd.DataFrame | None = None) -> None:
         table = builtin_regions()
         if crosswalk is not None and len(crosswalk):
-            table = pd.concat([table, crosswalk[["region_code", "region_name", "label"]]], ignore_index=True)
+            table = pd.concat(
+                [table, crosswalk[["region_code", "region_name", "label"]]], ignore_index=True
+            )
         table = table.dropna(subset=["region_code"])
         self._by_label: dict[str, str] = {}
         self._names: dict[str, str] = {}
-        for code, name, label in table[["region_code", "region_name", "label"]].itertuples(index=False):
+        for code, name, label in table[["region_code", "region_name", "label"]].itertuples(
+            index=False
+        ):
             code = str(code).strip()
             if isinstance(label, str) and label.strip():
                 self._by_label.setdefault(_norm(label), code)

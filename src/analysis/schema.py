@@ -52,8 +52,15 @@ COLUMNS = [
 OPTIONAL_COLUMNS = ["note"]
 
 _PERCENT_UNITS = {"procent"}
-_COUNT_UNITS = {"aantal", "per 1000 inwoners", "per 10000 inwoners", "werkdagen", "euro x 1000",
-                "euro x 1000 per 1000 inwoners", "euro"}
+_COUNT_UNITS = {
+    "aantal",
+    "per 1000 inwoners",
+    "per 10000 inwoners",
+    "werkdagen",
+    "euro x 1000",
+    "euro x 1000 per 1000 inwoners",
+    "euro",
+}
 
 
 _PERIOD_FORMS = {
@@ -75,7 +82,9 @@ def _period_matches_type(df: pd.DataFrame) -> pd.Series:
             ok[rows] = periods[rows].str.fullmatch(form).to_numpy(dtype=bool, na_value=False)
     dates = kinds == "date"
     if dates.any():  # reject 2023-02-30
-        ok[dates] &= pd.to_datetime(periods[dates], format="%Y-%m-%d", errors="coerce").notna().to_numpy()
+        ok[dates] &= (
+            pd.to_datetime(periods[dates], format="%Y-%m-%d", errors="coerce").notna().to_numpy()
+        )
     return pd.Series(ok, index=df.index)
 
 
@@ -88,7 +97,9 @@ def _percentage_in_range(df: pd.DataFrame) -> pd.Series:
     pct = df["unit"].isin(_PERCENT_UNITS)
     ok = df["value"].isna() | df["value"].between(0, 100)
     if "note" in df.columns:  # a published value above 100 is kept only with an explanation
-        explained = df["note"].astype(object).where(df["note"].notna(), "").astype(str).str.strip().ne("")
+        explained = (
+            df["note"].astype(object).where(df["note"].notna(), "").astype(str).str.strip().ne("")
+        )
         explained = explained & (df["value"] > 100)
         ok = ok | explained
     return ~pct | ok
@@ -97,7 +108,11 @@ def _percentage_in_range(df: pd.DataFrame) -> pd.Series:
 def _counts_not_negative(df: pd.DataFrame) -> pd.Series:
     counted = df["unit"].isin(_COUNT_UNITS)
     # amounts may be negative only for a saldo: an indicator marked signed in the catalogue
-    signed = df["indicator"].map(lambda i: INDICATORS[i].signed if i in INDICATORS else False).astype(bool)
+    signed = (
+        df["indicator"]
+        .map(lambda i: INDICATORS[i].signed if i in INDICATORS else False)
+        .astype(bool)
+    )
     return ~counted | signed | df["value"].isna() | (df["value"] >= 0)
 
 
@@ -118,10 +133,19 @@ def _not_blank(s: pd.Series) -> pd.Series:
 
 
 _RULES = {
-    "period_matches_type": ("period", "period is written as its period_type prescribes (2023, 2023H1, 2023Q1, 2023-06, 2023-06-30)"),
+    "period_matches_type": (
+        "period",
+        "period is written as its period_type prescribes (2023, 2023H1, 2023Q1, 2023-06, 2023-06-30)",
+    ),
     "value_present": ("value", "value present unless status is missing or suppressed"),
-    "percentage_range": ("value", "percentage between 0 and 100 (a published value above 100 needs a note)"),
-    "not_negative": ("value", "count or amount not negative (only a saldo indicator may be negative)"),
+    "percentage_range": (
+        "value",
+        "percentage between 0 and 100 (a published value above 100 needs a note)",
+    ),
+    "not_negative": (
+        "value",
+        "count or amount not negative (only a saldo indicator may be negative)",
+    ),
     "mark_range": ("value", "mark between 1 and 10"),
     "unit_known": ("unit", "unit known for the indicator"),
 }
@@ -189,7 +213,9 @@ def validate_observations(
     df = df.reset_index(drop=True)
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
-        raise InputError(f"missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}", file=file)
+        raise InputError(
+            f"missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}", file=file
+        )
     extra = [c for c in df.columns if c not in COLUMNS + OPTIONAL_COLUMNS]
     if extra:
         raise InputError(f"unexpected column(s) {', '.join(extra)}", file=file)
@@ -222,7 +248,9 @@ def _to_float(values: pd.Series, *, file, first_line: int) -> pd.Series:
         pos = int(np.flatnonzero(bad.to_numpy())[0])
         raise InputError(
             f"value {values.iloc[pos]!r} is not a number (use a decimal point, no thousands separator)",
-            file=file, row=first_line + pos, column="value",
+            file=file,
+            row=first_line + pos,
+            column="value",
         )
     return out.astype(float)
 
@@ -258,11 +286,15 @@ def _check_conflicts(df: pd.DataFrame, file, first_line: int) -> None:
     for _, group in sub.groupby(_KEY, sort=False):
         if group["value"].nunique(dropna=False) > 1:
             lines = [first_line + int(i) for i in group.index]
-            key = ", ".join(f"{k}={group.iloc[0][k]}" for k in ("indicator", "region_code", "period", "published"))
+            key = ", ".join(
+                f"{k}={group.iloc[0][k]}"
+                for k in ("indicator", "region_code", "period", "published")
+            )
             raise InputError(
                 f"conflicting duplicate rows (lines {', '.join(map(str, lines))}) for {key}: "
                 f"values {', '.join(str(v) for v in group['value'])}",
-                file=file, row=lines[1],
+                file=file,
+                row=lines[1],
             )
 
 

@@ -75,8 +75,9 @@ class DataSource:
     def note_details(self, kind: str, name: str, indicator: str, statuses, items=()) -> None:
         """Record that ``indicator`` was read from ``name`` (with these statuses; for a
         publication, these ``items``: the tables or pages quoted)."""
-        entry = self.details.setdefault((kind, str(name)),
-                                        {"indicators": set(), "statuses": set(), "items": set()})
+        entry = self.details.setdefault(
+            (kind, str(name)), {"indicators": set(), "statuses": set(), "items": set()}
+        )
         entry["indicators"].add(indicator)
         entry["statuses"].update(str(s) for s in statuses if isinstance(s, str) and s)
         entry["items"].update(str(i) for i in items if isinstance(i, str) and i)
@@ -141,7 +142,8 @@ def resolve_source(source: str) -> DataSource:
     path = Path(str(source)).expanduser()
     if not path.exists():
         raise ParameterError(
-            "source", f"{source!r} is neither one of {', '.join(SOURCE_CHOICES)} nor an existing path"
+            "source",
+            f"{source!r} is neither one of {', '.join(SOURCE_CHOICES)} nor an existing path",
         )
     if is_extract(path):
         return DataSource("path", path, _extract_description(path))
@@ -198,7 +200,9 @@ def load_observations(
     if indicator in SERIES:
         for folder in source.folders():
             try:
-                obs = load_indicator(indicator, regions=regions, period_type=period_type, cache_dir=folder)
+                obs = load_indicator(
+                    indicator, regions=regions, period_type=period_type, cache_dir=folder
+                )
             except InputError:
                 if source.mode in ("cbs-cache", "path"):
                     raise
@@ -220,8 +224,13 @@ def load_observations(
     source.used[indicator] = _EMBEDDED
     source.published = True
     for publication, rows in obs.groupby(obs["published"].fillna(obs["source"]), observed=True):
-        source.note_details("published", str(publication), indicator, rows["status"].unique(),
-                            rows["source"].unique())
+        source.note_details(
+            "published",
+            str(publication),
+            indicator,
+            rows["status"].unique(),
+            rows["source"].unique(),
+        )
     return obs
 
 
@@ -255,14 +264,21 @@ def provenance_records(source: DataSource) -> list[dict]:
         if folder not in metas:
             metas[folder] = {m["table"]: m for m in cached_metadata(folder)}
         m = metas[folder].get(table, {})
-        records.append({
-            "source": f"CBS {table}",
-            "path": m.get("path") or str(folder / f"{table}.parquet"),
-            "checksum": f"sha256:{m['cache_checksum']}" if m.get("cache_checksum") else None,
-            "vintage": m.get("vintage"),
-        })
+        records.append(
+            {
+                "source": f"CBS {table}",
+                "path": m.get("path") or str(folder / f"{table}.parquet"),
+                "checksum": f"sha256:{m['cache_checksum']}" if m.get("cache_checksum") else None,
+                "vintage": m.get("vintage"),
+            }
+        )
     if source.published:
-        records.append({"source": "gepubliceerde cijfers (data/published)", "path": str(config.published_dir())})
+        records.append(
+            {
+                "source": "gepubliceerde cijfers (data/published)",
+                "path": str(config.published_dir()),
+            }
+        )
     return records
 
 
@@ -270,26 +286,58 @@ def provenance_records(source: DataSource) -> list[dict]:
 _ENGLISH_TERMS = (
     ("ingebedde gepubliceerde cijfers", "embedded published figures"),
     ("gepubliceerde cijfers", "published figures"),
-    ("synthetisch register", "synthetic register"), ("gegenereerd", "generated"),
-    ("synthetisch", "synthetic"), ("casusregister", "case register"), ("peildatum", "reference date"),
-    ("opgehaald", "retrieved"), ("CBS-cache ", "CBS cache "), ("CBS-bestanden ", "CBS files "),
-    ("CBS-extract ", "CBS extract "), ("geen CBS-gegevens", "no CBS data"), ("geen CBS-tabel", "no CBS table"),
-    ("niet gecontroleerd", "not checked"), ("de te controleren cijfers", "the figures to check"),
+    ("synthetisch register", "synthetic register"),
+    ("gegenereerd", "generated"),
+    ("synthetisch", "synthetic"),
+    ("casusregister", "case register"),
+    ("peildatum", "reference date"),
+    ("opgehaald", "retrieved"),
+    ("CBS-cache ", "CBS cache "),
+    ("CBS-bestanden ", "CBS files "),
+    ("CBS-extract ", "CBS extract "),
+    ("geen CBS-gegevens", "no CBS data"),
+    ("geen CBS-tabel", "no CBS table"),
+    ("niet gecontroleerd", "not checked"),
+    ("de te controleren cijfers", "the figures to check"),
 )
 
 _TEXTS = {
-    "nl": {"caption": "Gegevensbronnen", "none": "Nog geen gegevens geladen.",
-           "columns": ("Bron", "Tabel of publicatie", "Versie", "Status", "Indicatoren", "Controlegetal",
-                       "Vindplaats"),
-           "missing": "Geen gegevens voor", "nothing": "niet in de CBS-cache en niet in data/published",
-           "no_cbs": "de CBS-tabellen ontbreken (python -m analysis cbs fetch, of het CBS-extract data/cbs)",
-           "published_in": "gepubliceerde cijfers in data/published", "cbs_in": "{what} in {where}"},
-    "en": {"caption": "Data sources", "none": "No data loaded yet.",
-           "columns": ("Source", "Table or publication", "Vintage", "Status", "Indicators", "Checksum",
-                       "Location"),
-           "missing": "No data for", "nothing": "not in the CBS cache nor in data/published",
-           "no_cbs": "the CBS tables are missing (python -m analysis cbs fetch, or the CBS extract data/cbs)",
-           "published_in": "published figures in data/published", "cbs_in": "{what} in {where}"},
+    "nl": {
+        "caption": "Gegevensbronnen",
+        "none": "Nog geen gegevens geladen.",
+        "columns": (
+            "Bron",
+            "Tabel of publicatie",
+            "Versie",
+            "Status",
+            "Indicatoren",
+            "Controlegetal",
+            "Vindplaats",
+        ),
+        "missing": "Geen gegevens voor",
+        "nothing": "niet in de CBS-cache en niet in data/published",
+        "no_cbs": "de CBS-tabellen ontbreken (python -m analysis cbs fetch, of het CBS-extract data/cbs)",
+        "published_in": "gepubliceerde cijfers in data/published",
+        "cbs_in": "{what} in {where}",
+    },
+    "en": {
+        "caption": "Data sources",
+        "none": "No data loaded yet.",
+        "columns": (
+            "Source",
+            "Table or publication",
+            "Vintage",
+            "Status",
+            "Indicators",
+            "Checksum",
+            "Location",
+        ),
+        "missing": "No data for",
+        "nothing": "not in the CBS cache nor in data/published",
+        "no_cbs": "the CBS tables are missing (python -m analysis cbs fetch, or the CBS extract data/cbs)",
+        "published_in": "published figures in data/published",
+        "cbs_in": "{what} in {where}",
+    },
 }
 
 
@@ -342,7 +390,9 @@ class SourcesTable:
     def to_frame(self) -> pd.DataFrame:
         """The rows as a DataFrame with the reader's column names."""
         keys = ("source", "item", "vintage", "status", "indicators", "checksum", "location")
-        return pd.DataFrame([[row[k] for k in keys] for row in self.rows], columns=list(self.columns))
+        return pd.DataFrame(
+            [[row[k] for k in keys] for row in self.rows], columns=list(self.columns)
+        )
 
     def __str__(self) -> str:
         texts = _TEXTS[self.language]
@@ -350,7 +400,17 @@ class SourcesTable:
             return texts["none"]
         lines = [f"{texts['caption']}:"]
         for row in self.rows:
-            bits = [b for b in (row["item"], row["vintage"], row["status"], row["location"], row["checksum"]) if b]
+            bits = [
+                b
+                for b in (
+                    row["item"],
+                    row["vintage"],
+                    row["status"],
+                    row["location"],
+                    row["checksum"],
+                )
+                if b
+            ]
             about = f" ({row['indicators']})" if row["indicators"] else ""
             lines.append(f"- {row['source']}: {'; '.join(bits)}{about}")
         lines += [f"- {texts['missing']} {ind}: {why}" for ind, why in self.missing]
@@ -370,16 +430,30 @@ class SourcesTable:
         for row in self.rows:
             checksum = row["checksum"]
             cells = [f'<th scope="row">{html.escape(row["source"])}</th>']
-            cells += [f"<td>{html.escape(row[k])}</td>" for k in ("item", "vintage", "status", "indicators")]
-            cells.append(f'<td><code title="{html.escape(row["checksum_full"])}">{html.escape(checksum)}</code></td>'
-                         if checksum else "<td></td>")
+            cells += [
+                f"<td>{html.escape(row[k])}</td>"
+                for k in ("item", "vintage", "status", "indicators")
+            ]
+            cells.append(
+                f'<td><code title="{html.escape(row["checksum_full"])}">{html.escape(checksum)}</code></td>'
+                if checksum
+                else "<td></td>"
+            )
             cells.append(f"<td>{html.escape(row['location'])}</td>")
             mark = ' class="analysis-synthetic"' if row["synthetic"] else ""
             body.append(f"<tr{mark}>{''.join(cells)}</tr>")
-        table = (f'<table class="analysis-sources"><caption>{html.escape(texts["caption"])}</caption>'
-                 f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>") if body else ""
-        missing = "".join(f"<li>{html.escape(texts['missing'])} {html.escape(ind)}: {html.escape(why)}</li>"
-                          for ind, why in self.missing)
+        table = (
+            (
+                f'<table class="analysis-sources"><caption>{html.escape(texts["caption"])}</caption>'
+                f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+            )
+            if body
+            else ""
+        )
+        missing = "".join(
+            f"<li>{html.escape(texts['missing'])} {html.escape(ind)}: {html.escape(why)}</li>"
+            for ind, why in self.missing
+        )
         return table + (f'<ul class="analysis-sources-missing">{missing}</ul>' if missing else "")
 
 
@@ -446,11 +520,23 @@ def describe_sources(source: DataSource, language: str | None = None, extra=()) 
     for table in source.tables:
         details.setdefault(("cbs", table), {"indicators": set(), "statuses": set(), "items": set()})
     if source.published and not any(kind == "published" for kind, _ in details):
-        details[("published", _PUBLISHED)] = {"indicators": set(), "statuses": set(), "items": set()}
+        details[("published", _PUBLISHED)] = {
+            "indicators": set(),
+            "statuses": set(),
+            "items": set(),
+        }
     for (kind, name), info in sorted(details.items()):
-        row = {"source": name, "item": "", "vintage": "", "status": _statuses(info["statuses"], language),
-               "indicators": _join_labels(info["indicators"], language), "checksum": "", "checksum_full": "",
-               "location": "", "synthetic": False}
+        row = {
+            "source": name,
+            "item": "",
+            "vintage": "",
+            "status": _statuses(info["statuses"], language),
+            "indicators": _join_labels(info["indicators"], language),
+            "checksum": "",
+            "checksum_full": "",
+            "location": "",
+            "synthetic": False,
+        }
         if kind == "cbs":
             folder = source.table_dirs.get(name, source.cache_dir)
             if folder is not None and folder not in metas:
@@ -459,27 +545,45 @@ def describe_sources(source: DataSource, language: str | None = None, extra=()) 
             checksum = f"sha256:{meta['cache_checksum']}" if meta.get("cache_checksum") else ""
             where = source.describe_folder(folder) if folder is not None else "CBS"
             what, _, place = where.partition(" ")
-            row.update(source=f"CBS {name}", item=str(meta.get("title") or name),
-                       vintage=translate_source_text(meta.get("vintage"), language),
-                       checksum=_short_checksum(checksum), checksum_full=checksum,
-                       location=translate_source_text(texts["cbs_in"].format(what=what, where=place), language)
-                       if place else translate_source_text(where, language))
+            row.update(
+                source=f"CBS {name}",
+                item=str(meta.get("title") or name),
+                vintage=translate_source_text(meta.get("vintage"), language),
+                checksum=_short_checksum(checksum),
+                checksum_full=checksum,
+                location=translate_source_text(
+                    texts["cbs_in"].format(what=what, where=place), language
+                )
+                if place
+                else translate_source_text(where, language),
+            )
         else:
             from .provenance import folder_checksum
 
-            checksum = folder_checksum(config.published_dir()) if config.published_dir().is_dir() else ""
+            checksum = (
+                folder_checksum(config.published_dir()) if config.published_dir().is_dir() else ""
+            )
             # a publication's name as the tables' Bron column gives it (a proper name: not translated)
             if name == _PUBLISHED:
                 row["source"] = translate_source_text(name, language)
-            row.update(item="; ".join(sorted(info["items"])),
-                       checksum=_short_checksum(checksum), checksum_full=checksum, location=texts["published_in"])
+            row.update(
+                item="; ".join(sorted(info["items"])),
+                checksum=_short_checksum(checksum),
+                checksum_full=checksum,
+                location=texts["published_in"],
+            )
         rows.append(row)
     for record in extra:
         rows.append(_record_row(record, language))
     special = {_NOTHING: texts["nothing"], _NO_CBS: texts["no_cbs"]}
-    missing = [(_join_labels([ind], language), special.get(where) or translate_source_text(where, language))
-               for ind, where in sorted(source.used.items())
-               if where in special or str(where).startswith("geen ")]
+    missing = [
+        (
+            _join_labels([ind], language),
+            special.get(where) or translate_source_text(where, language),
+        )
+        for ind, where in sorted(source.used.items())
+        if where in special or str(where).startswith("geen ")
+    ]
     return SourcesTable(rows, missing, language)
 
 
@@ -491,13 +595,24 @@ def _record_row(record: dict, language: str) -> dict:
     item = normalise_source(record)
     synthetic = bool(item.get("synthetic"))
     is_register = "register" in item["source"].lower()
-    name = label("register", language) if is_register else translate_source_text(item["source"], language)
+    name = (
+        label("register", language)
+        if is_register
+        else translate_source_text(item["source"], language)
+    )
     if synthetic:
         name = f"{name} ({label('synthetic', language)})"
-    return {"source": name, "item": translate_source_text(item["source"], language),
-            "vintage": translate_source_text(item.get("vintage"), language), "status": "", "indicators": "",
-            "checksum": _short_checksum(item.get("checksum")), "checksum_full": item.get("checksum") or "",
-            "location": _location(item.get("path")), "synthetic": synthetic}
+    return {
+        "source": name,
+        "item": translate_source_text(item["source"], language),
+        "vintage": translate_source_text(item.get("vintage"), language),
+        "status": "",
+        "indicators": "",
+        "checksum": _short_checksum(item.get("checksum")),
+        "checksum_full": item.get("checksum") or "",
+        "location": _location(item.get("path")),
+        "synthetic": synthetic,
+    }
 
 
 def _location(path: str | None) -> str:
@@ -539,7 +654,9 @@ def show_sources(source: DataSource, extra=(), language: str | None = None, only
     records = [normalise_source(r) for r in provenance_records(source) + extra]
     if only is not None:
         keep = {str(name) for name in only}
-        table = SourcesTable([row for row in table.rows if row["source"] in keep], [], table.language)
+        table = SourcesTable(
+            [row for row in table.rows if row["source"] in keep], [], table.language
+        )
         records = [r for r in records if str(r.get("source")) in keep]
     try:
         from IPython import get_ipython
@@ -563,5 +680,15 @@ class _Shown(str):
         return None
 
 
-__all__ = ["SOURCE_CHOICES", "DataSource", "SourcesTable", "describe_sources", "load_observations",
-           "provenance_records", "resolve_source", "show_sources", "translate_source_text", "vintages"]
+__all__ = [
+    "SOURCE_CHOICES",
+    "DataSource",
+    "SourcesTable",
+    "describe_sources",
+    "load_observations",
+    "provenance_records",
+    "resolve_source",
+    "show_sources",
+    "translate_source_text",
+    "vintages",
+]

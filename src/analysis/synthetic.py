@@ -104,18 +104,30 @@ README = "README.md"
 # Calibration targets: published figures, with their source
 # --------------------------------------------------------------------------------------
 
-BEGROTING_2026 = ("Gemeente Utrecht, Begroting 2026, programma Ondersteuning op maat, "
-                  "doelstelling 1 Passende basiszorg (2025)")
-JAARSTUKKEN_2018 = "Gemeente Utrecht, Jaarstukken 2018, programma Maatschappelijke Ondersteuning (2019)"
-PERSBERICHT_2016 = ("Gemeente Utrecht, persbericht 'Utrecht bouwt verder aan een vitale en sociale stad "
-                    "voor iedereen' (2016)")
-MONITOR_JEUGD_2019 = ("utrecht-monitor.nl, Voorzieningen en ondersteuning jeugd "
-                      "(sociale-leefomgeving/sociale-kracht/voorzieningen-ondersteuning-jeugd), versie tot juli 2019")
+BEGROTING_2026 = (
+    "Gemeente Utrecht, Begroting 2026, programma Ondersteuning op maat, "
+    "doelstelling 1 Passende basiszorg (2025)"
+)
+JAARSTUKKEN_2018 = (
+    "Gemeente Utrecht, Jaarstukken 2018, programma Maatschappelijke Ondersteuning (2019)"
+)
+PERSBERICHT_2016 = (
+    "Gemeente Utrecht, persbericht 'Utrecht bouwt verder aan een vitale en sociale stad "
+    "voor iedereen' (2016)"
+)
+MONITOR_JEUGD_2019 = (
+    "utrecht-monitor.nl, Voorzieningen en ondersteuning jeugd "
+    "(sociale-leefomgeving/sociale-kracht/voorzieningen-ondersteuning-jeugd), versie tot juli 2019"
+)
 MONITOR_JEUGD_2020 = "utrecht-monitor.nl/node/84, Ondersteuning jeugd, versie 2020"
-MONITOR_JEUGD_2025 = ("utrecht-monitor.nl, Ondersteuning jeugd "
-                      "(sociale-omgeving/zorg-ondersteuning/ondersteuning-jeugd), versie 2025")
-MONITOR_VOLW_2019 = ("utrecht-monitor.nl, Voorzieningen en ondersteuning volwassenen "
-                     "(sociale-leefomgeving/sociale-kracht/voorzieningen-ondersteuning-volwassenen), versie tot juli 2019")
+MONITOR_JEUGD_2025 = (
+    "utrecht-monitor.nl, Ondersteuning jeugd "
+    "(sociale-omgeving/zorg-ondersteuning/ondersteuning-jeugd), versie 2025"
+)
+MONITOR_VOLW_2019 = (
+    "utrecht-monitor.nl, Voorzieningen en ondersteuning volwassenen "
+    "(sociale-leefomgeving/sociale-kracht/voorzieningen-ondersteuning-volwassenen), versie tot juli 2019"
+)
 MONITOR_VOLW_2020 = "utrecht-monitor.nl/node/85, Ondersteuning volwassenen, versie 2020"
 
 
@@ -155,23 +167,57 @@ TARGETS: tuple[Target, ...] = (
     # --- Buurtteams Sociaal -------------------------------------------------------------
     _t("buurtteam_sociaal_nieuwe_casussen", 2023, 7068, BEGROTING_2026, "instroom nieuwe casussen"),
     _t("buurtteam_sociaal_nieuwe_casussen", 2024, 7283, BEGROTING_2026, "instroom nieuwe casussen"),
-    _t("buurtteam_sociaal_clienten", 2015, 10580, MONITOR_VOLW_2019,
-       "2015 started from an incomplete opening stock; the register has none"),
-    _t("buurtteam_sociaal_clienten", 2016, 14340, MONITOR_VOLW_2020,
-       "versie tot juli 2019 gives 13700, which its text calls '13.700 casussen': used as cases"),
+    _t(
+        "buurtteam_sociaal_clienten",
+        2015,
+        10580,
+        MONITOR_VOLW_2019,
+        "2015 started from an incomplete opening stock; the register has none",
+    ),
+    _t(
+        "buurtteam_sociaal_clienten",
+        2016,
+        14340,
+        MONITOR_VOLW_2020,
+        "versie tot juli 2019 gives 13700, which its text calls '13.700 casussen': used as cases",
+    ),
     _t("buurtteam_sociaal_clienten", 2017, 15154, MONITOR_VOLW_2020),
-    _t("buurtteam_sociaal_clienten", 2018, 16083, MONITOR_VOLW_2020,
-       "'basishulp geboden aan 16.083 klanten in 14.846 casussen'"),
-    _t("buurtteam_sociaal_clienten", 2024, 9936, BEGROTING_2026,
-       "'het aantal inwoners dat een beroep doet op het buurtteam'"),
-    _t("buurtteam_sociaal_casussen", 2016, 13700, MONITOR_VOLW_2019, "page text: '13.700 casussen'"),
-    _t("buurtteam_sociaal_casussen", 2018, 14846, MONITOR_VOLW_2020, "'16.083 klanten in 14.846 casussen'"),
+    _t(
+        "buurtteam_sociaal_clienten",
+        2018,
+        16083,
+        MONITOR_VOLW_2020,
+        "'basishulp geboden aan 16.083 klanten in 14.846 casussen'",
+    ),
+    _t(
+        "buurtteam_sociaal_clienten",
+        2024,
+        9936,
+        BEGROTING_2026,
+        "'het aantal inwoners dat een beroep doet op het buurtteam'",
+    ),
+    _t(
+        "buurtteam_sociaal_casussen", 2016, 13700, MONITOR_VOLW_2019, "page text: '13.700 casussen'"
+    ),
+    _t(
+        "buurtteam_sociaal_casussen",
+        2018,
+        14846,
+        MONITOR_VOLW_2020,
+        "'16.083 klanten in 14.846 casussen'",
+    ),
     _t("buurtteam_sociaal_wachttijd", 2016, 4.7, MONITOR_VOLW_2020),
     _t("buurtteam_sociaal_wachttijd", 2017, 5.5, MONITOR_VOLW_2020),
     _t("buurtteam_sociaal_wachttijd", 2018, 4.3, MONITOR_VOLW_2020, "also Jaarstukken 2018"),
     _t("buurtteam_sociaal_wachttijd", 2023, 7.6, BEGROTING_2026),
     _t("buurtteam_sociaal_wachttijd", 2024, 7.9, BEGROTING_2026),
-    _t("buurtteam_sociaal_rapportcijfer", 2015, 7.6, PERSBERICHT_2016, "also the monitor, versie tot juli 2019"),
+    _t(
+        "buurtteam_sociaal_rapportcijfer",
+        2015,
+        7.6,
+        PERSBERICHT_2016,
+        "also the monitor, versie tot juli 2019",
+    ),
     _t("buurtteam_sociaal_rapportcijfer", 2016, 7.8, MONITOR_VOLW_2020),
     _t("buurtteam_sociaal_rapportcijfer", 2017, 7.7, MONITOR_VOLW_2020),
     _t("buurtteam_sociaal_rapportcijfer", 2018, 7.9, MONITOR_VOLW_2020),
@@ -179,26 +225,68 @@ TARGETS: tuple[Target, ...] = (
     _t("buurtteam_sociaal_zonder_hulp_pct", 2017, 83, MONITOR_VOLW_2020),
     _t("buurtteam_sociaal_zonder_hulp_pct", 2018, 86, MONITOR_VOLW_2020),
     # --- Buurtteams Jeugd en Gezin ------------------------------------------------------
-    _t("buurtteam_jg_nieuwe_casussen", 2015, 6000, PERSBERICHT_2016,
-       "'bijna 6.000 gezinnen (cases)' started; all cases were new in 2015"),
+    _t(
+        "buurtteam_jg_nieuwe_casussen",
+        2015,
+        6000,
+        PERSBERICHT_2016,
+        "'bijna 6.000 gezinnen (cases)' started; all cases were new in 2015",
+    ),
     _t("buurtteam_jg_gezinnen", 2015, 6000, MONITOR_JEUGD_2019),
-    _t("buurtteam_jg_gezinnen", 2016, 8600, MONITOR_JEUGD_2019,
-       "versie 2020 shows 6000 in its 2016 column: the 2015 value, shifted"),
-    _t("buurtteam_jg_gezinnen", 2017, 8542, MONITOR_JEUGD_2020,
-       "versie tot juli 2019 gives 8100; 8542 is the later, unrounded value and lies "
-       "between 8600 (2016) and 8456 (2018) of the same series"),
-    _t("buurtteam_jg_gezinnen", 2018, 8456, MONITOR_JEUGD_2020,
-       "'In 2018 hebben de buurtteams jeugd & gezin 8.456 gezinnen ondersteund'"),
-    _t("buurtteam_jg_clienten", 2015, 12163, MONITOR_JEUGD_2019,
-       "versie 2020 puts 12163/19000/19500 one year later; the press release of 2016 gives "
-       "'ruim 12.500' for 2015, so the years of versie tot juli 2019 are followed"),
+    _t(
+        "buurtteam_jg_gezinnen",
+        2016,
+        8600,
+        MONITOR_JEUGD_2019,
+        "versie 2020 shows 6000 in its 2016 column: the 2015 value, shifted",
+    ),
+    _t(
+        "buurtteam_jg_gezinnen",
+        2017,
+        8542,
+        MONITOR_JEUGD_2020,
+        "versie tot juli 2019 gives 8100; 8542 is the later, unrounded value and lies "
+        "between 8600 (2016) and 8456 (2018) of the same series",
+    ),
+    _t(
+        "buurtteam_jg_gezinnen",
+        2018,
+        8456,
+        MONITOR_JEUGD_2020,
+        "'In 2018 hebben de buurtteams jeugd & gezin 8.456 gezinnen ondersteund'",
+    ),
+    _t(
+        "buurtteam_jg_clienten",
+        2015,
+        12163,
+        MONITOR_JEUGD_2019,
+        "versie 2020 puts 12163/19000/19500 one year later; the press release of 2016 gives "
+        "'ruim 12.500' for 2015, so the years of versie tot juli 2019 are followed",
+    ),
     _t("buurtteam_jg_clienten", 2016, 19000, MONITOR_JEUGD_2019),
     _t("buurtteam_jg_clienten", 2017, 20000, MONITOR_JEUGD_2019),
-    _t("buurtteam_jg_trajecten", 2021, 8740, MONITOR_JEUGD_2025, "counted as J&G cases active in the year"),
+    _t(
+        "buurtteam_jg_trajecten",
+        2021,
+        8740,
+        MONITOR_JEUGD_2025,
+        "counted as J&G cases active in the year",
+    ),
     _t("buurtteam_jg_trajecten", 2022, 8700, MONITOR_JEUGD_2025),
-    _t("buurtteam_jg_trajecten", 2023, 8725, MONITOR_JEUGD_2025,
-       "2024 (7850) is provisional and not used; 2024 keeps the 2023 level"),
-    _t("buurtteam_jg_rapportcijfer", 2015, 7.5, MONITOR_JEUGD_2019, "also the press release of 2016"),
+    _t(
+        "buurtteam_jg_trajecten",
+        2023,
+        8725,
+        MONITOR_JEUGD_2025,
+        "2024 (7850) is provisional and not used; 2024 keeps the 2023 level",
+    ),
+    _t(
+        "buurtteam_jg_rapportcijfer",
+        2015,
+        7.5,
+        MONITOR_JEUGD_2019,
+        "also the press release of 2016",
+    ),
     _t("buurtteam_jg_rapportcijfer", 2016, 7.9, MONITOR_JEUGD_2019),
     _t("buurtteam_jg_rapportcijfer", 2017, 8.1, MONITOR_JEUGD_2019),
     _t("buurtteam_jg_rapportcijfer", 2018, 8.3, MONITOR_JEUGD_2020),
@@ -207,33 +295,78 @@ TARGETS: tuple[Target, ...] = (
     _t("buurtteam_jg_volgens_plan_pct", 2016, 76, MONITOR_JEUGD_2019),
     _t("buurtteam_jg_volgens_plan_pct", 2017, 76, MONITOR_JEUGD_2019),
     # --- Aanvullende zorg -----------------------------------------------------------------
-    _t("aanvullende_zorg_jeugd_clienten", 2016, 4146, MONITOR_JEUGD_2020,
-       "counted as clients with a trajectory active in the year"),
+    _t(
+        "aanvullende_zorg_jeugd_clienten",
+        2016,
+        4146,
+        MONITOR_JEUGD_2020,
+        "counted as clients with a trajectory active in the year",
+    ),
     _t("aanvullende_zorg_jeugd_clienten", 2017, 4604, MONITOR_JEUGD_2020),
     _t("aanvullende_zorg_jeugd_clienten", 2018, 4583, MONITOR_JEUGD_2020),
     _t("aanvullende_zorg_jeugd_clienten", 2021, 5070, MONITOR_JEUGD_2025),
     _t("aanvullende_zorg_jeugd_clienten", 2022, 5510, MONITOR_JEUGD_2025),
     _t("aanvullende_zorg_jeugd_clienten", 2023, 5510, MONITOR_JEUGD_2025),
     _t("aanvullende_zorg_jeugd_clienten", 2024, 5380, MONITOR_JEUGD_2025),
-    _t("buurtteam_aanvullende_zorg_verhouding", 2018, 85, MONITOR_VOLW_2020,
-       "'verhouding cliënten buurtteam : aanvullende zorg ongeveer 85 : 15' (Sociaal)"),
+    _t(
+        "buurtteam_aanvullende_zorg_verhouding",
+        2018,
+        85,
+        MONITOR_VOLW_2020,
+        "'verhouding cliënten buurtteam : aanvullende zorg ongeveer 85 : 15' (Sociaal)",
+    ),
     # --- Looser: round or differently defined figures ---------------------------------------
-    _t("buurtteam_sociaal_clienten_gesprek", 2015, 10000, PERSBERICHT_2016,
-       "'met 10.000 unieke cliënten een gesprek geweest': a round figure", tolerance=0.05),
-    _t("buurtteam_jg_gezinnen_per_maand", 2016, 3600, MONITOR_JEUGD_2019,
-       "average of the monthly numbers of families; follows from the durations, not tuned", tolerance=0.10),
-    _t("buurtteam_jg_gezinnen_per_maand", 2017, 3900, MONITOR_JEUGD_2019,
-       "average of the monthly numbers of families; follows from the durations, not tuned", tolerance=0.10),
+    _t(
+        "buurtteam_sociaal_clienten_gesprek",
+        2015,
+        10000,
+        PERSBERICHT_2016,
+        "'met 10.000 unieke cliënten een gesprek geweest': a round figure",
+        tolerance=0.05,
+    ),
+    _t(
+        "buurtteam_jg_gezinnen_per_maand",
+        2016,
+        3600,
+        MONITOR_JEUGD_2019,
+        "average of the monthly numbers of families; follows from the durations, not tuned",
+        tolerance=0.10,
+    ),
+    _t(
+        "buurtteam_jg_gezinnen_per_maand",
+        2017,
+        3900,
+        MONITOR_JEUGD_2019,
+        "average of the monthly numbers of families; follows from the durations, not tuned",
+        tolerance=0.10,
+    ),
 )
 
 #: Published figures deliberately NOT reproduced, and why.
 NOT_USED = (
-    ("buurtteam_sociaal_zonder_hulp_pct", 2015, 80, MONITOR_VOLW_2019,
-     "the press release of 2016 gives 71 % for Sociaal (and 80 % for Jeugd); the generator uses 71"),
+    (
+        "buurtteam_sociaal_zonder_hulp_pct",
+        2015,
+        80,
+        MONITOR_VOLW_2019,
+        "the press release of 2016 gives 71 % for Sociaal (and 80 % for Jeugd); the generator uses 71",
+    ),
     ("buurtteam_jg_gezinnen", 2017, 8100, MONITOR_JEUGD_2019, "8542 (versie 2020) used"),
     ("buurtteam_jg_clienten", 2015, 12500, PERSBERICHT_2016, "'ruim 12.500'; 12163 used"),
-    ("buurtteam_jg_clienten", 2018, 19500, MONITOR_JEUGD_2020, "column position ambiguous on the page"),
-    ("buurtteam_jg_trajecten", 2024, 7850, MONITOR_JEUGD_2025, "provisional; 2024 keeps the 2023 level"),
+    (
+        "buurtteam_jg_clienten",
+        2018,
+        19500,
+        MONITOR_JEUGD_2020,
+        "column position ambiguous on the page",
+    ),
+    (
+        "buurtteam_jg_trajecten",
+        2024,
+        7850,
+        MONITOR_JEUGD_2025,
+        "provisional; 2024 keeps the 2023 level",
+    ),
     ("buurtteam_sociaal_clienten", 2016, 13700, MONITOR_VOLW_2019, "used as cases (casussen) 2016"),
 )
 
@@ -278,7 +411,8 @@ ASSUMPTIONS: dict[str, dict] = {
     "repeat_share": {"sociaal": 0.02, "jeugd_en_gezin": 0.01},  # second case in the same year
     "max_household": {"sociaal": 3, "jeugd_en_gezin": 7},
     "duration_days": {  # lognormal: median and sigma, from first conversation to end
-        "sociaal": (60, 1.0), "jeugd_en_gezin": (150, 0.8),
+        "sociaal": (60, 1.0),
+        "jeugd_en_gezin": (150, 0.8),
     },
     "urgent_wait_probs": (0.25, 0.30, 0.20, 0.12, 0.08, 0.05),  # 0..5 working days
     "wait_dispersion": 1.6,  # negative binomial shape of non-urgent waits (smaller: more skewed)
@@ -287,38 +421,81 @@ ASSUMPTIONS: dict[str, dict] = {
     "as_planned_sociaal": 78.0,  # % of closed Sociaal cases ended as planned (nothing published)
     "referred_share_of_planned": {"sociaal": 0.12, "jeugd_en_gezin": 0.22},
     "other_end_reasons": {  # shares among the cases not ended as planned
-        "sociaal": {"verhuisd": 0.25, "overleden": 0.15, "voortijdig_gestopt": 0.30,
-                    "anders": 0.15, "administratief_afgesloten": 0.15},
-        "jeugd_en_gezin": {"verhuisd": 0.35, "overleden": 0.0, "voortijdig_gestopt": 0.40,
-                           "anders": 0.15, "administratief_afgesloten": 0.10},
+        "sociaal": {
+            "verhuisd": 0.25,
+            "overleden": 0.15,
+            "voortijdig_gestopt": 0.30,
+            "anders": 0.15,
+            "administratief_afgesloten": 0.15,
+        },
+        "jeugd_en_gezin": {
+            "verhuisd": 0.35,
+            "overleden": 0.0,
+            "voortijdig_gestopt": 0.40,
+            "anders": 0.15,
+            "administratief_afgesloten": 0.10,
+        },
     },
     "survey_response": {"sociaal": 0.18, "jeugd_en_gezin": 0.15},
     "mark_sd": 1.1,
     "care_share_sociaal": 15.0,  # aanvullende zorg in 'buurtteam : aanvullende zorg', all years
-    "care_opening_share": {"jeugd": 0.55, "sociaal": 0.55},  # of the 2015 care clients already in care
+    "care_opening_share": {
+        "jeugd": 0.55,
+        "sociaal": 0.55,
+    },  # of the 2015 care clients already in care
     "care_types": {
-        "jeugd": {"ambulante_jeugdhulp": 0.80, "jeugdhulp_verblijf": 0.12, "jeugdbescherming": 0.08},
-        "sociaal": {"individuele_begeleiding": 0.45, "dagbegeleiding": 0.15, "arbeidsmatige_activering": 0.15,
-                    "beschermd_wonen": 0.15, "maatschappelijke_opvang": 0.10},
+        "jeugd": {
+            "ambulante_jeugdhulp": 0.80,
+            "jeugdhulp_verblijf": 0.12,
+            "jeugdbescherming": 0.08,
+        },
+        "sociaal": {
+            "individuele_begeleiding": 0.45,
+            "dagbegeleiding": 0.15,
+            "arbeidsmatige_activering": 0.15,
+            "beschermd_wonen": 0.15,
+            "maatschappelijke_opvang": 0.10,
+        },
     },
     "care_duration_days": {
-        "ambulante_jeugdhulp": (240, 0.8), "jeugdhulp_verblijf": (420, 0.8), "jeugdbescherming": (360, 0.6),
-        "individuele_begeleiding": (300, 0.9), "dagbegeleiding": (420, 0.8),
-        "arbeidsmatige_activering": (300, 0.8), "beschermd_wonen": (800, 0.7), "maatschappelijke_opvang": (120, 0.8),
+        "ambulante_jeugdhulp": (240, 0.8),
+        "jeugdhulp_verblijf": (420, 0.8),
+        "jeugdbescherming": (360, 0.6),
+        "individuele_begeleiding": (300, 0.9),
+        "dagbegeleiding": (420, 0.8),
+        "arbeidsmatige_activering": (300, 0.8),
+        "beschermd_wonen": (800, 0.7),
+        "maatschappelijke_opvang": (120, 0.8),
     },
     "age_bands": {  # band shares of the first client of a new case
         "sociaal": {"18-22": 0.06, "23-44": 0.33, "45-64": 0.34, "65-74": 0.12, "75+": 0.15},
         "jeugd_en_gezin": {"0-3": 0.18, "4-11": 0.40, "12-17": 0.34, "18-22": 0.08},
         "jeugd_en_gezin_young_wijken": {"0-3": 0.25, "4-11": 0.45, "12-17": 0.25, "18-22": 0.05},
     },
-    "season": (1.05, 1.0, 1.05, 1.0, 0.95, 1.0, 0.8, 0.75, 1.1, 1.1, 1.05, 0.85),  # registrations by month
+    "season": (
+        1.05,
+        1.0,
+        1.05,
+        1.0,
+        0.95,
+        1.0,
+        0.8,
+        0.75,
+        1.1,
+        1.1,
+        1.05,
+        0.85,
+    ),  # registrations by month
     "weekend_weight": 0.05,  # registrations on a weekend day or holiday, relative to a working day
     # Begroting 2026: in 2024 "een lichte daling door administratieve afsluitingen van niet meer actieve
     # dossiers" and, with the higher instroom, "de uitstroom nam ook toe". Every Sociaal case registered
     # before this date and still open at the end of LAST_YEAR is closed administratively in the last
     # quarter of LAST_YEAR (its clients stay counted in that year: the case ran in it).
-    "administrative_closing": {"team": "sociaal", "registered_before": f"{LAST_YEAR}-01-01",
-                               "between": (f"{LAST_YEAR}-10-01", f"{LAST_YEAR}-12-31")},
+    "administrative_closing": {
+        "team": "sociaal",
+        "registered_before": f"{LAST_YEAR}-01-01",
+        "between": (f"{LAST_YEAR}-10-01", f"{LAST_YEAR}-12-31"),
+    },
 }
 _YOUNG_WIJKEN = ("WK034409", "WK034410")
 
@@ -391,10 +568,23 @@ def build_plan() -> pd.DataFrame:
     share = 100 - _curve(_target("buurtteam_aanvullende_zorg_verhouding"))[FIRST_YEAR]
     for y in YEARS:
         active = ac.get(y, round(cl[y] / r[y]) if y in cl and y <= 2018 else None)
-        rows.append(dict(team="sociaal", year=y, new_cases=nc.get(y), active_cases=active,
-                         clients=cl.get(y), clients_per_case=r[y], wait_mean=wait[y], mark_mean=mark[y],
-                         without_help_pct=help_[y], as_planned_pct=ASSUMPTIONS["as_planned_sociaal"],
-                         care_domain="sociaal", care_share=share, care_clients=None))
+        rows.append(
+            dict(
+                team="sociaal",
+                year=y,
+                new_cases=nc.get(y),
+                active_cases=active,
+                clients=cl.get(y),
+                clients_per_case=r[y],
+                wait_mean=wait[y],
+                mark_mean=mark[y],
+                without_help_pct=help_[y],
+                as_planned_pct=ASSUMPTIONS["as_planned_sociaal"],
+                care_domain="sociaal",
+                care_share=share,
+                care_clients=None,
+            )
+        )
     # Jeugd en Gezin
     fam = {**_target("buurtteam_jg_gezinnen"), **_target("buurtteam_jg_trajecten")}
     a_curve = _curve(fam)
@@ -406,11 +596,23 @@ def build_plan() -> pd.DataFrame:
     planned = _curve(_target("buurtteam_jg_volgens_plan_pct"))
     care = _curve(_target("aanvullende_zorg_jeugd_clienten"))
     for y in YEARS:
-        rows.append(dict(team="jeugd_en_gezin", year=y, new_cases=jnc.get(y), active_cases=round(a_curve[y]),
-                         clients=jcl.get(y), clients_per_case=rj[y],
-                         wait_mean=ASSUMPTIONS["wait_jeugd_en_gezin"], mark_mean=mark[y],
-                         without_help_pct=help_[y], as_planned_pct=planned[y], care_domain="jeugd",
-                         care_share=None, care_clients=round(care[y])))
+        rows.append(
+            dict(
+                team="jeugd_en_gezin",
+                year=y,
+                new_cases=jnc.get(y),
+                active_cases=round(a_curve[y]),
+                clients=jcl.get(y),
+                clients_per_case=rj[y],
+                wait_mean=ASSUMPTIONS["wait_jeugd_en_gezin"],
+                mark_mean=mark[y],
+                without_help_pct=help_[y],
+                as_planned_pct=planned[y],
+                care_domain="jeugd",
+                care_share=None,
+                care_clients=round(care[y]),
+            )
+        )
     out = pd.DataFrame(rows)
     for col in ("new_cases", "active_cases", "clients", "care_clients"):
         out[col] = pd.array(out[col].astype(float).round(), dtype="Int64")
@@ -520,14 +722,21 @@ def _draw_bands(rng, shares: Mapping[str, float], n: int) -> np.ndarray:
 
 def _registration_days(rng, year: int, n: int, cal: _Calendar) -> np.ndarray:
     days = np.arange(_day(year, 1, 1), _day(year, 12, 31) + 1)
-    months = (cal.dates(days).astype("datetime64[M]").astype(int) % 12)
+    months = cal.dates(days).astype("datetime64[M]").astype(int) % 12
     w = np.array(ASSUMPTIONS["season"])[months]
     w = np.where(cal.is_working(days), w, w * ASSUMPTIONS["weekend_weight"])
     return np.sort(rng.choice(days, size=n, p=w / w.sum()))
 
 
-def _hit_mean(values: np.ndarray, target: float, counted: np.ndarray, eligible: np.ndarray,
-              rng, minimum: int, maximum: int) -> np.ndarray:
+def _hit_mean(
+    values: np.ndarray,
+    target: float,
+    counted: np.ndarray,
+    eligible: np.ndarray,
+    rng,
+    minimum: int,
+    maximum: int,
+) -> np.ndarray:
     """Move eligible integer values by one until the mean over ``counted`` is ``target``."""
     values = values.copy()
     n = int(counted.sum())
@@ -567,8 +776,10 @@ def _generate_team(team: str, plan: pd.DataFrame, rng, cal: _Calendar, clients: 
         planned_new, planned_active = p.loc[y, "new_cases"], p.loc[y, "active_cases"]
         if not pd.isna(planned_new) and not pd.isna(planned_active):
             if int(planned_active) - int(planned_new) != carry_idx.size:
-                raise RuntimeError(f"{team} {y}: plan fixes both new and active cases, but "
-                                   f"{carry_idx.size} cases carry over")
+                raise RuntimeError(
+                    f"{team} {y}: plan fixes both new and active cases, but "
+                    f"{carry_idx.size} cases carry over"
+                )
             n = int(planned_new)
         elif not pd.isna(planned_active):
             n = int(planned_active) - carry_idx.size
@@ -583,13 +794,23 @@ def _generate_team(team: str, plan: pd.DataFrame, rng, cal: _Calendar, clients: 
         realised[y] = n
         active = n + carry_idx.size
         clients_planned = p.loc[y, "clients"]
-        n_clients = int(clients_planned) if not pd.isna(clients_planned) else round(
-            float(p.loc[y, "clients_per_case"]) * active)
+        n_clients = (
+            int(clients_planned)
+            if not pd.isna(clients_planned)
+            else round(float(p.loc[y, "clients_per_case"]) * active)
+        )
         # -- 2. new cases --------------------------------------------------------------------
         reg = _registration_days(rng, y, n, cal)
         need = n_clients - len(known)  # new unique clients this year
-        kind = rng.choice(3, size=n, p=[a["repeat_share"][team], a["returning_share"][team],
-                                        1 - a["repeat_share"][team] - a["returning_share"][team]])
+        kind = rng.choice(
+            3,
+            size=n,
+            p=[
+                a["repeat_share"][team],
+                a["returning_share"][team],
+                1 - a["repeat_share"][team] - a["returning_share"][team],
+            ],
+        )
         # returning households: earlier cases whose clients are not active this year
         past = np.flatnonzero(t.end < jan1)
         households: list[list[int] | None] = [None] * n
@@ -639,22 +860,31 @@ def _generate_team(team: str, plan: pd.DataFrame, rng, cal: _Calendar, clients: 
             first = _draw_bands(rng, a["age_bands"]["sociaal"], new_idx.size)
         else:
             young = np.isin(np.array(wijk_codes)[hh_wijk], _YOUNG_WIJKEN)
-            first = np.where(young, _draw_bands(rng, a["age_bands"]["jeugd_en_gezin_young_wijken"], new_idx.size),
-                             _draw_bands(rng, a["age_bands"]["jeugd_en_gezin"], new_idx.size))
+            first = np.where(
+                young,
+                _draw_bands(rng, a["age_bands"]["jeugd_en_gezin_young_wijken"], new_idx.size),
+                _draw_bands(rng, a["age_bands"]["jeugd_en_gezin"], new_idx.size),
+            )
         first_ids = clients.new(hh_wijk, _birth_days(rng, first, hh_reg))
         n_more = int((sizes - 1).sum())
         owner = np.repeat(np.arange(new_idx.size), sizes - 1)
         if team == "sociaal":  # partner or adult child: an adult band near the first client's
-            more_bands = np.where(rng.random(n_more) < 0.8, first[owner],
-                                  _draw_bands(rng, a["age_bands"]["sociaal"], n_more))
+            more_bands = np.where(
+                rng.random(n_more) < 0.8,
+                first[owner],
+                _draw_bands(rng, a["age_bands"]["sociaal"], n_more),
+            )
         else:  # siblings and parents
             child = rng.random(n_more) < 0.55
-            more_bands = np.where(child, _draw_bands(rng, a["age_bands"]["jeugd_en_gezin"], n_more),
-                                  _draw_bands(rng, {"23-44": 0.8, "45-64": 0.2}, n_more))
+            more_bands = np.where(
+                child,
+                _draw_bands(rng, a["age_bands"]["jeugd_en_gezin"], n_more),
+                _draw_bands(rng, {"23-44": 0.8, "45-64": 0.2}, n_more),
+            )
         more_ids = clients.new(hh_wijk[owner], _birth_days(rng, more_bands, hh_reg[owner]))
         pos = 0
         for k, case in enumerate(new_idx):
-            hh = [int(first_ids[k])] + [int(c) for c in more_ids[pos:pos + sizes[k] - 1]]
+            hh = [int(first_ids[k])] + [int(c) for c in more_ids[pos : pos + sizes[k] - 1]]
             pos += sizes[k] - 1
             households[case] = hh
             seen.update(hh)
@@ -687,12 +917,21 @@ def _generate_team(team: str, plan: pd.DataFrame, rng, cal: _Calendar, clients: 
         eligible = has_conv & ~urgent & (reg <= _day(y, 9, 30))
         wait = _hit_mean(wait, target, counted, eligible, rng, minimum=1, maximum=a["max_wait"])
         conv = np.where(has_conv, cal.add(reg, wait), _NONE)
-        dur = np.maximum(1, np.round(np.exp(np.log(med) + sigma * rng.standard_normal(n)))).astype(np.int64)
+        dur = np.maximum(1, np.round(np.exp(np.log(med) + sigma * rng.standard_normal(n)))).astype(
+            np.int64
+        )
         end = np.where(has_conv, conv + dur, reg + rng.integers(5, 60, size=n))
         end = cal.roll_forward(end)
         # keep registration order; case numbers follow it
-        t.append(reg=reg, conv=conv, end=end, urgent=urgent, noconv=noconv, wijk=wijk,
-                 year=np.full(n, y, dtype=np.int64))
+        t.append(
+            reg=reg,
+            conv=conv,
+            end=end,
+            urgent=urgent,
+            noconv=noconv,
+            wijk=wijk,
+            year=np.full(n, y, dtype=np.int64),
+        )
         t.households.extend(households)
     return t
 
@@ -710,7 +949,9 @@ def _largest_remainder(total: int, shares: Mapping[str, float]) -> dict[str, int
     return {k: int(v) for k, v in zip(keys, base, strict=True)}
 
 
-def _end_reasons(team: str, t: _Team, plan: pd.DataFrame, rng, first_band: np.ndarray) -> np.ndarray:
+def _end_reasons(
+    team: str, t: _Team, plan: pd.DataFrame, rng, first_band: np.ndarray
+) -> np.ndarray:
     a = ASSUMPTIONS
     end = np.asarray(t.end)
     ended = end <= _day(LAST_YEAR, 12, 31)
@@ -723,7 +964,9 @@ def _end_reasons(team: str, t: _Team, plan: pd.DataFrame, rng, first_band: np.nd
     for y in YEARS:
         in_year = ended & (end_year == y)
         free = np.flatnonzero(in_year & (reasons == None))  # noqa: E711 - object array
-        n_planned = min(int(round(p.loc[y, "as_planned_pct"] / 100 * int(in_year.sum()))), free.size)
+        n_planned = min(
+            int(round(p.loc[y, "as_planned_pct"] / 100 * int(in_year.sum()))), free.size
+        )
         order = rng.permutation(free)
         planned, other = order[:n_planned], order[n_planned:]
         n_ref = int(round(a["referred_share_of_planned"][team] * planned.size))
@@ -739,7 +982,7 @@ def _end_reasons(team: str, t: _Team, plan: pd.DataFrame, rng, first_band: np.nd
         for reason, count in quota.items():
             if reason == "overleden":
                 continue
-            reasons[other[pos:pos + count]] = reason
+            reasons[other[pos : pos + count]] = reason
             pos += count
     return reasons
 
@@ -802,7 +1045,11 @@ def _surveys(team: str, t: _Team, reasons: np.ndarray, plan: pd.DataFrame, rng) 
     end = np.asarray(t.end)
     conv = np.asarray(t.conv)
     snapshot = _day(LAST_YEAR, 12, 31)
-    eligible = (end <= snapshot) & (conv != _NONE) & ~np.isin(reasons, ["overleden", "administratief_afgesloten"])
+    eligible = (
+        (end <= snapshot)
+        & (conv != _NONE)
+        & ~np.isin(reasons, ["overleden", "administratief_afgesloten"])
+    )
     idx = np.flatnonzero(eligible)
     respond = idx[rng.random(idx.size) < a["survey_response"][team]]
     day = end[respond] + rng.integers(7, 43, size=respond.size)
@@ -826,8 +1073,12 @@ def _surveys(team: str, t: _Team, reasons: np.ndarray, plan: pd.DataFrame, rng) 
         helped[order[:n_yes]] = True
         helped[order[n_yes:]] = False
         # marks: better for those who can continue without help
-        latent = np.array([1.0 if helped[i] is True else 0.0 for i in sel]) + rng.standard_normal(sel.size)
-        mark[sel[np.argsort(latent, kind="stable")]] = _marks(rng, sel.size, float(p.loc[y, "mark_mean"]))
+        latent = np.array([1.0 if helped[i] is True else 0.0 for i in sel]) + rng.standard_normal(
+            sel.size
+        )
+        mark[sel[np.argsort(latent, kind="stable")]] = _marks(
+            rng, sel.size, float(p.loc[y, "mark_mean"])
+        )
     noise = rng.integers(-1, 2, size=(3, n))
     bonus = np.array([1 if h is True else -1 if h is False else 0 for h in helped])
     sub = {
@@ -840,7 +1091,9 @@ def _surveys(team: str, t: _Team, reasons: np.ndarray, plan: pd.DataFrame, rng) 
         blank = rng.random(n) < 0.03
         out[col] = pd.array(np.where(blank, 0, values), dtype="Int64")
         out.loc[blank, col] = pd.NA
-    out["verder_zonder_hulp"] = pd.array([None if h is None else bool(h) for h in helped], dtype="boolean")
+    out["verder_zonder_hulp"] = pd.array(
+        [None if h is None else bool(h) for h in helped], dtype="boolean"
+    )
     return out
 
 
@@ -851,8 +1104,13 @@ def _pseudonym(numbers: np.ndarray, prefix: str) -> np.ndarray:
     return np.array([f"{prefix}{m:07d}" for m in mixed], dtype=object)
 
 
-def _care(plan: pd.DataFrame, teams: dict[str, tuple[_Team, np.ndarray]], clients: _Clients,
-          rng, cal: _Calendar) -> pd.DataFrame:
+def _care(
+    plan: pd.DataFrame,
+    teams: dict[str, tuple[_Team, np.ndarray]],
+    clients: _Clients,
+    rng,
+    cal: _Calendar,
+) -> pd.DataFrame:
     """Trajectories of aanvullende zorg: referrals from the buurtteams plus other routes."""
     a = ASSUMPTIONS
     snapshot = _day(LAST_YEAR, 12, 31)
@@ -861,8 +1119,10 @@ def _care(plan: pd.DataFrame, teams: dict[str, tuple[_Team, np.ndarray]], client
         t, reasons = teams[team]
         p = plan[plan["team"] == team].set_index("year")
         if domain == "sociaal":  # care clients such that the buurtteam has the planned share
-            planned_care = {y: round(t.clients[y] * p.loc[y, "care_share"] / (100 - p.loc[y, "care_share"]))
-                            for y in YEARS}
+            planned_care = {
+                y: round(t.clients[y] * p.loc[y, "care_share"] / (100 - p.loc[y, "care_share"]))
+                for y in YEARS
+            }
         else:
             planned_care = {y: int(p.loc[y, "care_clients"]) for y in YEARS}
         types = a["care_types"][domain]
@@ -873,7 +1133,9 @@ def _care(plan: pd.DataFrame, teams: dict[str, tuple[_Team, np.ndarray]], client
         def durations(kinds):
             med = np.array([a["care_duration_days"][k][0] for k in kinds], dtype=float)
             sig = np.array([a["care_duration_days"][k][1] for k in kinds], dtype=float)
-            return np.maximum(14, np.round(np.exp(np.log(med) + sig * rng.standard_normal(len(kinds))))).astype(np.int64)
+            return np.maximum(
+                14, np.round(np.exp(np.log(med) + sig * rng.standard_normal(len(kinds))))
+            ).astype(np.int64)
 
         # referrals by the buurtteam: one client per referred case (J&G: the youngest child)
         ref_cases = np.flatnonzero(reasons == "doorverwezen_aanvullende_zorg")
@@ -883,26 +1145,36 @@ def _care(plan: pd.DataFrame, teams: dict[str, tuple[_Team, np.ndarray]], client
             ages = [t.end[i] - clients.birth[c] for c in hh]
             minors = [(age, c) for c, age in zip(hh, ages, strict=True) if age < 18 * 365.25]
             ref_client.append(min(minors)[1] if minors and domain == "jeugd" else hh[0])
-        ref_start = cal.roll_forward(np.asarray([t.end[i] for i in ref_cases], dtype=np.int64)
-                                     + rng.integers(0, 22, size=ref_cases.size))
-        ref_kind = np.array(type_names, dtype=object)[rng.choice(len(type_names), size=ref_cases.size, p=type_p)]
-        traj = pd.DataFrame({
-            "client": np.asarray(ref_client, dtype=np.int64),
-            "start": ref_start,
-            "kind": ref_kind,
-            "case": ref_cases,
-            "wijk": [t.wijk[i] for i in ref_cases],
-        })
+        ref_start = cal.roll_forward(
+            np.asarray([t.end[i] for i in ref_cases], dtype=np.int64)
+            + rng.integers(0, 22, size=ref_cases.size)
+        )
+        ref_kind = np.array(type_names, dtype=object)[
+            rng.choice(len(type_names), size=ref_cases.size, p=type_p)
+        ]
+        traj = pd.DataFrame(
+            {
+                "client": np.asarray(ref_client, dtype=np.int64),
+                "start": ref_start,
+                "kind": ref_kind,
+                "case": ref_cases,
+                "wijk": [t.wijk[i] for i in ref_cases],
+            }
+        )
         traj["end"] = traj["start"] + durations(traj["kind"])
         traj = traj[traj["start"] <= snapshot]
         # opening stock: clients already in care on 1 January 2015
         n_open = round(a["care_opening_share"][domain] * planned_care[FIRST_YEAR])
-        kinds = np.array(type_names, dtype=object)[rng.choice(len(type_names), size=n_open, p=type_p)]
+        kinds = np.array(type_names, dtype=object)[
+            rng.choice(len(type_names), size=n_open, p=type_p)
+        ]
         wijk = rng.choice(len(WIJKEN), size=n_open, p=_wijk_weights(team, FIRST_YEAR))
         start0 = _day(FIRST_YEAR, 1, 1) - rng.integers(1, 3 * 365, size=n_open)
         bands = _draw_bands(rng, a["age_bands"][team], n_open)
         ids = clients.new(wijk, _birth_days(rng, bands, np.full(n_open, _day(FIRST_YEAR, 1, 1))))
-        opening = pd.DataFrame({"client": ids, "start": start0, "kind": kinds, "case": -1, "wijk": wijk})
+        opening = pd.DataFrame(
+            {"client": ids, "start": start0, "kind": kinds, "case": -1, "wijk": wijk}
+        )
         opening["end"] = _day(FIRST_YEAR, 1, 1) + durations(kinds)
         traj = pd.concat([traj, opening], ignore_index=True)
         # other routes, year by year, to reach the planned clients
@@ -913,13 +1185,17 @@ def _care(plan: pd.DataFrame, teams: dict[str, tuple[_Team, np.ndarray]], client
             need = planned_care[y] - have
             if need <= 0:
                 continue
-            kinds = np.array(type_names, dtype=object)[rng.choice(len(type_names), size=need, p=type_p)]
+            kinds = np.array(type_names, dtype=object)[
+                rng.choice(len(type_names), size=need, p=type_p)
+            ]
             wijk = rng.choice(len(WIJKEN), size=need, p=_wijk_weights(team, y))
             start = cal.roll_forward(rng.integers(jan1, dec31 + 1, size=need))
             start = np.minimum(start, dec31)
             bands = _draw_bands(rng, a["age_bands"][team], need)
             ids = clients.new(wijk, _birth_days(rng, bands, start))
-            more = pd.DataFrame({"client": ids, "start": start, "kind": kinds, "case": -1, "wijk": wijk})
+            more = pd.DataFrame(
+                {"client": ids, "start": start, "kind": kinds, "case": -1, "wijk": wijk}
+            )
             more["end"] = more["start"] + durations(kinds)
             traj = pd.concat([traj, more], ignore_index=True)
         traj["domain"] = domain
@@ -959,7 +1235,9 @@ def generate(seed: int = DEFAULT_SEED) -> Register:
         _close_administratively(team, t, reasons, np.random.default_rng([seed, LAST_YEAR]), cal)
         teams[team] = (t, reasons)
     care = _care(plan, teams, clients, rngs[4], cal)
-    survey_parts = [(_surveys(team, t, reasons, plan, rngs[5]), team) for team, (t, reasons) in teams.items()]
+    survey_parts = [
+        (_surveys(team, t, reasons, plan, rngs[5]), team) for team, (t, reasons) in teams.items()
+    ]
     return _assemble(teams, clients, survey_parts, care, seed)
 
 
@@ -985,45 +1263,59 @@ def _assemble(teams, clients: _Clients, survey_parts, care: pd.DataFrame, seed: 
         for y in YEARS:
             sel = np.flatnonzero(years == y)
             seq[sel] = np.arange(1, sel.size + 1)
-        ids = np.array([f"{prefix}-{y}-{s:05d}" for y, s in zip(years, seq, strict=True)], dtype=object)
+        ids = np.array(
+            [f"{prefix}-{y}-{s:05d}" for y, s in zip(years, seq, strict=True)], dtype=object
+        )
         case_ids[team] = ids
         sizes = np.array([len(h) for h in t.households])
         case_of = np.repeat(np.arange(n), sizes)
-        member = np.fromiter(itertools.chain.from_iterable(t.households), dtype=np.int64, count=int(sizes.sum()))
+        member = np.fromiter(
+            itertools.chain.from_iterable(t.households), dtype=np.int64, count=int(sizes.sum())
+        )
         order_in_case = np.arange(member.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
         reg = np.asarray(t.reg, dtype=np.int64)
         ended = np.asarray(t.end, dtype=np.int64) <= _day(LAST_YEAR, 12, 31)
-        frame = pd.DataFrame({
-            "case_id": ids[case_of],
-            "client_id": _pseudonym(member, "P"),
-            "team": team,
-            "wijk_code": wijk_codes[np.asarray(t.wijk)[case_of]],
-            "registration_date": _dates(reg[case_of]),
-            "first_conversation_date": _dates(np.asarray(t.conv, dtype=np.int64)[case_of]),
-            "end_date": _dates(np.asarray(t.end, dtype=np.int64)[case_of]),
-            "urgent": np.asarray(t.urgent, dtype=bool)[case_of],
-            "age_band": _band_of(reg[case_of] - births[member]),
-            "end_reason": np.where(ended, reasons, None)[case_of],
-            "_order": order_in_case,
-        })
+        frame = pd.DataFrame(
+            {
+                "case_id": ids[case_of],
+                "client_id": _pseudonym(member, "P"),
+                "team": team,
+                "wijk_code": wijk_codes[np.asarray(t.wijk)[case_of]],
+                "registration_date": _dates(reg[case_of]),
+                "first_conversation_date": _dates(np.asarray(t.conv, dtype=np.int64)[case_of]),
+                "end_date": _dates(np.asarray(t.end, dtype=np.int64)[case_of]),
+                "urgent": np.asarray(t.urgent, dtype=bool)[case_of],
+                "age_band": _band_of(reg[case_of] - births[member]),
+                "end_reason": np.where(ended, reasons, None)[case_of],
+                "_order": order_in_case,
+            }
+        )
         case_frames.append(frame)
     cases = pd.concat(case_frames, ignore_index=True)
-    cases = cases.sort_values(["registration_date", "case_id", "_order"], kind="stable").drop(columns="_order")
-    cases["end_reason"] = cases["end_reason"].astype(object).where(cases["end_reason"].notna(), None)
+    cases = cases.sort_values(["registration_date", "case_id", "_order"], kind="stable").drop(
+        columns="_order"
+    )
+    cases["end_reason"] = (
+        cases["end_reason"].astype(object).where(cases["end_reason"].notna(), None)
+    )
     cases["synthetic"] = True
     cases = cases[CASE_COLUMNS + ["synthetic"]].reset_index(drop=True)
 
     survey_frames = []
     for part, team in survey_parts:
-        survey_frames.append(pd.DataFrame({
-            "case_id": case_ids[team][part["case"].to_numpy()],
-            "survey_date": _dates(part["survey_day"].to_numpy()),
-            "toegankelijkheid": part["toegankelijkheid"].astype("Int64"),
-            "kwaliteit": part["kwaliteit"].astype("Int64"),
-            "effect": part["effect"].astype("Int64"),
-            "rapportcijfer": pd.array(part["rapportcijfer"].to_numpy(), dtype="Int64"),
-            "verder_zonder_hulp": part["verder_zonder_hulp"].astype("boolean"),
-        }))
+        survey_frames.append(
+            pd.DataFrame(
+                {
+                    "case_id": case_ids[team][part["case"].to_numpy()],
+                    "survey_date": _dates(part["survey_day"].to_numpy()),
+                    "toegankelijkheid": part["toegankelijkheid"].astype("Int64"),
+                    "kwaliteit": part["kwaliteit"].astype("Int64"),
+                    "effect": part["effect"].astype("Int64"),
+                    "rapportcijfer": pd.array(part["rapportcijfer"].to_numpy(), dtype="Int64"),
+                    "verder_zonder_hulp": part["verder_zonder_hulp"].astype("boolean"),
+                }
+            )
+        )
     surveys = pd.concat(survey_frames, ignore_index=True)
     surveys = surveys.sort_values(["survey_date", "case_id"], kind="stable").reset_index(drop=True)
     surveys["synthetic"] = True
@@ -1036,21 +1328,25 @@ def _assemble(teams, clients: _Clients, survey_parts, care: pd.DataFrame, seed: 
         referred[sel] = ids[care.loc[sel, "case"].to_numpy()]
     start = _dates(care["start"].to_numpy())  # every start lies on or before the snapshot
     prefix = np.where(care["domain"] == "jeugd", "AZJ-", "AZS-")
-    care_out = pd.DataFrame({
-        "trajectory_id": [f"{p}{i:06d}" for p, i in zip(prefix, np.arange(1, len(care) + 1), strict=True)],
-        "client_id": _pseudonym(care["client"].to_numpy(), "P"),
-        "domain": care["domain"].to_numpy(),
-        "wijk_code": wijk_codes[care["wijk"].to_numpy().astype(int)],
-        "care_type": care["kind"].to_numpy(),
-        "start_date": start,
-        "end_date": _dates(care["end"].to_numpy()),
-        "referred_by_case_id": referred,
-        "synthetic": True,
-    })[CARE_COLUMNS + ["synthetic"]]
+    care_out = pd.DataFrame(
+        {
+            "trajectory_id": [
+                f"{p}{i:06d}" for p, i in zip(prefix, np.arange(1, len(care) + 1), strict=True)
+            ],
+            "client_id": _pseudonym(care["client"].to_numpy(), "P"),
+            "domain": care["domain"].to_numpy(),
+            "wijk_code": wijk_codes[care["wijk"].to_numpy().astype(int)],
+            "care_type": care["kind"].to_numpy(),
+            "start_date": start,
+            "end_date": _dates(care["end"].to_numpy()),
+            "referred_by_case_id": referred,
+            "synthetic": True,
+        }
+    )[CARE_COLUMNS + ["synthetic"]]
     metadata = {
         "synthetic": True,
         "description": "SYNTHETISCHE gegevens: verzonnen casusregister van de buurtteams Utrecht, "
-                       "gekalibreerd op gepubliceerde jaarcijfers. Geen echte personen.",
+        "gekalibreerd op gepubliceerde jaarcijfers. Geen echte personen.",
         "generator": "analysis.synthetic",
         "generator_version": GENERATOR_VERSION,
         "seed": int(seed),
@@ -1071,7 +1367,9 @@ def _text_as_object(df: pd.DataFrame) -> pd.DataFrame:
     """
     out = df.copy()
     for col in out.columns:
-        if pd.api.types.is_string_dtype(out[col]) and not pd.api.types.is_datetime64_any_dtype(out[col]):
+        if pd.api.types.is_string_dtype(out[col]) and not pd.api.types.is_datetime64_any_dtype(
+            out[col]
+        ):
             out[col] = clean_text(out[col])
     return out
 
@@ -1117,8 +1415,9 @@ def _gzip(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def write(out_dir: str | Path | None = None, *, seed: int = DEFAULT_SEED,
-          register: Register | None = None) -> list[Path]:
+def write(
+    out_dir: str | Path | None = None, *, seed: int = DEFAULT_SEED, register: Register | None = None
+) -> list[Path]:
     """Generate (or take) the register and write it to ``out_dir``.
 
     Parameters
@@ -1147,13 +1446,16 @@ def write(out_dir: str | Path | None = None, *, seed: int = DEFAULT_SEED,
     for table, name in FILES.items():
         raw = _csv_bytes(getattr(register, table))
         (out / name).write_bytes(_gzip(raw))
-        files_meta[name] = {"rows": int(len(getattr(register, table))),
-                            "sha256_uncompressed": hashlib.sha256(raw).hexdigest()}
+        files_meta[name] = {
+            "rows": int(len(getattr(register, table))),
+            "sha256_uncompressed": hashlib.sha256(raw).hexdigest(),
+        }
         written.append(out / name)
     metadata = dict(register.metadata)
     metadata["files"] = files_meta
-    (out / METADATA_FILE).write_text(json.dumps(metadata, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
-                                     encoding="utf-8")
+    (out / METADATA_FILE).write_text(
+        json.dumps(metadata, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+    )
     written.append(out / METADATA_FILE)
     (out / README).write_text(_readme(metadata), encoding="utf-8")
     written.append(out / README)
@@ -1186,7 +1488,7 @@ def _readme(metadata: Mapping) -> str:
     for name, meta in metadata["files"].items():
         lines.append(f"| `{name}` | {meta['rows']} | {content[name]} |")
     lines += [
-        f"| `{METADATA_FILE}` | | metadata: `\"synthetic\": true`, seed, generator, checksums |",
+        f'| `{METADATA_FILE}` | | metadata: `"synthetic": true`, seed, generator, checksums |',
         "",
         "Every table also has a column `synthetic` that is `true` on every row; `analysis.register.load_register`",
         "reports such a register as synthetic and observations made from it carry the note `synthetisch`.",
@@ -1218,8 +1520,15 @@ def achieved(register: Register) -> pd.DataFrame:
             sub = sub[sub["team"] == team]
         if domain is not None:
             sub = sub[sub["domain"] == domain]
-        out.append(pd.DataFrame({"indicator": indicator, "year": sub["period"].astype(int),
-                                 "value": sub[column].astype(float)}))
+        out.append(
+            pd.DataFrame(
+                {
+                    "indicator": indicator,
+                    "year": sub["period"].astype(int),
+                    "value": sub[column].astype(float),
+                }
+            )
+        )
 
     new, act, cli = new_cases(cases, **kw), active_cases(cases, **kw), unique_clients(cases, **kw)
     waits = waiting_times(cases, **kw)
@@ -1235,10 +1544,18 @@ def achieved(register: Register) -> pd.DataFrame:
     add("buurtteam_jg_trajecten", act, "active_cases", "jeugd_en_gezin")
     add("buurtteam_sociaal_wachttijd", waits, "mean", "sociaal")
     add("buurtteam_jg_volgens_plan_pct", ended_as_planned(cases, **kw), "pct", "jeugd_en_gezin")
-    add("buurtteam_sociaal_clienten_gesprek", clients_with_conversation(cases, **kw), "clients", "sociaal")
-    add("buurtteam_jg_gezinnen_per_maand",
-        average_monthly_active(cases, by=("team",), start=kw["start"], end=kw["end"]), "average_active",
-        "jeugd_en_gezin")
+    add(
+        "buurtteam_sociaal_clienten_gesprek",
+        clients_with_conversation(cases, **kw),
+        "clients",
+        "sociaal",
+    )
+    add(
+        "buurtteam_jg_gezinnen_per_maand",
+        average_monthly_active(cases, by=("team",), start=kw["start"], end=kw["end"]),
+        "average_active",
+        "jeugd_en_gezin",
+    )
     az = care_clients(care, freq="year", by=("domain",), start=kw["start"], end=kw["end"])
     add("aanvullende_zorg_jeugd_clienten", az, "clients", domain="jeugd")
     fwd = forward_share(cases, care, freq="year", start=kw["start"], end=kw["end"])
@@ -1279,10 +1596,16 @@ def calibration(register: Register, target_table: pd.DataFrame | None = None) ->
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m analysis.synthetic [--out DIR] [--seed N] [--check]``."""
-    parser = argparse.ArgumentParser(prog="python -m analysis.synthetic",
-                                     description="Write the synthetic buurtteam register (invented data).")
-    parser.add_argument("--out", type=Path, default=None, help=f"folder (default {config.synthetic_dir()})")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis.synthetic",
+        description="Write the synthetic buurtteam register (invented data).",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help=f"folder (default {config.synthetic_dir()})"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
+    )
     parser.add_argument("--check", action="store_true", help="print the calibration table")
     args = parser.parse_args(argv)
     register = generate(args.seed)
@@ -1291,7 +1614,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         table = calibration(register)
         with pd.option_context("display.width", 160, "display.max_rows", 200):
-            print(table[["indicator", "year", "value", "achieved", "relative_error", "ok"]].to_string(index=False))
+            print(
+                table[["indicator", "year", "value", "achieved", "relative_error", "ok"]].to_string(
+                    index=False
+                )
+            )
         return 0 if table["ok"].all() else 1
     return 0
 

@@ -49,7 +49,10 @@ CBS_SERIES: tuple[str, ...] = ("jeugdhulp_pct", "jeugdbescherming_pct", "wmo_cli
 CBS_LEADING: dict[str, str] = {ind: LEADING[ind] for ind in CBS_SERIES if ind in LEADING}
 
 #: Series from the case register (yearly): new cases and mean waiting time of Buurtteam Sociaal.
-REGISTER_SERIES: tuple[str, ...] = ("buurtteam_sociaal_nieuwe_casussen", "buurtteam_sociaal_wachttijd")
+REGISTER_SERIES: tuple[str, ...] = (
+    "buurtteam_sociaal_nieuwe_casussen",
+    "buurtteam_sociaal_wachttijd",
+)
 
 #: Observations a series needs to be forecast at all.
 MIN_POINTS = 5
@@ -166,12 +169,15 @@ def panel_regions(indicator: str, region: str, cache_dir: str | Path | None) -> 
 
 
 def _values(obs: pd.DataFrame, region: str, period_type: str) -> pd.DataFrame:
-    sel = (obs["region_code"] == region) & (obs["period_type"] == period_type) & obs["value"].notna()
+    sel = (
+        (obs["region_code"] == region) & (obs["period_type"] == period_type) & obs["value"].notna()
+    )
     return obs[sel]
 
 
-def register_series(register, *, wijk: str | None = None,
-                    indicators: Sequence[str] = REGISTER_SERIES) -> pd.DataFrame:
+def register_series(
+    register, *, wijk: str | None = None, indicators: Sequence[str] = REGISTER_SERIES
+) -> pd.DataFrame:
     """The register's yearly key series, for the city or one wijk, disclosure-controlled.
 
     Parameters
@@ -199,8 +205,13 @@ def register_series(register, *, wijk: str | None = None,
     return apply_disclosure_control(obs.reset_index(drop=True))
 
 
-def choose_period_type(obs: pd.DataFrame, region: str, *, min_halfyears: int = MIN_HALFYEARS,
-                       min_points: int = MIN_POINTS) -> str | None:
+def choose_period_type(
+    obs: pd.DataFrame,
+    region: str,
+    *,
+    min_halfyears: int = MIN_HALFYEARS,
+    min_points: int = MIN_POINTS,
+) -> str | None:
     """Half-years where the region has enough of them, else years, else None.
 
     Parameters
@@ -293,23 +304,67 @@ def outlook(
     if horizon < 1:
         raise ValueError(f"horizon must be at least 1, not {horizon}")
     indicators = list(obs["indicator"].unique()) if len(obs) else [indicator]
-    if len(indicators) != 1 or indicators[0] is None or (indicator is not None and indicators[0] != indicator):
-        raise ValueError(f"outlook: give observations of one indicator (or name it for an empty frame), "
-                         f"got {', '.join(map(str, indicators))}")
+    if (
+        len(indicators) != 1
+        or indicators[0] is None
+        or (indicator is not None and indicators[0] != indicator)
+    ):
+        raise ValueError(
+            f"outlook: give observations of one indicator (or name it for an empty frame), "
+            f"got {', '.join(map(str, indicators))}"
+        )
     indicator = str(indicators[0])
     obs = one_per_period(obs)
     synthetic = bool(len(obs)) and bool((obs["source"].map(source_kind) == "synthetic").any())
     kind = period_type or choose_period_type(obs, region)
-    empty_bt = pd.DataFrame(columns=["horizon", "mase", "coverage80", "coverage95", "n", "naive_mase", "model_mase",
-                                     "region_mase"])
+    empty_bt = pd.DataFrame(
+        columns=[
+            "horizon",
+            "mase",
+            "coverage80",
+            "coverage95",
+            "n",
+            "naive_mase",
+            "model_mase",
+            "region_mase",
+        ]
+    )
     if kind is None:
         reason = label("trend_too_short", language).format(n=MIN_POINTS)
-        return Outlook(indicator, region, None, obs.iloc[0:0], _no_forecast(), "", "", 0, None, (), empty_bt, 0,
-                       reason, synthetic)
+        return Outlook(
+            indicator,
+            region,
+            None,
+            obs.iloc[0:0],
+            _no_forecast(),
+            "",
+            "",
+            0,
+            None,
+            (),
+            empty_bt,
+            0,
+            reason,
+            synthetic,
+        )
     history = _history(obs, region, kind)
     if (history["status"] == "suppressed").any():
-        return Outlook(indicator, region, kind, history, _no_forecast(), "", "", 0, None, (), empty_bt, 0,
-                       label("trend_suppressed", language), synthetic)
+        return Outlook(
+            indicator,
+            region,
+            kind,
+            history,
+            _no_forecast(),
+            "",
+            "",
+            0,
+            None,
+            (),
+            empty_bt,
+            0,
+            label("trend_suppressed", language),
+            synthetic,
+        )
     panel = _panel(obs, region, kind)
     n_series = panel["region_code"].nunique()
     method = "pooled" if n_series >= MIN_PANEL else "auto"
@@ -318,8 +373,22 @@ def outlook(
     try:
         result = forecast_panel(panel, horizon, method=method, indicator=indicator, **options)
     except ForecastInputError as exc:
-        return Outlook(indicator, region, kind, history, _no_forecast(), method, "", n_series, None, (), empty_bt, 0,
-                       exc.message, synthetic)
+        return Outlook(
+            indicator,
+            region,
+            kind,
+            history,
+            _no_forecast(),
+            method,
+            "",
+            n_series,
+            None,
+            (),
+            empty_bt,
+            0,
+            exc.message,
+            synthetic,
+        )
     summary = result.summary[result.summary["region_code"] == region]
     row = summary.iloc[0] if len(summary) else None
     forecasts = result.forecasts[result.forecasts["region_code"] == region].reset_index(drop=True)
@@ -327,8 +396,11 @@ def outlook(
     if forecasts.empty:
         last = max(panel["period"].unique(), key=period_sort_key)
         own = history.loc[history["value"].notna(), "period"]
-        reason = (label("trend_too_short", language).format(n=MIN_POINTS) if last in set(own)
-                  else label("trend_no_last", language).format(period=period_label(last, language)))
+        reason = (
+            label("trend_too_short", language).format(n=MIN_POINTS)
+            if last in set(own)
+            else label("trend_no_last", language).format(period=period_label(last, language))
+        )
     chosen = str(row["chosen"]) if row is not None and isinstance(row["chosen"], str) else method
     n_bt = _backtest_origins(panel, region, origins)
     scores = empty_bt
@@ -340,7 +412,9 @@ def outlook(
         elif naive_wins(model, naive):
             rejected = method if method != "auto" else f"auto:{chosen}"
             result = forecast_panel(panel, horizon, method="naive", indicator=indicator)
-            forecasts = result.forecasts[result.forecasts["region_code"] == region].reset_index(drop=True)
+            forecasts = result.forecasts[result.forecasts["region_code"] == region].reset_index(
+                drop=True
+            )
             method = chosen = "naive"
             lead = None
             scores = _compare(naive, naive, model)
@@ -349,13 +423,25 @@ def outlook(
     if n_bt < 1 and reason is None:
         reason = label("trend_no_backtest", language)
     return Outlook(
-        indicator=indicator, region=region, period_type=kind, history=history, forecasts=forecasts,
-        method=method, chosen=chosen, panel_size=int(n_series),
-        first_period=str(row["first_period"]) if row is not None and isinstance(row["first_period"], str) else None,
+        indicator=indicator,
+        region=region,
+        period_type=kind,
+        history=history,
+        forecasts=forecasts,
+        method=method,
+        chosen=chosen,
+        panel_size=int(n_series),
+        first_period=str(row["first_period"])
+        if row is not None and isinstance(row["first_period"], str)
+        else None,
         breaks=tuple((str(p), str(h)) for p, h, _ in result.params.get("breaks", [])),
-        backtest=scores, origins=n_bt, reason=reason, synthetic=synthetic,
+        backtest=scores,
+        origins=n_bt,
+        reason=reason,
+        synthetic=synthetic,
         leading=None if lead is None else str(lead["indicator"].iloc[0]),
-        rejected=rejected, provisional=provisional_start(history),
+        rejected=rejected,
+        provisional=provisional_start(history),
     )
 
 
@@ -372,8 +458,12 @@ def naive_wins(model: pd.DataFrame, naive: pd.DataFrame) -> bool:
     bool
         True when naive's mean MASE is strictly lower; a tie keeps the model.
     """
-    both = model.set_index("horizon")["mase"].to_frame("model").join(
-        naive.set_index("horizon")["mase"].rename("naive"), how="inner").dropna()
+    both = (
+        model.set_index("horizon")["mase"]
+        .to_frame("model")
+        .join(naive.set_index("horizon")["mase"].rename("naive"), how="inner")
+        .dropna()
+    )
     return bool(len(both)) and bool(both["naive"].mean() < both["model"].mean())
 
 
@@ -403,8 +493,15 @@ def _no_forecast() -> pd.DataFrame:
     return pd.DataFrame(columns=FORECAST_COLUMNS)
 
 
-def _scores(panel: pd.DataFrame, region: str, method: str, origins: int, horizon: int,
-            indicator: str, options: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _scores(
+    panel: pd.DataFrame,
+    region: str,
+    method: str,
+    origins: int,
+    horizon: int,
+    indicator: str,
+    options: dict,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Backtest of ``method`` (with ``options``) and of naive on the same origins, per horizon.
 
     Each frame: ``horizon``, ``mase``, ``coverage80``, ``coverage95``, ``n``
@@ -412,8 +509,12 @@ def _scores(panel: pd.DataFrame, region: str, method: str, origins: int, horizon
     Empty frames when the backtest cannot run.
     """
     try:
-        own = backtest(panel, method=method, origins=origins, horizon=horizon, indicator=indicator, **options)
-        naive = backtest(panel, method="naive", origins=origins, horizon=horizon, indicator=indicator)
+        own = backtest(
+            panel, method=method, origins=origins, horizon=horizon, indicator=indicator, **options
+        )
+        naive = backtest(
+            panel, method="naive", origins=origins, horizon=horizon, indicator=indicator
+        )
     except ForecastInputError:
         return pd.DataFrame(), pd.DataFrame()
     if own.pooled.empty or naive.pooled.empty:
@@ -492,8 +593,10 @@ def _used_method(o: Outlook, language: str) -> str:
     if o.method == "pooled" and by_h and set(by_h.values()) != {"pooled"}:
         if len(set(by_h.values())) == 1:
             return method_name(next(iter(by_h.values())), language)
-        return ", ".join(label("trend_method_horizon", language).format(method=method_name(m, language), h=h)
-                         for h, m in by_h.items())
+        return ", ".join(
+            label("trend_method_horizon", language).format(method=method_name(m, language), h=h)
+            for h, m in by_h.items()
+        )
     return method_name(o.method, language)
 
 
@@ -529,13 +632,23 @@ def outlook_chart(o: Outlook, *, breaks=None, language: str = "nl"):
     if not o.has_forecast:
         raise ValueError(f"outlook_chart: no forecast for {o.indicator} in {o.region}: {o.reason}")
     history = o.history[o.history["value"].notna()]
-    return forecast_chart(history, o.forecasts, method=_used_method(o, language), breaks=breaks,
-                          synthetic=o.synthetic, language=language)
+    return forecast_chart(
+        history,
+        o.forecasts,
+        method=_used_method(o, language),
+        breaks=breaks,
+        synthetic=o.synthetic,
+        language=language,
+    )
 
 
 def _number(value, language: str, decimals: int = 2) -> str:
     """A figure, or 'n.v.t.' ('n/a') where it is not applicable (a degenerate MASE is NaN, never 0)."""
-    return format_number(value, decimals, language) if pd.notna(value) else label("trend_not_applicable", language)
+    return (
+        format_number(value, decimals, language)
+        if pd.notna(value)
+        else label("trend_not_applicable", language)
+    )
 
 
 def _pct(value, language: str) -> str:
@@ -560,7 +673,9 @@ def method_note(o: Outlook, language: str = "nl") -> str:
     title = indicator_label(o.indicator, language)
     if not o.has_forecast:
         return f"**{title}**: {label('trend_no_forecast', language)} ({o.reason})."
-    parts = [f"**{title}**. {label('forecast_method', language).capitalize()}: {_used_method(o, language)}"]
+    parts = [
+        f"**{title}**. {label('forecast_method', language).capitalize()}: {_used_method(o, language)}"
+    ]
     if o.panel_size > 1:
         parts[0] += " " + label("trend_panel", language).format(n=o.panel_size)
     if o.leading:
@@ -568,23 +683,38 @@ def method_note(o: Outlook, language: str = "nl") -> str:
         parts.append(label("trend_leading", language).format(indicator=name[:1].lower() + name[1:]))
     observed = o.history.loc[o.history["value"].notna(), "period"]
     if o.first_period and len(observed) and observed.iloc[0] != o.first_period:
-        parts.append(label("trend_from", language).format(period=period_label(o.first_period, language)))
+        parts.append(
+            label("trend_from", language).format(period=period_label(o.first_period, language))
+        )
     for period, handling in o.breaks:
         if handling == "level" and o.first_period and int(period[:4]) > int(o.first_period[:4]):
-            parts.append(label("trend_level_break", language).format(period=period_label(period, language)))
+            parts.append(
+                label("trend_level_break", language).format(period=period_label(period, language))
+            )
     if o.origins and len(o.backtest):
         first = o.backtest.iloc[0]
         text = label("trend_backtest", language).format(
-            origins=o.origins, mase=_number(first["mase"], language), naive=_number(first["naive_mase"], language),
-            coverage=_pct(first["coverage80"], language), coverage95=_pct(first["coverage95"], language))
+            origins=o.origins,
+            mase=_number(first["mase"], language),
+            naive=_number(first["naive_mase"], language),
+            coverage=_pct(first["coverage80"], language),
+            coverage95=_pct(first["coverage95"], language),
+        )
         if o.panel_size > 1:
-            text += "; " + label("trend_backtest_region", language).format(mase=_number(first["region_mase"], language))
+            text += "; " + label("trend_backtest_region", language).format(
+                mase=_number(first["region_mase"], language)
+            )
         parts.append(text)
         if o.rejected:
             model = o.backtest["model_mase"].mean()
             naive = o.backtest["naive_mase"].mean()
-            parts.append(label("trend_naive_chosen", language).format(
-                model=_model_name(o, language), mase=_number(model, language), naive=_number(naive, language)))
+            parts.append(
+                label("trend_naive_chosen", language).format(
+                    model=_model_name(o, language),
+                    mase=_number(model, language),
+                    naive=_number(naive, language),
+                )
+            )
         elif first["mase"] >= first["naive_mase"]:
             parts.append(label("trend_not_better", language))
     else:
@@ -592,8 +722,11 @@ def method_note(o: Outlook, language: str = "nl") -> str:
     if o.method == "pooled" and "naive" in horizon_methods(o).values():
         parts.append(label("trend_guard_naive", language))
     if o.provisional:
-        parts.append(label("trend_provisional_start", language).format(
-            period=period_label(o.provisional, language)))
+        parts.append(
+            label("trend_provisional_start", language).format(
+                period=period_label(o.provisional, language)
+            )
+        )
     if o.synthetic:
         parts.append(label("trend_synthetic", language))
     text = "; ".join(parts)
@@ -614,22 +747,36 @@ def backtest_table(outlooks: Sequence[Outlook], language: str = "nl") -> pd.Data
     rows = []
     for o in outlooks:
         for r in o.backtest.itertuples():
-            rows.append({
-                "indicator": indicator_label(o.indicator, language),
-                "period_type": label(o.period_type, language),
-                "method": _used_method(o, language),
-                "series": o.panel_size,
-                "origins": o.origins,
-                "horizon": int(r.horizon),
-                "mase": _number(r.mase, language),
-                "naive_mase": _number(r.naive_mase, language),
-                "model_mase": _number(r.model_mase, language) if o.rejected else "",
-                "region_mase": _number(r.region_mase, language),
-                "coverage80": _pct(r.coverage80, language),
-                "coverage95": _pct(r.coverage95, language),
-            })
-    columns = ["indicator", "period_type", "method", "series", "origins", "horizon", "mase", "naive_mase",
-               "model_mase", "region_mase", "coverage80", "coverage95"]
+            rows.append(
+                {
+                    "indicator": indicator_label(o.indicator, language),
+                    "period_type": label(o.period_type, language),
+                    "method": _used_method(o, language),
+                    "series": o.panel_size,
+                    "origins": o.origins,
+                    "horizon": int(r.horizon),
+                    "mase": _number(r.mase, language),
+                    "naive_mase": _number(r.naive_mase, language),
+                    "model_mase": _number(r.model_mase, language) if o.rejected else "",
+                    "region_mase": _number(r.region_mase, language),
+                    "coverage80": _pct(r.coverage80, language),
+                    "coverage95": _pct(r.coverage95, language),
+                }
+            )
+    columns = [
+        "indicator",
+        "period_type",
+        "method",
+        "series",
+        "origins",
+        "horizon",
+        "mase",
+        "naive_mase",
+        "model_mase",
+        "region_mase",
+        "coverage80",
+        "coverage95",
+    ]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.rename(columns={c: label(f"trend_col_{c}", language) for c in columns})
 
@@ -647,8 +794,10 @@ def forecast_summary(outlooks: Sequence[Outlook], language: str = "nl") -> str:
             lines.append(f"{o.indicator} {o.region}: {label('trend_no_forecast', language)}")
             continue
         last = o.history.dropna(subset=["value"]).iloc[-1]
-        lines.append(f"{o.indicator} {o.region} ({o.period_type}, {o.method}/{o.chosen}, n={o.panel_size}): "
-                     f"{last['period']} {last['value']:.2f}")
+        lines.append(
+            f"{o.indicator} {o.region} ({o.period_type}, {o.method}/{o.chosen}, n={o.panel_size}): "
+            f"{last['period']} {last['value']:.2f}"
+        )
         for r in o.forecasts.itertuples():
             lines.append(f"  {r.period}: {r.mean:.2f} [{r.lo80:.2f}; {r.hi80:.2f}]")
     return "\n".join(lines)

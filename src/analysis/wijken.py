@@ -42,8 +42,9 @@ UNCHANGED, NEW_CODE, NEW_BOUNDARIES = 1, 2, 3
 BREAK_COLUMNS = ["region_code", "region_name", "year", "reason", "dropped_before"]
 
 
-def wijk_codes(municipality: str, resolver: RegionResolver | None = None,
-               obs: pd.DataFrame | None = None) -> list[str]:
+def wijk_codes(
+    municipality: str, resolver: RegionResolver | None = None, obs: pd.DataFrame | None = None
+) -> list[str]:
     """The wijk codes of a municipality: those the resolver knows and those in ``obs``.
 
     Parameters
@@ -126,8 +127,10 @@ def division_breaks(obs: pd.DataFrame, division: pd.DataFrame | None) -> pd.Data
     flags: dict[tuple[str, int], float] = {}
     if division is not None and len(division):
         d = division[division["value"].notna()]
-        flags = {(str(r), _year(p)): float(v) for r, p, v in zip(d["region_code"], d["period"], d["value"],
-                                                                     strict=True)}
+        flags = {
+            (str(r), _year(p)): float(v)
+            for r, p, v in zip(d["region_code"], d["period"], d["value"], strict=True)
+        }
     for code, group in wijk_rows.groupby("region_code", sort=True):
         years = sorted({_year(p) for p in group["period"]})
         name = str(group["region_name"].iloc[0])
@@ -194,7 +197,9 @@ def rounded_to_five(obs: pd.DataFrame) -> list[str]:
     data = obs[obs["value"].notna()]
     for period, group in data.groupby("period", sort=True):
         values = group["value"].to_numpy(dtype=float)
-        if len(values) >= 3 and np.all(np.isclose(np.mod(values, 5), 0) | np.isclose(np.mod(values, 5), 5)):
+        if len(values) >= 3 and np.all(
+            np.isclose(np.mod(values, 5), 0) | np.isclose(np.mod(values, 5), 5)
+        ):
             out.append(str(period))
     return out
 
@@ -215,18 +220,29 @@ def division_note(breaks: pd.DataFrame, checked: bool, language: str | None = No
     language = labels.resolve_language(language)
     if breaks.empty:
         return label("wijk_division_none" if checked else "wijk_division_unchecked", language)
-    reasons = {"code": label("wijk_division_code", language), "grenzen": label("wijk_division_boundaries", language),
-               "ontbreekt": label("wijk_division_missing", language)}
-    items = [f"{name} ({code}) {year}: {reasons[reason]}"
-             for code, name, year, reason in breaks[["region_code", "region_name", "year", "reason"]]
-             .itertuples(index=False)]
+    reasons = {
+        "code": label("wijk_division_code", language),
+        "grenzen": label("wijk_division_boundaries", language),
+        "ontbreekt": label("wijk_division_missing", language),
+    }
+    items = [
+        f"{name} ({code}) {year}: {reasons[reason]}"
+        for code, name, year, reason in breaks[
+            ["region_code", "region_name", "year", "reason"]
+        ].itertuples(index=False)
+    ]
     lead = label("wijk_division_breaks", language)
     tail = "" if checked else " " + label("wijk_division_unchecked", language)
     return f"{lead} " + "; ".join(items) + "." + tail
 
 
-def wijk_trend(obs: pd.DataFrame, division: pd.DataFrame | None, *, period_type: str,
-               regions: Iterable[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def wijk_trend(
+    obs: pd.DataFrame,
+    division: pd.DataFrame | None,
+    *,
+    period_type: str,
+    regions: Iterable[str] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rows of one period type to draw as wijk trend lines, and the breaks found.
 
     Parameters
@@ -253,13 +269,22 @@ def wijk_trend(obs: pd.DataFrame, division: pd.DataFrame | None, *, period_type:
         wanted = list(regions)
         rows = rows[rows["region_code"].isin(wanted)]
         order = {code: i for i, code in enumerate(wanted)}
-        rows = rows.assign(_o=rows["region_code"].map(order)).sort_values(["_o", "period"], kind="stable")
+        rows = rows.assign(_o=rows["region_code"].map(order)).sort_values(
+            ["_o", "period"], kind="stable"
+        )
         rows = rows.drop(columns="_o")
     return comparable_span(rows, breaks), breaks
 
 
-def trend_charts(data: dict[str, pd.DataFrame], division: pd.DataFrame | None, municipality: str,
-                 wijk: str | None = None, *, selection: str | None = None, language: str | None = None) -> list:
+def trend_charts(
+    data: dict[str, pd.DataFrame],
+    division: pd.DataFrame | None,
+    municipality: str,
+    wijk: str | None = None,
+    *,
+    selection: str | None = None,
+    language: str | None = None,
+) -> list:
     """The charts of the Wmo trend per wijk: the chosen wijk, or small multiples of every wijk.
 
     Years and half-years are drawn apart (different statistics); every line
@@ -292,10 +317,21 @@ def trend_charts(data: dict[str, pd.DataFrame], division: pd.DataFrame | None, m
     language = labels.resolve_language(language)
     out = []
     if not wijk:
-        many = max((len(current_wijken(obs[obs["period_type"] == kind])) for obs in data.values() if obs is not None
-                    for kind in ("year", "halfyear")), default=0)
+        many = max(
+            (
+                len(current_wijken(obs[obs["period_type"] == kind]))
+                for obs in data.values()
+                if obs is not None
+                for kind in ("year", "halfyear")
+            ),
+            default=0,
+        )
         if many > MAX_PANELS:
-            return [markup.sentence(label("wijk_too_many", language).format(n=many) + ".", emphasis=True)]
+            return [
+                markup.sentence(
+                    label("wijk_too_many", language).format(n=many) + ".", emphasis=True
+                )
+            ]
     for ind in TREND_INDICATORS:
         obs = data.get(ind)
         if obs is None:
@@ -304,24 +340,52 @@ def trend_charts(data: dict[str, pd.DataFrame], division: pd.DataFrame | None, m
         for kind in ("year", "halfyear"):
             subtitle = label(f"reach_period_{kind}", language)
             if wijk:
-                rows, _ = wijk_trend(obs, division, period_type=kind,
-                                     regions=[wijk, municipality] if rate else [wijk])
-                out.append(plotting.chart_or_note(plotting.line_chart, rows, focus=wijk, subtitle=subtitle,
-                                                  what=labels.indicator_label(ind, language),
-                                                  selection=selection, language=language))
+                rows, _ = wijk_trend(
+                    obs,
+                    division,
+                    period_type=kind,
+                    regions=[wijk, municipality] if rate else [wijk],
+                )
+                out.append(
+                    plotting.chart_or_note(
+                        plotting.line_chart,
+                        rows,
+                        focus=wijk,
+                        subtitle=subtitle,
+                        what=labels.indicator_label(ind, language),
+                        selection=selection,
+                        language=language,
+                    )
+                )
                 continue
             current = current_wijken(obs[obs["period_type"] == kind])
-            rows, _ = wijk_trend(obs, division, period_type=kind,
-                                 regions=[*current, municipality] if rate else current)
-            out.append(plotting.chart_or_note(plotting.small_multiples, rows, ncols=5, subtitle=subtitle,
-                                              reference=municipality if rate else None,
-                                              what=labels.indicator_label(ind, language),
-                                              selection=selection, language=language))
+            rows, _ = wijk_trend(
+                obs,
+                division,
+                period_type=kind,
+                regions=[*current, municipality] if rate else current,
+            )
+            out.append(
+                plotting.chart_or_note(
+                    plotting.small_multiples,
+                    rows,
+                    ncols=5,
+                    subtitle=subtitle,
+                    reference=municipality if rate else None,
+                    what=labels.indicator_label(ind, language),
+                    selection=selection,
+                    language=language,
+                )
+            )
     return out
 
 
-def trend_notes(data: dict[str, pd.DataFrame], division: pd.DataFrame | None, codes: Iterable[str],
-                language: str | None = None) -> str:
+def trend_notes(
+    data: dict[str, pd.DataFrame],
+    division: pd.DataFrame | None,
+    codes: Iterable[str],
+    language: str | None = None,
+) -> str:
     """What the reader must know about the wijk lines: changes of division, CBS's rounding.
 
     Parameters
@@ -342,14 +406,36 @@ def trend_notes(data: dict[str, pd.DataFrame], division: pd.DataFrame | None, co
     if not frames:
         return ""
     obs = pd.concat(frames, ignore_index=True)
-    text = division_note(division_breaks(obs, division), division_checked(division, codes), language)
+    text = division_note(
+        division_breaks(obs, division), division_checked(division, codes), language
+    )
     rates = data.get("wmo_clienten_per_1000")
-    rounded = rounded_to_five(rates[rates["period_type"] == "year"]) if rates is not None and len(rates) else []
+    rounded = (
+        rounded_to_five(rates[rates["period_type"] == "year"])
+        if rates is not None and len(rates)
+        else []
+    )
     if rounded:
         text += " " + label("wijk_rounded_five", language).format(periods=", ".join(rounded))
     return text
 
 
-__all__ = ["BREAK_COLUMNS", "DIVISION_INDICATOR", "MAX_PANELS", "current_wijken", "NEW_BOUNDARIES", "NEW_CODE", "TREND_INDICATORS", "UNCHANGED",
-           "comparable_span", "division_breaks", "division_checked", "division_note", "rounded_to_five",
-           "trend_charts", "trend_notes", "wijk_codes", "wijk_trend"]
+__all__ = [
+    "BREAK_COLUMNS",
+    "DIVISION_INDICATOR",
+    "MAX_PANELS",
+    "current_wijken",
+    "NEW_BOUNDARIES",
+    "NEW_CODE",
+    "TREND_INDICATORS",
+    "UNCHANGED",
+    "comparable_span",
+    "division_breaks",
+    "division_checked",
+    "division_note",
+    "rounded_to_five",
+    "trend_charts",
+    "trend_notes",
+    "wijk_codes",
+    "wijk_trend",
+]

@@ -118,7 +118,9 @@ def holiday_calendar(
     """
     years = sorted(set(int(y) for y in years))
     if not years:
-        return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "name": pd.Series(dtype=object)})
+        return pd.DataFrame(
+            {"date": pd.Series(dtype="datetime64[ns]"), "name": pd.Series(dtype=object)}
+        )
     rows = _holidays(years[0], years[-1], liberation_day, bool(good_friday))
     wanted = set(years)
     rows = [(pd.Timestamp(d), n) for d, n in rows if d.year in wanted]
@@ -139,8 +141,11 @@ def holiday_dates(
 def _as_days(values) -> tuple[np.ndarray, np.ndarray, pd.Index | None]:
     """Values as a datetime64[D] array, a mask of missing values and the index (Series only)."""
     index = values.index if isinstance(values, pd.Series) else None
-    stamps = pd.to_datetime(pd.Series(np.atleast_1d(np.asarray(values, dtype=object)))
-                            if not isinstance(values, pd.Series) else values)
+    stamps = pd.to_datetime(
+        pd.Series(np.atleast_1d(np.asarray(values, dtype=object)))
+        if not isinstance(values, pd.Series)
+        else values
+    )
     if getattr(stamps.dt, "tz", None) is not None:
         stamps = stamps.dt.tz_localize(None)
     missing = stamps.isna().to_numpy()
@@ -149,23 +154,30 @@ def _as_days(values) -> tuple[np.ndarray, np.ndarray, pd.Index | None]:
     return days, missing, index
 
 
-def _calendar_for(days: np.ndarray, missing: np.ndarray, liberation_day: str, good_friday: bool,
-                  margin_years: int = 1) -> np.ndarray:
+def _calendar_for(
+    days: np.ndarray,
+    missing: np.ndarray,
+    liberation_day: str,
+    good_friday: bool,
+    margin_years: int = 1,
+) -> np.ndarray:
     valid = days[~missing]
     if valid.size == 0:
         return np.array([], dtype="datetime64[D]")
     years = valid.astype("datetime64[Y]").astype(int) + 1970
-    return holiday_dates(int(years.min()) - margin_years, int(years.max()) + margin_years,
-                         liberation_day=liberation_day, good_friday=good_friday)
+    return holiday_dates(
+        int(years.min()) - margin_years,
+        int(years.max()) + margin_years,
+        liberation_day=liberation_day,
+        good_friday=good_friday,
+    )
 
 
 def _is_scalar(value) -> bool:
     return not isinstance(value, pd.Series | pd.Index | np.ndarray | list | tuple)
 
 
-def working_days_between(
-    start, end, *, liberation_day: str = "lustrum", good_friday: bool = False
-):
+def working_days_between(start, end, *, liberation_day: str = "lustrum", good_friday: bool = False):
     """Working days after ``start`` up to and including ``end``.
 
     Parameters
@@ -199,9 +211,15 @@ def working_days_between(
         index = e_index
     if s_days.shape != e_days.shape:
         if s_days.size == 1:
-            s_days, s_missing = np.broadcast_to(s_days, e_days.shape), np.broadcast_to(s_missing, e_days.shape)
+            s_days, s_missing = (
+                np.broadcast_to(s_days, e_days.shape),
+                np.broadcast_to(s_missing, e_days.shape),
+            )
         elif e_days.size == 1:
-            e_days, e_missing = np.broadcast_to(e_days, s_days.shape), np.broadcast_to(e_missing, s_days.shape)
+            e_days, e_missing = (
+                np.broadcast_to(e_days, s_days.shape),
+                np.broadcast_to(e_missing, s_days.shape),
+            )
         else:
             raise ValueError(f"start and end differ in length ({s_days.size} and {e_days.size})")
     missing = s_missing | e_missing
@@ -218,8 +236,11 @@ def working_days_between(
         return None if bool(missing[0]) else int(counts[0])
     out = pd.array(counts.astype("int64"), dtype="Int64")
     out[missing] = pd.NA
-    return pd.Series(out, index=index if index is not None and len(index) == len(out) else None,
-                     name="working_days")
+    return pd.Series(
+        out,
+        index=index if index is not None and len(index) == len(out) else None,
+        name="working_days",
+    )
 
 
 def add_working_days(start, n, *, liberation_day: str = "lustrum", good_friday: bool = False):

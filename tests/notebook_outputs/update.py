@@ -23,7 +23,9 @@ from conftest import EXPECTED, NOTEBOOKS, checked_cells, isolate_cache  # noqa: 
 
 def record(path: Path) -> Path:
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    ).execute()
     outputs = {}
     for cell in checked_cells(nb):
         kept = []
@@ -40,7 +42,11 @@ def record(path: Path) -> Path:
 
 def main(names: list[str]) -> int:
     isolate_cache()
-    paths = [NOTEBOOKS / f"{n}.ipynb" for n in names] if names else sorted(NOTEBOOKS.glob("[0-9]*.ipynb"))
+    paths = (
+        [NOTEBOOKS / f"{n}.ipynb" for n in names]
+        if names
+        else sorted(NOTEBOOKS.glob("[0-9]*.ipynb"))
+    )
     for path in paths:
         print(f"recorded {record(path).relative_to(ROOT)}")
     return 0

@@ -23,7 +23,11 @@ HERE = Path(__file__).resolve().parent
 
 def notebook(title: str, parameters: str | None, *cells: str) -> nbformat.NotebookNode:
     nb = new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nb.metadata["language_info"] = {"name": "python"}
     nb.cells.append(new_markdown_cell(f"# {title}"))
     if parameters is not None:
@@ -43,34 +47,34 @@ def notebook(title: str, parameters: str | None, *cells: str) -> nbformat.Notebo
 RUNNER = {
     "01_basic": notebook(
         "Basic report",
-        '''
+        """
 region = "GM0344"  # CBS region code
 year: int = 2024  # reporting year
 label = "Utrecht"  # free text shown in the report
 values = [1, 2]  # a list of numbers
 scale = 1.5  # a factor
 flag = False  # a switch
-''',
+""",
         'print(f"region={region} year={year} label={label!r} type={type(label).__name__}"'
         ' f" values={values} scale={scale} flag={flag}")',
-        '''
+        """
 from analysis.provenance import record_sources
 
 record_sources([
     {"source": "fixture table", "path": "fixture_data.csv", "vintage": "2024"},
     {"source": "synthetic register", "synthetic": True},
 ])
-''',
-        '''
+""",
+        """
 import pandas as pd
 
 pd.read_csv("fixture_data.csv").head()
-''',
+""",
     ),
     "02_plot": notebook(
         "Plot",
         'region = "GM0344"  # CBS region code',
-        '''
+        """
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 
@@ -79,45 +83,45 @@ fig, ax = plt.subplots(figsize=(4, 3))
 ax.plot([2020, 2021, 2022, 2023], [3, 4, 2, 5], marker="o")
 ax.set_title(f"Plot for {region}")
 plt.show()
-''',
+""",
     ),
     "03_fail": notebook(
         "Fails on request",
-        '''
+        """
 fail = True  # raise in the second cell
 message = "boom"  # the exception's message
-''',
+""",
         'print("before the failure")',
-        '''
+        """
 if fail:
     raise ValueError(message)
-''',
+""",
         'print("after the failure")',
     ),
     "04_sleep": notebook(
         "Sleeps",
-        'seconds = 30.0  # how long the cell sleeps',
-        '''
+        "seconds = 30.0  # how long the cell sleeps",
+        """
 import time
 
 time.sleep(seconds)
 print("woke up")
-''',
+""",
     ),
     "05_die": notebook(
         "Kills its kernel",
-        'die = True  # end the kernel process',
+        "die = True  # end the kernel process",
         'import os\nprint("about to die")',
-        '''
+        """
 if die:
     os._exit(1)
-''',
+""",
         'print("still alive")',
     ),
     "06_leak": notebook(
         "State leak probe",
         'phase = "set"  # "set" leaves state behind, "check" looks for it',
-        '''
+        """
 import json
 import os
 import sys
@@ -150,18 +154,18 @@ else:
     }
     print("STATE " + json.dumps(state))
     assert not any(v for k, v in state.items() if k != "cwd"), state
-''',
+""",
     ),
     "07_noparams": notebook("No parameters", None, 'print("hello")'),
 }
 
 
-COLLECTION_PARAMS = '''
+COLLECTION_PARAMS = """
 region = "GM0344"  # CBS code of the municipality
 source = "auto"  # auto, embedded, cbs-cache or a path
-'''
+"""
 
-COMMON = '''
+COMMON = """
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -172,20 +176,28 @@ from analysis.provenance import record_sources
 
 rng = np.random.default_rng(int(region[2:]) if region[2:].isdigit() else 0)
 periods = pd.period_range("2015", "2024", freq="Y").astype(str)
-'''
+"""
 
-SOURCES = '''
+SOURCES = """
 record_sources([{"source": "synthetic stand-in for %s", "vintage": "2025", "synthetic": True}])
-'''
+"""
 
 
 def stand_in(title: str, body: str) -> nbformat.NotebookNode:
-    return notebook(title, COLLECTION_PARAMS, COMMON, SOURCES % title, body,
-                    "md:Generated stand-in notebook for runner benchmarks.")
+    return notebook(
+        title,
+        COLLECTION_PARAMS,
+        COMMON,
+        SOURCES % title,
+        body,
+        "md:Generated stand-in notebook for runner benchmarks.",
+    )
 
 
 COLLECTION = {
-    "00_overzicht": stand_in("Overzicht", '''
+    "00_overzicht": stand_in(
+        "Overzicht",
+        """
 df = pd.DataFrame({"period": periods, "jeugdhulp": rng.normal(10, 1, len(periods)).round(1),
                    "wmo": rng.normal(60, 5, len(periods)).round(1)})
 fig, axes = plt.subplots(1, 2, figsize=(8, 3))
@@ -194,16 +206,22 @@ df.plot(x="period", y="wmo", ax=axes[1], marker="o")
 fig.suptitle(f"Overzicht {region}")
 plt.show()
 df.describe()
-'''),
-    "01_bereik": stand_in("Bereik", '''
+""",
+    ),
+    "01_bereik": stand_in(
+        "Bereik",
+        """
 wijken = [f"WK{region[2:]}{i:02d}" for i in range(1, 11)]
 df = pd.DataFrame({"wijk": wijken, "bereik": rng.uniform(5, 15, len(wijken)).round(1)})
 ax = sns.barplot(data=df, x="wijk", y="bereik", color="steelblue")
 ax.tick_params(axis="x", rotation=45)
 plt.show()
 df.sort_values("bereik", ascending=False)
-'''),
-    "02_instroom_uitstroom": stand_in("Instroom en uitstroom", '''
+""",
+    ),
+    "02_instroom_uitstroom": stand_in(
+        "Instroom en uitstroom",
+        """
 df = pd.DataFrame({"period": periods, "instroom": rng.poisson(400, len(periods)),
                    "uitstroom": rng.poisson(380, len(periods))})
 df["saldo"] = df["instroom"] - df["uitstroom"]
@@ -211,15 +229,21 @@ fig, ax = plt.subplots(figsize=(6, 3))
 ax.bar(df["period"], df["saldo"])
 plt.show()
 df
-'''),
-    "03_ervaring": stand_in("Ervaring", '''
+""",
+    ),
+    "03_ervaring": stand_in(
+        "Ervaring",
+        """
 answers = pd.DataFrame({"vraag": list("ABCDE"), "eens": rng.uniform(50, 90, 5).round(0)})
 answers["oneens"] = 100 - answers["eens"]
 answers.set_index("vraag").plot.barh(stacked=True, figsize=(6, 3))
 plt.show()
 answers
-'''),
-    "04_jeugdzorg_cbs": stand_in("Jeugdzorg (CBS)", '''
+""",
+    ),
+    "04_jeugdzorg_cbs": stand_in(
+        "Jeugdzorg (CBS)",
+        """
 df = pd.DataFrame({"period": periods, "jeugdhulp_pct": rng.normal(10, 0.8, len(periods)).round(1)})
 x = sm.add_constant(np.arange(len(df)))
 fit = sm.OLS(df["jeugdhulp_pct"], x).fit()
@@ -231,8 +255,11 @@ ax.set_title(f"Jongeren met jeugdhulp, {region}")
 ax.legend()
 plt.show()
 df
-'''),
-    "05_trends_prognoses": stand_in("Trends en prognoses", '''
+""",
+    ),
+    "05_trends_prognoses": stand_in(
+        "Trends en prognoses",
+        """
 y = pd.Series(rng.normal(100, 5, 40).cumsum(), index=pd.period_range("2015Q1", periods=40, freq="Q"))
 model = sm.tsa.ExponentialSmoothing(y.to_numpy(), trend="add").fit()
 forecast = model.forecast(8)
@@ -242,7 +269,8 @@ ax.plot(range(len(y), len(y) + 8), forecast, label="forecast")
 ax.legend()
 plt.show()
 pd.DataFrame({"forecast": forecast.round(1)})
-'''),
+""",
+    ),
 }
 
 

@@ -83,7 +83,9 @@ def _csv_files(paths) -> list[Path]:
     files: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.suffix.lower() == ".csv" and f.is_file()))
+            files.extend(
+                sorted(f for f in p.rglob("*") if f.suffix.lower() == ".csv" and f.is_file())
+            )
         elif p.is_file():
             files.append(p)
         else:
@@ -135,7 +137,9 @@ def import_paths(
             result.skipped.append((str(f), "CBS table not used by the catalogue"))
             continue
         if table.table_id in seen:
-            raise InputError(f"table {table.table_id} given twice (also in {seen[table.table_id]})", file=f)
+            raise InputError(
+                f"table {table.table_id} given twice (also in {seen[table.table_id]})", file=f
+            )
         seen[table.table_id] = str(f)
         parsed.append(table)
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -144,8 +148,10 @@ def import_paths(
             table_vintage = vintage or default_vintage(table, "file", now)
             table.frame, n = status_by_vintage(table.frame, table.table_id, table_vintage)
             if n:
-                table.notes.append(f"{n} rows voorlopig by the vintage rule (the file has no provisional marks; "
-                                   "docs/cbs.md)")
+                table.notes.append(
+                    f"{n} rows voorlopig by the vintage rule (the file has no provisional marks; "
+                    "docs/cbs.md)"
+                )
     result.written = write_tables(parsed, source="file", vintage=vintage, cache_dir=cache_dir)
     return result
 
@@ -177,6 +183,7 @@ def fetch_tables(
         vintages[tid] = vintage_of(response)
     result = ImportResult()
     for table in tables:
-        result.written += write_tables([table], source="cbsodata", vintage=vintages[table.table_id],
-                                       cache_dir=cache_dir)
+        result.written += write_tables(
+            [table], source="cbsodata", vintage=vintages[table.table_id], cache_dir=cache_dir
+        )
     return result

@@ -74,7 +74,8 @@ def _stored_dtypes(frame: pd.DataFrame) -> dict[str, str | type]:
     """
     return {
         c: "str" if frame[c].notna().any() else object
-        for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)
+        for c in frame.columns
+        if isinstance(frame[c].dtype, pd.CategoricalDtype)
     }
 
 
@@ -94,8 +95,11 @@ def _stored_parquet(frame: pd.DataFrame) -> bytes:
     """The parquet bytes of :func:`stored_frame` of ``frame``, converted one row group at a time."""
     dtypes = _stored_dtypes(frame)
     frame = frame.drop(columns=["line"], errors="ignore")
-    return parquet_bytes(frame, prepare=lambda part: part.astype(dtypes) if dtypes else part,
-                         row_group_rows=CACHE_ROW_GROUP_ROWS)
+    return parquet_bytes(
+        frame,
+        prepare=lambda part: part.astype(dtypes) if dtypes else part,
+        row_group_rows=CACHE_ROW_GROUP_ROWS,
+    )
 
 
 class _Batch:
@@ -111,7 +115,9 @@ class _Batch:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.staged: list[tuple[Path, Path]] = []  # (temporary file, destination)
-        self.done: list[tuple[Path, Path | None]] = []  # (destination, backup of the old file or None)
+        self.done: list[
+            tuple[Path, Path | None]
+        ] = []  # (destination, backup of the old file or None)
 
     def add(self, name: str, data: bytes) -> None:
         dest = self.folder / name
@@ -190,8 +196,10 @@ def write_tables(
     folder = cbs_cache_dir(cache_dir)
     for table in tables:
         if not len(table.frame):
-            raise InputError(f"table {table.table_id} has no rows: not written, the cache is unchanged",
-                             file=table.origin)
+            raise InputError(
+                f"table {table.table_id} has no rows: not written, the cache is unchanged",
+                file=table.origin,
+            )
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
     written = []
     batch = _Batch(folder)
@@ -225,8 +233,10 @@ def write_tables(
         rebuild_crosswalk(folder)
     except OSError as exc:
         batch.rollback()
-        raise InputError(f"cannot write the CBS cache: {exc.strerror or exc}; the cache is unchanged",
-                         file=folder) from None
+        raise InputError(
+            f"cannot write the CBS cache: {exc.strerror or exc}; the cache is unchanged",
+            file=folder,
+        ) from None
     except BaseException:
         batch.rollback()
         raise
@@ -257,7 +267,9 @@ def cached_metadata(cache_dir: str | Path | None = None) -> list[dict]:
         try:
             out.append(json.loads(meta_path.read_text()))
         except (OSError, json.JSONDecodeError):
-            raise InputError("cache entry is unreadable; import the table again", file=meta_path) from None
+            raise InputError(
+                "cache entry is unreadable; import the table again", file=meta_path
+            ) from None
     return out
 
 
@@ -296,10 +308,14 @@ def read_cached(
     try:
         meta = json.loads(meta_path.read_text())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        raise InputError("cache entry is unreadable; import or fetch the table again", file=meta_path) from None
+        raise InputError(
+            "cache entry is unreadable; import or fetch the table again", file=meta_path
+        ) from None
     data = data_path.read_bytes()
     if sha256_of(data) != meta.get("cache_checksum"):
-        raise InputError("cached table does not match its checksum; import or fetch it again", file=data_path)
+        raise InputError(
+            "cached table does not match its checksum; import or fetch it again", file=data_path
+        )
     return read_parquet(data, columns=columns, categories=categories), meta
 
 
@@ -315,22 +331,36 @@ def build_crosswalk(folder: Path) -> pd.DataFrame:
     parts = []
     metas = [m for m in cached_metadata(folder)]
     # Newest region table first, so current names win; older tables keep merged-away codes.
-    for meta in sorted((m for m in metas if m["kind"] == "regions"), key=lambda m: m["table"], reverse=True):
+    for meta in sorted(
+        (m for m in metas if m["kind"] == "regions"), key=lambda m: m["table"], reverse=True
+    ):
         frame, _ = read_cached(meta["table"], folder)
-        parts.append(frame.reindex(columns=REGION_COLUMNS))  # a cache imported before a column was added
+        parts.append(
+            frame.reindex(columns=REGION_COLUMNS)
+        )  # a cache imported before a column was added
     coded_parts = []
     for meta in metas:
         if meta["kind"] != "data":
             continue
-        frame, _ = read_cached(meta["table"], folder, columns=["region_code", "region_label"],
-                               categories=["region_code", "region_label"])
+        frame, _ = read_cached(
+            meta["table"],
+            folder,
+            columns=["region_code", "region_label"],
+            categories=["region_code", "region_label"],
+        )
         coded = frame.dropna(subset=["region_code"]).drop_duplicates("region_code")
         if len(coded):
             names = coded["region_label"].str.replace(r"^Wijk \d+\s+", "", regex=True)
-            coded_parts.append(pd.DataFrame({
-                "region_code": coded["region_code"], "region_name": names,
-                "label": coded["region_label"], **dict.fromkeys(REGION_COLUMNS[3:]),
-            }))
+            coded_parts.append(
+                pd.DataFrame(
+                    {
+                        "region_code": coded["region_code"],
+                        "region_name": names,
+                        "label": coded["region_label"],
+                        **dict.fromkeys(REGION_COLUMNS[3:]),
+                    }
+                )
+            )
     if coded_parts:
         # The first code listed for a label wins when labels are resolved. A label can
         # name a municipality and a wijk ('Haren'): list municipalities and larger areas
@@ -356,8 +386,10 @@ def read_crosswalk(cache_dir: str | Path | None = None) -> pd.DataFrame | None:
     try:
         return read_parquet(path)
     except Exception:  # a damaged file: pyarrow raises several kinds of errors
-        raise InputError("region crosswalk is unreadable; import or fetch any table again to rebuild it",
-                         file=path) from None
+        raise InputError(
+            "region crosswalk is unreadable; import or fetch any table again to rebuild it",
+            file=path,
+        ) from None
 
 
 _CROSSWALKS: dict[tuple, pd.DataFrame] = {}

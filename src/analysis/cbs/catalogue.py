@@ -99,25 +99,50 @@ def normalise_measure_name(name: str) -> str:
 
 _JEUGD_MEASURES = (
     Measure("JongerenMetJeugdhulpInNatura", "jeugdhulp_pct", ("Jongeren met jeugdhulp in natura",)),
-    Measure("JongerenMetJeugdhMetVerblInNat", "jeugdhulp_verblijf_pct",
-            ("Jongeren met jeugdhulp met verblijf in natura", "Jeugdhulp met verblijf in natura"),
-            can_exceed_100=True),
-    Measure("JongerenMetJeugdbescherming", "jeugdbescherming_pct", ("Jongeren met jeugdbescherming",)),
-    Measure("JeugdbeschEnJeugdhMetVerblInNat", "jeugdbescherming_verblijf_pct",
-            ("Jeugdbescherming en jeugdhulp met verblijf in natura",), can_exceed_100=True),
-    Measure("JongerenMetJeugdreclassering", "jeugdreclassering_pct", ("Jongeren met jeugdreclassering",)),
+    Measure(
+        "JongerenMetJeugdhMetVerblInNat",
+        "jeugdhulp_verblijf_pct",
+        ("Jongeren met jeugdhulp met verblijf in natura", "Jeugdhulp met verblijf in natura"),
+        can_exceed_100=True,
+    ),
+    Measure(
+        "JongerenMetJeugdbescherming", "jeugdbescherming_pct", ("Jongeren met jeugdbescherming",)
+    ),
+    Measure(
+        "JeugdbeschEnJeugdhMetVerblInNat",
+        "jeugdbescherming_verblijf_pct",
+        ("Jeugdbescherming en jeugdhulp met verblijf in natura",),
+        can_exceed_100=True,
+    ),
+    Measure(
+        "JongerenMetJeugdreclassering", "jeugdreclassering_pct", ("Jongeren met jeugdreclassering",)
+    ),
 )
 _JEUGDZORG_MEASURES = (
     Measure("JongerenMetJeugdzorg", "jeugdzorg_personen", ("Jongeren met jeugdzorg",)),
     Measure("JongerenMetJeugdzorgRelatief", "jeugdzorg_pct", ("Jongeren met jeugdzorg relatief",)),
 )
 _TRAJECT_MEASURES = (
-    Measure("TotaalJeugdhulptrajectenInNatura", "jeugdhulptrajecten", ("Totaal jeugdhulptrajecten in natura",)),
-    Measure("UitgevoerdDoorHetWijkOfBuurtteam", "jeugdhulptrajecten_buurtteam",
-            ("Uitgevoerd door het wijk- of buurtteam", "Uitgevoerd door het wijk of buurtteam")),
-    Measure("TotaalJeugdbeschermingstrajecten", "jeugdbeschermingstrajecten",
-            ("Totaal jeugdbeschermingstrajecten",)),
-    Measure("TotaalJeugdhulpMetVerblijf", "jeugdhulptrajecten_verblijf", ("Totaal jeugdhulp met verblijf",)),
+    Measure(
+        "TotaalJeugdhulptrajectenInNatura",
+        "jeugdhulptrajecten",
+        ("Totaal jeugdhulptrajecten in natura",),
+    ),
+    Measure(
+        "UitgevoerdDoorHetWijkOfBuurtteam",
+        "jeugdhulptrajecten_buurtteam",
+        ("Uitgevoerd door het wijk- of buurtteam", "Uitgevoerd door het wijk of buurtteam"),
+    ),
+    Measure(
+        "TotaalJeugdbeschermingstrajecten",
+        "jeugdbeschermingstrajecten",
+        ("Totaal jeugdbeschermingstrajecten",),
+    ),
+    Measure(
+        "TotaalJeugdhulpMetVerblijf",
+        "jeugdhulptrajecten_verblijf",
+        ("Totaal jeugdhulp met verblijf",),
+    ),
 )
 # 82966NED: youths per combination of jeugdhulp, jeugdbescherming and jeugdreclassering
 # (2015 - 2017), the table cbs.nl's table pages and the 2017 publications cite.
@@ -125,23 +150,45 @@ _COMBINATIE_MEASURES = (
     Measure("TotaalJongerenMetJeugdzorg", "jeugdzorg_personen", ("Totaal jongeren met jeugdzorg",)),
     Measure("TotaalJeugdhulp", "jeugdhulp_personen", ("Totaal jeugdhulp",)),
     Measure("AlleenJeugdhulp", "jeugdzorg_alleen_jeugdhulp", ("Alleen jeugdhulp",)),
-    Measure("JHEnJeugdbeschermingJB", "jeugdzorg_jeugdhulp_jeugdbescherming",
-            ("Jeugdhulp en jeugdbescherming",)),
-    Measure("JHEnJeugdreclasseringJR", "jeugdzorg_jeugdhulp_jeugdreclassering",
-            ("Jeugdhulp en jeugdreclassering",)),
-    Measure("JHEnJBEnJR", "jeugdzorg_jeugdhulp_jeugdbescherming_jeugdreclassering",
-            ("Jeugdhulp, jeugdbescherming en jeugdreclassering",)),
+    Measure(
+        "JHEnJeugdbeschermingJB",
+        "jeugdzorg_jeugdhulp_jeugdbescherming",
+        ("Jeugdhulp en jeugdbescherming",),
+    ),
+    Measure(
+        "JHEnJeugdreclasseringJR",
+        "jeugdzorg_jeugdhulp_jeugdreclassering",
+        ("Jeugdhulp en jeugdreclassering",),
+    ),
+    Measure(
+        "JHEnJBEnJR",
+        "jeugdzorg_jeugdhulp_jeugdbescherming_jeugdreclassering",
+        ("Jeugdhulp, jeugdbescherming en jeugdreclassering",),
+    ),
     Measure("TotaalJeugdbescherming", "jeugdbescherming_personen", ("Totaal jeugdbescherming",)),
-    Measure("AlleenJeugdbescherming", "jeugdzorg_alleen_jeugdbescherming", ("Alleen jeugdbescherming",)),
+    Measure(
+        "AlleenJeugdbescherming", "jeugdzorg_alleen_jeugdbescherming", ("Alleen jeugdbescherming",)
+    ),
     Measure("TotaalJeugdreclassering", "jeugdreclassering_personen", ("Totaal jeugdreclassering",)),
-    Measure("AlleenJeugdreclassering", "jeugdzorg_alleen_jeugdreclassering", ("Alleen jeugdreclassering",)),
+    Measure(
+        "AlleenJeugdreclassering",
+        "jeugdzorg_alleen_jeugdreclassering",
+        ("Alleen jeugdreclassering",),
+    ),
 )
 _WMO_MEASURES = (
     Measure("WmoClienten", "wmo_clienten", ("Wmo-cliënten", "Wmo-clienten")),
-    Measure("WmoClientenPer1000Inwoners", "wmo_clienten_per_1000",
-            ("Wmo-cliënten per 1 000 inwoners", "Wmo-cliënten per 1000 inwoners", "Wmo-clienten per 1000 inwoners",
-             # the name CBS gives the same rate in the Kerncijfers wijken en buurten tables
-             "Wmo-clienten relatief")),
+    Measure(
+        "WmoClientenPer1000Inwoners",
+        "wmo_clienten_per_1000",
+        (
+            "Wmo-cliënten per 1 000 inwoners",
+            "Wmo-cliënten per 1000 inwoners",
+            "Wmo-clienten per 1000 inwoners",
+            # the name CBS gives the same rate in the Kerncijfers wijken en buurten tables
+            "Wmo-clienten relatief",
+        ),
+    ),
 )
 _WMO_FLOW_MEASURES = (
     Measure("Stand", "wmo_stand", ("Stand",)),
@@ -155,10 +202,16 @@ _TOTAAL = ("Totaal",)
 _KOSTEN_MEASURES = (
     Measure("BegroteKosten", "jeugdzorg_kosten_begroot", ("Begrote kosten",)),
     Measure("GerealiseerdeKosten", "jeugdzorg_kosten_gerealiseerd", ("Gerealiseerde kosten",)),
-    Measure("BegroteKostenPer1000Inwoners", "jeugdzorg_kosten_begroot_per_1000",
-            ("Begrote kosten per 1 000 inwoners", "Begrote kosten per 1000 inwoners")),
-    Measure("GerealiseerdeKostenPer1000Inwoners", "jeugdzorg_kosten_gerealiseerd_per_1000",
-            ("Gerealiseerde kosten per 1 000 inwoners", "Gerealiseerde kosten per 1000 inwoners")),
+    Measure(
+        "BegroteKostenPer1000Inwoners",
+        "jeugdzorg_kosten_begroot_per_1000",
+        ("Begrote kosten per 1 000 inwoners", "Begrote kosten per 1000 inwoners"),
+    ),
+    Measure(
+        "GerealiseerdeKostenPer1000Inwoners",
+        "jeugdzorg_kosten_gerealiseerd_per_1000",
+        ("Gerealiseerde kosten per 1 000 inwoners", "Gerealiseerde kosten per 1000 inwoners"),
+    ),
 )
 
 TABLES: dict[str, Table] = {}
@@ -168,52 +221,152 @@ def _add(table: Table) -> None:
     TABLES[table.id] = table
 
 
-_add(Table("82972NED", "Jeugdzorg; jongeren met jeugdzorg in % van alle jongeren, regio",
-           _JEUGD_MEASURES, period_range="2015 - 2020"))
-_add(Table("85098NED", "Jongeren met jeugdzorg in natura in % van alle jongeren; regio",
-           _JEUGD_MEASURES, period_range="2021 - 1e halfjaar 2024"))
-_add(Table("84134NED", "Jongeren met jeugdzorg; vorm, regio", _JEUGDZORG_MEASURES,
-           filters={"VormenVanJeugdzorg": ("JZ Totaal jeugdzorg",)}, period_range="2015 - 2020"))
-_add(Table("85099NED", "Jongeren met jeugdzorg; vorm, regio", _JEUGDZORG_MEASURES,
-           filters={"VormenVanJeugdzorg": ("JZ Totaal jeugdzorg",)}, period_range="2021 - 1e halfjaar 2024"))
-_add(Table("82966NED", "Jongeren met jeugdzorg; combinaties jeugdhulp/jeugdbescherming/jeugdreclassering, regio",
-           _COMBINATIE_MEASURES, period_range="1e kwartaal 2015 - 2017"))
-_add(Table("82968NED", "Jeugdzorgtrajecten in natura; peildatum, regio", _TRAJECT_MEASURES,
-           period_range="31 maart 2015 - 31 december 2020"))
-_add(Table("85094NED", "Jeugdzorgtrajecten in natura; peildatum, regio", _TRAJECT_MEASURES,
-           period_range="30 juni 2021 - 30 juni 2024"))
-_add(Table("83262NED", "Wmo-cliënten; geslacht, kenmerken, type maatwerkarrangement, regio", _WMO_MEASURES,
-           filters={
-               "Geslacht": ("Totaal mannen en vrouwen",),
-               "KenmerkenVanPersonen": ("Totaal personen",),
-               "TypeMaatwerkarrangement": _TOTAAL,
-           }, period_range="1e halfjaar 2015 - 2020"))
-_add(Table("83454NED", "Kosten jeugdzorg; regio", _KOSTEN_MEASURES,
-           filters={"VormenVanJeugdzorg": ("JZ Totaal jeugdzorg",)}, region_dimension="Regio",
-           period_range="2015 - 2023"))
-_add(Table("86050NED", "Wmo-cliënten; type maatwerkvoorziening, regio", _WMO_MEASURES,
-           filters={"TypeMaatwerkvoorziening": _TOTAAL}, period_range="1e halfjaar 2017 - 1e halfjaar 2024"))
-_add(Table("83268NED", "Wmo-maatwerkarrangementen; stand, instroom, uitstroom, regio", _WMO_FLOW_MEASURES,
-           filters={"TypeMaatwerkarrangement": _TOTAAL}, period_range="1e halfjaar 2015 - 2020"))
-_add(Table("86051NED", "Wmo-maatwerkvoorzieningen; stand, instroom, uitstroom, regio", _WMO_FLOW_MEASURES,
-           filters={"TypeMaatwerkvoorziening": _TOTAAL}, period_range="1e halfjaar 2017 - 1e halfjaar 2024"))
+_add(
+    Table(
+        "82972NED",
+        "Jeugdzorg; jongeren met jeugdzorg in % van alle jongeren, regio",
+        _JEUGD_MEASURES,
+        period_range="2015 - 2020",
+    )
+)
+_add(
+    Table(
+        "85098NED",
+        "Jongeren met jeugdzorg in natura in % van alle jongeren; regio",
+        _JEUGD_MEASURES,
+        period_range="2021 - 1e halfjaar 2024",
+    )
+)
+_add(
+    Table(
+        "84134NED",
+        "Jongeren met jeugdzorg; vorm, regio",
+        _JEUGDZORG_MEASURES,
+        filters={"VormenVanJeugdzorg": ("JZ Totaal jeugdzorg",)},
+        period_range="2015 - 2020",
+    )
+)
+_add(
+    Table(
+        "85099NED",
+        "Jongeren met jeugdzorg; vorm, regio",
+        _JEUGDZORG_MEASURES,
+        filters={"VormenVanJeugdzorg": ("JZ Totaal jeugdzorg",)},
+        period_range="2021 - 1e halfjaar 2024",
+    )
+)
+_add(
+    Table(
+        "82966NED",
+        "Jongeren met jeugdzorg; combinaties jeugdhulp/jeugdbescherming/jeugdreclassering, regio",
+        _COMBINATIE_MEASURES,
+        period_range="1e kwartaal 2015 - 2017",
+    )
+)
+_add(
+    Table(
+        "82968NED",
+        "Jeugdzorgtrajecten in natura; peildatum, regio",
+        _TRAJECT_MEASURES,
+        period_range="31 maart 2015 - 31 december 2020",
+    )
+)
+_add(
+    Table(
+        "85094NED",
+        "Jeugdzorgtrajecten in natura; peildatum, regio",
+        _TRAJECT_MEASURES,
+        period_range="30 juni 2021 - 30 juni 2024",
+    )
+)
+_add(
+    Table(
+        "83262NED",
+        "Wmo-cliënten; geslacht, kenmerken, type maatwerkarrangement, regio",
+        _WMO_MEASURES,
+        filters={
+            "Geslacht": ("Totaal mannen en vrouwen",),
+            "KenmerkenVanPersonen": ("Totaal personen",),
+            "TypeMaatwerkarrangement": _TOTAAL,
+        },
+        period_range="1e halfjaar 2015 - 2020",
+    )
+)
+_add(
+    Table(
+        "83454NED",
+        "Kosten jeugdzorg; regio",
+        _KOSTEN_MEASURES,
+        filters={"VormenVanJeugdzorg": ("JZ Totaal jeugdzorg",)},
+        region_dimension="Regio",
+        period_range="2015 - 2023",
+    )
+)
+_add(
+    Table(
+        "86050NED",
+        "Wmo-cliënten; type maatwerkvoorziening, regio",
+        _WMO_MEASURES,
+        filters={"TypeMaatwerkvoorziening": _TOTAAL},
+        period_range="1e halfjaar 2017 - 1e halfjaar 2024",
+    )
+)
+_add(
+    Table(
+        "83268NED",
+        "Wmo-maatwerkarrangementen; stand, instroom, uitstroom, regio",
+        _WMO_FLOW_MEASURES,
+        filters={"TypeMaatwerkarrangement": _TOTAAL},
+        period_range="1e halfjaar 2015 - 2020",
+    )
+)
+_add(
+    Table(
+        "86051NED",
+        "Wmo-maatwerkvoorzieningen; stand, instroom, uitstroom, regio",
+        _WMO_FLOW_MEASURES,
+        filters={"TypeMaatwerkvoorziening": _TOTAAL},
+        period_range="1e halfjaar 2017 - 1e halfjaar 2024",
+    )
+)
 
 # Wmo clients per wijk: one table per year ("Wmo-cliënten; financieringsvorm, wijken").
 WMO_WIJK_TABLES = {
-    "83267NED": "2015", "83620NED": "2016", "83818NED": "2017", "84421NED": "2018",
-    "84664NED": "2019", "84907NED": "2020", "85046NED": "2021", "85376NED": "2022",
-    "85638NED": "2023", "85995NED": "1e halfjaar 2024",
+    "83267NED": "2015",
+    "83620NED": "2016",
+    "83818NED": "2017",
+    "84421NED": "2018",
+    "84664NED": "2019",
+    "84907NED": "2020",
+    "85046NED": "2021",
+    "85376NED": "2022",
+    "85638NED": "2023",
+    "85995NED": "1e halfjaar 2024",
 }
 # Whether a wijk can be compared with the year before (CBS "Indelingswijziging": 1 unchanged,
 # 2 new code, same boundaries, 3 boundaries changed); the Kerncijfers wijken en buurten call it
 # "Indelingswijziging gemeente, wijk, buurt". analysis.wijken never joins a line across a 2 or 3.
-_INDELING_MEASURE = Measure("IndelingswijzigingWijken", "wijk_indelingswijziging",
-                            ("Indelingswijziging wijken", "Indelingswijziging gemeente, wijk, buurt",
-                             "Indelingswijziging wijken en buurten"))
+_INDELING_MEASURE = Measure(
+    "IndelingswijzigingWijken",
+    "wijk_indelingswijziging",
+    (
+        "Indelingswijziging wijken",
+        "Indelingswijziging gemeente, wijk, buurt",
+        "Indelingswijziging wijken en buurten",
+    ),
+)
 for _id, _years in WMO_WIJK_TABLES.items():
-    _add(Table(_id, f"Wmo-cliënten; financieringsvorm, wijken, {_years}", (*_WMO_MEASURES, _INDELING_MEASURE),
-               filters={"Financieringsvorm": _TOTAAL}, region_dimension="Wijken", only_levels=("wijk",),
-               period_range=_years))
+    _add(
+        Table(
+            _id,
+            f"Wmo-cliënten; financieringsvorm, wijken, {_years}",
+            (*_WMO_MEASURES, _INDELING_MEASURE),
+            filters={"Financieringsvorm": _TOTAAL},
+            region_dimension="Wijken",
+            only_levels=("wijk",),
+            period_range=_years,
+        )
+    )
 
 # Region tables ("Gebieden in Nederland"): label -> code crosswalk.
 REGION_TABLES = {"84929NED": "2021", "85755NED": "2024"}
@@ -230,7 +383,11 @@ SERIES: dict[str, tuple[str, ...]] = {
     "jeugdzorg_personen": ("84134NED", "85099NED"),
     "jeugdzorg_pct": ("84134NED", "85099NED"),
     # 82966NED alone: counts per combination of the three forms, 2015 - 2017
-    **{m.indicator: ("82966NED",) for m in _COMBINATIE_MEASURES if m.indicator != "jeugdzorg_personen"},
+    **{
+        m.indicator: ("82966NED",)
+        for m in _COMBINATIE_MEASURES
+        if m.indicator != "jeugdzorg_personen"
+    },
     "jeugdhulptrajecten": ("82968NED", "85094NED"),
     "jeugdhulptrajecten_buurtteam": ("82968NED", "85094NED"),
     "jeugdbeschermingstrajecten": ("82968NED", "85094NED"),
@@ -258,9 +415,16 @@ CITED_TABLES: dict[str, tuple[str, ...]] = {
 # first period after, explanation in Dutch, in English).
 SERIES_BREAKS: tuple[tuple[tuple[str, ...], str, str, str, str], ...] = (
     (
-        ("jeugdhulp_pct", "jeugdhulp_verblijf_pct", "jeugdzorg_personen", "jeugdzorg_pct",
-         "jeugdhulptrajecten", "jeugdhulptrajecten_buurtteam"),
-        "2015", "2016",
+        (
+            "jeugdhulp_pct",
+            "jeugdhulp_verblijf_pct",
+            "jeugdzorg_personen",
+            "jeugdzorg_pct",
+            "jeugdhulptrajecten",
+            "jeugdhulptrajecten_buurtteam",
+        ),
+        "2015",
+        "2016",
         "trendbreuk: vanaf 2016 telt jeugdhulp door buurtteams mee",
         "series break: from 2016 neighbourhood-team support counts",
     ),
@@ -273,7 +437,9 @@ def tables_for(indicator: str) -> tuple[str, ...]:
         return SERIES[indicator]
     except KeyError:
         known = ", ".join(sorted(SERIES))
-        raise KeyError(f"indicator {indicator!r} has no CBS source; CBS indicators: {known}") from None
+        raise KeyError(
+            f"indicator {indicator!r} has no CBS source; CBS indicators: {known}"
+        ) from None
 
 
 def reconcile_tables_for(indicator: str) -> tuple[str, ...]:

@@ -63,14 +63,34 @@ FORMAT_VERSION = 1
 REALDATA_VINTAGE = "CBS StatLine, opgehaald 2025-04-22"
 
 OBSERVATION_COLUMNS = [
-    "source_table", "indicator", "measure", "region_code", "region_label", "period", "period_type",
-    "value", "status", "note", "source_ref", "vintage",
+    "source_table",
+    "indicator",
+    "measure",
+    "region_code",
+    "region_label",
+    "period",
+    "period_type",
+    "value",
+    "status",
+    "note",
+    "source_ref",
+    "vintage",
 ]
 REGION_FILE_COLUMNS = ["source_table", *REGION_COLUMNS]
 #: Region levels kept from the data tables (wijk tables keep their own levels).
 KEPT_LEVELS = ("land", "landsdeel", "provincie", "gemeente")
-_CACHE_COLUMNS = ["table_id", "indicator", "measure", "region_label", "region_code", "period", "period_type",
-                  "status", "value", "note"]
+_CACHE_COLUMNS = [
+    "table_id",
+    "indicator",
+    "measure",
+    "region_label",
+    "region_code",
+    "period",
+    "period_type",
+    "status",
+    "value",
+    "note",
+]
 
 
 def extract_dir() -> Path:
@@ -112,7 +132,9 @@ def _csv_gz(frame: pd.DataFrame) -> bytes:
     return out.getvalue()
 
 
-def extract_frames(cache_dir: str | Path, tables=None) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+def extract_frames(
+    cache_dir: str | Path, tables=None
+) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
     """The extract's rows and table entries, from a CBS cache folder.
 
     Parameters
@@ -144,8 +166,10 @@ def extract_frames(cache_dir: str | Path, tables=None) -> tuple[pd.DataFrame, pd
     metas = {m["table"]: m for m in cached_metadata(cache_dir)}
     missing = [t for t in wanted if t not in metas]
     if missing:
-        raise InputError(f"the CBS cache {cache_dir} lacks catalogue table(s) {', '.join(missing)}; "
-                         "import or fetch them before building the extract")
+        raise InputError(
+            f"the CBS cache {cache_dir} lacks catalogue table(s) {', '.join(missing)}; "
+            "import or fetch them before building the extract"
+        )
     resolver = region_resolver(cache_dir)
     obs_parts, region_parts, entries = [], [], []
     for table_id in wanted:
@@ -161,20 +185,24 @@ def extract_frames(cache_dir: str | Path, tables=None) -> tuple[pd.DataFrame, pd
             levels = frame["region_code"].map(level_of)
             frame = frame[levels.isin(table.only_levels or KEPT_LEVELS)]
             kept = frame
-            obs_parts.append(pd.DataFrame({
-                "source_table": table_id,
-                "indicator": frame["indicator"],
-                "measure": frame["measure"],
-                "region_code": frame["region_code"],
-                "region_label": frame["region_label"],
-                "period": frame["period"],
-                "period_type": frame["period_type"],
-                "value": frame["value"],
-                "status": frame["status"],
-                "note": frame["note"] if "note" in frame else None,
-                "source_ref": [source_ref(table_id, m) for m in frame["measure"]],
-                "vintage": meta.get("vintage", ""),
-            }))
+            obs_parts.append(
+                pd.DataFrame(
+                    {
+                        "source_table": table_id,
+                        "indicator": frame["indicator"],
+                        "measure": frame["measure"],
+                        "region_code": frame["region_code"],
+                        "region_label": frame["region_label"],
+                        "period": frame["period"],
+                        "period_type": frame["period_type"],
+                        "value": frame["value"],
+                        "status": frame["status"],
+                        "note": frame["note"] if "note" in frame else None,
+                        "source_ref": [source_ref(table_id, m) for m in frame["measure"]],
+                        "vintage": meta.get("vintage", ""),
+                    }
+                )
+            )
         entry = {
             "table": table_id,
             "title": meta.get("title", table.title),
@@ -191,21 +219,34 @@ def extract_frames(cache_dir: str | Path, tables=None) -> tuple[pd.DataFrame, pd
             entry["indicators"] = sorted(kept["indicator"].unique().tolist())
             entry["periods"] = sorted(kept["period"].unique().tolist(), key=period_sort_key)
         entries.append(entry)
-    obs = pd.concat(obs_parts, ignore_index=True) if obs_parts else pd.DataFrame(columns=OBSERVATION_COLUMNS)
+    obs = (
+        pd.concat(obs_parts, ignore_index=True)
+        if obs_parts
+        else pd.DataFrame(columns=OBSERVATION_COLUMNS)
+    )
     obs = obs[OBSERVATION_COLUMNS]
-    obs = obs.sort_values(["source_table", "indicator", "region_code", "period_type", "period", "region_label"],
-                          kind="stable").reset_index(drop=True)
-    regions = (pd.concat(region_parts, ignore_index=True) if region_parts
-               else pd.DataFrame(columns=REGION_FILE_COLUMNS))[REGION_FILE_COLUMNS]
-    regions = regions.sort_values(REGION_FILE_COLUMNS, kind="stable", na_position="first").reset_index(drop=True)
+    obs = obs.sort_values(
+        ["source_table", "indicator", "region_code", "period_type", "period", "region_label"],
+        kind="stable",
+    ).reset_index(drop=True)
+    regions = (
+        pd.concat(region_parts, ignore_index=True)
+        if region_parts
+        else pd.DataFrame(columns=REGION_FILE_COLUMNS)
+    )[REGION_FILE_COLUMNS]
+    regions = regions.sort_values(
+        REGION_FILE_COLUMNS, kind="stable", na_position="first"
+    ).reset_index(drop=True)
     return obs, regions, entries
 
 
 def extract_files(cache_dir: str | Path, tables=None) -> dict[str, bytes]:
     """The extract's files (name -> bytes), built from a CBS cache folder (see :func:`extract_frames`)."""
     obs, regions, entries = extract_frames(cache_dir, tables)
-    obs_text = obs.assign(value=obs["value"].map(_number),
-                          **{c: obs[c].map(_text) for c in OBSERVATION_COLUMNS if c != "value"})
+    obs_text = obs.assign(
+        value=obs["value"].map(_number),
+        **{c: obs[c].map(_text) for c in OBSERVATION_COLUMNS if c != "value"},
+    )
     reg_text = regions.assign(**{c: regions[c].map(_text) for c in REGION_FILE_COLUMNS})
     files = {OBSERVATIONS: _csv_gz(obs_text), REGIONS: _csv_gz(reg_text)}
     manifest = {
@@ -215,7 +256,9 @@ def extract_files(cache_dir: str | Path, tables=None) -> dict[str, bytes]:
         "files": {name: sha256_of(data) for name, data in sorted(files.items())},
         "tables": entries,
     }
-    files[MANIFEST] = (json.dumps(manifest, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    files[MANIFEST] = (
+        json.dumps(manifest, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    ).encode("utf-8")
     files[README] = readme_text(manifest).encode("utf-8")
     return files
 
@@ -244,7 +287,9 @@ def readme_text(manifest: dict) -> str:
         periods = e.get("periods") or []
         span = f"{periods[0]} … {periods[-1]}" if periods else ""
         checksum = (e.get("source_checksum") or "")[:12]
-        lines.append(f"| {e['table']} | {e['title']} | {e['rows']} | {span} | {e['origin']} ({checksum}…) |")
+        lines.append(
+            f"| {e['table']} | {e['title']} | {e['rows']} | {span} | {e['origin']} ({checksum}…) |"
+        )
     lines += [
         "",
         "Bestanden: `observations.csv.gz` (per rij: tabel, indicator, maat, gebied, periode, waarde, status,",
@@ -317,7 +362,9 @@ def build_extract(
         if paths is None:
             folder = config.realdata_dir()
             if not folder.is_dir():
-                raise InputError(f"no CBS files: {folder} does not exist; pass the files or use --from-cache")
+                raise InputError(
+                    f"no CBS files: {folder} does not exist; pass the files or use --from-cache"
+                )
             paths = [folder]
             vintage = vintage or REALDATA_VINTAGE
         with tempfile.TemporaryDirectory(prefix="analysis-extract-") as tmp:
@@ -343,8 +390,10 @@ def _load(identity: tuple[str, int, int]) -> tuple[dict, dict[str, pd.DataFrame]
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         checksums = manifest["files"]
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError):
-        raise InputError("CBS extract manifest is unreadable; rebuild it with 'python -m analysis cbs extract'",
-                         file=folder / MANIFEST) from None
+        raise InputError(
+            "CBS extract manifest is unreadable; rebuild it with 'python -m analysis cbs extract'",
+            file=folder / MANIFEST,
+        ) from None
     blobs = {}
     for name in (OBSERVATIONS, REGIONS):
         try:
@@ -352,15 +401,21 @@ def _load(identity: tuple[str, int, int]) -> tuple[dict, dict[str, pd.DataFrame]
         except OSError:
             raise InputError("CBS extract file is missing", file=folder / name) from None
         if sha256_of(data) != checksums.get(name):
-            raise InputError("CBS extract file does not match its checksum in tables.json; "
-                             "rebuild it with 'python -m analysis cbs extract'", file=folder / name)
+            raise InputError(
+                "CBS extract file does not match its checksum in tables.json; "
+                "rebuild it with 'python -m analysis cbs extract'",
+                file=folder / name,
+            )
         blobs[name] = gzip.decompress(data)
     obs = pd.read_csv(io.BytesIO(blobs[OBSERVATIONS]), dtype=str, keep_default_na=False)
     obs["value"] = pd.to_numeric(obs["value"].replace("", None), errors="raise").astype(float)
     for col in ("note", "region_code"):
         obs[col] = obs[col].replace("", None)
     obs = obs.rename(columns={"source_table": "table_id"})
-    tables = {tid: part[_CACHE_COLUMNS].reset_index(drop=True) for tid, part in obs.groupby("table_id", sort=True)}
+    tables = {
+        tid: part[_CACHE_COLUMNS].reset_index(drop=True)
+        for tid, part in obs.groupby("table_id", sort=True)
+    }
     regions = pd.read_csv(io.BytesIO(blobs[REGIONS]), dtype=str, keep_default_na=False)
     regions = regions.replace("", None)
     return manifest, tables, regions
@@ -378,7 +433,9 @@ def extract_metadata(folder: str | Path) -> list[dict]:
     out = []
     for entry in manifest["tables"]:
         meta = dict(entry)
-        meta["cache_checksum"] = manifest["files"][REGIONS] if entry["kind"] == "regions" else checksum
+        meta["cache_checksum"] = (
+            manifest["files"][REGIONS] if entry["kind"] == "regions" else checksum
+        )
         meta["path"] = str(folder / (REGIONS if entry["kind"] == "regions" else OBSERVATIONS))
         meta["extract"] = True
         out.append(meta)
@@ -393,7 +450,11 @@ def read_extract_table(table_id: str, folder: str | Path) -> tuple[pd.DataFrame,
     if meta is None:
         return None
     if meta["kind"] == "regions":
-        frame = regions.loc[regions["source_table"] == table_id].reindex(columns=REGION_COLUMNS).reset_index(drop=True)
+        frame = (
+            regions.loc[regions["source_table"] == table_id]
+            .reindex(columns=REGION_COLUMNS)
+            .reset_index(drop=True)
+        )
     else:
         frame = tables.get(table_id, pd.DataFrame(columns=_CACHE_COLUMNS)).copy()
     return frame, meta
@@ -406,7 +467,21 @@ def extract_vintages(folder: str | Path) -> list[str]:
 
 
 __all__ = [
-    "MANIFEST", "OBSERVATIONS", "OBSERVATION_COLUMNS", "README", "REALDATA_VINTAGE", "REGIONS",
-    "build_extract", "extract_dir", "extract_files", "extract_frames", "extract_metadata", "extract_vintages",
-    "is_extract", "read_extract_table", "readme_text", "source_ref", "write_extract",
+    "MANIFEST",
+    "OBSERVATIONS",
+    "OBSERVATION_COLUMNS",
+    "README",
+    "REALDATA_VINTAGE",
+    "REGIONS",
+    "build_extract",
+    "extract_dir",
+    "extract_files",
+    "extract_frames",
+    "extract_metadata",
+    "extract_vintages",
+    "is_extract",
+    "read_extract_table",
+    "readme_text",
+    "source_ref",
+    "write_extract",
 ]

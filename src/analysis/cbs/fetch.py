@@ -53,7 +53,9 @@ def from_odata(table_id: str, response: dict) -> ParsedTable:
     if data is None:
         raise InputError(f"response for {table_id} has no TypedDataSet")
     info = (response.get("TableInfos") or [{}])[0]
-    checksum = hashlib.sha256(json.dumps(response, sort_keys=True, default=str).encode()).hexdigest()
+    checksum = hashlib.sha256(
+        json.dumps(response, sort_keys=True, default=str).encode()
+    ).hexdigest()
     origin = f"cbsodata: opendata.cbs.nl/ODataApi/OData/{table_id}"
     title = info.get("Title") or table.title
     if table.kind == "regions":
@@ -78,8 +80,14 @@ def _data_from_odata(table: Table, data: list[dict], response: dict) -> pd.DataF
     if not data:
         return pd.DataFrame(columns=RAW_COLUMNS)
     keys = list(data[0])
-    region_dim = next((k for k in keys if normalise_measure_name(k) in {"regios", "regio", "wijken",
-                                                                        "wijkenenbuurten"}), None)
+    region_dim = next(
+        (
+            k
+            for k in keys
+            if normalise_measure_name(k) in {"regios", "regio", "wijken", "wijkenenbuurten"}
+        ),
+        None,
+    )
     if region_dim is None or "Perioden" not in keys:
         raise InputError(f"response for {table.id} has no region or Perioden dimension")
     regions = _dimension(response, region_dim)
@@ -87,13 +95,19 @@ def _data_from_odata(table: Table, data: list[dict], response: dict) -> pd.DataF
     filters = {}
     for name, allowed in table.filters.items():
         if name in keys:
-            titles = {k: str(v.get("Title", "")).strip().lower() for k, v in _dimension(response, name).items()}
+            titles = {
+                k: str(v.get("Title", "")).strip().lower()
+                for k, v in _dimension(response, name).items()
+            }
             filters[name] = (titles, {a.lower() for a in allowed})
     measures = {k: table.measure_for(k) for k in keys}
     measures = {k: m for k, m in measures.items() if m is not None}
     out = []
     for i, rec in enumerate(data, start=1):
-        if any(titles.get(str(rec[name]).strip(), "") not in allowed for name, (titles, allowed) in filters.items()):
+        if any(
+            titles.get(str(rec[name]).strip(), "") not in allowed
+            for name, (titles, allowed) in filters.items()
+        ):
             continue
         rkey = str(rec[region_dim]).strip()
         label = str(regions.get(rkey, {}).get("Title", rkey)).strip()
@@ -115,12 +129,27 @@ def _data_from_odata(table: Table, data: list[dict], response: dict) -> pd.DataF
             note = None
             if value is not None and measure.unit == "procent" and not 0 <= value <= 100:
                 if value < 0 or not measure.can_exceed_100:
-                    raise InputError(f"percentage {value:g} outside 0-100 for {label} {pkey} in {table.id}")
+                    raise InputError(
+                        f"percentage {value:g} outside 0-100 for {label} {pkey} in {table.id}"
+                    )
                 note = NOTE_ABOVE_100
             if value is not None and measure.unit != "procent" and value < 0:
                 raise InputError(f"negative count {value:g} for {label} {pkey} in {table.id}")
-            out.append((table.id, measure.indicator, measure.key_prefix, label, code, period.period,
-                        period.period_type, status if value is not None else STATUS_MISSING, value, note, i))
+            out.append(
+                (
+                    table.id,
+                    measure.indicator,
+                    measure.key_prefix,
+                    label,
+                    code,
+                    period.period,
+                    period.period_type,
+                    status if value is not None else STATUS_MISSING,
+                    value,
+                    note,
+                    i,
+                )
+            )
     frame = pd.DataFrame(out, columns=RAW_COLUMNS)
     frame["value"] = frame["value"].astype(float)
     reject_conflicts(frame, f"CBS {table.id}")  # raises on a conflict (its mask is not needed here)

@@ -75,20 +75,28 @@ def load_indicator(
         regions = [regions]
     if resolver is None:
         folder = cbs_cache_dir(cache_dir)
-        files = [folder / CROSSWALK] + [folder / f"{t}.{ext}" for t in tables_for(indicator)
-                                        for ext in ("parquet", "json")
-                                        if (folder / f"{t}.parquet").exists()]
+        files = [folder / CROSSWALK] + [
+            folder / f"{t}.{ext}"
+            for t in tables_for(indicator)
+            for ext in ("parquet", "json")
+            if (folder / f"{t}.parquet").exists()
+        ]
         key = ("analysis.cbs.load.load_indicator", indicator, period_type, str(folder.resolve()))
-        return datacache.load(key, files,
-                              lambda: _load_indicator(indicator, None, period_type,
-                                                      cache_dir=cache_dir, resolver=None),
-                              select=None if regions is None else _rows_of(list(regions)))
+        return datacache.load(
+            key,
+            files,
+            lambda: _load_indicator(
+                indicator, None, period_type, cache_dir=cache_dir, resolver=None
+            ),
+            select=None if regions is None else _rows_of(list(regions)),
+        )
     return _load_indicator(indicator, regions, period_type, cache_dir=cache_dir, resolver=resolver)
 
 
 def _rows_of(regions: list[str]) -> Callable[[pd.DataFrame], pd.DataFrame]:
     def select(obs: pd.DataFrame) -> pd.DataFrame:
         return obs[obs["region_code"].isin(regions)].reset_index(drop=True)
+
     return select
 
 
@@ -106,8 +114,14 @@ def _load_indicator(
     resolver = resolver or region_resolver(cache_dir)
     if isinstance(regions, str):
         regions = [regions]
-    raw, found = table_rows(indicator, table_ids, cache_dir=cache_dir, resolver=resolver,
-                            period_type=period_type, regions=regions)
+    raw, found = table_rows(
+        indicator,
+        table_ids,
+        cache_dir=cache_dir,
+        resolver=resolver,
+        period_type=period_type,
+        regions=regions,
+    )
     if not found:
         raise InputError(
             f"no CBS table for {indicator!r} in the cache (needs {' or '.join(table_ids)}); "
@@ -117,25 +131,30 @@ def _load_indicator(
         return validate_observations(empty_observations(), file=f"CBS cache ({indicator})")
     # The later table wins, but an empty cell never hides a value an earlier table has.
     raw = raw.assign(_has_value=raw["value"].notna())
-    raw = raw.sort_values(["_has_value", "_rank"], kind="stable").drop_duplicates(["region_code", "period"], keep="last")
+    raw = raw.sort_values(["_has_value", "_rank"], kind="stable").drop_duplicates(
+        ["region_code", "period"], keep="last"
+    )
     names = {code: resolver.name_of(code) for code in raw["region_code"].unique()}
     fallback = raw["region_label"].str.replace(_SUFFIX, "", regex=True)
     ind = get_indicator(indicator)
-    obs = pd.DataFrame({
-        "indicator": indicator,
-        "region_code": raw["region_code"],
-        "region_name": raw["region_code"].map(names).fillna(fallback),
-        "period": raw["period"],
-        "period_type": raw["period_type"],
-        "value": raw["value"],
-        "unit": ind.unit,
-        "status": raw["status"],
-        "source": raw["table_id"],
-        "source_ref": raw["table_id"].map(lambda t: f"opendata.cbs.nl/#/CBS/nl/dataset/{t}")
-        + ", " + raw["measure"],
-        "published": "CBS StatLine " + raw["table_id"] + " (" + raw["_vintage"] + ")",
-        "note": raw["note"] if "note" in raw else None,
-    })
+    obs = pd.DataFrame(
+        {
+            "indicator": indicator,
+            "region_code": raw["region_code"],
+            "region_name": raw["region_code"].map(names).fillna(fallback),
+            "period": raw["period"],
+            "period_type": raw["period_type"],
+            "value": raw["value"],
+            "unit": ind.unit,
+            "status": raw["status"],
+            "source": raw["table_id"],
+            "source_ref": raw["table_id"].map(lambda t: f"opendata.cbs.nl/#/CBS/nl/dataset/{t}")
+            + ", "
+            + raw["measure"],
+            "published": "CBS StatLine " + raw["table_id"] + " (" + raw["_vintage"] + ")",
+            "note": raw["note"] if "note" in raw else None,
+        }
+    )
     obs = _sort(obs)
     return validate_observations(obs, file=f"CBS cache ({indicator})")
 
@@ -253,14 +272,26 @@ def seams(obs: pd.DataFrame) -> pd.DataFrame:
         and ``source_before``, ``first_period`` and ``source_after``.
     """
     rows = []
-    for (ind, region, ptype), group in _sort(obs).groupby(["indicator", "region_code", "period_type"], sort=False):
+    for (ind, region, ptype), group in _sort(obs).groupby(
+        ["indicator", "region_code", "period_type"], sort=False
+    ):
         src = group["source"].tolist()
         per = group["period"].tolist()
         for i in range(1, len(src)):
             if src[i] != src[i - 1]:
                 rows.append((ind, region, ptype, per[i - 1], src[i - 1], per[i], src[i]))
-    return pd.DataFrame(rows, columns=["indicator", "region_code", "period_type", "last_period",
-                                       "source_before", "first_period", "source_after"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "indicator",
+            "region_code",
+            "period_type",
+            "last_period",
+            "source_before",
+            "first_period",
+            "source_after",
+        ],
+    )
 
 
 def series_breaks(indicator: str, language: str | None = None) -> list[tuple[str, str, str]]:
@@ -320,5 +351,3 @@ def _newest_division(cache_dir: str | Path | None) -> set[str] | None:
             codes = cached[0]["region_code"].dropna().astype(str)
             return set(codes[codes.str.startswith("GM")])
     return None
-
-

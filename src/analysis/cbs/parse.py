@@ -68,11 +68,28 @@ from .catalogue import (
 )
 
 RAW_COLUMNS = [
-    "table_id", "indicator", "measure", "region_label", "region_code",
-    "period", "period_type", "status", "value", "note", "line",
+    "table_id",
+    "indicator",
+    "measure",
+    "region_label",
+    "region_code",
+    "period",
+    "period_type",
+    "status",
+    "value",
+    "note",
+    "line",
 ]
 NOTE_ABOVE_100 = "boven 100%: zoals gepubliceerd door CBS (verhouding van afgeronde aantallen)"
-REGION_COLUMNS = ["region_code", "region_name", "label", "size_class", "urbanity", "inhabitants", "address_density"]
+REGION_COLUMNS = [
+    "region_code",
+    "region_name",
+    "label",
+    "size_class",
+    "urbanity",
+    "inhabitants",
+    "address_density",
+]
 #: Municipality characteristics of the region tables (text as published; empty for other areas):
 #: CBS gemeentegrootteklasse, stedelijkheid, inwonertal and omgevingsadressendichtheid.
 REGION_CHARACTERISTICS = REGION_COLUMNS[3:]
@@ -152,11 +169,15 @@ def _scan_bytes(path: Path) -> _FileInfo:
         raise InputError(f"cannot read file: {exc.strerror}", file=path) from None
     if blank:
         raise InputError("file is empty", file=path)
-    return _FileInfo(digest.hexdigest(), "utf-8-sig" if utf8 else "cp1252", last not in (b"\n", b"\r"))
+    return _FileInfo(
+        digest.hexdigest(), "utf-8-sig" if utf8 else "cp1252", last not in (b"\n", b"\r")
+    )
 
 
 @contextmanager
-def _open_rows(path: Path, info: _FileInfo, delimiter: str) -> Iterator[Iterator[tuple[int, list[str]]]]:
+def _open_rows(
+    path: Path, info: _FileInfo, delimiter: str
+) -> Iterator[Iterator[tuple[int, list[str]]]]:
     """The non-blank rows of the file as ``(line number, cells)``, read as a stream."""
     errors = "strict" if info.encoding == "utf-8-sig" else "replace"
     try:
@@ -172,8 +193,9 @@ def _lines(fh, path: Path) -> Iterator[str]:
     while line := fh.readline(MAX_LINE_CHARS + 1):
         n += 1
         if len(line) > MAX_LINE_CHARS:
-            raise InputError(f"line longer than {MAX_LINE_CHARS:,} characters: not a CBS table",
-                             file=path, row=n)
+            raise InputError(
+                f"line longer than {MAX_LINE_CHARS:,} characters: not a CBS table", file=path, row=n
+            )
         yield line
 
 
@@ -184,10 +206,13 @@ def _rows(fh, path: Path, delimiter: str) -> Iterator[tuple[int, list[str]]]:
             if any(cell.strip() for cell in row):
                 yield reader.line_num, row
     except csv.Error as exc:
-        raise InputError(f"malformed CSV ({exc}); the file may be truncated", file=path,
-                         row=reader.line_num) from None
+        raise InputError(
+            f"malformed CSV ({exc}); the file may be truncated", file=path, row=reader.line_num
+        ) from None
     except (UnicodeDecodeError, OSError):
-        raise InputError("the file changed or became unreadable while it was read", file=path) from None
+        raise InputError(
+            "the file changed or became unreadable while it was read", file=path
+        ) from None
 
 
 def _sniff_delimiter(path: Path, info: _FileInfo) -> str:
@@ -196,7 +221,9 @@ def _sniff_delimiter(path: Path, info: _FileInfo) -> str:
         with path.open(encoding=info.encoding, errors=errors, newline="") as fh:
             sample = fh.read(_SNIFF_CHARS)
     except (UnicodeDecodeError, OSError):
-        raise InputError("the file changed or became unreadable while it was read", file=path) from None
+        raise InputError(
+            "the file changed or became unreadable while it was read", file=path
+        ) from None
     sample = "\n".join(sample.splitlines()[:_SNIFF_LINES])
     counts = {d: sample.count(d) for d in (";", ",", "\t")}
     delimiter = max(counts, key=counts.get)
@@ -248,16 +275,20 @@ def read_table_file(path: str | Path, table_id: str | None = None) -> ParsedTabl
                     file=path,
                 )
             return None
-        body = chain(head[header_idx + 1:], rows)
+        body = chain(head[header_idx + 1 :], rows)
         if table.kind == "regions":
             frame = _parse_regions(head, header_idx, header, body, path)
-            return ParsedTable(table.id, table.title, "regions", frame, str(path), info.checksum, "odata-csv")
+            return ParsedTable(
+                table.id, table.title, "regions", frame, str(path), info.checksum, "odata-csv"
+            )
 
         def reread() -> Iterator[tuple[int, list[str]]]:
             with _open_rows(path, info, delimiter) as again:
                 yield from islice(again, header_idx + 1, None)
 
-        frame, notes = _parse_data(table, head, header_idx, header, web, path, info.open_end, body, reread)
+        frame, notes = _parse_data(
+            table, head, header_idx, header, web, path, info.open_end, body, reread
+        )
     fmt = "statline-web-csv" if web else "odata-csv"
     return ParsedTable(table.id, table.title, "data", frame, str(path), info.checksum, fmt, notes)
 
@@ -272,7 +303,8 @@ def _find_header(rows, path: Path) -> int:
         raise InputError(
             "found only one column per line: wrong delimiter, or not a CBS table "
             "(expected ';'-separated columns such as RegioS;Perioden;...)",
-            file=path, row=rows[0][0],
+            file=path,
+            row=rows[0][0],
         )
     raise InputError("no header with a Perioden or RegioS column found", file=path, row=rows[0][0])
 
@@ -333,8 +365,12 @@ def _column_roles(table: Table, rows, header_idx: int, header: list[str], path: 
         if norm in _PERIOD_DIMS:
             earlier = next((k for k, r in roles.items() if r[0] == "period"), None)
             if earlier is not None:
-                raise InputError(f"two period columns ({labels[earlier]!r} and {cell!r})", file=path,
-                                 row=rows[header_idx][0], column=cell)
+                raise InputError(
+                    f"two period columns ({labels[earlier]!r} and {cell!r})",
+                    file=path,
+                    row=rows[header_idx][0],
+                    column=cell,
+                )
             roles[j] = ("period", None)
         elif norm in _REGION_DIMS and "region" not in {r[0] for r in roles.values()}:
             roles[j] = ("region", None)
@@ -417,15 +453,21 @@ def _body_rows(body, *, web: bool, width: int, open_end: bool, path: Path):
             if open_end and nxt is None:
                 # not a footer line but the start of a data row the file stops in
                 raise InputError(
-                    f"truncated row: {len(row)} fields where the header has {width}", file=path, row=line
+                    f"truncated row: {len(row)} fields where the header has {width}",
+                    file=path,
+                    row=line,
                 )
             return  # footer
         if len(row) < width:
             raise InputError(
-                f"truncated row: {len(row)} fields where the header has {width}", file=path, row=line
+                f"truncated row: {len(row)} fields where the header has {width}",
+                file=path,
+                row=line,
             )
         if len(row) > width:
-            raise InputError(f"row has {len(row)} fields where the header has {width}", file=path, row=line)
+            raise InputError(
+                f"row has {len(row)} fields where the header has {width}", file=path, row=line
+            )
         yield line, row
 
 
@@ -433,25 +475,42 @@ def _is_units_row(row: list[str], measures) -> bool:
     return all(_looks_like_unit(row[j]) for j in measures if j < len(row))
 
 
-def _parse_data(table: Table, head, header_idx: int, header: list[str], web: bool, path: Path,
-                open_end: bool, body, reread):
+def _parse_data(
+    table: Table,
+    head,
+    header_idx: int,
+    header: list[str],
+    web: bool,
+    path: Path,
+    open_end: bool,
+    body,
+    reread,
+):
     """Stream the data rows into compact columns and build the frame once at the end."""
     roles, labels, repeats = _column_roles(table, head, header_idx, header, path)
     kinds = [kind for kind, _ in roles.values()]
     header_line = head[header_idx][0]
     if "period" not in kinds or "region" not in kinds:
         missing = [n for n, k in (("Perioden", "period"), ("RegioS", "region")) if k not in kinds]
-        raise InputError(f"no {' or '.join(missing)} column in the header", file=path, row=header_line)
+        raise InputError(
+            f"no {' or '.join(missing)} column in the header", file=path, row=header_line
+        )
     measures = {j: m for j, (kind, m) in roles.items() if kind == "measure"}
     if not measures:
         wanted = ", ".join(m.key_prefix for m in table.measures)
-        raise InputError(f"none of the measures the catalogue uses ({wanted}) is in the header", file=path,
-                         row=header_line)
+        raise InputError(
+            f"none of the measures the catalogue uses ({wanted}) is in the header",
+            file=path,
+            row=header_line,
+        )
     region_col = next(j for j, (k, _) in roles.items() if k == "region")
     period_col = next(j for j, (k, _) in roles.items() if k == "period")
     code_col = next((j for j, (k, _) in roles.items() if k == "code"), None)
-    filters = [(j, frozenset(v.lower() for v in table.filters[name]))
-               for j, (k, name) in roles.items() if k == "filter"]
+    filters = [
+        (j, frozenset(v.lower() for v in table.filters[name]))
+        for j, (k, name) in roles.items()
+        if k == "filter"
+    ]
     width = len(header)
     body = iter(body)
     first = next(body, None)
@@ -466,7 +525,8 @@ def _parse_data(table: Table, head, header_idx: int, header: list[str], web: boo
         if skip_units:
             next(again, None)
         comma_decimal = any(
-            "," in row[j] for _, row in _body_rows(again, web=web, width=width, open_end=open_end, path=path)
+            "," in row[j]
+            for _, row in _body_rows(again, web=web, width=width, open_end=open_end, path=path)
             for j in measures
         )
         again.close()
@@ -494,7 +554,9 @@ def _parse_data(table: Table, head, header_idx: int, header: list[str], web: boo
             code = cell_key[1].strip() or None
             _check_region_label(region_label, path, line, labels[region_col])
             if code and not is_region_code(code):
-                raise InputError(f"unknown region code {code!r}", file=path, row=line, column=labels[code_col])
+                raise InputError(
+                    f"unknown region code {code!r}", file=path, row=line, column=labels[code_col]
+                )
             if not code and is_region_code(region_label):
                 code = region_label
             rid = region_ids.setdefault((region_label, code), len(region_ids))
@@ -506,7 +568,11 @@ def _parse_data(table: Table, head, header_idx: int, header: list[str], web: boo
             try:
                 period = parse_cbs_period(plabel)
             except ValueError as exc:
-                problem = str(exc) if "implausible" in str(exc) else f"unknown period label {plabel.strip()!r}"
+                problem = (
+                    str(exc)
+                    if "implausible" in str(exc)
+                    else f"unknown period label {plabel.strip()!r}"
+                )
                 raise InputError(problem, file=path, row=line, column=labels[period_col]) from None
             pid = period_ids.setdefault(period, len(period_ids))
             if len(period_cells) < 100_000:
@@ -527,17 +593,27 @@ def _parse_data(table: Table, head, header_idx: int, header: list[str], web: boo
             else:
                 value, status = _parse_number(cell, comma_decimal)
                 if status == "invalid":
-                    raise InputError(f"value {cell.strip()!r} is not a number or CBS symbol", file=path,
-                                     row=line, column=labels[j])
+                    raise InputError(
+                        f"value {cell.strip()!r} is not a number or CBS symbol",
+                        file=path,
+                        row=line,
+                        column=labels[j],
+                    )
             if value is None:
                 append_value(nan)
             else:
                 if percent:
                     if not 0 <= value <= 100 and not (can_exceed and value > 100):
-                        raise InputError(f"percentage {cell.strip()} outside 0-100", file=path, row=line,
-                                         column=labels[j])
+                        raise InputError(
+                            f"percentage {cell.strip()} outside 0-100",
+                            file=path,
+                            row=line,
+                            column=labels[j],
+                        )
                 elif value < 0:
-                    raise InputError(f"negative count {cell.strip()}", file=path, row=line, column=labels[j])
+                    raise InputError(
+                        f"negative count {cell.strip()}", file=path, row=line, column=labels[j]
+                    )
                 append_value(value)
             append_status(-1 if status is None else _STATUS_CODE[status])
         for j, j0 in repeats:
@@ -546,23 +622,46 @@ def _parse_data(table: Table, head, header_idx: int, header: list[str], web: boo
                 raise InputError(
                     f"column {labels[j]!r} repeats the measure of column {labels[j0]!r} "
                     f"({measures[j0].key_prefix}) with another value: {row[j0].strip()!r} and {row[j].strip()!r}",
-                    file=path, row=line, column=labels[j],
+                    file=path,
+                    row=line,
+                    column=labels[j],
                 )
     if rows_read == 0:
-        raise InputError("no data rows under the header: nothing to import", file=path, row=header_line)
+        raise InputError(
+            "no data rows under the header: nothing to import", file=path, row=header_line
+        )
     if not len(c_line):
         selection = "; ".join(f"{name} = {' or '.join(v)}" for name, v in table.filters.items())
-        raise InputError(f"no rows in the slice the catalogue uses ({selection}): nothing to import",
-                         file=path, row=header_line)
+        raise InputError(
+            f"no rows in the slice the catalogue uses ({selection}): nothing to import",
+            file=path,
+            row=header_line,
+        )
     values = np.frombuffer(c_value, dtype=np.float64)
     if np.isnan(values).all():
-        raise InputError("no figures: every value cell is empty or a CBS symbol ('.', 'x'): nothing to import",
-                         file=path, row=header_line)
+        raise InputError(
+            "no figures: every value cell is empty or a CBS symbol ('.', 'x'): nothing to import",
+            file=path,
+            row=header_line,
+        )
     n_measures = len(measure_list)
-    can_exceed = np.tile([m.unit == "procent" and m.can_exceed_100 for m in measure_list], len(c_line))
+    can_exceed = np.tile(
+        [m.unit == "procent" and m.can_exceed_100 for m in measure_list], len(c_line)
+    )
     above_100 = can_exceed & (values > 100)
-    frame = _build_frame(table, measure_list, region_ids, period_ids, n_measures,
-                         c_region, c_period, c_status, values, above_100, c_line)
+    frame = _build_frame(
+        table,
+        measure_list,
+        region_ids,
+        period_ids,
+        n_measures,
+        c_region,
+        c_period,
+        c_status,
+        values,
+        above_100,
+        c_line,
+    )
     notes = []
     above = int(above_100.sum())
     if above:
@@ -582,8 +681,19 @@ def _code_dtype(n_categories: int) -> type:
     return np.int8 if n_categories < 127 else np.int16 if n_categories < 32_767 else np.int32
 
 
-def _build_frame(table: Table, measure_list: list[Measure], region_ids, period_ids, n_measures: int,
-                 c_region, c_period, c_status, values, above_100, c_line) -> pd.DataFrame:
+def _build_frame(
+    table: Table,
+    measure_list: list[Measure],
+    region_ids,
+    period_ids,
+    n_measures: int,
+    c_region,
+    c_period,
+    c_status,
+    values,
+    above_100,
+    c_line,
+) -> pd.DataFrame:
     """The observations as a frame: label columns categorical, values float64, lines int32.
 
     ``c_region``, ``c_period`` and ``c_line`` hold one entry per kept row, the
@@ -598,9 +708,13 @@ def _build_frame(table: Table, measure_list: list[Measure], region_ids, period_i
     region_codes = list(dict.fromkeys(code for _, code in regions if code is not None))
     label_pos = {label: i for i, label in enumerate(region_labels)}
     code_pos = {code: i for i, code in enumerate(region_codes)}
-    label_of = np.array([label_pos[label] for label, _ in regions], dtype=_code_dtype(len(region_labels)))
-    code_of = np.array([code_pos[code] if code is not None else -1 for _, code in regions],
-                       dtype=_code_dtype(len(region_codes)))
+    label_of = np.array(
+        [label_pos[label] for label, _ in regions], dtype=_code_dtype(len(region_labels))
+    )
+    code_of = np.array(
+        [code_pos[code] if code is not None else -1 for _, code in regions],
+        dtype=_code_dtype(len(region_codes)),
+    )
     periods = list(period_ids)  # Period objects in id order
     period_names = list(dict.fromkeys(p.period for p in periods))
     period_types = list(dict.fromkeys(p.period_type for p in periods))
@@ -700,8 +814,9 @@ def reject_conflicts(frame: pd.DataFrame, path) -> np.ndarray:
     keys = observation_keys(frame)
     dup, repeat = _duplicated(keys)
     if dup.any():
-        sub = pd.DataFrame({"key": keys[dup], "value": frame["value"].to_numpy()[dup],
-                            "pos": np.flatnonzero(dup)})
+        sub = pd.DataFrame(
+            {"key": keys[dup], "value": frame["value"].to_numpy()[dup], "pos": np.flatnonzero(dup)}
+        )
         for _, group in sub.groupby("key", sort=False):
             values = group["value"]
             if values.nunique(dropna=False) > 1:
@@ -712,7 +827,8 @@ def reject_conflicts(frame: pd.DataFrame, path) -> np.ndarray:
                     f"conflicting duplicate rows (lines {', '.join(map(str, lines))}) for "
                     f"{first['region_label']} {first['period']} {first['measure']}: "
                     f"{', '.join('' if pd.isna(v) else f'{v:g}' for v in values)}",
-                    file=path, row=lines[1],
+                    file=path,
+                    row=lines[1],
                 )
     return ~repeat
 
@@ -734,17 +850,27 @@ def _parse_regions(head, header_idx: int, header: list[str], body, path: Path) -
     body = iter(body)
     sample = list(islice(body, 19))
     size_pair = next(
-        ((cj, nj) for cj, nj in pairs if header[nj].startswith("Omschrijving") and "inwoners" in
-         " ".join(r[nj] for _, r in sample if len(r) > nj)),
+        (
+            (cj, nj)
+            for cj, nj in pairs
+            if header[nj].startswith("Omschrijving")
+            and "inwoners" in " ".join(r[nj] for _, r in sample if len(r) > nj)
+        ),
         None,
     )
     urban_pair = next(
-        ((cj, nj) for cj, nj in pairs if header[nj].startswith("Omschrijving") and "stedelijk" in
-         " ".join(r[nj] for _, r in sample if len(r) > nj).lower()),
+        (
+            (cj, nj)
+            for cj, nj in pairs
+            if header[nj].startswith("Omschrijving")
+            and "stedelijk" in " ".join(r[nj] for _, r in sample if len(r) > nj).lower()
+        ),
         None,
     )
-    number_cols = [next((j for j, c in enumerate(header) if c.strip().startswith(prefix)), None)
-                   for prefix in ("Inwonertal", "Omgevingsadressendichtheid")]
+    number_cols = [
+        next((j for j, c in enumerate(header) if c.strip().startswith(prefix)), None)
+        for prefix in ("Inwonertal", "Omgevingsadressendichtheid")
+    ]
 
     def cell(row, j):
         return (row[j].strip() or None) if j is not None else None
@@ -754,11 +880,17 @@ def _parse_regions(head, header_idx: int, header: list[str], body, path: Path) -
     for line, row in chain(sample, body):
         rows_read += 1
         if len(row) < len(header):
-            raise InputError(f"truncated row: {len(row)} fields where the header has {len(header)}",
-                             file=path, row=line)
+            raise InputError(
+                f"truncated row: {len(row)} fields where the header has {len(header)}",
+                file=path,
+                row=line,
+            )
         label = row[label_col].strip()
-        traits = (cell(row, size_pair[1] if size_pair else None), cell(row, urban_pair[1] if urban_pair else None),
-                  *(cell(row, j) for j in number_cols))
+        traits = (
+            cell(row, size_pair[1] if size_pair else None),
+            cell(row, urban_pair[1] if urban_pair else None),
+            *(cell(row, j) for j in number_cols),
+        )
         for n, (cj, nj) in enumerate(pairs):
             code, name = row[cj].strip(), row[nj].strip()
             if not is_region_code(code):
@@ -768,8 +900,12 @@ def _parse_regions(head, header_idx: int, header: list[str], body, path: Path) -
             else:
                 out.append((code, name, f"{name} ({code[:2]})", None, None, None, None))
     if rows_read == 0:
-        raise InputError("no data rows under the header: nothing to import", file=path, row=header_line)
+        raise InputError(
+            "no data rows under the header: nothing to import", file=path, row=header_line
+        )
     if not out:
-        raise InputError("no region codes in the Code_ columns: nothing to import", file=path, row=header_line)
+        raise InputError(
+            "no region codes in the Code_ columns: nothing to import", file=path, row=header_line
+        )
     frame = pd.DataFrame(out, columns=REGION_COLUMNS).drop_duplicates()
     return frame.reset_index(drop=True)

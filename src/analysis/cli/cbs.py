@@ -15,20 +15,35 @@ def register(subparsers) -> None:
     sub = cbs.add_subparsers(dest="cbs_command", metavar="ACTION")
 
     p = sub.add_parser("fetch", help="fetch tables live from CBS with cbsodata (needs the network)")
-    p.add_argument("tables", nargs="*", metavar="TABLE", help="CBS table ids (default: the whole catalogue)")
+    p.add_argument(
+        "tables", nargs="*", metavar="TABLE", help="CBS table ids (default: the whole catalogue)"
+    )
     p.set_defaults(func=_fetch)
 
     p = sub.add_parser("import", help="import CBS CSV files or folders into the cache")
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--vintage", help="date or version of the data as CBS published it (recorded with it)")
-    p.add_argument("--table", dest="table_id", help="table id for a file whose name and title do not tell")
+    p.add_argument(
+        "--vintage", help="date or version of the data as CBS published it (recorded with it)"
+    )
+    p.add_argument(
+        "--table", dest="table_id", help="table id for a file whose name and title do not tell"
+    )
     p.set_defaults(func=_import)
 
-    p = sub.add_parser("extract", help="rebuild the embedded CBS extract (data/cbs) with the project's import")
-    p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="CBS CSV files or folders (default: ../shared/realdata, vintage 2025-04-22)")
-    p.add_argument("--from-cache", action="store_true",
-                   help="build from the CBS cache (e.g. after 'cbs fetch') instead of files")
+    p = sub.add_parser(
+        "extract", help="rebuild the embedded CBS extract (data/cbs) with the project's import"
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="CBS CSV files or folders (default: ../shared/realdata, vintage 2025-04-22)",
+    )
+    p.add_argument(
+        "--from-cache",
+        action="store_true",
+        help="build from the CBS cache (e.g. after 'cbs fetch') instead of files",
+    )
     p.add_argument("--vintage", help="vintage recorded for imported files")
     p.add_argument("--out", help="folder to write (default: data/cbs)")
     p.set_defaults(func=_extract)
@@ -55,32 +70,46 @@ def _print_written(result, cache_dir=None) -> None:
     unresolved: dict[str, set[str]] = {}
     for meta in result.written:
         if meta["kind"] == "data":
-            frame, _ = read_cached(meta["table"], cache_dir, columns=["region_code", "region_label"],
-                                   categories=["region_code", "region_label"])
+            frame, _ = read_cached(
+                meta["table"],
+                cache_dir,
+                columns=["region_code", "region_label"],
+                categories=["region_code", "region_label"],
+            )
             labels = frame.loc[frame["region_code"].isna(), "region_label"].unique()
             for lab in labels:
                 if resolver.code_for(lab) is None:
                     unresolved.setdefault(lab, set()).add(meta["table"])
         notes = "; ".join(meta.get("notes") or [])
-        print(f"{meta['table']}: {meta['rows']} rows ({meta['kind']}), vintage {meta['vintage']}"
-              f"{'; ' + notes if notes else ''}")
+        print(
+            f"{meta['table']}: {meta['rows']} rows ({meta['kind']}), vintage {meta['vintage']}"
+            f"{'; ' + notes if notes else ''}"
+        )
     for path, reason in result.skipped:
         print(f"skipped {path}: {reason}")
     if unresolved:
         n_tables = len(set().union(*unresolved.values()))
         has_regions = any(m["table"] in REGION_TABLES for m in cached_metadata(cache_dir))
         if has_regions:
-            print(f"{len(unresolved)} region labels in {n_tables} tables match no code in the cached region tables; "
-                  f"their rows are not used ({unresolved_kinds(unresolved)})")
+            print(
+                f"{len(unresolved)} region labels in {n_tables} tables match no code in the cached region tables; "
+                f"their rows are not used ({unresolved_kinds(unresolved)})"
+            )
         else:
-            print(f"{len(unresolved)} region labels in {n_tables} tables have no code yet; import or fetch "
-                  "CBS table 85755NED 'Gebieden in Nederland' to resolve them")
+            print(
+                f"{len(unresolved)} region labels in {n_tables} tables have no code yet; import or fetch "
+                "CBS table 85755NED 'Gebieden in Nederland' to resolve them"
+            )
 
 
 def unresolved_kinds(labels) -> str:
     """What unresolved region labels are, counted: ``'120 wijken, 6 size classes, 60 other areas'``."""
-    kinds = {"wijken": 0, "size classes": 0, "jeugdzorgregio's": 0,
-             "former municipalities or other areas": 0}
+    kinds = {
+        "wijken": 0,
+        "size classes": 0,
+        "jeugdzorgregio's": 0,
+        "former municipalities or other areas": 0,
+    }
     for lab in labels:
         if lab.startswith("Wijk "):
             kinds["wijken"] += 1
@@ -117,10 +146,16 @@ def _extract(args) -> int:
     if args.from_cache and args.paths:
         raise InputError("give CBS files or --from-cache, not both")
     out = args.out or extract_dir()
-    manifest = build_extract(args.paths or None, from_cache=cbs_cache_dir() if args.from_cache else None,
-                             vintage=args.vintage, out_dir=out)
+    manifest = build_extract(
+        args.paths or None,
+        from_cache=cbs_cache_dir() if args.from_cache else None,
+        vintage=args.vintage,
+        out_dir=out,
+    )
     rows = sum(t["rows"] for t in manifest["tables"])
-    print(f"CBS extract: {len(manifest['tables'])} tables, {rows} rows, vintage {', '.join(manifest['vintages'])}")
+    print(
+        f"CBS extract: {len(manifest['tables'])} tables, {rows} rows, vintage {', '.join(manifest['vintages'])}"
+    )
     print(f"written to {out}")
     return 0
 
@@ -150,13 +185,21 @@ def _show(args) -> int:
         raise InputError(exc.args[0]) from None
     from ..sources import load_observations, resolve_source
 
-    source = resolve_source("auto")  # the cache where it holds the indicator, the embedded extract otherwise
+    source = resolve_source(
+        "auto"
+    )  # the cache where it holds the indicator, the embedded extract otherwise
     resolver = region_resolver(source.cache_dir)
     if not resolver.knows(args.region):
-        raise InputError(f"unknown region code {args.region!r} (e.g. GM0344 Utrecht, NL01 Nederland, PV26)")
-    obs = load_observations(args.indicator, source, regions=[args.region], period_type=args.period_type)
+        raise InputError(
+            f"unknown region code {args.region!r} (e.g. GM0344 Utrecht, NL01 Nederland, PV26)"
+        )
+    obs = load_observations(
+        args.indicator, source, regions=[args.region], period_type=args.period_type
+    )
     if obs.empty:
-        raise InputError(f"no {args.indicator} data for region {args.region} in the CBS cache or the CBS extract")
+        raise InputError(
+            f"no {args.indicator} data for region {args.region} in the CBS cache or the CBS extract"
+        )
     cols = COLUMNS + (["note"] if "note" in obs and obs["note"].notna().any() else [])
     if args.format == "csv":
         obs[cols].to_csv(sys.stdout, index=False)
@@ -164,5 +207,3 @@ def _show(args) -> int:
         with_status = obs[cols]
         print(with_status.to_string(index=False))
     return 0
-
-

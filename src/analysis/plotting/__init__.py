@@ -38,4 +38,11 @@ from .register_tables import __all__ as _register_tables_all
 from .tables import *  # noqa: F403
 from .tables import __all__ as _tables_all
 
-__all__ = [*_base_all, *_charts_all, *_notes_all, *_register_charts_all, *_register_tables_all, *_tables_all]
+__all__ = [
+    *_base_all,
+    *_charts_all,
+    *_notes_all,
+    *_register_charts_all,
+    *_register_tables_all,
+    *_tables_all,
+]

@@ -67,7 +67,14 @@ from ..regions import NEDERLAND
 # Okabe & Ito (2008), safe for the common colour-vision deficiencies.
 FOCUS_COLOR = "#0072B2"  # blue: the focus region (the municipality the notebook is about)
 NEDERLAND_COLOR = "#4D4D4D"  # dark grey, dashed: the national reference
-COMPARISON_COLORS: tuple[str, ...] = ("#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
+COMPARISON_COLORS: tuple[str, ...] = (
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#000000",
+)
 OTHER_BAR_COLOR = "#9EBCDA"  # light blue: non-focus bars
 NORM_COLOR = "#000000"
 BREAK_COLOR = "#7F7F7F"
@@ -88,7 +95,14 @@ FIGSIZES: dict[str, tuple[float, float]] = {
 """Figure sizes in inches; 8 x 4.5 at 100 dpi fills an HTML report column."""
 
 SOURCE_FONTSIZE = 8.5
-_PREFERRED_FONTS = ("Source Sans 3", "Source Sans Pro", "Open Sans", "Arial", "Liberation Sans", "DejaVu Sans")
+_PREFERRED_FONTS = (
+    "Source Sans 3",
+    "Source Sans Pro",
+    "Open Sans",
+    "Arial",
+    "Liberation Sans",
+    "DejaVu Sans",
+)
 PROVISIONAL_STATUSES = (STATUS_PROVISIONAL, STATUS_REVISED_PROVISIONAL)
 _SOURCE_GID = "source-line"
 _SYNTHETIC_GID = "synthetic-mark"
@@ -155,7 +169,9 @@ def set_style() -> dict[str, Any]:
     import seaborn as sns  # imported here: seaborn is slow to import and optional for the charts
 
     rc = house_rc()
-    sns.set_theme(context="notebook", style="ticks", palette=list(PALETTE), font="sans-serif", rc=rc)
+    sns.set_theme(
+        context="notebook", style="ticks", palette=list(PALETTE), font="sans-serif", rc=rc
+    )
     mpl.rcParams.update(rc)
     enable_notebook_display()  # seaborn loaded pyplot, whose inline backend took over the figure formatters
     return rc
@@ -235,7 +251,9 @@ class NumberFormatter(ticker.Formatter):
     ['0', '10.000', '20.000']
     """
 
-    def __init__(self, language: str | None = None, decimals: int | None = None, suffix: str = "") -> None:
+    def __init__(
+        self, language: str | None = None, decimals: int | None = None, suffix: str = ""
+    ) -> None:
         self.language = resolve_language(language)
         self.decimals = decimals
         self.suffix = suffix
@@ -343,7 +361,9 @@ def _source_parts(obs: pd.DataFrame, language: str) -> list[str]:
     return parts
 
 
-_CBS_PUBLISHED = re.compile(r"^(?:CBS\s*)?(?:StatLine\s*)?(?:\d{5}[A-Za-z]{3}\s*)?\((?P<v>.*)\)$|^(?P<w>.*)$")
+_CBS_PUBLISHED = re.compile(
+    r"^(?:CBS\s*)?(?:StatLine\s*)?(?:\d{5}[A-Za-z]{3}\s*)?\((?P<v>.*)\)$|^(?P<w>.*)$"
+)
 _DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 _VINTAGE_WORDS_EN = {"bestand van": "file of", "CBS-versie": "CBS version"}
 
@@ -367,7 +387,9 @@ def _cbs_vintage(published: str, language: str) -> str:
     return vintage
 
 
-def _source_notes(obs: pd.DataFrame, language: str, synthetic: bool, provisional_note: str | None) -> list[str]:
+def _source_notes(
+    obs: pd.DataFrame, language: str, synthetic: bool, provisional_note: str | None
+) -> list[str]:
     status = obs["status"].astype(str) if "status" in obs.columns else pd.Series(dtype=str)
     notes = []
     has_provisional = status.eq(STATUS_PROVISIONAL).any()
@@ -446,7 +468,9 @@ def add_source_line(
     language = resolve_language(language)
     fig = root_figure(target)
     if isinstance(sources, pd.DataFrame):
-        text = source_text(sources, language, synthetic=synthetic, provisional_note=provisional_note)
+        text = source_text(
+            sources, language, synthetic=synthetic, provisional_note=provisional_note
+        )
     else:
         text = _literal_source(sources, language, synthetic)
     width_chars = max(40, int(fig.get_figwidth() * 72 / (SOURCE_FONTSIZE * 0.55)))
@@ -454,8 +478,14 @@ def add_source_line(
     for old in [t for t in fig.texts if t.get_gid() == _SOURCE_GID]:
         old.remove()
     line = fig.text(
-        0.01, 0.01, text, ha="left", va="bottom", fontsize=SOURCE_FONTSIZE,
-        color=MUTED_TEXT_COLOR, gid=_SOURCE_GID,
+        0.01,
+        0.01,
+        text,
+        ha="left",
+        va="bottom",
+        fontsize=SOURCE_FONTSIZE,
+        color=MUTED_TEXT_COLOR,
+        gid=_SOURCE_GID,
     )
     _reserve_bottom(fig, text.count("\n") + 1)
     return line
@@ -501,11 +531,23 @@ def mark_synthetic(target: Axes | Figure, language: str | None = None) -> list[T
     for ax in axes:
         if not ax.get_visible() or any(t.get_gid() == _SYNTHETIC_GID for t in ax.texts):
             continue
-        marks.append(ax.text(
-            0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", rotation=20,
-            fontsize=max(12, min(36, 4.5 * ax.bbox.height / 72)), color="#888888", alpha=0.25,
-            fontweight="bold", zorder=10, gid=_SYNTHETIC_GID,
-        ))
+        marks.append(
+            ax.text(
+                0.5,
+                0.5,
+                text,
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                rotation=20,
+                fontsize=max(12, min(36, 4.5 * ax.bbox.height / 72)),
+                color="#888888",
+                alpha=0.25,
+                fontweight="bold",
+                zorder=10,
+                gid=_SYNTHETIC_GID,
+            )
+        )
     return marks
 
 
@@ -528,7 +570,15 @@ def figure_texts(fig: Figure) -> list[str]:
     return [t for t in texts if t]
 
 
-OBS_COLUMNS: tuple[str, ...] = ("indicator", "region_code", "period", "value", "unit", "source", "published")
+OBS_COLUMNS: tuple[str, ...] = (
+    "indicator",
+    "region_code",
+    "period",
+    "value",
+    "unit",
+    "source",
+    "published",
+)
 """The columns every chart of observations needs."""
 
 
@@ -599,10 +649,20 @@ def check_unique(obs: pd.DataFrame, keys: Sequence[str], what: str) -> None:
 def line_key(obs: pd.DataFrame, by: str, what: str) -> str:
     """The column to draw a line (bar, panel) per; the other one must hold a single value."""
     if by == "region":
-        single_value(obs, "indicator", what, "draw one indicator per chart, or use by='indicator' for one region")
+        single_value(
+            obs,
+            "indicator",
+            what,
+            "draw one indicator per chart, or use by='indicator' for one region",
+        )
         return "region_code"
     if by == "indicator":
-        single_value(obs, "region_code", what, "draw one region per chart, or use by='region' for one indicator")
+        single_value(
+            obs,
+            "region_code",
+            what,
+            "draw one region per chart, or use by='region' for one indicator",
+        )
         return "indicator"
     raise ValueError(f"parameter 'by': {by!r}; use 'region' or 'indicator'")
 
@@ -614,7 +674,9 @@ def series_name(key: str, obs: pd.DataFrame, by: str, language: str | None = Non
         return indicator_label(key, language)
     if key == NEDERLAND:
         return label("nederland", language)
-    names = obs.loc[obs["region_code"] == key, "region_name"] if "region_name" in obs.columns else []
+    names = (
+        obs.loc[obs["region_code"] == key, "region_name"] if "region_name" in obs.columns else []
+    )
     from ..compare import display_name  # median lines carry a code; their name is translated here
 
     group = display_name(key, names.iloc[0] if len(names) else None, language)
@@ -638,8 +700,14 @@ def period_x(period: str) -> float:
     return float((start + end) / 2)
 
 
-def set_period_ticks(ax: Axes, periods: Iterable[str], language: str | None = None, max_ticks: int = 8, *,
-                     januaries: bool = False) -> None:
+def set_period_ticks(
+    ax: Axes,
+    periods: Iterable[str],
+    language: str | None = None,
+    max_ticks: int = 8,
+    *,
+    januaries: bool = False,
+) -> None:
     """Regular ticks on a period axis, and limits with half a period of room at both ends.
 
     Parameters
@@ -681,7 +749,9 @@ def set_period_ticks(ax: Axes, periods: Iterable[str], language: str | None = No
         shown = periods[::-1][::step][::-1]  # always label the latest period
         labels = [period_label(p, language, style="short") for p in shown]
         if kind in ("month", "date"):
-            labels = ["\n".join(text.rsplit(" ", 1)) for text in labels]  # "jun\n2016": two short lines
+            labels = [
+                "\n".join(text.rsplit(" ", 1)) for text in labels
+            ]  # "jun\n2016": two short lines
     ax.set_xticks([period_x(p) for p in shown], labels)
     ax.tick_params(axis="x", which="minor", bottom=False)
     pad = 0.6 * (period_x(periods[-1]) - period_x(periods[0])) / max(1, len(periods) - 1) or 180
@@ -707,12 +777,23 @@ def _regular_parts(periods: Sequence[str], per_year: int, max_ticks: int) -> lis
 
 
 def _break_positions(breaks: Iterable[Any] | None) -> list[float]:
-    return [float((date2num(period_end(b.before)) + 1 + date2num(period_start(b.after))) / 2)
-            for b in _as_breaks(breaks)]
+    return [
+        float((date2num(period_end(b.before)) + 1 + date2num(period_start(b.after))) / 2)
+        for b in _as_breaks(breaks)
+    ]
 
 
-def draw_series(ax: Axes, data: pd.DataFrame, color: str, name: str, *, linestyle: str = "-",
-                linewidth: float = 2.0, zorder: float = 2, breaks: Iterable[Any] | None = None) -> Line2D:
+def draw_series(
+    ax: Axes,
+    data: pd.DataFrame,
+    color: str,
+    name: str,
+    *,
+    linestyle: str = "-",
+    linewidth: float = 2.0,
+    zorder: float = 2,
+    breaks: Iterable[Any] | None = None,
+) -> Line2D:
     """One line with filled markers for final and open markers for provisional values.
 
     Parameters
@@ -737,8 +818,11 @@ def draw_series(ax: Axes, data: pd.DataFrame, color: str, name: str, *, linestyl
     data = sorted_by_period(data)
     x = np.array([period_x(p) for p in data["period"].astype(str)], dtype=float)
     y = data["value"].to_numpy(dtype=float)
-    provisional = (data["status"].isin(PROVISIONAL_STATUSES).to_numpy() if "status" in data.columns
-                   else np.zeros(len(x), bool))
+    provisional = (
+        data["status"].isin(PROVISIONAL_STATUSES).to_numpy()
+        if "status" in data.columns
+        else np.zeros(len(x), bool)
+    )
     cuts = sorted(b for b in _break_positions(breaks) if len(x) and x[0] < b < x[-1])
     xs, ys, final = list(x), list(y), list(~provisional)
     for cut in reversed(cuts):  # a NaN point at each break: matplotlib leaves a gap there
@@ -746,11 +830,29 @@ def draw_series(ax: Axes, data: pd.DataFrame, color: str, name: str, *, linestyl
         xs.insert(at, cut)
         ys.insert(at, np.nan)
         final.insert(at, False)
-    (line,) = ax.plot(xs, ys, color=color, linestyle=linestyle, linewidth=linewidth, zorder=zorder,
-                      marker="o", markevery=[i for i, f in enumerate(final) if f], label=name)
+    (line,) = ax.plot(
+        xs,
+        ys,
+        color=color,
+        linestyle=linestyle,
+        linewidth=linewidth,
+        zorder=zorder,
+        marker="o",
+        markevery=[i for i, f in enumerate(final) if f],
+        label=name,
+    )
     if provisional.any():
-        ax.plot(x[provisional], y[provisional], linestyle="none", marker="o", markerfacecolor="white",
-                markeredgecolor=color, markeredgewidth=1.6, color=color, zorder=zorder + 0.1)
+        ax.plot(
+            x[provisional],
+            y[provisional],
+            linestyle="none",
+            marker="o",
+            markerfacecolor="white",
+            markeredgecolor=color,
+            markeredgewidth=1.6,
+            color=color,
+            zorder=zorder + 0.1,
+        )
     return line
 
 
@@ -758,8 +860,16 @@ def provisional_handle(language: str | None = None) -> Line2D:
     """The legend entry for provisional values: an open marker, ``voorlopig (open symbool)``."""
     language = resolve_language(language)
     text = f"{label('voorlopig', language)} ({label('open_symbol', language)})"
-    return Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
-                  markeredgecolor=MUTED_TEXT_COLOR, markeredgewidth=1.6, label=text)
+    return Line2D(
+        [],
+        [],
+        linestyle="none",
+        marker="o",
+        markerfacecolor="white",
+        markeredgecolor=MUTED_TEXT_COLOR,
+        markeredgewidth=1.6,
+        label=text,
+    )
 
 
 def _as_breaks(breaks: Iterable[Any] | None) -> list[SeriesBreak]:
@@ -774,8 +884,9 @@ def _as_breaks(breaks: Iterable[Any] | None) -> list[SeriesBreak]:
     return out
 
 
-def draw_breaks(ax: Axes, breaks: Iterable[Any] | None, language: str | None = None,
-                *, annotate: bool = True) -> list[float]:
+def draw_breaks(
+    ax: Axes, breaks: Iterable[Any] | None, language: str | None = None, *, annotate: bool = True
+) -> list[float]:
     """Draw declared series breaks as vertical dashed lines with their text.
 
     Parameters
@@ -806,10 +917,19 @@ def draw_breaks(ax: Axes, breaks: Iterable[Any] | None, language: str | None = N
         ax.axvline(x, color=BREAK_COLOR, linestyle="--", linewidth=1.1, zorder=1.5)
         if annotate:  # upright in the gap the lines leave (draw_series), so it covers no point
             text = brk.text or label("series_break", language)
-            ax.annotate(textwrap.fill(text, 60), xy=(x, 0.98), xycoords=("data", "axes fraction"),
-                        ha="center", va="top", rotation=90, fontsize=8, color=MUTED_TEXT_COLOR,
-                        gid="series-break", zorder=1.6,
-                        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1})
+            ax.annotate(
+                textwrap.fill(text, 60),
+                xy=(x, 0.98),
+                xycoords=("data", "axes fraction"),
+                ha="center",
+                va="top",
+                rotation=90,
+                fontsize=8,
+                color=MUTED_TEXT_COLOR,
+                gid="series-break",
+                zorder=1.6,
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1},
+            )
         drawn.append(x)
     return drawn
 
@@ -842,8 +962,15 @@ def sources_frame(*frames: pd.DataFrame | None) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def finish_figure(fig: Figure, obs: pd.DataFrame, language: str | None = None, synthetic: bool = False,
-                  provisional_note: str | None = None, *, alt: str | None = None) -> Figure:
+def finish_figure(
+    fig: Figure,
+    obs: pd.DataFrame,
+    language: str | None = None,
+    synthetic: bool = False,
+    provisional_note: str | None = None,
+    *,
+    alt: str | None = None,
+) -> Figure:
     """The last step of every chart: the *synthetisch* mark, the source line and the alt text.
 
     Parameters
@@ -907,7 +1034,9 @@ def value_decimals(values: Iterable[float], unit: str) -> int:
     cap = UNIT_DECIMALS.get(unit, 1)
     if not str(unit).startswith("per "):
         return cap
-    finite = [float(v) for v in values if v is not None and not pd.isna(v) and math.isfinite(float(v))]
+    finite = [
+        float(v) for v in values if v is not None and not pd.isna(v) and math.isfinite(float(v))
+    ]
     for places in range(cap + 1):
         if all(abs(round(v, places) - v) <= 1e-9 * max(1.0, abs(v)) for v in finite):
             return places
@@ -967,8 +1096,16 @@ def period_span(periods: Iterable[str], language: str | None = None) -> str:
     return first if first == last else f"{first}\u2013{last}"
 
 
-def series_description(data: pd.DataFrame, unit: str, language: str | None = None, *, name: str | None = None,
-                       change: bool = True, value: str = "value", decimals: int | None = None) -> str:
+def series_description(
+    data: pd.DataFrame,
+    unit: str,
+    language: str | None = None,
+    *,
+    name: str | None = None,
+    change: bool = True,
+    value: str = "value",
+    decimals: int | None = None,
+) -> str:
     """One series in words for an alt text: ``'Utrecht van 7,3 % (2015) naar 15,0 % (2023)'``.
 
     Parameters
@@ -998,8 +1135,11 @@ def series_description(data: pd.DataFrame, unit: str, language: str | None = Non
         return f"{head}{MISSING}".strip()
 
     def one(r) -> str:
-        shown = format_value(r["value"], unit, language, decimals=decimals) if unit else format_number(
-            r["value"], decimals or 0, language)
+        shown = (
+            format_value(r["value"], unit, language, decimals=decimals)
+            if unit
+            else format_number(r["value"], decimals or 0, language)
+        )
         return f"{shown} ({period_label(str(r['period']), language, style='long')})"
 
     last = one(rows.iloc[-1])
@@ -1008,9 +1148,20 @@ def series_description(data: pd.DataFrame, unit: str, language: str | None = Non
     return head + label("alt_from_to", language).format(a=one(rows.iloc[0]), b=last)
 
 
-def lines_alt_text(title: str, obs: pd.DataFrame, key: str, codes: Sequence[str], by: str, unit: str,
-                   language: str | None = None, *, breaks: Iterable[Any] | None = None, subtitle: str | None = None,
-                   change: Iterable[str] = (), limit: int = 6) -> str:
+def lines_alt_text(
+    title: str,
+    obs: pd.DataFrame,
+    key: str,
+    codes: Sequence[str],
+    by: str,
+    unit: str,
+    language: str | None = None,
+    *,
+    breaks: Iterable[Any] | None = None,
+    subtitle: str | None = None,
+    change: Iterable[str] = (),
+    limit: int = 6,
+) -> str:
     """The alt text of a chart of lines: title, periods, each line's values, the breaks.
 
     ``'Jongeren met jeugdhulp, 2015-2023: Utrecht van 7,3% (2015) naar 15,0% (2023);
@@ -1041,17 +1192,32 @@ def lines_alt_text(title: str, obs: pd.DataFrame, key: str, codes: Sequence[str]
     language = resolve_language(language)
     change = set(change)
     decimals = value_decimals(obs["value"], unit)
-    parts = [series_description(obs[obs[key].astype(str) == c], unit, language,
-                                name=series_name(c, obs, by, language), change=c in change, decimals=decimals)
-             for c in list(codes)[:limit]]
+    parts = [
+        series_description(
+            obs[obs[key].astype(str) == c],
+            unit,
+            language,
+            name=series_name(c, obs, by, language),
+            change=c in change,
+            decimals=decimals,
+        )
+        for c in list(codes)[:limit]
+    ]
     if len(codes) > limit:
         parts.append(label("alt_more", language).format(n=len(codes) - limit))
     periods = sorted(set(obs["period"].astype(str)), key=period_sort_key)
     for brk in _as_breaks(breaks):
-        if periods and period_sort_key(periods[0]) <= period_sort_key(brk.before) and \
-                period_sort_key(brk.after) <= period_sort_key(periods[-1]):
-            parts.append(label("alt_break", language).format(
-                a=period_label(brk.before, language, style="long"), b=period_label(brk.after, language, style="long")))
+        if (
+            periods
+            and period_sort_key(periods[0]) <= period_sort_key(brk.before)
+            and period_sort_key(brk.after) <= period_sort_key(periods[-1])
+        ):
+            parts.append(
+                label("alt_break", language).format(
+                    a=period_label(brk.before, language, style="long"),
+                    b=period_label(brk.after, language, style="long"),
+                )
+            )
     head = f"{title} ({subtitle})" if subtitle else title
     return f"{head}, {period_span(periods, language)}: {'; '.join(parts)}"
 

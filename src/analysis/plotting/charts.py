@@ -135,22 +135,48 @@ def line_chart(
     fig, ax = new_figure(size)
     codes = list(dict.fromkeys(obs[key].astype(str)))
     for code, style in _line_styles(codes, focus if by == "region" else None).items():
-        draw_series(ax, obs[obs[key].astype(str) == code], name=series_name(code, obs, by, language), breaks=breaks,
-                    **style)
+        draw_series(
+            ax,
+            obs[obs[key].astype(str) == code],
+            name=series_name(code, obs, by, language),
+            breaks=breaks,
+            **style,
+        )
     set_period_ticks(ax, obs["period"], language)
     zero_based_axis(ax, obs["value"], unit, zero_based)
     format_axis(ax, "y", language)
     ax.set_ylabel(unit_axis_label(unit, language))
     if norm is not None:
-        ax.axhline(norm, color=NORM_COLOR, linestyle=":", linewidth=1.4, zorder=1.8,
-                   label=f"{label('target', language)}: {format_value(norm, unit, language)}")
+        ax.axhline(
+            norm,
+            color=NORM_COLOR,
+            linestyle=":",
+            linewidth=1.4,
+            zorder=1.8,
+            label=f"{label('target', language)}: {format_value(norm, unit, language)}",
+        )
     draw_breaks(ax, breaks, language)
-    _legend(ax, obs, language, first=series_name(focus, obs, by, language) if by == "region" and focus else None)
+    _legend(
+        ax,
+        obs,
+        language,
+        first=series_name(focus, obs, by, language) if by == "region" and focus else None,
+    )
     title = title or _default_title(obs, by, language)
     set_titles(fig, ax, title, subtitle)
     order = sorted(codes, key=lambda c: c != focus) if by == "region" else codes
-    alt = lines_alt_text(title, obs, key, order, by, unit, language, breaks=breaks, subtitle=subtitle,
-                         change=[focus] if by == "region" and focus in codes else order)
+    alt = lines_alt_text(
+        title,
+        obs,
+        key,
+        order,
+        by,
+        unit,
+        language,
+        breaks=breaks,
+        subtitle=subtitle,
+        change=[focus] if by == "region" and focus in codes else order,
+    )
     return finish_figure(fig, obs, language, synthetic, chart_note(obs, language), alt=alt)
 
 
@@ -251,7 +277,9 @@ def bar_chart(
     unit = single_value(data, "unit", "bar_chart", "draw one unit per chart")
     check_unique(data, [key], "bar_chart")
     if sort:
-        data = data.assign(_v=data["value"].fillna(-np.inf)).sort_values("_v", ascending=True, kind="stable")
+        data = data.assign(_v=data["value"].fillna(-np.inf)).sort_values(
+            "_v", ascending=True, kind="stable"
+        )
     else:
         data = data.iloc[::-1]
 
@@ -261,8 +289,15 @@ def bar_chart(
     ax.grid(axis="x", visible=True)
     codes = data[key].astype(str).tolist()
     names = [series_name(c, data, by, language) for c in codes]
-    colors = [FOCUS_COLOR if c == focus else NEDERLAND_COLOR if c == NEDERLAND else OTHER_BAR_COLOR for c in codes]
-    provisional = data["status"].isin(PROVISIONAL_STATUSES).to_numpy() if "status" in data.columns else np.zeros(n, bool)
+    colors = [
+        FOCUS_COLOR if c == focus else NEDERLAND_COLOR if c == NEDERLAND else OTHER_BAR_COLOR
+        for c in codes
+    ]
+    provisional = (
+        data["status"].isin(PROVISIONAL_STATUSES).to_numpy()
+        if "status" in data.columns
+        else np.zeros(n, bool)
+    )
     values = data["value"].to_numpy(dtype=float)
     bars = ax.barh(range(n), np.nan_to_num(values), color=colors, height=0.7)
     for bar, prov in zip(bars, provisional, strict=True):
@@ -272,45 +307,85 @@ def bar_chart(
     ax.set_yticks(range(n), names)
     ax.tick_params(axis="y", length=0)
     for i, text in enumerate(_bar_texts(data, unit, language)):
-        ax.annotate(text, xy=(max(0.0, np.nan_to_num(values[i])), i), xytext=(3, 0),
-                    textcoords="offset points", va="center", ha="left", fontsize=9)
+        ax.annotate(
+            text,
+            xy=(max(0.0, np.nan_to_num(values[i])), i),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            ha="left",
+            fontsize=9,
+        )
     right = ax.get_xlim()[1]
     ax.set_xlim(0, right * 1.15 if right > 0 else 1)  # room for the value labels
     format_axis(ax, "x", language)
     ax.set_xlabel(unit_axis_label(unit, language))
     handles = []
     if norm is not None:
-        handles.append(ax.axvline(norm, color=NORM_COLOR, linestyle=":", linewidth=1.4,
-                                  label=f"{label('target', language)}: {format_value(norm, unit, language)}"))
+        handles.append(
+            ax.axvline(
+                norm,
+                color=NORM_COLOR,
+                linestyle=":",
+                linewidth=1.4,
+                label=f"{label('target', language)}: {format_value(norm, unit, language)}",
+            )
+        )
     for status in PROVISIONAL_STATUSES:
         if "status" in data.columns and data["status"].eq(status).any():
-            handles.append(Patch(facecolor=OTHER_BAR_COLOR, hatch="///", edgecolor="white",
-                                 label=f"{status_mark(status)} {label(status, language)}"))
+            handles.append(
+                Patch(
+                    facecolor=OTHER_BAR_COLOR,
+                    hatch="///",
+                    edgecolor="white",
+                    label=f"{status_mark(status)} {label(status, language)}",
+                )
+            )
     if handles:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), borderaxespad=0)
     subtitle = subtitle if subtitle is not None else period_label(str(period), language)
     title = title or _default_title(data, by, language)
     set_titles(fig, ax, title, subtitle)
-    return finish_figure(fig, data, language, synthetic, alt=_bar_alt_text(title, data, codes, names, focus, unit,
-                                                                            period, language))
+    return finish_figure(
+        fig,
+        data,
+        language,
+        synthetic,
+        alt=_bar_alt_text(title, data, codes, names, focus, unit, period, language),
+    )
 
 
-def _bar_alt_text(title: str, data: pd.DataFrame, codes: Sequence[str], names: Sequence[str], focus: str | None,
-                  unit: str, period: str, language: str) -> str:
+def _bar_alt_text(
+    title: str,
+    data: pd.DataFrame,
+    codes: Sequence[str],
+    names: Sequence[str],
+    focus: str | None,
+    unit: str,
+    period: str,
+    language: str,
+) -> str:
     decimals = value_decimals(data["value"], unit)
     values = dict(zip(codes, data["value"].astype(float), strict=True))
     name_of = dict(zip(codes, names, strict=True))
     shown = {c: v for c, v in values.items() if not pd.isna(v)}
     parts = []
     if focus in shown:
-        parts.append(f"{name_of[focus]} {format_value(shown[focus], unit, language, decimals=decimals)}")
+        parts.append(
+            f"{name_of[focus]} {format_value(shown[focus], unit, language, decimals=decimals)}"
+        )
     if len(shown) > 2:
         high, low = max(shown, key=shown.get), min(shown, key=shown.get)
-        parts += [f"{label(k, language)}: {name_of[c]} {format_value(shown[c], unit, language, decimals=decimals)}"
-                  for k, c in (("alt_highest", high), ("alt_lowest", low))]
+        parts += [
+            f"{label(k, language)}: {name_of[c]} {format_value(shown[c], unit, language, decimals=decimals)}"
+            for k, c in (("alt_highest", high), ("alt_lowest", low))
+        ]
     else:
-        parts += [f"{name_of[c]} {format_value(v, unit, language, decimals=decimals)}"
-                  for c, v in shown.items() if c != focus]
+        parts += [
+            f"{name_of[c]} {format_value(v, unit, language, decimals=decimals)}"
+            for c, v in shown.items()
+            if c != focus
+        ]
     withheld = len(values) - len(shown)
     if withheld:
         parts.append(label("alt_withheld", language).format(n=withheld))
@@ -326,7 +401,9 @@ def _bar_texts(data: pd.DataFrame, unit: str, language: str) -> list[str]:
         if pd.isna(value):
             texts.append(str(shown) if not pd.isna(shown) else MISSING)
         else:
-            texts.append(format_value(value, unit, language, decimals=decimals) + status_mark(state))
+            texts.append(
+                format_value(value, unit, language, decimals=decimals) + status_mark(state)
+            )
     return texts
 
 
@@ -376,27 +453,49 @@ def small_multiples(
     key = line_key(obs, facet, "small_multiples")
     unit = single_value(obs, "unit", "small_multiples", "draw one unit per chart")
     check_unique(obs, [key, "period"], "small_multiples")
-    ref = obs[obs["region_code"].astype(str) == reference] if reference and facet == "region" else obs.iloc[:0]
+    ref = (
+        obs[obs["region_code"].astype(str) == reference]
+        if reference and facet == "region"
+        else obs.iloc[:0]
+    )
     panels = [c for c in dict.fromkeys(obs[key].astype(str)) if not (len(ref) and c == reference)]
     if ncols < 1:
         raise ValueError(f"parameter 'ncols': {ncols!r} must be at least 1")
     ncols = min(ncols, len(panels))
     nrows = math.ceil(len(panels) / ncols)
     width, height = FIGSIZES["panel"]
-    fig, axes = new_figure((width * ncols, height * nrows + 0.9), nrows=nrows, ncols=ncols,
-                           sharex=True, sharey=sharey, squeeze=False)
+    fig, axes = new_figure(
+        (width * ncols, height * nrows + 0.9),
+        nrows=nrows,
+        ncols=ncols,
+        sharex=True,
+        sharey=sharey,
+        squeeze=False,
+    )
     flat = axes.ravel()
     for ax, code in zip(flat, panels, strict=False):
         if len(ref):
-            draw_series(ax, ref, NEDERLAND_COLOR, series_name(reference, obs, "region", language),
-                        linewidth=1.2, zorder=1.9, breaks=breaks)
-        draw_series(ax, obs[obs[key].astype(str) == code], FOCUS_COLOR, series_name(code, obs, facet, language),
-                    breaks=breaks)
+            draw_series(
+                ax,
+                ref,
+                NEDERLAND_COLOR,
+                series_name(reference, obs, "region", language),
+                linewidth=1.2,
+                zorder=1.9,
+                breaks=breaks,
+            )
+        draw_series(
+            ax,
+            obs[obs[key].astype(str) == code],
+            FOCUS_COLOR,
+            series_name(code, obs, facet, language),
+            breaks=breaks,
+        )
         ax.set_title(series_name(code, obs, facet, language), loc="left", fontsize=10.5)
         if norm is not None:
             ax.axhline(norm, color=NORM_COLOR, linestyle=":", linewidth=1.2)
         format_axis(ax, "y", language)
-    for i, ax in enumerate(flat[len(panels):], start=len(panels)):
+    for i, ax in enumerate(flat[len(panels) :], start=len(panels)):
         ax.set_visible(False)
         if i >= ncols:  # the panel above is now the lowest of its column: label its periods
             flat[i - ncols].xaxis.set_tick_params(labelbottom=True)
@@ -411,16 +510,26 @@ def small_multiples(
     title = title or _default_title(obs, facet, language)
     set_titles(fig, None, title, subtitle)
     codes = ([reference] if len(ref) else []) + panels
-    alt = lines_alt_text(title, obs, key, codes, facet, unit, language, breaks=breaks, subtitle=subtitle, change=[])
+    alt = lines_alt_text(
+        title, obs, key, codes, facet, unit, language, breaks=breaks, subtitle=subtitle, change=[]
+    )
     return finish_figure(fig, obs, language, synthetic, chart_note(obs, language), alt=alt)
 
 
-def _small_multiples_legend(fig: Figure, obs: pd.DataFrame, ref: pd.DataFrame, reference: str | None,
-                            language: str) -> None:
+def _small_multiples_legend(
+    fig: Figure, obs: pd.DataFrame, ref: pd.DataFrame, reference: str | None, language: str
+) -> None:
     handles = []
     if len(ref):
-        handles.append(Line2D([], [], color=NEDERLAND_COLOR, linewidth=1.2,
-                              label=series_name(str(reference), obs, "region", language)))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=NEDERLAND_COLOR,
+                linewidth=1.2,
+                label=series_name(str(reference), obs, "region", language),
+            )
+        )
     if "status" in obs.columns and obs["status"].isin(PROVISIONAL_STATUSES).any():
         handles.append(provisional_handle(language))
     if handles:
@@ -480,7 +589,9 @@ def forecast_chart(
     language = resolve_language(language)
     require_observations(history, OBS_COLUMNS, "forecast_chart")
     kind = single_period_type(history, "forecast_chart")
-    indicator = single_value(history, "indicator", "forecast_chart", "forecast one indicator per chart")
+    indicator = single_value(
+        history, "indicator", "forecast_chart", "forecast one indicator per chart"
+    )
     region = single_value(history, "region_code", "forecast_chart", "forecast one region per chart")
     unit = single_value(history, "unit", "forecast_chart", "draw one unit per chart")
     check_unique(history, ["period"], "forecast_chart")
@@ -490,18 +601,43 @@ def forecast_chart(
 
     fig, ax = new_figure(size)
     synthetic = synthetic or is_synthetic(history)
-    observed = label("synthetic_series" if synthetic else "observed", language)  # never "realisatie" when made up
+    observed = label(
+        "synthetic_series" if synthetic else "observed", language
+    )  # never "realisatie" when made up
     draw_series(ax, history, FOCUS_COLOR, capitalised(observed), zorder=3, breaks=breaks)
     last = sorted_by_period(history).dropna(subset=["value"]).iloc[-1:]
     x = np.array([period_x(p) for p in fc["period"]])
-    ax.fill_between(x, fc["lo95"], fc["hi95"], color=FOCUS_COLOR, alpha=0.15, linewidth=0,
-                    label=label("interval_95", language))
-    ax.fill_between(x, fc["lo80"], fc["hi80"], color=FOCUS_COLOR, alpha=0.30, linewidth=0,
-                    label=label("interval_80", language))
+    ax.fill_between(
+        x,
+        fc["lo95"],
+        fc["hi95"],
+        color=FOCUS_COLOR,
+        alpha=0.15,
+        linewidth=0,
+        label=label("interval_95", language),
+    )
+    ax.fill_between(
+        x,
+        fc["lo80"],
+        fc["hi80"],
+        color=FOCUS_COLOR,
+        alpha=0.30,
+        linewidth=0,
+        label=label("interval_80", language),
+    )
     mean_x = np.concatenate([[period_x(p) for p in last["period"]], x])
     mean_y = np.concatenate([last["value"].to_numpy(dtype=float), fc["mean"].to_numpy(dtype=float)])
-    ax.plot(mean_x, mean_y, color=FOCUS_COLOR, linestyle="--", linewidth=2.0, marker="D", markersize=4,
-            markevery=list(range(len(last), len(mean_x))), label=label("forecast", language).capitalize())
+    ax.plot(
+        mean_x,
+        mean_y,
+        color=FOCUS_COLOR,
+        linestyle="--",
+        linewidth=2.0,
+        marker="D",
+        markersize=4,
+        markevery=list(range(len(last), len(mean_x))),
+        label=label("forecast", language).capitalize(),
+    )
     set_period_ticks(ax, list(history["period"].astype(str)) + list(fc["period"]), language)
     both = pd.concat([history["value"], fc["lo95"]], ignore_index=True)
     zero_based_axis(ax, both, unit, zero_based)
@@ -509,16 +645,21 @@ def forecast_chart(
     ax.set_ylabel(unit_axis_label(unit, language))
     draw_breaks(ax, breaks, language)
     _legend(ax, history, language)
-    subtitle = (f"{label('forecast', language).capitalize()}, {label('forecast_method', language)}: {method}; "
-                f"{join_words([label('interval_80', language), label('interval_95', language)], language)}")
+    subtitle = (
+        f"{label('forecast', language).capitalize()}, {label('forecast_method', language)}: {method}; "
+        f"{join_words([label('interval_80', language), label('interval_95', language)], language)}"
+    )
     title = title or _title_for(indicator, region, history, language)
     set_titles(fig, ax, title, subtitle)
     end = fc.iloc[-1]
-    alt = (f"{title}: {observed} {series_description(history, unit, language)}; "
-           + label("alt_forecast", language).format(
-               period=period_label(str(end["period"]), language, style="long"),
-               value=format_value(end["mean"], unit, language), low=format_value(end["lo95"], unit, language),
-               high=format_value(end["hi95"], unit, language)))
+    alt = f"{title}: {observed} {series_description(history, unit, language)}; " + label(
+        "alt_forecast", language
+    ).format(
+        period=period_label(str(end["period"]), language, style="long"),
+        value=format_value(end["mean"], unit, language),
+        low=format_value(end["lo95"], unit, language),
+        high=format_value(end["hi95"], unit, language),
+    )
     return finish_figure(fig, history, language, synthetic, chart_note(history, language), alt=alt)
 
 
@@ -526,7 +667,9 @@ def _title_for(indicator: str, region: str, obs: pd.DataFrame, language: str) ->
     return f"{indicator_label(indicator, language)}, {series_name(region, obs, 'region', language)}"
 
 
-def _check_forecast(frame: pd.DataFrame, kind: str, method: str | None, mean_col: str) -> tuple[pd.DataFrame, str]:
+def _check_forecast(
+    frame: pd.DataFrame, kind: str, method: str | None, mean_col: str
+) -> tuple[pd.DataFrame, str]:
     if not isinstance(frame, pd.DataFrame) or frame.empty:
         raise ValueError("forecast_chart: the forecast frame is empty")
     if mean_col not in frame.columns and mean_col == "mean" and "value" in frame.columns:
@@ -537,18 +680,24 @@ def _check_forecast(frame: pd.DataFrame, kind: str, method: str | None, mean_col
     if method is None and "method" in frame.columns and frame["method"].nunique() == 1:
         method = str(frame["method"].iloc[0])
     if not method:
-        raise ValueError("forecast_chart: name the forecast method (parameter 'method' or one 'method' column value)")
+        raise ValueError(
+            "forecast_chart: name the forecast method (parameter 'method' or one 'method' column value)"
+        )
     fc = frame.assign(period=frame["period"].astype(str)).rename(columns={mean_col: "mean"})
     kinds = set(fc["period"].map(period_type_of))
     if kinds != {kind}:
-        raise ValueError(f"forecast_chart: forecast periods are {', '.join(sorted(kinds))}, history is {kind}")
+        raise ValueError(
+            f"forecast_chart: forecast periods are {', '.join(sorted(kinds))}, history is {kind}"
+        )
     fc = fc.iloc[period_order(fc["period"])]
     cols = ["lo95", "lo80", "mean", "hi80", "hi95"]
     arr = fc[cols].to_numpy(dtype=float)
     bad = np.flatnonzero((np.diff(arr, axis=1) < -1e-9).any(axis=1))
     if len(bad):
-        raise ValueError(f"forecast_chart: intervals do not nest (lo95 <= lo80 <= mean <= hi80 <= hi95) "
-                         f"in period {fc['period'].iloc[bad[0]]}")
+        raise ValueError(
+            f"forecast_chart: intervals do not nest (lo95 <= lo80 <= mean <= hi80 <= hi95) "
+            f"in period {fc['period'].iloc[bad[0]]}"
+        )
     return fc, method
 
 
@@ -609,8 +758,9 @@ def _spark_values(series: pd.Series) -> pd.Series:
     return series.iloc[period_order(index)].astype(float)
 
 
-def sparkline_html(series: pd.Series, *, alt: str | None = None, language: str | None = None,
-                   decimals: int = 0) -> str:
+def sparkline_html(
+    series: pd.Series, *, alt: str | None = None, language: str | None = None, decimals: int = 0
+) -> str:
     """A sparkline as an ``<img>`` tag (inline PNG) with a text alternative.
 
     The ``alt`` text defaults to the first and last period and value
@@ -620,9 +770,11 @@ def sparkline_html(series: pd.Series, *, alt: str | None = None, language: str |
     values = _spark_values(series)
     if alt is None:
         first, last = values.index[0], values.index[-1]
-        alt = (f"{_spark_period(first, language)}\u2013{_spark_period(last, language)}: "
-               f"{format_number(values.iloc[0], decimals, language)} \u2192 "
-               f"{format_number(values.iloc[-1], decimals, language)}")
+        alt = (
+            f"{_spark_period(first, language)}\u2013{_spark_period(last, language)}: "
+            f"{format_number(values.iloc[0], decimals, language)} \u2192 "
+            f"{format_number(values.iloc[-1], decimals, language)}"
+        )
     fig = sparkline(values)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100, transparent=True)

@@ -44,7 +44,9 @@ def has_values(frame: Any, value: str = "value") -> bool:
     return True
 
 
-def empty_note(what: str | None = None, *, selection: str | None = None, language: str | None = None):
+def empty_note(
+    what: str | None = None, *, selection: str | None = None, language: str | None = None
+):
     """The sentence shown instead of an empty chart or table (escaped, italic, displayable).
 
     Parameters
@@ -60,28 +62,50 @@ def empty_note(what: str | None = None, *, selection: str | None = None, languag
     IPython.display.Markdown
     """
     language = resolve_language(language)
-    text = (label("empty_selection_what", language).format(what=what) if what
-            else label("empty_selection", language))
+    text = (
+        label("empty_selection_what", language).format(what=what)
+        if what
+        else label("empty_selection", language)
+    )
     return markup.sentence(f"{text} ({selection})." if selection else f"{text}.", emphasis=True)
 
 
-def selection_text(start: str | None = None, end: str | None = None, *, area: str | None = None,
-                   language: str | None = None) -> str | None:
+def selection_text(
+    start: str | None = None,
+    end: str | None = None,
+    *,
+    area: str | None = None,
+    language: str | None = None,
+) -> str | None:
     """The notebook's selection in words: area and period, e.g. ``'Overvecht, vanaf 2030'``; None when unbounded."""
     language = resolve_language(language)
     parts = [area] if area else []
     if start and end:
-        parts.append(label("selection_period", language).format(start=period_label(str(start), language),
-                                                                end=period_label(str(end), language)))
+        parts.append(
+            label("selection_period", language).format(
+                start=period_label(str(start), language), end=period_label(str(end), language)
+            )
+        )
     elif start:
-        parts.append(label("selection_from", language).format(start=period_label(str(start), language)))
+        parts.append(
+            label("selection_from", language).format(start=period_label(str(start), language))
+        )
     elif end:
-        parts.append(label("selection_until", language).format(end=period_label(str(end), language)))
+        parts.append(
+            label("selection_until", language).format(end=period_label(str(end), language))
+        )
     return ", ".join(parts) or None
 
 
-def chart_or_note(draw: Callable[..., Any], data: Any, *args: Any, what: str | None = None,
-                  selection: str | None = None, check: str = "value", **kwargs: Any):
+def chart_or_note(
+    draw: Callable[..., Any],
+    data: Any,
+    *args: Any,
+    what: str | None = None,
+    selection: str | None = None,
+    check: str = "value",
+    **kwargs: Any,
+):
     """``draw(data, *args, **kwargs)``, or a sentence when ``data`` has nothing to show.
 
     The one call a notebook section makes for a chart (or table) that may be
@@ -117,12 +141,19 @@ def chart_or_note(draw: Callable[..., Any], data: Any, *args: Any, what: str | N
         if isinstance(shown, pd.DataFrame):  # a table for readers: the house table style
             return reader_table(shown, language=kwargs.get("language"))
         return shown
-    return empty_note(what or kwargs.get("title"), selection=selection,
-                      language=kwargs.get("language"))
+    return empty_note(
+        what or kwargs.get("title"), selection=selection, language=kwargs.get("language")
+    )
 
 
-def text_or_note(frame: pd.DataFrame, *, check: str = "value", selection: str | None = None,
-                 language: str | None = None, **to_string: Any) -> str:
+def text_or_note(
+    frame: pd.DataFrame,
+    *,
+    check: str = "value",
+    selection: str | None = None,
+    language: str | None = None,
+    **to_string: Any,
+) -> str:
     """A table as plain text (``frame.to_string(index=False)``), or the empty-selection sentence.
 
     For the text cells of a notebook (the key figures checked by nbval):

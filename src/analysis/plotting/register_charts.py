@@ -48,7 +48,10 @@ from .base import (
 #: Published indicators whose definition changed: (last year of a definition, label key of it), in order.
 #: Each definition is drawn as a series of its own, named in the legend, never joined to the next.
 PUBLISHED_DEFINITIONS: dict[str, tuple[tuple[int | None, str], ...]] = {
-    "buurtteam_sociaal_wachttijd": ((2018, "waiting_definition_2018"), (None, "waiting_definition_2023")),
+    "buurtteam_sociaal_wachttijd": (
+        (2018, "waiting_definition_2018"),
+        (None, "waiting_definition_2023"),
+    ),
 }
 
 #: Colours of the two teams in every register chart.
@@ -56,8 +59,14 @@ TEAM_COLORS: dict[str, str] = dict(zip(TEAMS, (FOCUS_COLOR, COMPARISON_COLORS[0]
 
 
 @styled
-def flow_chart(obs: pd.DataFrame, *, title: str | None = None, subtitle: str | None = None,
-               language: str | None = None, synthetic: bool = False) -> Figure:
+def flow_chart(
+    obs: pd.DataFrame,
+    *,
+    title: str | None = None,
+    subtitle: str | None = None,
+    language: str | None = None,
+    synthetic: bool = False,
+) -> Figure:
     """Inflow and outflow beside the stock, one row of panels per team.
 
     Parameters
@@ -78,32 +87,60 @@ def flow_chart(obs: pd.DataFrame, *, title: str | None = None, subtitle: str | N
     language = resolve_language(language)
     kind = single_period_type(obs, "flow_chart")
     teams = [t for t in FLOW_INDICATORS if obs["indicator"].isin(FLOW_INDICATORS[t].values()).any()]
-    fig, axes = new_figure((10.0, 2.9 * len(teams) + 0.9), nrows=len(teams), ncols=2, sharex=True, squeeze=False)
+    fig, axes = new_figure(
+        (10.0, 2.9 * len(teams) + 0.9), nrows=len(teams), ncols=2, sharex=True, squeeze=False
+    )
     marker = "o" if kind != "month" else None
-    styles = {"inflow": (FOCUS_COLOR, "-"), "outflow": (COMPARISON_COLORS[0], "-"), "stock_end": (FOCUS_COLOR, "-")}
+    styles = {
+        "inflow": (FOCUS_COLOR, "-"),
+        "outflow": (COMPARISON_COLORS[0], "-"),
+        "stock_end": (FOCUS_COLOR, "-"),
+    }
     for row, team in zip(axes, teams, strict=True):
         for ax, roles in zip(row, (("inflow", "outflow"), ("stock_end",)), strict=True):
             for role in roles:
                 data = obs[obs["indicator"] == FLOW_INDICATORS[team][role]]
                 data = data.iloc[period_order(data["period"])]
                 color, style = styles[role]
-                ax.plot([period_x(str(p)) for p in data["period"]], data["value"].astype(float), color=color,
-                        linestyle=style, marker=marker, markersize=4, linewidth=1.8, label=label(role, language))
-            what = (f"{label('inflow', language)} {label('and', language)} {label('outflow', language)}"
-                    if len(roles) == 2 else label("running_end", language))
+                ax.plot(
+                    [period_x(str(p)) for p in data["period"]],
+                    data["value"].astype(float),
+                    color=color,
+                    linestyle=style,
+                    marker=marker,
+                    markersize=4,
+                    linewidth=1.8,
+                    label=label(role, language),
+                )
+            what = (
+                f"{label('inflow', language)} {label('and', language)} {label('outflow', language)}"
+                if len(roles) == 2
+                else label("running_end", language)
+            )
             ax.set_title(f"{label(team, language)}: {what}", loc="left", fontsize=10.5)
             ax.set_ylim(0, ax.get_ylim()[1] * 1.05)
             format_axis(ax, "y", language)
             set_period_ticks(ax, list(obs["period"].astype(str)), language, 6, januaries=True)
         row[0].set_ylabel(unit_axis_label("aantal", language))
     axes[0, 0].legend(loc="lower right", ncols=2)
-    name = RegionResolver().name_of(str(obs["region_code"].iloc[0])) or str(obs["region_code"].iloc[0])
+    name = RegionResolver().name_of(str(obs["region_code"].iloc[0])) or str(
+        obs["region_code"].iloc[0]
+    )
     head = title or f"{label('cases', language).capitalize()}, {name}"
     set_titles(fig, None, head, subtitle)
-    parts = [f"{label(team, language)}: " + ", ".join(
-        series_description(obs[obs["indicator"] == FLOW_INDICATORS[team][role]], "aantal", language,
-                           name=label(role, language)) for role in ("inflow", "outflow", "stock_end"))
-        for team in teams]
+    parts = [
+        f"{label(team, language)}: "
+        + ", ".join(
+            series_description(
+                obs[obs["indicator"] == FLOW_INDICATORS[team][role]],
+                "aantal",
+                language,
+                name=label(role, language),
+            )
+            for role in ("inflow", "outflow", "stock_end")
+        )
+        for team in teams
+    ]
     alt = f"{head}{f' ({subtitle})' if subtitle else ''}, {period_span(obs['period'], language)}: {'; '.join(parts)}"
     return finish_figure(fig, sources_frame(obs), language, synthetic, alt=alt)
 
@@ -149,7 +186,9 @@ def survival_chart(
     """
     language = resolve_language(language)
     fig, ax = new_figure("standard")
-    keys = [k for k in TEAM_COLORS if k in set(curves[group])] + sorted(set(curves[group]) - set(TEAM_COLORS))
+    keys = [k for k in TEAM_COLORS if k in set(curves[group])] + sorted(
+        set(curves[group]) - set(TEAM_COLORS)
+    )
     x_max, described = 0.0, []
     for key in keys:
         data = curves[curves[group] == key]
@@ -157,14 +196,32 @@ def survival_chart(
         name = label(key, language) if key in TEAM_COLORS else str(key)
         low = data[data["surv_prob"] <= 0.01]
         x_max = max(x_max, float(low["time"].iloc[0]) if len(low) else float(data["time"].max()))
-        m = medians[medians[group] == key] if medians is not None and group in medians.columns else None
+        m = (
+            medians[medians[group] == key]
+            if medians is not None and group in medians.columns
+            else None
+        )
         if m is not None and len(m) and not pd.isna(m["median"].iloc[0]):
             x = float(m["median"].iloc[0])
             ax.plot([x, x], [0, 50], color=color, linestyle=":", linewidth=1.3)
             name += f" ({label('median', language)} {format_number(x, 0, language)} {label('days', language)})"
-        ax.fill_between(data["time"], 100 * data["ci_low"], 100 * data["ci_high"], step="post", color=color,
-                        alpha=0.2, linewidth=0)
-        ax.step(data["time"], 100 * data["surv_prob"], where="post", color=color, linewidth=2.0, label=name)
+        ax.fill_between(
+            data["time"],
+            100 * data["ci_low"],
+            100 * data["ci_high"],
+            step="post",
+            color=color,
+            alpha=0.2,
+            linewidth=0,
+        )
+        ax.step(
+            data["time"],
+            100 * data["surv_prob"],
+            where="post",
+            color=color,
+            linewidth=2.0,
+            label=name,
+        )
         described.append(name)
     ax.axhline(50, color=MUTED_TEXT_COLOR, linestyle=":", linewidth=0.9)
     ax.set_ylim(0, 102)
@@ -175,14 +232,17 @@ def survival_chart(
     ax.set_xlabel(label("duration_days", language).capitalize())
     ax.legend(loc="upper right")
     fig.suptitle(title or label("survival_title", language), x=0.01, ha="left")
-    subtitle = label("survival_subtitle", language).format(date=f"{pd.Timestamp(snapshot):%Y-%m-%d}", n=min_at_risk)
+    subtitle = label("survival_subtitle", language).format(
+        date=f"{pd.Timestamp(snapshot):%Y-%m-%d}", n=min_at_risk
+    )
     ax.set_title(textwrap.fill(subtitle, 100), loc="left", fontsize=10, color=MUTED_TEXT_COLOR)
     alt = f"{title or label('survival_title', language)}: {'; '.join(described)}"
     return finish_figure(fig, sources_frame(sources), language, synthetic, alt=alt)
 
 
-def _draw_intervals(ax, data: pd.DataFrame, *, value: str, low: str | None, high: str | None,
-                    color: str, name: str) -> None:
+def _draw_intervals(
+    ax, data: pd.DataFrame, *, value: str, low: str | None, high: str | None, color: str, name: str
+) -> None:
     data = data.iloc[period_order(data["period"])]
     x = np.array([period_x(str(p)) for p in data["period"]])
     y = pd.to_numeric(data[value], errors="coerce").to_numpy(dtype=float)
@@ -206,13 +266,36 @@ def _draw_published(ax, published: pd.DataFrame | None, color: str, language: st
         part = part.iloc[period_order(part["period"].astype(str))]
         x = [period_x(str(p)) for p in part["period"]]
         linestyle = styles[i % len(styles)] if key else "none"
-        (line,) = ax.plot(x, part["value"].astype(float), linestyle=linestyle, linewidth=1.2, marker="D",
-                          markersize=6.5, markerfacecolor="white", markeredgecolor=color, markeredgewidth=1.8,
-                          color=color, zorder=3.5, label="_nolegend_")
+        (line,) = ax.plot(
+            x,
+            part["value"].astype(float),
+            linestyle=linestyle,
+            linewidth=1.2,
+            marker="D",
+            markersize=6.5,
+            markerfacecolor="white",
+            markeredgecolor=color,
+            markeredgewidth=1.8,
+            color=color,
+            zorder=3.5,
+            label="_nolegend_",
+        )
         if key:
-            handles.append(Line2D([], [], linestyle=linestyle, linewidth=1.2, marker="D", markersize=6.5,
-                                  markerfacecolor="white", markeredgecolor=MUTED_TEXT_COLOR, color=MUTED_TEXT_COLOR,
-                                  markeredgewidth=1.6, label=label(key, language)))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    linestyle=linestyle,
+                    linewidth=1.2,
+                    marker="D",
+                    markersize=6.5,
+                    markerfacecolor="white",
+                    markeredgecolor=MUTED_TEXT_COLOR,
+                    color=MUTED_TEXT_COLOR,
+                    markeredgewidth=1.6,
+                    label=label(key, language),
+                )
+            )
     return handles
 
 
@@ -233,8 +316,17 @@ def _by_definition(published: pd.DataFrame) -> list[tuple[pd.DataFrame, str | No
 
 
 def _published_handle(language: str) -> Line2D:
-    return Line2D([], [], linestyle="none", marker="D", markersize=7, markerfacecolor="white",
-                  markeredgecolor=MUTED_TEXT_COLOR, markeredgewidth=1.6, label=label("published", language))
+    return Line2D(
+        [],
+        [],
+        linestyle="none",
+        marker="D",
+        markersize=7,
+        markerfacecolor="white",
+        markeredgecolor=MUTED_TEXT_COLOR,
+        markeredgewidth=1.6,
+        label=label("published", language),
+    )
 
 
 def _y_limits(ax, unit: str) -> None:
@@ -299,7 +391,9 @@ def interval_chart(
     kind = single_period_type(frame, "interval_chart")
     fig, ax = new_figure(size)
     keys = list(dict.fromkeys(frame[group])) if group else [None]
-    keys = sorted(keys, key=lambda k: list(TEAM_COLORS).index(k) if k in TEAM_COLORS else len(TEAM_COLORS))
+    keys = sorted(
+        keys, key=lambda k: list(TEAM_COLORS).index(k) if k in TEAM_COLORS else len(TEAM_COLORS)
+    )
     palette = [FOCUS_COLOR, *COMPARISON_COLORS]
     colors = {k: TEAM_COLORS.get(k, palette[i % len(palette)]) for i, k in enumerate(keys)}
     any_published, definitions = False, []
@@ -315,8 +409,14 @@ def interval_chart(
             any_published = True
             periods += list(pub["period"].astype(str))
     if norm is not None:
-        ax.axhline(norm, color=NORM_COLOR, linestyle=":", linewidth=1.4, zorder=1.8,
-                   label=f"{label('target', language)}: {format_number(norm, 0, language)}")
+        ax.axhline(
+            norm,
+            color=NORM_COLOR,
+            linestyle=":",
+            linewidth=1.4,
+            zorder=1.8,
+            label=f"{label('target', language)}: {format_number(norm, 0, language)}",
+        )
     set_period_ticks(ax, periods, language, 12, januaries=True)
     _y_limits(ax, unit)
     format_axis(ax, "y", language)
@@ -328,10 +428,17 @@ def interval_chart(
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
     set_titles(fig, ax, title, subtitle)
     pubs = [p for p in (published or {}).values() if p is not None]
-    parts = [series_description(frame if key is None else frame[frame[group] == key], unit, language,
-                                name=group_name(key, language) if key is not None else None, value=value,
-                                decimals=1 if unit in ("werkdagen", "rapportcijfer") else None)
-             for key in keys]
+    parts = [
+        series_description(
+            frame if key is None else frame[frame[group] == key],
+            unit,
+            language,
+            name=group_name(key, language) if key is not None else None,
+            value=value,
+            decimals=1 if unit in ("werkdagen", "rapportcijfer") else None,
+        )
+        for key in keys
+    ]
     alt = f"{title}{f' ({subtitle})' if subtitle else ''}, {period_span(frame['period'], language)}: {'; '.join(parts)}"
     return finish_figure(fig, sources_frame(frame, *pubs), language, synthetic, alt=alt)
 
@@ -374,8 +481,15 @@ def marks_chart(
     for ax, measure in zip(axes.ravel(), measures, strict=False):
         data = marks[marks["measure"] == measure]
         for team in teams:
-            _draw_intervals(ax, data[data["team"] == team], value="mean", low="ci_low", high="ci_high",
-                            color=TEAM_COLORS[team], name=label(team, language))
+            _draw_intervals(
+                ax,
+                data[data["team"] == team],
+                value="mean",
+                low="ci_low",
+                high="ci_high",
+                color=TEAM_COLORS[team],
+                name=label(team, language),
+            )
             if measure == "rapportcijfer" and published and published.get(team) is not None:
                 pub = published[team]
                 pub = pub[pub["period_type"] == period_type_of(periods[0])] if len(pub) else pub
@@ -386,22 +500,41 @@ def marks_chart(
         format_axis(ax, "y", language)
     for ax in axes.ravel():
         set_period_ticks(ax, periods, language, 12, januaries=True)
-    lo = np.nanmin(pd.to_numeric(marks["ci_low"], errors="coerce").to_numpy(dtype=float), initial=10.0)
-    hi = np.nanmax(pd.to_numeric(marks["ci_high"], errors="coerce").to_numpy(dtype=float), initial=1.0)
-    axes[0, 0].set_ylim(max(1.0, math.floor(lo * 2) / 2 - 0.5), min(10.0, math.ceil(hi * 2) / 2 + 0.5))
+    lo = np.nanmin(
+        pd.to_numeric(marks["ci_low"], errors="coerce").to_numpy(dtype=float), initial=10.0
+    )
+    hi = np.nanmax(
+        pd.to_numeric(marks["ci_high"], errors="coerce").to_numpy(dtype=float), initial=1.0
+    )
+    axes[0, 0].set_ylim(
+        max(1.0, math.floor(lo * 2) / 2 - 0.5), min(10.0, math.ceil(hi * 2) / 2 + 0.5)
+    )
     for ax in axes[:, 0]:
         ax.set_ylabel(unit_axis_label("rapportcijfer", language))
-    handles = [Line2D([], [], color=TEAM_COLORS[t], marker="o", linewidth=2.0, label=label(t, language))
-               for t in teams]
+    handles = [
+        Line2D([], [], color=TEAM_COLORS[t], marker="o", linewidth=2.0, label=label(t, language))
+        for t in teams
+    ]
     if any_published:
         handles.append(_published_handle(language))
     fig.legend(handles=handles, loc="outside upper right", ncols=len(handles))
     title = title or label("marks_title", language)
     set_titles(fig, None, title, label("marks_subtitle", language))
     pubs = [p for p in (published or {}).values() if p is not None]
-    parts = [f"{label(f'mark_{m}', language)}: " + ", ".join(
-        series_description(marks[(marks["measure"] == m) & (marks["team"] == team)], "rapportcijfer", language,
-                           name=label(team, language), value="mean") for team in teams) for m in measures]
+    parts = [
+        f"{label(f'mark_{m}', language)}: "
+        + ", ".join(
+            series_description(
+                marks[(marks["measure"] == m) & (marks["team"] == team)],
+                "rapportcijfer",
+                language,
+                name=label(team, language),
+                value="mean",
+            )
+            for team in teams
+        )
+        for m in measures
+    ]
     alt = f"{title}, {period_span(marks['period'], language)}: {'; '.join(parts)}"
     return finish_figure(fig, sources_frame(marks, *pubs), language, synthetic, alt=alt)
 
@@ -458,8 +591,10 @@ def group_interval_chart(
     vals = pd.to_numeric(data[value], errors="coerce").to_numpy(dtype=float)
     lo = pd.to_numeric(data[low], errors="coerce").to_numpy(dtype=float)
     hi = pd.to_numeric(data[high], errors="coerce").to_numpy(dtype=float)
-    colors = [FOCUS_COLOR if str(g) == str(highlight) else OTHER_BAR_COLOR if highlight else FOCUS_COLOR
-              for g in data[group]]
+    colors = [
+        FOCUS_COLOR if str(g) == str(highlight) else OTHER_BAR_COLOR if highlight else FOCUS_COLOR
+        for g in data[group]
+    ]
     for i in range(n):
         if np.isnan(vals[i]):
             continue
@@ -479,8 +614,16 @@ def group_interval_chart(
     for i in range(n):
         if np.isnan(vals[i]):
             shown = display.iloc[i]
-            ax.annotate(str(shown) if not pd.isna(shown) else MISSING, xy=(left, y[i]), xytext=(0, 0),
-                        textcoords="offset points", va="center", ha="left", fontsize=10, color=MUTED_TEXT_COLOR)
+            ax.annotate(
+                str(shown) if not pd.isna(shown) else MISSING,
+                xy=(left, y[i]),
+                xytext=(0, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left",
+                fontsize=10,
+                color=MUTED_TEXT_COLOR,
+            )
     ax.set_yticks(y, names)
     ax.tick_params(axis="y", length=0)
     format_axis(ax, "x", language)
@@ -489,9 +632,14 @@ def group_interval_chart(
     shown = [(names[i], vals[i]) for i in range(n) if not np.isnan(vals[i])]
     parts = []
     if shown:
-        (high_name, high), (low_name, low) = max(shown, key=lambda s: s[1]), min(shown, key=lambda s: s[1])
-        parts += [f"{label('alt_highest', language)}: {high_name} {format_number(high, 1, language)}",
-                  f"{label('alt_lowest', language)}: {low_name} {format_number(low, 1, language)}"]
+        (high_name, high), (low_name, low) = (
+            max(shown, key=lambda s: s[1]),
+            min(shown, key=lambda s: s[1]),
+        )
+        parts += [
+            f"{label('alt_highest', language)}: {high_name} {format_number(high, 1, language)}",
+            f"{label('alt_lowest', language)}: {low_name} {format_number(low, 1, language)}",
+        ]
     if n - len(shown):
         parts.append(label("alt_withheld", language).format(n=n - len(shown)))
     alt = f"{title}{f' ({subtitle})' if subtitle else ''}: {'; '.join(parts) or MISSING}"

@@ -29,8 +29,14 @@ from .notes import empty_note
 from .tables import reader_table
 
 
-def identity_table(table: pd.DataFrame, *, wijk: str | None = None, threshold: int = THRESHOLD,
-                   all_rows: bool = False, language: str | None = None) -> pd.DataFrame:
+def identity_table(
+    table: pd.DataFrame,
+    *,
+    wijk: str | None = None,
+    threshold: int = THRESHOLD,
+    all_rows: bool = False,
+    language: str | None = None,
+) -> pd.DataFrame:
     """The rows of a stock-flow table where the identity fails, with readers' column names.
 
     Parameters
@@ -61,12 +67,18 @@ def identity_table(table: pd.DataFrame, *, wijk: str | None = None, threshold: i
     out["team"] = out["team"].map(lambda t: label(t, language))
     if wijk is not None:
         for col in counts:
-            out[col] = [f"<{threshold}" if abs(v) < threshold else format_number(v, 0, language) for v in out[col]]
-    return out.rename(columns={c: label(c, language).capitalize() for c in cols}).reset_index(drop=True)
+            out[col] = [
+                f"<{threshold}" if abs(v) < threshold else format_number(v, 0, language)
+                for v in out[col]
+            ]
+    return out.rename(columns={c: label(c, language).capitalize() for c in cols}).reset_index(
+        drop=True
+    )
 
 
-def identity_report(tables: dict[str, pd.DataFrame], *, wijk: str | None = None,
-                    language: str | None = None) -> list:
+def identity_report(
+    tables: dict[str, pd.DataFrame], *, wijk: str | None = None, language: str | None = None
+) -> list:
     """The stock-flow check of several tables, ready to display: a sentence and a table each.
 
     Parameters
@@ -97,18 +109,26 @@ def identity_report(tables: dict[str, pd.DataFrame], *, wijk: str | None = None,
         if not len(summary) or not int(summary["periods"].sum()):  # no period in the selection
             out.append(empty_note(label(kind, language).capitalize(), language=language))
             continue
-        out.append(Markdown(identity_text(summary, what=label(kind, language).lower(), language=language)))
+        out.append(
+            Markdown(identity_text(summary, what=label(kind, language).lower(), language=language))
+        )
         for r in summary.to_dict("records"):
-            rows.append({
-                label("frequency", language).capitalize(): label(kind, language),
-                label("team", language).capitalize(): label(r["team"], language),
-                label("periods_checked", language).capitalize(): r["periods"],
-                label("periods_with_difference", language).capitalize(): r["periods_with_difference"],
-                label("largest_difference", language).capitalize(): format_number(
-                    r["largest_difference"], 0, language, signed=True),
-                label("first_period_with_difference", language).capitalize(): (
-                    r["first_period_with_difference"] or "\u2013"),
-            })
+            rows.append(
+                {
+                    label("frequency", language).capitalize(): label(kind, language),
+                    label("team", language).capitalize(): label(r["team"], language),
+                    label("periods_checked", language).capitalize(): r["periods"],
+                    label("periods_with_difference", language).capitalize(): r[
+                        "periods_with_difference"
+                    ],
+                    label("largest_difference", language).capitalize(): format_number(
+                        r["largest_difference"], 0, language, signed=True
+                    ),
+                    label("first_period_with_difference", language).capitalize(): (
+                        r["first_period_with_difference"] or "\u2013"
+                    ),
+                }
+            )
         if summary["periods_with_difference"].sum():
             failing.append(identity_table(table, wijk=wijk, language=language))
     if rows:
@@ -117,7 +137,9 @@ def identity_report(tables: dict[str, pd.DataFrame], *, wijk: str | None = None,
     return out
 
 
-def median_table(medians: pd.DataFrame, *, group: str = "team", language: str | None = None) -> pd.DataFrame:
+def median_table(
+    medians: pd.DataFrame, *, group: str = "team", language: str | None = None
+) -> pd.DataFrame:
     """A :func:`median_durations` frame as a reader's table.
 
     Returns
@@ -139,23 +161,35 @@ def median_table(medians: pd.DataFrame, *, group: str = "team", language: str | 
         if pd.isna(r["median"]):
             interval = shown or label("not_estimable", language)
         else:
-            bounds = [format_number(v, 0, language) if not pd.isna(v) else label("not_estimable", language)
-                      for v in (r["ci_low"], r["ci_high"])]
+            bounds = [
+                format_number(v, 0, language)
+                if not pd.isna(v)
+                else label("not_estimable", language)
+                for v in (r["ci_low"], r["ci_high"])
+            ]
             interval = f"{bounds[0]} \u2013 {bounds[1]}"
-        rows.append({
-            label(group, language).capitalize() if group == "team" else group: (
-                label(r[group], language) if r[group] in TEAMS else r[group]),
-            label("cases", language).capitalize(): num(r["cases"], shown),
-            label("closed", language).capitalize(): num(r["ended"], counts),
-            label("running", language).capitalize(): num(r["running"], counts),
-            label("median_duration", language).capitalize(): (
-                num(r["median"], shown) if not pd.isna(r["median"]) else shown or label("not_estimable", language)),
-            label("interval_95", language): interval,
-        })
+        rows.append(
+            {
+                label(group, language).capitalize() if group == "team" else group: (
+                    label(r[group], language) if r[group] in TEAMS else r[group]
+                ),
+                label("cases", language).capitalize(): num(r["cases"], shown),
+                label("closed", language).capitalize(): num(r["ended"], counts),
+                label("running", language).capitalize(): num(r["running"], counts),
+                label("median_duration", language).capitalize(): (
+                    num(r["median"], shown)
+                    if not pd.isna(r["median"])
+                    else shown or label("not_estimable", language)
+                ),
+                label("interval_95", language): interval,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def waiting_table(summary: pd.DataFrame, *, team: str = "sociaal", language: str | None = None) -> pd.DataFrame:
+def waiting_table(
+    summary: pd.DataFrame, *, team: str = "sociaal", language: str | None = None
+) -> pd.DataFrame:
     """One team's waiting times as a reader's table: a row per year, columns per group.
 
     Returns
@@ -198,24 +232,44 @@ def cbs_reader_table(table: pd.DataFrame, *, language: str | None = None) -> pd.
     language = resolve_language(language)
     rows = []
     for r in table.to_dict("records"):
-        notes = [label(key, language) for key in ("exceptional_outflow", "beyond_rounding", "table_change")
-                 if r[{"exceptional_outflow": "exceptional"}.get(key, key)]]
-        rows.append({
-            label("period", language): period_label(str(r["period"]), language),
-            label("stock_begin", language).capitalize(): format_number(r["stand"], 0, language),
-            label("inflow", language).capitalize(): format_number(r["instroom"], 0, language),
-            label("outflow", language).capitalize(): format_number(r["uitstroom"], 0, language),
-            label("expected_next", language).capitalize(): format_number(r["expected_next"], 0, language),
-            label("stand_next", language).capitalize(): format_number(r["stand_next"], 0, language),
-            label("difference", language).capitalize(): format_number(r["difference"], 0, language, signed=True),
-            label("note", language).capitalize(): "; ".join(notes),
-        })
+        notes = [
+            label(key, language)
+            for key in ("exceptional_outflow", "beyond_rounding", "table_change")
+            if r[{"exceptional_outflow": "exceptional"}.get(key, key)]
+        ]
+        rows.append(
+            {
+                label("period", language): period_label(str(r["period"]), language),
+                label("stock_begin", language).capitalize(): format_number(r["stand"], 0, language),
+                label("inflow", language).capitalize(): format_number(r["instroom"], 0, language),
+                label("outflow", language).capitalize(): format_number(r["uitstroom"], 0, language),
+                label("expected_next", language).capitalize(): format_number(
+                    r["expected_next"], 0, language
+                ),
+                label("stand_next", language).capitalize(): format_number(
+                    r["stand_next"], 0, language
+                ),
+                label("difference", language).capitalize(): format_number(
+                    r["difference"], 0, language, signed=True
+                ),
+                label("note", language).capitalize(): "; ".join(notes),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def summary_table(frame: pd.DataFrame, *, team: str, value: str, low: str, high: str, unit: str,
-                  published: pd.DataFrame | None = None, measure: str | None = None,
-                  language: str | None = None) -> pd.DataFrame:
+def summary_table(
+    frame: pd.DataFrame,
+    *,
+    team: str,
+    value: str,
+    low: str,
+    high: str,
+    unit: str,
+    published: pd.DataFrame | None = None,
+    measure: str | None = None,
+    language: str | None = None,
+) -> pd.DataFrame:
     """One team's yearly figures as a reader's table: value, 95 % interval, responses, published beside.
 
     Parameters
@@ -245,9 +299,14 @@ def summary_table(frame: pd.DataFrame, *, team: str, value: str, low: str, high:
     if measure is not None:
         data = data[data["measure"] == measure]
     decimals = 1 if unit == "rapportcijfer" else 0
-    merged = beside_published(data, published if published is not None else
-                              pd.DataFrame(columns=["period", "value", "published", "source"]), value=value,
-                              decimals=decimals)
+    merged = beside_published(
+        data,
+        published
+        if published is not None
+        else pd.DataFrame(columns=["period", "value", "published", "source"]),
+        value=value,
+        decimals=decimals,
+    )
     info = data.set_index("period")
     rows = []
     for r in merged.to_dict("records"):
@@ -258,24 +317,37 @@ def summary_table(frame: pd.DataFrame, *, team: str, value: str, low: str, high:
             val = interval = shown if isinstance(shown, str) else MISSING
         elif src is not None:
             val = format_number(src[value], decimals, language)
-            interval = (f"{format_number(src[low], decimals, language)} \u2013 "
-                        f"{format_number(src[high], decimals, language)}")
+            interval = (
+                f"{format_number(src[low], decimals, language)} \u2013 "
+                f"{format_number(src[high], decimals, language)}"
+            )
         else:
             val = interval = MISSING
         n = src["n"] if src is not None else np.nan
-        rows.append({
-            label("period", language): period_label(str(period), language),
-            label("responses", language).capitalize(): format_number(n, 0, language) if not pd.isna(n) else (
-                shown if isinstance(shown, str) else MISSING),
-            label("mean" if unit == "rapportcijfer" else "percentage", language).capitalize(): val,
-            label("interval_95", language): interval,
-            label("published", language).capitalize(): format_number(r["published_value"], decimals, language),
-            label("publication", language).capitalize(): r["publication"] if isinstance(r["publication"], str) else "",
-        })
+        rows.append(
+            {
+                label("period", language): period_label(str(period), language),
+                label("responses", language).capitalize(): format_number(n, 0, language)
+                if not pd.isna(n)
+                else (shown if isinstance(shown, str) else MISSING),
+                label(
+                    "mean" if unit == "rapportcijfer" else "percentage", language
+                ).capitalize(): val,
+                label("interval_95", language): interval,
+                label("published", language).capitalize(): format_number(
+                    r["published_value"], decimals, language
+                ),
+                label("publication", language).capitalize(): r["publication"]
+                if isinstance(r["publication"], str)
+                else "",
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def published_table(comparison: pd.DataFrame, *, unit: str, language: str | None = None) -> pd.DataFrame:
+def published_table(
+    comparison: pd.DataFrame, *, unit: str, language: str | None = None
+) -> pd.DataFrame:
     """A :func:`beside_published` frame as a reader's table.
 
     Returns
@@ -286,15 +358,25 @@ def published_table(comparison: pd.DataFrame, *, unit: str, language: str | None
     """
     language = resolve_language(language)
     decimals = 1 if unit in ("rapportcijfer", "werkdagen") else 0
-    return pd.DataFrame({
-        label("period", language): [period_label(str(p), language) for p in comparison["period"]],
-        label("register", language).capitalize(): [format_number(v, decimals, language) for v in comparison["register"]],
-        label("published", language).capitalize(): [format_number(v, decimals, language)
-                                                     for v in comparison["published_value"]],
-        label("difference", language).capitalize(): [format_number(v, decimals, language, signed=True)
-                                                      for v in comparison["difference"]],
-        label("publication", language).capitalize(): [p if isinstance(p, str) else "" for p in comparison["publication"]],
-    })
+    return pd.DataFrame(
+        {
+            label("period", language): [
+                period_label(str(p), language) for p in comparison["period"]
+            ],
+            label("register", language).capitalize(): [
+                format_number(v, decimals, language) for v in comparison["register"]
+            ],
+            label("published", language).capitalize(): [
+                format_number(v, decimals, language) for v in comparison["published_value"]
+            ],
+            label("difference", language).capitalize(): [
+                format_number(v, decimals, language, signed=True) for v in comparison["difference"]
+            ],
+            label("publication", language).capitalize(): [
+                p if isinstance(p, str) else "" for p in comparison["publication"]
+            ],
+        }
+    )
 
 
 def tests_table(tests: pd.DataFrame, *, language: str | None = None) -> pd.DataFrame:
@@ -315,8 +397,13 @@ def tests_table(tests: pd.DataFrame, *, language: str | None = None) -> pd.DataF
     rows = []
     for r in tests.to_dict("records"):
         df = MISSING if pd.isna(r["df1"]) else df_text(r, language)
-        effect = MISSING if pd.isna(r["effect_size"]) else (
-            f"{EFFECT_SYMBOLS[r['effect_measure']]} = {format_number(r['effect_size'], 3, language)}")
+        effect = (
+            MISSING
+            if pd.isna(r["effect_size"])
+            else (
+                f"{EFFECT_SYMBOLS[r['effect_measure']]} = {format_number(r['effect_size'], 3, language)}"
+            )
+        )
         if pd.isna(r["p_value"]):
             conclusion = label("too_few_groups", language)
         else:
@@ -326,26 +413,38 @@ def tests_table(tests: pd.DataFrame, *, language: str | None = None) -> pd.DataF
             row[label("team", language).capitalize()] = label(r["team"], language)
         if "period" in r:
             row[label("period", language)] = period_label(str(r["period"]), language)
-        row.update({
-            label("measure", language).capitalize(): measure_label(r["measure"], language),
-            label("test", language).capitalize(): label(f"test_{r['test']}", language),
-            label("groups", language).capitalize(): int(r["groups"]),
-            label("responses", language).capitalize(): int(r["n"]),
-            label("statistic", language).capitalize(): (MISSING if pd.isna(r["statistic"]) else
-                                                         f"{TEST_SYMBOLS[r['test']]} = "
-                                                         f"{format_number(r['statistic'], 2, language)}"),
-            label("df", language).capitalize(): df,
-            label("p_value", language): p_text(r["p_value"], language),
-            label("p_holm", language): p_text(r["p_holm"], language),
-            label("effect_size", language).capitalize(): effect,
-            label("conclusion", language).capitalize(): conclusion + left_out_text(r, language, resolver),
-        })
+        row.update(
+            {
+                label("measure", language).capitalize(): measure_label(r["measure"], language),
+                label("test", language).capitalize(): label(f"test_{r['test']}", language),
+                label("groups", language).capitalize(): int(r["groups"]),
+                label("responses", language).capitalize(): int(r["n"]),
+                label("statistic", language).capitalize(): (
+                    MISSING
+                    if pd.isna(r["statistic"])
+                    else f"{TEST_SYMBOLS[r['test']]} = {format_number(r['statistic'], 2, language)}"
+                ),
+                label("df", language).capitalize(): df,
+                label("p_value", language): p_text(r["p_value"], language),
+                label("p_holm", language): p_text(r["p_holm"], language),
+                label("effect_size", language).capitalize(): effect,
+                label("conclusion", language).capitalize(): conclusion
+                + left_out_text(r, language, resolver),
+            }
+        )
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def tests_report(tests: pd.DataFrame, *, period: str | None, between: str, show_period: bool = True,
-                 selection: str | None = None, language: str | None = None) -> list:
+def tests_report(
+    tests: pd.DataFrame,
+    *,
+    period: str | None,
+    between: str,
+    show_period: bool = True,
+    selection: str | None = None,
+    language: str | None = None,
+) -> list:
     """What a section of tests shows: the outcome in words and the table, or one sentence.
 
     Parameters
@@ -370,10 +469,20 @@ def tests_report(tests: pd.DataFrame, *, period: str | None, between: str, show_
 
     language = resolve_language(language)
     if period is None or tests.empty:
-        return [empty_note(label(between, language).capitalize(), selection=selection, language=language)]
-    head = f"**{label('period', language)}: {period_label(period, language)}**\n\n" if show_period else ""
-    return [Markdown(head + describe_tests(tests, between=between, language=language)),
-            reader_table(tests_table(tests, language=language), language=language)]
+        return [
+            empty_note(
+                label(between, language).capitalize(), selection=selection, language=language
+            )
+        ]
+    head = (
+        f"**{label('period', language)}: {period_label(period, language)}**\n\n"
+        if show_period
+        else ""
+    )
+    return [
+        Markdown(head + describe_tests(tests, between=between, language=language)),
+        reader_table(tests_table(tests, language=language), language=language),
+    ]
 
 
 __all__ = [

@@ -87,17 +87,48 @@ def headline_frame(
     if "status" in data.columns:
         data = data[data["status"].astype(str) != "missing"]
     ids = list(indicators) if indicators is not None else list(dict.fromkeys(data["indicator"]))
-    rows = [_headline_row(data[data["indicator"] == i], i, period_type, (norms or {}).get(i)) for i in ids]
-    return pd.DataFrame(rows, columns=[
-        "indicator", "unit", "period", "value", "status", "display", "previous_period",
-        "previous_value", "change", "norm", "trend", "source", "published",
-    ])
+    rows = [
+        _headline_row(data[data["indicator"] == i], i, period_type, (norms or {}).get(i))
+        for i in ids
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "indicator",
+            "unit",
+            "period",
+            "value",
+            "status",
+            "display",
+            "previous_period",
+            "previous_value",
+            "change",
+            "norm",
+            "trend",
+            "source",
+            "published",
+        ],
+    )
 
 
-def _headline_row(data: pd.DataFrame, indicator: str, period_type: str | None, norm: float | None) -> dict:
-    empty = {"indicator": indicator, "unit": None, "period": None, "value": np.nan, "status": None,
-             "display": None, "previous_period": None, "previous_value": np.nan, "change": np.nan,
-             "norm": norm, "trend": pd.Series(dtype=float), "source": None, "published": None}
+def _headline_row(
+    data: pd.DataFrame, indicator: str, period_type: str | None, norm: float | None
+) -> dict:
+    empty = {
+        "indicator": indicator,
+        "unit": None,
+        "period": None,
+        "value": np.nan,
+        "status": None,
+        "display": None,
+        "previous_period": None,
+        "previous_value": np.nan,
+        "change": np.nan,
+        "norm": norm,
+        "trend": pd.Series(dtype=float),
+        "source": None,
+        "published": None,
+    }
     if data.empty:
         return empty
     # the type of the latest period; a year beats a half-year that ends the same day
@@ -121,7 +152,9 @@ def _headline_row(data: pd.DataFrame, indicator: str, period_type: str | None, n
         "previous_period": str(previous["period"]) if previous is not None else None,
         "previous_value": prev_value,
         "change": float(latest["value"]) - prev_value,
-        "trend": _with_gaps(pd.Series(data["value"].to_numpy(dtype=float), index=data["period"].astype(str)), kind),
+        "trend": _with_gaps(
+            pd.Series(data["value"].to_numpy(dtype=float), index=data["period"].astype(str)), kind
+        ),
         "source": latest["source"],
         "published": latest["published"],
     }
@@ -179,37 +212,70 @@ def headline_table(
     pandas.io.formats.style.Styler or str
     """
     language = resolve_language(language)
-    frame = headline_frame(obs, indicators=indicators, region=region, norms=norms, period_type=period_type)
-    cols = {k: capitalised(label(k, language)) for k in ("indicator", "period", "latest_value", "previous_period",
-                                                           "change", "norm", "trend")}
+    frame = headline_frame(
+        obs, indicators=indicators, region=region, norms=norms, period_type=period_type
+    )
+    cols = {
+        k: capitalised(label(k, language))
+        for k in (
+            "indicator",
+            "period",
+            "latest_value",
+            "previous_period",
+            "change",
+            "norm",
+            "trend",
+        )
+    }
     cols["norm"] = capitalised(label("target", language))  # the municipality's word: streefwaarde
-    table = pd.DataFrame({
-        cols["indicator"]: [indicator_label(i, language) for i in frame["indicator"]],
-        cols["period"]: [_maybe_period(p, language) for p in frame["period"]],
-        cols["latest_value"]: [_headline_value(r, language) for r in frame.itertuples()],
-        cols["previous_period"]: [_maybe_period(p, language) for p in frame["previous_period"]],
-        cols["change"]: [format_change(r.change, r.unit, language, decimals=_row_decimals(r))
-                         if isinstance(r.unit, str) and r.unit else MISSING for r in frame.itertuples()],
-        cols["norm"]: [format_value(r.norm, r.unit, language, missing="") if isinstance(r.unit, str) and r.unit else "" for r in frame.itertuples()],
-    })
+    table = pd.DataFrame(
+        {
+            cols["indicator"]: [indicator_label(i, language) for i in frame["indicator"]],
+            cols["period"]: [_maybe_period(p, language) for p in frame["period"]],
+            cols["latest_value"]: [_headline_value(r, language) for r in frame.itertuples()],
+            cols["previous_period"]: [_maybe_period(p, language) for p in frame["previous_period"]],
+            cols["change"]: [
+                format_change(r.change, r.unit, language, decimals=_row_decimals(r))
+                if isinstance(r.unit, str) and r.unit
+                else MISSING
+                for r in frame.itertuples()
+            ],
+            cols["norm"]: [
+                format_value(r.norm, r.unit, language, missing="")
+                if isinstance(r.unit, str) and r.unit
+                else ""
+                for r in frame.itertuples()
+            ],
+        }
+    )
     if trend:
         table[cols["trend"]] = [
             sparkline_html(r.trend, language=language, decimals=_row_decimals(r))
-            if r.unit and r.trend.notna().sum() > 1 else "" for r in frame.itertuples()
+            if r.unit and r.trend.notna().sum() > 1
+            else ""
+            for r in frame.itertuples()
         ]
     used = obs[obs["indicator"].isin(frame["indicator"])]
     if region is not None:
         used = used[used["region_code"].astype(str) == region]
     caption = source_text(used, language, synthetic=synthetic)
     styler = (
-        markup.table(table, html_columns=[cols["trend"]], caption=caption).hide(axis="index")
+        markup.table(table, html_columns=[cols["trend"]], caption=caption)
+        .hide(axis="index")
         .set_table_attributes('class="headline-table"')
-        .set_table_styles([
-            {"selector": "caption", "props": "caption-side: bottom; text-align: left; font-size: 0.85em; color: #555;"},
-            {"selector": "th", "props": "text-align: left; padding: 0.2em 0.6em;"},
-            {"selector": "td", "props": "padding: 0.2em 0.6em;"},
-        ])
-        .set_properties(subset=[cols["latest_value"], cols["change"], cols["norm"]], **{"text-align": "right"})
+        .set_table_styles(
+            [
+                {
+                    "selector": "caption",
+                    "props": "caption-side: bottom; text-align: left; font-size: 0.85em; color: #555;",
+                },
+                {"selector": "th", "props": "text-align: left; padding: 0.2em 0.6em;"},
+                {"selector": "td", "props": "padding: 0.2em 0.6em;"},
+            ]
+        )
+        .set_properties(
+            subset=[cols["latest_value"], cols["change"], cols["norm"]], **{"text-align": "right"}
+        )
     )
     return styler.to_html() if as_html else styler
 
@@ -224,7 +290,9 @@ def _headline_value(row: Any, language: str) -> str:
     if pd.isna(row.value):
         shown = row.display
         return str(shown) if shown is not None and not pd.isna(shown) else MISSING
-    return format_value(row.value, row.unit, language, decimals=_row_decimals(row)) + status_mark(row.status)
+    return format_value(row.value, row.unit, language, decimals=_row_decimals(row)) + status_mark(
+        row.status
+    )
 
 
 def _row_decimals(row: Any) -> int | None:
@@ -244,8 +312,14 @@ __all__ = [
 
 _REGION_CODE = re.compile(r"^(?:GM\d{4}|WK\d{6}|BU\d{8}|NL01|PV\d{2})$")
 _TABLE_STYLES = [
-    {"selector": "caption", "props": f"caption-side: bottom; text-align: left; font-size: 0.85em; color: {MUTED_TEXT_COLOR};"},
-    {"selector": "th", "props": "text-align: left; padding: 0.2em 0.6em; border-bottom: 1px solid #666;"},
+    {
+        "selector": "caption",
+        "props": f"caption-side: bottom; text-align: left; font-size: 0.85em; color: {MUTED_TEXT_COLOR};",
+    },
+    {
+        "selector": "th",
+        "props": "text-align: left; padding: 0.2em 0.6em; border-bottom: 1px solid #666;",
+    },
     {"selector": "td", "props": "padding: 0.2em 0.6em;"},
 ]
 
@@ -345,7 +419,9 @@ def reader_table(
     frame = table.copy()
     if isinstance(frame.columns, pd.MultiIndex):
         frame.columns = [": ".join(str(p) for p in col if str(p)) for col in frame.columns]
-    if any(name is not None for name in frame.index.names):  # a named index is data (say the period)
+    if any(
+        name is not None for name in frame.index.names
+    ):  # a named index is data (say the period)
         frame = frame.reset_index()
     frame = frame.reset_index(drop=True)
     units = dict(units or {})
@@ -362,7 +438,9 @@ def reader_table(
             cells = [label("yes" if v else "no", language) for v in values]
         elif pd.api.types.is_numeric_dtype(values):
             places = _column_decimals(values, col, unit, decimals)
-            cells = [format_number(v, places, language) if not pd.isna(v) else MISSING for v in values]
+            cells = [
+                format_number(v, places, language) if not pd.isna(v) else MISSING for v in values
+            ]
         else:
             if resolver is None and values.astype(str).str.match(_REGION_CODE).any():
                 from ..regions import RegionResolver
@@ -371,21 +449,35 @@ def reader_table(
             cells = [_text_cell(v, resolver) for v in values]
         out[_header(col, (columns or {}).get(col), unit, language)] = cells
     shown = pd.DataFrame(out)
-    styler = markup.table(shown, html_columns=[_header(c, (columns or {}).get(c), units.get(c), language)
-                                               for c in html_columns], caption=caption)
-    styler = (styler.hide(axis="index").set_table_attributes('class="reader-table"')
-              .set_table_styles(_TABLE_STYLES))
+    styler = markup.table(
+        shown,
+        html_columns=[
+            _header(c, (columns or {}).get(c), units.get(c), language) for c in html_columns
+        ],
+        caption=caption,
+    )
+    styler = (
+        styler.hide(axis="index")
+        .set_table_attributes('class="reader-table"')
+        .set_table_styles(_TABLE_STYLES)
+    )
     return ReaderTable(_aligned(styler))
 
 
-_NUMBER_TEXT = re.compile(r"^(?:[<>]?\s?[-+\u2212]?\d[\d.,]*\s?(?:%|\*{1,2}|[^\d\s(][^(]*)?|\u2013|x|)$")
+_NUMBER_TEXT = re.compile(
+    r"^(?:[<>]?\s?[-+\u2212]?\d[\d.,]*\s?(?:%|\*{1,2}|[^\d\s(][^(]*)?|\u2013|x|)$"
+)
 
 
 def _aligned(styler):
     """Numbers (``12.163``, ``7,6%*``, ``<10``, ``7,9 werkdagen``) right, text left, per column."""
     data = styler.data
-    right = [c for c in data.columns if data[c].map(lambda v: bool(_NUMBER_TEXT.match(str(v).strip()))).all()
-             and data[c].astype(str).str.contains(r"\d").any()]
+    right = [
+        c
+        for c in data.columns
+        if data[c].map(lambda v: bool(_NUMBER_TEXT.match(str(v).strip()))).all()
+        and data[c].astype(str).str.contains(r"\d").any()
+    ]
     left = [c for c in data.columns if c not in right]
     if right:
         styler = styler.set_properties(subset=right, **{"text-align": "right"})
@@ -407,7 +499,9 @@ def _header(col: Any, given: str | None, unit: str | None, language: str) -> str
     return name
 
 
-def _column_decimals(values: pd.Series, col: Any, unit: str | None, decimals: int | Mapping[str, int] | None) -> int:
+def _column_decimals(
+    values: pd.Series, col: Any, unit: str | None, decimals: int | Mapping[str, int] | None
+) -> int:
     if isinstance(decimals, int):
         return decimals
     if isinstance(decimals, Mapping) and col in decimals:

@@ -90,23 +90,38 @@ def period_table(first, last, freq: str = "year") -> pd.DataFrame:
         ``start`` and ``end`` (first and last day).
     """
     code = check_freq(freq)
-    idx = pd.period_range(pd.Timestamp(first).to_period(code), pd.Timestamp(last).to_period(code), freq=code)
-    return pd.DataFrame({
-        "period": [str(p) for p in idx],
-        "start": idx.start_time.normalize(),
-        "end": idx.end_time.normalize(),
-    })
+    idx = pd.period_range(
+        pd.Timestamp(first).to_period(code), pd.Timestamp(last).to_period(code), freq=code
+    )
+    return pd.DataFrame(
+        {
+            "period": [str(p) for p in idx],
+            "start": idx.start_time.normalize(),
+            "end": idx.end_time.normalize(),
+        }
+    )
 
 
-def _default_periods(frames_dates: list[pd.Series], freq: str, start=None, end=None) -> pd.DataFrame:
-    dates = pd.concat([d.dropna() for d in frames_dates]) if frames_dates else pd.Series(dtype="datetime64[ns]")
+def _default_periods(
+    frames_dates: list[pd.Series], freq: str, start=None, end=None
+) -> pd.DataFrame:
+    dates = (
+        pd.concat([d.dropna() for d in frames_dates])
+        if frames_dates
+        else pd.Series(dtype="datetime64[ns]")
+    )
     if start is None:
         start = dates.min() if len(dates) else None
     if end is None:
         end = dates.max() if len(dates) else None
     if start is None or end is None or pd.isna(start) or pd.isna(end):
-        return pd.DataFrame({"period": pd.Series(dtype=object), "start": pd.Series(dtype="datetime64[ns]"),
-                             "end": pd.Series(dtype="datetime64[ns]")})
+        return pd.DataFrame(
+            {
+                "period": pd.Series(dtype=object),
+                "start": pd.Series(dtype="datetime64[ns]"),
+                "end": pd.Series(dtype="datetime64[ns]"),
+            }
+        )
     return period_table(date_bound(start), date_bound(end, end=True), freq)
 
 
@@ -122,7 +137,9 @@ def _grid(periods: pd.DataFrame, frame: pd.DataFrame, by: Sequence[str]) -> pd.D
     for col in by:
         values = sorted(frame[col].dropna().unique().tolist())
         # no values (an empty selection): an object column still, so later merges on it work
-        grid = grid.merge(pd.DataFrame({col: pd.Series(values, dtype=None if values else object)}), how="cross")
+        grid = grid.merge(
+            pd.DataFrame({col: pd.Series(values, dtype=None if values else object)}), how="cross"
+        )
     return grid
 
 
@@ -161,7 +178,9 @@ def case_level(cases: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def new_cases(cases: pd.DataFrame, *, freq: str = "year", by=("team",), start=None, end=None) -> pd.DataFrame:
+def new_cases(
+    cases: pd.DataFrame, *, freq: str = "year", by=("team",), start=None, end=None
+) -> pd.DataFrame:
     """New cases (registrations) per period.
 
     Parameters
@@ -193,7 +212,9 @@ def _active_mask(reg: pd.Series, end: pd.Series, start_p, end_p) -> pd.Series:
     return (reg <= end_p) & (end.isna() | (end >= start_p))
 
 
-def active_cases(cases: pd.DataFrame, *, freq: str = "year", by=("team",), start=None, end=None) -> pd.DataFrame:
+def active_cases(
+    cases: pd.DataFrame, *, freq: str = "year", by=("team",), start=None, end=None
+) -> pd.DataFrame:
     """Cases active at any time in each period (for J&G: families supported).
 
     Returns
@@ -225,8 +246,14 @@ def _period_columns(periods: pd.DataFrame, grid: pd.DataFrame) -> np.ndarray:
     return pos[grid["period"].to_numpy()].to_numpy()
 
 
-def _active_counts(frame: pd.DataFrame, start_col: str, end_col: str, periods: pd.DataFrame,
-                   by: list[str], grid: pd.DataFrame) -> np.ndarray:
+def _active_counts(
+    frame: pd.DataFrame,
+    start_col: str,
+    end_col: str,
+    periods: pd.DataFrame,
+    by: list[str],
+    grid: pd.DataFrame,
+) -> np.ndarray:
     """Rows active in each period, per group, in the order of ``grid`` (vectorised).
 
     Row i is active in periods first..last, with first the first period ending on or
@@ -249,8 +276,15 @@ def _active_counts(frame: pd.DataFrame, start_col: str, end_col: str, periods: p
     return counts[cells, _period_columns(periods, grid)]
 
 
-def _unique_active(frame: pd.DataFrame, start_col: str, end_col: str, id_col: str,
-                   periods: pd.DataFrame, by: list[str], grid: pd.DataFrame) -> np.ndarray:
+def _unique_active(
+    frame: pd.DataFrame,
+    start_col: str,
+    end_col: str,
+    id_col: str,
+    periods: pd.DataFrame,
+    by: list[str],
+    grid: pd.DataFrame,
+) -> np.ndarray:
     """Distinct ``id_col`` values among the rows active in each period, per group."""
     n_p = len(periods)
     if n_p == 0 or not len(frame):
@@ -270,7 +304,9 @@ def _unique_active(frame: pd.DataFrame, start_col: str, end_col: str, id_col: st
     return counts[cells, _period_columns(periods, grid)]
 
 
-def unique_clients(cases: pd.DataFrame, *, freq: str = "year", by=("team",), start=None, end=None) -> pd.DataFrame:
+def unique_clients(
+    cases: pd.DataFrame, *, freq: str = "year", by=("team",), start=None, end=None
+) -> pd.DataFrame:
     """Unique clients with a case active at any time in each period.
 
     A client with two cases in a year counts once. With ``by=("team",
@@ -284,7 +320,9 @@ def unique_clients(cases: pd.DataFrame, *, freq: str = "year", by=("team",), sta
     by = _by(by)
     periods = _default_periods([cases["registration_date"], cases["end_date"]], freq, start, end)
     grid = _grid(periods, cases, by)
-    grid["clients"] = _unique_active(cases, "registration_date", "end_date", "client_id", periods, by, grid)
+    grid["clients"] = _unique_active(
+        cases, "registration_date", "end_date", "client_id", periods, by, grid
+    )
     return grid
 
 
@@ -305,7 +343,9 @@ def stock_at(cases: pd.DataFrame, date, *, by=("team",)) -> pd.DataFrame:
     running = (cl["registration_date"] <= day) & (cl["end_date"].isna() | (cl["end_date"] > day))
     grid = pd.DataFrame({"date": [day]})
     for col in by:
-        grid = grid.merge(pd.DataFrame({col: sorted(cl[col].dropna().unique().tolist())}), how="cross")
+        grid = grid.merge(
+            pd.DataFrame({col: sorted(cl[col].dropna().unique().tolist())}), how="cross"
+        )
     if by:
         counts = cl[running].groupby(by).size().rename("stock").reset_index()
         grid = grid.merge(counts, on=by, how="left")
@@ -315,7 +355,9 @@ def stock_at(cases: pd.DataFrame, date, *, by=("team",)) -> pd.DataFrame:
     return grid
 
 
-def flows(cases: pd.DataFrame, *, freq: str = "month", by=("team",), start=None, end=None) -> pd.DataFrame:
+def flows(
+    cases: pd.DataFrame, *, freq: str = "month", by=("team",), start=None, end=None
+) -> pd.DataFrame:
     """Inflow, outflow and stock per period, with the stock-flow identity check.
 
     Parameters
@@ -364,7 +406,9 @@ def flows(cases: pd.DataFrame, *, freq: str = "month", by=("team",), start=None,
     columns = _period_columns(periods, grid)
     for name in names:
         grid[name] = table[name][cells, columns] if len(periods) else 0
-    grid["difference"] = grid["stock_end"] - (grid["stock_begin"] + grid["inflow"] - grid["outflow"])
+    grid["difference"] = grid["stock_end"] - (
+        grid["stock_begin"] + grid["inflow"] - grid["outflow"]
+    )
     return grid
 
 
@@ -417,17 +461,25 @@ def waiting_times(
     cl["period"] = _label(cl[date_col], freq)
     held = cl[cl["waiting_days"].notna()]
     grouped = held.groupby(["period", *by])["waiting_days"]
-    stats_ = pd.DataFrame({
-        "n": grouped.size(),
-        "mean": grouped.mean(),
-        "median": grouped.median(),
-        "p90": grouped.quantile(0.9),
-        "within_norm_pct": grouped.apply(lambda s: 100.0 * (s <= norm).mean()),
-    }).reset_index()
+    stats_ = pd.DataFrame(
+        {
+            "n": grouped.size(),
+            "mean": grouped.mean(),
+            "median": grouped.median(),
+            "p90": grouped.quantile(0.9),
+            "within_norm_pct": grouped.apply(lambda s: 100.0 * (s <= norm).mean()),
+        }
+    ).reset_index()
     out = _grid(periods, cl, by).merge(stats_, on=["period", *by], how="left")
     out["n"] = out["n"].fillna(0).astype(int)
     if basis == "registration":
-        none = cl[cl["waiting_days"].isna()].groupby(["period", *by]).size().rename("no_conversation").reset_index()
+        none = (
+            cl[cl["waiting_days"].isna()]
+            .groupby(["period", *by])
+            .size()
+            .rename("no_conversation")
+            .reset_index()
+        )
         out = out.merge(none, on=["period", *by], how="left")
         out["no_conversation"] = out["no_conversation"].fillna(0).astype(int)
     return out
@@ -477,11 +529,21 @@ def survey_marks(
             key = key if isinstance(key, tuple) else (key,)
             mean, low, high = mean_ci(group[measure], confidence)
             x = group[measure].astype(float)
-            rows.append({**dict(zip(["period", *by], key, strict=True)), "measure": measure,
-                         "n": len(x), "mean": mean, "sd": float(x.std(ddof=1)) if len(x) > 1 else np.nan,
-                         "ci_low": low, "ci_high": high})
+            rows.append(
+                {
+                    **dict(zip(["period", *by], key, strict=True)),
+                    "measure": measure,
+                    "n": len(x),
+                    "mean": mean,
+                    "sd": float(x.std(ddof=1)) if len(x) > 1 else np.nan,
+                    "ci_low": low,
+                    "ci_high": high,
+                }
+            )
     grid = _grid(periods, df, by).merge(pd.DataFrame({"measure": list(measures)}), how="cross")
-    result = pd.DataFrame(rows, columns=["period", *by, "measure", "n", "mean", "sd", "ci_low", "ci_high"])
+    result = pd.DataFrame(
+        rows, columns=["period", *by, "measure", "n", "mean", "sd", "ci_low", "ci_high"]
+    )
     out = grid.merge(result, on=["period", *by, "measure"], how="left")
     out["n"] = out["n"].fillna(0).astype(int)
     return out
@@ -516,13 +578,17 @@ def without_help_share(
     out[["n", "n_yes"]] = out[["n", "n_yes"]].fillna(0).astype(int)
     low, high = wilson_interval(out["n_yes"].to_numpy(), out["n"].to_numpy(), confidence)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out["pct"] = np.where(out["n"] > 0, 100.0 * out["n_yes"] / out["n"].where(out["n"] > 0, 1), np.nan)
+        out["pct"] = np.where(
+            out["n"] > 0, 100.0 * out["n_yes"] / out["n"].where(out["n"] > 0, 1), np.nan
+        )
     out["ci_low"] = 100.0 * np.asarray(low)
     out["ci_high"] = 100.0 * np.asarray(high)
     return out
 
 
-def ended_as_planned(cases: pd.DataFrame, *, freq: str = "year", by=("team",), start=None, end=None) -> pd.DataFrame:
+def ended_as_planned(
+    cases: pd.DataFrame, *, freq: str = "year", by=("team",), start=None, end=None
+) -> pd.DataFrame:
     """Share of closed cases that ended as planned (:data:`ENDED_AS_PLANNED`).
 
     Returns
@@ -537,14 +603,20 @@ def ended_as_planned(cases: pd.DataFrame, *, freq: str = "year", by=("team",), s
     closed = cl[cl["end_date"].notna()].copy()
     closed["period"] = _label(closed["end_date"], freq)
     closed["planned"] = closed["end_reason"].isin(ENDED_AS_PLANNED).astype(int)
-    agg = closed.groupby(["period", *by])["planned"].agg(ended="size", as_planned="sum").reset_index()
+    agg = (
+        closed.groupby(["period", *by])["planned"].agg(ended="size", as_planned="sum").reset_index()
+    )
     out = _grid(periods, cl, by).merge(agg, on=["period", *by], how="left")
     out[["ended", "as_planned"]] = out[["ended", "as_planned"]].fillna(0).astype(int)
-    out["pct"] = np.where(out["ended"] > 0, 100.0 * out["as_planned"] / out["ended"].clip(lower=1), np.nan)
+    out["pct"] = np.where(
+        out["ended"] > 0, 100.0 * out["as_planned"] / out["ended"].clip(lower=1), np.nan
+    )
     return out
 
 
-def end_reasons(cases: pd.DataFrame, *, freq: str = "year", by=("team",), start=None, end=None) -> pd.DataFrame:
+def end_reasons(
+    cases: pd.DataFrame, *, freq: str = "year", by=("team",), start=None, end=None
+) -> pd.DataFrame:
     """Closed cases per end reason and period of the end date.
 
     Returns
@@ -558,14 +630,18 @@ def end_reasons(cases: pd.DataFrame, *, freq: str = "year", by=("team",), start=
     closed = cl[cl["end_date"].notna()].copy()
     closed["period"] = _label(closed["end_date"], freq)
     agg = closed.groupby(["period", *by, "end_reason"]).size().rename("cases").reset_index()
-    grid = _grid(periods, cl, by).merge(pd.DataFrame({"end_reason": list(END_REASONS)}), how="cross")
+    grid = _grid(periods, cl, by).merge(
+        pd.DataFrame({"end_reason": list(END_REASONS)}), how="cross"
+    )
     out = grid.merge(agg, on=["period", *by, "end_reason"], how="left")
     out["cases"] = out["cases"].fillna(0).astype(int)
     out.insert(out.columns.get_loc("end_reason") + 1, "label", out["end_reason"].map(END_REASONS))
     return out
 
 
-def average_monthly_active(cases: pd.DataFrame, *, by=("team",), start=None, end=None) -> pd.DataFrame:
+def average_monthly_active(
+    cases: pd.DataFrame, *, by=("team",), start=None, end=None
+) -> pd.DataFrame:
     """Average over the months of a year of the cases active in the month.
 
     This is the published "gezinnen per maand" of the J&G teams.
@@ -579,11 +655,17 @@ def average_monthly_active(cases: pd.DataFrame, *, by=("team",), start=None, end
     by = _by(by)
     monthly = active_cases(cases, freq="month", by=by, start=start, end=end)
     monthly["year"] = monthly["period"].str[:4]
-    out = monthly.groupby(["year", *by])["active_cases"].agg(months="size", average_active="mean").reset_index()
+    out = (
+        monthly.groupby(["year", *by])["active_cases"]
+        .agg(months="size", average_active="mean")
+        .reset_index()
+    )
     return out.rename(columns={"year": "period"})
 
 
-def clients_with_conversation(cases: pd.DataFrame, *, freq: str = "year", by=("team",), start=None, end=None) -> pd.DataFrame:
+def clients_with_conversation(
+    cases: pd.DataFrame, *, freq: str = "year", by=("team",), start=None, end=None
+) -> pd.DataFrame:
     """Unique clients whose case had its first conversation in the period.
 
     Returns
@@ -601,7 +683,9 @@ def clients_with_conversation(cases: pd.DataFrame, *, freq: str = "year", by=("t
     return out
 
 
-def care_clients(care: pd.DataFrame, *, freq: str = "year", by=("domain",), start=None, end=None) -> pd.DataFrame:
+def care_clients(
+    care: pd.DataFrame, *, freq: str = "year", by=("domain",), start=None, end=None
+) -> pd.DataFrame:
     """Clients and trajectories of aanvullende zorg per period.
 
     Returns
@@ -622,11 +706,13 @@ def care_clients(care: pd.DataFrame, *, freq: str = "year", by=("domain",), star
     parts = []
     for p in periods.itertuples(index=False):
         started = (reg >= p.start) & (reg <= p.end)
-        flags = pd.DataFrame({
-            "running_end": ((reg <= p.end) & (stop.isna() | (stop > p.end))).astype(int),
-            "started": started.astype(int),
-            "referred": (started & care["referred_by_case_id"].notna()).astype(int),
-        })
+        flags = pd.DataFrame(
+            {
+                "running_end": ((reg <= p.end) & (stop.isna() | (stop > p.end))).astype(int),
+                "started": started.astype(int),
+                "referred": (started & care["referred_by_case_id"].notna()).astype(int),
+            }
+        )
         if by:
             part = pd.concat([care[by], flags], axis=1).groupby(by)[list(flags)].sum().reset_index()
         else:
@@ -635,7 +721,11 @@ def care_clients(care: pd.DataFrame, *, freq: str = "year", by=("domain",), star
         parts.append(part)
     cols = ["running_end", "started", "referred"]
     if parts:
-        grid = grid.merge(pd.concat(parts, ignore_index=True)[["period", *by, *cols]], on=["period", *by], how="left")
+        grid = grid.merge(
+            pd.concat(parts, ignore_index=True)[["period", *by, *cols]],
+            on=["period", *by],
+            how="left",
+        )
     for col in cols:
         if col not in grid:
             grid[col] = 0
@@ -643,7 +733,9 @@ def care_clients(care: pd.DataFrame, *, freq: str = "year", by=("domain",), star
     return grid
 
 
-def forward_share(cases: pd.DataFrame, care: pd.DataFrame, *, freq: str = "year", by=(), start=None, end=None) -> pd.DataFrame:
+def forward_share(
+    cases: pd.DataFrame, care: pd.DataFrame, *, freq: str = "year", by=(), start=None, end=None
+) -> pd.DataFrame:
     """The "beweging naar voren": clients of the buurtteam versus clients of aanvullende zorg.
 
     For each domain the buurtteam clients (J&G for ``jeugd``, Sociaal for
@@ -675,7 +767,9 @@ def forward_share(cases: pd.DataFrame, care: pd.DataFrame, *, freq: str = "year"
     out = team.merge(extra, on=["period", "domain", *by], how="left")
     out["care_clients"] = out["care_clients"].fillna(0).astype(int)
     total = out["buurtteam_clients"] + out["care_clients"]
-    out["buurtteam_pct"] = np.where(total > 0, 100.0 * out["buurtteam_clients"] / total.clip(lower=1), np.nan)
+    out["buurtteam_pct"] = np.where(
+        total > 0, 100.0 * out["buurtteam_clients"] / total.clip(lower=1), np.nan
+    )
     return out[["period", "domain", *by, "buurtteam_clients", "care_clients", "buurtteam_pct"]]
 
 
@@ -688,8 +782,13 @@ def forward_share(cases: pd.DataFrame, care: pd.DataFrame, *, freq: str = "year"
 INDICATOR_TEAM = {i: "sociaal" for i in INDICATORS if i.startswith("buurtteam_sociaal_")}
 INDICATOR_TEAM.update({i: "jeugd_en_gezin" for i in INDICATORS if i.startswith("buurtteam_jg_")})
 INDICATOR_DOMAIN = {i: "jeugd" for i in INDICATORS if i.startswith("aanvullende_zorg_jeugd_")}
-INDICATOR_DOMAIN.update({i: "sociaal" for i in INDICATORS if i.startswith("aanvullende_zorg_")
-                         and not i.startswith("aanvullende_zorg_jeugd_")})
+INDICATOR_DOMAIN.update(
+    {
+        i: "sociaal"
+        for i in INDICATORS
+        if i.startswith("aanvullende_zorg_") and not i.startswith("aanvullende_zorg_jeugd_")
+    }
+)
 INDICATOR_DOMAIN["buurtteam_aanvullende_zorg_verhouding"] = "sociaal"
 
 
@@ -740,14 +839,35 @@ def to_observations(
     """
     from ..schema import validate_observations  # late import: schema imports the catalogue
 
-    rows = _observation_rows(df, indicator, value=value, register=register, municipality=municipality,
-                             source=source, published=published, note=note, status=status,
-                             source_ref=source_ref)
+    rows = _observation_rows(
+        df,
+        indicator,
+        value=value,
+        register=register,
+        municipality=municipality,
+        source=source,
+        published=published,
+        note=note,
+        status=status,
+        source_ref=source_ref,
+    )
     return validate_observations(rows)
 
 
-def _observation_rows(df, indicator, *, value, register, municipality, source, published, note, status,
-                      source_ref, resolver: RegionResolver | None = None) -> pd.DataFrame:
+def _observation_rows(
+    df,
+    indicator,
+    *,
+    value,
+    register,
+    municipality,
+    source,
+    published,
+    note,
+    status,
+    source_ref,
+    resolver: RegionResolver | None = None,
+) -> pd.DataFrame:
     """The rows of :func:`to_observations`, not yet validated."""
     if indicator not in INDICATORS:
         raise KeyError(f"unknown indicator {indicator!r}")
@@ -762,7 +882,9 @@ def _observation_rows(df, indicator, *, value, register, municipality, source, p
     if value is None:
         if "value" not in df.columns:
             numeric = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])]
-            raise ValueError(f"say which column holds the value (value=...); numeric columns: {', '.join(numeric)}")
+            raise ValueError(
+                f"say which column holds the value (value=...); numeric columns: {', '.join(numeric)}"
+            )
         value = "value"
     if value not in df.columns:
         raise ValueError(f"no column {value!r} in the aggregate")
@@ -772,13 +894,17 @@ def _observation_rows(df, indicator, *, value, register, municipality, source, p
         if team is not None:
             frame = frame[frame["team"] == team]
         elif frame["team"].nunique() > 1:
-            raise ValueError(f"{indicator} is not about one team; filter the frame to one team first")
+            raise ValueError(
+                f"{indicator} is not about one team; filter the frame to one team first"
+            )
     if "domain" in frame.columns:
         domain = INDICATOR_DOMAIN.get(indicator)
         if domain is not None:
             frame = frame[frame["domain"] == domain]
         elif frame["domain"].nunique() > 1:
-            raise ValueError(f"{indicator} is not about one domain; filter the frame to one domain first")
+            raise ValueError(
+                f"{indicator} is not about one domain; filter the frame to one domain first"
+            )
     extra_keys = [c for c in frame.columns if c in ("urgent", "measure", "end_reason", "care_type")]
     for key in extra_keys:
         if frame[key].nunique() > 1:
@@ -790,24 +916,28 @@ def _observation_rows(df, indicator, *, value, register, municipality, source, p
         codes = pd.Series(municipality, index=frame.index)
     values = pd.to_numeric(frame[value], errors="coerce").astype(float)
     unit = INDICATORS[indicator].unit
-    out = pd.DataFrame({
-        "indicator": indicator,
-        "region_code": codes.to_numpy(),
-        "region_name": [resolver.name_of(c) or c for c in codes],
-        "period": frame["period"].astype(str).to_numpy(),
-        "period_type": [period_type_of(p) for p in frame["period"].astype(str)],
-        "value": values.round(6).to_numpy(),
-        "unit": unit,
-        "status": np.where(values.isna().to_numpy(), "missing", status),
-        "source": source,
-        "source_ref": source_ref,
-        "published": published,
-        "note": note,
-    })
+    out = pd.DataFrame(
+        {
+            "indicator": indicator,
+            "region_code": codes.to_numpy(),
+            "region_name": [resolver.name_of(c) or c for c in codes],
+            "period": frame["period"].astype(str).to_numpy(),
+            "period_type": [period_type_of(p) for p in frame["period"].astype(str)],
+            "value": values.round(6).to_numpy(),
+            "unit": unit,
+            "status": np.where(values.isna().to_numpy(), "missing", status),
+            "source": source,
+            "source_ref": source_ref,
+            "published": published,
+            "note": note,
+        }
+    )
     return out.reset_index(drop=True)
 
 
-def register_observations(register: Register, *, by_wijk: bool = False, freq: str = "year") -> pd.DataFrame:
+def register_observations(
+    register: Register, *, by_wijk: bool = False, freq: str = "year"
+) -> pd.DataFrame:
     """All indicators a register supports, as observations.
 
     Parameters
@@ -843,7 +973,9 @@ def register_observations(register: Register, *, by_wijk: bool = False, freq: st
     parts.append(("buurtteam_jg_trajecten", active, "active_cases"))
     parts.append(("buurtteam_sociaal_wachttijd", waits, "mean"))
     parts.append(("buurtteam_jg_volgens_plan_pct", planned, "pct"))
-    parts.append(("buurtteam_sociaal_clienten_gesprek", clients_with_conversation(cases, **kw), "clients"))
+    parts.append(
+        ("buurtteam_sociaal_clienten_gesprek", clients_with_conversation(cases, **kw), "clients")
+    )
     if freq == "year":
         monthly = average_monthly_active(cases, by=by, start=start, end=end)
         parts.append(("buurtteam_jg_gezinnen_per_maand", monthly, "average_active"))
@@ -858,15 +990,27 @@ def register_observations(register: Register, *, by_wijk: bool = False, freq: st
         az = care_clients(care, freq=freq, by=care_by, start=start, end=end)
         parts.append(("aanvullende_zorg_jeugd_clienten", az, "clients"))
         parts.append(("aanvullende_zorg_jeugd_trajecten", az, "running_end"))
-        fwd = forward_share(cases, care, freq=freq, by=["wijk_code"] if by_wijk else [], start=start, end=end)
+        fwd = forward_share(
+            cases, care, freq=freq, by=["wijk_code"] if by_wijk else [], start=start, end=end
+        )
         parts.append(("buurtteam_aanvullende_zorg_verhouding", fwd, "buurtteam_pct"))
     from ..schema import validate_observations
 
     resolver = RegionResolver()
     frames = [
-        _observation_rows(frame, ind, value=col, register=register, municipality=None, source=None,
-                          published=None, note=None, status="definitief",
-                          source_ref=f"analysis.register: {col} ({freq})", resolver=resolver)
+        _observation_rows(
+            frame,
+            ind,
+            value=col,
+            register=register,
+            municipality=None,
+            source=None,
+            published=None,
+            note=None,
+            status="definitief",
+            source_ref=f"analysis.register: {col} ({freq})",
+            resolver=resolver,
+        )
         for ind, frame, col in parts
     ]
     return validate_observations(pd.concat(frames, ignore_index=True))

@@ -74,8 +74,9 @@ def register_files(path: str | Path | None = None, *args: Any, **options: Any) -
 
 
 @datacache.cached(register_files)
-def load_register(path: str | Path | None = None, *, snapshot_date=None,
-                  drop_columns: Sequence[str] = ()) -> Register:
+def load_register(
+    path: str | Path | None = None, *, snapshot_date=None, drop_columns: Sequence[str] = ()
+) -> Register:
     """Read and validate a case register.
 
     Parameters
@@ -122,12 +123,17 @@ def load_register(path: str | Path | None = None, *, snapshot_date=None,
     drop = _drop_parameter(drop_columns, "drop_columns")
     root = Path(path).expanduser() if path is not None else config.synthetic_dir()
     if not root.exists():
-        raise InputError("register not found (give a folder with cases.csv[.gz] or a cases file)", file=root)
+        raise InputError(
+            "register not found (give a folder with cases.csv[.gz] or a cases file)", file=root
+        )
     metadata: dict[str, Any] = {}
     if root.is_dir():
         files = {table: _find_table(root, stem) for table, stem in TABLE_FILES.items()}
         if files["cases"] is None:
-            raise InputError("no cases table in this folder (expected cases.csv, cases.csv.gz or cases.parquet)", file=root)
+            raise InputError(
+                "no cases table in this folder (expected cases.csv, cases.csv.gz or cases.parquet)",
+                file=root,
+            )
         meta_path = root / METADATA_FILE
         if meta_path.is_file():
             try:
@@ -166,24 +172,34 @@ def load_register(path: str | Path | None = None, *, snapshot_date=None,
         frame = tables[table]
         if "synthetic" in frame.columns and len(frame):
             if frame["synthetic"].nunique() > 1:
-                raise InputError("mixes synthetic and real rows (column 'synthetic' is both true and false)",
-                                 file=file, column="synthetic")
+                raise InputError(
+                    "mixes synthetic and real rows (column 'synthetic' is both true and false)",
+                    file=file,
+                    column="synthetic",
+                )
             flags.append(bool(frame["synthetic"].iloc[0]))
     synthetic = any(flags)
     for table in tables:
         tables[table] = tables[table].reset_index(drop=True)
     if synthetic:
-        source = (f"synthetisch register {root} (analysis.synthetic, seed {metadata.get('seed', '?')}); "
-                  "GEEN echte gegevens")
+        source = (
+            f"synthetisch register {root} (analysis.synthetic, seed {metadata.get('seed', '?')}); "
+            "GEEN echte gegevens"
+        )
     else:
         source = str(root)
     return Register(tables["cases"], tables["surveys"], tables["care"], synthetic, source, metadata)
 
 
 def _find_table(folder: Path, stem: str) -> Path | None:
-    found = [folder / f"{stem}{suffix}" for suffix in _SUFFIXES if (folder / f"{stem}{suffix}").is_file()]
+    found = [
+        folder / f"{stem}{suffix}" for suffix in _SUFFIXES if (folder / f"{stem}{suffix}").is_file()
+    ]
     if len(found) > 1:
-        raise InputError(f"more than one {stem} table ({', '.join(p.name for p in found)}); keep one", file=folder)
+        raise InputError(
+            f"more than one {stem} table ({', '.join(p.name for p in found)}); keep one",
+            file=folder,
+        )
     return found[0] if found else None
 
 
@@ -201,7 +217,9 @@ class _Where:
         return InputError(f"row {int(label)}: {problem}", file=self.file, column=column)
 
 
-def _read_table(file: Path, table: str, drop: frozenset[str] | set[str] = frozenset()) -> pd.DataFrame:
+def _read_table(
+    file: Path, table: str, drop: frozenset[str] | set[str] = frozenset()
+) -> pd.DataFrame:
     name = file.name.lower()
     csv = not name.endswith(".parquet")
     where = _Where(file, csv)
@@ -220,13 +238,18 @@ def _read_table(file: Path, table: str, drop: frozenset[str] | set[str] = frozen
     problem = personal_data_problem(raw)
     if problem is not None:
         column, what = problem
-        raise where.error(f"{what}: personal data is not read; remove the column from the file or pass "
-                          f"drop_columns=[{column!r}] to load_register", column=column)
+        raise where.error(
+            f"{what}: personal data is not read; remove the column from the file or pass "
+            f"drop_columns=[{column!r}] to load_register",
+            column=column,
+        )
     expected = TABLE_COLUMNS[table]
     missing = [c for c in expected if c not in raw.columns]
     if missing:
-        raise where.error(f"missing column(s) {', '.join(missing)}; a {TABLE_FILES[table]} table has "
-                          f"{', '.join(expected)}")
+        raise where.error(
+            f"missing column(s) {', '.join(missing)}; a {TABLE_FILES[table]} table has "
+            f"{', '.join(expected)}"
+        )
     dupes = raw.columns[raw.columns.duplicated()].tolist()
     if dupes:
         raise where.error(f"duplicate column(s) {', '.join(dupes)}")
@@ -234,7 +257,9 @@ def _read_table(file: Path, table: str, drop: frozenset[str] | set[str] = frozen
         blank = raw.fillna("").eq("").all(axis=1)
         raw = raw[~blank]
     if table == "cases" and not len(raw):
-        raise where.error("the cases table has a header but no rows; a register needs at least one case")
+        raise where.error(
+            "the cases table has a header but no rows; a register needs at least one case"
+        )
     df = _parse(raw, table, where)
     return _validate(df, table, where)
 
@@ -245,8 +270,17 @@ def _read_csv(file: Path, drop: frozenset[str] | set[str] = frozenset()) -> pd.D
         header = handle.readline()
     sep = ";" if header.count(";") > header.count(",") else ","
     usecols = (lambda c: str(c).strip().lower() not in drop) if drop else None
-    return pd.read_csv(file, sep=sep, dtype=str, keep_default_na=False, na_values=[],
-                       skip_blank_lines=False, encoding="utf-8-sig", compression="infer", usecols=usecols)
+    return pd.read_csv(
+        file,
+        sep=sep,
+        dtype=str,
+        keep_default_na=False,
+        na_values=[],
+        skip_blank_lines=False,
+        encoding="utf-8-sig",
+        compression="infer",
+        usecols=usecols,
+    )
 
 
 def _read_parquet_without(file: Path, drop: frozenset[str] | set[str]) -> pd.DataFrame:
@@ -255,7 +289,9 @@ def _read_parquet_without(file: Path, drop: frozenset[str] | set[str]) -> pd.Dat
     import pyarrow.parquet as pq
 
     names = pq.read_schema(file).names
-    return pq.read_table(file, columns=[c for c in names if str(c).strip().lower() not in drop]).to_pandas()
+    return pq.read_table(
+        file, columns=[c for c in names if str(c).strip().lower() not in drop]
+    ).to_pandas()
 
 
 def _snapshot_parameter(value) -> pd.Timestamp | None:
@@ -276,7 +312,9 @@ def _drop_parameter(columns, name: str) -> set[str]:
     drop = {str(c).strip().lower() for c in columns}
     own = sorted(drop & set(CASE_COLUMNS + SURVEY_COLUMNS + CARE_COLUMNS + OPTIONAL_COLUMNS))
     if own:
-        raise ParameterError(name, f"{', '.join(own)} belong(s) to the register and cannot be dropped")
+        raise ParameterError(
+            name, f"{', '.join(own)} belong(s) to the register and cannot be dropped"
+        )
     return drop
 
 
@@ -292,9 +330,13 @@ def _check_not_after(df: pd.DataFrame, table: str, file: Path, limit: pd.Timesta
                 late = (label, col)
     if late is not None:
         label, col = late
-        raise where.error(f"date {_show(df.loc[label, col])} lies after the snapshot date {limit:%Y-%m-%d} "
-                          "(dates in the future; pass snapshot_date= to load_register if the register "
-                          "really describes a later day)", label, col)
+        raise where.error(
+            f"date {_show(df.loc[label, col])} lies after the snapshot date {limit:%Y-%m-%d} "
+            "(dates in the future; pass snapshot_date= to load_register if the register "
+            "really describes a later day)",
+            label,
+            col,
+        )
 
 
 # --------------------------------------------------------------------------------------
@@ -305,14 +347,46 @@ def _check_not_after(df: pd.DataFrame, table: str, file: Path, limit: pd.Timesta
 #: and spaces), mark a column of personal identifiers.
 PERSONAL_COLUMN_WORDS: dict[str, str] = {
     **dict.fromkeys(("bsn", "burgerservicenummer", "sofinummer", "sofi"), "a BSN"),
-    **dict.fromkeys(("naam", "name", "voornaam", "voornamen", "achternaam", "geslachtsnaam", "roepnaam",
-                     "voorletters", "tussenvoegsel", "firstname", "lastname", "surname", "fullname"), "a name"),
-    **dict.fromkeys(("adres", "address", "straat", "straatnaam", "street", "huisnummer",
-                     "huisnr", "huisletter", "woonplaats"), "an address"),
-    **dict.fromkeys(("geboortedatum", "geboortedag", "geboortejaar", "birthdate", "dob", "birth",
-                     "geboren"), "a date of birth"),
+    **dict.fromkeys(
+        (
+            "naam",
+            "name",
+            "voornaam",
+            "voornamen",
+            "achternaam",
+            "geslachtsnaam",
+            "roepnaam",
+            "voorletters",
+            "tussenvoegsel",
+            "firstname",
+            "lastname",
+            "surname",
+            "fullname",
+        ),
+        "a name",
+    ),
+    **dict.fromkeys(
+        (
+            "adres",
+            "address",
+            "straat",
+            "straatnaam",
+            "street",
+            "huisnummer",
+            "huisnr",
+            "huisletter",
+            "woonplaats",
+        ),
+        "an address",
+    ),
+    **dict.fromkeys(
+        ("geboortedatum", "geboortedag", "geboortejaar", "birthdate", "dob", "birth", "geboren"),
+        "a date of birth",
+    ),
     **dict.fromkeys(("postcode", "postalcode", "zipcode", "zip", "pc6"), "a postcode"),
-    **dict.fromkeys(("telefoon", "telefoonnummer", "tel", "phone", "mobiel", "mobile"), "a phone number"),
+    **dict.fromkeys(
+        ("telefoon", "telefoonnummer", "tel", "phone", "mobiel", "mobile"), "a phone number"
+    ),
     **dict.fromkeys(("email", "mail", "emailadres"), "an e-mail address"),
 }
 #: Share of the filled cells of a column that must look like an identifier (and
@@ -322,8 +396,20 @@ _MIN_LOOKALIKES = 2
 #: Columns whose values the schema checks against a vocabulary, a date or a number
 #: format: an identifier cannot pass there, so their values are not scanned.
 _VALIDATED_COLUMNS = frozenset(
-    ["team", "wijk_code", "urgent", "age_band", "end_reason", "domain", "care_type", "synthetic",
-     "verder_zonder_hulp", *MARKS, *{c for cols in DATE_COLUMNS.values() for c in cols}])
+    [
+        "team",
+        "wijk_code",
+        "urgent",
+        "age_band",
+        "end_reason",
+        "domain",
+        "care_type",
+        "synthetic",
+        "verder_zonder_hulp",
+        *MARKS,
+        *{c for cols in DATE_COLUMNS.values() for c in cols},
+    ]
+)
 _POSTCODE = r"^[1-9][0-9]{3} ?[A-Za-z]{2}$"
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
 
@@ -381,10 +467,17 @@ def personal_data_problem(frame: pd.DataFrame) -> tuple[str, str] | None:
         words = [w for w in pd.Series([name]).str.split(r"[\s_.\-/]+").iloc[0] if w]
         for word in [name.replace("_", "").replace("-", "").replace(" ", ""), *words]:
             if word in PERSONAL_COLUMN_WORDS:
-                return name, f"column {name!r} looks like {PERSONAL_COLUMN_WORDS[word]} (by its name)"
+                return (
+                    name,
+                    f"column {name!r} looks like {PERSONAL_COLUMN_WORDS[word]} (by its name)",
+                )
         values = frame[column]
-        if name in _VALIDATED_COLUMNS or pd.api.types.is_bool_dtype(values) or \
-                pd.api.types.is_float_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
+        if (
+            name in _VALIDATED_COLUMNS
+            or pd.api.types.is_bool_dtype(values)
+            or pd.api.types.is_float_dtype(values)
+            or pd.api.types.is_datetime64_any_dtype(values)
+        ):
             continue
         text = values[values.notna()].astype(str).str.strip()
         text = text[text != ""]
@@ -442,14 +535,19 @@ def _parse_dates(values: pd.Series, column: str, where: _Where) -> pd.Series:
         implausible = ok & ((parsed < _EARLIEST_DATE) | (parsed > _LATEST_DATE))
         if implausible.any():
             label = implausible[implausible].index[0]
-            raise where.error(f"implausible date {text[label]!r} (expected a date between "
-                              f"{_EARLIEST_DATE:%Y} and {_LATEST_DATE:%Y})", label, column)
+            raise where.error(
+                f"implausible date {text[label]!r} (expected a date between "
+                f"{_EARLIEST_DATE:%Y} and {_LATEST_DATE:%Y})",
+                label,
+                column,
+            )
         out.loc[ok[ok].index] = parsed[ok].dt.floor("D")
         todo.loc[ok[ok].index] = False
     if todo.any():
         label = todo[todo].index[0]
-        raise where.error(f"unparsable date {text[label]!r} (expected YYYY-MM-DD or DD-MM-YYYY)",
-                          label, column)
+        raise where.error(
+            f"unparsable date {text[label]!r} (expected YYYY-MM-DD or DD-MM-YYYY)", label, column
+        )
     return out
 
 
@@ -461,7 +559,9 @@ def _parse_bool(values: pd.Series, column: str, where: _Where, nullable: bool) -
     bad = text.notna() & ~yes & ~no
     if bad.any():
         label = bad[bad].index[0]
-        raise where.error(f"{text[label]!r} is not a yes/no value (use true/false, ja/nee or 1/0)", label, column)
+        raise where.error(
+            f"{text[label]!r} is not a yes/no value (use true/false, ja/nee or 1/0)", label, column
+        )
     out = pd.Series(pd.array(np.where(yes, True, False), dtype="boolean"), index=values.index)
     out[text.isna()] = pd.NA
     if nullable:
@@ -477,7 +577,9 @@ def _parse_int(values: pd.Series, column: str, where: _Where) -> pd.Series:
         return values.astype("Int64")
     text = clean_text(values)
     numbers = pd.to_numeric(text, errors="coerce")
-    bad = text.notna() & (numbers.isna() | (numbers.fillna(0) % 1 != 0) | (numbers.abs() > 1_000_000))
+    bad = text.notna() & (
+        numbers.isna() | (numbers.fillna(0) % 1 != 0) | (numbers.abs() > 1_000_000)
+    )
     if bad.any():
         label = bad[bad].index[0]
         raise where.error(f"mark {text[label]!r} is not a whole number from 1 to 10", label, column)
@@ -590,7 +692,9 @@ def _check_cases_consistent(cases: pd.DataFrame, file: Path) -> None:
                 f"case {cases['case_id'].iloc[pos]!r} has {col} {_show(cases[col].iloc[pos])} here but "
                 f"{_show(cases[col].iloc[first_pos[pos]])} on {what} {first_label}; "
                 "case-level columns must agree on every row of a case",
-                label, col)
+                label,
+                col,
+            )
 
 
 def _check_known_cases(df: pd.DataFrame, column: str, cases: pd.DataFrame, file: Path) -> None:
@@ -600,5 +704,3 @@ def _check_known_cases(df: pd.DataFrame, column: str, cases: pd.DataFrame, file:
         where = _Where(file, not file.name.lower().endswith(".parquet"))
         label = unknown[unknown].index[0]
         raise where.error(f"case {values[label]!r} is not in the cases table", label, column)
-
-

@@ -61,8 +61,16 @@ TEAM_LABELS = {"jeugd_en_gezin": "Buurtteam Jeugd en Gezin", "sociaal": "Buurtte
 #: (0 tot 4, 4 tot 12, 12 tot 18, 18 tot 23 jaar); the adult bands join them without
 #: overlap and end with the 65-74 and 75+ bands of the CBS Wmo tables.
 AGE_BANDS: tuple[str, ...] = ("0-3", "4-11", "12-17", "18-22", "23-44", "45-64", "65-74", "75+")
-AGE_BAND_BOUNDS = {"0-3": (0, 3), "4-11": (4, 11), "12-17": (12, 17), "18-22": (18, 22),
-                   "23-44": (23, 44), "45-64": (45, 64), "65-74": (65, 74), "75+": (75, 120)}
+AGE_BAND_BOUNDS = {
+    "0-3": (0, 3),
+    "4-11": (4, 11),
+    "12-17": (12, 17),
+    "18-22": (18, 22),
+    "23-44": (23, 44),
+    "45-64": (45, 64),
+    "65-74": (65, 74),
+    "75+": (75, 120),
+}
 
 #: End reasons with their Dutch labels.
 END_REASONS = {
@@ -100,16 +108,48 @@ WAITING_NORM_DAYS = 5
 MARKS = ("rapportcijfer", "toegankelijkheid", "kwaliteit", "effect")
 WIJK_PATTERN = r"^WK\d{6}$"
 
-CASE_COLUMNS = ["case_id", "client_id", "team", "wijk_code", "registration_date",
-                "first_conversation_date", "end_date", "urgent", "age_band", "end_reason"]
-SURVEY_COLUMNS = ["case_id", "survey_date", "toegankelijkheid", "kwaliteit", "effect",
-                  "rapportcijfer", "verder_zonder_hulp"]
-CARE_COLUMNS = ["trajectory_id", "client_id", "domain", "wijk_code", "care_type",
-                "start_date", "end_date", "referred_by_case_id"]
+CASE_COLUMNS = [
+    "case_id",
+    "client_id",
+    "team",
+    "wijk_code",
+    "registration_date",
+    "first_conversation_date",
+    "end_date",
+    "urgent",
+    "age_band",
+    "end_reason",
+]
+SURVEY_COLUMNS = [
+    "case_id",
+    "survey_date",
+    "toegankelijkheid",
+    "kwaliteit",
+    "effect",
+    "rapportcijfer",
+    "verder_zonder_hulp",
+]
+CARE_COLUMNS = [
+    "trajectory_id",
+    "client_id",
+    "domain",
+    "wijk_code",
+    "care_type",
+    "start_date",
+    "end_date",
+    "referred_by_case_id",
+]
 OPTIONAL_COLUMNS = ["synthetic"]
 #: Columns that must have the same value on every row of a case.
-CASE_LEVEL_COLUMNS = ["team", "wijk_code", "registration_date", "first_conversation_date",
-                      "end_date", "urgent", "end_reason"]
+CASE_LEVEL_COLUMNS = [
+    "team",
+    "wijk_code",
+    "registration_date",
+    "first_conversation_date",
+    "end_date",
+    "urgent",
+    "end_reason",
+]
 
 TABLE_FILES = {"cases": "cases", "surveys": "surveys", "care": "aanvullende_zorg"}
 METADATA_FILE = "register.json"
@@ -125,7 +165,9 @@ TEXT = object
 
 
 def _conv_after_reg(df: pd.DataFrame) -> pd.Series:
-    return df["first_conversation_date"].isna() | (df["first_conversation_date"] >= df["registration_date"])
+    return df["first_conversation_date"].isna() | (
+        df["first_conversation_date"] >= df["registration_date"]
+    )
 
 
 def _end_after_reg(df: pd.DataFrame) -> pd.Series:
@@ -133,8 +175,11 @@ def _end_after_reg(df: pd.DataFrame) -> pd.Series:
 
 
 def _end_after_conv(df: pd.DataFrame) -> pd.Series:
-    return df["end_date"].isna() | df["first_conversation_date"].isna() | (
-        df["end_date"] >= df["first_conversation_date"])
+    return (
+        df["end_date"].isna()
+        | df["first_conversation_date"].isna()
+        | (df["end_date"] >= df["first_conversation_date"])
+    )
 
 
 def _reason_iff_ended(df: pd.DataFrame) -> pd.Series:
@@ -155,9 +200,14 @@ def _care_type_fits_domain(df: pd.DataFrame) -> pd.Series:
 #: Row rules: rule text -> (column an error names, columns whose values it shows).
 WIDE_RULES = {
     "first conversation before registration date": (
-        "first_conversation_date", ["first_conversation_date", "registration_date"]),
+        "first_conversation_date",
+        ["first_conversation_date", "registration_date"],
+    ),
     "end date before registration date": ("end_date", ["end_date", "registration_date"]),
-    "end date before first conversation date": ("end_date", ["end_date", "first_conversation_date"]),
+    "end date before first conversation date": (
+        "end_date",
+        ["end_date", "first_conversation_date"],
+    ),
     "end_reason must be given exactly when end_date is": ("end_reason", ["end_date", "end_reason"]),
     "care end date before start date": ("end_date", ["end_date", "start_date"]),
     "care_type does not belong to the domain": ("care_type", ["domain", "care_type"]),
@@ -172,14 +222,30 @@ CASES_SCHEMA = pa.DataFrameSchema(
     {
         "case_id": pa.Column(TEXT),
         "client_id": pa.Column(TEXT),
-        "team": pa.Column(TEXT, pa.Check.isin(list(TEAMS), error=f"unknown team (expected {' or '.join(TEAMS)})")),
-        "wijk_code": pa.Column(TEXT, pa.Check.str_matches(WIJK_PATTERN, error="wijk code must look like WK034401")),
+        "team": pa.Column(
+            TEXT, pa.Check.isin(list(TEAMS), error=f"unknown team (expected {' or '.join(TEAMS)})")
+        ),
+        "wijk_code": pa.Column(
+            TEXT, pa.Check.str_matches(WIJK_PATTERN, error="wijk code must look like WK034401")
+        ),
         "registration_date": pa.Column("datetime64[ns]"),
         "first_conversation_date": pa.Column("datetime64[ns]", nullable=True),
         "end_date": pa.Column("datetime64[ns]", nullable=True),
         "urgent": pa.Column(bool),
-        "age_band": pa.Column(TEXT, pa.Check.isin(list(AGE_BANDS), error=f"unknown age band (expected one of {', '.join(AGE_BANDS)})")),
-        "end_reason": pa.Column(TEXT, pa.Check.isin(list(END_REASONS), error=f"unknown end reason (expected one of {', '.join(END_REASONS)})"), nullable=True),
+        "age_band": pa.Column(
+            TEXT,
+            pa.Check.isin(
+                list(AGE_BANDS), error=f"unknown age band (expected one of {', '.join(AGE_BANDS)})"
+            ),
+        ),
+        "end_reason": pa.Column(
+            TEXT,
+            pa.Check.isin(
+                list(END_REASONS),
+                error=f"unknown end reason (expected one of {', '.join(END_REASONS)})",
+            ),
+            nullable=True,
+        ),
         "synthetic": pa.Column(bool, required=False),
     },
     checks=[
@@ -211,8 +277,13 @@ CARE_SCHEMA = pa.DataFrameSchema(
     {
         "trajectory_id": pa.Column(TEXT),
         "client_id": pa.Column(TEXT),
-        "domain": pa.Column(TEXT, pa.Check.isin(list(CARE_DOMAINS), error="unknown domain (expected jeugd or sociaal)")),
-        "wijk_code": pa.Column(TEXT, pa.Check.str_matches(WIJK_PATTERN, error="wijk code must look like WK034401")),
+        "domain": pa.Column(
+            TEXT,
+            pa.Check.isin(list(CARE_DOMAINS), error="unknown domain (expected jeugd or sociaal)"),
+        ),
+        "wijk_code": pa.Column(
+            TEXT, pa.Check.str_matches(WIJK_PATTERN, error="wijk code must look like WK034401")
+        ),
         "care_type": pa.Column(TEXT),
         "start_date": pa.Column("datetime64[ns]"),
         "end_date": pa.Column("datetime64[ns]", nullable=True),
@@ -235,12 +306,23 @@ DATE_COLUMNS = {
     "care": ["start_date", "end_date"],
 }
 REQUIRED_VALUES = {
-    "cases": ["case_id", "client_id", "team", "wijk_code", "registration_date", "urgent", "age_band"],
+    "cases": [
+        "case_id",
+        "client_id",
+        "team",
+        "wijk_code",
+        "registration_date",
+        "urgent",
+        "age_band",
+    ],
     "surveys": ["case_id", "survey_date"],
     "care": ["trajectory_id", "client_id", "domain", "wijk_code", "care_type", "start_date"],
 }
-BOOL_COLUMNS = {"cases": ["urgent", "synthetic"], "surveys": ["verder_zonder_hulp", "synthetic"],
-                 "care": ["synthetic"]}
+BOOL_COLUMNS = {
+    "cases": ["urgent", "synthetic"],
+    "surveys": ["verder_zonder_hulp", "synthetic"],
+    "care": ["synthetic"],
+}
 INT_COLUMNS = {"cases": [], "surveys": list(MARKS), "care": []}
 
 
@@ -277,8 +359,10 @@ class Register:
 
     def __repr__(self) -> str:
         kind = "SYNTHETIC" if self.synthetic else "real"
-        return (f"Register({kind}, cases={len(self.cases)} rows, surveys={len(self.surveys)} rows, "
-                f"care={len(self.care)} rows, source={self.source!r})")
+        return (
+            f"Register({kind}, cases={len(self.cases)} rows, surveys={len(self.surveys)} rows, "
+            f"care={len(self.care)} rows, source={self.source!r})"
+        )
 
     @property
     def snapshot_date(self) -> pd.Timestamp:
@@ -294,8 +378,10 @@ class Register:
             return str(self.metadata["municipality"])
         codes = sorted({"GM" + str(c)[2:6] for c in self.cases["wijk_code"].unique()})
         if len(codes) > 1:
-            raise ValueError(f"the register covers several municipalities ({', '.join(codes)}); "
-                             "pass municipality= explicitly")
+            raise ValueError(
+                f"the register covers several municipalities ({', '.join(codes)}); "
+                "pass municipality= explicitly"
+            )
         return codes[0] if codes else "GM0344"
 
     def of_municipality(self, code: str) -> Register:
@@ -318,9 +404,15 @@ class Register:
         if not meta.get("snapshot_date") and len(self.cases):
             meta["snapshot_date"] = f"{self.snapshot_date:%Y-%m-%d}"
         prefix = "WK" + str(code)[2:6]
-        cases = self.cases[self.cases["wijk_code"].astype(str).str.startswith(prefix)].reset_index(drop=True)
-        surveys = self.surveys[self.surveys["case_id"].isin(set(cases["case_id"]))].reset_index(drop=True)
-        care = self.care[self.care["wijk_code"].astype(str).str.startswith(prefix)].reset_index(drop=True)
+        cases = self.cases[self.cases["wijk_code"].astype(str).str.startswith(prefix)].reset_index(
+            drop=True
+        )
+        surveys = self.surveys[self.surveys["case_id"].isin(set(cases["case_id"]))].reset_index(
+            drop=True
+        )
+        care = self.care[self.care["wijk_code"].astype(str).str.startswith(prefix)].reset_index(
+            drop=True
+        )
         return replace(self, cases=cases, surveys=surveys, care=care, metadata=meta)
 
     def provenance(self) -> dict[str, str | None]:
@@ -362,5 +454,3 @@ def empty_table(table: str) -> pd.DataFrame:
     if table == "surveys":
         dtypes["verder_zonder_hulp"] = "boolean"
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in dtypes.items()})
-
-

@@ -94,7 +94,9 @@ class RegisterScope:
     @property
     def surveys(self) -> pd.DataFrame:
         """The surveys of those cases; empty when the register does not apply."""
-        return self.register.surveys if self.applies and self.register is not None else pd.DataFrame()
+        return (
+            self.register.surveys if self.applies and self.register is not None else pd.DataFrame()
+        )
 
     def _names(self) -> RegionResolver:
         return self.resolver or RegionResolver()
@@ -118,8 +120,10 @@ class RegisterScope:
         if self.register is None or not self.applies:
             return f"- {label('register', language)}: {label('not_used', language)}"
         prov = self.register.provenance()
-        text = (f"- {label('register', language)}: {prov['source']}, {label('snapshot_date', language)} "
-                f"{self.register.snapshot_date:%Y-%m-%d}")
+        text = (
+            f"- {label('register', language)}: {prov['source']}, {label('snapshot_date', language)} "
+            f"{self.register.snapshot_date:%Y-%m-%d}"
+        )
         if self.wijk:
             text += f"; {label('wijk', language).lower()}: {self.area_name} ({self.wijk})"
         if self.synthetic:
@@ -225,10 +229,13 @@ def register_scope(
 
     def synthetic_elsewhere(home: str) -> str:
         return label("register_synthetic_other_region", language).format(
-            register_region=names.name_of(home) or home, register_code=home, region=named(region))
+            register_region=names.name_of(home) or home, register_code=home, region=named(region)
+        )
 
     if path is None and (home := _synthetic_home()) != region:
-        return RegisterScope(False, synthetic_elsewhere(home), region, wijk, start=start, end=end, resolver=resolver)
+        return RegisterScope(
+            False, synthetic_elsewhere(home), region, wijk, start=start, end=end, resolver=resolver
+        )
     register = load_register(path)
     record = register_record(register, path)
     part = register.of_municipality(region) if region.startswith("GM") else None
@@ -237,13 +244,16 @@ def register_scope(
         if register.synthetic and home is not None:
             text = synthetic_elsewhere(home)
         else:
-            text = label("register_other_region", language).format(path=Path(str(register.source)).name,
-                                                                   region=named(region))
+            text = label("register_other_region", language).format(
+                path=Path(str(register.source)).name, region=named(region)
+            )
         return RegisterScope(False, text, region, wijk, register, record, start, end, resolver)
     if wijk is not None and not (part.cases["wijk_code"] == wijk).any():
         text = label("register_no_wijk", language).format(wijk=named(wijk))
         return RegisterScope(False, text, region, wijk, part, record, start, end, resolver)
-    return RegisterScope(True, None, region, wijk, part, record, start, end or str(part.snapshot_date.year), resolver)
+    return RegisterScope(
+        True, None, region, wijk, part, record, start, end or str(part.snapshot_date.year), resolver
+    )
 
 
 def _municipality(register: Register) -> str | None:

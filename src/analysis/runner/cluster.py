@@ -67,7 +67,7 @@ def parse_cluster(spec: str) -> tuple[str, int | str]:
     text = str(spec).strip()
     if text.startswith("local:"):
         try:
-            n = int(text[len("local:"):])
+            n = int(text[len("local:") :])
         except ValueError:
             n = 0
         if n < 1:
@@ -75,8 +75,9 @@ def parse_cluster(spec: str) -> tuple[str, int | str]:
         return "local", n
     if "://" in text and text.split("://", 1)[1]:
         return "address", text
-    raise InputError(f"--cluster {text!r}: expected local:N or a scheduler address such as "
-                     "tcp://HOST:8786")
+    raise InputError(
+        f"--cluster {text!r}: expected local:N or a scheduler address such as tcp://HOST:8786"
+    )
 
 
 def connect(spec: str, plugin: Any = None) -> tuple[Any, Callable[[], None]]:
@@ -94,10 +95,15 @@ def connect(spec: str, plugin: Any = None) -> tuple[Any, Callable[[], None]]:
     kind, value = parse_cluster(spec)
     if kind == "local":
         with dask.config.set({"distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES}):
-            cluster = LocalCluster(n_workers=int(value), threads_per_worker=1, processes=True,
-                                   host="127.0.0.1", dashboard_address=None,
-                                   silence_logs=logging.ERROR,
-                                   plugins=(plugin,) if plugin is not None else ())
+            cluster = LocalCluster(
+                n_workers=int(value),
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+                plugins=(plugin,) if plugin is not None else (),
+            )
         client = Client(cluster)
 
         def close() -> None:
@@ -145,13 +151,20 @@ class KernelPlugin(_WorkerPlugin):  # type: ignore[misc,valid-type]
     def setup(self, worker: Any) -> None:
         self.workdir = Path(tempfile.mkdtemp(prefix="analysis-worker-"))
         self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="analysis-kernels",
-                                       daemon=True)
+        self.thread = threading.Thread(
+            target=self.loop.run_forever, name="analysis-kernels", daemon=True
+        )
         self.thread.start()
         self.pool: queue.Queue[Any] = queue.Queue()
         self.kernels: list[Any] = []
-        nthreads = max(1, int(getattr(getattr(worker, "state", None), "nthreads", 0)
-                              or getattr(worker, "nthreads", 1) or 1))
+        nthreads = max(
+            1,
+            int(
+                getattr(getattr(worker, "state", None), "nthreads", 0)
+                or getattr(worker, "nthreads", 1)
+                or 1
+            ),
+        )
         for n in range(nthreads):
             self.pool.put(self._start_kernel(f"w{os.getpid()}k{n}"))
 
@@ -225,14 +238,24 @@ def run_report(nb_json: str, spec: ReportSpec, timeout: float | None) -> dict[st
             error, broken = error_record("kernel", str(exc), ename="KernelError"), True
         except Exception as exc:  # a bug or a broken notebook: this report only
             log.debug("report %s failed on the worker", spec.slug, exc_info=True)
-            error = error_record("internal", f"{type(exc).__name__}: {exc}",
-                                 ename=type(exc).__name__, evalue=str(exc))
+            error = error_record(
+                "internal",
+                f"{type(exc).__name__}: {exc}",
+                ename=type(exc).__name__,
+                evalue=str(exc),
+            )
             broken = not plugin.run(kernel.is_alive())
         execute_s = time.perf_counter() - t0
-        out: dict[str, Any] = {"error": error, "execute_s": execute_s, "export_s": 0.0,
-                               "sources": [], "outputs": {}, "files": {},
-                               "kernel": f"{kernel.name}-{kernel.generation}",
-                               "peak_rss_mb": _peak_rss_mb(kernel.pid)}
+        out: dict[str, Any] = {
+            "error": error,
+            "execute_s": execute_s,
+            "export_s": 0.0,
+            "sources": [],
+            "outputs": {},
+            "files": {},
+            "kernel": f"{kernel.name}-{kernel.generation}",
+            "peak_rss_mb": _peak_rss_mb(kernel.pid),
+        }
         if nb is not None:
             out["sources"] = collect_sources(nb)
             folder = Path(tempfile.mkdtemp(dir=plugin.workdir, prefix="out-"))
@@ -289,10 +312,15 @@ def _peak_rss_mb(pid: int | None) -> float | None:
 class ClusterBatch:
     """Runs reports on a Dask cluster; the interface of :class:`analysis.runner.execute.Batch`."""
 
-    def __init__(self, reports: list[ReportSpec], outdir: Path, options: RunOptions,
-                 cluster: str,
-                 on_result: Callable[[ReportResult], None] | None = None,
-                 on_event: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        reports: list[ReportSpec],
+        outdir: Path,
+        options: RunOptions,
+        cluster: str,
+        on_result: Callable[[ReportResult], None] | None = None,
+        on_event: Callable[[str], None] | None = None,
+    ) -> None:
         self.reports = reports
         self.outdir = Path(outdir)
         self.options = options
@@ -307,6 +335,7 @@ class ClusterBatch:
         parse_cluster(self.cluster)  # a usage error before anything starts
         previous = None
         if threading.current_thread() is threading.main_thread():
+
             def on_term(signum: int, frame: Any) -> None:
                 raise KeyboardInterrupt
 
@@ -358,8 +387,14 @@ class ClusterBatch:
                     result.fail("internal", f"{type(exc).__name__}: {exc}")
                     self.on_result(result)
                     continue
-                future = client.submit(run_report, nbformat.writes(nb), spec, self.options.timeout,
-                                       key=f"analysis-report-{token}-{index}", pure=False)
+                future = client.submit(
+                    run_report,
+                    nbformat.writes(nb),
+                    spec,
+                    self.options.timeout,
+                    key=f"analysis-report-{token}-{index}",
+                    pure=False,
+                )
                 result.t0 = time.perf_counter()  # type: ignore[attr-defined]
                 futures[future] = index
                 done.add(future)
@@ -390,8 +425,9 @@ class ClusterBatch:
         try:
             out = future.result()
         except KilledWorker as exc:
-            result.fail("dead-worker", f"the Dask worker running this report died "
-                                              f"({type(exc).__name__})")
+            result.fail(
+                "dead-worker", f"the Dask worker running this report died ({type(exc).__name__})"
+            )
             out = None
         except Exception as exc:
             log.debug("report %s failed on the cluster", result.spec.slug, exc_info=True)
@@ -407,8 +443,9 @@ class ClusterBatch:
             result.title = out.get("title") or ""
             result.kernel = out["kernel"]
             if out.get("peak_rss_mb"):
-                self.peak_rss_mb[out["kernel"]] = max(self.peak_rss_mb.get(out["kernel"], 0.0),
-                                                      out["peak_rss_mb"])
+                self.peak_rss_mb[out["kernel"]] = max(
+                    self.peak_rss_mb.get(out["kernel"], 0.0), out["peak_rss_mb"]
+                )
         result.duration_s = time.perf_counter() - getattr(result, "t0", time.perf_counter())
         if out is not None:
             result.duration_s = out["execute_s"] + out["export_s"]

@@ -73,8 +73,10 @@ def cbs_cache_municipalities() -> list[str]:
     result = cached_municipalities()
     codes = _codes(result)
     if not codes:
-        raise InputError("the CBS cache holds no municipality; import CBS tables first"
-                         " (python -m analysis cbs import DIR)")
+        raise InputError(
+            "the CBS cache holds no municipality; import CBS tables first"
+            " (python -m analysis cbs import DIR)"
+        )
     return codes
 
 
@@ -127,8 +129,10 @@ def _axis(value: Any, info: ValidationInfo) -> Any:
     sets = (info.context or {}).get("value_sets", VALUE_SETS)
     if isinstance(value, str):
         if value not in sets:
-            raise ValueError(f"unknown value set {value!r} (known: {', '.join(sorted(sets))};"
-                             " or give a list of values)")
+            raise ValueError(
+                f"unknown value set {value!r} (known: {', '.join(sorted(sets))};"
+                " or give a list of values)"
+            )
         return value
     if not isinstance(value, list) or not value:
         raise ValueError("a grid axis is a non-empty list of values or the name of a value set")
@@ -242,15 +246,17 @@ def load_batch(path: Path, *, value_sets: Mapping[str, Resolver] | None = None) 
     return parse_batch(text, path=path, value_sets=value_sets)
 
 
-def parse_batch(text: str, *, path: Path | None = None,
-                value_sets: Mapping[str, Resolver] | None = None) -> Batch:
+def parse_batch(
+    text: str, *, path: Path | None = None, value_sets: Mapping[str, Resolver] | None = None
+) -> Batch:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(f"invalid YAML: {problem}", file=path,
-                         row=mark.line + 1 if mark else None) from None
+        raise InputError(
+            f"invalid YAML: {problem}", file=path, row=mark.line + 1 if mark else None
+        ) from None
     lines = _Lines(text)
     if isinstance(data, list):
         data = {"runs": data}
@@ -265,13 +271,18 @@ def parse_batch(text: str, *, path: Path | None = None,
         loc = first["loc"]
         if first["type"] == "extra_forbidden":
             allowed = _ALLOWED.get(len(loc), [])
-            problem = f"unknown key {loc[-1]!r}" + (f" (allowed: {', '.join(allowed)})" if allowed else "")
+            problem = f"unknown key {loc[-1]!r}" + (
+                f" (allowed: {', '.join(allowed)})" if allowed else ""
+            )
         elif first["type"] == "missing":
             problem = "required key missing"
         else:
             problem = str(first["msg"]).removeprefix("Value error, ")
-            if first["type"] not in {"value_error"} and "input" in first and not isinstance(
-                    first["input"], dict | list):
+            if (
+                first["type"] not in {"value_error"}
+                and "input" in first
+                and not isinstance(first["input"], dict | list)
+            ):
                 problem += f" (got {first['input']!r})"
         if len(errors) > 1:
             problem += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
@@ -309,7 +320,9 @@ def _declared(nb: Notebook) -> str:
     return ", ".join(nb.parameters) or "none"
 
 
-def _resolve_axis(value: Any, sets: Mapping[str, Resolver], where: Callable[[str], InputError]) -> list:
+def _resolve_axis(
+    value: Any, sets: Mapping[str, Resolver], where: Callable[[str], InputError]
+) -> list:
     if not isinstance(value, str):
         return list(value)
     try:
@@ -386,18 +399,33 @@ def build_plan(
         # parameter sets of this entry: grid x sets, plus the fixed parameters
         axes = []
         for name, value in entry.grid.items():
-            axes.append((name, _resolve_axis(
-                value, sets, lambda problem, n=name, b=base: err(b + ["grid", n], problem))))
-        grid_rows = [dict(zip([a for a, _ in axes], combo, strict=True))
-                     for combo in itertools.product(*[v for _, v in axes])] if axes else [{}]
+            axes.append(
+                (
+                    name,
+                    _resolve_axis(
+                        value, sets, lambda problem, n=name, b=base: err(b + ["grid", n], problem)
+                    ),
+                )
+            )
+        grid_rows = (
+            [
+                dict(zip([a for a, _ in axes], combo, strict=True))
+                for combo in itertools.product(*[v for _, v in axes])
+            ]
+            if axes
+            else [{}]
+        )
         rows = []
         for g in grid_rows:
             for s_index, s in enumerate(entry.sets or [{}]):
                 clash = set(g) & set(s) | (set(g) | set(s)) & set(entry.parameters)
                 if clash:
                     where = base + (["sets", s_index] if entry.sets else ["parameters"])
-                    raise err(where, f"parameter {sorted(clash)[0]!r} is set twice"
-                              " (in parameters, grid or sets)")
+                    raise err(
+                        where,
+                        f"parameter {sorted(clash)[0]!r} is set twice"
+                        " (in parameters, grid or sets)",
+                    )
                 rows.append(({**entry.parameters, **g, **s}, s_index if entry.sets else None))
 
         for nb in chosen:
@@ -407,23 +435,29 @@ def build_plan(
                     if name in nb.parameters:
                         values[name] = value
                         used_common.add(name)
-                def section(name: str, s_index: int | None = s_index,
-                            entry: RunEntry = entry) -> list[Any]:
+
+                def section(
+                    name: str, s_index: int | None = s_index, entry: RunEntry = entry
+                ) -> list[Any]:
                     if s_index is not None and name in entry.sets[s_index]:
                         return ["sets", s_index, name]
                     return ["grid", name] if name in entry.grid else ["parameters", name]
 
                 for name, value in row.items():
                     if name not in nb.parameters:
-                        raise err(base + section(name),
-                                  f"notebook {nb.name} has no parameter {name!r}"
-                                  f" (declared: {_declared(nb)})")
+                        raise err(
+                            base + section(name),
+                            f"notebook {nb.name} has no parameter {name!r}"
+                            f" (declared: {_declared(nb)})",
+                        )
                     values[name] = value
                 cli_axes = []
                 for name, raws in cli.items():
                     if name in nb.parameters:
                         used_cli.add(name)
-                        cli_axes.append((name, [P.parse_cli_value(r, nb.parameters[name]) for r in raws]))
+                        cli_axes.append(
+                            (name, [P.parse_cli_value(r, nb.parameters[name]) for r in raws])
+                        )
                 combos = itertools.product(*[v for _, v in cli_axes]) if cli_axes else [()]
                 for combo in combos:
                     final = {**values, **dict(zip([a for a, _ in cli_axes], combo, strict=True))}
@@ -438,10 +472,17 @@ def build_plan(
                     ordered = {k: final[k] for k in nb.parameters if k in final}
                     origin = f"runs[{index}]" if index is not None else "command line"
                     naming = tuple(k for k in ordered if k in row or k in cli)
-                    locations = {k: ("-p",) if k in cli else tuple(base + section(k)) if k in row
-                                 else ("common", k) for k in ordered}
-                    reports.append(ReportSpec(nb, ordered, origin=origin, naming=naming,
-                                              locations=locations))
+                    locations = {
+                        k: ("-p",)
+                        if k in cli
+                        else tuple(base + section(k))
+                        if k in row
+                        else ("common", k)
+                        for k in ordered
+                    }
+                    reports.append(
+                        ReportSpec(nb, ordered, origin=origin, naming=naming, locations=locations)
+                    )
 
     for name in common:
         if name not in used_common:
@@ -449,8 +490,9 @@ def build_plan(
     for name in cli:
         if name not in used_cli:
             which = ", ".join(dict.fromkeys(nb.name for nb in selected_any)) or "none"
-            raise InputError(f"-p {name}: no selected notebook declares parameter {name!r}"
-                             f" (notebooks: {which})")
+            raise InputError(
+                f"-p {name}: no selected notebook declares parameter {name!r} (notebooks: {which})"
+            )
     if restrict is not None and not reports:
         raise InputError("none of the named notebooks is part of the batch")
 
@@ -472,8 +514,11 @@ def assign_slugs(reports: list[ReportSpec]) -> None:
     """Give each report a unique output name built from its parameters."""
     taken: set[str] = set()
     for report in reports:
-        naming = report.parameters if report.naming is None else {
-            k: v for k, v in report.parameters.items() if k in report.naming}
+        naming = (
+            report.parameters
+            if report.naming is None
+            else {k: v for k, v in report.parameters.items() if k in report.naming}
+        )
         slug = P.report_slug(report.notebook, naming)
         if slug.lower() in taken:
             slug = f"{slug}__{P.params_hash(report.parameters)}"
@@ -558,11 +603,15 @@ def check_report_values(plan: Plan, *, regions: Any = None) -> None:
             raise InputError(f"report {report.slug}: {exc.message}") from None
     if first is not None:
         if failed > 1:
-            first = InputError(f"{first.message} (and {failed - 1} more report{'s' if failed > 2 else ''})")
+            first = InputError(
+                f"{first.message} (and {failed - 1} more report{'s' if failed > 2 else ''})"
+            )
         raise first
 
 
-def _value_error(plan: Plan, report: ReportSpec, exc: Any, call: dict[str, P.Argument]) -> InputError:
+def _value_error(
+    plan: Plan, report: ReportSpec, exc: Any, call: dict[str, P.Argument]
+) -> InputError:
     """The validator's error, said from the runner's side: where the value came from."""
     argument = call.get(exc.name)
     name = argument.parameter if argument is not None and argument.parameter else exc.name

@@ -119,8 +119,14 @@ def _short(text: str, limit: int = 500) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def error_record(kind: str, message: str, *, ename: str | None = None, evalue: str | None = None,
-                 cell: int | None = None) -> dict[str, Any]:
+def error_record(
+    kind: str,
+    message: str,
+    *,
+    ename: str | None = None,
+    evalue: str | None = None,
+    cell: int | None = None,
+) -> dict[str, Any]:
     """The ``error`` of a failed report in ``run.json``.
 
     Parameters
@@ -134,8 +140,13 @@ def error_record(kind: str, message: str, *, ename: str | None = None, evalue: s
         The exception's name and value and the failing cell's number, where known;
         ``evalue`` defaults to the message.
     """
-    return {"kind": kind, "ename": ename, "evalue": _short(message if evalue is None else evalue),
-            "cell": cell, "message": _short(message)}
+    return {
+        "kind": kind,
+        "ename": ename,
+        "evalue": _short(message if evalue is None else evalue),
+        "cell": cell,
+        "message": _short(message),
+    }
 
 
 def report_language(spec: ReportSpec) -> str:
@@ -186,8 +197,9 @@ def prepare_notebook(templates: Templates, spec: ReportSpec) -> Any:
 
     nb = templates.get(spec.notebook.path)
     if spec.parameters:
-        nb = parameterize_notebook(nb, dict(spec.parameters), kernel_name=KERNEL_NAME,
-                                   language="python")
+        nb = parameterize_notebook(
+            nb, dict(spec.parameters), kernel_name=KERNEL_NAME, language="python"
+        )
         injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
         check_injected_cell(injected[0].source, spec.parameters)
     nb.metadata.papermill["input_path"] = str(spec.notebook.path)
@@ -198,7 +210,9 @@ def prepare_notebook(templates: Templates, spec: ReportSpec) -> Any:
 def _error_output(ename: str, evalue: str) -> Any:
     import nbformat
 
-    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+    return nbformat.v4.new_output(
+        "error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"]
+    )
 
 
 def _add_error_markers(nb: Any, cell_index: int, exec_count: Any) -> None:
@@ -214,8 +228,9 @@ def _add_error_markers(nb: Any, cell_index: int, exec_count: Any) -> None:
     nb.cells.insert(0, top)
 
 
-async def execute_on(kernel: WarmKernel, nb: Any, spec: ReportSpec, timeout: float | None,
-                     cwd: Path | None = None) -> tuple[dict[str, Any] | None, bool]:
+async def execute_on(
+    kernel: WarmKernel, nb: Any, spec: ReportSpec, timeout: float | None, cwd: Path | None = None
+) -> tuple[dict[str, Any] | None, bool]:
     """Run ``nb`` on ``kernel`` in ``cwd`` (default: the notebook's folder).
 
     Returns (error or None, whether the kernel must be replaced)."""
@@ -226,13 +241,20 @@ async def execute_on(kernel: WarmKernel, nb: Any, spec: ReportSpec, timeout: flo
     cwd = Path(cwd) if cwd is not None else spec.notebook.path.parent
     await kernel.reset(cwd)
     nb.metadata["language_info"] = kernel.language_info
-    manager = NotebookExecutionManager(nb, output_path=None, progress_bar=False,
-                                       autosave_cell_every=0)
+    manager = NotebookExecutionManager(
+        nb, output_path=None, progress_bar=False, autosave_cell_every=0
+    )
     client = NotebookClient(
-        nb, km=kernel.km, kernel_name=KERNEL_NAME,
+        nb,
+        km=kernel.km,
+        kernel_name=KERNEL_NAME,
         timeout_func=(lambda cell: timeout) if timeout else None,
-        timeout=None, interrupt_on_timeout=False, allow_errors=False,
-        raise_on_iopub_timeout=False, iopub_timeout=10, record_timing=True,
+        timeout=None,
+        interrupt_on_timeout=False,
+        allow_errors=False,
+        raise_on_iopub_timeout=False,
+        iopub_timeout=10,
+        record_timing=True,
         resources={"metadata": {"path": str(cwd)}},
     )
     client.kc = kernel.kc
@@ -247,8 +269,13 @@ async def execute_on(kernel: WarmKernel, nb: Any, spec: ReportSpec, timeout: flo
             await client.async_execute_cell(cell, index, execution_count=number)
         except CellExecutionError as exc:
             manager.cell_exception(nb.cells[index], cell_index=index, exception=exc)
-            error = error_record("error", f"{exc.ename}: {exc.evalue} (cell {number})",
-                                 ename=exc.ename, evalue=exc.evalue, cell=number)
+            error = error_record(
+                "error",
+                f"{exc.ename}: {exc.evalue} (cell {number})",
+                ename=exc.ename,
+                evalue=exc.evalue,
+                cell=number,
+            )
         except CellTimeoutError:
             manager.cell_exception(nb.cells[index], cell_index=index)
             message = f"cell {number} ran longer than the timeout of {timeout:g} s"
@@ -276,8 +303,9 @@ async def execute_on(kernel: WarmKernel, nb: Any, spec: ReportSpec, timeout: flo
     return error, broken
 
 
-def write_outputs(nb: Any, spec: ReportSpec, outdir: Path,
-                  error: dict[str, Any] | None = None) -> tuple[dict[str, str], float, str]:
+def write_outputs(
+    nb: Any, spec: ReportSpec, outdir: Path, error: dict[str, Any] | None = None
+) -> tuple[dict[str, str], float, str]:
     """Write ``<name>.ipynb``, ``<name>.html`` and ``<name>.review.html``.
 
     Returns (names, seconds, the report's title in its language: :func:`page_title`).
@@ -289,22 +317,31 @@ def write_outputs(nb: Any, spec: ReportSpec, outdir: Path,
     import nbformat
 
     t0 = time.perf_counter()
-    names = {"ipynb": f"{spec.slug}.ipynb", "html": f"{spec.slug}.html",
-             "review": f"{spec.slug}.review.html"}
+    names = {
+        "ipynb": f"{spec.slug}.ipynb",
+        "html": f"{spec.slug}.html",
+        "review": f"{spec.slug}.review.html",
+    }
     nbformat.write(nb, outdir / names["ipynb"])
     language = report_language(spec)
     if spec.parameters:  # the pages (not the notebook) say which parameters made them
         first = nb.cells[0] if nb.cells else None
-        at = 1 if first is not None and first.cell_type == "markdown" and \
-            first.source.lstrip().startswith("#") else 0
+        at = (
+            1
+            if first is not None
+            and first.cell_type == "markdown"
+            and first.source.lstrip().startswith("#")
+            else 0
+        )
         note = nbformat.v4.new_markdown_cell(export.parameters_note(spec.parameters))
         note.metadata["tags"] = ["analysis-parameters"]
         nb.cells.insert(at, note)
     params = ", ".join(f"{k}={v}" for k, v in spec.parameters.items())
     heading = page_title(nb, language) or spec.notebook.title
     title = f"{heading or spec.notebook.name}" + (f" ({params})" if params else "")
-    full, review = export.render_pages(nb, title, language=language,
-                                       failure=error["message"] if error else None)
+    full, review = export.render_pages(
+        nb, title, language=language, failure=error["message"] if error else None
+    )
     (outdir / names["html"]).write_text(full, encoding="utf-8")
     (outdir / names["review"]).write_text(review, encoding="utf-8")
     return names, time.perf_counter() - t0, heading
@@ -314,9 +351,14 @@ def write_outputs(nb: Any, spec: ReportSpec, outdir: Path,
 class Batch:
     """Runs reports on warm kernels; see the module docstring."""
 
-    def __init__(self, reports: list[ReportSpec], outdir: Path, options: RunOptions,
-                 on_result: Callable[[ReportResult], None] | None = None,
-                 on_event: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        reports: list[ReportSpec],
+        outdir: Path,
+        options: RunOptions,
+        on_result: Callable[[ReportResult], None] | None = None,
+        on_event: Callable[[str], None] | None = None,
+    ) -> None:
         self.reports = reports
         self.outdir = Path(outdir)
         self.options = options
@@ -340,8 +382,9 @@ class Batch:
             loop.add_signal_handler(signal.SIGTERM, main.cancel)
         jobs = max(1, min(self.options.jobs, len(self.reports)))
         threads = self.options.export_threads or max(1, min(jobs, 2))
-        pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="export",
-                                  initializer=_warm_exporters)
+        pool = ThreadPoolExecutor(
+            max_workers=threads, thread_name_prefix="export", initializer=_warm_exporters
+        )
         # create the export threads now: they warm up while the kernels start
         for _ in range(threads):
             pool.submit(time.sleep, 0.05)
@@ -352,10 +395,13 @@ class Batch:
         exports: set[asyncio.Future[Any]] = set()
         start_errors: list[str] = []
         cwd = self.reports[0].notebook.path.parent if self.reports else Path.cwd()
-        self.kernels = [WarmKernel(workdir, f"k{n}", self.options.warm_modules, cwd=cwd)
-                        for n in range(jobs)]
-        workers = [asyncio.ensure_future(self._worker(k, queue, pool, exports, start_errors))
-                   for k in self.kernels]
+        self.kernels = [
+            WarmKernel(workdir, f"k{n}", self.options.warm_modules, cwd=cwd) for n in range(jobs)
+        ]
+        workers = [
+            asyncio.ensure_future(self._worker(k, queue, pool, exports, start_errors))
+            for k in self.kernels
+        ]
         try:
             await asyncio.gather(*workers)
             while exports:
@@ -377,8 +423,14 @@ class Batch:
                 loop.remove_signal_handler(signal.SIGTERM)
         return self.results
 
-    async def _worker(self, kernel: WarmKernel, queue: asyncio.Queue[int], pool: ThreadPoolExecutor,
-                      exports: set[asyncio.Future[Any]], start_errors: list[str]) -> None:
+    async def _worker(
+        self,
+        kernel: WarmKernel,
+        queue: asyncio.Queue[int],
+        pool: ThreadPoolExecutor,
+        exports: set[asyncio.Future[Any]],
+        start_errors: list[str],
+    ) -> None:
         loop = asyncio.get_running_loop()
         try:
             await kernel.start()
@@ -409,8 +461,12 @@ class Batch:
                 raise
             except Exception as exc:  # a bug or a broken notebook file: this report only
                 log.debug("report %s failed in the runner", spec.slug, exc_info=True)
-                error = error_record("internal", f"{type(exc).__name__}: {exc}",
-                                     ename=type(exc).__name__, evalue=str(exc))
+                error = error_record(
+                    "internal",
+                    f"{type(exc).__name__}: {exc}",
+                    ename=type(exc).__name__,
+                    evalue=str(exc),
+                )
                 broken = broken or not await kernel.is_alive()
             result.execute_s = time.perf_counter() - t0
             result.status = "failed" if error else "ok"
@@ -429,8 +485,9 @@ class Batch:
                     await kernel.replace()
                 except (KernelError, OSError, RuntimeError, TimeoutError) as exc:
                     start_errors.append(_short(f"kernel could not be replaced: {exc}"))
-                    self.on_event(f"kernel {kernel.name} could not be replaced: "
-                                  f"{_short(str(exc), 200)}")
+                    self.on_event(
+                        f"kernel {kernel.name} could not be replaced: {_short(str(exc), 200)}"
+                    )
                     return
 
     async def _finish(self, result: ReportResult, future: asyncio.Future[Any], t0: float) -> None:
@@ -440,8 +497,9 @@ class Batch:
             first_error = result.error
             result.fail("export", f"HTML export failed: {type(exc).__name__}: {exc}")
             if first_error:
-                result.error["message"] = _short(f"{first_error['message']}; "
-                                                 f"{result.error['message']}")
+                result.error["message"] = _short(
+                    f"{first_error['message']}; {result.error['message']}"
+                )
         result.duration_s = time.perf_counter() - t0
         self.on_result(result)
 
@@ -460,9 +518,25 @@ def package_versions() -> dict[str, str]:
     from .. import __version__
 
     versions = {"python": sys.version.split()[0], "analysis": __version__}
-    for dist in ("sociaal-domein-monitor", "pandas", "numpy", "scipy", "matplotlib", "seaborn",
-                 "statsmodels", "pyarrow", "pandera", "cbsodata", "papermill", "nbclient",
-                 "nbconvert", "nbformat", "ipykernel", "jupyter_client", "pydantic"):
+    for dist in (
+        "sociaal-domein-monitor",
+        "pandas",
+        "numpy",
+        "scipy",
+        "matplotlib",
+        "seaborn",
+        "statsmodels",
+        "pyarrow",
+        "pandera",
+        "cbsodata",
+        "papermill",
+        "nbclient",
+        "nbconvert",
+        "nbformat",
+        "ipykernel",
+        "jupyter_client",
+        "pydantic",
+    ):
         try:
             versions[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:

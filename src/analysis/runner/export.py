@@ -62,8 +62,12 @@ CSP_NO_SCRIPT = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; f
 #: The same with inline script, for a page with code whose notebook has JavaScript outputs.
 CSP_INLINE_SCRIPT = CSP_NO_SCRIPT.replace("script-src 'none'", "script-src 'unsafe-inline'")
 #: Output types the lab template writes as inline ``<script>`` elements.
-SCRIPT_MIME_TYPES = ("application/javascript", "text/javascript", "application/vnd.jupyter.widget-view+json",
-                     "application/vnd.jupyter.widget-state+json")
+SCRIPT_MIME_TYPES = (
+    "application/javascript",
+    "text/javascript",
+    "application/vnd.jupyter.widget-view+json",
+    "application/vnd.jupyter.widget-state+json",
+)
 
 #: Tag of the cells nbval checks (``# NBVAL_CHECK_OUTPUT``): left out of the reviewer page.
 CHECK_TAG = "nbval-check"
@@ -75,8 +79,10 @@ REMOVE_TAGS = ("remove-cell", "remove_cell")
 #: papermill's tag of its error banner and anchor cells (left out of the reviewer page).
 PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"
 #: What a failed report's reviewer page says, per language.
-FAILURE_TEXT = {"nl": "Dit rapport kon niet worden gemaakt: {message}",
-                "en": "This report could not be made: {message}"}
+FAILURE_TEXT = {
+    "nl": "Dit rapport kon niet worden gemaakt: {message}",
+    "en": "This report could not be made: {message}",
+}
 
 _IMG_ATTRS = """
 {%- set width = output | get_metadata('width', mime) -%}
@@ -89,9 +95,12 @@ _IMG_ATTRS = """
 
 # the policy comes from resources["analysis_csp"] (set by render_pages); a page rendered
 # without it gets the strict one
-_OFFLINE_TEMPLATE = ("""{%- extends 'index.html.j2' -%}
+_OFFLINE_TEMPLATE = (
+    """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_requirejs -%}
-<meta http-equiv="Content-Security-Policy" content="{{ resources.get('analysis_csp') or \"""" + CSP_NO_SCRIPT + """\" }}">
+<meta http-equiv="Content-Security-Policy" content="{{ resources.get('analysis_csp') or \""""
+    + CSP_NO_SCRIPT
+    + """\" }}">
 <meta name="generator" content="analysis.runner">
 {%- endblock html_head_js_requirejs -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
@@ -113,22 +122,29 @@ font-size:1rem}
 {% block data_png scoped -%}
 {%- set mime = 'image/png' -%}
 <div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
-<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}" """ + _IMG_ATTRS + """>
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}" """
+    + _IMG_ATTRS
+    + """>
 </div>
 {%- endblock data_png %}
 {% block data_jpg scoped -%}
 {%- set mime = 'image/jpeg' -%}
 <div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
-<img src="data:image/jpeg;base64,{{ output.data['image/jpeg'] | escape_html }}" """ + _IMG_ATTRS + """>
+<img src="data:image/jpeg;base64,{{ output.data['image/jpeg'] | escape_html }}" """
+    + _IMG_ATTRS
+    + """>
 </div>
 {%- endblock data_jpg %}
 {% block data_svg scoped -%}
 {%- set mime = 'image/svg+xml' -%}
 <div class="jp-RenderedSVG jp-OutputArea-output {{ extra_class }}" data-mime-type="image/svg+xml">
-<img src="data:image/svg+xml;base64,{{ output.data['image/svg+xml'] | text_base64 | escape_html }}" """ + _IMG_ATTRS + """>
+<img src="data:image/svg+xml;base64,{{ output.data['image/svg+xml'] | text_base64 | escape_html }}" """
+    + _IMG_ATTRS
+    + """>
 </div>
 {%- endblock data_svg %}
-""")
+"""
+)
 
 _local = threading.local()
 _QUIET_LOG = logging.getLogger("analysis.runner.nbconvert")
@@ -143,7 +159,9 @@ def _reader_preprocessor() -> Any:
         """Drops papermill's error cells, error and stderr outputs, and empty text outputs."""
 
         def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
-            nb.cells = [c for c in nb.cells if PAPERMILL_ERROR_TAG not in c.metadata.get("tags", [])]
+            nb.cells = [
+                c for c in nb.cells if PAPERMILL_ERROR_TAG not in c.metadata.get("tags", [])
+            ]
             for cell in nb.cells:
                 if cell.cell_type == "code":
                     cell.outputs = [o for o in cell.outputs if _for_readers(o)]
@@ -199,13 +217,17 @@ def make_exporters(language: str = "nl") -> tuple[Any, Any]:
         )
         # nbconvert warns for every figure without alt text; keep its errors only
         exporter.log = _QUIET_LOG
-        exporter.register_preprocessor(TagRemovePreprocessor(
-            remove_cell_tags=removed_tags(language, review=review),
-            remove_input_tags={"hide-input", "remove-input", "remove_input"},
+        exporter.register_preprocessor(
+            TagRemovePreprocessor(
+                remove_cell_tags=removed_tags(language, review=review),
+                remove_input_tags={"hide-input", "remove-input", "remove_input"},
+                enabled=True,
+            ),
             enabled=True,
-        ), enabled=True)
-        exporter.register_preprocessor(_reader_preprocessor() if review else _drop_blank_streams(),
-                                       enabled=True)
+        )
+        exporter.register_preprocessor(
+            _reader_preprocessor() if review else _drop_blank_streams(), enabled=True
+        )
         return exporter
 
     full = build(False)
@@ -225,8 +247,9 @@ def thread_exporters(language: str = "nl") -> tuple[Any, Any]:
 
 def parameters_note(parameters: Mapping[str, Any]) -> str:
     """An HTML paragraph (escaped) listing a report's parameters, for its pages."""
-    items = " · ".join(f"<code>{_e(k)}</code> = <code>{_e(_value(v))}</code>"
-                       for k, v in parameters.items())
+    items = " · ".join(
+        f"<code>{_e(k)}</code> = <code>{_e(_value(v))}</code>" for k, v in parameters.items()
+    )
     return f'<p class="analysis-parameters"><small>Parameters: {items}</small></p>'
 
 
@@ -240,17 +263,33 @@ def warm_up() -> None:
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-    png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
-    nb = new_notebook(cells=[
-        new_markdown_cell("# Warm-up\n\nSome *text* with `code` and a [link](https://example.org)."),
-        new_code_cell("import pandas as pd\npd.DataFrame({'a': [1]})", execution_count=1, outputs=[
-            new_output("execute_result", execution_count=1, data={
-                "text/html": "<table><tr><td>1</td></tr></table>", "text/plain": "a 1"}),
-            new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"}),
-            new_output("stream", name="stdout", text="hello\n"),
-            new_output("error", ename="ValueError", evalue="x", traceback=["ValueError: x"]),
-        ]),
-    ])
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell(
+                "# Warm-up\n\nSome *text* with `code` and a [link](https://example.org)."
+            ),
+            new_code_cell(
+                "import pandas as pd\npd.DataFrame({'a': [1]})",
+                execution_count=1,
+                outputs=[
+                    new_output(
+                        "execute_result",
+                        execution_count=1,
+                        data={
+                            "text/html": "<table><tr><td>1</td></tr></table>",
+                            "text/plain": "a 1",
+                        },
+                    ),
+                    new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"}),
+                    new_output("stream", name="stdout", text="hello\n"),
+                    new_output(
+                        "error", ename="ValueError", evalue="x", traceback=["ValueError: x"]
+                    ),
+                ],
+            ),
+        ]
+    )
     nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
     nbformat.validate(nb)
     render_pages(nb, "warm-up")
@@ -272,8 +311,9 @@ def failure_text(message: str, language: str = "nl") -> str:
     return FAILURE_TEXT.get(language, FAILURE_TEXT["nl"]).format(message=one_line(message))
 
 
-def render_pages(nb: Any, title: str, *, language: str = "nl",
-                 failure: str | None = None) -> tuple[str, str]:
+def render_pages(
+    nb: Any, title: str, *, language: str = "nl", failure: str | None = None
+) -> tuple[str, str]:
     """(HTML with code, reviewer HTML) of an executed notebook, in ``language``.
 
     Parameters
@@ -295,11 +335,17 @@ def render_pages(nb: Any, title: str, *, language: str = "nl",
 
     full, review = thread_exporters(language)
     csp_full = CSP_INLINE_SCRIPT if needs_scripts(nb) else CSP_NO_SCRIPT
-    body_full, _ = full.from_notebook_node(copy.deepcopy(nb), resources={
-        "metadata": {"name": title}, "analysis_csp": csp_full})
-    body_review, _ = review.from_notebook_node(copy.deepcopy(nb), resources={
-        "metadata": {"name": title}, "analysis_csp": CSP_NO_SCRIPT,
-        "analysis_failure": failure_text(failure, language) if failure else None})
+    body_full, _ = full.from_notebook_node(
+        copy.deepcopy(nb), resources={"metadata": {"name": title}, "analysis_csp": csp_full}
+    )
+    body_review, _ = review.from_notebook_node(
+        copy.deepcopy(nb),
+        resources={
+            "metadata": {"name": title},
+            "analysis_csp": CSP_NO_SCRIPT,
+            "analysis_failure": failure_text(failure, language) if failure else None,
+        },
+    )
     return body_full, body_review
 
 
@@ -353,36 +399,70 @@ INDEX_SCRIPT = """(function () {
 
 _INDEX_TEXTS: dict[str, dict[str, Any]] = {
     "nl": {
-        "lang": "nl", "title": "Rapporten", "run": "run", "started": "Gestart", "status": "status", "status_col": "Status",
+        "lang": "nl",
+        "title": "Rapporten",
+        "run": "run",
+        "started": "Gestart",
+        "status": "status",
+        "status_col": "Status",
         "statuses": {"ok": "gelukt", "failed": "mislukt", "pending": "niet uitgevoerd"},
         "summary": "{total} rapporten: {ok} gelukt, {failed} mislukt.",
         "summary_one": "1 rapport: {ok} gelukt, {failed} mislukt.",
         "filter_label": "Filter op notebook, regio, parameter of status:",
-        "filter_count": "{n} rapporten zichtbaar", "count": "{n} rapporten, {failed} mislukt",
+        "filter_count": "{n} rapporten zichtbaar",
+        "count": "{n} rapporten, {failed} mislukt",
         "count_one": "1 rapport, {failed} mislukt",
-        "region": "Regio", "report": "Rapport", "parameters": "Parameters", "sources": "Gegevensbronnen",
-        "duration": "Duur", "with_code": "met code", "notebook": "notebook", "defaults": "standaardwaarden",
-        "synthetic": "synthetisch", "not_declared": "niet opgegeven", "versions": "Softwareversies",
-        "package": "Pakket", "version": "Versie", "details": "Details van deze run:",
+        "region": "Regio",
+        "report": "Rapport",
+        "parameters": "Parameters",
+        "sources": "Gegevensbronnen",
+        "duration": "Duur",
+        "with_code": "met code",
+        "notebook": "notebook",
+        "defaults": "standaardwaarden",
+        "synthetic": "synthetisch",
+        "not_declared": "niet opgegeven",
+        "versions": "Softwareversies",
+        "package": "Pakket",
+        "version": "Versie",
+        "details": "Details van deze run:",
         "links_latest": "In de map met rapporten opent <code>latest</code> de laatste run waarin elk rapport "
-                        "gelukt is, <code>last</code> de meest recente run",
-        "links_this_failed": " (deze, met mislukte rapporten)", "no_region": "zonder regio",
+        "gelukt is, <code>last</code> de meest recente run",
+        "links_this_failed": " (deze, met mislukte rapporten)",
+        "no_region": "zonder regio",
     },
     "en": {
-        "lang": "en", "title": "Reports", "run": "run", "started": "Started", "status": "status", "status_col": "Status",
+        "lang": "en",
+        "title": "Reports",
+        "run": "run",
+        "started": "Started",
+        "status": "status",
+        "status_col": "Status",
         "statuses": {"ok": "ok", "failed": "failed", "pending": "not run"},
         "summary": "{total} reports: {ok} ok, {failed} failed.",
         "summary_one": "1 report: {ok} ok, {failed} failed.",
         "filter_label": "Filter by notebook, region, parameter or status:",
-        "filter_count": "{n} reports shown", "count": "{n} reports, {failed} failed",
+        "filter_count": "{n} reports shown",
+        "count": "{n} reports, {failed} failed",
         "count_one": "1 report, {failed} failed",
-        "region": "Region", "report": "Report", "parameters": "Parameters", "sources": "Data sources",
-        "duration": "Duration", "with_code": "with code", "notebook": "notebook", "defaults": "defaults",
-        "synthetic": "synthetic", "not_declared": "not declared", "versions": "Software versions",
-        "package": "Package", "version": "Version", "details": "Details of this run:",
+        "region": "Region",
+        "report": "Report",
+        "parameters": "Parameters",
+        "sources": "Data sources",
+        "duration": "Duration",
+        "with_code": "with code",
+        "notebook": "notebook",
+        "defaults": "defaults",
+        "synthetic": "synthetic",
+        "not_declared": "not declared",
+        "versions": "Software versions",
+        "package": "Package",
+        "version": "Version",
+        "details": "Details of this run:",
         "links_latest": "In the reports folder, <code>latest</code> opens the last run in which every report "
-                        "succeeded, <code>last</code> the most recent run",
-        "links_this_failed": " (this one, which has failed reports)", "no_region": "no region",
+        "succeeded, <code>last</code> the most recent run",
+        "links_this_failed": " (this one, which has failed reports)",
+        "no_region": "no region",
     },
 }
 
@@ -420,16 +500,25 @@ def _region_names() -> dict[str, str]:
     return dict(zip(table["region_code"], table["region_name"], strict=True))
 
 
-def _index_groups(reports: list[Mapping[str, Any]], texts: Mapping[str, Any],
-                  names: Mapping[str, str]) -> list[dict[str, Any]]:
+def _index_groups(
+    reports: list[Mapping[str, Any]], texts: Mapping[str, Any], names: Mapping[str, str]
+) -> list[dict[str, Any]]:
     """Reports grouped by notebook (in order of notebook name), then by region (by name)."""
     from ..labels import DEFAULT_LANGUAGE
 
     by_notebook: dict[str, dict[str, Any]] = {}
     for rep in reports:
         nb = str(rep.get("notebook", "?"))
-        group = by_notebook.setdefault(nb, {"notebook": nb, "title": rep.get("title") or "",
-                                            "regions": {}, "count": 0, "failed": 0})
+        group = by_notebook.setdefault(
+            nb,
+            {
+                "notebook": nb,
+                "title": rep.get("title") or "",
+                "regions": {},
+                "count": 0,
+                "failed": 0,
+            },
+        )
         params = rep.get("parameters") or {}
         code = params.get("region")
         code = str(code) if code is not None else ""
@@ -442,20 +531,42 @@ def _index_groups(reports: list[Mapping[str, Any]], texts: Mapping[str, Any],
         # the report's own parameters (code-like) name it; with none but the region, its notebook
         named = [(k, v) for k, v in pairs if k not in ("region", "source", "language")]
         label = ", ".join(f"{k}={v}" for k, v in named) or nb
-        search = " ".join([nb, group["title"], code, name, label, status,
-                           texts["statuses"].get(status, status), *(v for _, v in pairs)]).lower()
-        region["reports"].append({
-            "label": label, "label_is_code": bool(named), "parameters": pairs, "status": status, "error": error,
-            "review": out.get("review"), "html": out.get("html"), "ipynb": out.get("ipynb"),
-            "sources": [_source_in(s, texts["lang"]) for s in rep.get("sources") or []], "duration": f"{float(rep.get('duration_s') or 0):.1f}",
-            "lang": rep.get("language") or DEFAULT_LANGUAGE, "search": search,
-        })
+        search = " ".join(
+            [
+                nb,
+                group["title"],
+                code,
+                name,
+                label,
+                status,
+                texts["statuses"].get(status, status),
+                *(v for _, v in pairs),
+            ]
+        ).lower()
+        region["reports"].append(
+            {
+                "label": label,
+                "label_is_code": bool(named),
+                "parameters": pairs,
+                "status": status,
+                "error": error,
+                "review": out.get("review"),
+                "html": out.get("html"),
+                "ipynb": out.get("ipynb"),
+                "sources": [_source_in(s, texts["lang"]) for s in rep.get("sources") or []],
+                "duration": f"{float(rep.get('duration_s') or 0):.1f}",
+                "lang": rep.get("language") or DEFAULT_LANGUAGE,
+                "search": search,
+            }
+        )
         group["count"] += 1
         group["failed"] += status == "failed"
     groups = []
     for nb in sorted(by_notebook):
         group = by_notebook[nb]
-        group["regions"] = sorted(group["regions"].values(), key=lambda r: (r["name"].lower(), r["code"]))
+        group["regions"] = sorted(
+            group["regions"].values(), key=lambda r: (r["name"].lower(), r["code"])
+        )
         groups.append(group)
     return groups
 
@@ -479,7 +590,9 @@ def _index_template() -> Any:
         env = _local.index_env = Environment(
             loader=FileSystemLoader(str(Path(__file__).with_name("templates"))),
             autoescape=select_autoescape(default=True, default_for_string=True),
-            trim_blocks=True, lstrip_blocks=True)
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
     return env.get_template("index.html.j2")
 
 
@@ -507,9 +620,15 @@ def render_index(record: Mapping[str, Any], region_names: Mapping[str, str] | No
     summary = record.get("summary") or {}
     batch = record.get("batch") or {}
     return _index_template().render(
-        lang=language, t=texts, csp=CSP_INDEX, css=_CSS, script=INDEX_SCRIPT,
-        run_id=record.get("run_id", ""), description=batch.get("description") or "",
-        started=record.get("started", ""), duration=f"{float(record.get('duration_s') or 0):.1f}",
+        lang=language,
+        t=texts,
+        csp=CSP_INDEX,
+        css=_CSS,
+        script=INDEX_SCRIPT,
+        run_id=record.get("run_id", ""),
+        description=batch.get("description") or "",
+        started=record.get("started", ""),
+        duration=f"{float(record.get('duration_s') or 0):.1f}",
         run_status=str(record.get("status", "?")),
         summary={k: summary.get(k, 0) for k in ("total", "ok", "failed")},
         groups=_index_groups(reports, texts, names),

@@ -154,8 +154,13 @@ class WarmKernel:
         :attr:`warm_failures`).
     """
 
-    def __init__(self, workdir: Path, name: str, warm_modules: list[str] | None = None,
-                 cwd: Path | None = None) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        name: str,
+        warm_modules: list[str] | None = None,
+        cwd: Path | None = None,
+    ) -> None:
         self.workdir = Path(workdir)
         self.name = name
         self.warm_modules = default_warm_modules() if warm_modules is None else list(warm_modules)
@@ -173,19 +178,25 @@ class WarmKernel:
         """Start and warm a new kernel (any previous one must be shut down)."""
         self.generation += 1
         ident = f"{self.name}-{self.generation}"
-        km = AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc",
-                                ip=str(self.workdir / ident))
+        km = AsyncKernelManager(
+            kernel_name=KERNEL_NAME, transport="ipc", ip=str(self.workdir / ident)
+        )
         km.connection_file = str(self.workdir / f"{ident}.json")
         # the log may hold what a notebook printed to fd 2: owner only, like the connection file
-        self._log = os.fdopen(os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
+        self._log = os.fdopen(
+            os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb"
+        )
         env = dict(os.environ)
         env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
         env["ANALYSIS_RUNNER_KERNEL"] = "1"
         self.km = km
         await km.start_kernel(
             extra_arguments=["--HistoryManager.hist_file=:memory:"],
-            cwd=str(self.cwd), env=env,
-            stdout=subprocess.DEVNULL, stderr=self._log, stdin=subprocess.DEVNULL,
+            cwd=str(self.cwd),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=self._log,
+            stdin=subprocess.DEVNULL,
         )
         # jupyter_client writes it 0600 unless JUPYTER_ALLOW_INSECURE_WRITES: it holds the key
         os.chmod(km.connection_file, 0o600)
@@ -198,7 +209,8 @@ class WarmKernel:
             self.language_info = reply["content"].get("language_info", {})
             failures = await self.run_silent(
                 _KS.format(f"warm({self.warm_modules!r})"),
-                timeout=START_TIMEOUT, expression=_KS.format("warm_failures()"),
+                timeout=START_TIMEOUT,
+                expression=_KS.format("warm_failures()"),
             )
             self.warm_failures = list(failures or [])
         except BaseException:
@@ -210,9 +222,14 @@ class WarmKernel:
         if self.kc is None:
             raise KernelError("kernel is not running")
         user_expressions = {"value": expression} if expression else {}
-        msg_id = self.kc.execute(code, silent=True, store_history=False,
-                                 user_expressions=user_expressions, allow_stdin=False,
-                                 stop_on_error=False)
+        msg_id = self.kc.execute(
+            code,
+            silent=True,
+            store_history=False,
+            user_expressions=user_expressions,
+            allow_stdin=False,
+            stop_on_error=False,
+        )
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
@@ -229,12 +246,16 @@ class WarmKernel:
                 continue
             content = msg["content"]
             if content.get("status") != "ok":
-                raise KernelError(f"kernel {self.name}: {content.get('ename')}: {content.get('evalue')}")
+                raise KernelError(
+                    f"kernel {self.name}: {content.get('ename')}: {content.get('evalue')}"
+                )
             if not expression:
                 return None
             result = content.get("user_expressions", {}).get("value", {})
             if result.get("status") != "ok":
-                raise KernelError(f"kernel {self.name}: {result.get('ename')}: {result.get('evalue')}")
+                raise KernelError(
+                    f"kernel {self.name}: {result.get('ename')}: {result.get('evalue')}"
+                )
             import ast
 
             return ast.literal_eval(result["data"]["text/plain"])

@@ -26,8 +26,15 @@ from ..errors import InputError
 NOTEBOOK_PATTERN = re.compile(r"^(?P<number>\d{2})_(?P<slug>[A-Za-z0-9][A-Za-z0-9_-]*)\.ipynb$")
 
 _TYPE_NAMES = {
-    "str": "str", "int": "int", "float": "float", "bool": "bool",
-    "list": "list", "tuple": "list", "sequence": "list", "dict": "dict", "mapping": "dict",
+    "str": "str",
+    "int": "int",
+    "float": "float",
+    "bool": "bool",
+    "list": "list",
+    "tuple": "list",
+    "sequence": "list",
+    "dict": "dict",
+    "mapping": "dict",
 }
 
 
@@ -97,8 +104,14 @@ def _type_from_default(default: str) -> tuple[str, bool]:
         return "any", True
     if isinstance(value, bool):
         return "bool", False
-    for kind, name in ((int, "int"), (float, "float"), (str, "str"), (list, "list"),
-                       (tuple, "list"), (dict, "dict")):
+    for kind, name in (
+        (int, "int"),
+        (float, "float"),
+        (str, "str"),
+        (list, "list"),
+        (tuple, "list"),
+        (dict, "dict"),
+    ):
         if isinstance(value, kind):
             return name, False
     return "any", True
@@ -134,10 +147,20 @@ def inspect(path: Path) -> Notebook:
             kind, nullable = _type_from_default(default)
         elif default == "None":
             nullable = True
-        params[name] = Parameter(name=name, type=kind, default=default,
-                                 help=str(info.get("help") or "").strip(), nullable=nullable)
-    return Notebook(name=path.stem, path=path.resolve(), parameters=params, title=_title(nb),
-                    has_parameters_cell=has_cell)
+        params[name] = Parameter(
+            name=name,
+            type=kind,
+            default=default,
+            help=str(info.get("help") or "").strip(),
+            nullable=nullable,
+        )
+    return Notebook(
+        name=path.stem,
+        path=path.resolve(),
+        parameters=params,
+        title=_title(nb),
+        has_parameters_cell=has_cell,
+    )
 
 
 def discover(directory: Path) -> list[Notebook]:

@@ -53,8 +53,9 @@ def check_value(value: Any, *, depth: int = 0) -> Any:
             raise ValueError("lists nest too deep")
         return [check_value(v, depth=depth + 1) for v in value]
     if isinstance(value, Mapping):
-        raise ValueError("a parameter value must be a text, number, true/false, null or a list,"
-                         " not a mapping")
+        raise ValueError(
+            "a parameter value must be a text, number, true/false, null or a list, not a mapping"
+        )
     raise ValueError(f"unsupported value of type {type(value).__name__}")
 
 
@@ -68,8 +69,9 @@ def check_against(param: Parameter, value: Any, notebook: str) -> Any:
     if value is None:
         if param.nullable or param.type == "any":
             return value
-        raise InputError(f"parameter {param.name!r} of notebook {notebook}: null is not a"
-                         f" {param.type}")
+        raise InputError(
+            f"parameter {param.name!r} of notebook {notebook}: null is not a {param.type}"
+        )
     ok = {
         "str": isinstance(value, str),
         "int": isinstance(value, int) and not isinstance(value, bool),
@@ -81,8 +83,10 @@ def check_against(param: Parameter, value: Any, notebook: str) -> Any:
     }.get(param.type, True)
     if not ok:
         hint = " (quote it in YAML)" if param.type == "str" else ""
-        raise InputError(f"parameter {param.name!r} of notebook {notebook}: expected a"
-                         f" {param.type}, got {describe(value)}{hint}")
+        raise InputError(
+            f"parameter {param.name!r} of notebook {notebook}: expected a"
+            f" {param.type}, got {describe(value)}{hint}"
+        )
     return value
 
 
@@ -112,8 +116,10 @@ def parse_cli_value(text: str, param: Parameter | None) -> Any:
         try:
             return int(text) if kind == "int" else float(text)
         except ValueError:
-            raise InputError(f"parameter {name!r}: expected {'an integer' if kind == 'int' else 'a number'},"
-                             f" got {text!r}") from None
+            raise InputError(
+                f"parameter {name!r}: expected {'an integer' if kind == 'int' else 'a number'},"
+                f" got {text!r}"
+            ) from None
     if text.strip().lower() in {"none", "null"} and (param is None or param.nullable):
         return None
     try:
@@ -121,7 +127,9 @@ def parse_cli_value(text: str, param: Parameter | None) -> Any:
     except ValueError:
         return text
     if kind == "list" and not isinstance(value, list):
-        raise InputError(f"parameter {name!r}: expected a JSON list such as [\"a\", \"b\"], got {text!r}")
+        raise InputError(
+            f'parameter {name!r}: expected a JSON list such as ["a", "b"], got {text!r}'
+        )
     if isinstance(value, dict):
         return text
     return value
@@ -146,7 +154,7 @@ def report_slug(notebook: Notebook, parameters: Mapping[str, Any]) -> str:
     parts = [notebook.name] + [f"{value_slug(k)}-{value_slug(v)}" for k, v in parameters.items()]
     slug = "__".join(parts)
     if len(slug) > MAX_SLUG:
-        slug = f"{slug[:MAX_SLUG - 10]}__{params_hash(parameters)}"
+        slug = f"{slug[: MAX_SLUG - 10]}__{params_hash(parameters)}"
     return slug
 
 
@@ -164,10 +172,15 @@ def check_injected_cell(source: str, parameters: Mapping[str, Any]) -> None:
     tree = ast.parse(source)
     seen: dict[str, Any] = {}
     for node in tree.body:
-        if not (isinstance(node, ast.Assign) and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name)):
-            raise RuntimeError(f"injected parameter cell holds a statement that is not an assignment:"
-                               f" {ast.dump(node)[:80]}")
+        if not (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ):
+            raise RuntimeError(
+                f"injected parameter cell holds a statement that is not an assignment:"
+                f" {ast.dump(node)[:80]}"
+            )
         seen[node.targets[0].id] = _literal(node.value)
     if list(seen) != list(parameters) or any(not _same(seen[k], parameters[k]) for k in seen):
         raise RuntimeError("injected parameter cell does not hold exactly the given values")
@@ -228,8 +241,9 @@ def validator_arguments(path: Path) -> dict[str, Argument] | None:
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        code = "\n".join(line for line in cell.source.splitlines()
-                         if not line.lstrip().startswith(("%", "!")))
+        code = "\n".join(
+            line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))
+        )
         try:
             tree = ast.parse(code)
         except SyntaxError:
@@ -238,9 +252,13 @@ def validator_arguments(path: Path) -> dict[str, Argument] | None:
             if isinstance(node, ast.ImportFrom) and node.module == package:
                 modules.update(a.asname or a.name for a in node.names if a.name == module)
             elif isinstance(node, ast.ImportFrom) and node.module == VALIDATOR_MODULE:
-                functions.update(a.asname or a.name for a in node.names if a.name == VALIDATOR_FUNCTION)
+                functions.update(
+                    a.asname or a.name for a in node.names if a.name == VALIDATOR_FUNCTION
+                )
             elif isinstance(node, ast.Import):
-                modules.update(a.asname for a in node.names if a.name == VALIDATOR_MODULE and a.asname)
+                modules.update(
+                    a.asname for a in node.names if a.name == VALIDATOR_MODULE and a.asname
+                )
                 if any(a.name == VALIDATOR_MODULE and not a.asname for a in node.names):
                     modules.add(VALIDATOR_MODULE)
             elif isinstance(node, ast.Call) and _is_validator(node.func, modules, functions):

@@ -48,10 +48,15 @@ def new_run_id() -> str:
 
 
 def check_run_id(run_id: str) -> str:
-    if (not RUN_ID_PATTERN.match(run_id) or run_id in (LATEST, LAST)
-            or run_id.endswith((".partial", ".new"))):
-        raise InputError(f"invalid run id {run_id!r}: use letters, digits, '.', '_' or '-'"
-                         " (not 'latest' or 'last'), starting with a letter or digit")
+    if (
+        not RUN_ID_PATTERN.match(run_id)
+        or run_id in (LATEST, LAST)
+        or run_id.endswith((".partial", ".new"))
+    ):
+        raise InputError(
+            f"invalid run id {run_id!r}: use letters, digits, '.', '_' or '-'"
+            " (not 'latest' or 'last'), starting with a letter or digit"
+        )
     return run_id
 
 
@@ -104,7 +109,9 @@ def sweep_stale(root: Path) -> list[Path]:
 class Publisher:
     """The output folder of one run, from partial to published."""
 
-    def __init__(self, root: Path, run_id: str | None = None, *, auto_id: bool | None = None) -> None:
+    def __init__(
+        self, root: Path, run_id: str | None = None, *, auto_id: bool | None = None
+    ) -> None:
         self.root = Path(root)
         self.auto_id = run_id is None if auto_id is None else auto_id
         self.run_id = check_run_id(run_id) if run_id else new_run_id()
@@ -123,7 +130,9 @@ class Publisher:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise InputError(f"cannot create the reports folder: {exc.strerror}", file=self.root) from None
+            raise InputError(
+                f"cannot create the reports folder: {exc.strerror}", file=self.root
+            ) from None
         sweep_stale(self.root)
         base, n = self.run_id, 1
         while True:
@@ -131,22 +140,26 @@ class Publisher:
             if not taken:
                 break
             if not self.auto_id:
-                raise InputError(f"run {self.run_id!r} already exists in {self.root};"
-                                 " choose another --run-id")
+                raise InputError(
+                    f"run {self.run_id!r} already exists in {self.root}; choose another --run-id"
+                )
             n += 1
             self.run_id = f"{base}-{n}"
         try:
             self.partial = claim_partial(self._partial_path())
         except OSError:  # another run took this id a moment ago
-            raise InputError(f"run {self.run_id!r} already exists in {self.root};"
-                             " choose another --run-id") from None
+            raise InputError(
+                f"run {self.run_id!r} already exists in {self.root}; choose another --run-id"
+            ) from None
         return self.partial
 
     def publish(self, record: dict[str, Any]) -> Path:
         """Write ``run.json`` and ``index.html``, move the run in place, point ``latest`` at it."""
         assert self.partial is not None, "open() first"
-        write_file(self.partial / "run.json",
-                   json.dumps(record, indent=2, ensure_ascii=False, default=str) + "\n")
+        write_file(
+            self.partial / "run.json",
+            json.dumps(record, indent=2, ensure_ascii=False, default=str) + "\n",
+        )
         write_file(self.partial / "index.html", export.render_index(record))
         _fsync_dir(self.partial)
         if self.final.exists() or self.final.is_symlink():
@@ -243,8 +256,13 @@ def prune_runs(root: Path, keep: int) -> list[Path]:
         shutil.rmtree(leftover, ignore_errors=True)
     runs = []
     for path in root.iterdir():
-        if path.is_symlink() or not path.is_dir() or path.name == LATEST or \
-                not RUN_ID_PATTERN.match(path.name) or not (path / "run.json").is_file():
+        if (
+            path.is_symlink()
+            or not path.is_dir()
+            or path.name == LATEST
+            or not RUN_ID_PATTERN.match(path.name)
+            or not (path / "run.json").is_file()
+        ):
             continue
         runs.append((_age(path), path.name, path))
     runs.sort(reverse=True)
