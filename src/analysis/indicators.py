@@ -262,7 +262,7 @@ _ALL = [
     _i(
         "wijk_indelingswijziging",
         "Indelingswijziging wijk (CBS: 1 ongewijzigd, 2 code gewijzigd, 3 grenzen gewijzigd)",
-        "Change of wijk division (CBS: 1 unchanged, 2 code changed, 3 boundaries changed)",
+        "Change of district division (CBS: 1 unchanged, 2 code changed, 3 boundaries changed)",
         "code",
         "wmo",
         "context",

@@ -170,7 +170,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "comparable_own": ("gekozen gemeente", "chosen municipality"),
     "comparable_member": ("vergelijkbaar", "comparable"),
     "comparable_col_name": ("Gemeente", "Municipality"),
-    "comparable_col_code": ("Code", "Code"),
+    "comparable_col_code": ("CBS-code", "CBS code"),
     "comparable_col_role": ("Rol", "Role"),
     "comparable_col_size": ("Grootteklasse", "Size class"),
     "comparable_col_urbanity": ("Stedelijkheid", "Urbanity"),
@@ -371,28 +371,28 @@ LABELS: dict[str, tuple[str, str]] = {
     "wijk_division_none": (
         "Wijkindeling: CBS meldt voor elke wijk in elk jaar dezelfde code en dezelfde grenzen als het jaar "
         "ervoor (Indelingswijziging 1); de lijnen lopen over alle jaren.",
-        "Wijk division: CBS reports the same code and boundaries as the year before for every wijk in every "
+        "District division: CBS reports the same code and boundaries as the year before for every district in every "
         "year (Indelingswijziging 1); the lines run over all years.",
     ),
     "wijk_division_unchecked": (
         "De gebruikte CBS-bron zegt niet of de wijkindeling veranderde (geen Indelingswijziging); alleen "
         "ontbrekende jaren zijn als breuk behandeld.",
-        "The CBS source used does not say whether the wijk division changed (no Indelingswijziging); only "
+        "The CBS source used does not say whether the district division changed (no Indelingswijziging); only "
         "missing years are treated as breaks.",
     ),
     "wijk_division_breaks": (
         "Wijkindeling gewijzigd; de lijn begint na de laatste wijziging, eerdere jaren zijn weggelaten:",
-        "Wijk division changed; the line starts after the last change, earlier years are left out:",
+        "District division changed; the line starts after the last change, earlier years are left out:",
     ),
     "wijk_division_code": (
         "nieuwe wijkcode, zelfde grenzen (CBS 2)",
-        "new wijk code, same boundaries (CBS 2)",
+        "new district code, same boundaries (CBS 2)",
     ),
     "wijk_division_boundaries": ("grenzen gewijzigd (CBS 3)", "boundaries changed (CBS 3)"),
     "wijk_division_missing": ("het jaar ervoor ontbreekt", "the year before is missing"),
     "wijk_too_many": (
         "{n} wijken: te veel voor kleine grafieken; kies een wijk met de parameter wijk",
-        "{n} wijken: too many for small multiples; choose one with the parameter wijk",
+        "{n} districts: too many for small multiples; choose one with the parameter `wijk`",
     ),
     "cbs_forward_title": (
         "Jeugdhulptrajecten door het wijk- of buurtteam (% van alle jeugdhulptrajecten)",

@@ -38,7 +38,7 @@ from .forecast import (
     backtest,
     forecast_panel,
 )
-from .labels import check_language, format_number, indicator_label, label, period_label
+from .labels import check_language, format_number, indicator_label, label, period_label, resolve_language
 from .periods import period_order, period_sort_key
 from .published import one_per_period
 
@@ -262,7 +262,7 @@ def outlook(
     indicator: str | None = None,
     period_type: str | None = None,
     origins: int = ORIGINS,
-    language: str = "nl",
+    language: str | None = None,
     leading: pd.DataFrame | None = None,
 ) -> Outlook:
     """Forecast one indicator for one region and backtest the method.
@@ -300,6 +300,7 @@ def outlook(
     ValueError
         For several indicators in ``obs`` or a horizon below 1.
     """
+    language = resolve_language(language)
     check_language(language)
     if horizon < 1:
         raise ValueError(f"horizon must be at least 1, not {horizon}")
@@ -572,8 +573,9 @@ def _compare(shown: pd.DataFrame, naive: pd.DataFrame, model: pd.DataFrame) -> p
 # ------------------------------------------------------------------------------- showing it
 
 
-def method_name(method: str, language: str = "nl") -> str:
+def method_name(method: str, language: str | None = None) -> str:
     """A reader's name for a forecasting method (``pooled`` -> 'gepoolde trend')."""
+    language = resolve_language(language)
     return label(f"method_{method}", language) if method in METHODS else method
 
 
@@ -612,7 +614,7 @@ def horizon_methods(o: Outlook) -> dict[int, str]:
     return {int(h): str(m) for h, m in o.forecasts.groupby("horizon")["method"].first().items()}
 
 
-def outlook_chart(o: Outlook, *, breaks=None, language: str = "nl"):
+def outlook_chart(o: Outlook, *, breaks=None, language: str | None = None):
     """The region's history and forecast with 80 % and 95 % bands (:func:`analysis.plotting.forecast_chart`).
 
     Parameters
@@ -627,6 +629,7 @@ def outlook_chart(o: Outlook, *, breaks=None, language: str = "nl"):
     -------
     Figure
     """
+    language = resolve_language(language)
     from .plotting import forecast_chart
 
     if not o.has_forecast:
@@ -655,7 +658,7 @@ def _pct(value, language: str) -> str:
     return f"{format_number(100 * value, 0, language)}%" if pd.notna(value) else "\u2013"
 
 
-def method_note(o: Outlook, language: str = "nl") -> str:
+def method_note(o: Outlook, language: str | None = None) -> str:
     """Method, data used and backtest accuracy of an outlook, as one Markdown paragraph.
 
     Parameters
@@ -669,6 +672,7 @@ def method_note(o: Outlook, language: str = "nl") -> str:
         E.g. 'Methode: gepoolde trend over 342 gemeenten; gebruikt vanaf 1e halfjaar 2016 ...;
         backtest over 4 startpunten: MASE 1 periode vooruit 0,83 (naïef 0,84) ...'.
     """
+    language = resolve_language(language)
     check_language(language)
     title = indicator_label(o.indicator, language)
     if not o.has_forecast:
@@ -733,7 +737,7 @@ def method_note(o: Outlook, language: str = "nl") -> str:
     return text if text.endswith(".") else text + "."
 
 
-def backtest_table(outlooks: Sequence[Outlook], language: str = "nl") -> pd.DataFrame:
+def backtest_table(outlooks: Sequence[Outlook], language: str | None = None) -> pd.DataFrame:
     """The backtest figures of several outlooks, one row per indicator and horizon, for readers.
 
     Columns (Dutch by default): indicator, period type, method, series, origins,
@@ -743,6 +747,7 @@ def backtest_table(outlooks: Sequence[Outlook], language: str = "nl") -> pd.Data
     because it won, the model's MASE stands beside it (empty otherwise). A
     MASE that is not applicable reads 'n.v.t.' ('n/a').
     """
+    language = resolve_language(language)
     check_language(language)
     rows = []
     for o in outlooks:
@@ -781,12 +786,13 @@ def backtest_table(outlooks: Sequence[Outlook], language: str = "nl") -> pd.Data
     return frame.rename(columns={c: label(f"trend_col_{c}", language) for c in columns})
 
 
-def forecast_summary(outlooks: Sequence[Outlook], language: str = "nl") -> str:
+def forecast_summary(outlooks: Sequence[Outlook], language: str | None = None) -> str:
     """Plain text of every outlook's forecasts: period, mean and 80 % interval, and the method.
 
     Deterministic (rounded to the unit's precision plus one decimal), so a
     notebook can print it in a checked cell.
     """
+    language = resolve_language(language)
     check_language(language)
     lines = []
     for o in outlooks:
