@@ -194,3 +194,20 @@ def test_a_median_line_has_one_name_with_the_range_of_members_over_its_periods()
         compare.display_name(compare.GROUP_CODE, "mediaan (3-4)", "en")
         == "median of municipalities of the same size (3-4)"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "nl", "en"),
+    [
+        ("250 000 inwoners of meer", "250.000 inwoners of meer", "250,000 inhabitants or more"),
+        ("20 000 tot 50 000 inwoners", "20.000 tot 50.000 inwoners", "20,000 to 50,000 inhabitants"),
+        ("minder dan 5 000 inwoners", "minder dan 5.000 inwoners", "fewer than 5,000 inhabitants"),
+        ("Zeer sterk stedelijk", "Zeer sterk stedelijk", "Very highly urbanised"),
+        ("Niet stedelijk", "Niet stedelijk", "Not urbanised"),
+        ("iets anders", "iets anders", "iets anders"),
+        (None, "", ""),
+    ],
+)
+def test_class_text_in_both_languages(text, nl, en):
+    assert compare.class_text(text, "nl") == nl
+    assert compare.class_text(text, "en") == en

@@ -197,6 +197,12 @@ def test_cbs_costs_of_utrecht_in_the_embedded_extract():
     assert (
         table.loc["2017", "Kosten jeugdzorg, gerealiseerd (x € 1.000)"] == "–"
     )  # no 2017 year figure in CBS
+    # status and source in the reader's language, the source as the sources table names it
+    assert table.loc["2023", "Status"] == "definitief"
+    assert table.loc["2023", "Bron"] == "CBS 83454NED (CBS StatLine, opgehaald 2025-04-22)"
+    english = costs.cbs_cost_table(data, "GM0344", "en").set_index("Period")
+    assert english.loc["2023", "Status"] == "final"
+    assert english.loc["2023", "Source"] == "CBS 83454NED (CBS StatLine, retrieved 2025-04-22)"
     figures = costs.key_figures(
         data,
         costs.per_youth(

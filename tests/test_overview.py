@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import notebook, overview, plotting
+from analysis import notebook, overview, plotting, sources
 from analysis import published as published_mod
 from analysis.indicators import INDICATORS
 from analysis.register import load_register
@@ -234,7 +234,7 @@ def test_another_municipality_gets_no_register_rows():
     ],
 )
 def test_row_source(source, published, language, expected):
-    assert overview.row_source(source, published, language) == expected
+    assert sources.row_source(source, published, language) == expected
 
 
 def test_the_latest_publication_is_set_beside(published):

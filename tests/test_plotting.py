@@ -482,7 +482,7 @@ def test_headline_table_shows_suppressed_values_and_english(wijken):
     out = P.headline_table(protected, region="GM0344", language="en", trend=False, as_html=True)
     assert isinstance(out, str)
     assert "&lt;500" in out
-    assert "Latest value" in out and "Source: synthetisch register" in out
+    assert "Latest value" in out and "Source: synthetic register" in out
 
 
 # --- source line, style ---------------------------------------------------------------------------

@@ -313,3 +313,34 @@ def test_page_title_is_the_heading_in_the_report_language():
     )
     assert page_title(nb, "nl") == "Overzicht" and page_title(nb, "en") == "Overview"
     assert page_title(new_notebook(cells=[new_markdown_cell("# Eén titel")]), "en") == "Eén titel"
+
+
+def test_the_parameters_note_follows_both_title_cells_and_the_title_stays_english(tmp_path):
+    """The note the runner inserts goes after the Dutch and the English heading, and the
+    English report is still titled by its English heading (not the Dutch fallback)."""
+    import nbformat
+
+    from analysis.runner.config import ReportSpec
+    from analysis.runner.execute import write_outputs
+    from analysis.runner.notebooks import Notebook
+
+    nb = new_notebook(
+        cells=[
+            _tagged(new_markdown_cell("# Overzicht\n\ntekst"), "nl"),
+            _tagged(new_markdown_cell("# Overview\n\ntext"), "en"),
+            new_code_cell("x = 1"),
+        ]
+    )
+    info = Notebook(name="00_x", path=tmp_path / "00_x.ipynb", title="Overzicht")
+    spec = ReportSpec(notebook=info, parameters={"language": "en"}, slug="00_x__language-en")
+    names, _, title = write_outputs(nb, spec, tmp_path)
+    assert title == "Overview"
+    written = nbformat.read(tmp_path / names["ipynb"], as_version=4)
+    assert [c.metadata.get("tags", []) for c in nb.cells[:3]] == [
+        ["nl"],
+        ["en"],
+        ["analysis-parameters"],
+    ]
+    assert written.cells[0].source.startswith("# Overzicht")
+    review = (tmp_path / names["review"]).read_text(encoding="utf-8")
+    assert review.index("Overview") < review.index("language")

@@ -155,13 +155,12 @@ def test_the_sources_table_is_html_with_header_cells_and_no_index(monkeypatch):
 
     monkeypatch.chdir(Path(__file__).resolve().parents[1] / "notebooks")  # where the kernel runs
 
-    from analysis import reach
-    from analysis.register import load_register
+    from analysis.register import load_register, register_record
 
     src = resolve_source("embedded")
     load_observations("jeugdhulp_pct", src, regions=["GM0344"], period_type="year")
     load_observations("buurtteam_sociaal_clienten", src, regions=["GM0344"])
-    record = reach.register_record(load_register(None), None)
+    record = register_record(load_register(None), None)
     for language, caption, synthetic in (
         ("nl", "Gegevensbronnen", "register (synthetisch)"),
         ("en", "Data sources", "register (synthetic)"),
@@ -202,13 +201,13 @@ def test_show_sources_displays_the_table_and_the_provenance_in_one_output(monkey
     assert {r["source"] for r in bundle[SOURCES_MIME]} == {"CBS 82972NED", "CBS 85098NED"}
 
 
-def test_translate_source_text():
-    from analysis.sources import translate_source_text
+def test_recorded_text_translates_stored_source_words():
+    from analysis.labels import recorded_text
 
-    assert translate_source_text(VINTAGE, "en") == "CBS StatLine, retrieved 2025-04-22"
-    assert translate_source_text(VINTAGE, "nl") == VINTAGE
+    assert recorded_text(VINTAGE, "en") == "CBS StatLine, retrieved 2025-04-22"
+    assert recorded_text(VINTAGE, "nl") == VINTAGE
     assert (
-        translate_source_text("casusregister, peildatum 2024-12-31", "en")
+        recorded_text("casusregister, peildatum 2024-12-31", "en")
         == "case register, reference date 2024-12-31"
     )
 

@@ -425,16 +425,88 @@ def comparable_group(
     return ComparableGroup(region, rule, tuple(members), meta.get("table"), meta.get("vintage", ""))
 
 
+#: CBS urbanity classes (*stedelijkheid*, Gebieden in Nederland) in English.
+URBANITY_EN: dict[str, str] = {
+    "zeer sterk stedelijk": "Very highly urbanised",
+    "sterk stedelijk": "Highly urbanised",
+    "matig stedelijk": "Moderately urbanised",
+    "weinig stedelijk": "Slightly urbanised",
+    "niet stedelijk": "Not urbanised",
+}
+_SIZE_CLASS = re.compile(
+    r"^(?:(?P<below>minder dan) (?P<a>[\d ]+)|(?P<b>[\d ]+) tot (?P<c>[\d ]+)|(?P<d>[\d ]+) inwoners of meer)"
+    r"(?: inwoners)?$"
+)
+
+
+def class_text(text: object, language: str | None = None) -> str:
+    """A CBS size class or urbanity class (as *Gebieden in Nederland* writes it) in ``language``.
+
+    >>> class_text("250 000 inwoners of meer", "en")
+    '250,000 inhabitants or more'
+    >>> class_text("Zeer sterk stedelijk", "en")
+    'Very highly urbanised'
+
+    Parameters
+    ----------
+    text : object
+        The class text; None or missing gives ``''``.
+    language : {'nl', 'en'}, optional
+        Default: the session language.
+
+    Returns
+    -------
+    str
+        Numbers in the reader's format (``250.000``, ``250,000``); an unknown
+        text unchanged.
+    """
+    from .labels import format_number, is_missing, resolve_language
+
+    language = resolve_language(language)
+    if text is None or is_missing(text):
+        return ""
+    raw = " ".join(str(text).split())
+
+    def num(value: str) -> str:
+        return format_number(int(value.replace(" ", "")), 0, language)
+
+    m = _SIZE_CLASS.match(raw)
+    if m:
+        if m["below"]:
+            return (
+                f"minder dan {num(m['a'])} inwoners"
+                if language == "nl"
+                else f"fewer than {num(m['a'])} inhabitants"
+            )
+        if m["b"]:
+            return (
+                f"{num(m['b'])} tot {num(m['c'])} inwoners"
+                if language == "nl"
+                else f"{num(m['b'])} to {num(m['c'])} inhabitants"
+            )
+        return (
+            f"{num(m['d'])} inwoners of meer"
+            if language == "nl"
+            else f"{num(m['d'])} inhabitants or more"
+        )
+    if language == "en":
+        return URBANITY_EN.get(raw.lower(), raw)
+    return raw
+
+
 def describe_group(group: ComparableGroup, language: str | None = None) -> str:
     """One sentence: how the comparable group was chosen, from which table, how many members."""
-    from .labels import label, resolve_language
+    from .labels import label, resolve_language, vintage_text
 
     language = resolve_language(language)
     rule = COMPARISON_RULES[group.rule][0 if language == "nl" else 1]
     if not group.members:
         return label("comparable_none", language).format(rule=rule)
     return label("comparable_how", language).format(
-        rule=rule, n=len(group.members), table=group.table, vintage=group.vintage
+        rule=rule,
+        n=len(group.members),
+        table=group.table,
+        vintage=vintage_text(group.vintage, language),
     )
 
 
@@ -446,7 +518,7 @@ def group_table(
     Columns (in the reader's language): municipality, code, size class,
     urbanity, inhabitants, address density; an extra column marks the region itself.
     """
-    from .labels import label, resolve_language
+    from .labels import format_number, label, resolve_language
 
     language = resolve_language(language)
     table, _ = municipality_characteristics(cache_dir)
@@ -461,10 +533,18 @@ def group_table(
             label("comparable_col_name", language): rows["region_name"].to_numpy(),
             label("comparable_col_code", language): rows["region_code"].to_numpy(),
             label("comparable_col_role", language): role.to_numpy(),
-            label("comparable_col_size", language): rows["size_class"].to_numpy(),
-            label("comparable_col_urbanity", language): rows["urbanity"].to_numpy(),
-            label("comparable_col_inhabitants", language): rows["inhabitants"].to_numpy(),
-            label("comparable_col_density", language): rows["address_density"].to_numpy(),
+            label("comparable_col_size", language): [
+                class_text(v, language) for v in rows["size_class"]
+            ],
+            label("comparable_col_urbanity", language): [
+                class_text(v, language) for v in rows["urbanity"]
+            ],
+            label("comparable_col_inhabitants", language): [
+                format_number(v, 0, language) for v in rows["inhabitants"]
+            ],
+            label("comparable_col_density", language): [
+                format_number(v, 0, language) for v in rows["address_density"]
+            ],
         }
     )
     return out.reset_index(drop=True)

@@ -33,6 +33,7 @@ from .labels import (
     resolve_language,
     unit_label,
 )
+from .sources import row_source
 
 #: the CBS cost indicators (83454NED)
 CBS_COSTS = ("jeugdzorg_kosten_begroot", "jeugdzorg_kosten_gerealiseerd")
@@ -426,18 +427,13 @@ def cbs_cost_table(obs: pd.DataFrame, region: str, language: str | None = None) 
             record[header] = (
                 format_number(rows.loc[ind, "value"], 0, language) if ind in rows.index else "–"
             )
-        record[label("status", language)] = _worst(*rows["status"])
-        record[label("source", language)] = "; ".join(sorted(rows["published"].unique()))
+        record[label("status", language)] = label(_worst(*rows["status"]), language)
+        pairs = rows[["source", "published"]].drop_duplicates().itertuples(index=False)
+        record[label("source", language)] = "; ".join(
+            sorted({row_source(src, pub, language) for src, pub in pairs})
+        )
         out.append(record)
     return pd.DataFrame(out)
-
-
-def styled(frame: pd.DataFrame):
-    """A reader's table: no index, cells escaped (:func:`analysis.markup.table`), the first column left-aligned."""
-    from .markup import table
-
-    first = list(frame.columns[:1])
-    return table(frame).hide(axis="index").set_properties(subset=first, **{"text-align": "left"})
 
 
 def published_record() -> dict:

@@ -1015,26 +1015,71 @@ def _part_of_year(kind: str, n: int, year: str, language: str, style: str) -> st
 
 # --- vintages ---------------------------------------------------------------------------
 
-_VINTAGE_WORDS = {
-    "opgehaald": ("opgehaald", "retrieved"),
-    "gegenereerd": ("gegenereerd", "generated"),
-    "synthetisch": ("synthetisch", "synthetic"),
-    "versie": ("versie", "version"),
-}
-_VINTAGE_WORD = re.compile(r"\b(" + "|".join(_VINTAGE_WORDS) + r")\b")
+#: Dutch words and phrases of texts recorded with the data (sources, vintages, locations),
+#: with their English; longer phrases first, replaced as whole words.
+_RECORDED_TERMS: tuple[tuple[str, str], ...] = (
+    ("ingebedde gepubliceerde cijfers", "embedded published figures"),
+    ("de te controleren cijfers", "the figures to check"),
+    ("gepubliceerde cijfers", "published figures"),
+    ("synthetisch register", "synthetic register"),
+    ("niet gecontroleerd", "not checked"),
+    ("geen CBS-gegevens", "no CBS data"),
+    ("geen CBS-tabel", "no CBS table"),
+    ("CBS-bestanden", "CBS files"),
+    ("CBS-extract", "CBS extract"),
+    ("CBS-cache", "CBS cache"),
+    ("CBS-versie", "CBS version"),
+    ("bestand van", "file of"),
+    ("casusregister", "case register"),
+    ("peildatum", "reference date"),
+    ("opgehaald", "retrieved"),
+    ("gegenereerd", "generated"),
+    ("synthetisch", "synthetic"),
+    ("versie", "version"),
+)
+_RECORDED_WORD = re.compile(
+    r"(?<![\w-])(" + "|".join(re.escape(nl) for nl, _ in _RECORDED_TERMS) + r")(?![\w-])",
+    re.IGNORECASE,
+)
+_RECORDED_EN = {nl.lower(): en for nl, en in _RECORDED_TERMS}
+
+
+def recorded_text(text: object, language: str | None = None) -> str:
+    """A text recorded with the data (a source, vintage or location) for readers in ``language``.
+
+    Sources and vintages are written in Dutch when data are stored
+    (``'CBS StatLine, opgehaald 2025-04-22'``, ``'synthetisch, gegenereerd v1.0'``,
+    ``'synthetisch register (analysis.synthetic, seed 20150101)'``); in English
+    their Dutch words are translated (``'CBS StatLine, retrieved 2025-04-22'``).
+    Names of publications and CBS table titles are proper names and are not
+    passed through this function.
+
+    Parameters
+    ----------
+    text : object
+        The recorded text; None or a missing value gives ``''``.
+    language : {'nl', 'en'}, optional
+        Default: the session language.
+
+    Returns
+    -------
+    str
+    """
+    language = resolve_language(language)
+    out = "" if text is None or is_missing(text) else str(text)
+    if language == "nl":
+        return out
+
+    def english(m: re.Match) -> str:
+        en = _RECORDED_EN[m.group(1).lower()]
+        return en[0].upper() + en[1:] if m.group(1)[0].isupper() else en
+
+    return _RECORDED_WORD.sub(english, out)
 
 
 def vintage_text(vintage: object, language: str | None = None) -> str:
-    """A vintage as recorded with the data, for readers in ``language``.
-
-    Vintages are written when data are stored (``'CBS StatLine, opgehaald
-    2025-04-22'``, ``'synthetisch, gegenereerd v1.0'``); in English their
-    Dutch words are translated (``'CBS StatLine, retrieved 2025-04-22'``).
-    Names of publications are not vintages and are never translated.
-    """
-    language = resolve_language(language)
-    text = "" if vintage is None or is_missing(vintage) else str(vintage)
-    return _VINTAGE_WORD.sub(lambda m: _VINTAGE_WORDS[m.group(1)][_index(language)], text)
+    """A vintage as recorded with the data, for readers in ``language`` (:func:`recorded_text`)."""
+    return recorded_text(vintage, language)
 
 
 # --- numbers ---------------------------------------------------------------------------

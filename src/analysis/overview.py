@@ -10,14 +10,13 @@ register rows, what the municipality published beside it.
 * :func:`headline_observations`, :func:`published_observations` — the rows of
   the tables and the published figures, read through a notebook session (so
   the notebook declares them);
-* :func:`row_source`, :func:`published_text` — the two extra columns;
+* :func:`analysis.sources.row_source`, :func:`published_text` — the two extra columns;
 * :func:`headline_overview` — the table (:func:`analysis.plotting.headline_table`
   plus those columns); :func:`headline_summary` — the same numbers as text.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -31,11 +30,11 @@ from .labels import (
     label,
     period_label,
     resolve_language,
-    vintage_text,
 )
 from .periods import period_sort_key
 from .published import one_per_period, vintage_year
 from .register import WAITING_NORM_DAYS
+from .sources import row_source
 
 THEMES: tuple[str, ...] = ("bereik", "beschikbaarheid", "kwaliteit")
 
@@ -176,44 +175,6 @@ def published_observations(session, register=None) -> pd.DataFrame:
 
 
 # --- the extra columns ------------------------------------------------------------------------
-
-
-def row_source(source: str | None, published: str | None, language: str | None = None) -> str:
-    """Where one headline row comes from, for the reader.
-
-    Parameters
-    ----------
-    source, published : str
-        The ``source`` and ``published`` of the row's latest value.
-    language : {"nl", "en"}, optional
-        Default: the session language (:func:`analysis.labels.set_language`).
-
-    Returns
-    -------
-    str
-        ``register (synthetisch)`` for the synthetic register, ``register``
-        for a real one, ``CBS 86050NED (CBS StatLine, opgehaald 2025-04-22)``
-        for a CBS table (with its vintage, from ``published``), the
-        publication (``Begroting 2020 (2019)``) otherwise; ``""`` without a
-        source.
-    """
-    language = resolve_language(language)
-    if source is None or pd.isna(source) or not str(source).strip():
-        return ""
-    kind = source_kind(str(source))
-    if kind == "synthetic":
-        return f"{label('register', language)} ({label('synthetic', language)})"
-    if kind == "register":
-        return label("register", language)
-    if kind == "cbs":
-        name = str(source) if str(source).upper().startswith("CBS") else f"CBS {source}"
-        vintage = (
-            re.search(r"\(([^()]+)\)$", str(published)) if isinstance(published, str) else None
-        )
-        if vintage and published.startswith("CBS StatLine"):
-            return f"{name} ({vintage_text(vintage.group(1), language)})"
-        return name
-    return str(published) if published is not None and not pd.isna(published) else str(source)
 
 
 def latest_published(published: pd.DataFrame, indicator: str, region: str) -> pd.Series | None:
@@ -651,7 +612,6 @@ __all__ = [
     "published_observations",
     "published_text",
     "register_headlines",
-    "row_source",
     "value_text",
     "with_columns",
 ]

@@ -28,6 +28,7 @@ vintage (:func:`describe_sources`).
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import InputError, ParameterError
+from .labels import recorded_text
 
 SOURCE_CHOICES = ("auto", "embedded", "cbs-cache")
 
@@ -283,24 +285,6 @@ def provenance_records(source: DataSource) -> list[dict]:
 
 
 #: Source texts in Dutch (as the data files and the register write them) and their English.
-_ENGLISH_TERMS = (
-    ("ingebedde gepubliceerde cijfers", "embedded published figures"),
-    ("gepubliceerde cijfers", "published figures"),
-    ("synthetisch register", "synthetic register"),
-    ("gegenereerd", "generated"),
-    ("synthetisch", "synthetic"),
-    ("casusregister", "case register"),
-    ("peildatum", "reference date"),
-    ("opgehaald", "retrieved"),
-    ("CBS-cache ", "CBS cache "),
-    ("CBS-bestanden ", "CBS files "),
-    ("CBS-extract ", "CBS extract "),
-    ("geen CBS-gegevens", "no CBS data"),
-    ("geen CBS-tabel", "no CBS table"),
-    ("niet gecontroleerd", "not checked"),
-    ("de te controleren cijfers", "the figures to check"),
-)
-
 _TEXTS = {
     "nl": {
         "caption": "Gegevensbronnen",
@@ -339,23 +323,6 @@ _TEXTS = {
         "cbs_in": "{what} in {where}",
     },
 }
-
-
-def translate_source_text(text: str | None, language: str | None = None) -> str:
-    """A source or vintage text (Dutch, as the data files write it) in ``language``.
-
-    >>> translate_source_text("CBS StatLine, opgehaald 2025-04-22", "en")
-    'CBS StatLine, retrieved 2025-04-22'
-    """
-    from .labels import resolve_language
-
-    language = resolve_language(language)
-    text = "" if text is None else str(text)
-    if language == "nl":
-        return text
-    for nl, en in _ENGLISH_TERMS:
-        text = text.replace(nl, en)
-    return text
 
 
 @dataclass
@@ -548,14 +515,14 @@ def describe_sources(source: DataSource, language: str | None = None, extra=()) 
             row.update(
                 source=f"CBS {name}",
                 item=str(meta.get("title") or name),
-                vintage=translate_source_text(meta.get("vintage"), language),
+                vintage=recorded_text(meta.get("vintage"), language),
                 checksum=_short_checksum(checksum),
                 checksum_full=checksum,
-                location=translate_source_text(
+                location=recorded_text(
                     texts["cbs_in"].format(what=what, where=place), language
                 )
                 if place
-                else translate_source_text(where, language),
+                else recorded_text(where, language),
             )
         else:
             from .provenance import folder_checksum
@@ -565,7 +532,7 @@ def describe_sources(source: DataSource, language: str | None = None, extra=()) 
             )
             # a publication's name as the tables' Bron column gives it (a proper name: not translated)
             if name == _PUBLISHED:
-                row["source"] = translate_source_text(name, language)
+                row["source"] = recorded_text(name, language)
             row.update(
                 item="; ".join(sorted(info["items"])),
                 checksum=_short_checksum(checksum),
@@ -579,7 +546,7 @@ def describe_sources(source: DataSource, language: str | None = None, extra=()) 
     missing = [
         (
             _join_labels([ind], language),
-            special.get(where) or translate_source_text(where, language),
+            special.get(where) or recorded_text(where, language),
         )
         for ind, where in sorted(source.used.items())
         if where in special or str(where).startswith("geen ")
@@ -598,14 +565,14 @@ def _record_row(record: dict, language: str) -> dict:
     name = (
         label("register", language)
         if is_register
-        else translate_source_text(item["source"], language)
+        else recorded_text(item["source"], language)
     )
     if synthetic:
         name = f"{name} ({label('synthetic', language)})"
     return {
         "source": name,
-        "item": translate_source_text(item["source"], language),
-        "vintage": translate_source_text(item.get("vintage"), language),
+        "item": recorded_text(item["source"], language),
+        "vintage": recorded_text(item.get("vintage"), language),
         "status": "",
         "indicators": "",
         "checksum": _short_checksum(item.get("checksum")),
@@ -673,6 +640,51 @@ def show_sources(source: DataSource, extra=(), language: str | None = None, only
     return _Shown()
 
 
+def row_source(source: str | None, published: str | None, language: str | None = None) -> str:
+    """Where one row of a table comes from, for the reader: the value of its *Bron* column.
+
+    The names agree with the first column of the sources table
+    (:func:`describe_sources`).
+
+    Parameters
+    ----------
+    source, published : str
+        The ``source`` and ``published`` of the row's latest value.
+    language : {"nl", "en"}, optional
+        Default: the session language (:func:`analysis.labels.set_language`).
+
+    Returns
+    -------
+    str
+        ``register (synthetisch)`` for the synthetic register, ``register``
+        for a real one, ``CBS 86050NED (CBS StatLine, opgehaald 2025-04-22)``
+        for a CBS table (with its vintage, from ``published``), the
+        publication (``Begroting 2020 (2019)``) otherwise; ``""`` without a
+        source.
+    """
+    from .disclosure import source_kind
+    from .labels import label, resolve_language, vintage_text
+
+    language = resolve_language(language)
+    if source is None or pd.isna(source) or not str(source).strip():
+        return ""
+    kind = source_kind(str(source))
+    if kind == "synthetic":
+        return f"{label('register', language)} ({label('synthetic', language)})"
+    if kind == "register":
+        return label("register", language)
+    if kind == "cbs":
+        name = str(source) if str(source).upper().startswith("CBS") else f"CBS {source}"
+        vintage = (
+            re.search(r"\(([^()]+)\)$", str(published)) if isinstance(published, str) else None
+        )
+        if vintage and published.startswith("CBS StatLine"):
+            return f"{name} ({vintage_text(vintage.group(1), language)})"
+        return name
+    return str(published) if published is not None and not pd.isna(published) else str(source)
+
+
+
 class _Shown(str):
     """What :func:`show_sources` returns: empty, and nothing to display as a cell's result."""
 
@@ -688,7 +700,7 @@ __all__ = [
     "load_observations",
     "provenance_records",
     "resolve_source",
+    "row_source",
     "show_sources",
-    "translate_source_text",
     "vintages",
 ]

@@ -38,7 +38,14 @@ from .forecast import (
     backtest,
     forecast_panel,
 )
-from .labels import check_language, format_number, indicator_label, label, period_label, resolve_language
+from .labels import (
+    check_language,
+    format_number,
+    indicator_label,
+    label,
+    period_label,
+    resolve_language,
+)
 from .periods import period_order, period_sort_key
 from .published import one_per_period
 

@@ -50,6 +50,7 @@ from ..labels import (
     indicator_label,
     label,
     period_label,
+    recorded_text,
     resolve_language,
 )
 from ..periods import (
@@ -356,7 +357,9 @@ def _source_parts(obs: pd.DataFrame, language: str) -> list[str]:
         parts.append("CBS " + ", ".join(groups))
     others = pairs[pairs["source"].map(source_kind) != "cbs"]
     for source, group in others.groupby("source", sort=False):
-        vintages = [v for v in group["published"] if v and v != source]
+        vintages = [recorded_text(v, language) for v in group["published"] if v and v != source]
+        if source_kind(source) in ("synthetic", "register"):
+            source = recorded_text(source, language)
         parts.append(f"{source} ({', '.join(vintages)})" if vintages else source)
     return parts
 
@@ -365,7 +368,6 @@ _CBS_PUBLISHED = re.compile(
     r"^(?:CBS\s*)?(?:StatLine\s*)?(?:\d{5}[A-Za-z]{3}\s*)?\((?P<v>.*)\)$|^(?P<w>.*)$"
 )
 _DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
-_VINTAGE_WORDS_EN = {"bestand van": "file of", "CBS-versie": "CBS version"}
 
 
 def _cbs_vintage(published: str, language: str) -> str:
@@ -381,10 +383,7 @@ def _cbs_vintage(published: str, language: str) -> str:
         return ""
     if _DATE.match(vintage):
         return f"{label('data_as_of', language)} {vintage}"
-    if language == "en":
-        for nl, en in _VINTAGE_WORDS_EN.items():
-            vintage = vintage.replace(nl, en)
-    return vintage
+    return recorded_text(vintage, language)
 
 
 def _source_notes(

@@ -759,12 +759,19 @@ def _spark_values(series: pd.Series) -> pd.Series:
 
 
 def sparkline_html(
-    series: pd.Series, *, alt: str | None = None, language: str | None = None, decimals: int = 0
+    series: pd.Series,
+    *,
+    alt: str | None = None,
+    what: str | None = None,
+    language: str | None = None,
+    decimals: int = 0,
 ) -> str:
     """A sparkline as an ``<img>`` tag (inline PNG) with a text alternative.
 
-    The ``alt`` text defaults to the first and last period and value
-    (``2019-2024: 10.200 -> 12.163``), so the trend is readable without the image.
+    The ``alt`` text defaults to what the line shows (``what``) and its first
+    and last period and value (``Wmo-cliënten, 2019-2024: 10.200 -> 12.163``),
+    so the trend is readable without the image and two sparklines of one
+    page never share a text.
     """
     language = resolve_language(language)
     values = _spark_values(series)
@@ -775,6 +782,8 @@ def sparkline_html(
             f"{format_number(values.iloc[0], decimals, language)} \u2192 "
             f"{format_number(values.iloc[-1], decimals, language)}"
         )
+        if what:
+            alt = f"{what}, {alt}"
     fig = sparkline(values)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100, transparent=True)

@@ -31,6 +31,7 @@ from .base import (
     OBS_COLUMNS,
     capitalised,
     check_unique,
+    is_synthetic,
     period_types,
     require_observations,
     single_value,
@@ -248,16 +249,23 @@ def headline_table(
             ],
         }
     )
+    used = obs[obs["indicator"].isin(frame["indicator"])]
+    if region is not None:
+        used = used[used["region_code"].astype(str) == region]
     if trend:
+        made_up = synthetic or is_synthetic(used)
         table[cols["trend"]] = [
-            sparkline_html(r.trend, language=language, decimals=_row_decimals(r))
+            sparkline_html(
+                r.trend,
+                what=indicator_label(r.indicator, language)
+                + (f" ({label('synthetic', language)})" if made_up else ""),
+                language=language,
+                decimals=_row_decimals(r),
+            )
             if r.unit and r.trend.notna().sum() > 1
             else ""
             for r in frame.itertuples()
         ]
-    used = obs[obs["indicator"].isin(frame["indicator"])]
-    if region is not None:
-        used = used[used["region_code"].astype(str) == region]
     caption = source_text(used, language, synthetic=synthetic)
     styler = (
         markup.table(table, html_columns=[cols["trend"]], caption=caption)

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import config, markup
-from ..labels import label, resolve_language
+from ..labels import label, recorded_text, resolve_language
 from ..regions import RegionResolver
 from .loading import load_register
 from .schema import METADATA_FILE, Register
@@ -121,7 +121,8 @@ class RegisterScope:
             return f"- {label('register', language)}: {label('not_used', language)}"
         prov = self.register.provenance()
         text = (
-            f"- {label('register', language)}: {prov['source']}, {label('snapshot_date', language)} "
+            f"- {label('register', language)}: {recorded_text(prov['source'], language)}, "
+            f"{label('snapshot_date', language)} "
             f"{self.register.snapshot_date:%Y-%m-%d}"
         )
         if self.wijk:
@@ -139,7 +140,8 @@ class RegisterScope:
         language = resolve_language(language)
         if not self.applies or self.register is None:
             return self.message or ""
-        text = f"{label('reach_register_line', language)}: {self.register.provenance()['source']}"
+        source = recorded_text(self.register.provenance()["source"], language)
+        text = f"{label('reach_register_line', language)}: {source}"
         return f"{text}; {label('synthetic_note', language)}" if self.synthetic else text
 
     def skip_note(self, language: str | None = None) -> str:

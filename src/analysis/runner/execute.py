@@ -167,7 +167,8 @@ def page_title(nb: Any, language: str) -> str:
     """
     others = {tag for tag in export.LANGUAGE_TAGS if tag != language}
     for cell in nb.cells:
-        if cell.cell_type != "markdown" or others & set(cell.metadata.get("tags", [])):
+        tags = set(cell.metadata.get("tags", []))
+        if cell.cell_type != "markdown" or others & tags or "analysis-parameters" in tags:
             continue
         for line in cell.source.splitlines():
             if line.startswith("#"):
@@ -325,14 +326,15 @@ def write_outputs(
     nbformat.write(nb, outdir / names["ipynb"])
     language = report_language(spec)
     if spec.parameters:  # the pages (not the notebook) say which parameters made them
-        first = nb.cells[0] if nb.cells else None
-        at = (
-            1
-            if first is not None
-            and first.cell_type == "markdown"
-            and first.source.lstrip().startswith("#")
-            else 0
-        )
+        # after the title cells (one per language: the Dutch heading and its English twin)
+        at = 0
+        while (
+            at < len(nb.cells)
+            and nb.cells[at].cell_type == "markdown"
+            and nb.cells[at].source.lstrip().startswith("#")
+            and (at == 0 or set(nb.cells[at].metadata.get("tags", [])) & set(export.LANGUAGE_TAGS))
+        ):
+            at += 1
         note = nbformat.v4.new_markdown_cell(export.parameters_note(spec.parameters))
         note.metadata["tags"] = ["analysis-parameters"]
         nb.cells.insert(at, note)

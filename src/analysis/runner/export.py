@@ -55,6 +55,7 @@ from typing import Any
 from jinja2 import DictLoader
 
 from ..errors import one_line
+from ..labels import recorded_text
 
 #: The pages' Content-Security-Policy: nothing from the network, images and fonts
 #: from ``data:`` URIs, inline styles (nbconvert's and pandas'), and no script.
@@ -573,12 +574,10 @@ def _index_groups(
 
 def _source_in(record: Mapping[str, Any], language: str) -> dict[str, Any]:
     """A provenance record with its source and vintage texts in ``language``."""
-    from ..sources import translate_source_text
-
     out = dict(record)
     for key in ("source", "vintage"):
         if out.get(key):
-            out[key] = translate_source_text(str(out[key]), language)
+            out[key] = recorded_text(str(out[key]), language)
     return out
 
 
