@@ -48,6 +48,7 @@ __all__ = [
     "average_monthly_active",
     "care_clients",
     "case_level",
+    "case_periods",
     "check_freq",
     "clients_with_conversation",
     "end_reasons",
@@ -178,6 +179,29 @@ def case_level(cases: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def case_periods(
+    cases: pd.DataFrame, freq: str = "year", start=None, end=None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cases at case level and the periods from the first registration to the last end.
+
+    Parameters
+    ----------
+    cases : DataFrame
+        The cases table (one row per client in a case).
+    freq : {"year", "quarter", "month"}
+    start, end : period string or date, optional
+        First and last period; default the range of the registration and end dates.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        :func:`case_level` of ``cases``, and the periods (``period``,
+        ``start``, ``end``; empty when there are no dates).
+    """
+    cl = case_level(cases)
+    return cl, _default_periods([cl["registration_date"], cl["end_date"]], freq, start, end)
+
+
 def new_cases(
     cases: pd.DataFrame, *, freq: str = "year", by=("team",), start=None, end=None
 ) -> pd.DataFrame:
@@ -199,8 +223,7 @@ def new_cases(
         Columns ``period``, the ``by`` columns, ``new_cases`` (0 where none).
     """
     by = _by(by)
-    cl = case_level(cases)
-    periods = _default_periods([cl["registration_date"], cl["end_date"]], freq, start, end)
+    cl, periods = case_periods(cases, freq, start, end)
     cl["period"] = _label(cl["registration_date"], freq)
     counts = cl.groupby(["period", *by]).size().rename("new_cases").reset_index()
     out = _grid(periods, cl, by).merge(counts, on=["period", *by], how="left")
@@ -223,8 +246,7 @@ def active_cases(
         Columns ``period``, the ``by`` columns, ``active_cases``.
     """
     by = _by(by)
-    cl = case_level(cases)
-    periods = _default_periods([cl["registration_date"], cl["end_date"]], freq, start, end)
+    cl, periods = case_periods(cases, freq, start, end)
     grid = _grid(periods, cl, by)
     grid["active_cases"] = _active_counts(cl, "registration_date", "end_date", periods, by, grid)
     return grid
@@ -382,8 +404,7 @@ def flows(
         at records the flows do not see.
     """
     by = _by(by)
-    cl = case_level(cases)
-    periods = _default_periods([cl["registration_date"], cl["end_date"]], freq, start, end)
+    cl, periods = case_periods(cases, freq, start, end)
     grid = _grid(periods, cl, by)
     codes, cells, n_groups = _group_codes(cl, by, grid)
     reg = cl["registration_date"].to_numpy(dtype="datetime64[ns]")
@@ -454,10 +475,9 @@ def waiting_times(
     if basis not in ("registration", "conversation"):
         raise ValueError(f"basis must be 'registration' or 'conversation', not {basis!r}")
     by = _by(by)
-    cl = case_level(cases)
+    cl, periods = case_periods(cases, freq, start, end)
     cl["waiting_days"] = waiting_days(cl).astype(float)
     date_col = "registration_date" if basis == "registration" else "first_conversation_date"
-    periods = _default_periods([cl["registration_date"], cl["end_date"]], freq, start, end)
     cl["period"] = _label(cl[date_col], freq)
     held = cl[cl["waiting_days"].notna()]
     grouped = held.groupby(["period", *by])["waiting_days"]
@@ -598,8 +618,7 @@ def ended_as_planned(
         ``as_planned`` and ``pct``.
     """
     by = _by(by)
-    cl = case_level(cases)
-    periods = _default_periods([cl["registration_date"], cl["end_date"]], freq, start, end)
+    cl, periods = case_periods(cases, freq, start, end)
     closed = cl[cl["end_date"].notna()].copy()
     closed["period"] = _label(closed["end_date"], freq)
     closed["planned"] = closed["end_reason"].isin(ENDED_AS_PLANNED).astype(int)
@@ -625,8 +644,7 @@ def end_reasons(
         ``period``, the ``by`` columns, ``end_reason``, ``label`` (Dutch), ``cases``.
     """
     by = _by(by)
-    cl = case_level(cases)
-    periods = _default_periods([cl["registration_date"], cl["end_date"]], freq, start, end)
+    cl, periods = case_periods(cases, freq, start, end)
     closed = cl[cl["end_date"].notna()].copy()
     closed["period"] = _label(closed["end_date"], freq)
     agg = closed.groupby(["period", *by, "end_reason"]).size().rename("cases").reset_index()
