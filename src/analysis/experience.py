@@ -566,27 +566,11 @@ def group_tests(
             out.loc[p[ok].index, "p_holm"] = multipletests(p[ok].to_numpy(), method="holm")[1]
     out["significant"] = out["p_holm"] < alpha
     out["min_n"] = int(min_n)
-    cols = [
-        *per,
-        "test",
-        "measure",
-        "statistic",
-        "df1",
-        "df2",
-        "p_value",
-        "p_holm",
-        "effect_size",
-        "effect_measure",
-        "n",
-        "groups",
-        "left_out",
-        "min_n",
-        "significant",
-    ]
-    return out[cols]
+    return out[_test_columns(per)]
 
 
 def _test_columns(per: Sequence[str]) -> list[str]:
+    """The columns of :func:`group_tests`, in order, after the ``per`` columns."""
     return [
         *per,
         "test",
