@@ -1225,35 +1225,23 @@ def styled(frame: pd.DataFrame):
 def conflicts_table(conflicts: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
     """The result of :func:`publication_conflicts` for readers (labelled columns, both citations)."""
     language = resolve_language(language)
-    return pd.DataFrame(
-        {
-            label("indicator", language): conflicts["indicator"].map(
-                lambda i: indicator_text(i, language)
-            ),
-            label("region", language): conflicts["region_code"].map(
-                lambda c: region_text(c, language)
-            ),
-            label("period", language): conflicts["period"].map(lambda p: period_label(p, language)),
-            label("reconcile_publication_a", language): conflicts["publication_a"],
-            label("reconcile_value_a", language): [
-                _value_text(v, u, language)
-                for v, u in zip(conflicts["value_a"], conflicts["unit"], strict=True)
-            ],
-            label("reconcile_source_a", language): conflicts["source_a"]
-            + " ("
-            + conflicts["source_ref_a"].fillna("")
-            + ")",
-            label("reconcile_publication_b", language): conflicts["publication_b"],
-            label("reconcile_value_b", language): [
-                _value_text(v, u, language)
-                for v, u in zip(conflicts["value_b"], conflicts["unit"], strict=True)
-            ],
-            label("reconcile_source_b", language): conflicts["source_b"]
-            + " ("
-            + conflicts["source_ref_b"].fillna("")
-            + ")",
-        }
-    ).reset_index(drop=True)
+    columns = {
+        label("indicator", language): conflicts["indicator"].map(
+            lambda i: indicator_text(i, language)
+        ),
+        label("region", language): conflicts["region_code"].map(lambda c: region_text(c, language)),
+        label("period", language): conflicts["period"].map(lambda p: period_label(p, language)),
+    }
+    for side in ("a", "b"):  # the same three columns for each publication
+        columns[label(f"reconcile_publication_{side}", language)] = conflicts[f"publication_{side}"]
+        columns[label(f"reconcile_value_{side}", language)] = [
+            _value_text(v, u, language)
+            for v, u in zip(conflicts[f"value_{side}"], conflicts["unit"], strict=True)
+        ]
+        columns[label(f"reconcile_source_{side}", language)] = (
+            conflicts[f"source_{side}"] + " (" + conflicts[f"source_ref_{side}"].fillna("") + ")"
+        )
+    return pd.DataFrame(columns).reset_index(drop=True)
 
 
 def key_figures(table: pd.DataFrame, conflicts: pd.DataFrame) -> str:
