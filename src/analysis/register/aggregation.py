@@ -65,6 +65,7 @@ __all__ = [
     "waiting_days",
     "waiting_times",
     "without_help_share",
+    "zero_filled",
 ]
 
 # --------------------------------------------------------------------------------------
@@ -202,6 +203,34 @@ def case_periods(
     return cl, _default_periods([cl["registration_date"], cl["end_date"]], freq, start, end)
 
 
+def zero_filled(
+    grid: pd.DataFrame, counts: pd.DataFrame, on: Sequence[str], columns: Sequence[str]
+) -> pd.DataFrame:
+    """Counts put on a grid of cells: a left merge, 0 in the count columns where a cell has none.
+
+    Parameters
+    ----------
+    grid : DataFrame
+        Every cell that must appear (say every period and team), in order.
+    counts : DataFrame
+        Counts (or statistics) of the cells that have any, keyed by ``on``.
+    on : sequence of str
+        The key columns, in both frames.
+    columns : sequence of str
+        The count columns of ``counts``: filled with 0 and made integers. Other
+        columns of ``counts`` stay NaN where a cell has none.
+
+    Returns
+    -------
+    DataFrame
+        ``grid``'s rows in its order, with the columns of ``counts``.
+    """
+    out = grid.merge(counts, on=list(on), how="left")
+    columns = list(columns)
+    out[columns] = out[columns].fillna(0).astype(int)
+    return out
+
+
 def new_cases(
     cases: pd.DataFrame, *, freq: str = "year", by=("team",), start=None, end=None
 ) -> pd.DataFrame:
@@ -226,8 +255,7 @@ def new_cases(
     cl, periods = case_periods(cases, freq, start, end)
     cl["period"] = _label(cl["registration_date"], freq)
     counts = cl.groupby(["period", *by]).size().rename("new_cases").reset_index()
-    out = _grid(periods, cl, by).merge(counts, on=["period", *by], how="left")
-    out["new_cases"] = out["new_cases"].fillna(0).astype(int)
+    out = zero_filled(_grid(periods, cl, by), counts, ["period", *by], ["new_cases"])
     return out
 
 
@@ -490,8 +518,7 @@ def waiting_times(
             "within_norm_pct": grouped.apply(lambda s: 100.0 * (s <= norm).mean()),
         }
     ).reset_index()
-    out = _grid(periods, cl, by).merge(stats_, on=["period", *by], how="left")
-    out["n"] = out["n"].fillna(0).astype(int)
+    out = zero_filled(_grid(periods, cl, by), stats_, ["period", *by], ["n"])
     if basis == "registration":
         none = (
             cl[cl["waiting_days"].isna()]
@@ -500,8 +527,7 @@ def waiting_times(
             .rename("no_conversation")
             .reset_index()
         )
-        out = out.merge(none, on=["period", *by], how="left")
-        out["no_conversation"] = out["no_conversation"].fillna(0).astype(int)
+        out = zero_filled(out, none, ["period", *by], ["no_conversation"])
     return out
 
 
@@ -564,8 +590,7 @@ def survey_marks(
     result = pd.DataFrame(
         rows, columns=["period", *by, "measure", "n", "mean", "sd", "ci_low", "ci_high"]
     )
-    out = grid.merge(result, on=["period", *by, "measure"], how="left")
-    out["n"] = out["n"].fillna(0).astype(int)
+    out = zero_filled(grid, result, ["period", *by, "measure"], ["n"])
     return out
 
 
@@ -594,8 +619,7 @@ def without_help_share(
     answered = df[df["verder_zonder_hulp"].notna()].copy()
     answered["yes"] = answered["verder_zonder_hulp"].astype(bool).astype(int)
     agg = answered.groupby(["period", *by])["yes"].agg(n="size", n_yes="sum").reset_index()
-    out = _grid(periods, df, by).merge(agg, on=["period", *by], how="left")
-    out[["n", "n_yes"]] = out[["n", "n_yes"]].fillna(0).astype(int)
+    out = zero_filled(_grid(periods, df, by), agg, ["period", *by], ["n", "n_yes"])
     low, high = wilson_interval(out["n_yes"].to_numpy(), out["n"].to_numpy(), confidence)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["pct"] = np.where(
@@ -625,8 +649,7 @@ def ended_as_planned(
     agg = (
         closed.groupby(["period", *by])["planned"].agg(ended="size", as_planned="sum").reset_index()
     )
-    out = _grid(periods, cl, by).merge(agg, on=["period", *by], how="left")
-    out[["ended", "as_planned"]] = out[["ended", "as_planned"]].fillna(0).astype(int)
+    out = zero_filled(_grid(periods, cl, by), agg, ["period", *by], ["ended", "as_planned"])
     out["pct"] = np.where(
         out["ended"] > 0, 100.0 * out["as_planned"] / out["ended"].clip(lower=1), np.nan
     )
@@ -651,8 +674,7 @@ def end_reasons(
     grid = _grid(periods, cl, by).merge(
         pd.DataFrame({"end_reason": list(END_REASONS)}), how="cross"
     )
-    out = grid.merge(agg, on=["period", *by, "end_reason"], how="left")
-    out["cases"] = out["cases"].fillna(0).astype(int)
+    out = zero_filled(grid, agg, ["period", *by, "end_reason"], ["cases"])
     out.insert(out.columns.get_loc("end_reason") + 1, "label", out["end_reason"].map(END_REASONS))
     return out
 
@@ -696,8 +718,7 @@ def clients_with_conversation(
     held = cases[cases["first_conversation_date"].notna()].copy()
     held["period"] = _label(held["first_conversation_date"], freq)
     agg = held.groupby(["period", *by])["client_id"].nunique().rename("clients").reset_index()
-    out = _grid(periods, cases, by).merge(agg, on=["period", *by], how="left")
-    out["clients"] = out["clients"].fillna(0).astype(int)
+    out = zero_filled(_grid(periods, cases, by), agg, ["period", *by], ["clients"])
     return out
 
 
@@ -782,8 +803,7 @@ def forward_share(
     team = team.drop(columns="team").rename(columns={"clients": "buurtteam_clients"})
     extra = care_clients(care, freq=freq, by=["domain", *by], start=start, end=end)
     extra = extra[["period", "domain", *by, "clients"]].rename(columns={"clients": "care_clients"})
-    out = team.merge(extra, on=["period", "domain", *by], how="left")
-    out["care_clients"] = out["care_clients"].fillna(0).astype(int)
+    out = zero_filled(team, extra, ["period", "domain", *by], ["care_clients"])
     total = out["buurtteam_clients"] + out["care_clients"]
     out["buurtteam_pct"] = np.where(
         total > 0, 100.0 * out["buurtteam_clients"] / total.clip(lower=1), np.nan
