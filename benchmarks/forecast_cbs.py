@@ -50,7 +50,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from analysis.cbs import import_paths, load_indicator  # noqa: E402
 from analysis.cbs.catalogue import SERIES  # noqa: E402
 from analysis.config import realdata_dir  # noqa: E402
-from analysis.forecast import LEADING, backtest, forecast_panel, naive_scale, score_backtest  # noqa: E402
+from analysis.forecast import (  # noqa: E402
+    BACKTEST_COLUMNS,
+    LEADING,
+    backtest,
+    forecast_panel,
+    naive_scale,
+    score_backtest,
+)
 from analysis.periods import next_periods, period_sort_key  # noqa: E402
 
 FIRST, LAST = "2016H1", "2024H1"
@@ -253,23 +260,7 @@ def oracle_common_change(errors: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFr
             )
         )
         e.loc[idx, ["mean", "lo80", "hi80", "lo95", "hi95"]] += realised - forecast
-    return score_backtest(
-        e[
-            [
-                "region_code",
-                "origin",
-                "period",
-                "horizon",
-                "actual",
-                "mean",
-                "lo80",
-                "hi80",
-                "lo95",
-                "hi95",
-                "scale",
-            ]
-        ]
-    )[2]
+    return score_backtest(e[BACKTEST_COLUMNS])[2]
 
 
 def coverage_by_origin(errors: pd.DataFrame) -> pd.DataFrame:

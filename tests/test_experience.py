@@ -242,6 +242,27 @@ def survey_register() -> Register:
     )
 
 
+def test_shown_summary_protects_keeps_one_wijk_and_cites_the_register():
+    reg = survey_register()
+    summary = pd.DataFrame(
+        {
+            "period": "2024",
+            "team": "sociaal",
+            "wijk_code": ["WK034401", "WK034402"],
+            "n": [3, 10],
+            "mean": [8.0, 8.0],
+        }
+    )
+    small = experience.shown_summary(summary, ["mean"], reg, wijk="WK034401")
+    assert "wijk_code" not in small.columns and small.index.tolist() == [0]
+    assert pd.isna(small["mean"].iloc[0]) and small["display"].iloc[0] == "x"
+    assert small["source"].iloc[0].startswith("synthetisch")
+    big = experience.shown_summary(summary, ["mean"], reg, wijk="WK034402", threshold=11)
+    assert pd.isna(big["mean"].iloc[0])  # the threshold is passed on
+    city = experience.shown_summary(summary.drop(columns="wijk_code"), ["mean"], reg)
+    assert city["mean"].tolist() == [8.0, 8.0] and len(city) == 2
+
+
 def test_mark_summary_for_a_wijk_by_hand_and_withheld():
     reg = survey_register()
     # WK034401: marks 7, 8, 9 -> 3 responses, fewer than 10: withheld

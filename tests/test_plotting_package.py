@@ -489,3 +489,23 @@ def test_text_on_charts_and_tables_meets_wcag_aa_contrast():
         "#E69F00",
         "#009E73",
     }  # Okabe & Ito: safe for colour-vision deficiencies
+
+
+def test_draw_target_is_a_dotted_line_named_in_the_legend():
+    fig, ax = P.new_figure("standard")
+    across = P.draw_target(ax, 5.0, "5,0", "nl")
+    upright = P.draw_target(ax, 3.0, "3", "en", vertical=True)
+    assert across.get_label() == "streefwaarde: 5,0" and upright.get_label() == "target: 3"
+    assert across.get_ydata()[0] == 5.0 and upright.get_xdata()[0] == 3.0
+    assert across.get_linestyle() == upright.get_linestyle() == ":"
+    assert across.get_color() == P.NORM_COLOR and across.get_zorder() == 1.8
+    assert upright.get_zorder() == 2  # above the bars
+
+
+def test_alt_summary_names_title_subtitle_span_and_parts():
+    parts = ["a 1", "b 2"]
+    assert (
+        P.alt_summary("T", "S", ["2016", "2015", "2023"], parts, "nl")
+        == "T (S), 2015–2023: a 1; b 2"
+    )
+    assert P.alt_summary("T", None, ["2023"], parts, "en") == "T, 2023: a 1; b 2"

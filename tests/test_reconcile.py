@@ -670,6 +670,18 @@ def test_conflicts_list_both_publications_with_their_sources():
     assert table.iloc[0]["bron A"] == "Persbericht (tabel 1)"
 
 
+def test_figure_columns_label_indicator_region_and_period():
+    frame = pd.DataFrame(
+        {"indicator": ["jeugdhulp_pct"], "region_code": ["GM0344"], "period": ["2023H1"]}
+    )
+    dutch = rc.figure_columns(frame, "nl")
+    assert list(dutch) == ["Indicator", "Gebied", "Periode"]
+    assert dutch["Gebied"].tolist() == [rc.region_text("GM0344", "nl")]
+    assert dutch["Indicator"].tolist() == [rc.indicator_text("jeugdhulp_pct", "nl")]
+    assert dutch["Periode"].iloc[0] != "2023H1"  # written for readers
+    assert list(rc.figure_columns(frame, "en")) == ["Indicator", "Area", "Period"]
+
+
 def test_the_published_conflicts_are_found():
     from analysis.published import load_published
 

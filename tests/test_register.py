@@ -18,6 +18,7 @@ from analysis.register import (
     average_monthly_active,
     care_clients,
     case_level,
+    case_periods,
     ended_as_planned,
     flows,
     forward_share,
@@ -30,6 +31,7 @@ from analysis.register import (
     unique_clients,
     waiting_times,
     without_help_share,
+    zero_filled,
 )
 from analysis.stats import wilson_interval
 
@@ -356,6 +358,32 @@ def test_case_level(reg):
     cl = case_level(reg.cases)
     assert cl["case_id"].tolist() == ["SO-1", "SO-2", "SO-3", "SO-4", "JG-1"]
     assert cl["n_clients"].tolist() == [1, 2, 1, 1, 3]
+
+
+def test_case_periods_span_the_first_registration_to_the_last_end(reg):
+    cl, periods = case_periods(reg.cases, "quarter")
+    assert cl["case_id"].tolist() == ["SO-1", "SO-2", "SO-3", "SO-4", "JG-1"]
+    assert periods["period"].tolist() == [
+        "2023Q1",
+        "2023Q2",
+        "2023Q3",
+        "2023Q4",
+        "2024Q1",
+        "2024Q2",
+    ]
+    _, given = case_periods(reg.cases, "year", start="2022", end="2023")
+    assert given["period"].tolist() == ["2022", "2023"]
+    empty_cl, empty = case_periods(reg.cases.iloc[0:0])
+    assert empty_cl.empty and empty.empty and list(empty.columns) == ["period", "start", "end"]
+
+
+def test_zero_filled_keeps_the_grid_and_fills_only_the_counts():
+    grid = pd.DataFrame({"period": ["2023", "2023", "2024"], "team": ["a", "b", "a"]})
+    counts = pd.DataFrame({"period": ["2023"], "team": ["b"], "n": [4.0], "mean": [2.5]})
+    out = zero_filled(grid, counts, ["period", "team"], ["n"])
+    assert out[["period", "team"]].equals(grid)
+    assert out["n"].tolist() == [0, 4, 0] and out["n"].dtype.kind == "i"
+    assert out["mean"].isna().tolist() == [True, False, True]
 
 
 def test_new_active_and_clients(reg):

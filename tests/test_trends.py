@@ -224,6 +224,27 @@ def test_too_short_a_series_is_not_forecast():
         trends.outlook(observations(shared_trend(1, 8)), "GM0001", horizon=0)
 
 
+def test_an_outlook_without_forecast_keeps_what_was_tried():
+    history = observations(shared_trend(1, 4), first="2021")
+    backtest = pd.DataFrame(columns=["horizon", "mase"])
+    o = trends.Outlook.without_forecast(
+        "wmo_clienten_per_1000",
+        "GM0001",
+        "year",
+        history,
+        backtest,
+        "why",
+        True,
+        method="pooled",
+        panel_size=12,
+    )
+    assert not o.has_forecast and list(o.forecasts.columns) == list(trends.FORECAST_COLUMNS)
+    assert (o.method, o.chosen, o.panel_size, o.origins, o.breaks) == ("pooled", "", 12, 0, ())
+    assert o.reason == "why" and o.synthetic and o.backtest is backtest and o.history is history
+    untried = trends.Outlook.without_forecast("x", "GM0001", None, history, backtest, "r", False)
+    assert (untried.method, untried.panel_size, untried.first_period) == ("", 0, None)
+
+
 def test_a_region_without_the_last_period_is_said():
     obs = observations(shared_trend(20, 12))
     obs = obs[~((obs["region_code"] == "GM0005") & (obs["period"] == "2021H2"))]

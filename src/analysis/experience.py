@@ -180,6 +180,39 @@ def protect_summary(
     return work
 
 
+def shown_summary(
+    summary: pd.DataFrame,
+    value_cols: Sequence[str],
+    register: Register,
+    *,
+    wijk: str | None = None,
+    threshold: int = MIN_RESPONSES,
+) -> pd.DataFrame:
+    """A register summary made fit to show: disclosure-controlled, one wijk or the municipality, with provenance.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Per period and team (and ``wijk_code`` when ``wijk`` is given), with a count ``n``.
+    value_cols : sequence of str
+        The columns :func:`protect_summary` withholds where ``n`` is below ``threshold``.
+    register : Register
+        Its provenance goes on the rows (:func:`with_provenance`).
+    wijk : str, optional
+        Keep only this wijk's rows (and drop ``wijk_code``); None for a summary of the municipality.
+    threshold : int, default :data:`MIN_RESPONSES`
+
+    Returns
+    -------
+    DataFrame
+        ``summary`` with ``status``, ``display``, ``source`` and ``published``, index reset.
+    """
+    summary = protect_summary(summary, value_cols, threshold=threshold)
+    if wijk is not None:
+        summary = summary[summary["wijk_code"] == wijk].drop(columns="wijk_code")
+    return with_provenance(summary.reset_index(drop=True), register)
+
+
 def mark_summary(
     surveys: pd.DataFrame,
     cases: pd.DataFrame,
@@ -209,10 +242,9 @@ def mark_summary(
 
     by = ["team", "wijk_code"] if wijk is not None else ["team"]
     marks = survey_marks(surveys, cases, freq=freq, by=by, measures=measures, start=start, end=end)
-    marks = protect_summary(marks, ["mean", "sd", "ci_low", "ci_high"], threshold=threshold)
-    if wijk is not None:
-        marks = marks[marks["wijk_code"] == wijk].drop(columns="wijk_code")
-    return with_provenance(marks.reset_index(drop=True), register)
+    return shown_summary(
+        marks, ["mean", "sd", "ci_low", "ci_high"], register, wijk=wijk, threshold=threshold
+    )
 
 
 def share_summary(
@@ -241,10 +273,9 @@ def share_summary(
 
     by = ["team", "wijk_code"] if wijk is not None else ["team"]
     share = without_help_share(surveys, cases, freq=freq, by=by, start=start, end=end)
-    share = protect_summary(share, ["n_yes", "pct", "ci_low", "ci_high"], threshold=threshold)
-    if wijk is not None:
-        share = share[share["wijk_code"] == wijk].drop(columns="wijk_code")
-    return with_provenance(share.reset_index(drop=True), register)
+    return shown_summary(
+        share, ["n_yes", "pct", "ci_low", "ci_high"], register, wijk=wijk, threshold=threshold
+    )
 
 
 def wijk_comparison(
@@ -566,27 +597,11 @@ def group_tests(
             out.loc[p[ok].index, "p_holm"] = multipletests(p[ok].to_numpy(), method="holm")[1]
     out["significant"] = out["p_holm"] < alpha
     out["min_n"] = int(min_n)
-    cols = [
-        *per,
-        "test",
-        "measure",
-        "statistic",
-        "df1",
-        "df2",
-        "p_value",
-        "p_holm",
-        "effect_size",
-        "effect_measure",
-        "n",
-        "groups",
-        "left_out",
-        "min_n",
-        "significant",
-    ]
-    return out[cols]
+    return out[_test_columns(per)]
 
 
 def _test_columns(per: Sequence[str]) -> list[str]:
+    """The columns of :func:`group_tests`, in order, after the ``per`` columns."""
     return [
         *per,
         "test",
@@ -788,6 +803,7 @@ __all__ = [
     "protect_summary",
     "responses",
     "share_summary",
+    "shown_summary",
     "wijk_comparison",
     "with_provenance",
 ]

@@ -86,6 +86,7 @@ from .errors import InputError
 from .periods import next_periods, period_end, period_sort_key, period_start, period_type_of
 
 __all__ = [
+    "BACKTEST_COLUMNS",
     "FORECAST_COLUMNS",
     "LEADING",
     "LEVELS",
@@ -121,6 +122,22 @@ _FORECAST_DTYPES = {
     "method": object,
 }
 FORECAST_COLUMNS = list(_FORECAST_DTYPES)
+#: The columns of a backtest's forecasts as :func:`score_backtest` takes them
+#: (the forecast, its origin, the outcome and the naive scale of the training series).
+BACKTEST_COLUMNS = [
+    "region_code",
+    "origin",
+    "period",
+    "horizon",
+    "actual",
+    "mean",
+    "lo80",
+    "hi80",
+    "lo95",
+    "hi95",
+    "method",
+    "scale",
+]
 SUMMARY_COLUMNS = [
     "region_code",
     "method",
@@ -2145,20 +2162,10 @@ def backtest(
             actual.get((r, p), np.nan) for r, p in zip(fc["region_code"], fc["period"], strict=True)
         ]
         rows.append(fc)
-    cols = [
-        "region_code",
-        "origin",
-        "period",
-        "horizon",
-        "actual",
-        "mean",
-        "lo80",
-        "hi80",
-        "lo95",
-        "hi95",
-        "method",
-        "scale",
-    ]
-    errors = pd.concat(rows, ignore_index=True)[cols] if rows else pd.DataFrame(columns=cols)
+    errors = (
+        pd.concat(rows, ignore_index=True)[BACKTEST_COLUMNS]
+        if rows
+        else pd.DataFrame(columns=BACKTEST_COLUMNS)
+    )
     errors, by_series, pooled = score_backtest(errors)
     return BacktestResult(errors, by_series, pooled, elapsed, skipped)

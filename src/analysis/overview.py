@@ -318,24 +318,7 @@ def headline_frame(
     ]  # a CBS row says when it has no data
     if not have:
         return pd.DataFrame(
-            columns=[
-                "theme",
-                "indicator",
-                "unit",
-                "period",
-                "value",
-                "status",
-                "display",
-                "previous_period",
-                "previous_value",
-                "change",
-                "norm",
-                "trend",
-                "source",
-                "published",
-                "row_source",
-                "published_beside",
-            ]
+            columns=["theme", *plotting.HEADLINE_COLUMNS, "row_source", "published_beside"]
         )
     frame = plotting.headline_frame(
         obs, indicators=present, region=region, norms=NORMS, period_type="year"

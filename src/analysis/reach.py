@@ -30,6 +30,7 @@ from .labels import format_value, label, period_label, resolve_language
 from .periods import period_sort_key
 from .published import vintage_year
 from .regions import RegionResolver, wijken_of
+from .schema import COLUMNS, OPTIONAL_COLUMNS
 
 #: Register indicators of reach, per group (a chart each): Sociaal, Jeugd en Gezin, aanvullende zorg.
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -99,20 +100,7 @@ REACH_INDICATORS: tuple[str, ...] = tuple(MEASURES)
 #: Region code prefix of the pseudo-regions that carry one publication each in :func:`beside_published`.
 PUBLICATION_CODE = "PUB"
 
-_EMPTY_OBS_COLUMNS = [
-    "indicator",
-    "region_code",
-    "region_name",
-    "period",
-    "period_type",
-    "value",
-    "unit",
-    "status",
-    "source",
-    "source_ref",
-    "published",
-    "note",
-]
+_EMPTY_OBS_COLUMNS = [*COLUMNS, *OPTIONAL_COLUMNS]
 
 
 def region_name(code: str, resolver: RegionResolver | None = None) -> str:

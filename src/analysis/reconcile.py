@@ -1153,11 +1153,7 @@ def reader_table(table: pd.DataFrame, language: str | None = None) -> pd.DataFra
     language = resolve_language(language)
     out = pd.DataFrame(
         {
-            label("indicator", language): table["indicator"].map(
-                lambda i: indicator_text(i, language)
-            ),
-            label("region", language): table["region_code"].map(lambda c: region_text(c, language)),
-            label("period", language): table["period"].map(lambda p: period_label(p, language)),
+            **figure_columns(table, language),
             label("reconcile_published_value", language): [
                 _value_text(v, u, language)
                 for v, u in zip(table["published_value"], table["published_unit"], strict=True)
@@ -1222,38 +1218,45 @@ def styled(frame: pd.DataFrame):
     return reader_table(frame)
 
 
+def figure_columns(frame: pd.DataFrame, language: str | None = None) -> dict[str, pd.Series]:
+    """The first three columns of a reader's table of figures: indicator, region and period, labelled.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        With ``indicator``, ``region_code`` and ``period`` (say :func:`reconcile`
+        or :func:`publication_conflicts`).
+    language : {"nl", "en"}, optional
+        Default: the session language.
+
+    Returns
+    -------
+    dict of str -> Series
+        Column label -> the reader's texts (:func:`indicator_text`,
+        :func:`region_text`, the period's label), in that order.
+    """
+    language = resolve_language(language)
+    return {
+        label("indicator", language): frame["indicator"].map(lambda i: indicator_text(i, language)),
+        label("region", language): frame["region_code"].map(lambda c: region_text(c, language)),
+        label("period", language): frame["period"].map(lambda p: period_label(p, language)),
+    }
+
+
 def conflicts_table(conflicts: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
     """The result of :func:`publication_conflicts` for readers (labelled columns, both citations)."""
     language = resolve_language(language)
-    return pd.DataFrame(
-        {
-            label("indicator", language): conflicts["indicator"].map(
-                lambda i: indicator_text(i, language)
-            ),
-            label("region", language): conflicts["region_code"].map(
-                lambda c: region_text(c, language)
-            ),
-            label("period", language): conflicts["period"].map(lambda p: period_label(p, language)),
-            label("reconcile_publication_a", language): conflicts["publication_a"],
-            label("reconcile_value_a", language): [
-                _value_text(v, u, language)
-                for v, u in zip(conflicts["value_a"], conflicts["unit"], strict=True)
-            ],
-            label("reconcile_source_a", language): conflicts["source_a"]
-            + " ("
-            + conflicts["source_ref_a"].fillna("")
-            + ")",
-            label("reconcile_publication_b", language): conflicts["publication_b"],
-            label("reconcile_value_b", language): [
-                _value_text(v, u, language)
-                for v, u in zip(conflicts["value_b"], conflicts["unit"], strict=True)
-            ],
-            label("reconcile_source_b", language): conflicts["source_b"]
-            + " ("
-            + conflicts["source_ref_b"].fillna("")
-            + ")",
-        }
-    ).reset_index(drop=True)
+    columns = figure_columns(conflicts, language)
+    for side in ("a", "b"):  # the same three columns for each publication
+        columns[label(f"reconcile_publication_{side}", language)] = conflicts[f"publication_{side}"]
+        columns[label(f"reconcile_value_{side}", language)] = [
+            _value_text(v, u, language)
+            for v, u in zip(conflicts[f"value_{side}"], conflicts["unit"], strict=True)
+        ]
+        columns[label(f"reconcile_source_{side}", language)] = (
+            conflicts[f"source_{side}"] + " (" + conflicts[f"source_ref_{side}"].fillna("") + ")"
+        )
+    return pd.DataFrame(columns).reset_index(drop=True)
 
 
 def key_figures(table: pd.DataFrame, conflicts: pd.DataFrame) -> str:
@@ -1492,6 +1495,7 @@ __all__ = [
     "Reason",
     "csv_table",
     "evidence",
+    "figure_columns",
     "indicator_text",
     "reason",
     "reason_codes",

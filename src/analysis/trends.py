@@ -145,6 +145,61 @@ class Outlook:
     def has_forecast(self) -> bool:
         return not self.forecasts.empty
 
+    @classmethod
+    def without_forecast(
+        cls,
+        indicator: str,
+        region: str,
+        period_type: str | None,
+        history: pd.DataFrame,
+        backtest: pd.DataFrame,
+        reason: str,
+        synthetic: bool,
+        *,
+        method: str = "",
+        panel_size: int = 0,
+    ) -> Outlook:
+        """An outlook that has no forecast (and no backtest), saying why.
+
+        Parameters
+        ----------
+        indicator, region : str
+        period_type : str or None
+            None when no period type has enough points.
+        history : DataFrame
+            The region's observations (may be empty).
+        backtest : DataFrame
+            An empty backtest table (its columns, no rows).
+        reason : str
+            Why there is no forecast, in the notebook's language.
+        synthetic : bool
+        method : str, default ""
+            The method asked, when a forecast was tried.
+        panel_size : int, default 0
+            The series a tried forecast pooled.
+
+        Returns
+        -------
+        Outlook
+            With no forecast rows, no chosen method, no breaks and 0 backtest origins.
+        """
+        return cls(
+            indicator,
+            region,
+            period_type,
+            history,
+            _no_forecast(),
+            method,
+            "",
+            panel_size,
+            None,
+            (),
+            backtest,
+            0,
+            reason,
+            synthetic,
+        )
+
 
 def panel_regions(indicator: str, region: str, cache_dir: str | Path | None) -> list[str]:
     """The regions to load for a forecast of ``region``: it, and the municipalities to pool.
@@ -339,37 +394,17 @@ def outlook(
     )
     if kind is None:
         reason = label("trend_too_short", language).format(n=MIN_POINTS)
-        return Outlook(
-            indicator,
-            region,
-            None,
-            obs.iloc[0:0],
-            _no_forecast(),
-            "",
-            "",
-            0,
-            None,
-            (),
-            empty_bt,
-            0,
-            reason,
-            synthetic,
+        return Outlook.without_forecast(
+            indicator, region, None, obs.iloc[0:0], empty_bt, reason, synthetic
         )
     history = _history(obs, region, kind)
     if (history["status"] == "suppressed").any():
-        return Outlook(
+        return Outlook.without_forecast(
             indicator,
             region,
             kind,
             history,
-            _no_forecast(),
-            "",
-            "",
-            0,
-            None,
-            (),
             empty_bt,
-            0,
             label("trend_suppressed", language),
             synthetic,
         )
@@ -381,21 +416,16 @@ def outlook(
     try:
         result = forecast_panel(panel, horizon, method=method, indicator=indicator, **options)
     except ForecastInputError as exc:
-        return Outlook(
+        return Outlook.without_forecast(
             indicator,
             region,
             kind,
             history,
-            _no_forecast(),
-            method,
-            "",
-            n_series,
-            None,
-            (),
             empty_bt,
-            0,
             exc.message,
             synthetic,
+            method=method,
+            panel_size=n_series,
         )
     summary = result.summary[result.summary["region_code"] == region]
     row = summary.iloc[0] if len(summary) else None

@@ -51,7 +51,7 @@ from ..errors import InputError
 from ..periods import period_sort_key
 from ..regions import level_of
 from .catalogue import TABLES
-from .parse import REGION_COLUMNS, sha256_of
+from .parse import RAW_COLUMNS, REGION_COLUMNS, sha256_of
 
 MANIFEST = "tables.json"
 OBSERVATIONS = "observations.csv.gz"
@@ -79,18 +79,8 @@ OBSERVATION_COLUMNS = [
 REGION_FILE_COLUMNS = ["source_table", *REGION_COLUMNS]
 #: Region levels kept from the data tables (wijk tables keep their own levels).
 KEPT_LEVELS = ("land", "landsdeel", "provincie", "gemeente")
-_CACHE_COLUMNS = [
-    "table_id",
-    "indicator",
-    "measure",
-    "region_label",
-    "region_code",
-    "period",
-    "period_type",
-    "status",
-    "value",
-    "note",
-]
+#: The columns of a table in the extract: the parsed columns without the source ``line``.
+_CACHE_COLUMNS = [c for c in RAW_COLUMNS if c != "line"]
 
 
 def extract_dir() -> Path:

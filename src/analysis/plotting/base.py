@@ -295,6 +295,36 @@ def format_axis(
     return formatter
 
 
+def draw_target(
+    ax: Axes, norm: float, shown: str, language: str | None = None, *, vertical: bool = False
+) -> Line2D:
+    """Draw a target (*streefwaarde*) as a dotted line, named ``Streefwaarde: <shown>`` in the legend.
+
+    Parameters
+    ----------
+    ax : Axes
+    norm : float
+        The target value.
+    shown : str
+        The value as the legend writes it (formatted by the caller in its unit).
+    language : {'nl', 'en'}, optional
+        Default: the session language.
+    vertical : bool, default False
+        A vertical line (bar charts, values on the x axis), drawn above the
+        bars; else a horizontal one, drawn beneath the series lines.
+
+    Returns
+    -------
+    Line2D
+        The line, usable as a legend handle.
+    """
+    language = resolve_language(language)
+    text = f"{label('target', language)}: {shown}"
+    if vertical:
+        return ax.axvline(norm, color=NORM_COLOR, linestyle=":", linewidth=1.4, label=text)
+    return ax.axhline(norm, color=NORM_COLOR, linestyle=":", linewidth=1.4, zorder=1.8, label=text)
+
+
 # --- source line and synthetic mark ------------------------------------------------------
 
 
@@ -1095,6 +1125,36 @@ def period_span(periods: Iterable[str], language: str | None = None) -> str:
     return first if first == last else f"{first}\u2013{last}"
 
 
+def alt_summary(
+    title: str,
+    subtitle: str | None,
+    periods: Iterable[str],
+    parts: Iterable[str],
+    language: str | None = None,
+) -> str:
+    """An alt text of a chart over time: ``'<title> (<subtitle>), 2015-2023: <part>; <part>'``.
+
+    Parameters
+    ----------
+    title : str
+    subtitle : str or None
+        Added in brackets after the title when given.
+    periods : iterable of str
+        The periods drawn; their span (:func:`period_span`) follows the title.
+    parts : iterable of str
+        What the chart shows, e.g. one :func:`series_description` per line.
+    language : {'nl', 'en'}, optional
+        Default: the session language.
+
+    Returns
+    -------
+    str
+    """
+    language = resolve_language(language)
+    head = f"{title} ({subtitle})" if subtitle else title
+    return f"{head}, {period_span(periods, language)}: {'; '.join(parts)}"
+
+
 def series_description(
     data: pd.DataFrame,
     unit: str,
@@ -1217,8 +1277,7 @@ def lines_alt_text(
                     b=period_label(brk.after, language, style="long"),
                 )
             )
-    head = f"{title} ({subtitle})" if subtitle else title
-    return f"{head}, {period_span(periods, language)}: {'; '.join(parts)}"
+    return alt_summary(title, subtitle, periods, parts, language)
 
 
 def enable_notebook_display() -> None:
@@ -1277,12 +1336,14 @@ __all__ = [
     "SOURCE_FONTSIZE",
     "SeriesBreak",
     "add_source_line",
+    "alt_summary",
     "alt_text",
     "capitalised",
     "chart_note",
     "check_unique",
     "draw_breaks",
     "draw_series",
+    "draw_target",
     "enable_notebook_display",
     "figure_png",
     "figure_texts",

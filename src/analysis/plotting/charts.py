@@ -48,6 +48,7 @@ from .base import (
     check_unique,
     draw_breaks,
     draw_series,
+    draw_target,
     enable_notebook_display,
     finish_figure,
     format_axis,
@@ -147,14 +148,7 @@ def line_chart(
     format_axis(ax, "y", language)
     ax.set_ylabel(unit_axis_label(unit, language))
     if norm is not None:
-        ax.axhline(
-            norm,
-            color=NORM_COLOR,
-            linestyle=":",
-            linewidth=1.4,
-            zorder=1.8,
-            label=f"{label('target', language)}: {format_value(norm, unit, language)}",
-        )
+        draw_target(ax, norm, format_value(norm, unit, language), language)
     draw_breaks(ax, breaks, language)
     _legend(
         ax,
@@ -323,13 +317,7 @@ def bar_chart(
     handles = []
     if norm is not None:
         handles.append(
-            ax.axvline(
-                norm,
-                color=NORM_COLOR,
-                linestyle=":",
-                linewidth=1.4,
-                label=f"{label('target', language)}: {format_value(norm, unit, language)}",
-            )
+            draw_target(ax, norm, format_value(norm, unit, language), language, vertical=True)
         )
     for status in PROVISIONAL_STATUSES:
         if "status" in data.columns and data["status"].eq(status).any():

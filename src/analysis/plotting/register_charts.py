@@ -30,12 +30,12 @@ from .base import (
     COMPARISON_COLORS,
     FOCUS_COLOR,
     MUTED_TEXT_COLOR,
-    NORM_COLOR,
     OTHER_BAR_COLOR,
+    alt_summary,
+    draw_target,
     finish_figure,
     format_axis,
     new_figure,
-    period_span,
     period_x,
     series_description,
     set_period_ticks,
@@ -141,7 +141,7 @@ def flow_chart(
         )
         for team in teams
     ]
-    alt = f"{head}{f' ({subtitle})' if subtitle else ''}, {period_span(obs['period'], language)}: {'; '.join(parts)}"
+    alt = alt_summary(head, subtitle, obs["period"], parts, language)
     return finish_figure(fig, sources_frame(obs), language, synthetic, alt=alt)
 
 
@@ -409,14 +409,7 @@ def interval_chart(
             any_published = True
             periods += list(pub["period"].astype(str))
     if norm is not None:
-        ax.axhline(
-            norm,
-            color=NORM_COLOR,
-            linestyle=":",
-            linewidth=1.4,
-            zorder=1.8,
-            label=f"{label('target', language)}: {format_number(norm, 0, language)}",
-        )
+        draw_target(ax, norm, format_number(norm, 0, language), language)
     set_period_ticks(ax, periods, language, 12, januaries=True)
     _y_limits(ax, unit)
     format_axis(ax, "y", language)
@@ -439,7 +432,7 @@ def interval_chart(
         )
         for key in keys
     ]
-    alt = f"{title}{f' ({subtitle})' if subtitle else ''}, {period_span(frame['period'], language)}: {'; '.join(parts)}"
+    alt = alt_summary(title, subtitle, frame["period"], parts, language)
     return finish_figure(fig, sources_frame(frame, *pubs), language, synthetic, alt=alt)
 
 
@@ -535,7 +528,7 @@ def marks_chart(
         )
         for m in measures
     ]
-    alt = f"{title}, {period_span(marks['period'], language)}: {'; '.join(parts)}"
+    alt = alt_summary(title, None, marks["period"], parts, language)
     return finish_figure(fig, sources_frame(marks, *pubs), language, synthetic, alt=alt)
 
 

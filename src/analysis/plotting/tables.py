@@ -44,6 +44,23 @@ from .charts import sparkline_html
 
 # --- headline table -----------------------------------------------------------------------
 
+#: The columns of :func:`headline_frame`, in order.
+HEADLINE_COLUMNS: tuple[str, ...] = (
+    "indicator",
+    "unit",
+    "period",
+    "value",
+    "status",
+    "display",
+    "previous_period",
+    "previous_value",
+    "change",
+    "norm",
+    "trend",
+    "source",
+    "published",
+)
+
 
 def headline_frame(
     obs: pd.DataFrame,
@@ -92,24 +109,7 @@ def headline_frame(
         _headline_row(data[data["indicator"] == i], i, period_type, (norms or {}).get(i))
         for i in ids
     ]
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "indicator",
-            "unit",
-            "period",
-            "value",
-            "status",
-            "display",
-            "previous_period",
-            "previous_value",
-            "change",
-            "norm",
-            "trend",
-            "source",
-            "published",
-        ],
-    )
+    return pd.DataFrame(rows, columns=list(HEADLINE_COLUMNS))
 
 
 def _headline_row(
@@ -308,12 +308,6 @@ def _row_decimals(row: Any) -> int | None:
     if not isinstance(row.unit, str) or not row.unit:
         return None
     return value_decimals([row.value, *row.trend.to_numpy()], row.unit)
-
-
-__all__ = [
-    "headline_frame",
-    "headline_table",
-]
 
 
 # --- the house table for readers ----------------------------------------------------------
@@ -548,6 +542,7 @@ def _text_cell(value: Any, resolver) -> str:
 
 
 __all__ = [
+    "HEADLINE_COLUMNS",
     "ReaderTable",
     "headline_frame",
     "headline_table",

@@ -48,6 +48,7 @@ __all__ = [
     "average_monthly_active",
     "care_clients",
     "case_level",
+    "case_periods",
     "check_freq",
     "clients_with_conversation",
     "end_reasons",
@@ -64,6 +65,7 @@ __all__ = [
     "waiting_days",
     "waiting_times",
     "without_help_share",
+    "zero_filled",
 ]
 
 # --------------------------------------------------------------------------------------
@@ -178,6 +180,57 @@ def case_level(cases: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def case_periods(
+    cases: pd.DataFrame, freq: str = "year", start=None, end=None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cases at case level and the periods from the first registration to the last end.
+
+    Parameters
+    ----------
+    cases : DataFrame
+        The cases table (one row per client in a case).
+    freq : {"year", "quarter", "month"}
+    start, end : period string or date, optional
+        First and last period; default the range of the registration and end dates.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        :func:`case_level` of ``cases``, and the periods (``period``,
+        ``start``, ``end``; empty when there are no dates).
+    """
+    cl = case_level(cases)
+    return cl, _default_periods([cl["registration_date"], cl["end_date"]], freq, start, end)
+
+
+def zero_filled(
+    grid: pd.DataFrame, counts: pd.DataFrame, on: Sequence[str], columns: Sequence[str]
+) -> pd.DataFrame:
+    """Counts put on a grid of cells: a left merge, 0 in the count columns where a cell has none.
+
+    Parameters
+    ----------
+    grid : DataFrame
+        Every cell that must appear (say every period and team), in order.
+    counts : DataFrame
+        Counts (or statistics) of the cells that have any, keyed by ``on``.
+    on : sequence of str
+        The key columns, in both frames.
+    columns : sequence of str
+        The count columns of ``counts``: filled with 0 and made integers. Other
+        columns of ``counts`` stay NaN where a cell has none.
+
+    Returns
+    -------
+    DataFrame
+        ``grid``'s rows in its order, with the columns of ``counts``.
+    """
+    out = grid.merge(counts, on=list(on), how="left")
+    columns = list(columns)
+    out[columns] = out[columns].fillna(0).astype(int)
+    return out
+
+
 def new_cases(
     cases: pd.DataFrame, *, freq: str = "year", by=("team",), start=None, end=None
 ) -> pd.DataFrame:
@@ -199,12 +252,10 @@ def new_cases(
         Columns ``period``, the ``by`` columns, ``new_cases`` (0 where none).
     """
     by = _by(by)
-    cl = case_level(cases)
-    periods = _default_periods([cl["registration_date"], cl["end_date"]], freq, start, end)
+    cl, periods = case_periods(cases, freq, start, end)
     cl["period"] = _label(cl["registration_date"], freq)
     counts = cl.groupby(["period", *by]).size().rename("new_cases").reset_index()
-    out = _grid(periods, cl, by).merge(counts, on=["period", *by], how="left")
-    out["new_cases"] = out["new_cases"].fillna(0).astype(int)
+    out = zero_filled(_grid(periods, cl, by), counts, ["period", *by], ["new_cases"])
     return out
 
 
@@ -223,8 +274,7 @@ def active_cases(
         Columns ``period``, the ``by`` columns, ``active_cases``.
     """
     by = _by(by)
-    cl = case_level(cases)
-    periods = _default_periods([cl["registration_date"], cl["end_date"]], freq, start, end)
+    cl, periods = case_periods(cases, freq, start, end)
     grid = _grid(periods, cl, by)
     grid["active_cases"] = _active_counts(cl, "registration_date", "end_date", periods, by, grid)
     return grid
@@ -382,8 +432,7 @@ def flows(
         at records the flows do not see.
     """
     by = _by(by)
-    cl = case_level(cases)
-    periods = _default_periods([cl["registration_date"], cl["end_date"]], freq, start, end)
+    cl, periods = case_periods(cases, freq, start, end)
     grid = _grid(periods, cl, by)
     codes, cells, n_groups = _group_codes(cl, by, grid)
     reg = cl["registration_date"].to_numpy(dtype="datetime64[ns]")
@@ -454,10 +503,9 @@ def waiting_times(
     if basis not in ("registration", "conversation"):
         raise ValueError(f"basis must be 'registration' or 'conversation', not {basis!r}")
     by = _by(by)
-    cl = case_level(cases)
+    cl, periods = case_periods(cases, freq, start, end)
     cl["waiting_days"] = waiting_days(cl).astype(float)
     date_col = "registration_date" if basis == "registration" else "first_conversation_date"
-    periods = _default_periods([cl["registration_date"], cl["end_date"]], freq, start, end)
     cl["period"] = _label(cl[date_col], freq)
     held = cl[cl["waiting_days"].notna()]
     grouped = held.groupby(["period", *by])["waiting_days"]
@@ -470,8 +518,7 @@ def waiting_times(
             "within_norm_pct": grouped.apply(lambda s: 100.0 * (s <= norm).mean()),
         }
     ).reset_index()
-    out = _grid(periods, cl, by).merge(stats_, on=["period", *by], how="left")
-    out["n"] = out["n"].fillna(0).astype(int)
+    out = zero_filled(_grid(periods, cl, by), stats_, ["period", *by], ["n"])
     if basis == "registration":
         none = (
             cl[cl["waiting_days"].isna()]
@@ -480,8 +527,7 @@ def waiting_times(
             .rename("no_conversation")
             .reset_index()
         )
-        out = out.merge(none, on=["period", *by], how="left")
-        out["no_conversation"] = out["no_conversation"].fillna(0).astype(int)
+        out = zero_filled(out, none, ["period", *by], ["no_conversation"])
     return out
 
 
@@ -544,8 +590,7 @@ def survey_marks(
     result = pd.DataFrame(
         rows, columns=["period", *by, "measure", "n", "mean", "sd", "ci_low", "ci_high"]
     )
-    out = grid.merge(result, on=["period", *by, "measure"], how="left")
-    out["n"] = out["n"].fillna(0).astype(int)
+    out = zero_filled(grid, result, ["period", *by, "measure"], ["n"])
     return out
 
 
@@ -574,8 +619,7 @@ def without_help_share(
     answered = df[df["verder_zonder_hulp"].notna()].copy()
     answered["yes"] = answered["verder_zonder_hulp"].astype(bool).astype(int)
     agg = answered.groupby(["period", *by])["yes"].agg(n="size", n_yes="sum").reset_index()
-    out = _grid(periods, df, by).merge(agg, on=["period", *by], how="left")
-    out[["n", "n_yes"]] = out[["n", "n_yes"]].fillna(0).astype(int)
+    out = zero_filled(_grid(periods, df, by), agg, ["period", *by], ["n", "n_yes"])
     low, high = wilson_interval(out["n_yes"].to_numpy(), out["n"].to_numpy(), confidence)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["pct"] = np.where(
@@ -598,16 +642,14 @@ def ended_as_planned(
         ``as_planned`` and ``pct``.
     """
     by = _by(by)
-    cl = case_level(cases)
-    periods = _default_periods([cl["registration_date"], cl["end_date"]], freq, start, end)
+    cl, periods = case_periods(cases, freq, start, end)
     closed = cl[cl["end_date"].notna()].copy()
     closed["period"] = _label(closed["end_date"], freq)
     closed["planned"] = closed["end_reason"].isin(ENDED_AS_PLANNED).astype(int)
     agg = (
         closed.groupby(["period", *by])["planned"].agg(ended="size", as_planned="sum").reset_index()
     )
-    out = _grid(periods, cl, by).merge(agg, on=["period", *by], how="left")
-    out[["ended", "as_planned"]] = out[["ended", "as_planned"]].fillna(0).astype(int)
+    out = zero_filled(_grid(periods, cl, by), agg, ["period", *by], ["ended", "as_planned"])
     out["pct"] = np.where(
         out["ended"] > 0, 100.0 * out["as_planned"] / out["ended"].clip(lower=1), np.nan
     )
@@ -625,16 +667,14 @@ def end_reasons(
         ``period``, the ``by`` columns, ``end_reason``, ``label`` (Dutch), ``cases``.
     """
     by = _by(by)
-    cl = case_level(cases)
-    periods = _default_periods([cl["registration_date"], cl["end_date"]], freq, start, end)
+    cl, periods = case_periods(cases, freq, start, end)
     closed = cl[cl["end_date"].notna()].copy()
     closed["period"] = _label(closed["end_date"], freq)
     agg = closed.groupby(["period", *by, "end_reason"]).size().rename("cases").reset_index()
     grid = _grid(periods, cl, by).merge(
         pd.DataFrame({"end_reason": list(END_REASONS)}), how="cross"
     )
-    out = grid.merge(agg, on=["period", *by, "end_reason"], how="left")
-    out["cases"] = out["cases"].fillna(0).astype(int)
+    out = zero_filled(grid, agg, ["period", *by, "end_reason"], ["cases"])
     out.insert(out.columns.get_loc("end_reason") + 1, "label", out["end_reason"].map(END_REASONS))
     return out
 
@@ -678,8 +718,7 @@ def clients_with_conversation(
     held = cases[cases["first_conversation_date"].notna()].copy()
     held["period"] = _label(held["first_conversation_date"], freq)
     agg = held.groupby(["period", *by])["client_id"].nunique().rename("clients").reset_index()
-    out = _grid(periods, cases, by).merge(agg, on=["period", *by], how="left")
-    out["clients"] = out["clients"].fillna(0).astype(int)
+    out = zero_filled(_grid(periods, cases, by), agg, ["period", *by], ["clients"])
     return out
 
 
@@ -764,8 +803,7 @@ def forward_share(
     team = team.drop(columns="team").rename(columns={"clients": "buurtteam_clients"})
     extra = care_clients(care, freq=freq, by=["domain", *by], start=start, end=end)
     extra = extra[["period", "domain", *by, "clients"]].rename(columns={"clients": "care_clients"})
-    out = team.merge(extra, on=["period", "domain", *by], how="left")
-    out["care_clients"] = out["care_clients"].fillna(0).astype(int)
+    out = zero_filled(team, extra, ["period", "domain", *by], ["care_clients"])
     total = out["buurtteam_clients"] + out["care_clients"]
     out["buurtteam_pct"] = np.where(
         total > 0, 100.0 * out["buurtteam_clients"] / total.clip(lower=1), np.nan

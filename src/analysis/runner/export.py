@@ -94,6 +94,36 @@ _IMG_ATTRS = """
 {%- if alt %} alt="{{ alt | escape_html }}"{% endif -%}
 """
 
+
+def _image_block(block: str, mime: str, div_attributes: str, data_filter: str = "") -> str:
+    """A template block writing an image output as ``<img>`` with its width, height and alt text.
+
+    Parameters
+    ----------
+    block : str
+        The lab template's block (``data_png``, ``data_jpg``, ``data_svg``).
+    mime : str
+        The output's MIME type.
+    div_attributes : str
+        The attributes of the ``<div>`` around the image.
+    data_filter : str, default ""
+        Jinja filters applied to the data before ``escape_html`` (``" | text_base64"``
+        for SVG, which the notebook stores as text).
+
+    Returns
+    -------
+    str
+    """
+    return (
+        f"{{% block {block} scoped -%}}\n"
+        f"{{%- set mime = '{mime}' -%}}\n"
+        f"<div {div_attributes}>\n"
+        f"<img src=\"data:{mime};base64,{{{{ output.data['{mime}']{data_filter} | escape_html }}}}\" "
+        + _IMG_ATTRS
+        + f">\n</div>\n{{%- endblock {block} %}}\n"
+    )
+
+
 # the policy comes from resources["analysis_csp"] (set by render_pages); a page rendered
 # without it gets the strict one
 _OFFLINE_TEMPLATE = (
@@ -120,31 +150,19 @@ font-size:1rem}
 <div class="analysis-failure" role="alert"><p>{{ resources.get('analysis_failure') | escape_html }}</p></div>
 {%- endif -%}
 {%- endblock body_header -%}
-{% block data_png scoped -%}
-{%- set mime = 'image/png' -%}
-<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
-<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}" """
-    + _IMG_ATTRS
-    + """>
-</div>
-{%- endblock data_png %}
-{% block data_jpg scoped -%}
-{%- set mime = 'image/jpeg' -%}
-<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
-<img src="data:image/jpeg;base64,{{ output.data['image/jpeg'] | escape_html }}" """
-    + _IMG_ATTRS
-    + """>
-</div>
-{%- endblock data_jpg %}
-{% block data_svg scoped -%}
-{%- set mime = 'image/svg+xml' -%}
-<div class="jp-RenderedSVG jp-OutputArea-output {{ extra_class }}" data-mime-type="image/svg+xml">
-<img src="data:image/svg+xml;base64,{{ output.data['image/svg+xml'] | text_base64 | escape_html }}" """
-    + _IMG_ATTRS
-    + """>
-</div>
-{%- endblock data_svg %}
 """
+    + _image_block(
+        "data_png", "image/png", 'class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}"'
+    )
+    + _image_block(
+        "data_jpg", "image/jpeg", 'class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}"'
+    )
+    + _image_block(
+        "data_svg",
+        "image/svg+xml",
+        'class="jp-RenderedSVG jp-OutputArea-output {{ extra_class }}" data-mime-type="image/svg+xml"',
+        " | text_base64",
+    )
 )
 
 _local = threading.local()
