@@ -200,7 +200,11 @@ def test_a_median_line_has_one_name_with_the_range_of_members_over_its_periods()
     ("text", "nl", "en"),
     [
         ("250 000 inwoners of meer", "250.000 inwoners of meer", "250,000 inhabitants or more"),
-        ("20 000 tot 50 000 inwoners", "20.000 tot 50.000 inwoners", "20,000 to 50,000 inhabitants"),
+        (
+            "20 000 tot 50 000 inwoners",
+            "20.000 tot 50.000 inwoners",
+            "20,000 to 50,000 inhabitants",
+        ),
         ("minder dan 5 000 inwoners", "minder dan 5.000 inwoners", "fewer than 5,000 inhabitants"),
         ("Zeer sterk stedelijk", "Zeer sterk stedelijk", "Very highly urbanised"),
         ("Niet stedelijk", "Niet stedelijk", "Not urbanised"),

@@ -68,7 +68,7 @@ def test_a_new_code_and_a_missing_year_are_breaks_too():
     )
     assert breaks.loc["WK999902", "reason"] == "code" and breaks.loc["WK999902", "year"] == 2016
     note = wijken.division_note(wijken.division_breaks(obs, division), True, "en")
-    assert "WK999902" in note and "new wijk code" in note and "year before is missing" in note
+    assert "WK999902" in note and "new district code" in note and "year before is missing" in note
 
 
 def test_without_division_data_the_note_says_the_check_was_not_possible():

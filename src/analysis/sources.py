@@ -518,9 +518,7 @@ def describe_sources(source: DataSource, language: str | None = None, extra=()) 
                 vintage=recorded_text(meta.get("vintage"), language),
                 checksum=_short_checksum(checksum),
                 checksum_full=checksum,
-                location=recorded_text(
-                    texts["cbs_in"].format(what=what, where=place), language
-                )
+                location=recorded_text(texts["cbs_in"].format(what=what, where=place), language)
                 if place
                 else recorded_text(where, language),
             )
@@ -562,11 +560,7 @@ def _record_row(record: dict, language: str) -> dict:
     item = normalise_source(record)
     synthetic = bool(item.get("synthetic"))
     is_register = "register" in item["source"].lower()
-    name = (
-        label("register", language)
-        if is_register
-        else recorded_text(item["source"], language)
-    )
+    name = label("register", language) if is_register else recorded_text(item["source"], language)
     if synthetic:
         name = f"{name} ({label('synthetic', language)})"
     return {
@@ -682,7 +676,6 @@ def row_source(source: str | None, published: str | None, language: str | None =
             return f"{name} ({vintage_text(vintage.group(1), language)})"
         return name
     return str(published) if published is not None and not pd.isna(published) else str(source)
-
 
 
 class _Shown(str):
