@@ -215,3 +215,40 @@ def test_holm_equals_statsmodels():
     rng = np.random.default_rng(1)
     for p in (rng.uniform(0, 0.2, 7), np.array([0.01, 0.01, 0.04, 0.5, 0.03]), np.array([0.9])):
         np.testing.assert_array_equal(holm(p), multipletests(p, method="holm")[1])
+
+
+def test_flow_observations_once_per_table_and_own_wijk_slices(small_register, monkeypatch):
+    import analysis.flow as flow
+
+    reg = load_register(small_register).of_municipality("GM0344")
+    table = flow.stock_flow(reg.cases, freq="month", wijk=WIJKEN[0])
+    calls = counting(monkeypatch, flow, "_protected_observations")
+    one = flow.flow_observations(table, reg, wijk=WIJKEN[0])
+    two = flow.flow_observations(table.copy(), reg, wijk=WIJKEN[1])
+    assert len(calls) == 1
+    assert set(one["region_code"]) == {WIJKEN[0]} and set(two["region_code"]) == {WIJKEN[1]}
+    one.loc[0, "value"] = -1.0
+    again = flow.flow_observations(table, reg, wijk=WIJKEN[0])
+    assert -1.0 not in again["value"].tolist()
+    monkeypatch.setenv("ANALYSIS_DATA_CACHE", "0")
+    pdt.assert_frame_equal(again, flow.flow_observations(table, reg, wijk=WIJKEN[0]))
+    pdt.assert_frame_equal(two, flow.flow_observations(table, reg, wijk=WIJKEN[1]))
+    changed = table.copy()
+    changed.loc[changed.index[0], "inflow"] += 5
+    monkeypatch.setenv("ANALYSIS_DATA_CACHE", "1")
+    flow.flow_observations(changed, reg, wijk=WIJKEN[0])
+    assert len(calls) == 4
+
+
+def test_doelgroep_counts_once_per_version(small_register, monkeypatch):
+    import analysis.doelgroepen as doelgroepen
+
+    compute = doelgroepen._doelgroep_counts
+    calls = counting(monkeypatch, doelgroepen, "_doelgroep_counts")
+    first = doelgroepen.doelgroep_counts(load_register(small_register), by_wijk=True)
+    second = doelgroepen.doelgroep_counts(load_register(small_register), by_wijk=True)
+    assert len(calls) == 1
+    pdt.assert_frame_equal(first, second)
+    pdt.assert_frame_equal(
+        first, compute(load_register(small_register), by_wijk=True, start=None, end=None)
+    )
