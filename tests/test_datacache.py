@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -14,6 +15,7 @@ from analysis import config, datacache
 from analysis.cbs import import_paths, load_indicator, read_cached
 from analysis.cbs.cache import read_crosswalk
 from analysis.cbs.load import _load_indicator
+from analysis.cbs.parse import sha256_of
 from analysis.published import load_published
 from analysis.register import load_register
 
@@ -265,3 +267,45 @@ def test_a_reimported_cbs_table_is_read_again(tmp_path):
     assert read_cached("82972NED", folder)[1]["vintage"] == "two"
     after = load_indicator("jeugdhulp_pct", cache_dir=folder)
     assert set(after["source"]) == {"82972NED", "85098NED"} != set(before["source"])
+
+
+def test_an_indicator_from_the_extract_is_read_once_per_version(tmp_path, monkeypatch):
+    """The embedded extract (data/cbs) has no crosswalk file: its own files key the cache."""
+    import analysis.cbs.load as cbs_load
+
+    folder = tmp_path / "cbs"
+    shutil.copytree(config.cbs_extract_dir(), folder)
+    loads = []
+
+    def counted(*args, **kwargs):
+        loads.append(args[0])
+        return _load_indicator(*args, **kwargs)
+
+    monkeypatch.setattr(cbs_load, "_load_indicator", counted)
+    first = load_indicator("jeugdhulp_pct", regions=["GM0344"], cache_dir=folder)
+    second = load_indicator("jeugdhulp_pct", regions=["GM0344"], cache_dir=folder)
+    assert loads == ["jeugdhulp_pct"]
+    pdt.assert_frame_equal(first, second)
+    pdt.assert_frame_equal(
+        second, _load_indicator("jeugdhulp_pct", ["GM0344"], None, cache_dir=folder, resolver=None)
+    )
+    second.loc[0, "value"] = -5.0
+    assert (
+        -5.0
+        not in load_indicator("jeugdhulp_pct", regions=["GM0344"], cache_dir=folder)[
+            "value"
+        ].tolist()
+    )
+    # a new version of the extract's observations is read again
+    path = folder / "observations.csv.gz"
+    obs = pd.read_csv(path, dtype=str, keep_default_na=False)
+    rows = (obs["indicator"] == "jeugdhulp_pct") & (obs["region_code"] == "GM0344")
+    assert rows.any()
+    obs.loc[rows, "value"] = "99.9"
+    obs.to_csv(path, index=False, compression="gzip")
+    manifest = json.loads((folder / "tables.json").read_text())
+    manifest["files"]["observations.csv.gz"] = sha256_of(path.read_bytes())
+    (folder / "tables.json").write_text(json.dumps(manifest))
+    after = load_indicator("jeugdhulp_pct", regions=["GM0344"], cache_dir=folder)
+    assert set(after["value"]) == {99.9}
+    assert loads == ["jeugdhulp_pct"] * 2

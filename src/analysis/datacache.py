@@ -147,7 +147,7 @@ def fresh_copy(value: T) -> T:
 
     DataFrames, Series and Index objects are copied (``copy(deep=True)``);
     tuples, lists, dicts and dataclass instances are rebuilt around copies of
-    their items; anything else is deep-copied (immutable values are returned
+    their items (a dataclass's fields without ``init`` copied as well); anything else is deep-copied (immutable values are returned
     as they are).
     """
     if isinstance(value, pd.DataFrame | pd.Series | pd.Index):
@@ -159,10 +159,13 @@ def fresh_copy(value: T) -> T:
     if isinstance(value, dict):
         return {k: fresh_copy(v) for k, v in value.items()}  # type: ignore[return-value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {
-            f.name: fresh_copy(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init
-        }
-        return dataclasses.replace(value, **changes)  # type: ignore[type-var]
+        fields = dataclasses.fields(value)
+        changes = {f.name: fresh_copy(getattr(value, f.name)) for f in fields if f.init}
+        out = dataclasses.replace(value, **changes)  # type: ignore[type-var]
+        for f in fields:  # the fields __init__ does not set are copied too
+            if not f.init and hasattr(value, f.name):
+                object.__setattr__(out, f.name, fresh_copy(getattr(value, f.name)))
+        return out
     if value is None or isinstance(value, str | bytes | int | float | bool | Path | frozenset):
         return value
     return copy.deepcopy(value)
@@ -182,7 +185,8 @@ def load(
         What is loaded (e.g. the function name and its arguments).
     files : iterable of path
         Every file ``loader`` reads. If one does not exist (or cannot be
-        stat'ed) the call is not cached.
+        stat'ed) the call is not cached. Empty for a result that depends on
+        the key alone (e.g. a :func:`frame_digest` of its input).
     loader : callable
         Reads and validates; its exceptions propagate and nothing is stored.
     select : callable, optional
@@ -221,6 +225,22 @@ def load(
         while len(_STORE.results) > _STORE.max_entries:
             _STORE.results.popitem(last=False)
     return fresh_copy(pick(value))
+
+
+def frame_digest(frame: pd.DataFrame | None) -> str | None:
+    """A SHA-256 of a DataFrame's content: values, index, column names and dtypes (None for None).
+
+    For keying results computed from a frame that was not read from a file
+    (e.g. a forecast of a panel): equal frames give the same digest, any
+    changed value, label, column or dtype a different one.
+    """
+    if frame is None:
+        return None
+    h = hashlib.sha256()
+    h.update(repr([(str(c), str(t)) for c, t in frame.dtypes.items()]).encode())
+    h.update(repr(list(frame.index.names)).encode())
+    h.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    return h.hexdigest()
 
 
 def _drop_vanished() -> None:
@@ -315,6 +335,7 @@ __all__ = [
     "clear",
     "enabled",
     "file_version",
+    "frame_digest",
     "fresh_copy",
     "info",
     "load",

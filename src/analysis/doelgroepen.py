@@ -77,7 +77,26 @@ def doelgroep_counts(register, *, by_wijk: bool = False, start=None, end=None) -
         ``aanvullende_zorg``); ``value`` NaN where withheld, ``display``
         ``<10`` or ``x`` there; ``source`` and ``published`` the register's
         (synthetic data say so). Groups without any client in any year are left out.
+
+    Notes
+    -----
+    Computed once per version of a loaded register's files and returned as
+    a copy (:func:`analysis.register.memo.derived`).
     """
+    from .register.memo import derived
+
+    return derived(
+        register,
+        "analysis.doelgroepen.doelgroep_counts",
+        lambda: _doelgroep_counts(register, by_wijk=by_wijk, start=start, end=end),
+        by_wijk=bool(by_wijk),
+        start=start,
+        end=end,
+    )
+
+
+def _doelgroep_counts(register, *, by_wijk: bool, start, end) -> pd.DataFrame:
+    """:func:`doelgroep_counts`, computed."""
     from .register import care_clients, unique_clients
 
     provenance = register.provenance()

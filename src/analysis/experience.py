@@ -238,10 +238,17 @@ def mark_summary(
         ``period``, ``team``, ``measure``, ``n``, ``mean``, ``sd``, ``ci_low``,
         ``ci_high``, ``status``, ``display``, ``source``, ``published``.
     """
-    from .register import survey_marks
+    from .register import derived, survey_marks
 
     by = ["team", "wijk_code"] if wijk is not None else ["team"]
-    marks = survey_marks(surveys, cases, freq=freq, by=by, measures=measures, start=start, end=end)
+    kw = {"freq": freq, "by": by, "measures": measures, "start": start, "end": end}
+    marks = derived(
+        register,
+        "analysis.register.survey_marks",
+        lambda: survey_marks(surveys, cases, **kw),
+        frames=(surveys, cases),
+        **kw,
+    )
     return shown_summary(
         marks, ["mean", "sd", "ci_low", "ci_high"], register, wijk=wijk, threshold=threshold
     )
@@ -269,10 +276,17 @@ def share_summary(
         ``period``, ``team``, ``n``, ``n_yes``, ``pct``, ``ci_low``, ``ci_high``,
         ``status``, ``display``, ``source``, ``published``.
     """
-    from .register import without_help_share
+    from .register import derived, without_help_share
 
     by = ["team", "wijk_code"] if wijk is not None else ["team"]
-    share = without_help_share(surveys, cases, freq=freq, by=by, start=start, end=end)
+    kw = {"freq": freq, "by": by, "start": start, "end": end}
+    share = derived(
+        register,
+        "analysis.register.without_help_share",
+        lambda: without_help_share(surveys, cases, **kw),
+        frames=(surveys, cases),
+        **kw,
+    )
     return shown_summary(
         share, ["n_yes", "pct", "ci_low", "ci_high"], register, wijk=wijk, threshold=threshold
     )
@@ -298,7 +312,17 @@ def wijk_comparison(
         ``attrs["reference"]`` holds the municipality's mean for the team and
         period (drawn as a reference line by :func:`group_interval_chart`).
     """
-    from .register import survey_marks
+    from .register import derived
+    from .register import survey_marks as compute
+
+    def survey_marks(surveys, cases, **kw):  # once per register version (analysis.register.memo)
+        return derived(
+            register,
+            "analysis.register.survey_marks",
+            lambda: compute(surveys, cases, **kw),
+            frames=(surveys, cases),
+            **kw,
+        )
 
     if period is None:  # no period with responses in the selection
         out = pd.DataFrame(
@@ -566,7 +590,7 @@ def group_tests(
         ``n``, ``groups``, ``left_out``, ``min_n`` (the responses a group needed)
         and ``significant`` (``p_holm < alpha``).
     """
-    from statsmodels.stats.multitest import multipletests
+    from .stats import holm
 
     per = list(per)
     rows = []
@@ -594,7 +618,7 @@ def group_tests(
         p = out.loc[idx, "p_value"]
         ok = p.notna()
         if ok.any():
-            out.loc[p[ok].index, "p_holm"] = multipletests(p[ok].to_numpy(), method="holm")[1]
+            out.loc[p[ok].index, "p_holm"] = holm(p[ok].to_numpy())
     out["significant"] = out["p_holm"] < alpha
     out["min_n"] = int(min_n)
     return out[_test_columns(per)]

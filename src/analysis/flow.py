@@ -195,7 +195,36 @@ def flow_observations(
     DataFrame
         Observations of :data:`FLOW_INDICATORS` with ``display`` and
         ``suppression`` columns.
+
+    Notes
+    -----
+    The protected observations of all wijken are computed once per register
+    version and content of ``table`` (:func:`analysis.register.memo.derived`),
+    so the reports of a wijk batch share them; each call returns a copy of
+    its rows.
     """
+    from .datacache import frame_digest
+    from .register.memo import derived
+
+    try:
+        digest = frame_digest(table)
+    except TypeError:  # unhashable cells: computed every time
+        digest = None
+    obs = derived(
+        None if digest is None else register,
+        "analysis.flow.flow_observations",
+        lambda: _protected_observations(table, register, threshold),
+        table=digest,
+        threshold=threshold,
+    )
+    code = wijk if wijk is not None else register.municipality
+    return obs[obs["region_code"] == code].reset_index(drop=True)
+
+
+def _protected_observations(
+    table: pd.DataFrame, register: Register, threshold: int
+) -> pd.DataFrame:
+    """The observations of every region of ``table``, disclosure-controlled (:func:`flow_observations`)."""
     parts = [
         to_observations(table, ind, value=role, register=register)
         for team, roles in FLOW_INDICATORS.items()
@@ -207,9 +236,7 @@ def flow_observations(
             display=pd.Series(dtype=object), suppression=pd.Series(dtype=object)
         )
     obs = pd.concat(parts, ignore_index=True)
-    obs = protect_flows(obs, threshold=threshold)
-    code = wijk if wijk is not None else register.municipality
-    return obs[obs["region_code"] == code].reset_index(drop=True)
+    return protect_flows(obs, threshold=threshold)
 
 
 def _withhold(out: pd.DataFrame, rows: pd.Series) -> int:

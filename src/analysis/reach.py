@@ -137,7 +137,25 @@ def reach_observations(register, *, by_wijk: bool = False) -> pd.DataFrame:
         share is computed on (buurtteam + aanvullende zorg clients), NaN for
         counts. Pass it as ``base_col="n"`` to
         :func:`analysis.disclosure.apply_disclosure_control`.
+
+    Notes
+    -----
+    Computed once per version of a loaded register's files and returned as
+    a copy (:func:`analysis.register.memo.derived`): the reports of a wijk
+    batch share the city's table.
     """
+    from .register.memo import derived
+
+    return derived(
+        register,
+        "analysis.reach.reach_observations",
+        lambda: _reach_observations(register, by_wijk=by_wijk),
+        by_wijk=bool(by_wijk),
+    )
+
+
+def _reach_observations(register, *, by_wijk: bool) -> pd.DataFrame:
+    """:func:`reach_observations`, computed."""
     from .register import (
         active_cases,
         care_clients,

@@ -21,7 +21,7 @@ from scipy import stats as sp_stats
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.weightstats import DescrStatsW
 
-__all__ = ["mean_ci", "survival_interval", "wilson_interval"]
+__all__ = ["holm", "mean_ci", "survival_interval", "wilson_interval"]
 
 
 def mean_ci(values, confidence: float = 0.95) -> tuple[float, float, float]:
@@ -100,3 +100,30 @@ def survival_interval(prob, se, confidence: float = 0.95):
         high = prob ** np.exp(-z * loglog_se)
     edge = (prob <= 0) | (prob >= 1) | ~np.isfinite(loglog_se)
     return np.where(edge, prob, low), np.where(edge, prob, high)
+
+
+def holm(pvalues) -> np.ndarray:
+    """Holm-adjusted p-values (step-down, capped at 1), in the order given.
+
+    The same numbers as ``statsmodels.stats.multitest.multipletests(p,
+    method="holm")[1]`` (same sort and arithmetic), without its
+    ``gc.collect()`` call, which costs about half a second in a report
+    kernel that holds a register and cached tables.
+
+    Parameters
+    ----------
+    pvalues : array-like of float
+        Finite p-values.
+
+    Returns
+    -------
+    ndarray
+        The adjusted p-values, one per input.
+    """
+    p = np.asarray(pvalues, dtype=float)
+    order = np.argsort(p)
+    adjusted = np.maximum.accumulate(np.take(p, order) * np.arange(len(p), 0, -1))
+    adjusted[adjusted > 1] = 1
+    out = np.empty_like(adjusted)
+    out[order] = adjusted
+    return out

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import datacache
 from .disclosure import source_kind
 from .errors import InputError
 from .forecast import (
@@ -259,8 +260,14 @@ def register_series(
     """
     from .disclosure import apply_disclosure_control
     from .register import register_observations
+    from .register.memo import derived
 
-    obs = register_observations(register, by_wijk=wijk is not None)
+    obs = derived(
+        register,
+        "analysis.register.register_observations",
+        lambda: register_observations(register, by_wijk=wijk is not None),
+        by_wijk=wijk is not None,
+    )
     obs = obs[obs["indicator"].isin(list(indicators))]
     if wijk is not None:
         obs = obs[obs["region_code"] == wijk]
@@ -361,9 +368,50 @@ def outlook(
     ------
     ValueError
         For several indicators in ``obs`` or a horizon below 1.
+
+    Notes
+    -----
+    The result is remembered in the process (:mod:`analysis.datacache`),
+    keyed by the content of ``obs`` and ``leading``
+    (:func:`analysis.datacache.frame_digest`) and the other arguments, and
+    returned as a copy: the reports of a wijk batch share the city's CBS
+    forecasts and their backtests.
     """
     language = resolve_language(language)
     check_language(language)
+    args = {
+        "horizon": horizon,
+        "indicator": indicator,
+        "period_type": period_type,
+        "origins": origins,
+        "language": language,
+    }
+    try:
+        key = (
+            "analysis.trends.outlook",
+            region,
+            datacache.frame_digest(obs),
+            datacache.frame_digest(leading),
+            tuple(sorted(args.items())),
+        )
+        hash(key)
+    except TypeError:  # unhashable cells or arguments: computed every time
+        return _outlook(obs, region, leading=leading, **args)
+    return datacache.load(key, (), lambda: _outlook(obs, region, leading=leading, **args))
+
+
+def _outlook(
+    obs: pd.DataFrame,
+    region: str,
+    *,
+    horizon: int,
+    indicator: str | None,
+    period_type: str | None,
+    origins: int,
+    language: str,
+    leading: pd.DataFrame | None,
+) -> Outlook:
+    """:func:`outlook`, computed."""
     if horizon < 1:
         raise ValueError(f"horizon must be at least 1, not {horizon}")
     indicators = list(obs["indicator"].unique()) if len(obs) else [indicator]

@@ -16,6 +16,7 @@ from ..regions import RegionResolver, level_of
 from ..schema import empty_observations, validate_observations
 from .cache import CROSSWALK, cached_metadata, cbs_cache_dir, read_cached, read_crosswalk
 from .catalogue import REGION_TABLES, SERIES_BREAKS, TABLES, tables_for
+from .extract import MANIFEST, OBSERVATIONS, REGIONS, is_extract
 
 _SUFFIX = re.compile(r"\s*\((gemeente|PV|LD|JZ|CR)\)\s*$")
 
@@ -75,12 +76,7 @@ def load_indicator(
         regions = [regions]
     if resolver is None:
         folder = cbs_cache_dir(cache_dir)
-        files = [folder / CROSSWALK] + [
-            folder / f"{t}.{ext}"
-            for t in tables_for(indicator)
-            for ext in ("parquet", "json")
-            if (folder / f"{t}.parquet").exists()
-        ]
+        files = _indicator_files(folder, indicator)
         key = ("analysis.cbs.load.load_indicator", indicator, period_type, str(folder.resolve()))
         return datacache.load(
             key,
@@ -91,6 +87,25 @@ def load_indicator(
             select=None if regions is None else _rows_of(list(regions)),
         )
     return _load_indicator(indicator, regions, period_type, cache_dir=cache_dir, resolver=resolver)
+
+
+def _indicator_files(folder: Path, indicator: str) -> list[Path]:
+    """The files a :func:`load_indicator` call reads from ``folder`` (for :mod:`analysis.datacache`).
+
+    A cache folder: its crosswalk and the indicator's cached tables (parquet
+    and metadata). An extract (``data/cbs``): its observations, manifest and
+    region files, which every indicator of the extract reads.
+    """
+    if is_extract(folder):
+        return [
+            folder / name for name in (OBSERVATIONS, MANIFEST, REGIONS) if (folder / name).exists()
+        ]
+    return [folder / CROSSWALK] + [
+        folder / f"{t}.{ext}"
+        for t in tables_for(indicator)
+        for ext in ("parquet", "json")
+        if (folder / f"{t}.parquet").exists()
+    ]
 
 
 def _rows_of(regions: list[str]) -> Callable[[pd.DataFrame], pd.DataFrame]:

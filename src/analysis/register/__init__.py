@@ -51,8 +51,10 @@ the observations table (:mod:`analysis.schema`).
 The package in four modules: :mod:`~analysis.register.schema` (vocabulary, columns,
 pandera schemas, :class:`Register`), :mod:`~analysis.register.loading`
 (:func:`load_register` and its checks), :mod:`~analysis.register.aggregation`
-(counts, flows, waiting times, survey figures, :func:`to_observations`) and
-:mod:`~analysis.register.scope` (which register a notebook reads, :func:`register_scope`).
+(counts, flows, waiting times, survey figures, :func:`to_observations`),
+:mod:`~analysis.register.scope` (which register a notebook reads, :func:`register_scope`)
+and :mod:`~analysis.register.memo` (city-wide tables computed once per register
+version, :func:`derived`).
 Every public name is importable from ``analysis.register`` itself.
 """
 
@@ -60,9 +62,11 @@ from .aggregation import *  # noqa: F403
 from .aggregation import __all__ as _aggregation
 from .loading import *  # noqa: F403
 from .loading import __all__ as _loading
+from .memo import *  # noqa: F403
+from .memo import __all__ as _memo
 from .schema import *  # noqa: F403
 from .schema import __all__ as _schema
 from .scope import *  # noqa: F403
 from .scope import __all__ as _scope
 
-__all__ = [*_schema, *_loading, *_aggregation, *_scope]
+__all__ = [*_schema, *_loading, *_aggregation, *_scope, *_memo]

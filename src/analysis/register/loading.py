@@ -24,6 +24,7 @@ from pandera.errors import SchemaErrors
 from .. import config, datacache
 from ..errors import InputError, ParameterError
 from ..parquet import read_parquet
+from .memo import RegisterVersion
 from .schema import (
     BOOL_COLUMNS,
     CARE_COLUMNS,
@@ -188,7 +189,23 @@ def load_register(
         )
     else:
         source = str(root)
-    return Register(tables["cases"], tables["surveys"], tables["care"], synthetic, source, metadata)
+    register = Register(
+        tables["cases"], tables["surveys"], tables["care"], synthetic, source, metadata
+    )
+    object.__setattr__(register, "version", _version(root, snapshot_date, drop_columns))
+    return register
+
+
+def _version(root: Path, snapshot_date, drop_columns) -> RegisterVersion | None:
+    """The version of the files read (checksums, see :func:`analysis.datacache.file_version`)."""
+    try:
+        files = tuple(datacache.file_version(f) for f in register_files(root) or ())
+    except OSError:
+        return None
+    if not files:
+        return None
+    options = (str(_snapshot_parameter(snapshot_date)), tuple(sorted(map(str, drop_columns))))
+    return RegisterVersion(files, options)
 
 
 def _find_table(folder: Path, stem: str) -> Path | None:

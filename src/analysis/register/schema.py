@@ -348,6 +348,14 @@ class Register:
     metadata : dict
         The contents of ``register.json`` beside the tables, if any (seed,
         generator version, snapshot date, ...).
+    version : RegisterVersion or None
+        Which files (and reading options) the tables were read from, set by
+        :func:`analysis.register.load_register` and kept by
+        :meth:`of_municipality`; None for a register built otherwise, also by
+        :func:`dataclasses.replace` (it is not an ``__init__`` argument, so a
+        register with other tables never carries the version of the files).
+        Tables derived from a register with a version are computed once per
+        version (:mod:`analysis.register.memo`).
     """
 
     cases: pd.DataFrame
@@ -356,6 +364,7 @@ class Register:
     synthetic: bool
     source: str
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    version: Any = field(default=None, init=False, repr=False, compare=False)
 
     def __repr__(self) -> str:
         kind = "SYNTHETIC" if self.synthetic else "real"
@@ -413,7 +422,10 @@ class Register:
         care = self.care[self.care["wijk_code"].astype(str).str.startswith(prefix)].reset_index(
             drop=True
         )
-        return replace(self, cases=cases, surveys=surveys, care=care, metadata=meta)
+        part = replace(self, cases=cases, surveys=surveys, care=care, metadata=meta)
+        if self.version is not None:
+            object.__setattr__(part, "version", self.version._replace(municipality=str(code)))
+        return part
 
     def provenance(self) -> dict[str, str | None]:
         """``source``, ``published`` and ``note`` for observations computed from this register."""
