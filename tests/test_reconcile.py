@@ -19,7 +19,7 @@ import pytest
 from analysis import config
 from analysis import reconcile as rc
 from analysis.cli import main
-from analysis.labels import label
+from analysis.labels import capitalised, label
 
 # --- made-up figures and sources ------------------------------------------------------------
 
@@ -374,13 +374,13 @@ def test_the_result_holds_codes_and_is_written_in_the_session_language(made_up, 
     labels.set_language("en")
     shown = rc.reader_table(table)
     assert "Evidence" in {c.capitalize() for c in shown.columns}
-    evidence = shown[label("reconcile_evidence", "en")]
+    evidence = shown[capitalised(label("reconcile_evidence", "en"))]
     assert evidence.iloc[-1].startswith("COMPARISON WITH THE SYNTHETIC REGISTER")
-    assert shown[label("reconcile_source_table", "en")].iloc[-1] == "synthetic register"
-    assert shown[label("reconcile_classification", "en")].iloc[0] == "matches"
+    assert shown[capitalised(label("reconcile_source_table", "en"))].iloc[-1] == "synthetic register"
+    assert shown[capitalised(label("reconcile_classification", "en"))].iloc[0] == "matches"
     labels.set_language("nl")
     assert (
-        rc.reader_table(table)[label("reconcile_evidence", "nl")]
+        rc.reader_table(table)[capitalised(label("reconcile_evidence", "nl"))]
         .iloc[-1]
         .startswith("VERGELIJKING MET HET SYNTHETISCHE REGISTER")
     )
@@ -566,9 +566,9 @@ def test_reader_tables_are_labelled(made_up):
         "cbs.nl tabelpagina 82972NED",
     ]  # oldest vintage first, undated last
     first = parts[1][1]
-    assert list(first.columns)[-2:] == ["oordeel", "onderbouwing"]
-    assert first["oordeel"].tolist() == ["klopt in een andere eenheid"]
-    assert first["gepubliceerde waarde"].tolist() == ["5,1 per 10.000 inwoners"]
+    assert list(first.columns)[-2:] == ["Oordeel", "Onderbouwing"]
+    assert first["Oordeel"].tolist() == ["klopt in een andere eenheid"]
+    assert first["Gepubliceerde waarde"].tolist() == ["5,1 per 10.000 inwoners"]
     assert first["Indicator"].tolist() == [
         "Cliënten met een maatwerkarrangement Wmo (BBV-indicator)"
     ]  # no ids
@@ -609,10 +609,10 @@ def test_an_unrounded_register_value_is_shown_one_decimal_finer_than_the_publica
         ]
     )
     shown = rc.reader_table(table, "nl").iloc[0]
-    assert shown["bronwaarde"] == "7,50"
-    assert shown["brontabel"] == "casusregister"
-    assert "7,50 werkdagen" in shown["onderbouwing"] and "7,498734" not in shown["onderbouwing"]
-    assert rc.reader_table(table, "en").iloc[0]["source table"] == "case register"
+    assert shown["Bronwaarde"] == "7,50"
+    assert shown["Brontabel"] == "casusregister"
+    assert "7,50 werkdagen" in shown["Onderbouwing"] and "7,498734" not in shown["Onderbouwing"]
+    assert rc.reader_table(table, "en").iloc[0]["Source table"] == "case register"
 
 
 # --- conflicts between publications -------------------------------------------------------------------
@@ -667,7 +667,7 @@ def test_conflicts_list_both_publications_with_their_sources():
         "monitor",
     )
     table = rc.conflicts_table(conflicts)
-    assert table.iloc[0]["bron A"] == "Persbericht (tabel 1)"
+    assert table.iloc[0]["Bron A"] == "Persbericht (tabel 1)"
 
 
 def test_figure_columns_label_indicator_region_and_period():

@@ -1077,6 +1077,11 @@ def recorded_text(text: object, language: str | None = None) -> str:
     return _RECORDED_WORD.sub(english, out)
 
 
+def capitalised(text: str) -> str:
+    """``text`` with its first letter in upper case (the rest untouched, unlike ``str.capitalize``)."""
+    return text[:1].upper() + text[1:]
+
+
 def vintage_text(vintage: object, language: str | None = None) -> str:
     """A vintage as recorded with the data, for readers in ``language`` (:func:`recorded_text`)."""
     return recorded_text(vintage, language)

@@ -46,6 +46,7 @@ from pathlib import Path
 import pandas as pd
 
 from .labels import (
+    capitalised,
     format_number,
     format_value,
     label,
@@ -1176,7 +1177,7 @@ def reader_table(table: pd.DataFrame, language: str | None = None) -> pd.DataFra
             ),
         }
     )
-    return out.reset_index(drop=True)
+    return out.rename(columns=capitalised).reset_index(drop=True)
 
 
 def _value_text(value: float, unit: str, language: str) -> str:
@@ -1256,7 +1257,7 @@ def conflicts_table(conflicts: pd.DataFrame, language: str | None = None) -> pd.
         columns[label(f"reconcile_source_{side}", language)] = (
             conflicts[f"source_{side}"] + " (" + conflicts[f"source_ref_{side}"].fillna("") + ")"
         )
-    return pd.DataFrame(columns).reset_index(drop=True)
+    return pd.DataFrame(columns).rename(columns=capitalised).reset_index(drop=True)
 
 
 def key_figures(table: pd.DataFrame, conflicts: pd.DataFrame) -> str:

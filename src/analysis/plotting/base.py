@@ -45,6 +45,7 @@ from ..disclosure import source_kind
 from ..labels import (
     MISSING,
     UNIT_DECIMALS,
+    capitalised,
     format_number,
     format_value,
     indicator_label,
@@ -1043,11 +1044,6 @@ def chart_note(obs: pd.DataFrame, language: str | None = None) -> str | None:
 def status_mark(status: Any) -> str:
     """``*`` for a provisional value, ``**`` for a revised provisional one, else ``''``."""
     return {STATUS_PROVISIONAL: "*", STATUS_REVISED_PROVISIONAL: "**"}.get(status, "")
-
-
-def capitalised(text: str) -> str:
-    """``text`` with its first letter in upper case (the rest untouched, unlike ``str.capitalize``)."""
-    return text[:1].upper() + text[1:]
 
 
 def value_decimals(values: Iterable[float], unit: str) -> int:
