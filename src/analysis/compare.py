@@ -515,8 +515,9 @@ def group_table(
 ) -> pd.DataFrame:
     """The comparable group as a reader's table: the region first, then the members by population.
 
-    Columns (in the reader's language): municipality, code, size class,
-    urbanity, inhabitants, address density; an extra column marks the region itself.
+    Columns (in the reader's language): municipality, role (the chosen one or
+    comparable), size class, urbanity, inhabitants, address density; names, not
+    codes, as every reader's table.
     """
     from .labels import format_number, label, resolve_language
 
@@ -531,7 +532,6 @@ def group_table(
     out = pd.DataFrame(
         {
             label("comparable_col_name", language): rows["region_name"].to_numpy(),
-            label("comparable_col_code", language): rows["region_code"].to_numpy(),
             label("comparable_col_role", language): role.to_numpy(),
             label("comparable_col_size", language): [
                 class_text(v, language) for v in rows["size_class"]

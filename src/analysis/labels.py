@@ -170,7 +170,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "comparable_own": ("gekozen gemeente", "chosen municipality"),
     "comparable_member": ("vergelijkbaar", "comparable"),
     "comparable_col_name": ("Gemeente", "Municipality"),
-    "comparable_col_code": ("CBS-code", "CBS code"),
     "comparable_col_role": ("Rol", "Role"),
     "comparable_col_size": ("Grootteklasse", "Size class"),
     "comparable_col_urbanity": ("Stedelijkheid", "Urbanity"),
