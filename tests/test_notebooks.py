@@ -113,13 +113,8 @@ def test_runs_for_amsterdam_on_real_cbs_data(path, tmp_path, realdata_dir):
     assert not any(ind in SERIES for ind in declared), "indicator ids are not shown to readers"
 
 
-@pytest.mark.notebooks
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_runs_for_a_wijk(path, tmp_path):
-    nb = _run(path, tmp_path, wijk="WK034403", start="2016", language="en")
-    assert all(
-        not any(o.get("output_type") == "error" for o in c.get("outputs", [])) for c in _code(nb)
-    )
+# Every notebook for a wijk, from 2016, in English: the English run of
+# tests/test_runner_browser.py (real_runs), whose reports must all succeed.
 
 
 @pytest.mark.notebooks

@@ -456,10 +456,15 @@ def _run(collection_dir: Path, batch_text: str, out: Path, run_id: str) -> tuple
 
 @pytest.fixture(scope="session")
 def real_runs(tmp_path_factory):
-    """The default run and the same notebooks in English, each run once per session."""
+    """The default run, and the same notebooks in English for one wijk from 2016, each run once
+    per session. The English run is also the collection's wijk run (every notebook must run for a
+    wijk and a later start without an error), so that each notebook runs once per variant."""
     base = tmp_path_factory.mktemp("real-runs")
     default = (ROOT / "runs" / "default.yml").read_text(encoding="utf-8")
-    english = default.replace("  source: embedded\n", "  source: embedded\n  language: en\n")
+    english = default.replace(
+        "  source: embedded\n",
+        "  source: embedded\n  language: en\n  wijk: WK034403\n  start: '2016'\n",
+    )
     assert english != default
     runs = {}
     for language, text in (("nl", default), ("en", english)):

@@ -192,20 +192,20 @@ def doelgroep_table(counts: pd.DataFrame, region: str, language: str | None = No
 def styled(
     counts: pd.DataFrame, region: str, *, selection: str | None = None, language: str | None = None
 ):
-    """The table of :func:`doelgroep_table` for the page: escaped, without row numbers, the source as caption.
+    """The table of :func:`doelgroep_table` for the page: the house table, the source as caption.
 
     Returns
     -------
-    pandas.io.formats.style.Styler, or the empty-selection sentence
+    analysis.plotting.ReaderTable, or the empty-selection sentence
     """
-    from . import markup, plotting
+    from . import plotting
 
     language = labels.resolve_language(language)
     rows = counts[counts["region_code"] == region]
     table = doelgroep_table(rows, region, language)
     if table.empty:
         return plotting.empty_note(selection=selection, language=language)
-    return markup.table(table, caption=plotting.source_text(rows, language)).hide(axis="index")
+    return plotting.reader_table(table, caption=plotting.source_text(rows, language), language=language)
 
 
 __all__ = [

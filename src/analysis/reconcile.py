@@ -1445,7 +1445,7 @@ def published_beside(
         ["_o", "indicator", "period"], kind="stable"
     )
     out = reader_table(table, language)
-    out.insert(0, label("publication", language), table["publication"].tolist())
+    out.insert(0, capitalised(label("publication", language)), table["publication"].tolist())
     return out
 
 
