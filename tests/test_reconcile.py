@@ -376,7 +376,9 @@ def test_the_result_holds_codes_and_is_written_in_the_session_language(made_up, 
     assert "Evidence" in {c.capitalize() for c in shown.columns}
     evidence = shown[capitalised(label("reconcile_evidence", "en"))]
     assert evidence.iloc[-1].startswith("COMPARISON WITH THE SYNTHETIC REGISTER")
-    assert shown[capitalised(label("reconcile_source_table", "en"))].iloc[-1] == "synthetic register"
+    assert (
+        shown[capitalised(label("reconcile_source_table", "en"))].iloc[-1] == "synthetic register"
+    )
     assert shown[capitalised(label("reconcile_classification", "en"))].iloc[0] == "matches"
     labels.set_language("nl")
     assert (

@@ -205,7 +205,9 @@ def styled(
     table = doelgroep_table(rows, region, language)
     if table.empty:
         return plotting.empty_note(selection=selection, language=language)
-    return plotting.reader_table(table, caption=plotting.source_text(rows, language), language=language)
+    return plotting.reader_table(
+        table, caption=plotting.source_text(rows, language), language=language
+    )
 
 
 __all__ = [
