@@ -256,3 +256,14 @@ def test_an_indicator_that_starts_later_is_evaluated_from_its_own_start(bench):
         bench.evaluation_panel(full[full["region_code"] < "GM0009"], "2020H1", "2024H2", "2021H1")
         is None
     )
+
+
+def test_an_indicator_without_a_table_in_the_realdata_is_left_out(bench, realdata_dir, capsys):
+    # wijk_indelingswijziging lives in a wijk-level table the benchmark does not import: said, not a crash
+    errors = None
+    with bench.realdata_cache(realdata_dir) as cache:
+        errors = bench.main_evaluation(cache, ["wijk_indelingswijziging"])
+    out = capsys.readouterr().out
+    assert "wijk_indelingswijziging (halfyear): no table in the realdata, left out" in out
+    assert "wijk_indelingswijziging (year): no table in the realdata, left out" in out
+    assert errors == {} and "no indicator has a panel to evaluate" in out
