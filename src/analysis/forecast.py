@@ -32,7 +32,8 @@ Methods
     panel's earlier origins is surest, 0 without such evidence). Over every
     origin from 2018H1 to 2023H2 it beats naive on youth care and on the Wmo
     flows at horizon 1, and is far better than per-series automatic models;
-    where it still loses to naive is listed in ``docs/forecasting.md``. The earlier undamped trend in absolute units
+    where it still loses to naive is listed in ``docs/forecasting.md``.
+    The earlier undamped trend in absolute units
     lost to naive at turns of the national movement (2020, Wmo after 2021).
 ``naive``, ``drift``
     Baselines: the last value, and the last value plus the mean change.
@@ -972,8 +973,8 @@ def _guarded(
     earlier origin cover at their level: at each origin ``u`` inside the
     panel, the quantiles as ``u`` had them (calibrated on the origins
     before ``u`` only), and the factor the ``level`` quantile of |scaled
-    error| / quantile over all those origins (1 where none can be scored). Everything comes from outcomes up to the panel's
-    last period.
+    error| / quantile over all those origins (1 where none can be scored).
+    Everything comes from outcomes up to the panel's last period.
 
     Returns the guarded forecast, the method per horizon, the scores behind
     the choice, and the quantiles and counts of the calibration errors.

@@ -644,9 +644,12 @@ def _used_method(o: Outlook, language: str) -> str:
 def horizon_methods(o: Outlook) -> dict[int, str]:
     """The method behind the forecast at each horizon (the pooled default may forecast naive at some).
 
-    The pooled method keeps its trend at a horizon only where it beat naive at
-    the panel's earlier origins (:func:`analysis.forecast.forecast_panel`,
-    ``guard``); the forecasts' ``method`` column says what each horizon got.
+    The pooled method weighs its trend against the last value per horizon by
+    how surely it beat naive at the panel's earlier origins
+    (:func:`analysis.forecast.forecast_panel`, ``guard``); the forecasts'
+    ``method`` column says what each horizon got, one of
+    :data:`analysis.forecast.HORIZON_METHODS` (``pooled``, ``weighted``,
+    ``naive``).
     """
     if o.forecasts.empty or not {"horizon", "method"} <= set(o.forecasts.columns):
         return {}
