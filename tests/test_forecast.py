@@ -126,7 +126,11 @@ def test_known_linear_trend_recovered(method):
     # every region rises exactly 0.5 per half-year from its own level
     rng = np.random.default_rng(0)
     values = rng.uniform(10, 20, 40)[:, None] + 0.5 * np.arange(12)[None, :]
-    damping = {"damping": 1.0, "relative": False, "seasonal": False} if method == "pooled" else {}
+    damping = (
+        {"damping": 1.0, "relative": False, "seasonal": False, "guard": False}
+        if method == "pooled"
+        else {}
+    )
     res = forecast_panel(make_panel(values), horizon=3, method=method, round_to=None, **damping)
     got = res.forecasts.pivot(index="region_code", columns="horizon", values="mean").to_numpy()
     expected = values[:, -1:] + 0.5 * np.arange(1, 4)[None, :]
@@ -137,7 +141,7 @@ def test_default_pooled_trend_is_damped_toward_the_last_value():
     # the default moves half the trend at horizon 1, 0.5 + 0.25 at horizon 2, 0.875 at horizon 3
     rng = np.random.default_rng(0)
     values = rng.uniform(10, 20, 40)[:, None] + 0.5 * np.arange(12)[None, :]
-    res = forecast_panel(make_panel(values), horizon=3, round_to=None, relative=False)
+    res = forecast_panel(make_panel(values), horizon=3, round_to=None, relative=False, guard=False)
     got = res.forecasts.pivot(index="region_code", columns="horizon", values="mean").to_numpy()
     expected = values[:, -1:] + 0.5 * np.array([0.5, 0.75, 0.875])[None, :]
     np.testing.assert_allclose(got, expected, atol=1e-9)
@@ -272,7 +276,7 @@ def test_start_break_drops_earlier_data_and_is_recorded():
     values = np.tile(np.r_[np.full(2, 5.0), 10 + 0.1 * np.arange(8)], (30, 1))
     panel = make_panel(values, first="2015H1", indicator="jeugdhulp_pct")
     res = forecast_panel(
-        panel, horizon=1, round_to=None, damping=1.0, relative=False
+        panel, horizon=1, round_to=None, damping=1.0, relative=False, guard=False
     )  # breaks="auto": youth care starts 2016
     assert res.summary["first_period"].eq("2016H1").all()
     assert res.summary["breaks"].str.contains("data before 2016H1 dropped").all()
@@ -538,7 +542,7 @@ def test_relative_pooled_trend_scales_with_each_regions_size():
     # every municipality grows 10 % per half-year, from 10 to 1000: one relative trend fits them all
     levels = np.geomspace(10, 1000, 40)[:, None]
     values = levels * 1.1 ** np.arange(10)[None, :]
-    res = forecast_panel(make_panel(values), horizon=2, round_to=None, seasonal=False)
+    res = forecast_panel(make_panel(values), horizon=2, round_to=None, seasonal=False, guard=False)
     got = res.forecasts.pivot(index="region_code", columns="horizon", values="mean").to_numpy()
     last = values[:, -1:]
     expected = (
@@ -547,7 +551,7 @@ def test_relative_pooled_trend_scales_with_each_regions_size():
     np.testing.assert_allclose(got, expected, rtol=1e-9)
     assert res.params["pooled_trend"] == pytest.approx(np.log(1.1))  # the mean log change
     absolute = forecast_panel(
-        make_panel(values), horizon=1, round_to=None, seasonal=False, relative=False
+        make_panel(values), horizon=1, round_to=None, seasonal=False, relative=False, guard=False
     )
     assert not np.allclose(
         absolute.forecasts["mean"], expected[:, 0]
@@ -561,7 +565,7 @@ def test_seasonal_pooled_trend_adds_the_other_half_years_deviation_only():
     ]  # changes into 2016H2, 2017H1, ...; the last lands in 2021H2 (a fall)
     values = np.tile(20 + np.r_[0.0, np.cumsum(steps)], (30, 1))
     panel = make_panel(values)  # 2016H1 .. 2021H2, the origin is a second half-year
-    res = forecast_panel(panel, horizon=2, round_to=None, relative=False)
+    res = forecast_panel(panel, horizon=2, round_to=None, relative=False, guard=False)
     got = res.forecasts.groupby("horizon")["mean"].first()
     last = values[0, -1]
     assert res.params["pooled_trend"] == pytest.approx(0.2)
@@ -584,7 +588,10 @@ def test_relative_trend_of_a_half_year_pattern_is_not_biased_upward():
     np.testing.assert_allclose(res.forecasts["mean"], np.repeat(values[:, -1], 2))
 
 
-# ----------------------------------------------------------------------------- nested choice (guard)
+# ----------------------------------------------------------------------------- nested choice (guard_rule="choice")
+
+#: The nested choice of the previous default: pooled or naive per horizon, by the mean difference.
+CHOICE = {"guard_rule": "choice", "guard_level": 0.5}
 
 
 def shock_panel(n_regions=120, n_periods=14, seed=7) -> np.ndarray:
@@ -597,7 +604,7 @@ def shock_panel(n_regions=120, n_periods=14, seed=7) -> np.ndarray:
 
 def test_guard_forecasts_naive_where_the_pooled_trend_lost_at_earlier_origins():
     panel = make_panel(shock_panel())
-    res = forecast_panel(panel, horizon=2, round_to=None)
+    res = forecast_panel(panel, horizon=2, round_to=None, **CHOICE)
     guard = res.params["guard"]
     assert guard["methods"] == ["naive", "naive"]
     assert all(p > q for p, q in zip(guard["pooled"], guard["naive"], strict=True))
@@ -613,7 +620,7 @@ def test_guard_forecasts_naive_where_the_pooled_trend_lost_at_earlier_origins():
 
 def test_guard_keeps_the_pooled_forecast_where_it_won_at_earlier_origins():
     panel = make_panel(shared_trend_panel(200, 14, trend=0.3, noise=0.05, walk=0.1))
-    res = forecast_panel(panel, horizon=2)
+    res = forecast_panel(panel, horizon=2, **CHOICE)
     assert res.params["guard"]["methods"] == ["pooled", "pooled"]
     pd.testing.assert_frame_equal(
         res.forecasts, forecast_panel(panel, horizon=2, guard=False).forecasts
@@ -631,7 +638,7 @@ def test_guard_chooses_per_horizon_and_says_so():
         + np.r_[0.0, np.cumsum(steps)][None, :]
         + np.cumsum(rng.normal(0, 0.3, (150, 14)), axis=1)
     )
-    res = forecast_panel(make_panel(values), horizon=2, round_to=None)
+    res = forecast_panel(make_panel(values), horizon=2, round_to=None, **CHOICE)
     assert res.params["guard"]["methods"] == ["pooled", "naive"]
     assert res.summary["chosen"].iloc[0] == "pooled (h1), naive (h2)"
     by_h = res.forecasts.groupby("horizon")["method"].unique()
@@ -642,13 +649,13 @@ def test_guard_without_an_earlier_origin_is_naive():
     values = shared_trend_panel(
         40, 3, trend=1.0, noise=0.0, walk=0.1
     )  # 3 periods: no earlier origin is scored
-    res = forecast_panel(make_panel(values), horizon=1)
+    res = forecast_panel(make_panel(values), horizon=1, **CHOICE)
     assert res.params["guard"]["methods"] == ["naive"] and res.params["guard"]["pairs"] == [0]
     assert "no earlier origin" in res.summary["reason"].iloc[0]
     # the 90 % rule needs two earlier origins: with one (4 periods) it is naive, the mean rule takes the trend
     four = make_panel(shared_trend_panel(40, 4, trend=1.0, noise=0.0, walk=0.1))
-    assert forecast_panel(four, horizon=1).params["guard"]["methods"] == ["pooled"]
-    strict = forecast_panel(four, horizon=1, guard_level=0.9)
+    assert forecast_panel(four, horizon=1, **CHOICE).params["guard"]["methods"] == ["pooled"]
+    strict = forecast_panel(four, horizon=1, guard_rule="choice", guard_level=0.9)
     assert strict.params["guard"]["methods"] == ["naive"]
     assert "fewer than 2 earlier origins" in strict.summary["reason"].iloc[0]
 
@@ -661,8 +668,8 @@ def test_guard_choice_and_intervals_use_no_value_after_the_origin(level):
     trended = values.copy()
     trended[:, 11:] = values[:, 10:11] + 2.0 * np.arange(1, 6)[None, :]
     changed = make_panel(trended)
-    base = backtest(panel, origins=5, horizon=2, guard_level=level)
-    again = backtest(changed, origins=5, horizon=2, guard_level=level)
+    base = backtest(panel, origins=5, horizon=2, guard_rule="choice", guard_level=level)
+    again = backtest(changed, origins=5, horizon=2, guard_rule="choice", guard_level=level)
     origin = base.errors["origin"].min()  # column 10; every value after it differs
     assert origin == "2021H1"
     cols = ["mean", "lo80", "hi80", "lo95", "hi95", "method"]
@@ -681,8 +688,10 @@ def test_guard_level_demands_evidence_across_origins():
     # the mean-only rule (0.5, the default) follows the pooled method's lead after the trend starts; 0.9 waits
     values = shock_panel(80, 16, seed=1)
     values[:, 11:] = values[:, 10:11] + 2.0 * np.arange(1, 6)[None, :]
-    strict = forecast_panel(make_panel(values), horizon=1, guard_level=0.9).params["guard"]
-    loose = forecast_panel(make_panel(values), horizon=1).params["guard"]
+    strict = forecast_panel(
+        make_panel(values), horizon=1, guard_rule="choice", guard_level=0.9
+    ).params["guard"]
+    loose = forecast_panel(make_panel(values), horizon=1, **CHOICE).params["guard"]
     assert loose["methods"] == ["pooled"] and strict["methods"] == ["naive"]
     assert (
         strict["mean_diff"] == loose["mean_diff"]
@@ -690,3 +699,108 @@ def test_guard_level_demands_evidence_across_origins():
     )
     with pytest.raises(ForecastInputError, match="guard_level"):
         forecast_panel(make_panel(values), horizon=1, guard_level=1.0)
+
+
+# ----------------------------------------------------------------------------- nested weight, recalibration
+
+
+def test_weight_rule_is_naive_without_evidence_and_leans_on_a_trend_that_kept_winning():
+    shocks = forecast_panel(
+        make_panel(shock_panel()), horizon=2, round_to=None, guard_rule="weight"
+    )
+    g = shocks.params["guard"]
+    assert g["rule"] == "weight" and g["weights"] == [0.0, 0.0] and g["methods"] == ["naive"] * 2
+    assert "nested weight: h1 naive (weight 0.00" in shocks.summary["reason"].iloc[0]
+    trend = make_panel(shared_trend_panel(200, 14, trend=0.3, noise=0.05, walk=0.1))
+    res = forecast_panel(trend, horizon=2, round_to=None, guard_rule="weight", guard_level=0.5)
+    w = res.params["guard"]["weights"]
+    k = res.params["guard"]["origins"]
+    # the full weight on the pooled trend, shrunk toward naive by k / (k + 2) for k earlier origins
+    np.testing.assert_allclose(w, [kk / (kk + 2) for kk in k])
+    assert res.params["guard"]["methods"] == ["weighted", "weighted"]
+    pooled = forecast_panel(trend, horizon=2, round_to=None, guard=False).forecasts
+    last = trend[trend["period"] == trend["period"].max()].set_index("region_code")["value"]
+    naive = res.forecasts["region_code"].map(last).to_numpy()
+    expected = naive + np.tile(w, len(last)) * (pooled["mean"].to_numpy() - naive)
+    np.testing.assert_allclose(res.forecasts["mean"], expected)
+    # no earlier origin: weight 0
+    three = forecast_panel(
+        make_panel(shared_trend_panel(40, 3, trend=1.0, noise=0.0, walk=0.1)),
+        horizon=1,
+        guard_rule="weight",
+    )
+    assert three.params["guard"]["weights"] == [0.0]
+    with pytest.raises(ForecastInputError, match="guard_rule"):
+        forecast_panel(trend, horizon=1, guard_rule="mean")
+
+
+def test_recalibration_widens_intervals_when_volatility_rose_faster_than_the_scale():
+    # every region's changes grow steadily: the scale (mean absolute change over the whole history) lags,
+    # so errors scaled by it at the later origins exceed the quantiles of the origins before them; the
+    # nested check of the earlier calibration origins sees the shortfall and widens the interval
+    rng = np.random.default_rng(3)
+    sd = 1.3 ** np.arange(17)
+    values = 50 + np.cumsum(rng.normal(0, 1, (200, 17)) * sd[None, :], axis=1)
+    panel = make_panel(values)
+    plain = forecast_panel(panel, horizon=2, round_to=None, scale_window=None)
+    recal = forecast_panel(panel, horizon=2, round_to=None, scale_window=None, recalibrate=True)
+    factor = np.array(recal.params["guard"]["interval_factor"])
+    assert factor.shape == (2, 2) and (factor > 1).all()
+    assert "interval_factor" not in plain.params["guard"]
+    np.testing.assert_allclose(
+        np.array(recal.params["interval_quantiles"][80]),
+        np.array(plain.params["interval_quantiles"][80]) * factor[:, 0],
+    )
+    width = lambda r: (r.forecasts["hi80"] - r.forecasts["lo80"]).mean()  # noqa: E731
+    assert width(recal) > width(plain)
+    pd.testing.assert_series_equal(recal.forecasts["mean"], plain.forecasts["mean"])
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"guard_rule": "weight"},
+        {"recalibrate": True},
+        {"guard_rule": "weight", "recalibrate": True},
+    ],
+)
+def test_nested_weight_and_recalibration_use_no_value_after_the_origin(options):
+    # the later half-years follow a strong shared trend and far larger shocks: a weight or an interval
+    # factor that saw them would move
+    values = shock_panel(80, 16, seed=1)
+    panel = make_panel(values)
+    changed_values = values.copy()
+    rng = np.random.default_rng(9)
+    changed_values[:, 11:] = (
+        values[:, 10:11] + 2.0 * np.arange(1, 6)[None, :] + rng.normal(0, 3, (80, 5))
+    )
+    changed = make_panel(changed_values)
+    base = backtest(panel, origins=5, horizon=2, **options)
+    again = backtest(changed, origins=5, horizon=2, **options)
+    origin = base.errors["origin"].min()
+    assert origin == "2021H1"
+    cols = ["mean", "lo80", "hi80", "lo95", "hi95", "method"]
+    a = base.errors[base.errors["origin"] == origin].set_index(["region_code", "horizon"])[cols]
+    b = again.errors[again.errors["origin"] == origin].set_index(["region_code", "horizon"])[cols]
+    pd.testing.assert_frame_equal(a, b)
+    # the later origins do see the change
+    last = base.errors["origin"].max()
+    a2 = base.errors[base.errors["origin"] == last]
+    b2 = again.errors[again.errors["origin"] == last]
+    assert not np.allclose(a2["hi80"] - a2["lo80"], b2["hi80"] - b2["lo80"])
+
+
+def test_default_weight_needs_the_gain_to_be_sure_across_origins():
+    # shocks without persistence, then a strong shared trend over the last 5 half-years: the mean over the
+    # earlier origins favours the trend at both horizons, but at horizon 1 the gain is not yet sure at 90 %
+    values = shock_panel(80, 16, seed=1)
+    values[:, 11:] = values[:, 10:11] + 2.0 * np.arange(1, 6)[None, :]
+    default = forecast_panel(make_panel(values), horizon=2).params["guard"]
+    mean_rule = forecast_panel(make_panel(values), horizon=2, guard_level=0.5).params["guard"]
+    assert default["rule"] == "weight" and default["level"] == 0.9
+    assert default["weights"][0] == 0.0 < mean_rule["weights"][0]
+    assert default["methods"][0] == "naive" and mean_rule["methods"][0] == "weighted"
+    # one earlier origin: the 90 % bound needs two, so the default is naive; the mean rule is not
+    four = make_panel(shared_trend_panel(40, 4, trend=1.0, noise=0.0, walk=0.1))
+    assert forecast_panel(four, horizon=1).params["guard"]["weights"] == [0.0]
+    assert forecast_panel(four, horizon=1, guard_level=0.5).params["guard"]["weights"] == [1 / 3]

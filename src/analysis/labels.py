@@ -491,6 +491,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "method_theta": ("Theta", "Theta"),
     "method_auto": ("automatische keuze", "automatic choice"),
     "method_combination": ("combinatie", "combination"),
+    "method_weighted": (
+        "gewogen gemiddelde van gepoolde trend en laatste waarde",
+        "weighted average of the pooled trend and the last value",
+    ),
     "trend_panel": ("over {n} gemeenten samen", "over {n} municipalities together"),
     "trend_from": (
         "reeks gebruikt vanaf {period} (trendbreuk of eerste Jeugdwetjaar ervoor)",
@@ -536,6 +540,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "trekt de prognose de laatste waarde door",
         "where the pooled trend did no better than the last value at the series' earlier origins, the forecast "
         "carries the last value forward",
+    ),
+    "trend_guard_weighted": (
+        "de gepoolde trend telt per horizon mee met het gewicht dat op de eerdere startpunten van de reeksen "
+        "met de meeste zekerheid beter was dan de laatste waarde, en minder naarmate er minder startpunten zijn",
+        "per horizon the pooled trend counts with the weight that was most surely better than the last value "
+        "at the series' earlier origins, and less the fewer origins there are",
     ),
     "trend_provisional_start": (
         "de prognose begint bij een voorlopige waarde ({period})",

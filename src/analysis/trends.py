@@ -33,6 +33,7 @@ from .disclosure import source_kind
 from .errors import InputError
 from .forecast import (
     FORECAST_COLUMNS,
+    HORIZON_METHODS,
     LEADING,
     METHODS,
     ForecastInputError,
@@ -661,7 +662,8 @@ def _compare(shown: pd.DataFrame, naive: pd.DataFrame, model: pd.DataFrame) -> p
 def method_name(method: str, language: str | None = None) -> str:
     """A reader's name for a forecasting method (``pooled`` -> 'gepoolde trend')."""
     language = resolve_language(language)
-    return label(f"method_{method}", language) if method in METHODS else method
+    known = method in METHODS or method in HORIZON_METHODS
+    return label(f"method_{method}", language) if known else method
 
 
 def _model_name(o: Outlook, language: str) -> str:
@@ -690,9 +692,12 @@ def _used_method(o: Outlook, language: str) -> str:
 def horizon_methods(o: Outlook) -> dict[int, str]:
     """The method behind the forecast at each horizon (the pooled default may forecast naive at some).
 
-    The pooled method keeps its trend at a horizon only where it beat naive at
-    the panel's earlier origins (:func:`analysis.forecast.forecast_panel`,
-    ``guard``); the forecasts' ``method`` column says what each horizon got.
+    The pooled method weighs its trend against the last value per horizon by
+    how surely it beat naive at the panel's earlier origins
+    (:func:`analysis.forecast.forecast_panel`, ``guard``); the forecasts'
+    ``method`` column says what each horizon got, one of
+    :data:`analysis.forecast.HORIZON_METHODS` (``pooled``, ``weighted``,
+    ``naive``).
     """
     if o.forecasts.empty or not {"horizon", "method"} <= set(o.forecasts.columns):
         return {}
@@ -767,6 +772,10 @@ def method_note(o: Outlook, language: str | None = None) -> str:
     ]
     if o.panel_size > 1:
         parts[0] += " " + label("trend_panel", language).format(n=o.panel_size)
+    if o.method == "pooled" and "weighted" in horizon_methods(o).values():
+        parts.append(label("trend_guard_weighted", language))
+    if o.method == "pooled" and "naive" in horizon_methods(o).values():
+        parts.append(label("trend_guard_naive", language))
     if o.leading:
         name = indicator_label(o.leading, language)
         parts.append(label("trend_leading", language).format(indicator=name[:1].lower() + name[1:]))
@@ -808,8 +817,6 @@ def method_note(o: Outlook, language: str | None = None) -> str:
             parts.append(label("trend_not_better", language))
     else:
         parts.append(label("trend_no_backtest", language))
-    if o.method == "pooled" and "naive" in horizon_methods(o).values():
-        parts.append(label("trend_guard_naive", language))
     if o.provisional:
         parts.append(
             label("trend_provisional_start", language).format(
