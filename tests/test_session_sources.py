@@ -25,7 +25,7 @@ def test_declare_new_sources_records_only_what_was_not_declared(monkeypatch):
     assert len(shown) == 1
     session.load("jeugdhulptrajecten")
     new = session.declare_new_sources()
-    assert new == ["CBS 82968NED", "CBS 85094NED"] or set(new) - first == {"CBS 85094NED"}
+    assert new == ["CBS 82968NED", "CBS 85094NED"]  # the trajectory tables, first read now
     assert not set(new) & first
     assert shown[-1][0] == new
     assert len(shown) == 2 and session.declare_new_sources() == []

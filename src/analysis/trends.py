@@ -41,7 +41,6 @@ from .forecast import (
     forecast_panel,
 )
 from .labels import (
-    check_language,
     format_number,
     indicator_label,
     label,
@@ -379,7 +378,6 @@ def outlook(
     forecasts and their backtests.
     """
     language = resolve_language(language)
-    check_language(language)
     args = {
         "horizon": horizon,
         "indicator": indicator,
@@ -763,7 +761,6 @@ def method_note(o: Outlook, language: str | None = None) -> str:
         backtest over 4 startpunten: MASE 1 periode vooruit 0,83 (naïef 0,84) ...'.
     """
     language = resolve_language(language)
-    check_language(language)
     title = indicator_label(o.indicator, language)
     if not o.has_forecast:
         return f"**{title}**: {label('trend_no_forecast', language)} ({o.reason})."
@@ -840,7 +837,6 @@ def backtest_table(outlooks: Sequence[Outlook], language: str | None = None) -> 
     MASE that is not applicable reads 'n.v.t.' ('n/a').
     """
     language = resolve_language(language)
-    check_language(language)
     rows = []
     for o in outlooks:
         for r in o.backtest.itertuples():
@@ -885,7 +881,6 @@ def forecast_summary(outlooks: Sequence[Outlook], language: str | None = None) -
     notebook can print it in a checked cell.
     """
     language = resolve_language(language)
-    check_language(language)
     lines = []
     for o in outlooks:
         if not o.has_forecast:
