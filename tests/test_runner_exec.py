@@ -458,3 +458,34 @@ def test_default_run_makes_no_network_call(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "reports" / "latest" / "index.html").is_file()
     assert not log.exists(), log.read_text()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [[], ["pandas", "analysis.nope"], ["a'b", 'c"d', "e\\f", "ü €"], {"x": [1, 2.5, None]}],
+)
+def test_kernel_values_come_back_as_json_not_through_ast(value):
+    from analysis.runner.kernels import KernelError, json_from_repr
+
+    # the kernel displays repr(json.dumps(value)); no ast.literal_eval in the runner's threads
+    assert json_from_repr(repr(json.dumps(value))) == value
+    with pytest.raises(KernelError, match="unexpected reply"):
+        json_from_repr("[1, 2]")
+
+
+def test_a_kernel_reports_the_modules_it_could_not_preload(tmp_path):
+    import asyncio
+
+    from analysis.runner.kernels import WarmKernel
+
+    async def start_and_stop():
+        kernel = WarmKernel(tmp_path, "k0", ["json", "analysis.no_such_module"], cwd=tmp_path)
+        await kernel.start()
+        try:
+            return kernel.warm_failures
+        finally:
+            await kernel.shutdown()
+
+    failures = asyncio.run(start_and_stop())
+    assert len(failures) == 1
+    assert failures[0].startswith("analysis.no_such_module: ModuleNotFoundError: No module named")

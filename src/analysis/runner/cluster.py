@@ -132,6 +132,24 @@ except ImportError:  # the optional 'cluster' extra is not installed
     _WorkerPlugin = object  # type: ignore[assignment,misc]
 
 
+def _import_task_modules() -> None:
+    """Import what :func:`run_report` needs, once, before any task or kernel thread runs.
+
+    Importing ``nbformat`` compiles ``jsonschema``'s URI grammar with lark,
+    which calls :func:`ast.literal_eval` thousands of times. CPython 3.11 keeps
+    the AST constructor's recursion depth per interpreter, not per thread
+    (python/cpython#106905), so doing that in a task thread while another
+    thread of the worker parses Python (the kernel thread, a traceback being
+    formatted) can fail with "AST constructor recursion depth mismatch". It
+    failed one report of a CI run that way; here it happens in
+    :meth:`KernelPlugin.setup`, before the worker's other threads start work.
+    """
+    import nbformat  # noqa: F401
+
+    from .. import provenance  # noqa: F401
+    from . import execute, kernels  # noqa: F401
+
+
 class KernelPlugin(_WorkerPlugin):  # type: ignore[misc,valid-type]
     """Warm kernels inside a Dask worker (a :class:`distributed.WorkerPlugin`).
 
@@ -149,6 +167,7 @@ class KernelPlugin(_WorkerPlugin):  # type: ignore[misc,valid-type]
         self.warm_modules = warm_modules
 
     def setup(self, worker: Any) -> None:
+        _import_task_modules()
         self.workdir = Path(tempfile.mkdtemp(prefix="analysis-worker-"))
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(

@@ -24,6 +24,8 @@ process is gone (:func:`sweep_orphaned_workdirs`).
 from __future__ import annotations
 
 import asyncio
+import codecs
+import json
 import os
 import re
 import shutil
@@ -133,6 +135,19 @@ def new_run_workdir() -> Path:
 KERNEL_NAME = "python3"
 START_TIMEOUT = 120.0
 RESET_TIMEOUT = 60.0
+
+
+def json_from_repr(text: str) -> Any:
+    """The value behind ``repr(json.dumps(value))``, the way the kernel displays it.
+
+    ``json.dumps`` writes ASCII, so ``repr`` only escapes backslashes and the
+    quote character, which ``unicode_escape`` undoes.
+    """
+    if len(text) < 2 or text[0] != text[-1] or text[0] not in "\"'":
+        raise KernelError(f"unexpected reply from the kernel: {text[:80]!r}")
+    return json.loads(codecs.decode(text[1:-1], "unicode_escape"))
+
+
 _KS = "__import__('analysis.runner.kernel_side', fromlist=['_']).{}"
 
 
@@ -221,7 +236,12 @@ class WarmKernel:
         """Execute ``code`` without output or history; returns ``expression``'s value (a literal)."""
         if self.kc is None:
             raise KernelError("kernel is not running")
-        user_expressions = {"value": expression} if expression else {}
+        # the kernel sends the value as JSON text (ASCII); no ast.literal_eval in this
+        # thread: CPython 3.11's AST state is shared between threads (see
+        # analysis.runner.cluster._import_task_modules)
+        user_expressions = (
+            {"value": f"__import__('json').dumps({expression})"} if expression else {}
+        )
         msg_id = self.kc.execute(
             code,
             silent=True,
@@ -256,9 +276,7 @@ class WarmKernel:
                 raise KernelError(
                     f"kernel {self.name}: {result.get('ename')}: {result.get('evalue')}"
                 )
-            import ast
-
-            return ast.literal_eval(result["data"]["text/plain"])
+            return json_from_repr(result["data"]["text/plain"])
 
     async def reset(self, cwd: Path) -> None:
         """Fresh namespace and state for the next report, working directory ``cwd``."""
