@@ -509,3 +509,26 @@ def test_alt_summary_names_title_subtitle_span_and_parts():
         == "T (S), 2015–2023: a 1; b 2"
     )
     assert P.alt_summary("T", None, ["2023"], parts, "en") == "T, 2023: a 1; b 2"
+
+
+def test_rows_are_put_in_time_order_stably_and_lines_split_in_order_of_appearance():
+    import pandas as pd
+
+    from analysis.plotting import sorted_by_period, split_lines
+
+    obs = pd.DataFrame(
+        {
+            "region_code": ["GM0363", "GM0344", "GM0363", "GM0344", "GM0344"],
+            "period": ["2024H1", "2023", "2023H1", "2023H1", "2023H1"],
+            "value": [1.0, 2.0, 3.0, 4.0, 5.0],
+        },
+        index=[10, 11, 12, 13, 14],
+    )
+    ordered = sorted_by_period(obs)
+    # 2023H1 (three rows, in their order) ends before 2023 and 2024H1; nothing added or lost
+    assert list(ordered.index) == [12, 13, 14, 11, 10]
+    assert list(ordered.columns) == list(obs.columns)
+    lines = split_lines(obs, "region_code")
+    assert list(lines) == ["GM0363", "GM0344"]
+    assert list(lines["GM0344"].index) == [11, 13, 14]
+    assert sorted_by_period(obs.iloc[:0]).empty

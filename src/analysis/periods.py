@@ -25,6 +25,7 @@ typing or export error, not data (:func:`parse_cbs_period` refuses it).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -194,8 +195,13 @@ def period_type_of(period: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=8192)
 def period_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day covered by a period (a date covers itself)."""
+    """First and last day covered by a period (a date covers itself).
+
+    Memoised: charts and tables ask for the same few dozen periods thousands
+    of times per report (the result is immutable).
+    """
     kind = period_type_of(period)
     year = int(period[:4])
     if kind == "year":

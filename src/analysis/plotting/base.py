@@ -715,10 +715,25 @@ def series_name(key: str, obs: pd.DataFrame, by: str, language: str | None = Non
     return str(names.iloc[0]) if len(names) else key
 
 
+def split_lines(obs: pd.DataFrame, key: str) -> dict[str, pd.DataFrame]:
+    """The rows of each line (value of ``key`` as text), in order of first appearance."""
+    codes = obs[key].astype(str)
+    return {str(code): rows for code, rows in obs.groupby(codes.to_numpy(), sort=False)}
+
+
 def sorted_by_period(obs: pd.DataFrame) -> pd.DataFrame:
-    order = sorted(obs["period"].astype(str).unique(), key=period_sort_key)
-    rank = {p: i for i, p in enumerate(order)}
-    return obs.assign(_rank=obs["period"].astype(str).map(rank)).sort_values("_rank", kind="stable")
+    """The rows of ``obs`` in time order (stable: rows of one period keep their order).
+
+    Two spellings of periods that sort alike keep the order of their first appearance.
+    """
+    periods = [str(p) for p in obs["period"]]
+    first: dict[str, int] = {}
+    for i, p in enumerate(periods):
+        first.setdefault(p, i)
+    order = sorted(
+        range(len(periods)), key=lambda i: (period_sort_key(periods[i]), first[periods[i]])
+    )
+    return obs.iloc[order]
 
 
 # --- period axis ------------------------------------------------------------------------
@@ -1247,12 +1262,13 @@ def lines_alt_text(
     language = resolve_language(language)
     change = set(change)
     decimals = value_decimals(obs["value"], unit)
+    lines = split_lines(obs, key)
     parts = [
         series_description(
-            obs[obs[key].astype(str) == c],
+            lines.get(c, obs.iloc[:0]),
             unit,
             language,
-            name=series_name(c, obs, by, language),
+            name=series_name(c, lines.get(c, obs.iloc[:0]), by, language),
             change=c in change,
             decimals=decimals,
         )
@@ -1369,6 +1385,7 @@ __all__ = [
     "single_period_type",
     "single_value",
     "sorted_by_period",
+    "split_lines",
     "source_text",
     "sources_frame",
     "status_mark",

@@ -68,6 +68,7 @@ from .base import (
     single_period_type,
     single_value,
     sorted_by_period,
+    split_lines,
     status_mark,
     styled,
     value_decimals,
@@ -134,12 +135,13 @@ def line_chart(
     check_unique(obs, [key, "period"], "line_chart")
 
     fig, ax = new_figure(size)
-    codes = list(dict.fromkeys(obs[key].astype(str)))
+    lines = split_lines(obs, key)
+    codes = list(lines)
     for code, style in _line_styles(codes, focus if by == "region" else None).items():
         draw_series(
             ax,
-            obs[obs[key].astype(str) == code],
-            name=series_name(code, obs, by, language),
+            lines[code],
+            name=series_name(code, lines[code], by, language),
             breaks=breaks,
             **style,
         )
@@ -154,7 +156,9 @@ def line_chart(
         ax,
         obs,
         language,
-        first=series_name(focus, obs, by, language) if by == "region" and focus else None,
+        first=series_name(focus, lines.get(focus, obs), by, language)
+        if by == "region" and focus
+        else None,
     )
     title = title or _default_title(obs, by, language)
     set_titles(fig, ax, title, subtitle)
