@@ -489,3 +489,17 @@ def test_a_kernel_reports_the_modules_it_could_not_preload(tmp_path):
     failures = asyncio.run(start_and_stop())
     assert len(failures) == 1
     assert failures[0].startswith("analysis.no_such_module: ModuleNotFoundError: No module named")
+
+
+def test_lighter_imports_keep_the_uri_grammar_out_of_runner_and_worker_processes():
+    code = (
+        "import sys\n"
+        "from analysis.runner import lighter_imports\n"
+        "lighter_imports()\n"
+        "import nbformat, jsonschema\n"
+        "nbformat.validate(nbformat.v4.new_notebook())\n"
+        "print('lark' in sys.modules, sys.modules.get('rfc3987_syntax', 'absent'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # no lark grammar compiled (seconds, and not thread-safe on CPython 3.11); validation still works
+    assert out.stdout.split() == ["False", "None"]

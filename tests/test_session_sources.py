@@ -42,3 +42,17 @@ def test_show_sources_only_keeps_the_named_rows(capsys):
     out = capsys.readouterr().out  # outside IPython the table is printed
     assert names[-1] in out and all(n not in out for n in names[:-1])
     assert SOURCES_MIME  # the bundle's record type is public
+
+
+def test_the_comparable_group_declares_the_region_table_it_was_chosen_from():
+    session = notebook.start(region="GM0344", source="embedded", language="en")
+    group = session.comparable_group()
+    assert group.table == "85755NED" and "GM0363" in group.members
+    rows = {row["source"]: row for row in sources.describe_sources(session.source).rows}
+    assert set(rows) == {"CBS 85755NED"}
+    row = rows["CBS 85755NED"]
+    assert (
+        row["indicators"]
+        == "characteristics of municipalities (choice of the comparable municipalities)"
+    )
+    assert row["checksum"].startswith("sha256:") and row["vintage"]

@@ -123,6 +123,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "city": ("stad", "city"),
     "comparable_median": ("mediaan vergelijkbare gemeenten", "median of comparable municipalities"),
+    "comparable_characteristics": (
+        "kenmerken van gemeenten (keuze van de vergelijkbare gemeenten)",
+        "characteristics of municipalities (choice of the comparable municipalities)",
+    ),
     "comparable_none": (
         "Geen vergelijkbare gemeenten: de regel ({rule}) vindt er geen, of de CBS-tabel Gebieden in Nederland "
         "(85755NED) met de kenmerken van de gemeenten ontbreekt.",

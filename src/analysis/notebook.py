@@ -90,6 +90,38 @@ class Session:
             self.add_record(scope.record)
         return scope
 
+    def comparable_group(self):
+        """The comparable municipalities of the region by the ``comparison`` parameter.
+
+        :func:`analysis.compare.comparable_group` on the session's CBS folder;
+        the region table the characteristics come from (``85755NED``) is
+        declared as a source, so it gets its row in the sources table (with
+        its vintage and checksum) like the tables of :meth:`load`.
+
+        Returns
+        -------
+        analysis.compare.ComparableGroup
+        """
+        from .cbs.cache import cached_metadata
+        from .compare import comparable_group
+
+        group = comparable_group(
+            self.params.region, self.params.comparison, cache_dir=self.source.cache_dir
+        )
+        if group.table:
+            folder = next(
+                (
+                    f
+                    for f in self.source.folders()
+                    if any(m.get("table") == group.table for m in cached_metadata(f))
+                ),
+                None,
+            )
+            if folder is not None:
+                self.source.note_tables([group.table], folder)
+                self.source.note_details("cbs", group.table, "comparable_characteristics", [])
+        return group
+
     def declare_sources(self) -> str:
         """Show where the numbers come from (a table); records provenance for the report runner."""
         records = provenance_records(self.source) + self.extra_records

@@ -432,10 +432,13 @@ def _short_checksum(checksum: str | None) -> str:
 
 
 def _join_labels(indicators, language: str) -> str:
-    from .labels import indicator_label
+    from .labels import LABELS, indicator_label, label
 
     names = []
     for ind in sorted(indicators):
+        if ind in LABELS:  # not an indicator: what else was read from the table
+            names.append(label(ind, language))
+            continue
         try:
             names.append(indicator_label(ind, language))
         except (KeyError, ValueError):

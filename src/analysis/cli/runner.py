@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..runner import lighter_imports
 from . import dispatch
 
 
@@ -124,24 +125,10 @@ def register(subparsers: Any) -> None:
     lst.set_defaults(func=cmd_list)
 
 
-def _lighter_imports() -> None:
-    """Skip a 2-4 s import nobody here needs.
-
-    nbformat imports jsonschema, which imports the optional ``rfc3987_syntax``
-    (it compiles a grammar at import, seconds on a small machine) only to check
-    the "iri" string format, which no notebook schema uses. Marking it absent
-    before jsonschema is first imported makes jsonschema skip that checker.
-    Only done by the runner's own commands, and only if jsonschema is not
-    loaded yet.
-    """
-    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
-        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
-
-
 def _collection(args: argparse.Namespace) -> list[Any]:
     from .. import config as paths
 
-    _lighter_imports()
+    lighter_imports()
     from ..runner.notebooks import discover
 
     directory = args.notebooks_dir or paths.notebooks_dir()

@@ -21,3 +21,21 @@ This package must stay cheap to import: kernels import
 :mod:`analysis.runner.kernel_side` (and :mod:`analysis.provenance`, where notebooks
 record what they read and the runner reads it back).
 """
+
+import sys
+
+
+def lighter_imports() -> None:
+    """Skip a 2-4 s import nobody here needs (the runner's commands and its Dask workers).
+
+    nbformat imports jsonschema, which imports the optional ``rfc3987_syntax``
+    (it compiles a grammar with lark at import, seconds on a small machine)
+    only to check the "iri" string format, which no notebook schema uses.
+    Marking it absent before jsonschema is first imported makes jsonschema
+    skip that checker. Does nothing once jsonschema is loaded.
+    """
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
+
+
+__all__ = ["lighter_imports"]

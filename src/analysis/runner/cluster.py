@@ -135,15 +135,20 @@ except ImportError:  # the optional 'cluster' extra is not installed
 def _import_task_modules() -> None:
     """Import what :func:`run_report` needs, once, before any task or kernel thread runs.
 
-    Importing ``nbformat`` compiles ``jsonschema``'s URI grammar with lark,
-    which calls :func:`ast.literal_eval` thousands of times. CPython 3.11 keeps
-    the AST constructor's recursion depth per interpreter, not per thread
-    (python/cpython#106905), so doing that in a task thread while another
-    thread of the worker parses Python (the kernel thread, a traceback being
-    formatted) can fail with "AST constructor recursion depth mismatch". It
-    failed one report of a CI run that way; here it happens in
-    :meth:`KernelPlugin.setup`, before the worker's other threads start work.
+    A CI run lost one report to this: importing ``nbformat`` inside the task
+    compiled ``jsonschema``'s URI grammar with lark (thousands of
+    :func:`ast.literal_eval` calls) while the worker's kernel thread parsed a
+    reply with :mod:`ast`; CPython 3.11 keeps the AST constructor's recursion
+    depth per interpreter, not per thread (python/cpython#106905), and the
+    import failed with "AST constructor recursion depth mismatch". So the
+    worker skips that grammar as the runner's own process does
+    (:func:`analysis.runner.lighter_imports`), imports the task's modules in
+    :meth:`KernelPlugin.setup`, and the kernels return values as JSON, not
+    through :mod:`ast` (:func:`analysis.runner.kernels.json_from_repr`).
     """
+    from . import lighter_imports
+
+    lighter_imports()  # and so no lark grammar to compile at all, as in the runner's process
     import nbformat  # noqa: F401
 
     from .. import provenance  # noqa: F401
