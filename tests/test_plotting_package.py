@@ -486,9 +486,16 @@ def test_text_on_charts_and_tables_meets_wcag_aa_contrast():
     assert min(_contrast(c) for c in colours) >= 4.5
     assert set(P.PALETTE) >= {
         "#0072B2",
-        "#E69F00",
         "#009E73",
     }  # Okabe & Ito: safe for colour-vision deficiencies
+
+
+def test_every_line_colour_has_the_non_text_contrast_of_wcag_aa():
+    # 1.4.11: graphics needed to read a chart (its lines, the break and target marks) at least 3:1
+    lines = [*P.PALETTE, P.NEDERLAND_COLOR, P.BREAK_COLOR, P.NORM_COLOR]
+    low = {c: round(_contrast(c), 2) for c in lines if _contrast(c) < 3}
+    assert not low
+    assert len(set(P.COMPARISON_COLORS)) == len(P.COMPARISON_COLORS)
 
 
 def test_draw_target_is_a_dotted_line_named_in_the_legend():
