@@ -279,6 +279,22 @@ def test_index_of_an_english_run_is_english_and_a_mixed_run_marks_each_report():
     assert 'hreflang="en"' in mixed and 'hreflang="nl"' in mixed
 
 
+def test_index_shows_the_batch_description_in_the_run_language():
+    both = {"nl": "Alle rapporten voor Utrecht", "en": "All reports for Utrecht"}
+    for language, other in (("nl", "en"), ("en", "nl")):
+        record = _record([_report("04_jeugdzorg_cbs", "GM0344", language=language)])
+        record["batch"] = {"description": both}
+        page = export.render_index(record)
+        assert f'<p class="meta">{both[language]}</p>' in page and both[other] not in page
+    record["batch"] = {"description": "Eén tekst <b>"}  # one text is shown as it is, escaped
+    assert "Eén tekst &lt;b&gt;" in export.render_index(record)
+    # and the default batch says it in both languages
+    from analysis.runner import config as C
+
+    default = C.load_batch(Path(__file__).parents[1] / "runs" / "default.yml")
+    assert set(default.spec.description) == {"nl", "en"}
+
+
 def test_index_script_is_the_only_script_and_allowed_by_hash():
     page = export.render_index(_record([_report("04_jeugdzorg_cbs", "GM0344")]))
     scripts = re.findall(r"<script>(.*?)</script>", page, flags=re.S)

@@ -36,7 +36,7 @@ import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -169,7 +169,9 @@ class BatchFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    description: str = ""
+    #: One text, or one per report language (``{nl: ..., en: ...}``): index.html shows
+    #: the text in the run's language.
+    description: str | dict[Literal["nl", "en"], str] = ""
     common: dict[ParamName, Value] = {}
     timeout: Annotated[float, Field(gt=0)] | None = None
     jobs: Annotated[int, Field(ge=1, le=64)] | None = None

@@ -613,6 +613,17 @@ def _index_template() -> Any:
     return env.get_template("index.html.j2")
 
 
+def batch_description(description: str | Mapping[str, str] | None, language: str) -> str:
+    """The batch file's description for an index in ``language``.
+
+    A text per language (``{"nl": ..., "en": ...}``) gives that language's
+    text, else the first one; a plain text is shown as it is.
+    """
+    if isinstance(description, Mapping):
+        return str(description.get(language) or next(iter(description.values()), ""))
+    return str(description or "")
+
+
 def render_index(record: Mapping[str, Any], region_names: Mapping[str, str] | None = None) -> str:
     """The run's ``index.html``: self-contained, in the run's language, grouped, with a filter box.
 
@@ -643,7 +654,7 @@ def render_index(record: Mapping[str, Any], region_names: Mapping[str, str] | No
         css=_CSS,
         script=INDEX_SCRIPT,
         run_id=record.get("run_id", ""),
-        description=batch.get("description") or "",
+        description=batch_description(batch.get("description"), language),
         started=record.get("started", ""),
         duration=f"{float(record.get('duration_s') or 0):.1f}",
         run_status=str(record.get("status", "?")),
