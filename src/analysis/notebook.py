@@ -102,24 +102,13 @@ class Session:
         -------
         analysis.compare.ComparableGroup
         """
-        from .cbs.cache import cached_metadata
         from .compare import comparable_group
 
-        group = comparable_group(
-            self.params.region, self.params.comparison, cache_dir=self.source.cache_dir
-        )
-        if group.table:
-            folder = next(
-                (
-                    f
-                    for f in self.source.folders()
-                    if any(m.get("table") == group.table for m in cached_metadata(f))
-                ),
-                None,
-            )
-            if folder is not None:
-                self.source.note_tables([group.table], folder)
-                self.source.note_details("cbs", group.table, "comparable_characteristics", [])
+        folder = self.source.cache_dir  # the one folder comparable_group reads
+        group = comparable_group(self.params.region, self.params.comparison, cache_dir=folder)
+        if group.table and folder is not None:
+            self.source.note_tables([group.table], folder)
+            self.source.note_details("cbs", group.table, "comparable_characteristics", [])
         return group
 
     def declare_sources(self) -> str:
