@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -194,6 +195,70 @@ def test_a_median_line_has_one_name_with_the_range_of_members_over_its_periods()
         compare.display_name(compare.GROUP_CODE, "mediaan (3-4)", "en")
         == "median of municipalities of the same size (3-4)"
     )
+
+
+def reference_median(obs: pd.DataFrame, members: list[str], name: str, min_members: int = 3):
+    """The median line computed period by period, the plain way (what group_median must equal)."""
+    sub = obs[obs["region_code"].isin(members) & obs["value"].notna()]
+    keys = ["indicator", "period_type", "period", "unit"]
+    rank = {"definitief": 0, "nader voorlopig": 1, "voorlopig": 2}
+    kept = [
+        (k, g)
+        for k, g in sub.groupby(keys, sort=False)
+        if g["region_code"].nunique() >= min_members
+    ]
+    sizes = {}
+    for k, g in kept:
+        sizes.setdefault(k[0], []).append(g["region_code"].nunique())
+    rows = []
+    for k, g in kept:
+        low, high = min(sizes[k[0]]), max(sizes[k[0]])
+        rows.append(
+            {
+                **dict(zip(keys, k, strict=True)),
+                "region_code": compare.GROUP_CODE,
+                "region_name": f"{name} ({low})" if low == high else f"{name} ({low}-{high})",
+                "value": float(g["value"].median()),
+                "status": max(g["status"], key=lambda s: rank.get(s, 0)),
+                "source": " en ".join(sorted(g["source"].unique())),
+                "source_ref": "; ".join(sorted(g["source_ref"].dropna().unique())),
+                "published": "; ".join(sorted(g["published"].unique())),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(obs.columns))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_group_median_equals_the_period_by_period_computation(seed):
+    """Random panels: statuses, two tables, missing values, duplicate rows, two indicators."""
+    rng = np.random.default_rng(seed)
+    codes = [f"GM{i:04d}" for i in range(1, 9)]
+    rows = []
+    for indicator in ("jeugdhulp_pct", "jeugdbescherming_pct"):
+        for period in ["2019", "2020", "2021", "2021H1", "2021H2"]:
+            for code in rng.choice(codes, size=rng.integers(1, 9), replace=False):
+                rows.append(
+                    {
+                        "indicator": indicator,
+                        "region_code": code,
+                        "region_name": code,
+                        "period": period,
+                        "period_type": "halfyear" if "H" in period else "year",
+                        "value": np.nan if rng.random() < 0.1 else float(rng.integers(0, 50)) / 10,
+                        "unit": "procent",
+                        "status": rng.choice(["definitief", "voorlopig", "nader voorlopig", "x"]),
+                        "source": rng.choice(["82972NED", "85098NED"]),
+                        "source_ref": rng.choice([None, "tabel 3", "tabel 1"]),
+                        "published": rng.choice(["2024-01-01", "2025-06-30"]),
+                    }
+                )
+    data = pd.DataFrame(rows)
+    data = pd.concat([data, data.sample(5, random_state=seed)], ignore_index=True)  # duplicates
+    members = list(rng.choice(codes, size=6, replace=False))
+    for min_members in (1, 3, 5):
+        got = compare.group_median(data, members, "mediaan", min_members=min_members)
+        want = reference_median(data, members, "mediaan", min_members)
+        pd.testing.assert_frame_equal(got, want)
 
 
 @pytest.mark.parametrize(

@@ -121,26 +121,42 @@ def group_median(
         return obs.iloc[0:0].copy()
     keys = ["indicator", "period_type", "period", "unit"]
     rank = {"definitief": 0, "nader voorlopig": 1, "voorlopig": 2}
-    rows = []
-    counts = sub.groupby(keys, sort=False)["region_code"].nunique()
-    counts = counts[counts >= min_members]
+    # one aggregation per column over all periods (not a pass per period: ~20x faster)
+    sub = sub.assign(_rank=[rank.get(s, 0) for s in sub["status"]]).reset_index(drop=True)
+    grouped = sub.groupby(keys, sort=False)
+    counts = grouped["region_code"].nunique()
+    kept = counts[counts >= min_members]
+    if kept.empty:
+        return pd.DataFrame([], columns=list(obs.columns))
     # one name for the whole line: the number of members, or its range when it varies by period
-    span = {ind: (int(c.min()), int(c.max())) for ind, c in counts.groupby(level="indicator")}
-    for key, group in sub.groupby(keys, sort=False):
-        if group["region_code"].nunique() < min_members:
-            continue
-        worst = max(group["status"], key=lambda s: rank.get(s, 0))
+    span = {ind: (int(c.min()), int(c.max())) for ind, c in kept.groupby(level="indicator")}
+    medians = grouped["value"].median().to_dict()
+    first_worst = grouped["_rank"].idxmax()  # the first row of the least final status
+    worst = dict(
+        zip(first_worst.index, sub["status"].to_numpy()[first_worst.to_numpy()], strict=True)
+    )
+
+    def joined(column: str, sep: str, dropna: bool = False) -> dict:
+        values = sub[[*keys, column]].dropna(subset=[column]) if dropna else sub[[*keys, column]]
+        parts = values.drop_duplicates().groupby(keys, sort=False)[column]
+        return parts.agg(lambda v: sep.join(sorted(v))).to_dict()
+
+    sources = joined("source", " en ")
+    refs = joined("source_ref", "; ", dropna=True)
+    published = joined("published", "; ")
+    rows = []
+    for key in kept.index:
         low, high = span[key[0]]
         rows.append(
             {
                 **dict(zip(keys, key, strict=True)),
                 "region_code": GROUP_CODE,
                 "region_name": f"{name} ({low})" if low == high else f"{name} ({low}-{high})",
-                "value": float(group["value"].median()),
-                "status": worst,
-                "source": " en ".join(sorted(group["source"].unique())),
-                "source_ref": "; ".join(sorted(group["source_ref"].dropna().unique())),
-                "published": "; ".join(sorted(group["published"].unique())),
+                "value": float(medians[key]),
+                "status": worst[key],
+                "source": sources[key],
+                "source_ref": refs.get(key, ""),
+                "published": published[key],
             }
         )
     return pd.DataFrame(rows, columns=list(obs.columns)).reset_index(drop=True)

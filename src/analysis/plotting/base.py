@@ -27,7 +27,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any, NamedTuple
 
 import matplotlib as mpl
@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import font_manager, ticker
 from matplotlib.axes import Axes
-from matplotlib.dates import date2num
+from matplotlib.dates import date2num, get_epoch
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
 from matplotlib.lines import Line2D
@@ -707,14 +707,16 @@ def series_name(key: str, obs: pd.DataFrame, by: str, language: str | None = Non
     if key == NEDERLAND:
         return label("nederland", language)
     names = (
-        obs.loc[obs["region_code"] == key, "region_name"] if "region_name" in obs.columns else []
+        obs["region_name"].to_numpy()[obs["region_code"].eq(key).to_numpy(bool, na_value=False)]
+        if "region_name" in obs.columns
+        else []
     )
     from ..compare import display_name  # median lines carry a code; their name is translated here
 
-    group = display_name(key, names.iloc[0] if len(names) else None, language)
+    group = display_name(key, names[0] if len(names) else None, language)
     if group is not None:
         return group
-    return str(names.iloc[0]) if len(names) else key
+    return str(names[0]) if len(names) else key
 
 
 def split_lines(obs: pd.DataFrame, key: str) -> dict[str, pd.DataFrame]:
@@ -743,6 +745,11 @@ def sorted_by_period(obs: pd.DataFrame) -> pd.DataFrame:
 
 def period_x(period: str) -> float:
     """Position of a period on a time axis: its midpoint, in matplotlib date units."""
+    return _period_x(str(period), get_epoch())
+
+
+@lru_cache(maxsize=4096)
+def _period_x(period: str, epoch: str) -> float:  # epoch: matplotlib's date units depend on it
     start, end = date2num(period_start(period)), date2num(period_end(period))
     return float((start + end) / 2)
 
@@ -866,7 +873,7 @@ def draw_series(
     x = np.array([period_x(p) for p in data["period"].astype(str)], dtype=float)
     y = data["value"].to_numpy(dtype=float)
     provisional = (
-        data["status"].isin(PROVISIONAL_STATUSES).to_numpy()
+        np.array([s in PROVISIONAL_STATUSES for s in data["status"]], dtype=bool)
         if "status" in data.columns
         else np.zeros(len(x), bool)
     )
