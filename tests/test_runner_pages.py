@@ -360,3 +360,23 @@ def test_the_parameters_note_follows_both_title_cells_and_the_title_stays_englis
     assert written.cells[0].source.startswith("# Overzicht")
     review = (tmp_path / names["review"]).read_text(encoding="utf-8")
     assert review.index("Overview") < review.index("language")
+
+
+def test_remembered_highlighting_equals_nbconverts_and_stays_bounded():
+    from nbconvert.filters.highlight import Highlight2HTML
+
+    plain = Highlight2HTML(pygments_lexer="ipython3")
+    remembered = export.RememberedHighlight(size=2)
+    cells = [
+        ("x = 1  # één", None, None),
+        ("%%bash\necho hi", None, {"magics_language": "bash"}),
+        ("%%bash\necho hi", None, None),  # same source, other metadata: other result
+        ("SELECT 1", "sql", None),
+        ("", None, None),
+    ]
+    for source, language, metadata in cells * 2:
+        assert remembered(source, language, metadata) == plain(source, language, metadata)
+    assert remembered("%%bash\necho hi", None, {"magics_language": "bash"}) != remembered(
+        "%%bash\necho hi", None, None
+    )
+    assert len(remembered) == 2

@@ -48,6 +48,7 @@ import html
 import json
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -221,6 +222,41 @@ def removed_tags(language: str, *, review: bool) -> set[str]:
     return tags | {CHECK_TAG} if review else tags
 
 
+class RememberedHighlight:
+    """nbconvert's code highlighting (``highlight_code``), remembered per cell source.
+
+    The code cells of a notebook are the same in every report of a batch but
+    the parameters cell, and highlighting them with pygments took about a
+    third of the page with code's export. Each exporter gets its own instance
+    (exporters are per thread), holding at most ``size`` results. Cells
+    without a ``language`` use the IPython lexer, as nbconvert does for a
+    Python notebook.
+    """
+
+    def __init__(self, size: int = 1024) -> None:
+        from nbconvert.filters.highlight import Highlight2HTML
+
+        self._highlight = Highlight2HTML(pygments_lexer="ipython3")
+        self._memo: OrderedDict[tuple[str, str | None, str | None], str] = OrderedDict()
+        self._size = size
+
+    def __call__(self, source: str, language: str | None = None, metadata: Any = None) -> str:
+        magics = metadata.get("magics_language") if metadata else None
+        key = (source, language, magics)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._memo[key] = self._highlight(source, language, metadata)
+            if len(self._memo) > self._size:
+                self._memo.popitem(last=False)
+        else:
+            self._memo.move_to_end(key)
+        return hit
+
+    def __len__(self) -> int:
+        """How many results are remembered."""
+        return len(self._memo)
+
+
 def make_exporters(language: str = "nl") -> tuple[Any, Any]:
     """(page with code, reviewer page without code) exporters for reports in ``language``."""
     from nbconvert import HTMLExporter
@@ -232,6 +268,7 @@ def make_exporters(language: str = "nl") -> tuple[Any, Any]:
             extra_loaders=[DictLoader({"analysis_offline.html.j2": _OFFLINE_TEMPLATE})],
             template_file="analysis_offline.html.j2",
             language_code=language,
+            filters={"highlight_code": RememberedHighlight()},
             **kw,
         )
         # nbconvert warns for every figure without alt text; keep its errors only
