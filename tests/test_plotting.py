@@ -243,6 +243,20 @@ def test_line_chart_marks_provisional_points_with_open_markers(cbs):
     assert "open symbool = voorlopig" in source_lines(fig)[0]
 
 
+@pytest.mark.parametrize("dtype", ["string", object])
+def test_a_missing_status_counts_as_not_provisional(cbs, dtype):
+    """A status column with NA (string dtype, or object with pd.NA) draws as before, not an error."""
+    status = cbs["status"].astype(object)
+    status.iloc[0] = pd.NA
+    fig = P.line_chart(cbs.assign(status=status.astype(dtype)))
+    opened = [
+        line
+        for line in fig.axes[0].lines
+        if line.get_markerfacecolor() == "white" and len(line.get_xdata())
+    ]
+    assert list(opened[0].get_xdata()) == [P.period_x("2022"), P.period_x("2023")]
+
+
 def test_line_chart_without_provisional_values_says_nothing_about_them(cbs):
     final = cbs[cbs["status"] == "definitief"]
     fig = P.line_chart(final)

@@ -873,7 +873,7 @@ def draw_series(
     x = np.array([period_x(p) for p in data["period"].astype(str)], dtype=float)
     y = data["value"].to_numpy(dtype=float)
     provisional = (
-        np.array([s in PROVISIONAL_STATUSES for s in data["status"]], dtype=bool)
+        np.array([isinstance(s, str) and s in PROVISIONAL_STATUSES for s in data["status"]], bool)
         if "status" in data.columns
         else np.zeros(len(x), bool)
     )

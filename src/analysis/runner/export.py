@@ -228,24 +228,34 @@ class RememberedHighlight:
     The code cells of a notebook are the same in every report of a batch but
     the parameters cell, and highlighting them with pygments took about a
     third of the page with code's export. Each exporter gets its own instance
-    (exporters are per thread), holding at most ``size`` results. Cells
-    without a ``language`` use the IPython lexer, as nbconvert does for a
-    Python notebook.
+    (exporters are per thread), holding at most ``size`` results. Call
+    :meth:`use_notebook` before exporting a notebook: it picks the lexer
+    nbconvert would pick for it (``language_info.pygments_lexer``, else its
+    ``name``, else ``ipython3``).
     """
 
     def __init__(self, size: int = 1024) -> None:
-        from nbconvert.filters.highlight import Highlight2HTML
-
-        self._highlight = Highlight2HTML(pygments_lexer="ipython3")
-        self._memo: OrderedDict[tuple[str, str | None, str | None], str] = OrderedDict()
+        self.pygments_lexer: str | None = None
+        self._highlighters: dict[str, Any] = {}
+        self._memo: OrderedDict[tuple[str, str, str | None, str | None], str] = OrderedDict()
         self._size = size
 
+    def use_notebook(self, nb: Any) -> None:
+        """Highlight the next cells with the lexer of ``nb``, as nbconvert's HTMLExporter does."""
+        info = nb.metadata.get("language_info", {})
+        self.pygments_lexer = info.get("pygments_lexer", info.get("name", None))
+
     def __call__(self, source: str, language: str | None = None, metadata: Any = None) -> str:
+        from nbconvert.filters.highlight import Highlight2HTML
+
+        lexer = self.pygments_lexer or "ipython3"
         magics = metadata.get("magics_language") if metadata else None
-        key = (source, language, magics)
+        key = (lexer, source, language, magics)
         hit = self._memo.get(key)
         if hit is None:
-            hit = self._memo[key] = self._highlight(source, language, metadata)
+            if lexer not in self._highlighters:
+                self._highlighters[lexer] = Highlight2HTML(pygments_lexer=lexer)
+            hit = self._memo[key] = self._highlighters[lexer](source, language, metadata)
             if len(self._memo) > self._size:
                 self._memo.popitem(last=False)
         else:
@@ -390,6 +400,10 @@ def render_pages(
     import copy
 
     full, review = thread_exporters(language)
+    for exporter in (full, review):
+        highlight = exporter.filters.get("highlight_code")
+        if isinstance(highlight, RememberedHighlight):
+            highlight.use_notebook(nb)
     csp_full = CSP_INLINE_SCRIPT if needs_scripts(nb) else CSP_NO_SCRIPT
     body_full, _ = full.from_notebook_node(
         copy.deepcopy(nb), resources={"metadata": {"name": title}, "analysis_csp": csp_full}
