@@ -331,7 +331,16 @@ def test_ctrl_c_stops_cleanly_without_orphans_or_half_written_runs(tmp_path):
         time.sleep(3)  # let them warm up and start sleeping
         assert any(p.name.endswith(".partial") for p in out.iterdir())
         proc.send_signal(signal.SIGINT)
-        stdout, stderr = proc.communicate(timeout=30)
+        try:
+            stdout, stderr = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err_text = proc.communicate()
+            pytest.fail(
+                "the runner had not stopped 30 s after SIGINT; its stderr: "
+                + (err_text or "")[-2000:]
+                + f" | SIGINT handler of this process: {signal.getsignal(signal.SIGINT)!r}"
+            )
     finally:
         if proc.poll() is None:
             proc.kill()
