@@ -12,11 +12,12 @@ import pandas.testing as pdt
 import pytest
 
 from analysis import config, datacache
-from analysis.cbs import import_paths, load_indicator, read_cached
+from analysis.cbs import import_paths, load_indicator, read_cached, region_resolver
 from analysis.cbs.cache import read_crosswalk
 from analysis.cbs.load import _load_indicator
 from analysis.cbs.parse import sha256_of
 from analysis.published import load_published
+from analysis.regions import RegionResolver
 from analysis.register import load_register
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cbs"
@@ -309,3 +310,16 @@ def test_an_indicator_from_the_extract_is_read_once_per_version(tmp_path, monkey
     after = load_indicator("jeugdhulp_pct", regions=["GM0344"], cache_dir=folder)
     assert set(after["value"]) == {99.9}
     assert loads == ["jeugdhulp_pct"] * 2
+
+
+def test_the_region_resolver_is_built_once_per_crosswalk_version(tmp_path):
+    """Shared between callers (it never changes), rebuilt when the cache's regions change."""
+    folder = tmp_path / "cbs"
+    import_paths([FIXTURES / "82972NED.csv"], cache_dir=folder, vintage="one")
+    first = region_resolver(folder)
+    assert region_resolver(folder) is first
+    import_paths([FIXTURES / "85755NED.csv"], cache_dir=folder, vintage="two")
+    second = region_resolver(folder)
+    assert second is not first
+    assert second.codes() == RegionResolver(read_crosswalk(folder)).codes()
+    assert set(second.codes()) > set(first.codes())

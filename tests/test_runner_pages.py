@@ -360,3 +360,46 @@ def test_the_parameters_note_follows_both_title_cells_and_the_title_stays_englis
     assert written.cells[0].source.startswith("# Overzicht")
     review = (tmp_path / names["review"]).read_text(encoding="utf-8")
     assert review.index("Overview") < review.index("language")
+
+
+def test_remembered_highlighting_equals_nbconverts_and_stays_bounded():
+    from nbconvert.filters.highlight import Highlight2HTML
+
+    plain = Highlight2HTML(pygments_lexer="ipython3")
+    remembered = export.RememberedHighlight(size=2)
+    cells = [
+        ("x = 1  # één", None, None),
+        ("%%bash\necho hi", None, {"magics_language": "bash"}),
+        ("%%bash\necho hi", None, None),  # same source, other metadata: other result
+        ("SELECT 1", "sql", None),
+        ("", None, None),
+    ]
+    for source, language, metadata in cells * 2:
+        assert remembered(source, language, metadata) == plain(source, language, metadata)
+    assert remembered("%%bash\necho hi", None, {"magics_language": "bash"}) != remembered(
+        "%%bash\necho hi", None, None
+    )
+    assert len(remembered) == 2
+    # a notebook that names only its language is highlighted with that lexer, as nbconvert does
+    python = Highlight2HTML(pygments_lexer="python")
+    remembered.use_notebook(new_notebook(metadata={"language_info": {"name": "python"}}))
+    assert remembered("x = 1", None, None) == python("x = 1", None, None)
+    assert remembered("x = 1", None, None) != plain("x = 1", None, None)
+
+
+@pytest.mark.parametrize(
+    "language_info",
+    [{"name": "python"}, {"name": "python", "pygments_lexer": "ipython3"}, None],
+)
+def test_pages_highlight_code_as_nbconvert_does(language_info):
+    """The page with code equals a plain HTMLExporter's code blocks, whatever lexer the notebook names."""
+    from nbconvert import HTMLExporter
+
+    nb = new_notebook(
+        cells=[new_code_cell("%matplotlib inline\nimport pandas as pd  # één\nx = {'a': 1}")],
+        metadata={"language_info": language_info} if language_info else {},
+    )
+    page, _ = export.render_pages(nb, "t")
+    plain, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    blocks = re.compile(r'<div class="highlight hl-[^"]*">.*?</div>', re.S)
+    assert blocks.findall(page) == blocks.findall(plain) != []

@@ -138,6 +138,12 @@ class RegionResolver:
                 if code.startswith("GM"):
                     self._by_label.setdefault(_norm(name), code)
 
+    def __copy__(self) -> RegionResolver:
+        return self  # nothing changes a resolver after it is built, so a copy may be itself
+
+    def __deepcopy__(self, memo: dict) -> RegionResolver:
+        return self
+
     def code_for(self, label: str) -> str | None:
         """The code for a CBS label or code, or None when unknown."""
         text = str(label).strip()

@@ -22,8 +22,26 @@ _SUFFIX = re.compile(r"\s*\((gemeente|PV|LD|JZ|CR)\)\s*$")
 
 
 def region_resolver(cache_dir: str | Path | None = None) -> RegionResolver:
-    """A resolver that knows the built-in regions and every region in the cache."""
-    return RegionResolver(read_crosswalk(cache_dir))
+    """A resolver that knows the built-in regions and every region in the cache.
+
+    Built once per version of the cache's region files (:mod:`analysis.datacache`):
+    a resolver does not change after it is built, so every caller shares it.
+    """
+    folder = cbs_cache_dir(cache_dir)
+    return datacache.load(
+        ("analysis.cbs.load.region_resolver", str(folder.resolve())),
+        _crosswalk_files(folder),
+        lambda: RegionResolver(read_crosswalk(cache_dir)),
+    )
+
+
+def _crosswalk_files(folder: Path) -> list[Path]:
+    """The files :func:`~analysis.cbs.cache.read_crosswalk` builds the crosswalk of ``folder`` from."""
+    if is_extract(folder):
+        return [
+            folder / name for name in (OBSERVATIONS, MANIFEST, REGIONS) if (folder / name).exists()
+        ]
+    return [folder / CROSSWALK]
 
 
 def load_indicator(
@@ -97,10 +115,8 @@ def _indicator_files(folder: Path, indicator: str) -> list[Path]:
     region files, which every indicator of the extract reads.
     """
     if is_extract(folder):
-        return [
-            folder / name for name in (OBSERVATIONS, MANIFEST, REGIONS) if (folder / name).exists()
-        ]
-    return [folder / CROSSWALK] + [
+        return _crosswalk_files(folder)
+    return _crosswalk_files(folder) + [
         folder / f"{t}.{ext}"
         for t in tables_for(indicator)
         for ext in ("parquet", "json")

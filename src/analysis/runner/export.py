@@ -48,6 +48,7 @@ import html
 import json
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -221,6 +222,51 @@ def removed_tags(language: str, *, review: bool) -> set[str]:
     return tags | {CHECK_TAG} if review else tags
 
 
+class RememberedHighlight:
+    """nbconvert's code highlighting (``highlight_code``), remembered per cell source.
+
+    The code cells of a notebook are the same in every report of a batch but
+    the parameters cell, and highlighting them with pygments took about a
+    third of the page with code's export. Each exporter gets its own instance
+    (exporters are per thread), holding at most ``size`` results. Call
+    :meth:`use_notebook` before exporting a notebook: it picks the lexer
+    nbconvert would pick for it (``language_info.pygments_lexer``, else its
+    ``name``, else ``ipython3``).
+    """
+
+    def __init__(self, size: int = 1024) -> None:
+        self.pygments_lexer: str | None = None
+        self._highlighters: dict[str, Any] = {}
+        self._memo: OrderedDict[tuple[str, str, str | None, str | None], str] = OrderedDict()
+        self._size = size
+
+    def use_notebook(self, nb: Any) -> None:
+        """Highlight the next cells with the lexer of ``nb``, as nbconvert's HTMLExporter does."""
+        info = nb.metadata.get("language_info", {})
+        self.pygments_lexer = info.get("pygments_lexer", info.get("name", None))
+
+    def __call__(self, source: str, language: str | None = None, metadata: Any = None) -> str:
+        from nbconvert.filters.highlight import Highlight2HTML
+
+        lexer = self.pygments_lexer or "ipython3"
+        magics = metadata.get("magics_language") if metadata else None
+        key = (lexer, source, language, magics)
+        hit = self._memo.get(key)
+        if hit is None:
+            if lexer not in self._highlighters:
+                self._highlighters[lexer] = Highlight2HTML(pygments_lexer=lexer)
+            hit = self._memo[key] = self._highlighters[lexer](source, language, metadata)
+            if len(self._memo) > self._size:
+                self._memo.popitem(last=False)
+        else:
+            self._memo.move_to_end(key)
+        return hit
+
+    def __len__(self) -> int:
+        """How many results are remembered."""
+        return len(self._memo)
+
+
 def make_exporters(language: str = "nl") -> tuple[Any, Any]:
     """(page with code, reviewer page without code) exporters for reports in ``language``."""
     from nbconvert import HTMLExporter
@@ -232,6 +278,7 @@ def make_exporters(language: str = "nl") -> tuple[Any, Any]:
             extra_loaders=[DictLoader({"analysis_offline.html.j2": _OFFLINE_TEMPLATE})],
             template_file="analysis_offline.html.j2",
             language_code=language,
+            filters={"highlight_code": RememberedHighlight()},
             **kw,
         )
         # nbconvert warns for every figure without alt text; keep its errors only
@@ -353,6 +400,10 @@ def render_pages(
     import copy
 
     full, review = thread_exporters(language)
+    for exporter in (full, review):
+        highlight = exporter.filters.get("highlight_code")
+        if isinstance(highlight, RememberedHighlight):
+            highlight.use_notebook(nb)
     csp_full = CSP_INLINE_SCRIPT if needs_scripts(nb) else CSP_NO_SCRIPT
     body_full, _ = full.from_notebook_node(
         copy.deepcopy(nb), resources={"metadata": {"name": title}, "analysis_csp": csp_full}
