@@ -704,6 +704,22 @@ def test_guard_level_demands_evidence_across_origins():
 # ----------------------------------------------------------------------------- nested weight, recalibration
 
 
+def test_overlapping_horizon_2_errors_count_as_half_as_many_origins():
+    # 7 half-years: 4 earlier origins scored at h1, 3 at h2 (worth 1.5 independent ones, fewer than the
+    # 2 a bound needs): the trend that won at every origin is weighted at h1 and not yet at h2
+    for n, h2_weighted in ((7, False), (8, True)):
+        panel = make_panel(shared_trend_panel(200, n, trend=0.3, noise=0.05, walk=0.1))
+        g = forecast_panel(panel, horizon=2, round_to=None).params["guard"]
+        assert g["origins"] == [n - 3, n - 4]
+        assert g["weights"][0] > 0
+        assert (g["weights"][1] > 0) is h2_weighted, (n, g)
+        # counted as k origins (the rule before), 3 overlapping errors were enough at horizon 2
+        before = forecast_panel(panel, horizon=2, round_to=None, guard_overlap=False)
+        assert before.params["guard"]["weights"][1] > 0
+    with pytest.raises(ForecastInputError, match="guard_overlap"):
+        forecast_panel(panel, horizon=2, guard_overlap="yes")
+
+
 def test_weight_rule_is_naive_without_evidence_and_leans_on_a_trend_that_kept_winning():
     shocks = forecast_panel(
         make_panel(shock_panel()), horizon=2, round_to=None, guard_rule="weight"
@@ -715,8 +731,10 @@ def test_weight_rule_is_naive_without_evidence_and_leans_on_a_trend_that_kept_wi
     res = forecast_panel(trend, horizon=2, round_to=None, guard_rule="weight", guard_level=0.5)
     w = res.params["guard"]["weights"]
     k = res.params["guard"]["origins"]
-    # the full weight on the pooled trend, shrunk toward naive by k / (k + 2) for k earlier origins
-    np.testing.assert_allclose(w, [kk / (kk + 2) for kk in k])
+    # the full weight on the pooled trend, shrunk toward naive by m / (m + 2) for k earlier origins
+    # at horizon h, worth m = k / h independent ones (consecutive h-step errors overlap)
+    m = [kk / h for h, kk in enumerate(k, start=1)]
+    np.testing.assert_allclose(w, [mm / (mm + 2) for mm in m])
     assert res.params["guard"]["methods"] == ["weighted", "weighted"]
     pooled = forecast_panel(trend, horizon=2, round_to=None, guard=False).forecasts
     last = trend[trend["period"] == trend["period"].max()].set_index("region_code")["value"]
