@@ -267,3 +267,48 @@ def test_an_indicator_without_a_table_in_the_realdata_is_left_out(bench, realdat
     assert "wijk_indelingswijziging (halfyear): no table in the realdata, left out" in out
     assert "wijk_indelingswijziging (year): no table in the realdata, left out" in out
     assert errors == {} and "no indicator has a panel to evaluate" in out
+
+
+def test_coverage_interval_resamples_origins_not_forecasts(bench):
+    # two origins of 100 outcomes: one all inside, one all outside. Resampling forecasts would give a
+    # narrow interval around 0.5; resampling origins says that another pair of origins could give 0 or 1
+    rows = []
+    for origin, inside in (("2022H1", True), ("2022H2", False)):
+        for _ in range(100):
+            rows.append(
+                {
+                    "origin": origin,
+                    "horizon": 1,
+                    "actual": 1.0 if inside else 5.0,
+                    "lo80": 0.0,
+                    "hi80": 2.0,
+                }
+            )
+    errors = pd.DataFrame(rows)
+    cov, lo, hi = bench.coverage_interval(errors, 1)
+    assert cov == 0.5 and lo == 0.0 and hi == 1.0
+    assert bench.calibration_verdict(lo, hi) == "ok"
+    # the same origin repeated: no spread, and a coverage of 1 is too wide
+    steady = errors.assign(actual=1.0)
+    assert bench.coverage_interval(steady, 1) == (1.0, 1.0, 1.0)
+    assert bench.calibration_verdict(1.0, 1.0) == "too wide"
+    assert bench.calibration_verdict(0.6, 0.7) == "too narrow"
+    assert np.isnan(bench.coverage_interval(errors, 2)).all()  # no outcome at horizon 2
+
+
+def test_coverage_summary_names_the_cells_outside_the_band(bench):
+    table = pd.DataFrame(
+        {
+            "indicator": ["a", "b", "c"],
+            "type": ["halfyear", "year", "year"],
+            "h": [1, 2, 1],
+            "cov80": [0.80, 0.86, 0.70],
+            "cov80 lo": [0.75, 0.82, 0.55],
+            "cov80 hi": [0.85, 0.90, 0.85],
+            "calibration": ["ok", "too wide", "ok"],
+        }
+    )
+    text = bench.coverage_summary(table)
+    assert "1 of 3 cells in 0.75-0.85" in text
+    assert "b year h2 0.860 [0.82, 0.90] too wide" in text and "c year h1 0.700" in text
+    assert "2 ok, 1 too wide, 0 too narrow" in text
