@@ -28,7 +28,7 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def realdata_dir() -> Path:
     """../shared/realdata, or skip with a reason where it is absent."""
     path = config.realdata_dir()

@@ -93,12 +93,46 @@ def _outputs_text(nb) -> str:
     return "\n".join(parts)
 
 
+@pytest.fixture(scope="module")
+def amsterdam_runs(tmp_path_factory, realdata_dir) -> dict[str, tuple[dict, object]]:
+    """Every notebook for Amsterdam on the CBS files in ../shared/realdata, as one batch of the
+    project's runner (two warm kernels side by side): per notebook, its run.json record and its
+    executed notebook."""
+    import json
+
+    import nbformat
+    import yaml
+
+    from analysis.cli.runner import run_plan
+    from analysis.runner import config as C
+    from analysis.runner.notebooks import discover
+
+    base = tmp_path_factory.mktemp("amsterdam")
+    batch = {
+        "runs": [
+            {"notebooks": "all", "parameters": {"region": "GM0363", "source": str(realdata_dir)}}
+        ]
+    }
+    (base / "amsterdam.yml").write_text(yaml.safe_dump(batch), encoding="utf-8")
+    plan = C.build_plan(
+        discover(config.notebooks_dir()), batch=C.load_batch(base / "amsterdam.yml")
+    )
+    run_plan(plan, out=base / "reports", run_id="amsterdam", jobs=2, quiet=True)
+    folder = base / "reports" / "amsterdam"
+    reports = json.loads((folder / "run.json").read_text(encoding="utf-8"))["reports"]
+    return {
+        r["notebook"]: (r, nbformat.read(folder / f"{r['name']}.ipynb", as_version=4))
+        for r in reports
+    }
+
+
 @pytest.mark.notebooks
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_runs_for_amsterdam_on_real_cbs_data(path, tmp_path, realdata_dir):
+def test_runs_for_amsterdam_on_real_cbs_data(path, amsterdam_runs, realdata_dir):
     from analysis.cbs import SERIES
 
-    nb = _run(path, tmp_path, region="GM0363", source=str(realdata_dir))
+    record, nb = amsterdam_runs[path.stem]
+    assert record["status"] == "ok", f"{path.stem}: {record['error']}"
     # the sources table (plain text): "- CBS <table>: <title>; <vintage>; <status>; <location>; ..."
     declared = dict(
         line[2:].split(": ", 1)
