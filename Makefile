@@ -80,9 +80,10 @@ synthetic: $(VENV)/.installed ## Regenerate the synthetic register in data/synth
 	$(BIN)/python -m analysis.synthetic
 
 .PHONY: bench
-bench: $(VENV)/.installed ## Run the benchmarks (forecast accuracy, batch speed); prints figures
+bench: $(VENV)/.installed ## Run the benchmarks (forecast accuracy, figure rendering, batch speed); prints figures
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	$(BIN)/python benchmarks/forecast_cbs.py
+	$(BIN)/python benchmarks/render_figures.py
 	$(BIN)/python benchmarks/run_batch.py
 
 .PHONY: bench-import

@@ -1,0 +1,72 @@
+"""The figure-rendering benchmark's helpers (benchmarks/render_figures.py)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("agg")
+from matplotlib.figure import Figure  # noqa: E402
+
+_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "render_figures.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("render_figures", _PATH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_parameter_is_name_equals_value(bench):
+    assert bench.parse_param("region=GM0363") == ("region", "GM0363")
+    assert bench.parse_param("start=2016=x") == ("start", "2016=x")
+    for bad in ("region", "=GM0363", "two words=1"):
+        with pytest.raises(argparse.ArgumentTypeError, match="name=value"):
+            bench.parse_param(bad)
+
+
+def test_time_variant_converts_every_figure_and_reports_the_bytes(bench):
+    figures = []
+    for n in (3, 30):
+        fig = Figure(figsize=(3, 2))
+        fig.add_subplot().plot(range(n))
+        figures.append(fig)
+    calls = []
+
+    def convert(fig, fmt, **options):
+        calls.append((fig, fmt, options))
+        return b"x" * (10 if fig is figures[0] else 32)
+
+    cpu, size = bench.time_variant(figures, convert, {"dpi": 50}, repeat=2)
+    assert size == 42 and cpu >= 0
+    assert calls == [(f, "png", {"dpi": 50}) for f in figures] * 2
+
+
+def test_the_notebook_figures_are_collected_in_process(bench, tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("n = 1"),
+        nbformat.v4.new_code_cell(
+            "from IPython.display import display\n"
+            "from matplotlib.figure import Figure\n"
+            "for i in range(n):\n"
+            "    fig = Figure(); fig.add_subplot().plot([0, i]); display(fig)\n"
+            "print('a table')"
+        ),
+    ]
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nb, path)
+    figures = bench.notebook_figures(path, {"n": 3})
+    assert len(figures) == 3 and all(isinstance(f, Figure) for f in figures)
+    nb.cells.append(nbformat.v4.new_code_cell("1 / 0"))
+    nbformat.write(nb, path)
+    with pytest.raises(SystemExit, match="nb.ipynb: a cell failed"):
+        bench.notebook_figures(path, {"n": 1})
