@@ -297,8 +297,10 @@ def _alive(pids: list[int]) -> list[int]:
     return alive
 
 
-def _default_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+_DEFAULT_SIGINT_EXEC = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.argv[1], sys.argv[1:])"
+)
 
 
 def test_ctrl_c_stops_cleanly_without_orphans_or_half_written_runs(tmp_path):
@@ -324,15 +326,16 @@ def test_ctrl_c_stops_cleanly_without_orphans_or_half_written_runs(tmp_path):
     ]
     # A shell without job control starts background jobs with SIGINT ignored, and a child
     # inherits that (POSIX): a suite started with ``make test &`` would test nothing but the
-    # shell. The runner is started as from an interactive terminal: SIGINT at its default.
+    # shell. The runner is started as from an interactive terminal, SIGINT at its default: a
+    # small Python sets it and execs the runner in its own process (no preexec_fn in a
+    # process with threads).
     proc = subprocess.Popen(
-        cmd,
+        [sys.executable, "-c", _DEFAULT_SIGINT_EXEC, *cmd],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         cwd=ROOT,
         env=LIGHT,
-        preexec_fn=_default_sigint,
     )
     try:
         deadline = time.monotonic() + 60
