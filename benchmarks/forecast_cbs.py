@@ -303,6 +303,13 @@ def coverage_interval(
     sums, sizes = per_origin["sum"].to_numpy(float), per_origin["size"].to_numpy(float)
     if not sizes.size:
         return float("nan"), float("nan"), float("nan")
+    return ratio_with_interval(sums, sizes, n_boot, seed, level)
+
+
+def ratio_with_interval(
+    sums: np.ndarray, sizes: np.ndarray, n_boot: int, seed: int, level: float
+) -> tuple[float, float, float]:
+    """sum(sums) / sum(sizes), with a percentile bootstrap interval drawing the groups (entries) with replacement."""
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, len(sums), (n_boot, len(sums)))
     boots = sums[idx].sum(axis=1) / sizes[idx].sum(axis=1)
@@ -340,11 +347,7 @@ def paired_difference(
         (m["scaled_error_a"] - m["scaled_error_b"]).groupby(m["region_code"]).agg(["sum", "size"])
     )
     sums, sizes = per_region["sum"].to_numpy(), per_region["size"].to_numpy()
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(sums), (n_boot, len(sums)))
-    boots = sums[idx].sum(axis=1) / sizes[idx].sum(axis=1)
-    tail = (1 - level) / 2
-    return float(sums.sum() / sizes.sum()), *np.quantile(boots, [tail, 1 - tail]).tolist()
+    return ratio_with_interval(sums, sizes, n_boot, seed, level)
 
 
 def origins_from(panel: pd.DataFrame, first_origin: str) -> int:

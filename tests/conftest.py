@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -53,3 +54,17 @@ def restore_language():
     previous = labels.get_language()
     yield
     labels.set_language(previous)
+
+
+@pytest.fixture(scope="session")
+def load_benchmark():
+    """``load_benchmark("forecast_cbs")``: a script of benchmarks/ imported as a module (not a package)."""
+
+    def load(name: str):
+        path = config.PROJECT_ROOT / "benchmarks" / f"{name}.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from analysis.forecast import backtest
 
-_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "forecast_cbs.py"
-
 
 @pytest.fixture(scope="module")
-def bench():
-    spec = importlib.util.spec_from_file_location("forecast_cbs", _PATH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def bench(load_benchmark):
+    return load_benchmark("forecast_cbs")
 
 
 def _panel(values: dict[str, list[float]], first: int = 2020) -> pd.DataFrame:

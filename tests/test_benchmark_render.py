@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
-from pathlib import Path
 
 import matplotlib
 import pytest
@@ -12,15 +10,10 @@ import pytest
 matplotlib.use("agg")
 from matplotlib.figure import Figure  # noqa: E402
 
-_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "render_figures.py"
-
 
 @pytest.fixture(scope="module")
-def bench():
-    spec = importlib.util.spec_from_file_location("render_figures", _PATH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def bench(load_benchmark):
+    return load_benchmark("render_figures")
 
 
 def test_a_parameter_is_name_equals_value(bench):
