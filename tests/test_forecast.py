@@ -716,8 +716,32 @@ def test_overlapping_horizon_2_errors_count_as_half_as_many_origins():
         # counted as k origins (the rule before), 3 overlapping errors were enough at horizon 2
         before = forecast_panel(panel, horizon=2, round_to=None, guard_overlap=False)
         assert before.params["guard"]["weights"][1] > 0
+        if not h2_weighted:
+            assert (
+                "h2 naive (3 earlier origins, whose 2-period errors overlap: worth 1.5"
+                in (forecast_panel(panel, horizon=2).summary["reason"].iloc[0])
+            )
     with pytest.raises(ForecastInputError, match="guard_overlap"):
         forecast_panel(panel, horizon=2, guard_overlap="yes")
+
+
+def test_the_horizon_2_bound_uses_half_the_origins_in_its_error_and_degrees_of_freedom():
+    from scipy.stats import t as t_dist
+
+    panel = make_panel(shock_panel(60, 12, seed=3))
+    strict = {"guard_rule": "choice", "guard_level": 0.9, "round_to": None}
+    on = forecast_panel(panel, horizon=2, **strict).params["guard"]
+    off = forecast_panel(panel, horizon=2, guard_overlap=False, **strict).params["guard"]
+    assert on["overlap"] is True and off["overlap"] is False
+    assert on["mean_diff"] == off["mean_diff"] and on["origins"] == off["origins"]
+    k = on["origins"][1]
+    # the same per-origin differences, so the margins above the mean differ only by t(m - 1) / sqrt(m)
+    margin_on = on["upper_diff"][1] - on["mean_diff"][1]
+    margin_off = off["upper_diff"][1] - off["mean_diff"][1]
+    m = k / 2
+    expected = (t_dist.ppf(0.9, m - 1) / np.sqrt(m)) / (t_dist.ppf(0.9, k - 1) / np.sqrt(k))
+    assert margin_on / margin_off == pytest.approx(expected, rel=1e-9)
+    assert on["upper_diff"][0] == off["upper_diff"][0]  # horizon 1 unchanged
 
 
 def test_weight_rule_is_naive_without_evidence_and_leans_on_a_trend_that_kept_winning():

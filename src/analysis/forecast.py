@@ -160,7 +160,7 @@ _VECTORISED = ("pooled", "naive", "drift")
 _MIN_OBS = 3
 #: The weights on the pooled forecast a combination with naive may take (``guard_rule="weight"``).
 _WEIGHTS = np.linspace(0.0, 1.0, 11)
-#: Shrinkage of the combination weight toward naive: ``k / (k + this)`` for ``k`` earlier origins.
+#: Shrinkage of the combination weight toward naive: ``m / (m + this)`` for ``m`` effective earlier origins.
 _WEIGHT_PRIOR_ORIGINS = 2
 
 
@@ -936,6 +936,13 @@ def _effective_origins(k: int, h: int, overlap: bool = True) -> float:
     return k / h if overlap else float(k)
 
 
+def _upper_bound(mean, std, m: float, level: float):
+    """One-sided ``level`` Student-t upper bound of a mean over ``m`` effective origins (arrays allowed)."""
+    from scipy.stats import t as t_dist
+
+    return mean + float(t_dist.ppf(level, m - 1)) * std / math.sqrt(m)
+
+
 def _guarded(
     Y: np.ndarray,
     cross: np.ndarray,
@@ -964,7 +971,11 @@ def _guarded(
     of the mean difference over the origins scored by ``s`` (``t + h <= s``;
     Student t over origins) lies below 0: the pooled method was better than
     naive, beyond chance, at every earlier origin taken together; otherwise
-    (and with fewer than 2 such origins) it is naive. ``level=0.5``: the
+    (and with fewer than 2 such origins) it is naive. With ``overlap`` the
+    ``k`` origins scored at horizon ``h`` count as ``m = k / h`` in the
+    bound (standard error over ``sqrt(m)``, ``m - 1`` degrees of freedom,
+    ``m`` at least 2) and the shrinkage (:func:`_effective_origins`); without
+    it ``m = k``. ``level=0.5``: the
     mean difference alone. The choice at the panel's last period gives the
     forecast. The conformal intervals (``cal``:
     calibration origins, scale window; None for none) are calibrated on the
@@ -977,10 +988,9 @@ def _guarded(
     0.1, ..., 1 whose difference from naive (per origin, the mean absolute
     scaled error of the combination minus naive's) has the lowest mean over
     those origins (``level=0.5``) or the lowest one-sided ``level`` upper
-    bound (Student t over the origins, at least 2; ties: the smaller
+    bound (Student t over the origins, ``m`` at least 2; ties: the smaller
     weight), so 0 unless some weight beat naive; shrunk toward 0 (naive)
-    by ``k / (k + _WEIGHT_PRIOR_ORIGINS)`` for ``k`` origins; 0 without an
-    earlier origin.
+    by ``m / (m + _WEIGHT_PRIOR_ORIGINS)``; 0 without an earlier origin.
 
     ``recalibrate``: the interval quantiles are multiplied, per horizon and
     level, by the factor that would have made the intervals of every
@@ -993,7 +1003,6 @@ def _guarded(
     Returns the guarded forecast, the method per horizon, the scores behind
     the choice, and the quantiles and counts of the calibration errors.
     """
-    from scipy.stats import t as t_dist
 
     N, n = Y.shape
     t0 = _MIN_OBS - 1
@@ -1045,9 +1054,7 @@ def _guarded(
             if level <= 0.5:
                 upper[h] = mean[h]
             elif m >= 2:
-                upper[h] = mean[h] + float(t_dist.ppf(level, m - 1)) * float(
-                    d.std(ddof=1)
-                ) / math.sqrt(m)
+                upper[h] = float(_upper_bound(mean[h], d.std(ddof=1), m, level))
         return mean, upper, k
 
     def weights(s: int) -> np.ndarray:
@@ -1066,9 +1073,7 @@ def _guarded(
                 if level > 0.5:
                     if m < 2:
                         continue
-                    bound = bound + float(t_dist.ppf(level, m - 1)) * D.std(
-                        axis=0, ddof=1
-                    ) / math.sqrt(m)
+                    bound = _upper_bound(bound, D.std(axis=0, ddof=1), m, level)
                 w[h] = _WEIGHTS[int(np.argmin(bound))] * m / (m + _WEIGHT_PRIOR_ORIGINS)
             return w
         return (np.nan_to_num(evidence(s)[1], nan=np.inf) < 0).astype(float)
@@ -1092,6 +1097,7 @@ def _guarded(
             "upper_diff": upper.tolist(),
             "level": level,
             "rule": rule,
+            "overlap": overlap,
             "weights": wts.tolist(),
         }
     if cal is None:
@@ -1572,15 +1578,16 @@ def forecast_panel(
     guard_level : float, default 0.9
         With ``guard``: how sure the earlier origins must make a gain over
         naive. 0.9 (the default): the one-sided 90 % upper bound (Student t
-        over the origins, which needs 2 or more) of the gain; 0.5: its mean
-        alone.
+        over the origins, which needs 2 or more; see ``guard_overlap`` for
+        horizons beyond 1) of the gain; 0.5: its mean alone.
     guard_rule : {"weight", "choice"}, default "weight"
         ``"weight"``: the forecast is ``naive + w * (pooled - naive)``
         (rounded like the pooled forecast) with the weight ``w`` on the grid
         0, 0.1, ..., 1 whose difference in mean absolute scaled error from
         naive has the lowest ``guard_level`` bound over the earlier origins
-        (0 unless some weight beat naive), shrunk toward naive by ``k / (k +
-        2)`` for ``k`` origins. ``"choice"`` (the previous default, with
+        (0 unless some weight beat naive), shrunk toward naive by ``m / (m +
+        2)`` for ``k`` earlier origins worth ``m`` independent ones (``m = k /
+        h`` with ``guard_overlap``). ``"choice"`` (the previous default, with
         ``guard_level=0.5``): the pooled forecast where the bound of its
         difference from naive lies below 0, naive elsewhere.
     recalibrate : bool, default False
@@ -1856,8 +1863,14 @@ def _guard_reason(by_h: Sequence[str], scores: dict) -> str:
         k = scores["origins"][h - 1]
         if not k:
             parts.append(f"h{h} naive (no earlier origin to compare on)")
-        elif k < 2 and scores["level"] > 0.5:
-            parts.append(f"h{h} naive (fewer than 2 earlier origins to compare on)")
+        elif scores["level"] > 0.5 and _effective_origins(k, h, scores.get("overlap", True)) < 2:
+            if h == 1 or not scores.get("overlap", True):
+                parts.append(f"h{h} naive (fewer than 2 earlier origins to compare on)")
+            else:
+                parts.append(
+                    f"h{h} naive ({k} earlier origins, whose {h}-period errors overlap: worth "
+                    f"{k / h:g} independent ones, fewer than the 2 needed to compare on)"
+                )
         elif scores.get("rule") == "weight":
             parts.append(
                 f"h{h} {m} (weight {scores['weights'][h - 1]:.2f} on the pooled forecast, from {k} earlier "
