@@ -279,28 +279,50 @@ def test_coverage_interval_resamples_origins_not_forecasts(bench):
     errors = pd.DataFrame(rows)
     cov, lo, hi = bench.coverage_interval(errors, 1)
     assert cov == 0.5 and lo == 0.0 and hi == 1.0
-    assert bench.calibration_verdict(lo, hi) == "ok"
-    # the same origin repeated: no spread, and a coverage of 1 is too wide
-    steady = errors.assign(actual=1.0)
-    assert bench.coverage_interval(steady, 1) == (1.0, 1.0, 1.0)
-    assert bench.calibration_verdict(1.0, 1.0) == "too wide"
-    assert bench.calibration_verdict(0.6, 0.7) == "too narrow"
+    # the same origin repeated: no spread
+    assert bench.coverage_interval(errors.assign(actual=1.0), 1) == (1.0, 1.0, 1.0)
     assert np.isnan(bench.coverage_interval(errors, 2)).all()  # no outcome at horizon 2
+
+
+def test_coverage_interval_counts_outcomes_not_origins_and_misses_without_an_interval(bench):
+    # origin A: 1 outcome, inside; origin B: 3 outcomes, one inside, one outside, one without an interval
+    # (a miss, as score_backtest counts it); one row without an outcome is not scored at all
+    errors = pd.DataFrame(
+        {
+            "origin": ["A", "B", "B", "B", "B"],
+            "horizon": [1] * 5,
+            "actual": [1.0, 1.0, 5.0, 1.0, np.nan],
+            "lo80": [0.0, 0.0, 0.0, np.nan, 0.0],
+            "hi80": [2.0, 2.0, 2.0, np.nan, 2.0],
+        }
+    )
+    cov, lo, hi = bench.coverage_interval(errors, 1, n_boot=500)
+    assert cov == pytest.approx(2 / 4)  # not the mean of the origins' shares (1 and 1/3)
+    assert lo == pytest.approx(1 / 3) and hi == 1.0  # B twice, A twice
+
+
+def test_calibration_verdict_needs_enough_origins(bench):
+    assert bench.calibration_verdict(0.82, 0.9, origins=11) == "too wide"
+    assert bench.calibration_verdict(0.6, 0.7, origins=11) == "too narrow"
+    assert bench.calibration_verdict(0.7, 0.9, origins=11) == "ok"
+    assert bench.calibration_verdict(0.82, 0.9, origins=bench.MIN_VERDICT_ORIGINS - 1) == "n/a"
+    assert bench.calibration_verdict(np.nan, np.nan, origins=11) == "n/a"
 
 
 def test_coverage_summary_names_the_cells_outside_the_band(bench):
     table = pd.DataFrame(
         {
-            "indicator": ["a", "b", "c"],
-            "type": ["halfyear", "year", "year"],
-            "h": [1, 2, 1],
-            "cov80": [0.80, 0.86, 0.70],
-            "cov80 lo": [0.75, 0.82, 0.55],
-            "cov80 hi": [0.85, 0.90, 0.85],
-            "calibration": ["ok", "too wide", "ok"],
+            "indicator": ["a", "b", "c", "d"],
+            "type": ["halfyear", "year", "year", "year"],
+            "h": [1, 2, 1, 1],
+            "cov80": [0.80, 0.86, 0.70, np.nan],
+            "cov80 lo": [0.75, 0.82, 0.55, np.nan],
+            "cov80 hi": [0.85, 0.90, 0.85, np.nan],
+            "calibration": ["ok", "too wide", "n/a", "n/a"],
         }
     )
     text = bench.coverage_summary(table)
-    assert "1 of 3 cells in 0.75-0.85" in text
+    assert "1 of 4 cells in 0.75-0.85" in text
     assert "b year h2 0.860 [0.82, 0.90] too wide" in text and "c year h1 0.700" in text
-    assert "2 ok, 1 too wide, 0 too narrow" in text
+    assert "d year h1 nan" in text  # no coverage is not inside the band
+    assert "1 ok, 1 too wide, 0 too narrow; 2 cells n/a" in text

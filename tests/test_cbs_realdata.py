@@ -16,7 +16,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import config
 from analysis.cbs import (
     cached_municipalities,
     import_paths,
@@ -32,12 +31,9 @@ pytestmark = pytest.mark.realdata
 
 
 @pytest.fixture(scope="module")
-def real() -> Path:
-    """../shared/realdata, or skip (module scope: the realdata_dir fixture is per test)."""
-    folder = config.realdata_dir()
-    if not folder.is_dir():
-        pytest.skip(f"third-party CBS files not found at {folder} (a fresh clone has no ../shared)")
-    return folder
+def real(realdata_dir) -> Path:
+    """../shared/realdata, or skip (the session's realdata_dir)."""
+    return realdata_dir
 
 
 @pytest.fixture(scope="module")

@@ -306,16 +306,14 @@ def empty_runs(tmp_path_factory, single_file) -> dict[tuple[str, str], tuple[dic
     reports = json.loads((folder / "run.json").read_text(encoding="utf-8"))["reports"]
     found = {}
     for name, scenario in SCENARIOS:
-        record = next(
-            r
-            for r in reports
-            if r["notebook"] == name
-            and all(r["parameters"].get(k) == v for k, v in parameters[scenario].items())
-        )
-        found[(name, scenario)] = (
-            record,
-            nbformat.read(folder / f"{record['name']}.ipynb", as_version=4),
-        )
+        matches = [
+            r for r in reports if r["notebook"] == name and r["parameters"] == parameters[scenario]
+        ]
+        assert len(matches) == 1, f"{name} ({scenario}): {len(matches)} reports in run.json"
+        record = matches[0]
+        executed = folder / f"{record['name']}.ipynb"  # absent where the runner could not run it
+        nb = nbformat.read(executed, as_version=4) if executed.is_file() else None
+        found[(name, scenario)] = (record, nb)
     return found
 
 
