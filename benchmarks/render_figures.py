@@ -21,6 +21,7 @@ import argparse
 import contextlib
 import io
 import os
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -44,7 +45,12 @@ def parse_param(text: str) -> tuple[str, str]:
 
 
 def notebook_figures(notebook: Path, parameters: dict[str, str]) -> list:
-    """Run ``notebook`` in this process with ``parameters`` and return the figures it displayed."""
+    """Run ``notebook`` in this process with ``parameters`` and return the figures it displayed.
+
+    The IPython shell is made for this run and cleared afterwards, and
+    ``IPython.display.display``, ``sys.modules["__main__"]`` and the working
+    folder are restored, also when a cell fails (``SystemExit`` naming it).
+    """
     import matplotlib
 
     matplotlib.use("agg")
@@ -53,26 +59,28 @@ def notebook_figures(notebook: Path, parameters: dict[str, str]) -> list:
     from IPython.core.interactiveshell import InteractiveShell
     from matplotlib.figure import Figure
 
-    shown: list = []
-    display = IPython.display.display
-    IPython.display.display = lambda *objs, **kw: shown.extend(objs)
     nb = nbformat.read(notebook, as_version=4)
     cells = [c.source for c in nb.cells if c.cell_type == "code"]
-    here = Path.cwd()
+    assignments = "\n".join(f"{k} = {v!r}" for k, v in parameters.items())
+    shown: list = []
+    display, main, here = IPython.display.display, sys.modules["__main__"], Path.cwd()
     try:
+        IPython.display.display = lambda *objs, **kw: shown.extend(objs)
         shell = InteractiveShell.instance()
         os.chdir(notebook.parent)
         # the notebook's printed tables are not what is measured
         with contextlib.redirect_stdout(io.StringIO()):
-            shell.run_cell(cells[0], silent=True)
-            shell.run_cell("\n".join(f"{k} = {v!r}" for k, v in parameters.items()), silent=True)
-            for source in cells[1:]:
+            for number, source in enumerate([cells[0], assignments, *cells[1:]]):
                 result = shell.run_cell(source, silent=True)
                 if not result.success:
-                    raise SystemExit(f"{notebook.name}: a cell failed: {result.error_in_exec}")
+                    error = result.error_before_exec or result.error_in_exec
+                    where = "the parameters" if number == 1 else f"code cell {number or 1}"
+                    raise SystemExit(f"{notebook.name}: {where} failed: {error!r}")
     finally:
         os.chdir(here)
         IPython.display.display = display
+        InteractiveShell.clear_instance()
+        sys.modules["__main__"] = main
     return [o for o in shown if isinstance(o, Figure)]
 
 

@@ -59,7 +59,22 @@ def test_the_notebook_figures_are_collected_in_process(bench, tmp_path):
     nbformat.write(nb, path)
     figures = bench.notebook_figures(path, {"n": 3})
     assert len(figures) == 3 and all(isinstance(f, Figure) for f in figures)
-    nb.cells.append(nbformat.v4.new_code_cell("1 / 0"))
-    nbformat.write(nb, path)
-    with pytest.raises(SystemExit, match="nb.ipynb: a cell failed"):
-        bench.notebook_figures(path, {"n": 1})
+    import os
+    import sys
+
+    import IPython
+    import IPython.display
+
+    display, main, here = IPython.display.display, sys.modules["__main__"], os.getcwd()
+    for bad, message in (
+        ("1 / 0", "code cell 3 failed: ZeroDivisionError"),
+        ("1 +", "SyntaxError"),
+    ):
+        nb.cells[-1:] = [nb.cells[-1], nbformat.v4.new_code_cell(bad)]
+        nbformat.write(nb, path)
+        with pytest.raises(SystemExit, match=message):
+            bench.notebook_figures(path, {"n": 1})
+        nb.cells.pop()
+        # nothing of the run is left behind in this process
+        assert IPython.display.display is display and sys.modules["__main__"] is main
+        assert os.getcwd() == here and IPython.get_ipython() is None
