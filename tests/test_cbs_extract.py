@@ -215,6 +215,22 @@ def test_committed_extract_serves_every_catalogue_indicator(embedded):
         assert obs["value"].notna().any(), indicator
 
 
+def test_the_committed_extract_reads_as_pandas_c_reader_reads_it(embedded):
+    # the loader uses pyarrow's CSV reader for speed: every table it serves is what the C reader gives
+    from analysis.cbs.extract import OBSERVATIONS, read_extract_table
+
+    with gzip.open(embedded / OBSERVATIONS, "rb") as handle:
+        plain = pd.read_csv(handle, dtype=str, keep_default_na=False)
+    plain["value"] = pd.to_numeric(plain["value"].replace("", None), errors="raise").astype(float)
+    for col in ("note", "region_code"):
+        plain[col] = plain[col].replace("", None)
+    plain = plain.rename(columns={"source_table": "table_id"})
+    assert plain["table_id"].nunique() > 5
+    for table_id, part in plain.groupby("table_id"):
+        table, _ = read_extract_table(table_id, embedded)
+        pd.testing.assert_frame_equal(table, part[table.columns].reset_index(drop=True))
+
+
 def test_committed_extract_figures(embedded):
     obs = load_indicator(
         "jeugdhulp_pct", ["GM0344", "NL01", "GM0363", "GM0599", "GM0518"], cache_dir=embedded

@@ -397,7 +397,12 @@ def _load(identity: tuple[str, int, int]) -> tuple[dict, dict[str, pd.DataFrame]
                 file=folder / name,
             )
         blobs[name] = gzip.decompress(data)
-    obs = pd.read_csv(io.BytesIO(blobs[OBSERVATIONS]), dtype=str, keep_default_na=False)
+    # pyarrow's reader: the same frame as pandas' C reader on this file (a test checks), at a
+    # quarter of the CPU (~0.3 s against ~1.2-1.5 s for the 500,000 rows); every notebook's first
+    # cell pays this once per kernel. The file's checksum was verified above.
+    obs = pd.read_csv(
+        io.BytesIO(blobs[OBSERVATIONS]), dtype=str, keep_default_na=False, engine="pyarrow"
+    )
     obs["value"] = pd.to_numeric(obs["value"].replace("", None), errors="raise").astype(float)
     for col in ("note", "region_code"):
         obs[col] = obs[col].replace("", None)
