@@ -68,3 +68,37 @@ def load_benchmark():
         return module
 
     return load
+
+
+@pytest.fixture(scope="session")
+def run_collection():
+    """``run_collection(batch, base, run_id)``: the notebooks of notebooks/ run as one batch of the
+    project's runner (``batch``: the dict of a runs file; two warm kernels side by side), published
+    under ``base``. Returns every report of run.json as ``(record, executed notebook or None)``;
+    None where the runner could not run the notebook (the record's ``error`` says why)."""
+    import json
+
+    import nbformat
+    import yaml
+
+    from analysis.cli.runner import run_plan
+    from analysis.runner import config as runner_config
+    from analysis.runner.notebooks import discover
+
+    def run(batch: dict, base: Path, run_id: str) -> list[tuple[dict, object]]:
+        runs = base / f"{run_id}.yml"
+        runs.write_text(yaml.safe_dump(batch), encoding="utf-8")
+        plan = runner_config.build_plan(
+            discover(config.notebooks_dir()), batch=runner_config.load_batch(runs)
+        )
+        run_plan(plan, out=base / "reports", run_id=run_id, jobs=2, quiet=True)
+        folder = base / "reports" / run_id
+        reports = json.loads((folder / "run.json").read_text(encoding="utf-8"))["reports"]
+        out = []
+        for record in reports:
+            executed = folder / f"{record['name']}.ipynb"
+            nb = nbformat.read(executed, as_version=4) if executed.is_file() else None
+            out.append((record, nb))
+        return out
+
+    return run

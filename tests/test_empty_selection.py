@@ -270,20 +270,13 @@ SCENARIOS = [
 
 
 @pytest.fixture(scope="module")
-def empty_runs(tmp_path_factory, single_file) -> dict[tuple[str, str], tuple[dict, object]]:
+def empty_runs(
+    tmp_path_factory, single_file, run_collection
+) -> dict[tuple[str, str], tuple[dict, object]]:
     """Every scenario run once, as a batch of the project's runner (two warm kernels side by side).
 
     Returns, per (notebook, scenario), the report's record in run.json and its executed notebook.
     """
-    import json
-
-    import nbformat
-    import yaml
-
-    from analysis.cli.runner import run_plan
-    from analysis.runner import config as C
-    from analysis.runner.notebooks import discover
-
     base = tmp_path_factory.mktemp("empty-selections")
     parameters = {
         "single": {"register": str(single_file)},
@@ -298,22 +291,16 @@ def empty_runs(tmp_path_factory, single_file) -> dict[tuple[str, str], tuple[dic
             for name, scenario in SCENARIOS
         ]
     }
-    runs = base / "empty.yml"
-    runs.write_text(yaml.safe_dump(batch), encoding="utf-8")
-    plan = C.build_plan(discover(config.notebooks_dir()), batch=C.load_batch(runs))
-    run_plan(plan, out=base / "reports", run_id="empty", jobs=2, quiet=True)
-    folder = base / "reports" / "empty"
-    reports = json.loads((folder / "run.json").read_text(encoding="utf-8"))["reports"]
+    reports = run_collection(batch, base, "empty")
     found = {}
     for name, scenario in SCENARIOS:
         matches = [
-            r for r in reports if r["notebook"] == name and r["parameters"] == parameters[scenario]
+            (record, nb)
+            for record, nb in reports
+            if record["notebook"] == name and record["parameters"] == parameters[scenario]
         ]
         assert len(matches) == 1, f"{name} ({scenario}): {len(matches)} reports in run.json"
-        record = matches[0]
-        executed = folder / f"{record['name']}.ipynb"  # absent where the runner could not run it
-        nb = nbformat.read(executed, as_version=4) if executed.is_file() else None
-        found[(name, scenario)] = (record, nb)
+        found[(name, scenario)] = matches[0]
     return found
 
 

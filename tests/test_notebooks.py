@@ -94,42 +94,21 @@ def _outputs_text(nb) -> str:
 
 
 @pytest.fixture(scope="module")
-def amsterdam_runs(tmp_path_factory, realdata_dir) -> dict[str, tuple[dict, object]]:
+def amsterdam_runs(
+    tmp_path_factory, realdata_dir, run_collection
+) -> dict[str, tuple[dict, object]]:
     """Every notebook for Amsterdam on the CBS files in ../shared/realdata, as one batch of the
     project's runner (two warm kernels side by side): per notebook, its run.json record and its
     executed notebook."""
-    import json
-
-    import nbformat
-    import yaml
-
-    from analysis.cli.runner import run_plan
-    from analysis.runner import config as C
-    from analysis.runner.notebooks import discover
-
-    base = tmp_path_factory.mktemp("amsterdam")
     batch = {
         "runs": [
             {"notebooks": "all", "parameters": {"region": "GM0363", "source": str(realdata_dir)}}
         ]
     }
-    (base / "amsterdam.yml").write_text(yaml.safe_dump(batch), encoding="utf-8")
-    plan = C.build_plan(
-        discover(config.notebooks_dir()), batch=C.load_batch(base / "amsterdam.yml")
-    )
-    run_plan(plan, out=base / "reports", run_id="amsterdam", jobs=2, quiet=True)
-    folder = base / "reports" / "amsterdam"
-    reports = json.loads((folder / "run.json").read_text(encoding="utf-8"))["reports"]
-    names = [r["notebook"] for r in reports]
+    reports = run_collection(batch, tmp_path_factory.mktemp("amsterdam"), "amsterdam")
+    names = [record["notebook"] for record, _ in reports]
     assert sorted(names) == sorted(p.stem for p in NOTEBOOKS), names  # one report per notebook
-    found = {}
-    for r in reports:
-        executed = folder / f"{r['name']}.ipynb"  # absent where the runner could not run it
-        found[r["notebook"]] = (
-            r,
-            nbformat.read(executed, as_version=4) if executed.is_file() else None,
-        )
-    return found
+    return {record["notebook"]: (record, nb) for record, nb in reports}
 
 
 @pytest.mark.notebooks
