@@ -1003,7 +1003,6 @@ def _guarded(
     Returns the guarded forecast, the method per horizon, the scores behind
     the choice, and the quantiles and counts of the calibration errors.
     """
-
     N, n = Y.shape
     t0 = _MIN_OBS - 1
     pooled_at: dict[int, np.ndarray] = {}
@@ -1863,8 +1862,8 @@ def _guard_reason(by_h: Sequence[str], scores: dict) -> str:
         k = scores["origins"][h - 1]
         if not k:
             parts.append(f"h{h} naive (no earlier origin to compare on)")
-        elif scores["level"] > 0.5 and _effective_origins(k, h, scores.get("overlap", True)) < 2:
-            if h == 1 or not scores.get("overlap", True):
+        elif scores["level"] > 0.5 and _effective_origins(k, h, scores["overlap"]) < 2:
+            if h == 1 or not scores["overlap"]:
                 parts.append(f"h{h} naive (fewer than 2 earlier origins to compare on)")
             else:
                 parts.append(
