@@ -24,6 +24,7 @@ A file may carry a free-text ``note`` column as well.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -72,6 +73,56 @@ _PERIOD_FORMS = {
 }
 
 
+def map_unique(values: pd.Series, func: Callable[[object], object]) -> pd.Series:
+    """``values.map(func)``, calling ``func`` once per distinct value.
+
+    A column of a tidy table holds few distinct values (indicator ids,
+    region codes, periods, statuses) over many rows; mapping them one row at
+    a time in Python was most of the validation's time on the wijk tables
+    (90,000 rows). Missing values are passed to ``func`` as they are.
+
+    Parameters
+    ----------
+    values : Series
+        Any column.
+    func : callable
+        Called with each distinct value (and once with the missing value, if any).
+
+    Returns
+    -------
+    Series
+        Object dtype, the same index as ``values``.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    mapped[: len(uniques)] = [func(u) for u in uniques]
+    if (codes < 0).any():
+        mapped[-1] = func(values[codes < 0].iloc[0])
+    return pd.Series(mapped[codes], index=values.index, dtype=object)
+
+
+def strip_text(values: pd.Series) -> pd.Series:
+    """Strip surrounding white space from the text of ``values``; other values stay as they are.
+
+    The same result as ``values.map(lambda v: v.strip() if isinstance(v, str) else v)``,
+    with ``str.strip`` called once per distinct text, and ``values`` itself
+    returned (dtype and all) when no text has white space to strip.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    stripped = [u.strip() if isinstance(u, str) else u for u in uniques]
+    changed = np.fromiter(
+        (isinstance(u, str) and new != u for u, new in zip(uniques, stripped, strict=True)),
+        dtype=bool,
+        count=len(uniques),
+    )
+    if not changed.any():
+        return values
+    out = values.to_numpy(dtype=object, copy=True)
+    rows = (codes >= 0) & changed[np.maximum(codes, 0)]
+    out[rows] = np.asarray(stripped, dtype=object)[codes[rows]]
+    return pd.Series(out, index=values.index, dtype=object)
+
+
 def _period_matches_type(df: pd.DataFrame) -> pd.Series:
     periods = df["period"].astype(str)
     kinds = df["period_type"].to_numpy()
@@ -108,11 +159,9 @@ def _percentage_in_range(df: pd.DataFrame) -> pd.Series:
 def _counts_not_negative(df: pd.DataFrame) -> pd.Series:
     counted = df["unit"].isin(_COUNT_UNITS)
     # amounts may be negative only for a saldo: an indicator marked signed in the catalogue
-    signed = (
-        df["indicator"]
-        .map(lambda i: INDICATORS[i].signed if i in INDICATORS else False)
-        .astype(bool)
-    )
+    signed = map_unique(
+        df["indicator"], lambda i: INDICATORS[i].signed if i in INDICATORS else False
+    ).astype(bool)
     return ~counted | signed | df["value"].isna() | (df["value"] >= 0)
 
 
@@ -122,7 +171,9 @@ def _mark_in_range(df: pd.DataFrame) -> pd.Series:
 
 
 def _unit_matches_indicator(df: pd.DataFrame) -> pd.Series:
-    expected = df["indicator"].map(lambda i: INDICATORS[i].unit if i in INDICATORS else None)
+    expected = map_unique(
+        df["indicator"], lambda i: INDICATORS[i].unit if i in INDICATORS else None
+    )
     # A publication may state a figure in another unit than the catalogue's; that is
     # allowed only for the units the catalogue knows (reconciliation explains it).
     return expected.isna() | df["unit"].isin(list(UNITS))
@@ -155,7 +206,11 @@ OBSERVATIONS = pa.DataFrameSchema(
     {
         "indicator": pa.Column(str, pa.Check.isin(list(INDICATORS), error="known indicator id")),
         "region_code": pa.Column(
-            str, pa.Check(lambda s: s.map(is_region_code), error="CBS region code such as GM0344")
+            str,
+            pa.Check(
+                lambda s: map_unique(s, is_region_code).astype(bool),
+                error="CBS region code such as GM0344",
+            ),
         ),
         "region_name": pa.Column(str, pa.Check(_not_blank, error="region name not empty")),
         "period": pa.Column(str, pa.Check(_not_blank, error="period not empty")),
@@ -222,7 +277,7 @@ def validate_observations(
     text_cols = [c for c in COLUMNS + OPTIONAL_COLUMNS if c in df.columns and c != "value"]
     df = df.copy()
     for col in text_cols:
-        df[col] = df[col].map(lambda v: v.strip() if isinstance(v, str) else v)
+        df[col] = strip_text(df[col])
     for col in ("source_ref", "note"):
         if col in df.columns:  # text or missing, whatever dtype an empty column was read as
             df[col] = df[col].astype(object).where(df[col].notna(), None).astype(_TEXT_DTYPE)
