@@ -20,6 +20,7 @@ from analysis.forecast import (
     interval_coverage,
     known_breaks,
     mase,
+    min_calibration_errors,
     naive_scale,
     prepare_panel,
     resolve_breaks,
@@ -103,6 +104,65 @@ def test_score_backtest_pools_per_horizon():
     assert p.loc[2, "coverage80"] == pytest.approx(0.0)
     assert p.loc[2, "coverage95"] == pytest.approx(1.0)
     assert len(by_series) == 4
+
+
+def test_score_backtest_has_no_coverage_for_an_interval_that_was_not_given():
+    errors = pd.DataFrame(
+        {
+            "region_code": ["A", "A"],
+            "horizon": [1, 1],
+            "actual": [2.0, 5.0],
+            "mean": [1.0, 1.0],
+            "lo80": [0.0, 0.0],
+            "hi80": [3.0, 3.0],
+            "lo95": [np.nan, np.nan],
+            "hi95": [np.nan, np.nan],
+            "scale": [1.0, 1.0],
+        }
+    )
+    scored, by_series, pooled = score_backtest(errors)
+    assert pooled["coverage80"].tolist() == [0.5]
+    assert pooled["coverage95"].isna().all() and by_series["coverage95"].isna().all()
+    assert scored["in95"].isna().all() and scored["winkler95"].isna().all()
+
+
+def test_fewest_calibration_errors_per_level():
+    # ceil((n + 1) * level / 100) <= n, checked by brute force for every n up to 200
+    for level in (50, 80, 90, 95, 99):
+        need = min_calibration_errors(level)
+        ok = [n for n in range(1, 200) if np.ceil((n + 1) * level / 100 - 1e-9) <= n]
+        assert need == ok[0]
+    assert (min_calibration_errors(80), min_calibration_errors(95)) == (4, 19)
+    with pytest.raises(ValueError, match="level"):
+        min_calibration_errors(100)
+
+
+def test_conformal_levels_need_enough_calibration_errors():
+    """A level gets a band only from enough calibration errors: 4 for 80 %, 19 for 95 %."""
+    rng = np.random.default_rng(3)
+    one = make_panel(10 + np.cumsum(rng.normal(0, 1, (1, 12)), axis=1))
+    # 4 calibration origins: 4 errors at horizon 1, 3 at horizon 2 (its last origin has no outcome)
+    res = forecast_panel(one, 2, method="naive")
+    assert res.params["calibration_errors"] == [4, 3]
+    fc = res.forecasts.set_index("horizon")
+    assert fc.loc[1, ["lo80", "hi80"]].notna().all() and fc.loc[2, ["lo80", "hi80"]].isna().all()
+    assert fc[["lo95", "hi95"]].isna().all().all()
+    assert fc.loc[1, "lo80"] < fc.loc[1, "mean"] < fc.loc[1, "hi80"]
+    # every earlier origin from the third period (12 periods: 9 origins): 9 and 8 errors,
+    # 80 % at both horizons, still no 95 %
+    res = forecast_panel(one, 2, method="naive", calibration_origins=12)
+    assert res.params["calibration_errors"] == [9, 8]
+    fc = res.forecasts
+    assert fc[["lo80", "hi80"]].notna().all().all() and fc[["lo95", "hi95"]].isna().all().all()
+    assert all(np.isnan(q) for q in res.params["interval_quantiles"][95])
+    # ten such series pool 40 and 30 errors: both levels, nested
+    panel = make_panel(10 + np.cumsum(rng.normal(0, 1, (10, 12)), axis=1))
+    fc = forecast_panel(panel, 2, method="naive").forecasts
+    assert fc[["lo80", "hi80", "lo95", "hi95"]].notna().all().all()
+    assert (fc["lo95"] <= fc["lo80"]).all() and (fc["hi80"] <= fc["hi95"]).all()
+    # and in a backtest: no 95 % coverage for the single series
+    bt = backtest(one, horizon=1, origins=3, method="naive", calibration_origins=12)
+    assert bt.pooled["coverage95"].isna().all() and bt.pooled["coverage80"].notna().all()
 
 
 # ----------------------------------------------------------------------------- forecasts

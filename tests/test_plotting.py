@@ -420,6 +420,23 @@ def test_forecast_chart_draws_both_intervals_and_names_the_method(cbs, forecast)
     assert "80%-interval" in text and "95%-interval" in text
 
 
+def test_forecast_chart_draws_no_band_for_a_level_without_bounds(cbs, forecast):
+    utrecht = cbs[cbs["region_code"] == "GM0344"]
+    fig = P.forecast_chart(utrecht, forecast.assign(lo95=np.nan, hi95=np.nan), method="naïef")
+    ax = fig.axes[0]
+    assert len([c for c in ax.collections if isinstance(c, PolyCollection)]) == 1
+    text = all_text(fig)
+    assert "80%-interval" in text and "95%-interval" not in text
+    alt = P.alt_text(fig)
+    assert "80%-interval" in alt and "geen 95%-interval" in alt
+    bare = forecast.assign(lo80=np.nan, hi80=np.nan, lo95=np.nan, hi95=np.nan)
+    fig = P.forecast_chart(utrecht, bare, method="naïef", language="en")
+    assert not [c for c in fig.axes[0].collections if isinstance(c, PolyCollection)]
+    assert "interval" not in all_text(fig) and "without an interval" in P.alt_text(fig)
+    with pytest.raises(ValueError, match="lo95 and hi95 must be both given or both missing"):
+        P.forecast_chart(utrecht, forecast.assign(lo95=np.nan), method="naïef")
+
+
 def test_forecast_chart_takes_the_rows_of_its_region(cbs, forecast):
     utrecht = cbs[cbs["region_code"] == "GM0344"]
     frame = pd.concat(

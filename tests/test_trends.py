@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis import plotting as P
 from analysis import trends
 from analysis.periods import next_periods
 from analysis.register import load_register
@@ -356,6 +357,16 @@ def test_register_series_are_synthetic_and_per_wijk(register):
     assert "synthetische register" in trends.method_note(o)
     chart = trends.outlook_chart(o)
     assert "synthetisch" in " ".join(t.get_text() for t in chart.texts)
+    # one series of 10 years: calibrated on every earlier origin, enough errors for an 80 %
+    # interval at both horizons, too few for 95 %, and the page says so instead of a 95 % band
+    assert o.forecasts[["lo80", "hi80"]].notna().all().all()
+    assert o.forecasts[["lo95", "hi95"]].isna().all().all()
+    assert o.backtest["coverage95"].isna().all() and o.backtest["coverage80"].notna().all()
+    assert "geen 95%-interval: zo'n interval vraagt minstens 19 fouten" in note
+    assert "95%-interval bevatte" not in note and "95%-interval \u2013" not in note
+    assert "no 95% interval" in trends.method_note(o, "en")
+    assert set(table["dekking 95%-interval"]) == {"n.v.t."}
+    assert "geen 95%-interval" in P.alt_text(chart)
 
 
 @pytest.mark.realdata

@@ -105,6 +105,7 @@ __all__ = [
     "interval_coverage",
     "known_breaks",
     "mase",
+    "min_calibration_errors",
     "naive_scale",
     "prepare_panel",
     "resolve_breaks",
@@ -898,8 +899,13 @@ def _error_quantiles(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Split-conformal quantiles of absolute scaled calibration errors, per horizon (``errs[h-1]``) and level.
 
-    A horizon without errors is scaled up from the nearest earlier one by
-    sqrt(h); without any, a normal approximation on the scale.
+    A level needs ``n >= (n + 1) * level / 100`` calibration errors (4 for
+    80 %, 19 for 95 %): with fewer, its split-conformal quantile is the
+    largest error or beyond, whose coverage is only ``n / (n + 1)``, so the
+    level gets no quantile (NaN) instead of a band that claims more than the
+    errors can show. A horizon without errors is scaled up from the nearest
+    earlier one by sqrt(h), level by level; without any errors at all, a
+    normal approximation on the scale.
     """
     q = np.full((horizon, len(levels)), np.nan)
     counts = np.zeros(horizon, dtype=int)
@@ -908,19 +914,34 @@ def _error_quantiles(
             z = np.concatenate(errs[h])
             counts[h] = z.size
             for j, lev in enumerate(levels):
-                p = min(1.0, math.ceil((z.size + 1) * lev / 100) / z.size)
-                q[h, j] = np.quantile(z, p, method="higher")
-    known = np.flatnonzero(np.isfinite(q[:, 0]))
+                rank = math.ceil((z.size + 1) * lev / 100)
+                if rank <= z.size:
+                    q[h, j] = np.quantile(z, rank / z.size, method="higher")
+    known = np.flatnonzero(counts > 0)
     for h in range(horizon):
-        if not np.isfinite(q[h, 0]):
-            if known.size:
-                ref = known[known < h].max() if (known < h).any() else known.min()
-                q[h] = q[ref] * math.sqrt((h + 1) / (ref + 1))
-            else:  # no calibration possible: normal approximation on the scale
-                from scipy.stats import norm
+        if counts[h]:
+            continue
+        if known.size:
+            ref = known[known < h].max() if (known < h).any() else known.min()
+            q[h] = q[ref] * math.sqrt((h + 1) / (ref + 1))
+        else:  # no calibration possible: normal approximation on the scale
+            from scipy.stats import norm
 
-                q[h] = [norm.ppf(0.5 + lev / 200) * 1.25 * math.sqrt(h + 1) for lev in levels]
+            q[h] = [norm.ppf(0.5 + lev / 200) * 1.25 * math.sqrt(h + 1) for lev in levels]
     return q, counts
+
+
+def min_calibration_errors(level: float) -> int:
+    """The fewest calibration errors with which a conformal interval can hold ``level`` per cent.
+
+    ``ceil((n + 1) * level / 100) <= n``: 4 for 80 %, 19 for 95 %.
+    """
+    if not 0 < level < 100:
+        raise ValueError(f"level must be between 0 and 100, not {level!r}")
+    n = 1
+    while math.ceil((n + 1) * level / 100) > n:
+        n += 1
+    return n
 
 
 def _effective_origins(k: int, h: int, overlap: bool = True) -> float:
@@ -2068,13 +2089,22 @@ def _bounds_from_quantiles(F, scale, q, levels):
 
 
 def _pack(mean, bounds) -> dict:
-    """Point and bounds, with the point inside every interval and 80 % nested in 95 %."""
+    """Point and bounds, with the point inside every interval and 80 % nested in 95 %.
+
+    A level without a bound (NaN: too few calibration errors) stays without one.
+    """
+
+    def around(low, high, inner_low, inner_high):
+        missing = np.isnan(low) | np.isnan(high)
+        return (
+            np.where(missing, np.nan, np.fmin(low, inner_low)),
+            np.where(missing, np.nan, np.fmax(high, inner_high)),
+        )
+
     out = {"mean": mean}
-    lo80, hi80 = bounds[80]
-    lo80, hi80 = np.fmin(lo80, mean), np.fmax(hi80, mean)
-    lo95, hi95 = bounds[95]
+    lo80, hi80 = around(*bounds[80], mean, mean)
     out[80] = (lo80, hi80)
-    out[95] = (np.fmin(lo95, lo80), np.fmax(hi95, hi80))
+    out[95] = around(*bounds[95], np.fmin(lo80, mean), np.fmax(hi80, mean))
     return out
 
 
@@ -2181,8 +2211,10 @@ def score_backtest(errors: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd
         errors[c] = errors[c].astype(float)
     s = errors["scale"].where(errors["scale"] > 0)
     errors["scaled_error"] = (errors["actual"] - errors["mean"]).abs() / s
-    errors["in80"] = (errors["actual"] >= errors["lo80"]) & (errors["actual"] <= errors["hi80"])
-    errors["in95"] = (errors["actual"] >= errors["lo95"]) & (errors["actual"] <= errors["hi95"])
+    for lev in (80, 95):  # no interval (too few calibration errors): no coverage either
+        low, high = errors[f"lo{lev}"], errors[f"hi{lev}"]
+        inside = ((errors["actual"] >= low) & (errors["actual"] <= high)).astype(float)
+        errors[f"in{lev}"] = inside.where(low.notna() & high.notna())
     errors["winkler80"] = winkler_score(errors["actual"], errors["lo80"], errors["hi80"], 80)
     errors["winkler95"] = winkler_score(errors["actual"], errors["lo95"], errors["hi95"], 95)
     by_series = (

@@ -520,6 +520,22 @@ LABELS: dict[str, tuple[str, str]] = {
         "backtest over {origins} origins: MASE one period ahead {mase} (naive {naive}), "
         "the 80% interval held {coverage} of the outcomes, the 95% interval {coverage95}",
     ),
+    "trend_backtest_80": (
+        "backtest over {origins} startpunten: MASE één periode vooruit {mase} (naïef {naive}), "
+        "80%-interval bevatte {coverage} van de realisaties",
+        "backtest over {origins} origins: MASE one period ahead {mase} (naive {naive}), "
+        "the 80% interval held {coverage} of the outcomes",
+    ),
+    "trend_no_interval95": (
+        "geen 95%-interval: zo'n interval vraagt minstens {need} fouten uit eerdere startpunten "
+        "om op te ijken, en deze reeks is daarvoor te kort",
+        "no 95% interval: such an interval needs at least {need} errors from earlier origins "
+        "to be calibrated, and this series is too short for that",
+    ),
+    "trend_no_interval": (
+        "geen onzekerheidsmarge: de reeks is te kort om die op te ijken",
+        "no uncertainty band: the series is too short to calibrate one",
+    ),
     "trend_backtest_region": ("voor dit gebied MASE {mase}", "for this region MASE {mase}"),
     "trend_not_better": (
         "de methode was in de backtest niet beter dan de laatste waarde doortrekken",
@@ -741,6 +757,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "alt_forecast": (
         "prognose {period}: {value} (95%-interval {low} tot {high})",
         "forecast {period}: {value} (95% interval {low} to {high})",
+    ),
+    "alt_forecast_80": (
+        "prognose {period}: {value} (80%-interval {low} tot {high}; geen 95%-interval)",
+        "forecast {period}: {value} (80% interval {low} to {high}; no 95% interval)",
+    ),
+    "alt_forecast_point": (
+        "prognose {period}: {value} (zonder interval)",
+        "forecast {period}: {value} (without an interval)",
     ),
     "alt_median": ("mediaan {value} dagen", "median {value} days"),
     "alt_withheld": ("{n} niet getoond (te weinig)", "{n} withheld (too few)"),

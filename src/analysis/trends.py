@@ -39,6 +39,7 @@ from .forecast import (
     ForecastInputError,
     backtest,
     forecast_panel,
+    min_calibration_errors,
 )
 from .labels import (
     format_number,
@@ -73,6 +74,12 @@ MIN_PANEL = 10
 
 #: Rolling origins of the backtest (fewer where the series is short).
 ORIGINS = 4
+
+#: Calibration origins of the conformal intervals of a series forecast on its own (below
+#: :data:`MIN_PANEL`): every earlier origin, since its own errors are all it has; the
+#: panel default of 4 origins leaves a single series 4 errors at horizon 1 and 3 at
+#: horizon 2, too few for an 80 % interval there (:func:`analysis.forecast.min_calibration_errors`).
+SERIES_CALIBRATION_ORIGINS = 100
 
 
 @dataclass(frozen=True)
@@ -460,6 +467,10 @@ def _outlook(
     method = "pooled" if n_series >= MIN_PANEL else "auto"
     lead = _leading(leading, panel) if method == "pooled" else None
     options = {} if lead is None else {"leading": lead}
+    # forecasts that calibrate on the series' own errors use all of them
+    naive_options = (
+        {} if method == "pooled" else {"calibration_origins": SERIES_CALIBRATION_ORIGINS}
+    )
     try:
         result = forecast_panel(panel, horizon, method=method, indicator=indicator, **options)
     except ForecastInputError as exc:
@@ -491,12 +502,16 @@ def _outlook(
     scores = empty_bt
     rejected = None
     if n_bt >= 1 and not forecasts.empty:
-        model, naive = _scores(panel, region, method, n_bt, min(horizon, n_bt), indicator, options)
+        model, naive = _scores(
+            panel, region, method, n_bt, min(horizon, n_bt), indicator, options, naive_options
+        )
         if model.empty:
             n_bt = 0
         elif naive_wins(model, naive):
             rejected = method if method != "auto" else f"auto:{chosen}"
-            result = forecast_panel(panel, horizon, method="naive", indicator=indicator)
+            result = forecast_panel(
+                panel, horizon, method="naive", indicator=indicator, **naive_options
+            )
             forecasts = result.forecasts[result.forecasts["region_code"] == region].reset_index(
                 drop=True
             )
@@ -586,8 +601,9 @@ def _scores(
     horizon: int,
     indicator: str,
     options: dict,
+    naive_options: dict | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Backtest of ``method`` (with ``options``) and of naive on the same origins, per horizon.
+    """Backtest of ``method`` (with ``options``) and of naive (with ``naive_options``) on the same origins, per horizon.
 
     Each frame: ``horizon``, ``mase``, ``coverage80``, ``coverage95``, ``n``
     and ``region_mase`` (NaN where not applicable, :func:`region_mase`).
@@ -598,7 +614,12 @@ def _scores(
             panel, method=method, origins=origins, horizon=horizon, indicator=indicator, **options
         )
         naive = backtest(
-            panel, method="naive", origins=origins, horizon=horizon, indicator=indicator
+            panel,
+            method="naive",
+            origins=origins,
+            horizon=horizon,
+            indicator=indicator,
+            **(naive_options or {}),
         )
     except ForecastInputError:
         return pd.DataFrame(), pd.DataFrame()
@@ -743,7 +764,22 @@ def _number(value, language: str, decimals: int = 2) -> str:
 
 
 def _pct(value, language: str) -> str:
-    return f"{format_number(100 * value, 0, language)}%" if pd.notna(value) else "\u2013"
+    """A coverage as a whole percentage, or 'n.v.t.' ('n/a') for an interval that was not drawn."""
+    return (
+        f"{format_number(100 * value, 0, language)}%"
+        if pd.notna(value)
+        else label("trend_not_applicable", language)
+    )
+
+
+def _without_interval(forecasts: pd.DataFrame, level: int) -> bool:
+    """Whether a forecast has no ``level`` % interval at all (too few calibration errors)."""
+    cols = [f"lo{level}", f"hi{level}"]
+    return (
+        len(forecasts) > 0
+        and all(c in forecasts.columns for c in cols)
+        and bool(forecasts[cols].isna().all().all())
+    )
 
 
 def method_note(o: Outlook, language: str | None = None) -> str:
@@ -788,7 +824,9 @@ def method_note(o: Outlook, language: str | None = None) -> str:
             )
     if o.origins and len(o.backtest):
         first = o.backtest.iloc[0]
-        text = label("trend_backtest", language).format(
+        text = label(
+            "trend_backtest" if pd.notna(first["coverage95"]) else "trend_backtest_80", language
+        ).format(
             origins=o.origins,
             mase=_number(first["mase"], language),
             naive=_number(first["naive_mase"], language),
@@ -814,6 +852,10 @@ def method_note(o: Outlook, language: str | None = None) -> str:
             parts.append(label("trend_not_better", language))
     else:
         parts.append(label("trend_no_backtest", language))
+    if _without_interval(o.forecasts, 80):
+        parts.append(label("trend_no_interval", language))
+    elif _without_interval(o.forecasts, 95):
+        parts.append(label("trend_no_interval95", language).format(need=min_calibration_errors(95)))
     if o.provisional:
         parts.append(
             label("trend_provisional_start", language).format(

@@ -576,7 +576,10 @@ def forecast_chart(
     ValueError
         For several indicators or regions, mixed period types, a forecast of
         another period type, no method, or intervals that do not nest
-        (``lo95 <= lo80 <= mean <= hi80 <= hi95``).
+        (``lo95 <= lo80 <= mean <= hi80 <= hi95``). A level whose bounds are
+        both missing (a conformal interval with too few calibration errors,
+        see :func:`analysis.forecast.min_calibration_errors`) gets no band,
+        and the subtitle and alt text name only the intervals drawn.
     """
     language = resolve_language(language)
     require_observations(history, OBS_COLUMNS, "forecast_chart")
@@ -599,24 +602,18 @@ def forecast_chart(
     draw_series(ax, history, FOCUS_COLOR, capitalised(observed), zorder=3, breaks=breaks)
     last = sorted_by_period(history).dropna(subset=["value"]).iloc[-1:]
     x = np.array([period_x(p) for p in fc["period"]])
-    ax.fill_between(
-        x,
-        fc["lo95"],
-        fc["hi95"],
-        color=FOCUS_COLOR,
-        alpha=0.15,
-        linewidth=0,
-        label=label("interval_95", language),
-    )
-    ax.fill_between(
-        x,
-        fc["lo80"],
-        fc["hi80"],
-        color=FOCUS_COLOR,
-        alpha=0.30,
-        linewidth=0,
-        label=label("interval_80", language),
-    )
+    # A level without bounds (too few calibration errors, see analysis.forecast) gets no band.
+    drawn = [lev for lev in (95, 80) if fc[[f"lo{lev}", f"hi{lev}"]].notna().all(axis=1).any()]
+    for lev in drawn:
+        ax.fill_between(
+            x,
+            fc[f"lo{lev}"],
+            fc[f"hi{lev}"],
+            color=FOCUS_COLOR,
+            alpha=0.15 if lev == 95 else 0.30,
+            linewidth=0,
+            label=label(f"interval_{lev}", language),
+        )
     mean_x = np.concatenate([[period_x(p) for p in last["period"]], x])
     mean_y = np.concatenate([last["value"].to_numpy(dtype=float), fc["mean"].to_numpy(dtype=float)])
     ax.plot(
@@ -631,26 +628,30 @@ def forecast_chart(
         label=label("forecast", language).capitalize(),
     )
     set_period_ticks(ax, list(history["period"].astype(str)) + list(fc["period"]), language)
-    both = pd.concat([history["value"], fc["lo95"]], ignore_index=True)
+    both = pd.concat(
+        [history["value"], fc[["lo95", "lo80", "mean"]].min(axis=1)], ignore_index=True
+    )
     zero_based_axis(ax, both, unit, zero_based)
     format_axis(ax, "y", language)
     ax.set_ylabel(unit_axis_label(unit, language))
     draw_breaks(ax, breaks, language)
     _legend(ax, history, language)
-    subtitle = (
-        f"{label('forecast', language).capitalize()}, {label('forecast_method', language)}: {method}; "
-        f"{join_words([label('interval_80', language), label('interval_95', language)], language)}"
-    )
+    subtitle = f"{label('forecast', language).capitalize()}, {label('forecast_method', language)}: {method}"
+    if drawn:
+        subtitle += "; " + join_words(
+            [label(f"interval_{lev}", language) for lev in sorted(drawn)], language
+        )
     title = title or _title_for(indicator, region, history, language)
     set_titles(fig, ax, title, subtitle)
     end = fc.iloc[-1]
+    shown = next((lev for lev in (95, 80) if end[[f"lo{lev}", f"hi{lev}"]].notna().all()), None)
     alt = f"{title}: {observed} {series_description(history, unit, language)}; " + label(
-        "alt_forecast", language
+        {95: "alt_forecast", 80: "alt_forecast_80", None: "alt_forecast_point"}[shown], language
     ).format(
         period=period_label(str(end["period"]), language, style="long"),
         value=format_value(end["mean"], unit, language),
-        low=format_value(end["lo95"], unit, language),
-        high=format_value(end["hi95"], unit, language),
+        low=format_value(end[f"lo{shown}"], unit, language) if shown else "",
+        high=format_value(end[f"hi{shown}"], unit, language) if shown else "",
     )
     return finish_figure(fig, history, language, synthetic, chart_note(history, language), alt=alt)
 
@@ -682,6 +683,13 @@ def _check_forecast(
             f"forecast_chart: forecast periods are {', '.join(sorted(kinds))}, history is {kind}"
         )
     fc = fc.iloc[period_order(fc["period"])]
+    for lev in (80, 95):
+        half = fc[f"lo{lev}"].isna() != fc[f"hi{lev}"].isna()
+        if half.any():
+            raise ValueError(
+                f"forecast_chart: lo{lev} and hi{lev} must be both given or both missing "
+                f"(period {fc['period'][half].iloc[0]})"
+            )
     cols = ["lo95", "lo80", "mean", "hi80", "hi95"]
     arr = fc[cols].to_numpy(dtype=float)
     bad = np.flatnonzero((np.diff(arr, axis=1) < -1e-9).any(axis=1))
