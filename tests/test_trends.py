@@ -189,6 +189,35 @@ def test_the_pooled_forecast_says_where_its_nested_choice_carries_the_last_value
     assert "niet beter was" not in trends.method_note(trending)
 
 
+def test_forecasts_of_periods_already_over_are_said():
+    cbs_row = "CBS StatLine 86050NED (CBS StatLine, opgehaald 2025-04-22)"
+    obs = observations(shared_trend(12, 10), first="2020H1").assign(published=cbs_row)
+    o = trends.outlook(obs, "GM0003", horizon=2)  # history to 2024H2, forecasts 2025H1, 2025H2
+    assert list(o.forecasts["period"]) == ["2025H1", "2025H2"]
+    assert trends.elapsed_note([o], today="2025-06-30") == ""  # 2025H1 ends that day
+    one = trends.elapsed_note([o], today="2025-07-01")
+    assert (
+        "laatste periode in de gegevens (2e halfjaar 2024; CBS StatLine, opgehaald 2025-04-22)"
+        in one
+    )
+    assert "datum van dit rapport (1 juli 2025)" in one
+    assert "De voorspelde periode 1e halfjaar 2025 is dus al voorbij" in one
+    many = trends.elapsed_note([o], today="2026-12-03")
+    assert "De voorspelde periodes 1e halfjaar 2025 en 2e halfjaar 2025 zijn dus al voorbij" in many
+    english = trends.elapsed_note([o], today="2026-12-03", language="en")
+    assert (
+        "The forecast periods 1st half 2025 and 2nd half 2025 are therefore already over" in english
+    )
+    assert "(2nd half 2024; CBS StatLine, retrieved 2025-04-22)" in english
+    # an outlook without a forecast adds nothing; a publication without a bracketed vintage is named
+    empty = trends.Outlook.without_forecast(
+        "jeugdhulp_pct", "GM0344", None, obs.iloc[:0], o.backtest, "x", False
+    )
+    assert trends.elapsed_note([empty], today="2030-01-01") == ""
+    plain = trends.outlook(obs.assign(published="Begroting 2026"), "GM0003", horizon=1)
+    assert "(2e halfjaar 2024; Begroting 2026)" in trends.elapsed_note([plain], today="2030-01-01")
+
+
 def test_a_single_series_gets_the_automatic_choice():
     obs = observations(shared_trend(1, 10)[:, :10], first="2015", indicator="wmo_clienten_per_1000")
     o = trends.outlook(obs, "GM0001", horizon=3)

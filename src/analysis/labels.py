@@ -537,6 +537,22 @@ LABELS: dict[str, tuple[str, str]] = {
         "no uncertainty band: the series is too short to calibrate one",
     ),
     "trend_backtest_region": ("voor dit gebied MASE {mase}", "for this region MASE {mase}"),
+    "trend_elapsed": (
+        "Let op: een prognose begint na de laatste periode in de gegevens ({last}; {vintage}), niet op de "
+        "datum van dit rapport ({today}). De voorspelde periode {periods} is dus al voorbij; de gegevens "
+        "van dit rapport hebben er nog geen cijfers voor. Met nieuwere CBS-gegevens schuift de prognose op.",
+        "Note: a forecast starts after the last period in the data ({last}; {vintage}), not at the date of "
+        "this report ({today}). The forecast period {periods} is therefore already over; the data of this "
+        "report do not hold its figures yet. With newer CBS data the forecast moves on.",
+    ),
+    "trend_elapsed_many": (
+        "Let op: een prognose begint na de laatste periode in de gegevens ({last}; {vintage}), niet op de "
+        "datum van dit rapport ({today}). De voorspelde periodes {periods} zijn dus al voorbij; de gegevens "
+        "van dit rapport hebben er nog geen cijfers voor. Met nieuwere CBS-gegevens schuift de prognose op.",
+        "Note: a forecast starts after the last period in the data ({last}; {vintage}), not at the date of "
+        "this report ({today}). The forecast periods {periods} are therefore already over; the data of this "
+        "report do not hold their figures yet. With newer CBS data the forecast moves on.",
+    ),
     "trend_not_better": (
         "de methode was in de backtest niet beter dan de laatste waarde doortrekken",
         "in the backtest the method did no better than carrying the last value forward",

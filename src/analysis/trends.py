@@ -22,6 +22,7 @@ All functions are pure: DataFrames in, new objects out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,8 +48,9 @@ from .labels import (
     label,
     period_label,
     resolve_language,
+    vintage_text,
 )
-from .periods import period_order, period_sort_key
+from .periods import period_end, period_order, period_sort_key
 from .published import one_per_period
 
 #: CBS series of the notebook: youth care, youth protection and Wmo clients, as rates.
@@ -769,6 +771,61 @@ def _pct(value, language: str) -> str:
         f"{format_number(100 * value, 0, language)}%"
         if pd.notna(value)
         else label("trend_not_applicable", language)
+    )
+
+
+def elapsed_note(
+    outlooks: Sequence[Outlook],
+    today: str | pd.Timestamp | None = None,
+    language: str | None = None,
+) -> str:
+    """A sentence when forecasts are about periods that have already ended.
+
+    A forecast starts after the last period in the data, not after the day
+    the report is made: with data retrieved in April 2025 and a report of
+    December 2026, "prognose 1e halfjaar 2025" is about a half-year that is
+    over, whose figures the data do not have yet. Readers are told so, with
+    the data's last period and vintage.
+
+    Parameters
+    ----------
+    outlooks : sequence of Outlook
+    today : str or Timestamp, optional
+        The report's date; default the current date.
+    language : {"nl", "en"}
+
+    Returns
+    -------
+    str
+        The sentence, or ``""`` when no forecast period has ended by ``today``.
+    """
+    from .plotting import join_words
+
+    language = resolve_language(language)
+    today = pd.Timestamp(today if today is not None else pd.Timestamp.today()).normalize()
+    shown = [o for o in outlooks if o.has_forecast]
+    ended = sorted(
+        {p for o in shown for p in o.forecasts["period"].astype(str) if period_end(p) < today},
+        key=period_sort_key,
+    )
+    if not ended:
+        return ""
+    observed = [o.history.dropna(subset=["value"]) for o in shown]
+    last = max((h["period"].iloc[-1] for h in observed if len(h)), key=period_sort_key)
+    # the vintage of a CBS row is the bracketed end of its publication ("... (CBS StatLine, opgehaald
+    # 2025-04-22)"); another source's publication is named as it is
+    vintages = sorted(
+        {
+            match.group(1) if (match := re.search(r"\(([^()]+)\)$", published)) else published
+            for h in observed
+            for published in h["published"].dropna().astype(str).tail(1)
+        }
+    )
+    return label("trend_elapsed" if len(ended) == 1 else "trend_elapsed_many", language).format(
+        periods=join_words([period_label(p, language, style="long") for p in ended], language),
+        last=period_label(str(last), language, style="long"),
+        vintage=join_words([vintage_text(v, language) for v in vintages], language),
+        today=period_label(today.strftime("%Y-%m-%d"), language, style="long"),
     )
 
 
