@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -154,8 +155,17 @@ def test_cluster_run_publishes_the_same_files(both_runs):
     assert not list(cluster.parent.glob(".*.partial"))
 
 
+def _kernel_dirs() -> set[Path]:
+    """The workers' kernel folders in the temporary folder, also inside Dask's own worker folders."""
+    tmp = Path(tempfile.gettempdir())
+    return set(tmp.glob("analysis-worker-*")) | set(
+        tmp.glob("dask-scratch-space/*/analysis-worker-*")
+    )
+
+
 def test_a_killed_worker_fails_only_its_report(collection_dir):
     out = collection_dir.parent / "killed"
+    before = _kernel_dirs()
     plan = _plan(
         collection_dir,
         """
@@ -189,6 +199,8 @@ runs:
         "07_noparams": "ok",
     }
     assert (out / "killed" / "index.html").is_file()
+    # no kernel folder (with its connection files) is left behind, not even the killed worker's
+    assert _kernel_dirs() <= before
 
 
 def test_cluster_option_is_checked_before_anything_runs(collection_dir, capsys):

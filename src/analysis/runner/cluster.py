@@ -173,7 +173,15 @@ class KernelPlugin(_WorkerPlugin):  # type: ignore[misc,valid-type]
 
     def setup(self, worker: Any) -> None:
         _import_task_modules()
-        self.workdir = Path(tempfile.mkdtemp(prefix="analysis-worker-"))
+        # Inside the worker's own Dask directory: Dask removes it with the worker, and the
+        # directory of a worker that was killed (its kernels' connection files) when the
+        # next worker starts in the same place (distributed.diskutils.WorkSpace).
+        local = getattr(worker, "local_directory", None)
+        self.workdir = Path(
+            tempfile.mkdtemp(
+                prefix="analysis-worker-", dir=local if local and os.path.isdir(local) else None
+            )
+        )
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(
             target=self.loop.run_forever, name="analysis-kernels", daemon=True
