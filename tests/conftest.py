@@ -71,28 +71,47 @@ def load_benchmark():
 
 
 @pytest.fixture(scope="session")
-def run_collection():
-    """``run_collection(batch, base, run_id)``: the notebooks of notebooks/ run as one batch of the
-    project's runner (``batch``: the dict of a runs file; two warm kernels side by side), published
-    under ``base``. Returns every report of run.json as ``(record, executed notebook or None)``;
-    None where the runner could not run the notebook (the record's ``error`` says why)."""
-    import json
+def run_batch():
+    """``run_batch(batch, out, run_id, notebooks=None)``: one batch of the project's runner, in process.
 
-    import nbformat
+    ``batch`` is the text or the dict of a runs file (written beside ``out`` as
+    ``<run_id>.yml``), ``notebooks`` the collection folder (default notebooks/);
+    two warm kernels side by side. Returns the runner's exit status and the run's
+    folder ``out/<run_id>``."""
     import yaml
 
     from analysis.cli.runner import run_plan
     from analysis.runner import config as runner_config
     from analysis.runner.notebooks import discover
 
-    def run(batch: dict, base: Path, run_id: str) -> list[tuple[dict, object]]:
-        runs = base / f"{run_id}.yml"
-        runs.write_text(yaml.safe_dump(batch), encoding="utf-8")
+    def run(
+        batch: dict | str, out: Path, run_id: str, notebooks: Path | None = None
+    ) -> tuple[int, Path]:
+        out.mkdir(parents=True, exist_ok=True)
+        runs = out.parent / f"{run_id}.yml"
+        text = batch if isinstance(batch, str) else yaml.safe_dump(batch)
+        runs.write_text(text, encoding="utf-8")
         plan = runner_config.build_plan(
-            discover(config.notebooks_dir()), batch=runner_config.load_batch(runs)
+            discover(notebooks or config.notebooks_dir()), batch=runner_config.load_batch(runs)
         )
-        run_plan(plan, out=base / "reports", run_id=run_id, jobs=2, quiet=True)
-        folder = base / "reports" / run_id
+        status = run_plan(plan, out=out, run_id=run_id, jobs=2, quiet=True)
+        return status, out / run_id
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def run_collection(run_batch):
+    """``run_collection(batch, base, run_id)``: the notebooks of notebooks/ run as one batch
+    (:func:`run_batch`), published under ``base/reports``. Returns every report of run.json as
+    ``(record, executed notebook or None)``; None where the runner could not run the notebook
+    (the record's ``error`` says why)."""
+    import json
+
+    import nbformat
+
+    def run(batch: dict, base: Path, run_id: str) -> list[tuple[dict, object]]:
+        _, folder = run_batch(batch, base / "reports", run_id)
         reports = json.loads((folder / "run.json").read_text(encoding="utf-8"))["reports"]
         out = []
         for record in reports:

@@ -34,10 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.cli.runner import run_plan
-from analysis.runner import config as C
 from analysis.runner import export
-from analysis.runner.notebooks import discover
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -446,16 +443,8 @@ def page_problems(
 
 
 # --------------------------------------------------------------------------- fixtures
-def _run(collection_dir: Path, batch_text: str, out: Path, run_id: str) -> tuple[int, Path]:
-    runs = out.parent / f"{run_id}.yml"
-    runs.write_text(batch_text, encoding="utf-8")
-    plan = C.build_plan(discover(collection_dir), batch=C.load_batch(runs))
-    status = run_plan(plan, out=out, run_id=run_id, jobs=2, quiet=True)
-    return status, out / run_id
-
-
 @pytest.fixture(scope="session")
-def real_runs(tmp_path_factory):
+def real_runs(tmp_path_factory, run_batch):
     """The default run, and the same notebooks in English for one wijk from 2016, each run once
     per session. The English run is also the collection's wijk run (every notebook must run for a
     wijk and a later start without an error), so that each notebook runs once per variant."""
@@ -468,7 +457,9 @@ def real_runs(tmp_path_factory):
     assert english != default
     runs = {}
     for language, text in (("nl", default), ("en", english)):
-        status, folder = _run(ROOT / "notebooks", text, base / "reports", f"default-{language}")
+        status, folder = run_batch(
+            text, base / "reports", f"default-{language}", ROOT / "notebooks"
+        )
         runs[language] = {
             "status": status,
             "run": folder,
@@ -477,9 +468,8 @@ def real_runs(tmp_path_factory):
     return runs
 
 
-def test_fixture_index_and_reviewer_pages_render_without_errors(tmp_path):
-    status, run = _run(
-        FIXTURES,
+def test_fixture_index_and_reviewer_pages_render_without_errors(tmp_path, run_batch):
+    status, run = run_batch(
         """
 runs:
   - notebooks: [01_basic, 02_plot]
@@ -489,6 +479,7 @@ runs:
 """,
         tmp_path / "reports",
         "browser",
+        FIXTURES,
     )
     assert status == 1  # 03_fail fails on purpose, with markup in its message
     dom, console, probe, _ = open_page(tmp_path, run / "index.html", axe=False)
