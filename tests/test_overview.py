@@ -340,3 +340,131 @@ def test_headline_summary_is_plain_text(rows, published):
     }
     assert summary.set_index("indicator").loc["wmo_clienten_per_1000", "value"] == "\u2013"
     assert overview.headline_summary(rows.iloc[0:0], region="GM0344").empty
+
+
+# --- breaks and sources of the trend line ------------------------------------------------------
+
+
+def _cbs_youth() -> pd.DataFrame:
+    """Jongeren met jeugdhulp from two CBS tables, with the 2015/16 break of the definition."""
+    vintage = "CBS StatLine 82972NED (CBS StatLine, opgehaald 2025-04-22)"
+    return pd.concat(
+        [
+            _obs(
+                "jeugdhulp_pct",
+                {"2015": 7.3, "2016": 12.0},
+                source="82972NED",
+                published=vintage,
+            ),
+            _obs(
+                "jeugdhulp_pct",
+                {"2017": 13.0, "2018": 15.0},
+                source="85098NED",
+                published=vintage.replace("82972NED", "85098NED"),
+            ),
+        ],
+        ignore_index=True,
+    )
+
+
+def _published_waits() -> pd.DataFrame:
+    """Mean waiting times as published: 2016-2018 (melding - start ondersteuning), 2023-2024."""
+    return pd.concat(
+        [
+            _obs(
+                "buurtteam_sociaal_wachttijd",
+                {"2016": 4.7, "2017": 5.5, "2018": 4.3},
+                source="monitor",
+                published="utrecht-monitor.nl node/85, versie 2020",
+            ),
+            _obs(
+                "buurtteam_sociaal_wachttijd",
+                {"2023": 7.6, "2024": 7.9},
+                source="Begroting 2026",
+                published="Begroting 2026 (2025)",
+            ),
+        ],
+        ignore_index=True,
+    )
+
+
+def _alt_texts(html_text: str) -> list[str]:
+    import html as html_mod
+    import re
+
+    return [html_mod.unescape(a) for a in re.findall(r'alt="([^"]*)"', html_text)]
+
+
+def test_trend_source_names_every_source_with_its_years():
+    youth = _cbs_youth()
+    assert overview.trend_source(youth, "jeugdhulp_pct", "GM0344") == (
+        "2015\u20132016: CBS 82972NED (CBS StatLine, opgehaald 2025-04-22); "
+        "2017\u20132018: CBS 85098NED (CBS StatLine, opgehaald 2025-04-22)"
+    )
+    assert overview.trend_source(youth, "jeugdhulp_pct", "GM0344", "en") == (
+        "2015\u20132016: CBS 82972NED (CBS StatLine, retrieved 2025-04-22); "
+        "2017\u20132018: CBS 85098NED (CBS StatLine, retrieved 2025-04-22)"
+    )
+    waits = overview.trend_source(_published_waits(), "buurtteam_sociaal_wachttijd", "GM0344")
+    assert waits == (
+        "2016\u20132018: utrecht-monitor.nl node/85, versie 2020; "
+        "2023\u20132024: Begroting 2026 (2025)"
+    )
+    one = _obs("jeugdhulp_pct", {"2022": 14.0, "2023": 14.2}, source="85098NED", published="x")
+    assert overview.trend_source(one, "jeugdhulp_pct", "GM0344") == "CBS 85098NED"
+    assert overview.trend_source(one, "jeugdhulp_pct", "GM0363") == ""
+    frame = overview.headline_frame(youth, region="GM0344", indicators=["jeugdhulp_pct"])
+    assert frame["row_source"].iloc[0].startswith("2015\u20132016: CBS 82972NED")
+
+
+def test_headline_breaks_cbs_definition_and_published_definitions():
+    youth = overview.headline_breaks(_cbs_youth(), "jeugdhulp_pct", "GM0344")
+    assert [(b, a) for b, a, _ in youth] == [("2015", "2016")]
+    waits = overview.headline_breaks(_published_waits(), "buurtteam_sociaal_wachttijd", "GM0344")
+    assert [(b, a) for b, a, _ in waits] == [("2018", "2023")]
+    assert "melding tot start ondersteuning" in waits[0][2]
+    assert "aanmelding tot keukentafelgesprek" in waits[0][2]
+    english = overview.headline_breaks(
+        _published_waits(), "buurtteam_sociaal_wachttijd", "GM0344", "en"
+    )
+    assert english[0][2].startswith("series break: different definition")
+    register = _obs("buurtteam_sociaal_wachttijd", {"2016": 4.7, "2023": 7.6, "2024": 7.9})
+    assert overview.headline_breaks(register, "buurtteam_sociaal_wachttijd", "GM0344") == [], (
+        "the register measures one definition throughout"
+    )
+    only_new = _published_waits().query("period >= '2023'")
+    assert overview.headline_breaks(only_new, "buurtteam_sociaal_wachttijd", "GM0344") == []
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_headline_overview_shows_the_breaks_and_every_source(language):
+    waits = overview.headline_overview(
+        _published_waits(), theme="beschikbaarheid", region="GM0344", language=language
+    )
+    html_text = waits.to_html()
+    (alt,) = _alt_texts(html_text)
+    word, between = {"nl": ("werkdagen", "tussen"), "en": ("working days", "between")}[language]
+    assert f"4{',' if language == 'nl' else '.'}3 {word}; " in alt, "values carry their unit"
+    assert f" {between} 2018 {'en' if language == 'nl' else 'and'} 2023" in alt
+    assert "\u2192" not in alt.split(";")[1], "no change from one definition to the next"
+    assert 'class="series-break-note"' in html_text
+    source = waits.data.iloc[0, -1]
+    assert "2016\u20132018: utrecht-monitor.nl" in source and "2023\u20132024: Begroting" in source
+    youth = overview.headline_overview(
+        _cbs_youth(), theme="bereik", region="GM0344", language=language
+    )
+    (alt,) = _alt_texts(youth.to_html())
+    assert alt.endswith("15,0%" if language == "nl" else "15.0%")
+    assert ("7,3%; " if language == "nl" else "7.3%; ") in alt
+
+
+def test_a_change_across_a_break_is_not_given_as_a_change():
+    youth = _cbs_youth().query("period <= '2016'")
+    table = overview.headline_overview(youth, theme="bereik", region="GM0344")
+    assert table.data["Verandering"].iloc[0] == "\u2013 (trendbreuk 2016)"
+    summary = overview.headline_summary(youth, region="GM0344", language="en")
+    assert summary.set_index("indicator").loc["jeugdhulp_pct", "change"] == (
+        "\u2013 (series break 2016)"
+    )
+    later = overview.headline_overview(_cbs_youth(), theme="bereik", region="GM0344")
+    assert later.data["Verandering"].iloc[0] == "+2,0 %-punt"

@@ -480,6 +480,71 @@ def test_sparkline_sorts_periods_and_has_no_axes():
         P.sparkline(pd.Series([1.0, 2.0], index=["2023", "2024H1"]))
 
 
+def _alt(html_text: str) -> str:
+    import html as html_mod
+    import re
+
+    return html_mod.unescape(re.search(r'alt="([^"]*)"', html_text).group(1))
+
+
+def test_sparkline_splits_the_line_at_a_declared_break_and_marks_it():
+    series = pd.Series([7.3, 12.0, 13.0, 15.0], index=["2015", "2016", "2017", "2018"])
+    ax = P.sparkline(series, breaks=[("2015", "2016", "trendbreuk: nieuwe definitie")]).axes[0]
+    line = ax.lines[0]
+    x, y = list(line.get_xdata()), list(line.get_ydata())
+    assert x[1] == 0.5 and np.isnan(y[1]), "a gap at the break: no line joins 2015 to 2016"
+    assert [v for v in y if not np.isnan(v)] == [7.3, 12.0, 13.0, 15.0]
+    marks = [ln for ln in ax.lines if ln.get_gid() == "series-break"]
+    assert len(marks) == 1 and list(marks[0].get_xdata()) == [0.5, 0.5]
+    assert any(list(ln.get_xdata()) == [0.0] for ln in ax.lines[1:]), "the lone 2015 value is a dot"
+    plain = P.sparkline(series).axes[0]
+    assert not any(np.isnan(plain.lines[0].get_ydata()))
+    assert not [ln for ln in plain.lines if ln.get_gid() == "series-break"]
+    outside = P.sparkline(series, breaks=[("2012", "2013")]).axes[0]
+    assert not [ln for ln in outside.lines if ln.get_gid() == "series-break"]
+    with pytest.raises(ValueError, match="must end before"):
+        P.sparkline(series, breaks=[("2016", "2015")])
+
+
+def test_sparkline_html_gives_units_and_no_change_across_a_break():
+    series = pd.Series([7.3, 12.0, 13.0, 15.0], index=["2015", "2016", "2017", "2018"])
+    plain = P.sparkline_html(series, what="Jeugdhulp", unit="procent", decimals=1, language="nl")
+    assert _alt(plain) == "Jeugdhulp, 2015\u20132018: 7,3% \u2192 15,0%"
+    assert "trendbreuk" not in plain
+    brk = [("2015", "2016", "trendbreuk: vanaf 2016 telt jeugdhulp door buurtteams mee")]
+    out = P.sparkline_html(series, what="Jeugdhulp", unit="procent", decimals=1, breaks=brk)
+    alt = _alt(out)
+    assert alt == (
+        "Jeugdhulp, 2015: 7,3%; trendbreuk tussen 2015 en 2016: vanaf 2016 telt jeugdhulp door "
+        "buurtteams mee; 2016\u20132018: 12,0% \u2192 15,0%"
+    )
+    assert "7,3% \u2192" not in alt, "no change from before the break to after it"
+    assert 'class="series-break-note"' in out and ">trendbreuk 2016</span>" in out
+    english = P.sparkline_html(
+        series, unit="procent", decimals=1, breaks=[("2015", "2016")], language="en"
+    )
+    assert _alt(english).startswith("2015: 7.3%; series break between 2015 and 2016; 2016")
+    assert ">series break 2016</span>" in english
+    gap = pd.Series([4.7, 4.3, np.nan, 7.6, 7.9], index=["2017", "2018", "2019", "2020", "2021"])
+    wait = P.sparkline_html(gap, unit="werkdagen", decimals=1, breaks=[("2018", "2020")])
+    assert _alt(wait) == (
+        "2017\u20132018: 4,7 werkdagen \u2192 4,3 werkdagen; trendbreuk tussen 2018 en 2020; "
+        "2020\u20132021: 7,6 werkdagen \u2192 7,9 werkdagen"
+    )
+    assert ">trendbreuk tussen 2018 en 2020</span>" in wait
+
+
+def test_headline_table_draws_the_breaks_it_is_given(cbs):
+    utrecht = cbs[cbs["region_code"] == "GM0344"]
+    brk = {"jeugdhulp_pct": [("2015", "2016", "trendbreuk: nieuwe definitie")]}
+    html_text = P.headline_table(utrecht, region="GM0344", breaks=brk, as_html=True)
+    assert "trendbreuk 2016</span>" in html_text
+    assert "2015: 11,0%; trendbreuk tussen 2015 en 2016: nieuwe definitie; 2016" in (
+        _alt(html_text)
+    )
+    assert "trendbreuk" not in P.headline_table(utrecht, region="GM0344", as_html=True)
+
+
 def test_headline_frame_latest_change_and_norm(cbs, wijken):
     data = pd.concat([cbs, wijken], ignore_index=True)
     frame = P.headline_frame(data, region="GM0344", norms={"jeugdhulp_pct": 12.0})

@@ -792,6 +792,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "gepubliceerd vanaf 2023: van aanmelding tot keukentafelgesprek",
         "published from 2023: from application to first conversation",
     ),
+    "definition_break": (
+        "trendbreuk: andere definitie ({a}; {b})",
+        "series break: different definition ({a}; {b})",
+    ),
     "headline_real": ("Gepubliceerde en CBS-cijfers", "Published and CBS figures"),
     "headline_synthetic": (
         "Registercijfers (synthetisch: verzonnen, niet echt)",

@@ -10,13 +10,17 @@ register rows, what the municipality published beside it.
 * :func:`headline_observations`, :func:`published_observations` — the rows of
   the tables and the published figures, read through a notebook session (so
   the notebook declares them);
-* :func:`analysis.sources.row_source`, :func:`published_text` — the two extra columns;
+* :func:`trend_source`, :func:`published_text` — the two extra columns: every source
+  of a row's trend line, the published value beside;
+* :func:`headline_breaks` — the declared series breaks of a row (CBS definition changes,
+  :data:`analysis.plotting.PUBLISHED_DEFINITIONS`), drawn in its sparkline;
 * :func:`headline_overview` — the table (:func:`analysis.plotting.headline_table`
   plus those columns); :func:`headline_summary` — the same numbers as text.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -31,7 +35,7 @@ from .labels import (
     period_label,
     resolve_language,
 )
-from .periods import period_sort_key
+from .periods import next_periods, period_end, period_sort_key, period_start
 from .published import one_per_period, vintage_year
 from .register import WAITING_NORM_DAYS
 from .sources import row_source
@@ -177,6 +181,135 @@ def published_observations(session, register=None) -> pd.DataFrame:
 # --- the extra columns ------------------------------------------------------------------------
 
 
+def _trend_rows(obs: pd.DataFrame, indicator: str, region: str) -> pd.DataFrame:
+    """The yearly rows with a value of one headline: the points of its sparkline, in period order."""
+    if obs is None or obs.empty:
+        return obs
+    rows = obs[
+        (obs["indicator"] == indicator)
+        & (obs["region_code"].astype(str) == region)
+        & (obs["period_type"] == "year")
+        & obs["value"].notna()
+    ]
+    return rows.iloc[
+        sorted(range(len(rows)), key=lambda i: period_sort_key(rows["period"].iloc[i]))
+    ]
+
+
+def _period_ranges(periods: Sequence[str], language: str) -> str:
+    """``'2015–2017, 2019'``: consecutive periods as one range."""
+    runs: list[list[str]] = []
+    for period in periods:
+        if runs and next_periods(runs[-1][-1], 1)[0] == period:
+            runs[-1].append(period)
+        else:
+            runs.append([period])
+    return ", ".join(
+        period_label(run[0], language)
+        if len(run) == 1
+        else f"{period_label(run[0], language)}\u2013{period_label(run[-1], language)}"
+        for run in runs
+    )
+
+
+def trend_source(
+    obs: pd.DataFrame, indicator: str, region: str, language: str | None = None
+) -> str:
+    """Every source of a headline's trend line, with its years: the value of the *Bron* column.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        The rows (:func:`headline_observations`).
+    indicator, region : str
+    language : {"nl", "en"}, optional
+
+    Returns
+    -------
+    str
+        With one source, its name as :func:`analysis.sources.row_source` writes
+        it (``CBS 85098NED (CBS StatLine, opgehaald 2025-04-22)``); with
+        several, each with the years it gives, first source first
+        (``2015–2020: CBS 82972NED (...); 2021–2023: CBS 85098NED (...)``);
+        ``''`` without a yearly value.
+    """
+    language = resolve_language(language)
+    rows = _trend_rows(obs, indicator, region)
+    if rows is None or rows.empty:
+        return ""
+    names = [
+        row_source(s, p, language) for s, p in zip(rows["source"], rows["published"], strict=True)
+    ]
+    periods: dict[str, list[str]] = {}
+    for name, period in zip(names, rows["period"].astype(str), strict=True):
+        periods.setdefault(name, []).append(period)
+    if len(periods) == 1:
+        return names[-1]
+    return "; ".join(f"{_period_ranges(ps, language)}: {name}" for name, ps in periods.items())
+
+
+def headline_breaks(
+    obs: pd.DataFrame, indicator: str, region: str, language: str | None = None
+) -> list[tuple[str, str, str]]:
+    """The declared series breaks of a headline's trend line: (last period before, first after, text).
+
+    * CBS definition changes (:func:`analysis.cbs.series_breaks`), e.g. from
+      2016 jeugdhulp by the buurtteams counts in ``jeugdhulp_pct``;
+    * published figures whose definition changed
+      (:data:`analysis.plotting.PUBLISHED_DEFINITIONS`, e.g. the mean waiting
+      time: up to 2018 *melding tot start ondersteuning*, from 2023
+      *aanmelding tot keukentafelgesprek*): a break between the last published
+      year of one definition and the first of the next. Only published rows
+      count: a register measures one definition throughout.
+
+    Returns
+    -------
+    list of tuple
+        In the form :func:`analysis.plotting.sparkline` and
+        :func:`analysis.plotting.line_chart` take.
+    """
+    from .cbs import series_breaks
+
+    language = resolve_language(language)
+    out = list(series_breaks(indicator, language))
+    rules = plotting.PUBLISHED_DEFINITIONS.get(indicator)
+    rows = _trend_rows(obs, indicator, region)
+    if not rules or rows is None or rows.empty:
+        return out
+    years = [
+        int(str(p)[:4])
+        for p, s in zip(rows["period"], rows["source"], strict=True)
+        if source_kind(str(s)) == "published"
+    ]
+    for (last, key), (next_last, next_key) in zip(rules, rules[1:], strict=False):
+        before = [y for y in years if y <= last]
+        after = [y for y in years if last < y <= (math.inf if next_last is None else next_last)]
+        if before and after:
+            text = label("definition_break", language).format(
+                a=label(key, language), b=label(next_key, language)
+            )
+            out.append((str(max(before)), str(min(after)), text))
+    return out
+
+
+def _break_between(breaks, before: str | None, after: str | None):
+    """The first break that lies between two periods, or None."""
+    if not isinstance(before, str) or not isinstance(after, str):
+        return None
+    for brk in breaks:
+        if period_end(before) <= period_end(brk[0]) and period_start(brk[1]) <= period_start(after):
+            return brk
+    return None
+
+
+def _change_text(row, breaks, language: str) -> str | None:
+    """``'– (trendbreuk 2016)'`` when the change crosses a break, else None."""
+    brk = _break_between(breaks, row.previous_period, row.period)
+    if brk is None:
+        return None
+    return f"{MISSING} ({plotting.spark_break_text(plotting.SeriesBreak(*brk), language)})"
+
+
 def latest_published(published: pd.DataFrame, indicator: str, region: str) -> pd.Series | None:
     """The latest published value of an indicator: latest period, then latest vintage.
 
@@ -305,7 +438,10 @@ def headline_frame(
     -------
     DataFrame
         The columns of :func:`analysis.plotting.headline_frame` (yearly
-        figures, norms from :data:`NORMS`) plus ``theme``, ``row_source`` and
+        figures, norms from :data:`NORMS`) plus ``theme``, ``row_source``
+        (every source of the trend, :func:`trend_source`), ``breaks``
+        (:func:`headline_breaks`), ``change_text`` (``'– (trendbreuk 2016)'``
+        when the change crosses a break, else None) and
         ``published_beside``; one row per requested headline with a value,
         and one per CBS headline even without (``row_source`` then says so).
         Empty when ``obs`` holds none of the requested headlines.
@@ -318,7 +454,14 @@ def headline_frame(
     ]  # a CBS row says when it has no data
     if not have:
         return pd.DataFrame(
-            columns=["theme", *plotting.HEADLINE_COLUMNS, "row_source", "published_beside"]
+            columns=[
+                "theme",
+                *plotting.HEADLINE_COLUMNS,
+                "row_source",
+                "breaks",
+                "change_text",
+                "published_beside",
+            ]
         )
     frame = plotting.headline_frame(
         obs, indicators=present, region=region, norms=NORMS, period_type="year"
@@ -326,8 +469,13 @@ def headline_frame(
     theme_of = {i: t for t in THEMES for i in HEADLINES[t]}
     frame.insert(0, "theme", frame["indicator"].map(theme_of))
     frame["row_source"] = [
-        row_source(s, p, language) or label("no_data", language)
-        for s, p in zip(frame["source"], frame["published"], strict=True)
+        trend_source(obs, i, region, language) or label("no_data", language)
+        for i in frame["indicator"]
+    ]
+    frame["breaks"] = [headline_breaks(obs, i, region, language) for i in frame["indicator"]]
+    frame["change_text"] = [  # None, or the text shown instead of the change
+        _change_text(r, b, language)
+        for r, b in zip(frame.itertuples(), frame["breaks"], strict=True)
     ]
     frame["published_beside"] = [
         published_text(published, i, region, language)
@@ -496,6 +644,8 @@ def headline_overview(
         period_type="year",
         language=language,
         trend=trend,
+        breaks=dict(zip(frame["indicator"], frame["breaks"], strict=True)),
+        decimals=DECIMALS,
     )
     value_col, change_col = (
         plotting.capitalised(label(k, language)) for k in ("latest_value", "change")
@@ -506,7 +656,11 @@ def headline_overview(
         for r, mine, shown in zip(frame.itertuples(), own, styler.data[value_col], strict=True)
     ]
     changes = [
-        format_change(r.change, r.unit, language, decimals=DECIMALS[r.unit]) if mine else shown
+        r.change_text
+        if isinstance(r.change_text, str)
+        else format_change(r.change, r.unit, language, decimals=DECIMALS[r.unit])
+        if mine
+        else shown
         for r, mine, shown in zip(frame.itertuples(), own, styler.data[change_col], strict=True)
     ]
     columns = {
@@ -563,10 +717,14 @@ def headline_summary(
                 for v, u in zip(frame["previous_value"], frame["unit"], strict=True)
             ],
             "change": [
-                format_change(c, u, language, decimals=DECIMALS.get(u))
+                t
+                if isinstance(t, str)
+                else format_change(c, u, language, decimals=DECIMALS.get(u))
                 if isinstance(u, str) and u
                 else ""
-                for c, u in zip(frame["change"], frame["unit"], strict=True)
+                for c, u, t in zip(
+                    frame["change"], frame["unit"], frame["change_text"], strict=True
+                )
             ],
             "norm": [
                 format_value(n, u, language, missing="") if isinstance(u, str) and u else ""
@@ -587,10 +745,12 @@ __all__ = [
     "headline_frame",
     "headline_observations",
     "headline_blocks",
+    "headline_breaks",
     "headline_overview",
     "headline_summary",
     "real_observations",
     "synthetic_observations",
+    "trend_source",
     "latest_published",
     "published_observations",
     "published_text",

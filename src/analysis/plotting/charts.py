@@ -6,7 +6,7 @@ import base64
 import html
 import io
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -27,8 +27,11 @@ from ..labels import (
     unit_axis_label,
 )
 from ..periods import (
+    next_periods,
+    period_end,
     period_order,
     period_sort_key,
+    period_start,
     period_type_of,
 )
 from ..regions import NEDERLAND
@@ -37,12 +40,14 @@ from .base import (
     FIGSIZES,
     FOCUS_COLOR,
     FOCUS_REGION,
+    MUTED_TEXT_COLOR,
     NEDERLAND_COLOR,
     NORM_COLOR,
     OBS_COLUMNS,
     OTHER_BAR_COLOR,
     PALETTE,
     PROVISIONAL_STATUSES,
+    SeriesBreak,
     capitalised,
     chart_note,
     check_unique,
@@ -707,6 +712,7 @@ def sparkline(
     *,
     color: str = FOCUS_COLOR,
     size: str | tuple[float, float] = "sparkline",
+    breaks: Iterable[Any] | None = None,
 ) -> Figure:
     """A word-sized trend line for an overview table: no axes, the last value dotted.
 
@@ -717,6 +723,12 @@ def sparkline(
         here) or by anything else (drawn in the given order). NaN gives a gap.
     color : str
     size : str or (width, height)
+    breaks : iterable, optional
+        Declared series breaks, as for :func:`line_chart` (e.g.
+        ``analysis.cbs.series_breaks(indicator)``): the line stops before each
+        break that has values on both sides and starts again after it, and a
+        dashed vertical line marks the break, so no line joins two definitions.
+        Breaks outside the series are skipped; an index that is not periods takes none.
 
     Returns
     -------
@@ -733,9 +745,38 @@ def sparkline(
     fig = Figure(figsize=FIGSIZES[size] if isinstance(size, str) else size, layout="none")
     ax = fig.add_axes((0.04, 0.12, 0.88, 0.76))
     ax.set_axis_off()
-    x = np.arange(len(values))
+    x = np.arange(len(values), dtype=float)
     y = values.to_numpy(dtype=float)
-    ax.plot(x, y, color=color, linewidth=1.4)
+    cuts = [cut for cut, _ in _spark_breaks(values, breaks)]
+    xs, ys = list(x), list(y)
+    for cut in reversed(cuts):  # a NaN point at each break: matplotlib leaves a gap there
+        at = int(np.searchsorted(x, cut))
+        xs.insert(at, cut)
+        ys.insert(at, np.nan)
+    ax.plot(xs, ys, color=color, linewidth=1.4)
+    known = np.isfinite(np.asarray(ys, dtype=float))
+    alone = [  # a value with a gap or a break on both sides draws no line: a dot instead
+        k
+        for k in range(len(xs))
+        if known[k] and not (k > 0 and known[k - 1]) and not (k + 1 < len(xs) and known[k + 1])
+    ]
+    if alone:
+        ax.plot(
+            [xs[k] for k in alone],
+            [ys[k] for k in alone],
+            linestyle="none",
+            marker="o",
+            markersize=2.5,
+            color=color,
+        )
+    for cut in cuts:
+        ax.axvline(
+            cut,
+            color=MUTED_TEXT_COLOR,  # darker than BREAK_COLOR: the image is shown at ~half size
+            linestyle=(0, (2, 1.2)),
+            linewidth=1.8,
+            gid="series-break",
+        )
     finite = np.flatnonzero(np.isfinite(y))
     if len(finite):
         ax.plot(x[finite[-1]], y[finite[-1]], marker="o", markersize=3.5, color=color)
@@ -758,6 +799,59 @@ def _spark_values(series: pd.Series) -> pd.Series:
     return series.iloc[period_order(index)].astype(float)
 
 
+def _spark_breaks(values: pd.Series, breaks: Iterable[Any] | None) -> list[tuple[float, Any]]:
+    """The breaks a sparkline of ``values`` draws: ``[(x position, SeriesBreak)]``, in order.
+
+    A break is drawn where the series has a value on both sides of it: its
+    position is halfway between the last period that ends by the end of
+    ``before`` and the first that starts at or after ``after``.
+    """
+    if not breaks:
+        return []
+    try:
+        ends = [period_end(str(p)) for p in values.index]
+        starts = [period_start(str(p)) for p in values.index]
+    except ValueError:
+        return []
+    finite = np.isfinite(values.to_numpy(dtype=float))
+    out = []
+    for brk in _spark_break_list(breaks):
+        before = [i for i, end in enumerate(ends) if end <= period_end(brk.before)]
+        after = [i for i, start in enumerate(starts) if start >= period_start(brk.after)]
+        if not before or not after:
+            continue
+        i, j = before[-1], after[0]
+        if finite[: i + 1].any() and finite[j:].any():
+            out.append(((i + j) / 2, brk))
+    return sorted(out, key=lambda item: item[0])
+
+
+def _spark_break_list(breaks: Iterable[Any]) -> list[SeriesBreak]:
+    """Breaks as :class:`SeriesBreak` (tuples, mappings or breaks), each checked: before ends before after."""
+    out = []
+    for item in breaks:
+        brk = SeriesBreak(**item) if isinstance(item, Mapping) else SeriesBreak(*item)
+        brk = SeriesBreak(str(brk.before), str(brk.after), brk.text)
+        if period_end(brk.before) >= period_start(brk.after):
+            raise ValueError(f"series break: {brk.before!r} must end before {brk.after!r} begins")
+        out.append(brk)
+    return out
+
+
+def spark_break_text(brk: Any, language: str | None = None) -> str:
+    """A break for a table row: ``trendbreuk 2016`` (next period), ``trendbreuk tussen 2018 en 2023``."""
+    language = resolve_language(language)
+    try:
+        adjacent = next_periods(brk.before, 1)[0] == brk.after
+    except ValueError:
+        adjacent = False
+    if adjacent:
+        return f"{label('series_break', language)} {_spark_period(brk.after, language)}"
+    return label("alt_break", language).format(
+        a=_spark_period(brk.before, language), b=_spark_period(brk.after, language)
+    )
+
+
 def sparkline_html(
     series: pd.Series,
     *,
@@ -765,30 +859,91 @@ def sparkline_html(
     what: str | None = None,
     language: str | None = None,
     decimals: int = 0,
+    unit: str | None = None,
+    breaks: Iterable[Any] | None = None,
 ) -> str:
     """A sparkline as an ``<img>`` tag (inline PNG) with a text alternative.
 
     The ``alt`` text defaults to what the line shows (``what``) and its first
-    and last period and value (``Wmo-cliënten, 2019-2024: 10.200 -> 12.163``),
-    so the trend is readable without the image and two sparklines of one
-    page never share a text.
+    and last period and value (``Wmo-cliënten, 2019-2024: 10.200 -> 12.163``;
+    with ``unit``, the values carry it: ``7,3% -> 15,0%``), so the trend is
+    readable without the image and two sparklines of one page never share a text.
+
+    With ``breaks`` (see :func:`sparkline`), the line is split at each
+    drawn break, the ``alt`` text gives first and last value per part with the
+    break between (``2015: 7,3%; trendbreuk: ...; 2016-2023: 12,0% -> 15,0%``),
+    never a change across it, and the breaks are written under the image
+    (``trendbreuk 2016``), so sighted readers see them in words too.
     """
     language = resolve_language(language)
     values = _spark_values(series)
+    drawn = _spark_breaks(values, breaks)
     if alt is None:
-        first, last = values.index[0], values.index[-1]
-        alt = (
-            f"{_spark_period(first, language)}\u2013{_spark_period(last, language)}: "
-            f"{format_number(values.iloc[0], decimals, language)} \u2192 "
-            f"{format_number(values.iloc[-1], decimals, language)}"
-        )
+        alt = _spark_alt(values, drawn, language, decimals, unit)
         if what:
             alt = f"{what}, {alt}"
-    fig = sparkline(values)
+    fig = sparkline(values, breaks=[brk for _, brk in drawn])
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100, transparent=True)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" style="height:1.6em">'
+    img = f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" style="height:1.6em">'
+    if not drawn:
+        return img
+    note = "; ".join(spark_break_text(brk, language) for _, brk in drawn)
+    return (
+        f'{img}<br><span class="series-break-note" '
+        f'style="font-size:0.85em;color:{MUTED_TEXT_COLOR}">{html.escape(note)}</span>'
+    )
+
+
+def _spark_alt(
+    values: pd.Series,
+    drawn: list[tuple[float, Any]],
+    language: str,
+    decimals: int,
+    unit: str | None,
+) -> str:
+    """First and last period and value per part of the line, the breaks between the parts."""
+
+    def number(value: float) -> str:
+        if unit:
+            return format_value(value, unit, language, decimals=decimals)
+        return format_number(value, decimals, language)
+
+    def part(chunk: pd.Series) -> str | None:
+        if not drawn:  # one part: its ends as they are (a trend of a headline ends on values)
+            first, last = chunk.index[0], chunk.index[-1]
+        else:
+            known = chunk.dropna()
+            if known.empty:
+                return None
+            chunk, first, last = known, known.index[0], known.index[-1]
+        if len(chunk) == 1 and drawn:
+            return f"{_spark_period(first, language)}: {number(chunk.iloc[0])}"
+        return (
+            f"{_spark_period(first, language)}\u2013{_spark_period(last, language)}: "
+            f"{number(chunk.iloc[0])} \u2192 {number(chunk.iloc[-1])}"
+        )
+
+    texts, start = [], 0
+    for cut, brk in drawn:
+        end = int(math.floor(cut)) + 1
+        texts += [part(values.iloc[start:end]), _break_alt(brk, language)]
+        start = end
+    texts.append(part(values.iloc[start:]))
+    return "; ".join(t for t in texts if t)
+
+
+def _break_alt(brk: Any, language: str) -> str:
+    between = label("alt_break", language).format(
+        a=_spark_period(brk.before, language), b=_spark_period(brk.after, language)
+    )
+    if not brk.text:
+        return between
+    text, word = str(brk.text), label("series_break", language)
+    if text.lower().startswith(f"{word}:"):  # 'trendbreuk: vanaf 2016 ...': the word once
+        text = text[len(word) + 1 :].strip()
+    return f"{between}: {text}"
 
 
 def _spark_period(period: Any, language: str) -> str:
@@ -803,6 +958,7 @@ __all__ = [
     "forecast_chart",
     "line_chart",
     "small_multiples",
+    "spark_break_text",
     "sparkline",
     "sparkline_html",
 ]

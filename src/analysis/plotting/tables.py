@@ -187,6 +187,8 @@ def headline_table(
     trend: bool = True,
     synthetic: bool = False,
     as_html: bool = False,
+    breaks: Mapping[str, Any] | None = None,
+    decimals: Mapping[str, int] | None = None,
 ):
     """Headline indicators: latest value, change against the previous period, norm, trend.
 
@@ -207,6 +209,14 @@ def headline_table(
         Add the synthetic-data note (also added when a source says synthetic).
     as_html : bool, default False
         Return the HTML string instead of the Styler.
+    breaks : mapping, optional
+        Indicator id -> its declared series breaks (as for :func:`line_chart`,
+        e.g. ``analysis.cbs.series_breaks(indicator)``): the sparkline is split
+        and marked at each, its text alternative gives no change across one,
+        and the break is written under it (:func:`sparkline_html`).
+    decimals : mapping, optional
+        Unit -> decimals, instead of the house decimals of that unit (values,
+        changes and the sparkline's text alternative).
 
     Returns
     -------
@@ -216,6 +226,10 @@ def headline_table(
     frame = headline_frame(
         obs, indicators=indicators, region=region, norms=norms, period_type=period_type
     )
+
+    def places(row: Any) -> int | None:
+        return (decimals or {}).get(row.unit, _row_decimals(row))
+
     cols = {
         k: capitalised(label(k, language))
         for k in (
@@ -233,10 +247,12 @@ def headline_table(
         {
             cols["indicator"]: [indicator_label(i, language) for i in frame["indicator"]],
             cols["period"]: [_maybe_period(p, language) for p in frame["period"]],
-            cols["latest_value"]: [_headline_value(r, language) for r in frame.itertuples()],
+            cols["latest_value"]: [
+                _headline_value(r, language, places(r)) for r in frame.itertuples()
+            ],
             cols["previous_period"]: [_maybe_period(p, language) for p in frame["previous_period"]],
             cols["change"]: [
-                format_change(r.change, r.unit, language, decimals=_row_decimals(r))
+                format_change(r.change, r.unit, language, decimals=places(r))
                 if isinstance(r.unit, str) and r.unit
                 else MISSING
                 for r in frame.itertuples()
@@ -260,7 +276,9 @@ def headline_table(
                 what=indicator_label(r.indicator, language)
                 + (f" ({label('synthetic', language)})" if made_up else ""),
                 language=language,
-                decimals=_row_decimals(r),
+                decimals=places(r),
+                unit=r.unit,
+                breaks=(breaks or {}).get(r.indicator),
             )
             if r.unit and r.trend.notna().sum() > 1
             else ""
@@ -292,15 +310,14 @@ def _maybe_period(period: Any, language: str) -> str:
     return MISSING if period is None or pd.isna(period) else period_label(str(period), language)
 
 
-def _headline_value(row: Any, language: str) -> str:
+def _headline_value(row: Any, language: str, decimals: int | None = None) -> str:
     if not isinstance(row.unit, str):
         return MISSING
     if pd.isna(row.value):
         shown = row.display
         return str(shown) if shown is not None and not pd.isna(shown) else MISSING
-    return format_value(row.value, row.unit, language, decimals=_row_decimals(row)) + status_mark(
-        row.status
-    )
+    places = _row_decimals(row) if decimals is None else decimals
+    return format_value(row.value, row.unit, language, decimals=places) + status_mark(row.status)
 
 
 def _row_decimals(row: Any) -> int | None:
