@@ -43,6 +43,7 @@ from .base import (
     OTHER_BAR_COLOR,
     PALETTE,
     PROVISIONAL_STATUSES,
+    break_sentences,
     capitalised,
     chart_note,
     check_unique,
@@ -58,6 +59,7 @@ from .base import (
     lines_alt_text,
     new_figure,
     period_x,
+    place_legend,
     provisional_handle,
     region_colors,
     require_observations,
@@ -208,15 +210,12 @@ def _default_title(obs: pd.DataFrame, by: str, language: str) -> str:
 
 
 def _legend(ax: Axes, obs: pd.DataFrame, language: str, first: str | None = None) -> None:
-    """The legend, the focus region (label ``first``) on top, the provisional marker last."""
+    """The legend outside the axes (:func:`place_legend`): the focus region (label ``first``) on top, the provisional marker last."""
     handles, _ = ax.get_legend_handles_labels()
     handles.sort(key=lambda h: h.get_label() != first)
     if "status" in obs.columns and obs["status"].isin(PROVISIONAL_STATUSES).any():
         handles.append(provisional_handle(language))
-    if len(handles) > 5:
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
-    else:
-        ax.legend(handles=handles, loc="best")
+    place_legend(ax, handles)
 
 
 @styled
@@ -652,6 +651,7 @@ def forecast_chart(
         low=format_value(end["lo95"], unit, language),
         high=format_value(end["hi95"], unit, language),
     )
+    alt = "; ".join([alt, *break_sentences(breaks, history["period"].astype(str), language)])
     return finish_figure(fig, history, language, synthetic, chart_note(history, language), alt=alt)
 
 
