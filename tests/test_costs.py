@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import compare, costs
+from analysis import compare, costs, plotting
 from analysis.published import load_published
 
 
@@ -85,6 +86,59 @@ def test_per_youth_without_a_matching_year_is_empty():
         obs("jeugdzorg_personen", ["GM0344"], [10.0], unit="aantal"),
     )
     assert out.empty
+
+
+def test_per_youth_keeps_a_missing_year_so_the_chart_leaves_a_gap():
+    years = ["2016", "2017", "2018", "2019"]
+    cost = obs("jeugdzorg_kosten_gerealiseerd", "GM0344", [68515.0, None, 80604.0, 88102.0], years)
+    youths = obs(  # 2018 has no row at all in the youths table
+        "jeugdzorg_personen",
+        "GM0344",
+        [9950.0, 11350.0, 12640.0],
+        ["2016", "2017", "2019"],
+        unit="aantal",
+        source="84134NED",
+    )
+    out = costs.per_youth(cost, youths)
+    assert out["period"].tolist() == years  # every year from the first to the last in both
+    assert out["value"].isna().tolist() == [False, True, True, False]
+    assert out.loc[out["value"].isna(), "status"].eq("missing").all()
+    assert out["value"].iloc[0] == pytest.approx(68515000 / 9950)
+    fig = plotting.line_chart(out, focus="GM0344")
+    line = next(line for line in fig.axes[0].lines if line.get_label() == "GM0344")
+    x, y = (np.asarray(v, dtype=float) for v in line.get_data())
+    between = (x > plotting.period_x("2016")) & (x < plotting.period_x("2019"))
+    assert between.any() and np.isnan(y[between]).all()  # no line from 2016 to 2019
+
+
+def test_per_youth_source_line_names_the_tables_and_the_vintage_once():
+    vintage = " (CBS StatLine, opgehaald 2025-04-22)"
+    cost = obs("jeugdzorg_kosten_gerealiseerd", "GM0344", [90560.0, 100489.0], ["2020", "2021"])
+    youths = pd.concat(
+        [
+            obs(
+                "jeugdzorg_personen", "GM0344", [13090.0], "2020", unit="aantal", source="84134NED"
+            ),
+            obs(
+                "jeugdzorg_personen", "GM0344", [13235.0], "2021", unit="aantal", source="85099NED"
+            ),
+        ]
+    )
+    cost["published"] += vintage
+    youths["published"] += vintage
+    out = costs.per_youth(cost, youths)
+    assert out["source"].tolist() == ["83454NED / 84134NED", "83454NED / 85099NED"]
+    assert plotting.source_text(out) == (
+        "Bron: CBS 83454NED, 84134NED en 85099NED (CBS StatLine, opgehaald 2025-04-22)"
+    )
+    assert plotting.source_text(out, "en") == (
+        "Source: CBS 83454NED, 84134NED and 85099NED (CBS StatLine, retrieved 2025-04-22)"
+    )
+    later = youths.assign(published="CBS StatLine 85099NED (CBS StatLine, opgehaald 2025-06-01)")
+    assert plotting.source_text(costs.per_youth(cost, later.iloc[1:])) == (
+        "Bron: CBS 83454NED (CBS StatLine, opgehaald 2025-04-22), "
+        "85099NED (CBS StatLine, opgehaald 2025-06-01)"
+    )  # two vintages: each table with its own
 
 
 def test_all_municipalities_median_stands_in_for_nederland():

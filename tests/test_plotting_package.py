@@ -14,6 +14,8 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 from analysis import labels, overview  # noqa: E402
 from analysis import plotting as P  # noqa: E402
@@ -246,7 +248,7 @@ def test_no_line_runs_across_a_declared_break(youth):
         inside = (x > P.period_x("2015")) & (x < P.period_x("2016"))
         assert inside.any() and np.isnan(y[inside]).all(), line.get_label()
     note = next(t for t in ax.texts if t.get_gid() == "series-break")
-    assert note.get_rotation() == 90 and note.xy[0] == pytest.approx(brk, abs=1)
+    assert note.xy[0] == pytest.approx(brk, abs=1)  # at the break line, level (see below)
 
 
 def test_without_breaks_the_line_is_whole(youth):
@@ -363,6 +365,140 @@ def test_published_waiting_times_are_a_series_per_definition():
     assert "gepubliceerd t/m 2018: van melding tot start ondersteuning" in legend
     assert "gepubliceerd vanaf 2023: van aanmelding tot keukentafelgesprek" in legend
     assert "streefwaarde: 5" in legend
+
+
+# --- layout: legends and break texts clear of data and tick labels ---------------------------
+
+
+def drawn(fig: Figure):
+    """Lay the figure out and draw it; the renderer, for the boxes of what it drew."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return canvas.get_renderer()
+
+
+def overlap(a, b) -> bool:
+    """Whether two display boxes share more than a pixel."""
+    return a.x0 < b.x1 - 1 and b.x0 < a.x1 - 1 and a.y0 < b.y1 - 1 and b.y0 < a.y1 - 1
+
+
+def labels_apart(ax, renderer) -> bool:
+    boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+    return all(not overlap(a, b) for a, b in zip(boxes, boxes[1:], strict=False))
+
+
+def test_a_legend_of_long_names_goes_under_the_axes_and_the_years_stay_apart():
+    years = [str(y) for y in range(2015, 2025)]
+    names = [
+        "gepubliceerd t/m 2018: van melding tot start ondersteuning",
+        "gepubliceerd vanaf 2023: van aanmelding tot keukentafelgesprek",
+        "Wmo-maatwerkvoorzieningen, stand begin periode",
+    ]
+    data = pd.concat(
+        [
+            obs(f"GM000{i}", name, years, np.linspace(1 + i, 9 - i, 10))
+            for i, name in enumerate(names)
+        ]
+    )
+    fig = P.line_chart(data, focus=None)
+    renderer = drawn(fig)
+    ax = fig.axes[0]
+    legend = ax.get_legend().get_window_extent(renderer)
+    ticks = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+    assert legend.y1 <= min(t.y0 for t in ticks)  # under the year labels, not over the data
+    assert labels_apart(ax, renderer)
+    assert ax.get_window_extent(renderer).width > 0.7 * fig.bbox.width  # the plot keeps its width
+
+
+def test_a_short_legend_stands_right_of_the_axes_never_on_the_lines(youth):
+    fig = P.line_chart(youth)  # two lines: once placed 'best', inside the axes
+    renderer = drawn(fig)
+    ax = fig.axes[0]
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert legend.x0 >= ax.get_window_extent(renderer).x1
+    assert labels_apart(ax, renderer)
+
+
+def test_the_legend_of_published_waiting_times_leaves_the_years_readable():
+    frame = pd.DataFrame(
+        {
+            "period": [str(y) for y in range(2015, 2025)],
+            "group": "all_cases",
+            "mean": np.linspace(4, 8, 10),
+            "source": "synthetisch register",
+            "published": "2025-01-01",
+        }
+    )
+    published = obs(
+        "GM0344",
+        "Utrecht",
+        ["2016", "2017", "2018", "2023"],
+        [4.7, 5.5, 4.3, 7.6],
+        indicator="buurtteam_sociaal_wachttijd",
+        unit="werkdagen",
+        source="jaarstukken",
+        published="Jaarstukken 2018 (2019)",
+    )
+    fig = P.interval_chart(
+        frame,
+        value="mean",
+        group="group",
+        unit="werkdagen",
+        title="Wachttijd",
+        norm=5,
+        published={"all_cases": published},
+    )
+    renderer = drawn(fig)
+    ax = fig.axes[0]
+    assert labels_apart(ax, renderer)
+    assert not overlap(ax.get_legend().get_window_extent(renderer), ax.get_window_extent(renderer))
+
+
+@pytest.mark.parametrize("kind", ["year", "halfyear", "forecast", "small_multiples"])
+def test_the_break_text_covers_no_tick_label_no_point_and_no_line(kind):
+    text = (
+        "trendbreuk: vanaf 2016 telt jeugdhulp door buurtteams mee, "
+        "en CBS telt sindsdien ook de trajecten van de wijkteams"
+    )  # long enough to take two lines
+    brk = [("2015", "2016", text)] if kind != "halfyear" else [("2015H2", "2016H1", text)]
+    periods = (
+        [f"{y}H{h}" for y in range(2015, 2025) for h in (1, 2)]
+        if kind == "halfyear"
+        else [str(y) for y in range(2015, 2024)]
+    )
+    values = np.r_[np.linspace(6, 14, len(periods) - 3), [14.2, 13.9, 14.1]]  # highest at the end
+    data = pd.concat(
+        [
+            obs("GM0344", "Utrecht", periods, values),
+            obs("NL01", "Nederland", periods, values[::-1]),  # highest at the start
+        ]
+    )
+    if kind == "forecast":
+        fc = pd.DataFrame(
+            {"period": ["2024", "2025"], "mean": [14.0, 14.0], "lo80": [13.0, 13.0]}
+        ).assign(hi80=15.0, lo95=12.0, hi95=16.0, method="ets")
+        fig = P.forecast_chart(data[data["region_code"] == "GM0344"], fc, breaks=brk)
+    elif kind == "small_multiples":
+        fig = P.small_multiples(data, facet="region", reference=None, breaks=brk)
+    else:
+        fig = P.line_chart(data, breaks=brk)
+    renderer = drawn(fig)
+    ax = fig.axes[0]
+    note = next(t for t in ax.texts if t.get_gid() == "series-break")
+    assert note.get_rotation() == 0 and note.get_text().replace("\n", " ") == text
+    box = note.get_window_extent(renderer)
+    assert ax.get_window_extent(renderer).contains(box.x0 + 1, box.y0 + 1)  # inside the axes
+    for tick in ax.get_xticklabels() + ax.get_yticklabels():
+        if tick.get_text():
+            assert not overlap(box, tick.get_window_extent(renderer)), tick.get_text()
+    for line in ax.lines:  # every point and every segment drawn stays below the text
+        x, y = (np.asarray(v, dtype=float) for v in line.get_data())
+        if len(set(x[np.isfinite(x)])) == 1:
+            continue  # the break line itself, beside which the text stands
+        points = line.get_transform().transform(np.c_[x, y])
+        points = points[np.isfinite(points).all(axis=1)]
+        assert (points[:, 1] < box.y0).all(), line.get_label()
+    assert "trendbreuk" in P.alt_text(fig)
 
 
 # --- tables ---------------------------------------------------------------------------------

@@ -134,40 +134,67 @@ def per_youth(costs: pd.DataFrame, youths: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Observation-like rows, indicator :data:`PER_YOUTH`, unit ``euro``, one per
-        region and year where both have a value; ``source`` names both tables,
-        ``source_ref`` both measures and the period, ``status`` the least final
-        of the two. Half-years are left out (a half-year count of youths is not
-        the denominator of a year's costs).
+        Observation-like rows, indicator :data:`PER_YOUTH`, unit ``euro``: one
+        per region and year from the first to the last year both tables have
+        a row for, so a chart leaves a gap where a figure is missing. The
+        value is NaN (status ``missing``) where either figure is missing or
+        no youth is counted. ``source`` names both tables
+        (``83454NED / 85099NED``), ``published`` both publications, in the same
+        order; ``source_ref`` both measures and the period; ``status`` the
+        least final of the two. Half-years are left out (a half-year count of
+        youths is not the denominator of a year's costs).
     """
     keys = ["region_code", "period"]
-    cost = costs[(costs["period_type"] == "year") & costs["value"].notna()]
-    count = youths[
-        (youths["period_type"] == "year") & youths["value"].notna() & (youths["value"] > 0)
-    ]
-    both = cost.merge(count, on=keys, suffixes=("", "_n"))
+    cost = costs[costs["period_type"] == "year"]
+    count = youths[youths["period_type"] == "year"]
+    both = cost.merge(count, on=keys, how="outer", suffixes=("", "_n"), indicator="_rows")
+    both = _within_common_years(both)
     if both.empty:
         return pd.DataFrame(columns=list(costs.columns))
+    have = both["value"].notna() & both["value_n"].notna() & (both["value_n"] > 0)
+    value = (both["value"] * 1000.0 / both["value_n"]).where(have)
     return pd.DataFrame(
         {
             "indicator": PER_YOUTH,
             "region_code": both["region_code"],
-            "region_name": both["region_name"],
+            "region_name": both["region_name"].fillna(both["region_name_n"]),
             "period": both["period"],
             "period_type": "year",
-            "value": both["value"] * 1000.0 / both["value_n"],
+            "value": value,
             "unit": "euro",
-            "status": [_worst(a, b) for a, b in zip(both["status"], both["status_n"], strict=True)],
-            "source": both["source"] + " / " + both["source_n"],
+            "status": [
+                _worst(a, b) if ok else "missing"
+                for a, b, ok in zip(both["status"], both["status_n"], have, strict=True)
+            ],
+            "source": _pair(both["source"], both["source_n"]),
             "source_ref": [
                 f"{c} ({p}) / {n} ({p})"
                 for c, n, p in zip(
-                    both["indicator"], both["indicator_n"], both["period"], strict=True
+                    both["indicator"].fillna(costs["indicator"].iloc[0] if len(costs) else ""),
+                    both["indicator_n"].fillna(YOUTHS),
+                    both["period"],
+                    strict=True,
                 )
             ],
-            "published": both["published"],
+            "published": _pair(both["published"], both["published_n"]),
         }
     ).reset_index(drop=True)
+
+
+def _within_common_years(both: pd.DataFrame) -> pd.DataFrame:
+    """The rows of an outer merge of two tables from each region's first to its last year in both."""
+    common = both[both["_rows"] == "both"].groupby("region_code")["period"].agg(["min", "max"])
+    span = both.join(common, on="region_code")
+    inside = (span["period"] >= span["min"]) & (span["period"] <= span["max"])
+    return both[inside.fillna(False).astype(bool)].sort_values(["region_code", "period"])
+
+
+def _pair(first: pd.Series, second: pd.Series) -> list[str]:
+    """``'a / b'`` per row, the parts a row has (``'a'`` when ``b`` is missing)."""
+    return [
+        " / ".join(str(v) for v in (a, b) if isinstance(v, str) and v)
+        for a, b in zip(first, second, strict=True)
+    ]
 
 
 def budget_lines(published: pd.DataFrame, region: str) -> pd.DataFrame:
@@ -458,7 +485,7 @@ def key_figures(
             out.append(
                 f"{ind} {last['period']}: {last['value']:.0f} ({last['status']}, {last['source']})"
             )
-    rows = youth[youth["region_code"] == region].sort_values("period")
+    rows = youth[(youth["region_code"] == region) & youth["value"].notna()].sort_values("period")
     if len(rows):
         last = rows.iloc[-1]
         out.append(f"{PER_YOUTH} {last['period']}: {last['value']:.0f} euro ({last['source']})")

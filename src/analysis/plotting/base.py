@@ -37,9 +37,13 @@ from matplotlib import font_manager, ticker
 from matplotlib.axes import Axes
 from matplotlib.dates import date2num, get_epoch
 from matplotlib.figure import Figure, SubFigure
+from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
+from matplotlib.textpath import text_to_path
+from matplotlib.transforms import ScaledTranslation
 
 from ..disclosure import source_kind
 from ..labels import (
@@ -380,7 +384,7 @@ def source_text(
 
 def _source_parts(obs: pd.DataFrame, language: str) -> list[str]:
     pairs = obs[["source", "published"]].fillna("").astype(str).drop_duplicates()
-    pairs = pairs[pairs["source"].str.strip() != ""]
+    pairs = _split_combined(pairs[pairs["source"].str.strip() != ""])
     cbs = pairs[pairs["source"].map(source_kind) == "cbs"]
     parts = []
     if len(cbs):
@@ -400,6 +404,25 @@ def _source_parts(obs: pd.DataFrame, language: str) -> list[str]:
             source = recorded_text(source, language)
         parts.append(f"{source} ({', '.join(vintages)})" if vintages else source)
     return parts
+
+
+def _split_combined(pairs: pd.DataFrame) -> pd.DataFrame:
+    """A figure derived from CBS tables (source ``'83454NED / 85099NED'``) as one row per table.
+
+    ``published`` is split the same way when it names as many publications
+    (:func:`analysis.costs.per_youth` writes both); otherwise each table gets it whole.
+    """
+    rows = []
+    for source, published in pairs.itertuples(index=False):
+        parts = [p.strip() for p in source.split(" / ")]
+        if len(parts) < 2 or any(source_kind(p) != "cbs" for p in parts):
+            rows.append((source, published))
+            continue
+        pubs = [p.strip() for p in published.split(" / ")]
+        if len(pubs) != len(parts):
+            pubs = [published] * len(parts)
+        rows += list(zip(parts, pubs, strict=True))
+    return pd.DataFrame(rows, columns=["source", "published"]).drop_duplicates()
 
 
 _CBS_PUBLISHED = re.compile(
@@ -915,6 +938,75 @@ def draw_series(
     return line
 
 
+# --- legend -----------------------------------------------------------------------------
+
+#: A legend right of the axes may take at most this part of the figure's width;
+#: a wider one goes under the axes, so the plot keeps its width.
+LEGEND_RIGHT_SHARE = 0.36
+
+
+def place_legend(ax: Axes, handles: Sequence[Any]) -> Legend:
+    """Put the legend outside the axes, where it covers no data and squeezes no axis.
+
+    Right of the axes when its entries are short; under the axes (below the
+    tick labels, in as many columns as fit the figure's width) when a legend at
+    the right would take more than :data:`LEGEND_RIGHT_SHARE` of the width.
+
+    Parameters
+    ----------
+    ax : Axes
+        A chart whose tick labels are set.
+    handles : sequence of artists
+        The legend entries, in order.
+
+    Returns
+    -------
+    matplotlib.legend.Legend
+    """
+    fig = root_figure(ax)
+    size = float(mpl.rcParams["legend.fontsize"])
+    font = FontProperties(size=size)
+    texts = [str(h.get_label()) for h in handles]
+    widest = max(
+        (_text_width(part, font) for text in texts for part in text.split("\n")), default=0.0
+    )
+    entry = (
+        widest + (mpl.rcParams["legend.handlelength"] + mpl.rcParams["legend.handletextpad"]) * size
+    )
+    figure_width = fig.get_figwidth() * 72  # points
+    if entry <= LEGEND_RIGHT_SHARE * figure_width:
+        return ax.legend(
+            handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0
+        )
+    ncols = max(1, min(len(handles), int(0.95 * figure_width // (entry + 2 * size))))
+    tick_lines = max(
+        (t.get_text().count("\n") + 1 for t in ax.get_xticklabels() if t.get_text()), default=1
+    )
+    tick_size = mpl.rcParams["xtick.labelsize"]
+    tick_size = float(tick_size) if not isinstance(tick_size, str) else size
+    below = (
+        mpl.rcParams["xtick.major.size"]
+        + mpl.rcParams["xtick.major.pad"]
+        + tick_lines * tick_size * 1.25
+        + 4
+    )  # points under the axes: ticks and their labels
+    anchor = ax.transAxes + ScaledTranslation(0, -below / 72, fig.dpi_scale_trans)
+    return ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0, 0),
+        bbox_transform=anchor,
+        borderaxespad=0,
+        ncols=ncols,
+    )
+
+
+def _text_width(text: str, font: FontProperties) -> float:
+    """Width of one line of text in points."""
+    width, _, _ = text_to_path.get_text_width_height_descent(text, font, ismath=False)
+    return float(width)
+
+
 def provisional_handle(language: str | None = None) -> Line2D:
     """The legend entry for provisional values: an open marker, ``voorlopig (open symbool)``."""
     language = resolve_language(language)
@@ -955,7 +1047,8 @@ def draw_breaks(
     breaks : iterable
         ``(before, after)`` or ``(before, after, text)`` tuples,
         :class:`SeriesBreak` or mappings; the line goes between the two periods,
-        its text upright beside it. Breaks outside the drawn periods are skipped.
+        its text level at the top of the axes, beside the line, in a band kept
+        free of data (see :func:`_break_text`). Breaks outside the drawn periods are skipped.
         Pass the same breaks to :func:`draw_series` to leave the gap in the lines.
     language : {'nl', 'en'}
         Language of the default text (``trendbreuk``).
@@ -974,23 +1067,61 @@ def draw_breaks(
         if not left <= x <= right:
             continue
         ax.axvline(x, color=BREAK_COLOR, linestyle="--", linewidth=1.1, zorder=1.5)
-        if annotate:  # upright in the gap the lines leave (draw_series), so it covers no point
-            text = brk.text or label("series_break", language)
-            ax.annotate(
-                textwrap.fill(text, 60),
-                xy=(x, 0.98),
-                xycoords=("data", "axes fraction"),
-                ha="center",
-                va="top",
-                rotation=90,
-                fontsize=8,
-                color=MUTED_TEXT_COLOR,
-                gid="series-break",
-                zorder=1.6,
-                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1},
-            )
+        if annotate:
+            _break_text(ax, brk.text or label("series_break", language), x)
         drawn.append(x)
     return drawn
+
+
+#: Font size of the series-break text, in points.
+BREAK_FONTSIZE = 8.0
+
+
+def _break_text(ax: Axes, text: str, x: float) -> Text:
+    """Write a series break's text level at the top of the axes, beside the break line.
+
+    The text goes right of the line (left of it when the line is in the right
+    part of the axes), wrapped to the room there, and the value axis is raised
+    so that no data reaches into the band the text takes: it covers no tick
+    label, no line and no point.
+
+    Parameters
+    ----------
+    ax : Axes
+    text : str
+    x : float
+        The break line's position (data units).
+    """
+    fig = root_figure(ax)
+    left, right = ax.get_xlim()
+    at = (x - left) / (right - left)
+    box = ax.get_position()
+    width = box.width * fig.get_figwidth() * 0.7  # inches; the layout still takes some
+    room = width * (1 - at if at < 0.6 else at)
+    chars = max(16, int(room * 72 / (BREAK_FONTSIZE * 0.58)))
+    wrapped = textwrap.fill(text, chars)
+    lines = wrapped.count("\n") + 1
+    band = (lines * BREAK_FONTSIZE * 1.25 + 8) / 72  # inches, with a margin below the text
+    height = max(0.5, box.height * fig.get_figheight() * 0.8)
+    free = min(0.45, band / height)
+    low, high = ax.get_ylim()
+    top = ax.dataLim.y1 if np.isfinite(ax.dataLim.y1) else high
+    if top > low and (top - low) / (high - low) > 1 - free:
+        ax.set_ylim(low, low + (top - low) / (1 - free))
+    beside = at < 0.6  # right of the line, or left of it near the right end
+    return ax.annotate(
+        wrapped,
+        xy=(x, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(4 if beside else -4, -2),
+        textcoords="offset points",
+        ha="left" if beside else "right",
+        va="top",
+        fontsize=BREAK_FONTSIZE,
+        color=MUTED_TEXT_COLOR,
+        gid="series-break",
+        zorder=1.6,
+    )
 
 
 def zero_based_axis(ax: Axes, values: pd.Series, unit: str, zero_based: bool | None) -> None:
@@ -1291,19 +1422,30 @@ def lines_alt_text(
     if len(codes) > limit:
         parts.append(label("alt_more", language).format(n=len(codes) - limit))
     periods = sorted(set(obs["period"].astype(str)), key=period_sort_key)
+    parts += break_sentences(breaks, periods, language)
+    return alt_summary(title, subtitle, periods, parts, language)
+
+
+def break_sentences(
+    breaks: Iterable[Any] | None, periods: Iterable[str], language: str | None = None
+) -> list[str]:
+    """For the alt text: a sentence per declared break that falls inside ``periods``."""
+    language = resolve_language(language)
+    periods = sorted(set(map(str, periods)), key=period_sort_key)
+    out = []
     for brk in _as_breaks(breaks):
         if (
             periods
             and period_sort_key(periods[0]) <= period_sort_key(brk.before)
             and period_sort_key(brk.after) <= period_sort_key(periods[-1])
         ):
-            parts.append(
+            out.append(
                 label("alt_break", language).format(
                     a=period_label(brk.before, language, style="long"),
                     b=period_label(brk.after, language, style="long"),
                 )
             )
-    return alt_summary(title, subtitle, periods, parts, language)
+    return out
 
 
 def enable_notebook_display() -> None:
@@ -1364,6 +1506,7 @@ __all__ = [
     "add_source_line",
     "alt_summary",
     "alt_text",
+    "break_sentences",
     "capitalised",
     "chart_note",
     "check_unique",
@@ -1386,6 +1529,7 @@ __all__ = [
     "period_span",
     "period_types",
     "period_x",
+    "place_legend",
     "provisional_handle",
     "region_colors",
     "require_observations",

@@ -48,6 +48,7 @@ from .base import (
     PALETTE,
     PROVISIONAL_STATUSES,
     SeriesBreak,
+    break_sentences,
     capitalised,
     chart_note,
     check_unique,
@@ -63,6 +64,7 @@ from .base import (
     lines_alt_text,
     new_figure,
     period_x,
+    place_legend,
     provisional_handle,
     region_colors,
     require_observations,
@@ -213,15 +215,12 @@ def _default_title(obs: pd.DataFrame, by: str, language: str) -> str:
 
 
 def _legend(ax: Axes, obs: pd.DataFrame, language: str, first: str | None = None) -> None:
-    """The legend, the focus region (label ``first``) on top, the provisional marker last."""
+    """The legend outside the axes (:func:`place_legend`): the focus region (label ``first``) on top, the provisional marker last."""
     handles, _ = ax.get_legend_handles_labels()
     handles.sort(key=lambda h: h.get_label() != first)
     if "status" in obs.columns and obs["status"].isin(PROVISIONAL_STATUSES).any():
         handles.append(provisional_handle(language))
-    if len(handles) > 5:
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
-    else:
-        ax.legend(handles=handles, loc="best")
+    place_legend(ax, handles)
 
 
 @styled
@@ -658,6 +657,7 @@ def forecast_chart(
         low=format_value(end[f"lo{shown}"], unit, language) if shown else "",
         high=format_value(end[f"hi{shown}"], unit, language) if shown else "",
     )
+    alt = "; ".join([alt, *break_sentences(breaks, history["period"].astype(str), language)])
     return finish_figure(fig, history, language, synthetic, chart_note(history, language), alt=alt)
 
 

@@ -37,6 +37,7 @@ from .base import (
     format_axis,
     new_figure,
     period_x,
+    place_legend,
     series_description,
     set_period_ticks,
     set_titles,
@@ -418,7 +419,7 @@ def interval_chart(
     if any_published:
         handles += definitions or [_published_handle(language)]
     if len(handles) > 1 or any_published:
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0)
+        place_legend(ax, handles)
     set_titles(fig, ax, title, subtitle)
     pubs = [p for p in (published or {}).values() if p is not None]
     parts = [
