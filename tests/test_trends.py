@@ -218,6 +218,19 @@ def test_forecasts_of_periods_already_over_are_said():
     assert "(2e halfjaar 2024; Begroting 2026)" in trends.elapsed_note([plain], today="2030-01-01")
 
 
+def test_the_chart_keeps_a_gap_where_a_period_has_no_value():
+    obs = observations(shared_trend(12, 10), first="2020H1")
+    gap = obs["period"].eq("2021H1")
+    obs.loc[gap, "value"], obs.loc[gap, "status"] = np.nan, "missing"
+    o = trends.outlook(obs, "GM0003", horizon=2)
+    assert o.has_forecast and o.history["value"].isna().sum() == 1
+    observed = next(
+        line for line in trends.outlook_chart(o).axes[0].lines if line.get_label() == "Realisatie"
+    )
+    y = np.asarray(observed.get_ydata(), dtype=float)
+    assert len(y) == 10 and np.isnan(y[2]) and np.isfinite(np.delete(y, 2)).all()
+
+
 def test_a_single_series_gets_the_automatic_choice():
     obs = observations(shared_trend(1, 10)[:, :10], first="2015", indicator="wmo_clienten_per_1000")
     o = trends.outlook(obs, "GM0001", horizon=3)

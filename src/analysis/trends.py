@@ -745,9 +745,10 @@ def outlook_chart(o: Outlook, *, breaks=None, language: str | None = None):
 
     if not o.has_forecast:
         raise ValueError(f"outlook_chart: no forecast for {o.indicator} in {o.region}: {o.reason}")
-    history = o.history[o.history["value"].notna()]
+    # every period of the history, a missing value too: the line has a gap there, not a
+    # straight segment over it
     return forecast_chart(
-        history,
+        o.history,
         o.forecasts,
         method=_used_method(o, language),
         breaks=breaks,
