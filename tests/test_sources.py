@@ -224,3 +224,64 @@ def test_tables_read_past_load_observations_are_listed(tmp_cache):
     assert "- Geen gegevens voor Jongeren met jeugdhulp: geen CBS-tabel: niet gecontroleerd" in text
     english = str(describe_sources(src, "en"))
     assert "- published figures: " in english and "no CBS table: not checked" in english
+
+
+def test_status_summary_names_the_provisional_periods_and_leaves_out_missing_values():
+    from analysis.sources import status_summary
+
+    periods = {("voorlopig", "2024H1"), ("voorlopig", "2023H2")}
+    both = {"definitief", "voorlopig", "missing"}
+    assert status_summary(both, periods, "nl") == (
+        "definitief; voorlopig: 2e halfjaar 2023 en 1e halfjaar 2024"
+    )
+    assert status_summary(both, periods, "en") == "final; provisional: H2 2023 and H1 2024"
+    # one status: nothing to tell apart; a value that was not published has no status
+    assert status_summary({"definitief", "missing"}, (), "nl") == "definitief"
+    assert status_summary({"voorlopig"}, {("voorlopig", "2024H1")}, "nl") == "voorlopig"
+    assert status_summary({"missing"}, (), "nl") == ""
+
+
+@pytest.mark.parametrize("period_type", ["year", None])
+def test_a_tables_status_summarises_the_values_read_with_their_provisional_periods(
+    tmp_cache, period_type
+):
+    """85098NED has final yearly figures and a provisional latest half-year: a page that reads
+    only the yearly figures declares the table final, a page that also reads the half-years
+    says which periods are provisional (the same rule on every page)."""
+    from analysis.labels import label, period_label
+    from analysis.sources import status_summary
+
+    src = resolve_source("embedded")
+    obs = load_observations("jeugdhulp_pct", src, regions=["GM0344"], period_type=period_type)
+    rows = obs[obs["source"] == "85098NED"]
+    provisional = sorted(set(rows.loc[rows["status"] == "voorlopig", "period"]))
+    table = describe_sources(src, "nl")
+    (row,) = [r for r in table.rows if r["source"] == "CBS 85098NED"]
+    if period_type == "year":
+        assert set(rows["status"]) == {"definitief"} and row["status"] == "definitief"
+    else:
+        assert provisional, "the extract's 85098NED ends with a provisional half-year"
+        assert row["status"].startswith("definitief; voorlopig: ")
+        for period in provisional:
+            assert period_label(period, "nl") in row["status"]
+        assert row["status"] == status_summary(
+            set(rows["status"]), {("voorlopig", p) for p in provisional}, "nl"
+        )
+    assert label("missing", "nl") not in row["status"]
+
+
+def test_tables_with_unpublished_cells_get_a_note_instead_of_a_status(tmp_cache):
+    """A cell CBS published no value for has status ``missing``: the Status column does not
+    show it as a status, a note under the table names the table and says how tables show it."""
+    src = resolve_source("embedded")
+    obs = load_observations("wmo_clienten_per_1000", src)
+    gaps = sorted(f"CBS {t}" for t in obs.loc[obs["status"] == "missing", "source"].unique())
+    assert gaps, "the extract has Wmo cells without a value"
+    table = describe_sources(src, "nl")
+    assert table.unpublished == gaps
+    assert all("ontbreekt" not in r["status"] and r["status"] for r in table.rows)
+    html_text = table._repr_html_()
+    assert "Geen waarde gepubliceerd voor sommige gebieden of perioden in CBS" in html_text
+    assert "staan in tabellen als –" in str(table)
+    english = describe_sources(src, "en")
+    assert "No value published for some areas or periods in CBS" in english._repr_html_()
