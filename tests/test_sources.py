@@ -285,3 +285,30 @@ def test_tables_with_unpublished_cells_get_a_note_instead_of_a_status(tmp_cache)
     assert "staan in tabellen als –" in str(table)
     english = describe_sources(src, "en")
     assert "No value published for some areas or periods in CBS" in english._repr_html_()
+
+
+def test_the_sources_of_the_check_of_publications_have_status_and_indicators(tmp_cache):
+    """Notebook 06 reads its CBS tables and publications through reconcile.load_sources:
+    every row of its sources table names the indicators read and their status, taken
+    from the values themselves."""
+    from analysis import reconcile
+    from analysis.labels import indicator_label, label
+    from analysis.published import load_published
+
+    src = resolve_source("embedded")
+    figures = reconcile.select_publications(load_published(), "GM0344", None, None)
+    cbs_values, _ = reconcile.load_sources(figures, src)
+    table = describe_sources(src, "nl")
+    cbs_rows = [r for r in table.rows if r["source"].startswith("CBS ")]
+    assert cbs_rows and len(table.rows) > len(cbs_rows)
+    for row in table.rows:
+        assert row["status"] and row["indicators"], row
+    for row in cbs_rows:
+        read = cbs_values[cbs_values["source_table"] == row["source"].removeprefix("CBS ")]
+        statuses = set(read["status"]) - {"missing"}
+        assert {label(s, "nl") for s in statuses} == {
+            part.split(":")[0] for part in row["status"].split("; ")
+        }
+        assert sorted(row["indicators"].split("; ")) == sorted(
+            indicator_label(i, "nl") for i in read["indicator"].unique()
+        )
