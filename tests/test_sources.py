@@ -30,7 +30,7 @@ def test_auto_without_cache_reads_the_cbs_extract(tmp_cache):
     assert "- CBS 82972NED: " in text and "- CBS 85098NED: " in text
     assert (
         f"{VINTAGE}; definitief; CBS-extract in data/cbs; sha256:" in text
-        and "(Jongeren met jeugdhulp)" in text
+        and "(Jongeren met jeugdhulp (% van jongeren tot 18 jaar))" in text
     )
 
 
@@ -62,11 +62,13 @@ def test_a_publication_is_never_drawn_as_a_cbs_series(tmp_cache, tmp_path, monke
     monkeypatch.setattr(config, "cbs_extract_dir", lambda: tmp_path / "none")
     src = resolve_source("embedded")
     assert load_observations("jeugdhulp_pct", src, regions=["GM0344"]).empty
-    assert "- Geen gegevens voor Jongeren met jeugdhulp: de CBS-tabellen ontbreken" in str(
-        describe_sources(src, "nl")
+    assert (
+        "- Geen gegevens voor Jongeren met jeugdhulp (% van jongeren tot 18 jaar): de CBS-tabellen ontbreken"
+        in str(describe_sources(src, "nl"))
     )
-    assert "- No data for Youths with youth support: the CBS tables are missing" in str(
-        describe_sources(src, "en")
+    assert (
+        "- No data for Youths with youth support (% of youths under 18): the CBS tables are missing"
+        in str(describe_sources(src, "en"))
     )
 
 
@@ -221,7 +223,10 @@ def test_tables_read_past_load_observations_are_listed(tmp_cache):
     text = str(describe_sources(src, "nl"))
     assert "- CBS 82972NED: Jeugdzorg;" in text and "CBS-extract in data/cbs" in text
     assert "- gepubliceerde cijfers: " in text and "gepubliceerde cijfers in data/published" in text
-    assert "- Geen gegevens voor Jongeren met jeugdhulp: geen CBS-tabel: niet gecontroleerd" in text
+    assert (
+        "- Geen gegevens voor Jongeren met jeugdhulp (% van jongeren tot 18 jaar): geen CBS-tabel: niet gecontroleerd"
+        in text
+    )
     english = str(describe_sources(src, "en"))
     assert "- published figures: " in english and "no CBS table: not checked" in english
 
