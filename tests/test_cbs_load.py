@@ -118,6 +118,30 @@ def test_seams(jeugdhulp):
     assert set(s["indicator"]) == {"jeugdhulp_pct"}
 
 
+def test_seams_table_writes_each_switch_for_readers(jeugdhulp):
+    """The table switches as a reader sees them under notebook 04: one row per seam of the
+    region, with the periods in words and each period's table, in Dutch or English."""
+    from analysis.cbs import seams_table
+    from analysis.labels import period_label
+
+    utrecht = jeugdhulp[jeugdhulp["region_code"] == "GM0344"]
+    found = seams(utrecht)
+    assert len(found) == 2
+    for language, headers in (
+        ("nl", ["Indicator", "Soort cijfer", "Tot en met (oude tabel)", "Vanaf (nieuwe tabel)"]),
+        ("en", ["Indicator", "Kind of figure", "Up to (old table)", "From (new table)"]),
+    ):
+        shown = seams_table(utrecht, language)
+        assert list(shown.columns) == headers
+        assert len(shown) == len(found)
+        for row, seam in zip(shown.itertuples(index=False), found.itertuples(), strict=True):
+            assert row[2] == f"{period_label(seam.last_period, language)} ({seam.source_before})"
+            assert row[3] == f"{period_label(seam.first_period, language)} ({seam.source_after})"
+            assert seam.last_period not in row[2] or seam.period_type == "year"
+    assert seams_table(utrecht, "nl")["Soort cijfer"].tolist() == ["Jaar", "Halfjaar"]
+    assert seams_table(utrecht.iloc[0:0], "nl").empty
+
+
 def test_seams_of_an_unstitched_series_is_empty(cache):
     obs = load_indicator("jeugdhulp_pct", "PV26", cache_dir=cache)
     assert seams(obs).empty

@@ -335,3 +335,43 @@ def test_vintages_are_written_in_the_readers_language(vintage, nl, en):
 
     assert vintage_text(vintage, "nl") == nl
     assert vintage_text(vintage, "en") == en
+
+
+def test_youth_care_percentages_name_the_age_group_cbs_divides_by():
+    """The age group in the label of a CBS youth-care percentage fits the population the
+    extract's own counts imply: count / percentage, for Nederland, against the number of
+    one-year cohorts the label names (cohorts are of about equal size at these ages)."""
+    import re
+
+    import pandas as pd
+
+    from analysis.cbs import extract_dir
+    from analysis.labels import indicator_label
+
+    obs = pd.read_csv(extract_dir() / "observations.csv.gz", low_memory=False)
+    nl = obs[(obs["region_code"] == "NL01") & (obs["period_type"] == "year")]
+    values = nl.pivot_table(index="period", columns="indicator", values="value", aggfunc="first")
+    pairs = {
+        "jeugdhulp_pct": "jeugdhulp_personen",
+        "jeugdbescherming_pct": "jeugdbescherming_personen",
+        "jeugdreclassering_pct": "jeugdreclassering_personen",
+        "jeugdzorg_pct": "jeugdzorg_personen",
+    }
+
+    def cohorts(indicator: str) -> int:
+        text = indicator_label(indicator, "nl")
+        m = re.search(r"% van jongeren (?:van (\d+) )?tot (\d+) jaar\)$", text)
+        assert m, f"{indicator}: no age group in {text!r}"
+        return int(m.group(2)) - int(m.group(1) or 0)
+
+    population = {}
+    for pct, count in pairs.items():
+        both = values[[pct, count]].dropna()
+        assert len(both) >= 2, pct
+        population[pct] = (both[count] / both[pct] * 100).median()
+    per_cohort = population["jeugdhulp_pct"] / cohorts("jeugdhulp_pct")
+    for pct, people in population.items():
+        # within 15 %: percentages of 0,4 or 0,5 % are rounded to one decimal
+        assert people / cohorts(pct) == pytest.approx(per_cohort, rel=0.15), pct
+    english = indicator_label("jeugdzorg_pct", "en")
+    assert english.endswith(f"(% of youths under {cohorts('jeugdzorg_pct')})")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from types import SimpleNamespace
 
 import matplotlib
@@ -569,6 +570,28 @@ def test_headline_table_formats_numbers_the_dutch_way(cbs, wijken):
     assert '<img src="data:image/png;base64,' in html
     assert "Bronnen: CBS 85098NED (gegevens 2025-04-22); synthetisch register (2025-01-01)" in html
     assert "synthetische gegevens" in html
+
+
+def test_headline_table_gives_the_provisional_legend_only_for_marked_cells(cbs):
+    """The caption's ``* voorlopig`` explains a mark: no cell marked, no legend (a provisional
+    half-year or an earlier provisional year that the table does not show as a value)."""
+    utrecht = cbs[cbs["region_code"] == "GM0344"]
+    marked = P.headline_table(utrecht, region="GM0344", trend=False, as_html=True)
+    assert "14,0%*" in marked and "* voorlopig" in marked
+    assert "** nader voorlopig" not in marked  # 2022 (nader voorlopig) is not a cell
+    final = utrecht.assign(status="definitief")
+    half = obs("GM0344", "Utrecht", ["2024H1"], [14.5], status=["voorlopig"])
+    quiet = P.headline_table(
+        pd.concat([final, half], ignore_index=True),
+        region="GM0344",
+        period_type="year",
+        trend=False,
+        as_html=True,
+    )
+    assert not re.search(r"<td[^>]*>[^<]*\*", quiet)  # no cell is marked ...
+    assert "voorlopig" not in quiet  # ... so the caption has no legend
+    english = P.headline_table(utrecht, region="GM0344", language="en", trend=False, as_html=True)
+    assert "* provisional" in english and "** revised provisional" not in english
 
 
 def test_headline_table_shows_suppressed_values_and_english(wijken):

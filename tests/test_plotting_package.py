@@ -135,7 +135,7 @@ def test_the_session_language_reaches_the_charts(youth):
         labels.set_language("en")
         fig = P.line_chart(youth, norm=12)
         assert "target: 12.0%" in P.figure_texts(fig)
-        assert P.alt_text(fig).startswith("Youths with youth support, 2015")
+        assert P.alt_text(fig).startswith("Youths with youth support (% of youths under 18), 2015")
     finally:
         labels.set_language(previous)
 
@@ -171,7 +171,7 @@ def test_a_line_chart_says_what_it_shows(youth):
         P.line_chart(youth, breaks=[("2015", "2016", "trendbreuk: buurtteams tellen mee")])
     )
     assert text.startswith(
-        "Jongeren met jeugdhulp, 2015\u20132023: Utrecht van 7,3% (2015) naar 15,0% (2023)"
+        "Jongeren met jeugdhulp (% van jongeren tot 18 jaar), 2015\u20132023: Utrecht van 7,3% (2015) naar 15,0% (2023)"
     )
     assert "Nederland 14,0% (2023)" in text and "trendbreuk tussen 2015 en 2016" in text
 
@@ -600,7 +600,7 @@ def test_the_reader_table_keeps_labels_it_is_given():
         {"indicator": ["jeugdhulp_pct", "Al een label"], "period": ["2024", "volgend jaar"]}
     )
     assert P.reader_table(frame).data.values.tolist() == [
-        ["Jongeren met jeugdhulp", "2024"],
+        ["Jongeren met jeugdhulp (% van jongeren tot 18 jaar)", "2024"],
         ["Al een label", "volgend jaar"],
     ]
 

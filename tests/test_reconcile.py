@@ -351,6 +351,17 @@ def test_a_figure_without_value_has_nothing_to_check():
     assert "ontbreekt" in out["evidence"]  # the status is a code, written in the reader's language
 
 
+def test_a_figure_without_value_is_shown_as_a_dash_not_as_a_status_word():
+    """A missing value reads ``–`` in the value column (as in every table), not ``ontbreekt``."""
+    published = frame(fig(value=float("nan"), status="missing"), fig(period="2022", value=14.0))
+    table = rc.reconcile(published, frame(src(value=15.0), src(period="2022", value=14.0)))
+    for language in ("nl", "en"):
+        shown = rc.reader_table(table, language)
+        values = shown[capitalised(label("reconcile_published_value", language))].tolist()
+        assert values[0] == "\u2013" and values[1] != "\u2013"
+        assert label("missing", language) not in values
+
+
 def test_evidence_follows_the_language():
     figure = fig(period="2017", value=12.7)
     out = rc.classify_figure(

@@ -403,3 +403,38 @@ def test_pages_highlight_code_as_nbconvert_does(language_info):
     plain, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
     blocks = re.compile(r'<div class="highlight hl-[^"]*">.*?</div>', re.S)
     assert blocks.findall(page) == blocks.findall(plain) != []
+
+
+def test_the_html_title_follows_the_report_language_not_the_saved_notebook_title(tmp_path):
+    """A notebook saved with a Dutch ``metadata.title`` still gets an English ``<title>``
+    on both pages of an English report (WCAG 2.4.2 and 3.1.2: the title is in the page's
+    language), and a Dutch report keeps its Dutch heading."""
+    import re
+
+    from analysis.runner.config import ReportSpec
+    from analysis.runner.execute import write_outputs
+    from analysis.runner.notebooks import Notebook
+
+    def notebook():
+        nb = new_notebook(
+            cells=[
+                _tagged(new_markdown_cell("# Overzicht\n\ntekst"), "nl"),
+                _tagged(new_markdown_cell("# Overview\n\ntext"), "en"),
+                new_code_cell("x = 1"),
+            ]
+        )
+        nb.metadata["title"] = "Overzicht"  # as the notebooks are saved
+        return nb
+
+    info = Notebook(name="00_x", path=tmp_path / "00_x.ipynb", title="Overzicht")
+    for language, heading in (("en", "Overview"), ("nl", "Overzicht")):
+        folder = tmp_path / language
+        folder.mkdir()
+        spec = ReportSpec(
+            notebook=info, parameters={"language": language}, slug=f"00_x__language-{language}"
+        )
+        names, _, _ = write_outputs(notebook(), spec, folder)
+        for page in (names["html"], names["review"]):
+            text = (folder / page).read_text(encoding="utf-8")
+            titles = re.findall(r"<title>(.*?)</title>", text, flags=re.S)
+            assert titles == [f"{heading} (language={language})"], (language, page, titles)

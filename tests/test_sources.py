@@ -30,7 +30,7 @@ def test_auto_without_cache_reads_the_cbs_extract(tmp_cache):
     assert "- CBS 82972NED: " in text and "- CBS 85098NED: " in text
     assert (
         f"{VINTAGE}; definitief; CBS-extract in data/cbs; sha256:" in text
-        and "(Jongeren met jeugdhulp)" in text
+        and "(Jongeren met jeugdhulp (% van jongeren tot 18 jaar))" in text
     )
 
 
@@ -62,11 +62,13 @@ def test_a_publication_is_never_drawn_as_a_cbs_series(tmp_cache, tmp_path, monke
     monkeypatch.setattr(config, "cbs_extract_dir", lambda: tmp_path / "none")
     src = resolve_source("embedded")
     assert load_observations("jeugdhulp_pct", src, regions=["GM0344"]).empty
-    assert "- Geen gegevens voor Jongeren met jeugdhulp: de CBS-tabellen ontbreken" in str(
-        describe_sources(src, "nl")
+    assert (
+        "- Geen gegevens voor Jongeren met jeugdhulp (% van jongeren tot 18 jaar): de CBS-tabellen ontbreken"
+        in str(describe_sources(src, "nl"))
     )
-    assert "- No data for Youths with youth support: the CBS tables are missing" in str(
-        describe_sources(src, "en")
+    assert (
+        "- No data for Youths with youth support (% of youths under 18): the CBS tables are missing"
+        in str(describe_sources(src, "en"))
     )
 
 
@@ -221,6 +223,97 @@ def test_tables_read_past_load_observations_are_listed(tmp_cache):
     text = str(describe_sources(src, "nl"))
     assert "- CBS 82972NED: Jeugdzorg;" in text and "CBS-extract in data/cbs" in text
     assert "- gepubliceerde cijfers: " in text and "gepubliceerde cijfers in data/published" in text
-    assert "- Geen gegevens voor Jongeren met jeugdhulp: geen CBS-tabel: niet gecontroleerd" in text
+    assert (
+        "- Geen gegevens voor Jongeren met jeugdhulp (% van jongeren tot 18 jaar): geen CBS-tabel: niet gecontroleerd"
+        in text
+    )
     english = str(describe_sources(src, "en"))
     assert "- published figures: " in english and "no CBS table: not checked" in english
+
+
+def test_status_summary_names_the_provisional_periods_and_leaves_out_missing_values():
+    from analysis.sources import status_summary
+
+    periods = {("voorlopig", "2024H1"), ("voorlopig", "2023H2")}
+    both = {"definitief", "voorlopig", "missing"}
+    assert status_summary(both, periods, "nl") == (
+        "definitief; voorlopig: 2e halfjaar 2023 en 1e halfjaar 2024"
+    )
+    assert status_summary(both, periods, "en") == "final; provisional: H2 2023 and H1 2024"
+    # one status: nothing to tell apart; a value that was not published has no status
+    assert status_summary({"definitief", "missing"}, (), "nl") == "definitief"
+    assert status_summary({"voorlopig"}, {("voorlopig", "2024H1")}, "nl") == "voorlopig"
+    assert status_summary({"missing"}, (), "nl") == ""
+
+
+@pytest.mark.parametrize("period_type", ["year", None])
+def test_a_tables_status_summarises_the_values_read_with_their_provisional_periods(
+    tmp_cache, period_type
+):
+    """85098NED has final yearly figures and a provisional latest half-year: a page that reads
+    only the yearly figures declares the table final, a page that also reads the half-years
+    says which periods are provisional (the same rule on every page)."""
+    from analysis.labels import label, period_label
+    from analysis.sources import status_summary
+
+    src = resolve_source("embedded")
+    obs = load_observations("jeugdhulp_pct", src, regions=["GM0344"], period_type=period_type)
+    rows = obs[obs["source"] == "85098NED"]
+    provisional = sorted(set(rows.loc[rows["status"] == "voorlopig", "period"]))
+    table = describe_sources(src, "nl")
+    (row,) = [r for r in table.rows if r["source"] == "CBS 85098NED"]
+    if period_type == "year":
+        assert set(rows["status"]) == {"definitief"} and row["status"] == "definitief"
+    else:
+        assert provisional, "the extract's 85098NED ends with a provisional half-year"
+        assert row["status"].startswith("definitief; voorlopig: ")
+        for period in provisional:
+            assert period_label(period, "nl") in row["status"]
+        assert row["status"] == status_summary(
+            set(rows["status"]), {("voorlopig", p) for p in provisional}, "nl"
+        )
+    assert label("missing", "nl") not in row["status"]
+
+
+def test_tables_with_unpublished_cells_get_a_note_instead_of_a_status(tmp_cache):
+    """A cell CBS published no value for has status ``missing``: the Status column does not
+    show it as a status, a note under the table names the table and says how tables show it."""
+    src = resolve_source("embedded")
+    obs = load_observations("wmo_clienten_per_1000", src)
+    gaps = sorted(f"CBS {t}" for t in obs.loc[obs["status"] == "missing", "source"].unique())
+    assert gaps, "the extract has Wmo cells without a value"
+    table = describe_sources(src, "nl")
+    assert table.unpublished == gaps
+    assert all("ontbreekt" not in r["status"] and r["status"] for r in table.rows)
+    html_text = table._repr_html_()
+    assert "Geen waarde gepubliceerd voor sommige gebieden of perioden in CBS" in html_text
+    assert "staan in tabellen als –" in str(table)
+    english = describe_sources(src, "en")
+    assert "No value published for some areas or periods in CBS" in english._repr_html_()
+
+
+def test_the_sources_of_the_check_of_publications_have_status_and_indicators(tmp_cache):
+    """Notebook 06 reads its CBS tables and publications through reconcile.load_sources:
+    every row of its sources table names the indicators read and their status, taken
+    from the values themselves."""
+    from analysis import reconcile
+    from analysis.labels import indicator_label, label
+    from analysis.published import load_published
+
+    src = resolve_source("embedded")
+    figures = reconcile.select_publications(load_published(), "GM0344", None, None)
+    cbs_values, _ = reconcile.load_sources(figures, src)
+    table = describe_sources(src, "nl")
+    cbs_rows = [r for r in table.rows if r["source"].startswith("CBS ")]
+    assert cbs_rows and len(table.rows) > len(cbs_rows)
+    for row in table.rows:
+        assert row["status"] and row["indicators"], row
+    for row in cbs_rows:
+        read = cbs_values[cbs_values["source_table"] == row["source"].removeprefix("CBS ")]
+        statuses = set(read["status"]) - {"missing"}
+        assert {label(s, "nl") for s in statuses} == {
+            part.split(":")[0] for part in row["status"].split("; ")
+        }
+        assert sorted(row["indicators"].split("; ")) == sorted(
+            indicator_label(i, "nl") for i in read["indicator"].unique()
+        )

@@ -61,10 +61,17 @@ def _i(id_, nl, en, unit, domain, theme, better=None, *, signed=False) -> Indica
 
 _ALL = [
     # --- CBS youth care (Jeugdwet) -------------------------------------------------------
+    # A percentage names its population: CBS divides by different age groups, so a reader
+    # must not compare jeugdhulp (82972NED/85098NED, youths under 18) with jeugdzorg
+    # (84134NED/85099NED, youths under 23) as if one were part of the other. The CBS files
+    # carry no definitions (../shared/realdata/cbs-jeugdzorg/SOURCE.txt); the age groups
+    # are those the extract's own counts imply (count / percentage, Nederland 2015-2017:
+    # 3.5 mln for jeugdhulp and jeugdbescherming, 4.3-4.4 mln for jeugdzorg, about 2.2 mln
+    # for jeugdreclassering), checked in tests/test_labels.py.
     _i(
         "jeugdhulp_pct",
-        "Jongeren met jeugdhulp",
-        "Youths with youth support",
+        "Jongeren met jeugdhulp (% van jongeren tot 18 jaar)",
+        "Youths with youth support (% of youths under 18)",
         "procent",
         "jeugd",
         "bereik",
@@ -79,8 +86,8 @@ _ALL = [
     ),
     _i(
         "jeugdbescherming_pct",
-        "Jongeren met jeugdbescherming",
-        "Youths with child protection",
+        "Jongeren met jeugdbescherming (% van jongeren tot 18 jaar)",
+        "Youths with child protection (% of youths under 18)",
         "procent",
         "jeugd",
         "bereik",
@@ -95,8 +102,8 @@ _ALL = [
     ),
     _i(
         "jeugdreclassering_pct",
-        "Jongeren met jeugdreclassering",
-        "Youths with juvenile probation",
+        "Jongeren met jeugdreclassering (% van jongeren van 12 tot 23 jaar)",
+        "Youths with juvenile probation (% of youths aged 12 to 22)",
         "procent",
         "jeugd",
         "bereik",
@@ -111,8 +118,8 @@ _ALL = [
     ),
     _i(
         "jeugdzorg_pct",
-        "Jongeren met jeugdzorg (% van alle jongeren)",
-        "Youths with youth care (% of all youths)",
+        "Jongeren met jeugdzorg (% van jongeren tot 23 jaar)",
+        "Youths with youth care (% of youths under 23)",
         "procent",
         "jeugd",
         "bereik",

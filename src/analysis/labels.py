@@ -796,6 +796,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "trendbreuk: andere definitie ({a}; {b})",
         "series break: different definition ({a}; {b})",
     ),
+    # --- table switches of a stitched CBS series (analysis.cbs.seams_table) ----------------
+    "seam_kind": ("Soort cijfer", "Kind of figure"),
+    "seam_until": ("Tot en met (oude tabel)", "Up to (old table)"),
+    "seam_from": ("Vanaf (nieuwe tabel)", "From (new table)"),
+    "seams_caption": (
+        "Tabelwissels: waar een reeks van de ene CBS-tabel op de volgende overgaat",
+        "Changes of table: where a series moves from one CBS table to the next",
+    ),
     "headline_real": ("Gepubliceerde en CBS-cijfers", "Published and CBS figures"),
     "headline_synthetic": (
         "Registercijfers (synthetisch: verzonnen, niet echt)",

@@ -46,6 +46,7 @@ from pathlib import Path
 import pandas as pd
 
 from .labels import (
+    MISSING,
     capitalised,
     format_number,
     format_value,
@@ -1181,8 +1182,9 @@ def reader_table(table: pd.DataFrame, language: str | None = None) -> pd.DataFra
 
 
 def _value_text(value: float, unit: str, language: str) -> str:
+    """A published value as written; no value is ``–``, as in every table (not a status word)."""
     if pd.isna(value):
-        return label("missing", language)
+        return MISSING
     return format_value(float(value), unit, language, decimals=value_decimals(value))
 
 
@@ -1385,6 +1387,8 @@ def load_sources(
                 f" ({'; '.join(when)})" if when else ""
             )
         data_source.note_tables(part["source_table"].unique(), folder)
+        note_read(data_source, part)
+    note_published(data_source, published)
     for ind in needed:
         data_source.used[ind] = where.get(ind) or (
             ("geen CBS-gegevens" if cbs is None else "geen CBS-tabel") + ": niet gecontroleerd"
@@ -1394,6 +1398,40 @@ def load_sources(
     data_source.used["register"] = register.source
     reg = register_source(register_observations(register), register.synthetic)
     return cbs, reg
+
+
+def note_read(data_source, cbs: pd.DataFrame) -> None:
+    """Record per CBS table which indicators were read, with their statuses and periods.
+
+    So that the sources table (:func:`analysis.sources.describe_sources`) fills
+    its *Status* and *Indicatoren* columns for the tables read to check the
+    published figures, as it does for tables read with
+    :func:`analysis.sources.load_observations`.
+    """
+    if cbs is None or cbs.empty:
+        return
+    for (table, indicator), rows in cbs.groupby(["source_table", "indicator"], observed=True):
+        data_source.note_details(
+            "cbs", str(table), str(indicator), rows["status"].unique(), periods=rows
+        )
+
+
+def note_published(data_source, published: pd.DataFrame) -> None:
+    """Record per publication which indicators it printed, with their statuses and periods."""
+    if published is None or published.empty:
+        return
+    name = published["published"].fillna(published["source"])
+    for (publication, indicator), rows in published.groupby(
+        [name, published["indicator"]], observed=True
+    ):
+        data_source.note_details(
+            "published",
+            str(publication),
+            str(indicator),
+            rows["status"].unique(),
+            rows["source"].unique(),
+            periods=rows,
+        )
 
 
 def published_beside(

@@ -74,15 +74,26 @@ class DataSource:
     #: table) or ``published`` (name: the publication), for :func:`describe_sources`.
     details: dict[tuple[str, str], dict[str, set]] = field(default_factory=dict)
 
-    def note_details(self, kind: str, name: str, indicator: str, statuses, items=()) -> None:
+    def note_details(
+        self, kind: str, name: str, indicator: str, statuses, items=(), periods=None
+    ) -> None:
         """Record that ``indicator`` was read from ``name`` (with these statuses; for a
-        publication, these ``items``: the tables or pages quoted)."""
-        entry = self.details.setdefault(
-            (kind, str(name)), {"indicators": set(), "statuses": set(), "items": set()}
-        )
+        publication, these ``items``: the tables or pages quoted).
+
+        ``periods``, if given, is a frame with ``period`` and ``status`` of the values
+        read: the periods of every status but *definitief* are kept, so the sources
+        table can say which periods are provisional (:func:`status_summary`).
+        """
+        entry = self.details.setdefault((kind, str(name)), _new_details())
         entry["indicators"].add(indicator)
         entry["statuses"].update(str(s) for s in statuses if isinstance(s, str) and s)
         entry["items"].update(str(i) for i in items if isinstance(i, str) and i)
+        if periods is not None and len(periods):
+            from .periods import STATUS_FINAL, STATUS_MISSING
+
+            pairs = periods[["status", "period"]].astype(str).drop_duplicates()
+            pairs = pairs[~pairs["status"].isin([STATUS_FINAL, STATUS_MISSING])]
+            entry.setdefault("periods", set()).update(pairs.itertuples(index=False, name=None))
 
     def folders(self) -> list[Path]:
         """The CBS folders to read, in order."""
@@ -101,6 +112,10 @@ class DataSource:
         for table in tables:
             self.tables.add(table)
             self.table_dirs.setdefault(table, folder)
+
+
+def _new_details() -> dict[str, set]:
+    return {"indicators": set(), "statuses": set(), "items": set(), "periods": set()}
 
 
 def _extract_description(folder: Path) -> str:
@@ -215,7 +230,9 @@ def load_observations(
             source.used[indicator] = f"{where} ({'; '.join(when)})" if when else where
             source.note_tables(tables, folder)
             for table, rows in obs.groupby("source", observed=True):
-                source.note_details("cbs", str(table), indicator, rows["status"].unique())
+                source.note_details(
+                    "cbs", str(table), indicator, rows["status"].unique(), periods=rows
+                )
             return obs
         source.used.setdefault(indicator, _NO_CBS)
         return _published(indicator, regions, period_type).iloc[0:0]
@@ -232,6 +249,7 @@ def load_observations(
             indicator,
             rows["status"].unique(),
             rows["source"].unique(),
+            periods=rows,
         )
     return obs
 
@@ -299,6 +317,10 @@ _TEXTS = {
             "Vindplaats",
         ),
         "missing": "Geen gegevens voor",
+        "unpublished": (
+            "Geen waarde gepubliceerd voor sommige gebieden of perioden in {sources}:"
+            " die cellen hebben geen status en staan in tabellen als –"
+        ),
         "nothing": "niet in de CBS-cache en niet in data/published",
         "no_cbs": "de CBS-tabellen ontbreken (python -m analysis cbs fetch, of het CBS-extract data/cbs)",
         "published_in": "gepubliceerde cijfers in data/published",
@@ -317,6 +339,10 @@ _TEXTS = {
             "Location",
         ),
         "missing": "No data for",
+        "unpublished": (
+            "No value published for some areas or periods in {sources}:"
+            " those cells have no status and are shown in tables as –"
+        ),
         "nothing": "not in the CBS cache nor in data/published",
         "no_cbs": "the CBS tables are missing (python -m analysis cbs fetch, or the CBS extract data/cbs)",
         "published_in": "published figures in data/published",
@@ -349,6 +375,16 @@ class SourcesTable:
     rows: list[dict]
     missing: list[tuple[str, str]]
     language: str
+    #: Sources (their *Bron* names) with cells for which no value was published.
+    unpublished: list[str] = field(default_factory=list)
+
+    def _unpublished_note(self) -> str:
+        from .plotting.base import join_words
+
+        if not self.unpublished:
+            return ""
+        names = join_words(self.unpublished, self.language)
+        return _TEXTS[self.language]["unpublished"].format(sources=names)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -381,6 +417,8 @@ class SourcesTable:
             about = f" ({row['indicators']})" if row["indicators"] else ""
             lines.append(f"- {row['source']}: {'; '.join(bits)}{about}")
         lines += [f"- {texts['missing']} {ind}: {why}" for ind, why in self.missing]
+        if self.unpublished:
+            lines.append(f"- {self._unpublished_note()}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -421,6 +459,8 @@ class SourcesTable:
             f"<li>{html.escape(texts['missing'])} {html.escape(ind)}: {html.escape(why)}</li>"
             for ind, why in self.missing
         )
+        if self.unpublished:
+            missing += f"<li>{html.escape(self._unpublished_note())}</li>"
         return table + (f'<ul class="analysis-sources-missing">{missing}</ul>' if missing else "")
 
 
@@ -446,16 +486,69 @@ def _join_labels(indicators, language: str) -> str:
     return "; ".join(names)
 
 
-def _statuses(statuses, language: str) -> str:
-    from .labels import label
+def status_summary(statuses, periods=(), language: str | None = None) -> str:
+    """The status of what was read from one table or publication, for the sources table.
 
-    out = []
-    for status in sorted(statuses):
+    The statuses of the values, *definitief* first; a status other than
+    *definitief* names its periods when there is more than one status, so a
+    reader sees which periods are provisional: ``definitief; voorlopig: 1e
+    halfjaar 2024``. A value that was not published (status ``missing``) has no
+    status and is not listed (the sources table names such tables in a note,
+    and tables show the value as ``–``).
+
+    Parameters
+    ----------
+    statuses : iterable of str
+        The statuses of the values read (``definitief``, ``voorlopig``, ...).
+    periods : iterable of (status, period), optional
+        The periods of the statuses other than *definitief*.
+    language : {'nl', 'en'}, optional
+
+    Returns
+    -------
+    str
+        Empty when no value had a status.
+    """
+    from .labels import label, period_label, resolve_language
+    from .periods import STATUS_FINAL, STATUS_MISSING
+    from .plotting.base import join_words
+
+    language = resolve_language(language)
+    shown = sorted({str(s) for s in statuses} - {STATUS_MISSING}, key=_status_rank)
+
+    def name(status: str) -> str:
         try:
-            out.append(label(status, language))
+            return label(status, language)
         except (KeyError, ValueError):
-            out.append(status)
-    return ", ".join(out)
+            return status
+
+    if len(shown) <= 1:
+        return "".join(name(s) for s in shown)
+    parts = []
+    for status in shown:
+        when = sorted({p for st, p in periods if st == status}, key=_safe_period_key)
+        if status == STATUS_FINAL or not when:
+            parts.append(name(status))
+        else:
+            dates = join_words([period_label(p, language) for p in when], language)
+            parts.append(f"{name(status)}: {dates}")
+    return "; ".join(parts)
+
+
+def _status_rank(status: str) -> tuple[int, str]:
+    from .periods import STATUS_FINAL, STATUS_PROVISIONAL, STATUS_REVISED_PROVISIONAL
+
+    order = {STATUS_FINAL: 0, STATUS_REVISED_PROVISIONAL: 1, STATUS_PROVISIONAL: 2}
+    return (order.get(status, 3), status)
+
+
+def _safe_period_key(period: str):
+    from .periods import period_sort_key
+
+    try:
+        return (0, period_sort_key(period), period)
+    except (ValueError, TypeError):
+        return (1, None, period)
 
 
 def describe_sources(source: DataSource, language: str | None = None, extra=()) -> SourcesTable:
@@ -480,27 +573,25 @@ def describe_sources(source: DataSource, language: str | None = None, extra=()) 
     from . import config
     from .cbs.cache import cached_metadata
     from .labels import resolve_language
+    from .periods import STATUS_MISSING
 
     language = resolve_language(language)
     texts = _TEXTS[language]
     rows: list[dict] = []
+    unpublished: list[str] = []
     metas: dict[Path, dict[str, dict]] = {}
     details = dict(source.details)
     # tables and publications read past load_observations (e.g. by analysis.reconcile.load_sources)
     for table in source.tables:
-        details.setdefault(("cbs", table), {"indicators": set(), "statuses": set(), "items": set()})
+        details.setdefault(("cbs", table), _new_details())
     if source.published and not any(kind == "published" for kind, _ in details):
-        details[("published", _PUBLISHED)] = {
-            "indicators": set(),
-            "statuses": set(),
-            "items": set(),
-        }
+        details[("published", _PUBLISHED)] = _new_details()
     for (kind, name), info in sorted(details.items()):
         row = {
             "source": name,
             "item": "",
             "vintage": "",
-            "status": _statuses(info["statuses"], language),
+            "status": status_summary(info["statuses"], info.get("periods", ()), language),
             "indicators": _join_labels(info["indicators"], language),
             "checksum": "",
             "checksum_full": "",
@@ -541,6 +632,8 @@ def describe_sources(source: DataSource, language: str | None = None, extra=()) 
                 location=texts["published_in"],
             )
         rows.append(row)
+        if STATUS_MISSING in info["statuses"]:
+            unpublished.append(row["source"])
     for record in extra:
         rows.append(_record_row(record, language))
     special = {_NOTHING: texts["nothing"], _NO_CBS: texts["no_cbs"]}
@@ -552,7 +645,7 @@ def describe_sources(source: DataSource, language: str | None = None, extra=()) 
         for ind, where in sorted(source.used.items())
         if where in special or str(where).startswith("geen ")
     ]
-    return SourcesTable(rows, missing, language)
+    return SourcesTable(rows, missing, language, unpublished)
 
 
 def _record_row(record: dict, language: str) -> dict:
@@ -619,7 +712,10 @@ def show_sources(source: DataSource, extra=(), language: str | None = None, only
     if only is not None:
         keep = {str(name) for name in only}
         table = SourcesTable(
-            [row for row in table.rows if row["source"] in keep], [], table.language
+            [row for row in table.rows if row["source"] in keep],
+            [],
+            table.language,
+            [name for name in table.unpublished if name in keep],
         )
         records = [r for r in records if str(r.get("source")) in keep]
     try:

@@ -39,6 +39,7 @@ from .load import (
     load_indicator,
     region_resolver,
     seams,
+    seams_table,
     series_breaks,
 )
 from .parse import ParsedTable, read_table_file
@@ -65,6 +66,7 @@ __all__ = [
     "reconcile_tables_for",
     "region_resolver",
     "seams",
+    "seams_table",
     "series_breaks",
     "status_by_vintage",
     "tables_for",

@@ -325,6 +325,59 @@ def seams(obs: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def seams_table(obs: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
+    """The table switches of :func:`seams` for readers, in ``language``.
+
+    One row per indicator, kind of figure (year, half year) and switch: the
+    last period of the old table and the first of the new one, each with its
+    table (``2020 (82972NED)``, ``2021 (85098NED)``). Meant for one region:
+    the region is not a column.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        Observations, as from :func:`load_indicator`.
+    language : {'nl', 'en'}, optional
+        Default: the session language.
+
+    Returns
+    -------
+    DataFrame
+        Columns with the reader's headers; empty (with the headers) when no
+        series changes table.
+    """
+    from ..labels import capitalised, indicator_label, label, period_label, resolve_language
+
+    language = resolve_language(language)
+    found = seams(obs).drop_duplicates(
+        ["indicator", "period_type", "last_period", "source_before", "first_period", "source_after"]
+    )
+
+    def kind(period_type: str) -> str:
+        try:
+            return label(period_type, language)
+        except (KeyError, ValueError):
+            return str(period_type)
+
+    def at(period: str, table: str) -> str:
+        return f"{period_label(str(period), language)} ({table})"
+
+    return pd.DataFrame(
+        {
+            capitalised(label("indicator", language)): [
+                indicator_label(i, language) for i in found["indicator"]
+            ],
+            label("seam_kind", language): [kind(p) for p in found["period_type"]],
+            label("seam_until", language): [
+                at(p, t) for p, t in zip(found["last_period"], found["source_before"], strict=True)
+            ],
+            label("seam_from", language): [
+                at(p, t) for p, t in zip(found["first_period"], found["source_after"], strict=True)
+            ],
+        }
+    )
+
+
 def series_breaks(indicator: str, language: str | None = None) -> list[tuple[str, str, str]]:
     """Known definition breaks of an indicator: (last period before, first after, explanation).
 

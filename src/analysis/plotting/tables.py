@@ -284,7 +284,7 @@ def headline_table(
             else ""
             for r in frame.itertuples()
         ]
-    caption = source_text(used, language, synthetic=synthetic)
+    caption = source_text(_marked_only(used, frame), language, synthetic=synthetic)
     styler = (
         markup.table(table, html_columns=[cols["trend"]], caption=caption)
         .hide(axis="index")
@@ -304,6 +304,25 @@ def headline_table(
         )
     )
     return styler.to_html() if as_html else styler
+
+
+def _marked_only(used: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """``used`` for the caption: the ``*``/``**`` legend only for marks a cell of the table carries.
+
+    The table marks the latest values only (the trend line has no marks), so
+    a provisional status of an earlier or a half-year value must not put
+    ``* voorlopig`` under a table in which no cell has a ``*``.
+    """
+    if "status" not in used.columns:
+        return used
+    marked = {
+        r.status
+        for r in frame.itertuples()
+        if isinstance(r.unit, str) and not pd.isna(r.value) and status_mark(r.status)
+    }
+    status = used["status"]
+    unshown = status.map(lambda s: bool(status_mark(s))) & ~status.isin(marked)
+    return used.assign(status=status.where(~unshown, ""))
 
 
 def _maybe_period(period: Any, language: str) -> str:

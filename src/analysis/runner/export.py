@@ -377,6 +377,21 @@ def failure_text(message: str, language: str = "nl") -> str:
     return FAILURE_TEXT.get(language, FAILURE_TEXT["nl"]).format(message=one_line(message))
 
 
+def titled(nb: Any, title: str) -> Any:
+    """A copy of ``nb`` whose metadata title is ``title``.
+
+    nbconvert writes the notebook's own ``metadata.title`` (the Dutch title the
+    notebook was saved with) as the page's ``<title>`` and uses the title passed
+    in ``resources`` only when there is none; the pages' title must be the one in
+    the report's language (WCAG 2.4.2), so it replaces the saved one.
+    """
+    import copy
+
+    copied = copy.deepcopy(nb)
+    copied.metadata["title"] = title
+    return copied
+
+
 def render_pages(
     nb: Any, title: str, *, language: str = "nl", failure: str | None = None
 ) -> tuple[str, str]:
@@ -387,7 +402,7 @@ def render_pages(
     nb : NotebookNode
         The executed notebook (not changed: each page works on its own copy).
     title : str
-        The pages' ``<title>``.
+        The pages' ``<title>``, in ``language`` (it replaces the notebook's ``metadata.title``).
     language : {'nl', 'en'}
         The report's language: ``<html lang>`` and which language-tagged cells stay.
     failure : str, optional
@@ -397,8 +412,6 @@ def render_pages(
     The reviewer page never allows script (:data:`CSP_NO_SCRIPT`); the page
     with code allows inline script only when :func:`needs_scripts`.
     """
-    import copy
-
     full, review = thread_exporters(language)
     for exporter in (full, review):
         highlight = exporter.filters.get("highlight_code")
@@ -406,10 +419,10 @@ def render_pages(
             highlight.use_notebook(nb)
     csp_full = CSP_INLINE_SCRIPT if needs_scripts(nb) else CSP_NO_SCRIPT
     body_full, _ = full.from_notebook_node(
-        copy.deepcopy(nb), resources={"metadata": {"name": title}, "analysis_csp": csp_full}
+        titled(nb, title), resources={"metadata": {"name": title}, "analysis_csp": csp_full}
     )
     body_review, _ = review.from_notebook_node(
-        copy.deepcopy(nb),
+        titled(nb, title),
         resources={
             "metadata": {"name": title},
             "analysis_csp": CSP_NO_SCRIPT,
