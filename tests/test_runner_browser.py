@@ -355,7 +355,9 @@ class _Tables(HTMLParser):
 def bron_disagreements(text: str, language: str) -> list[str]:
     """Values of the tables' Bron (Source) columns that the page's sources table does not list.
 
-    A value is ``<source>`` or ``<source> (<vintage>)`` for a row of the sources table.
+    A value is ``<source>`` or ``<source> (<vintage>)`` for a row of the sources table, or,
+    where a row's numbers come from several sources, such values each after its years
+    (``2015–2020: <source> (<vintage>); 2021–2023: <source> (<vintage>)``).
     """
     parser = _Tables()
     parser.feed(text)
@@ -372,8 +374,18 @@ def bron_disagreements(text: str, language: str) -> list[str]:
         if "analysis-sources" in cls or not rows or head not in rows[0]:
             continue
         at = rows[0].index(head)
-        wrong += [row[at] for row in rows[1:] if len(row) > at and row[at] and row[at] not in known]
+        wrong += [
+            row[at] for row in rows[1:] if len(row) > at and row[at] and not _listed(row[at], known)
+        ]
     return sorted(set(wrong))
+
+
+def _listed(value: str, known: set[str]) -> bool:
+    """Whether a Bron value names only sources of the sources table (see :func:`bron_disagreements`)."""
+    if value in known:
+        return True
+    parts = [re.fullmatch(r"\d{4}(?:\u2013\d{4})?: (.+)", part) for part in value.split("; ")]
+    return len(parts) > 1 and all(part and part.group(1) in known for part in parts)
 
 
 def page_problems(
@@ -466,6 +478,24 @@ def real_runs(tmp_path_factory, run_batch):
             "record": json.loads((folder / "run.json").read_text(encoding="utf-8")),
         }
     return runs
+
+
+def test_the_bron_check_accepts_listed_sources_per_period_and_nothing_else():
+    page = """
+<table class="analysis-sources"><tr><th>Bron</th><th>Tabel</th><th>Versie</th></tr>
+<tr><td>CBS 82972NED</td><td>x</td><td>opgehaald 2025-04-22</td></tr>
+<tr><td>Begroting 2026 (2025)</td><td>y</td><td></td></tr></table>
+<table><tr><th>Indicator</th><th>Bron</th></tr>
+<tr><td>a</td><td>CBS 82972NED (opgehaald 2025-04-22)</td></tr>
+<tr><td>b</td><td>2015\u20132020: CBS 82972NED (opgehaald 2025-04-22); 2024: Begroting 2026 (2025)</td></tr>
+<tr><td>c</td><td>2015: CBS 82972NED; 2016: CBS 85098NED</td></tr>
+<tr><td>d</td><td>CBS 82972NED; Begroting 2026 (2025)</td></tr>
+<tr><td>e</td><td>2015: CBS 82972NED</td></tr></table>"""
+    assert bron_disagreements(page, "nl") == [
+        "2015: CBS 82972NED",  # a period prefix on a single source is not how the pages write it
+        "2015: CBS 82972NED; 2016: CBS 85098NED",  # 85098NED is not in the sources table
+        "CBS 82972NED; Begroting 2026 (2025)",  # several sources, but without their periods
+    ]
 
 
 def test_fixture_index_and_reviewer_pages_render_without_errors(tmp_path, run_batch):
