@@ -314,6 +314,19 @@ def test_a_synthetic_history_is_never_called_realisatie():
     assert "prognose 2025: 15 werkdagen" in P.alt_text(fig)
 
 
+def _waiting_chart(frame, published):
+    """The waiting-time interval chart of notebook 02, with its published diamonds."""
+    return P.interval_chart(
+        frame,
+        value="mean",
+        group="group",
+        unit="werkdagen",
+        title="Wachttijd",
+        norm=5,
+        published={"all_cases": published},
+    )
+
+
 def test_published_waiting_times_are_a_series_per_definition():
     frame = pd.DataFrame(
         {
@@ -349,15 +362,7 @@ def test_published_waiting_times_are_a_series_per_definition():
         ],
         ignore_index=True,
     )
-    fig = P.interval_chart(
-        frame,
-        value="mean",
-        group="group",
-        unit="werkdagen",
-        title="Wachttijd",
-        norm=5,
-        published={"all_cases": published},
-    )
+    fig = _waiting_chart(frame, published)
     ax = fig.axes[0]
     diamonds = [line for line in ax.lines if line.get_marker() == "D"]
     assert sorted(len(line.get_xdata()) for line in diamonds) == [1, 3]  # never one line over both
@@ -439,15 +444,7 @@ def test_the_legend_of_published_waiting_times_leaves_the_years_readable():
         source="jaarstukken",
         published="Jaarstukken 2018 (2019)",
     )
-    fig = P.interval_chart(
-        frame,
-        value="mean",
-        group="group",
-        unit="werkdagen",
-        title="Wachttijd",
-        norm=5,
-        published={"all_cases": published},
-    )
+    fig = _waiting_chart(frame, published)
     renderer = drawn(fig)
     ax = fig.axes[0]
     assert labels_apart(ax, renderer)
