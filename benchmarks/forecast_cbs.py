@@ -286,7 +286,12 @@ def oracle_common_change(errors: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFr
 
 def coverage_by_origin(errors: pd.DataFrame) -> pd.DataFrame:
     """Share of outcomes inside the 80 % interval, per horizon (rows) and origin (columns), with the mean."""
-    inside = (errors["actual"] >= errors["lo80"]) & (errors["actual"] <= errors["hi80"])
+    given = errors["lo80"].notna() & errors["hi80"].notna()  # no interval: no coverage either
+    inside = (
+        ((errors["actual"] >= errors["lo80"]) & (errors["actual"] <= errors["hi80"]))
+        .astype(float)
+        .where(given)
+    )
     table = inside.groupby([errors["horizon"], errors["origin"]]).mean().unstack("origin")
     table = table[sorted(table.columns, key=period_sort_key)]
     table["all"] = inside.groupby(errors["horizon"]).mean()

@@ -228,8 +228,10 @@ def test_pooled_trend_shrinks_noisy_local_trends():
 
 @pytest.mark.parametrize("method", ["pooled", "naive", "drift", "theta", "combination"])
 def test_intervals_nest_and_contain_the_point(method):
-    panel = make_panel(shared_trend_panel(6 if method in ("theta", "combination") else 60, 12))
-    fc = forecast_panel(panel, horizon=2, method=method).forecasts
+    # the combination's pooled component needs 19 calibration errors for 95 % at horizon 2:
+    # 8 series x 3 origins (6 series would leave that level without bounds, as it should)
+    n = {"theta": 6, "combination": 8}.get(method, 60)
+    fc = forecast_panel(make_panel(shared_trend_panel(n, 12)), horizon=2, method=method).forecasts
     assert fc[["mean", "lo80", "hi80", "lo95", "hi95"]].notna().all().all()
     assert (fc["lo95"] <= fc["lo80"]).all() and (fc["lo80"] <= fc["mean"]).all()
     assert (fc["mean"] <= fc["hi80"]).all() and (fc["hi80"] <= fc["hi95"]).all()
@@ -906,3 +908,17 @@ def test_default_weight_needs_the_gain_to_be_sure_across_origins():
     four = make_panel(shared_trend_panel(40, 4, trend=1.0, noise=0.0, walk=0.1))
     assert forecast_panel(four, horizon=1).params["guard"]["weights"] == [0.0]
     assert forecast_panel(four, horizon=1, guard_level=0.5).params["guard"]["weights"] == [1 / 3]
+
+
+def test_a_level_missing_in_a_component_or_at_an_earlier_origin_is_handled():
+    rng = np.random.default_rng(5)
+    one = make_panel(10 + np.cumsum(rng.normal(0, 1, (1, 12)), axis=1))
+    # the pooled component of a single series has no 95 % bound: neither has the combination
+    fc = forecast_panel(one, 1, method="combination").forecasts
+    assert fc[["lo95", "hi95"]].isna().all().all() and fc[["lo80", "hi80"]].notna().all().all()
+    # 12 series: the earliest recalibration origins pool fewer than 19 errors (no 95 % quantile
+    # there), the forecast origin more; the recalibrated 95 % interval is still given
+    panel = make_panel(10 + np.cumsum(rng.normal(0, 1, (12, 12)), axis=1))
+    res = forecast_panel(panel, 1, recalibrate=True)
+    assert res.forecasts[["lo95", "hi95"]].notna().all().all()
+    assert np.isfinite(res.params["guard"]["interval_factor"]).all()

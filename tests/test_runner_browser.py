@@ -384,7 +384,8 @@ def _listed(value: str, known: set[str]) -> bool:
     """Whether a Bron value names only sources of the sources table (see :func:`bron_disagreements`)."""
     if value in known:
         return True
-    parts = [re.fullmatch(r"\d{4}(?:\u2013\d{4})?: (.+)", part) for part in value.split("; ")]
+    years = r"\d{4}(?:\u2013\d{4})?"  # 2015 or 2015–2017, in a list: 2015–2017, 2019
+    parts = [re.fullmatch(rf"{years}(?:, {years})*: (.+)", part) for part in value.split("; ")]
     return len(parts) > 1 and all(part and part.group(1) in known for part in parts)
 
 
@@ -488,6 +489,7 @@ def test_the_bron_check_accepts_listed_sources_per_period_and_nothing_else():
 <table><tr><th>Indicator</th><th>Bron</th></tr>
 <tr><td>a</td><td>CBS 82972NED (opgehaald 2025-04-22)</td></tr>
 <tr><td>b</td><td>2015\u20132020: CBS 82972NED (opgehaald 2025-04-22); 2024: Begroting 2026 (2025)</td></tr>
+<tr><td>f</td><td>2015\u20132016, 2019: CBS 82972NED; 2017\u20132018: Begroting 2026 (2025)</td></tr>
 <tr><td>c</td><td>2015: CBS 82972NED; 2016: CBS 85098NED</td></tr>
 <tr><td>d</td><td>CBS 82972NED; Begroting 2026 (2025)</td></tr>
 <tr><td>e</td><td>2015: CBS 82972NED</td></tr></table>"""

@@ -216,6 +216,10 @@ def test_forecasts_of_periods_already_over_are_said():
     assert trends.elapsed_note([empty], today="2030-01-01") == ""
     plain = trends.outlook(obs.assign(published="Begroting 2026"), "GM0003", horizon=1)
     assert "(2e halfjaar 2024; Begroting 2026)" in trends.elapsed_note([plain], today="2030-01-01")
+    dated = trends.outlook(obs.assign(published="Begroting 2020 (2019)"), "GM0003", horizon=1)
+    assert "(2e halfjaar 2024; Begroting 2020 (2019))" in trends.elapsed_note(
+        [dated], today="2030-01-01"
+    )
 
 
 def test_the_chart_keeps_a_gap_where_a_period_has_no_value():

@@ -934,7 +934,21 @@ def _error_quantiles(
 def min_calibration_errors(level: float) -> int:
     """The fewest calibration errors with which a conformal interval can hold ``level`` per cent.
 
-    ``ceil((n + 1) * level / 100) <= n``: 4 for 80 %, 19 for 95 %.
+    Parameters
+    ----------
+    level : float
+        Nominal coverage in per cent, between 0 and 100.
+
+    Returns
+    -------
+    int
+        The smallest ``n`` with ``ceil((n + 1) * level / 100) <= n``: 4 for 80 %,
+        19 for 95 %.
+
+    Raises
+    ------
+    ValueError
+        For a level outside (0, 100).
     """
     if not 0 < level < 100:
         raise ValueError(f"level must be between 0 and 100, not {level!r}")
@@ -1161,7 +1175,8 @@ def _guarded(
                 if not cu[h]:
                     continue
                 for j in range(len(levels)):
-                    ratios[j].append(z / qu[h, j])
+                    if np.isfinite(qu[h, j]):  # a level without a quantile at u says nothing
+                        ratios[j].append(z / qu[h, j])
             for j, lev in enumerate(levels):
                 if ratios[j]:
                     factor[h, j] = float(np.quantile(np.concatenate(ratios[j]), lev / 100))
@@ -2122,12 +2137,20 @@ def _combination(prep, horizon, levels, cal, opts, seasonal_periods, components,
             c, prep, horizon, levels, intervals, cal, opts, seasonal_periods, [], "cv", 0, [], rnd
         )
         parts.append(fc)
-    out = {"mean": np.nanmedian(np.stack([p["mean"] for p in parts]), axis=0)}
-    for lev in levels:
-        out[lev] = (
-            np.nanmedian(np.stack([p[lev][0] for p in parts]), axis=0),
-            np.nanmedian(np.stack([p[lev][1] for p in parts]), axis=0),
-        )
+    means = np.stack([p["mean"] for p in parts])
+    with warnings.catch_warnings():  # an all-NaN slice (no component forecast) stays NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out = {"mean": np.nanmedian(means, axis=0)}
+        for lev in levels:
+            lo = np.stack([p[lev][0] for p in parts])
+            hi = np.stack([p[lev][1] for p in parts])
+            # a component with a forecast but no bound at this level (too few calibration
+            # errors) leaves the combination without one: a median of the others would claim it
+            unbounded = (np.isfinite(means) & (np.isnan(lo) | np.isnan(hi))).any(axis=0)
+            out[lev] = (
+                np.where(unbounded, np.nan, np.nanmedian(lo, axis=0)),
+                np.where(unbounded, np.nan, np.nanmedian(hi, axis=0)),
+            )
     N = prep.grid.values.shape[0]
     name = "combination(" + "+".join(components) + ")"
     reason = "median of " + ", ".join(components) + " (point and interval bounds)"

@@ -526,6 +526,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "backtest over {origins} origins: MASE one period ahead {mase} (naive {naive}), "
         "the 80% interval held {coverage} of the outcomes",
     ),
+    "trend_backtest_mase": (
+        "backtest over {origins} startpunten: MASE één periode vooruit {mase} (naïef {naive})",
+        "backtest over {origins} origins: MASE one period ahead {mase} (naive {naive})",
+    ),
     "trend_no_interval95": (
         "geen 95%-interval: zo'n interval vraagt minstens {need} fouten uit eerdere startpunten "
         "om op te ijken, en deze reeks is daarvoor te kort",
@@ -540,18 +544,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "trend_elapsed": (
         "Let op: een prognose begint na de laatste periode in de gegevens ({last}; {vintage}), niet op de "
         "datum van dit rapport ({today}). De voorspelde periode {periods} is dus al voorbij; de gegevens "
-        "van dit rapport hebben er nog geen cijfers voor. Met nieuwere CBS-gegevens schuift de prognose op.",
+        "van dit rapport hebben er nog geen cijfers voor. Met nieuwere gegevens schuift de prognose op.",
         "Note: a forecast starts after the last period in the data ({last}; {vintage}), not at the date of "
         "this report ({today}). The forecast period {periods} is therefore already over; the data of this "
-        "report do not hold its figures yet. With newer CBS data the forecast moves on.",
+        "report do not hold its figures yet. With newer data the forecast moves on.",
     ),
     "trend_elapsed_many": (
         "Let op: een prognose begint na de laatste periode in de gegevens ({last}; {vintage}), niet op de "
         "datum van dit rapport ({today}). De voorspelde periodes {periods} zijn dus al voorbij; de gegevens "
-        "van dit rapport hebben er nog geen cijfers voor. Met nieuwere CBS-gegevens schuift de prognose op.",
+        "van dit rapport hebben er nog geen cijfers voor. Met nieuwere gegevens schuift de prognose op.",
         "Note: a forecast starts after the last period in the data ({last}; {vintage}), not at the date of "
         "this report ({today}). The forecast periods {periods} are therefore already over; the data of this "
-        "report do not hold their figures yet. With newer CBS data the forecast moves on.",
+        "report do not hold their figures yet. With newer data the forecast moves on.",
     ),
     "trend_not_better": (
         "de methode was in de backtest niet beter dan de laatste waarde doortrekken",

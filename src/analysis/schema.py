@@ -104,9 +104,19 @@ def map_unique(values: pd.Series, func: Callable[[object], object]) -> pd.Series
 def strip_text(values: pd.Series) -> pd.Series:
     """Strip surrounding white space from the text of ``values``; other values stay as they are.
 
-    The same result as ``values.map(lambda v: v.strip() if isinstance(v, str) else v)``,
-    with ``str.strip`` called once per distinct text, and ``values`` itself
-    returned (dtype and all) when no text has white space to strip.
+    Parameters
+    ----------
+    values : Series
+        Any column.
+
+    Returns
+    -------
+    Series
+        ``values`` itself (dtype and all) when no text has white space to
+        strip; otherwise an object column with the values of
+        ``values.map(lambda v: v.strip() if isinstance(v, str) else v)``
+        (without the dtype inference of ``map``), ``str.strip`` called once
+        per distinct text.
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     stripped = [u.strip() if isinstance(u, str) else u for u in uniques]

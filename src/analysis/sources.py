@@ -785,8 +785,8 @@ class _Shown(str):
 
 
 __all__ = [
-    "SOURCE_CHOICES",
     "DataSource",
+    "SOURCE_CHOICES",
     "SourcesTable",
     "describe_sources",
     "load_observations",
@@ -794,5 +794,6 @@ __all__ = [
     "resolve_source",
     "row_source",
     "show_sources",
+    "status_summary",
     "vintages",
 ]

@@ -813,11 +813,15 @@ def elapsed_note(
         return ""
     observed = [o.history.dropna(subset=["value"]) for o in shown]
     last = max((h["period"].iloc[-1] for h in observed if len(h)), key=period_sort_key)
-    # the vintage of a CBS row is the bracketed end of its publication ("... (CBS StatLine, opgehaald
-    # 2025-04-22)"); another source's publication is named as it is
+    # the vintage of a CBS row is the bracketed end of its publication ("CBS StatLine 85098NED
+    # (CBS StatLine, opgehaald 2025-04-22)"); another publication is named as it is
+    # ("Begroting 2020 (2019)")
     vintages = sorted(
         {
-            match.group(1) if (match := re.search(r"\(([^()]+)\)$", published)) else published
+            match.group(1)
+            if published.startswith("CBS StatLine")
+            and (match := re.search(r"\(([^()]+)\)$", published))
+            else published
             for h in observed
             for published in h["published"].dropna().astype(str).tail(1)
         }
@@ -883,7 +887,12 @@ def method_note(o: Outlook, language: str | None = None) -> str:
     if o.origins and len(o.backtest):
         first = o.backtest.iloc[0]
         text = label(
-            "trend_backtest" if pd.notna(first["coverage95"]) else "trend_backtest_80", language
+            "trend_backtest"
+            if pd.notna(first["coverage95"])
+            else "trend_backtest_80"
+            if pd.notna(first["coverage80"])
+            else "trend_backtest_mase",
+            language,
         ).format(
             origins=o.origins,
             mase=_number(first["mase"], language),
@@ -992,5 +1001,10 @@ def forecast_summary(outlooks: Sequence[Outlook], language: str | None = None) -
             f"{last['period']} {last['value']:.2f}"
         )
         for r in o.forecasts.itertuples():
-            lines.append(f"  {r.period}: {r.mean:.2f} [{r.lo80:.2f}; {r.hi80:.2f}]")
+            bounds = (
+                f" [{r.lo80:.2f}; {r.hi80:.2f}]"
+                if pd.notna(r.lo80) and pd.notna(r.hi80)
+                else " [-]"  # no 80 % interval: too few calibration errors
+            )
+            lines.append(f"  {r.period}: {r.mean:.2f}{bounds}")
     return "\n".join(lines)
