@@ -30,6 +30,7 @@ import difflib
 import math
 import numbers
 import re
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -1149,6 +1150,15 @@ def recorded_text(text: object, language: str | None = None) -> str:
 def capitalised(text: str) -> str:
     """``text`` with its first letter in upper case (the rest untouched, unlike ``str.capitalize``)."""
     return text[:1].upper() + text[1:]
+
+
+def join_words(items: Iterable[str], language: str | None = None) -> str:
+    """``'a, b en c'``: items joined with commas and the language's *and*."""
+    language = resolve_language(language)
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {label('and', language)} {items[-1]}"
 
 
 def vintage_text(vintage: object, language: str | None = None) -> str:

@@ -379,7 +379,7 @@ class SourcesTable:
     unpublished: list[str] = field(default_factory=list)
 
     def _unpublished_note(self) -> str:
-        from .plotting.base import join_words
+        from .labels import join_words
 
         if not self.unpublished:
             return ""
@@ -509,9 +509,8 @@ def status_summary(statuses, periods=(), language: str | None = None) -> str:
     str
         Empty when no value had a status.
     """
-    from .labels import label, period_label, resolve_language
+    from .labels import join_words, label, period_label, resolve_language
     from .periods import STATUS_FINAL, STATUS_MISSING
-    from .plotting.base import join_words
 
     language = resolve_language(language)
     shown = sorted({str(s) for s in statuses} - {STATUS_MISSING}, key=_status_rank)
@@ -768,13 +767,33 @@ def row_source(source: str | None, published: str | None, language: str | None =
         return label("register", language)
     if kind == "cbs":
         name = str(source) if str(source).upper().startswith("CBS") else f"CBS {source}"
-        vintage = (
-            re.search(r"\(([^()]+)\)$", str(published)) if isinstance(published, str) else None
-        )
-        if vintage and published.startswith("CBS StatLine"):
-            return f"{name} ({vintage_text(vintage.group(1), language)})"
+        vintage = cbs_vintage(published)
+        if vintage:
+            return f"{name} ({vintage_text(vintage, language)})"
         return name
     return str(published) if published is not None and not pd.isna(published) else str(source)
+
+
+def cbs_vintage(published: object) -> str | None:
+    """The vintage a CBS row's ``published`` ends with, as recorded; None for anything else.
+
+    Parameters
+    ----------
+    published : object
+        A ``published`` value: ``CBS StatLine 85098NED (CBS StatLine, opgehaald
+        2025-04-22)`` for a row of a CBS table, a publication (``Begroting 2020
+        (2019)``) otherwise.
+
+    Returns
+    -------
+    str or None
+        ``CBS StatLine, opgehaald 2025-04-22``; None where ``published`` is not
+        a CBS row's or names no vintage.
+    """
+    if not isinstance(published, str) or not published.startswith("CBS StatLine"):
+        return None
+    match = re.search(r"\(([^()]+)\)$", published)
+    return match.group(1) if match else None
 
 
 class _Shown(str):
@@ -788,6 +807,7 @@ __all__ = [
     "DataSource",
     "SOURCE_CHOICES",
     "SourcesTable",
+    "cbs_vintage",
     "describe_sources",
     "load_observations",
     "provenance_records",

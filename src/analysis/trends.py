@@ -22,7 +22,6 @@ All functions are pure: DataFrames in, new objects out.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +44,7 @@ from .forecast import (
 from .labels import (
     format_number,
     indicator_label,
+    join_words,
     label,
     period_label,
     resolve_language,
@@ -52,6 +52,7 @@ from .labels import (
 )
 from .periods import period_end, period_order, period_sort_key
 from .published import one_per_period
+from .sources import cbs_vintage
 
 #: CBS series of the notebook: youth care, youth protection and Wmo clients, as rates.
 CBS_SERIES: tuple[str, ...] = ("jeugdhulp_pct", "jeugdbescherming_pct", "wmo_clienten_per_1000")
@@ -800,8 +801,6 @@ def elapsed_note(
     str
         The sentence, or ``""`` when no forecast period has ended by ``today``.
     """
-    from .plotting import join_words
-
     language = resolve_language(language)
     today = pd.Timestamp(today if today is not None else pd.Timestamp.today()).normalize()
     shown = [o for o in outlooks if o.has_forecast]
@@ -818,10 +817,7 @@ def elapsed_note(
     # ("Begroting 2020 (2019)")
     vintages = sorted(
         {
-            match.group(1)
-            if published.startswith("CBS StatLine")
-            and (match := re.search(r"\(([^()]+)\)$", published))
-            else published
+            cbs_vintage(published) or published
             for h in observed
             for published in h["published"].dropna().astype(str).tail(1)
         }

@@ -53,6 +53,7 @@ from ..labels import (
     format_number,
     format_value,
     indicator_label,
+    join_words,
     label,
     period_label,
     recorded_text,
@@ -479,15 +480,6 @@ def _suppressed_note(obs: pd.DataFrame, language: str) -> str:
     return text
 
 
-def join_words(items: Sequence[str], language: str | None = None) -> str:
-    """``'a, b en c'``: items joined with commas and the language's *and*."""
-    language = resolve_language(language)
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {label('and', language)} {items[-1]}"
-
-
 def root_figure(target: Axes | Figure | SubFigure) -> Figure:
     """The top-level figure of an axes, figure or subfigure."""
     fig = target if isinstance(target, Figure | SubFigure) else target.figure
@@ -861,7 +853,7 @@ def _regular_parts(periods: Sequence[str], per_year: int, max_ticks: int) -> lis
 def _break_positions(breaks: Iterable[Any] | None) -> list[float]:
     return [
         float((date2num(period_end(b.before)) + 1 + date2num(period_start(b.after))) / 2)
-        for b in _as_breaks(breaks)
+        for b in as_breaks(breaks)
     ]
 
 
@@ -1023,7 +1015,24 @@ def provisional_handle(language: str | None = None) -> Line2D:
     )
 
 
-def _as_breaks(breaks: Iterable[Any] | None) -> list[SeriesBreak]:
+def as_breaks(breaks: Iterable[Any] | None) -> list[SeriesBreak]:
+    """Declared breaks as :class:`SeriesBreak` with text periods, each checked.
+
+    Parameters
+    ----------
+    breaks : iterable or None
+        ``(before, after)`` or ``(before, after, text)`` tuples, :class:`SeriesBreak`
+        or mappings with those keys.
+
+    Returns
+    -------
+    list of SeriesBreak
+
+    Raises
+    ------
+    ValueError
+        For a break whose ``before`` does not end before ``after`` begins.
+    """
     out = []
     for item in breaks or ():
         if isinstance(item, Mapping):
@@ -1063,7 +1072,7 @@ def draw_breaks(
     language = resolve_language(language)
     drawn = []
     left, right = ax.get_xlim()
-    for brk, x in zip(_as_breaks(breaks), _break_positions(breaks), strict=True):
+    for brk, x in zip(as_breaks(breaks), _break_positions(breaks), strict=True):
         if not left <= x <= right:
             continue
         ax.axvline(x, color=BREAK_COLOR, linestyle="--", linewidth=1.1, zorder=1.5)
@@ -1433,7 +1442,7 @@ def break_sentences(
     language = resolve_language(language)
     periods = sorted(set(map(str, periods)), key=period_sort_key)
     out = []
-    for brk in _as_breaks(breaks):
+    for brk in as_breaks(breaks):
         if (
             periods
             and period_sort_key(periods[0]) <= period_sort_key(brk.before)
@@ -1552,4 +1561,5 @@ __all__ = [
     "styled",
     "value_decimals",
     "zero_based_axis",
+    "as_breaks",
 ]

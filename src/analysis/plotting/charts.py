@@ -6,7 +6,7 @@ import base64
 import html
 import io
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -47,7 +47,7 @@ from .base import (
     OTHER_BAR_COLOR,
     PALETTE,
     PROVISIONAL_STATUSES,
-    SeriesBreak,
+    as_breaks,
     break_sentences,
     capitalised,
     chart_note,
@@ -815,7 +815,7 @@ def _spark_breaks(values: pd.Series, breaks: Iterable[Any] | None) -> list[tuple
         return []
     finite = np.isfinite(values.to_numpy(dtype=float))
     out = []
-    for brk in _spark_break_list(breaks):
+    for brk in as_breaks(breaks):
         before = [i for i, end in enumerate(ends) if end <= period_end(brk.before)]
         after = [i for i, start in enumerate(starts) if start >= period_start(brk.after)]
         if not before or not after:
@@ -824,18 +824,6 @@ def _spark_breaks(values: pd.Series, breaks: Iterable[Any] | None) -> list[tuple
         if finite[: i + 1].any() and finite[j:].any():
             out.append(((i + j) / 2, brk))
     return sorted(out, key=lambda item: item[0])
-
-
-def _spark_break_list(breaks: Iterable[Any]) -> list[SeriesBreak]:
-    """Breaks as :class:`SeriesBreak` (tuples, mappings or breaks), each checked: before ends before after."""
-    out = []
-    for item in breaks:
-        brk = SeriesBreak(**item) if isinstance(item, Mapping) else SeriesBreak(*item)
-        brk = SeriesBreak(str(brk.before), str(brk.after), brk.text)
-        if period_end(brk.before) >= period_start(brk.after):
-            raise ValueError(f"series break: {brk.before!r} must end before {brk.after!r} begins")
-        out.append(brk)
-    return out
 
 
 def spark_break_text(brk: Any, language: str | None = None) -> str:
