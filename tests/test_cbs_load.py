@@ -419,3 +419,30 @@ def test_indicator_without_cbs_source(cache):
 def test_other_indicator_of_a_cached_table_needs_its_own_table(cache):
     with pytest.raises(InputError, match="84134NED"):
         load_indicator("jeugdzorg_personen", cache_dir=cache)
+
+
+def test_codes_for_labels_looks_up_only_rows_without_a_code():
+    from analysis.cbs.load import codes_for_labels
+
+    class Resolver:
+        asked: list[str] = []
+
+        def code_for(self, label):
+            self.asked.append(label)
+            return {"Elzenburg": "GM9901", "Noord": "WK990101"}.get(label)
+
+    raw = pd.DataFrame(
+        {
+            "table_id": ["82972NED"] * 4 + ["83267NED"] * 2,
+            "region_label": ["Elzenburg", "Elzenburg", "Hoog", "Noord", "Noord", "Elzenburg"],
+            "region_code": [None, "GM9901", None, None, None, "GM9901"],
+        },
+        index=[10, 11, 12, 13, 14, 15],
+    )
+    resolver = Resolver()
+    codes = codes_for_labels(raw, resolver)
+    assert list(codes.index) == list(raw.index)
+    # a wijk code only for a table that holds wijken; rows with a code are not looked up
+    shown = [None if pd.isna(code) else code for code in codes]
+    assert shown == ["GM9901", None, None, None, "WK990101", None]
+    assert sorted(resolver.asked) == ["Elzenburg", "Hoog", "Noord", "Noord"]

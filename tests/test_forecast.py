@@ -922,3 +922,49 @@ def test_a_level_missing_in_a_component_or_at_an_earlier_origin_is_handled():
     res = forecast_panel(panel, 1, recalibrate=True)
     assert res.forecasts[["lo95", "hi95"]].notna().all().all()
     assert np.isfinite(res.params["guard"]["interval_factor"]).all()
+
+
+def test_remembered_point_forecasts_change_nothing(monkeypatch):
+    """Cross-validation and calibration reuse per-series fits; the results are those of fresh fits."""
+    import analysis.forecast as fc
+
+    rng = np.random.default_rng(11)
+    values = 10 + np.cumsum(rng.normal(0.1, 0.4, (2, 12)), axis=1)
+    panel = make_panel(values)
+    kwargs = dict(method="auto", origins=4, horizon=2, candidates=("naive", "drift", "ets"))
+    calls = []
+    original = fc._fit_one
+
+    def counting(*args, **kw):
+        calls.append(args[0])
+        return original(*args, **kw)
+
+    monkeypatch.setattr(fc, "_fit_one", counting)
+    fc._POINT_FORECASTS.clear()
+    remembered = backtest(panel, **kwargs)
+    first = len(calls)
+    assert 0 < len(fc._POINT_FORECASTS) < first  # the point fits are remembered
+    again = backtest(panel, **kwargs)  # only the fits with intervals run again
+    assert 0 < len(calls) - first == first - len(fc._POINT_FORECASTS)
+    monkeypatch.setattr(fc, "_POINT_FORECASTS_MAX", 0)  # remembers nothing
+    fc._POINT_FORECASTS.clear()
+    fresh = backtest(panel, **kwargs)
+    assert not fc._POINT_FORECASTS
+    for res in (again, fresh):
+        pd.testing.assert_frame_equal(res.errors, remembered.errors, check_exact=True)
+        pd.testing.assert_frame_equal(res.pooled, remembered.pooled, check_exact=True)
+
+
+def test_remembered_point_forecast_is_keyed_by_values_breaks_and_method():
+    import analysis.forecast as fc
+
+    y = np.array([1.0, 2.0, 3.0, 4.0, 10.0, 11.0, 12.0])
+    plain = fc._point_forecast("drift", y, 2, [], None)
+    broken = fc._point_forecast("drift", y, 2, [4], None)
+    naive = fc._point_forecast("naive", y, 2, [], None)
+    other = fc._point_forecast("drift", y + 1, 2, [], None)
+    np.testing.assert_allclose(naive, [12.0, 12.0])
+    assert not np.allclose(plain, broken)
+    np.testing.assert_allclose(other, plain + 1)
+    plain[:] = -1  # a copy: the remembered forecast is not changed through it
+    assert fc._point_forecast("drift", y, 2, [], None)[0] != -1

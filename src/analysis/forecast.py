@@ -78,6 +78,7 @@ import contextlib
 import math
 import time
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -1436,6 +1437,33 @@ def _fit_one(method, y, horizon, levels, breaks, seasonal_periods) -> _SeriesFit
         return fit
 
 
+#: Point forecasts of per-series fits without intervals, by method and
+#: training values (:func:`_point_forecast`); bounded, oldest dropped first.
+_POINT_FORECASTS: OrderedDict[tuple, np.ndarray] = OrderedDict()
+_POINT_FORECASTS_MAX = 4096
+
+
+def _point_forecast(method, y, horizon, breaks, seasonal_periods) -> np.ndarray:
+    """The point forecast of one per-series fit, remembered by its inputs.
+
+    Cross-validation inside a backtest and the conformal calibration fit
+    nested windows of the same series, so the same fit (method, training
+    values, breaks) comes back at the next origin and in the calibration;
+    the fits are deterministic, so the result is reused.
+    """
+    y = np.ascontiguousarray(y, dtype=float)
+    key = (method, y.tobytes(), horizon, tuple(breaks), seasonal_periods)
+    mean = _POINT_FORECASTS.get(key)
+    if mean is None:
+        mean = np.array(_fit_one(method, y, horizon, (), list(breaks), seasonal_periods).mean)
+        _POINT_FORECASTS[key] = mean
+        if len(_POINT_FORECASTS) > _POINT_FORECASTS_MAX:
+            _POINT_FORECASTS.popitem(last=False)
+    else:
+        _POINT_FORECASTS.move_to_end(key)
+    return mean.copy()
+
+
 def _select_cv(y, horizon, levels, breaks, seasonal_periods, candidates, cv_origins):
     """Pick the candidate with the lowest mean absolute error at rolling origins inside y."""
     n = len(y)
@@ -1446,10 +1474,10 @@ def _select_cv(y, horizon, levels, breaks, seasonal_periods, candidates, cv_orig
             inner = [b for b in breaks if b <= t]
             if any(t < b <= t + horizon for b in breaks):
                 continue
-            fit = _fit_one(m, y[: t + 1], horizon, (), inner, seasonal_periods)
+            mean = _point_forecast(m, y[: t + 1], horizon, inner, seasonal_periods)
             for h in range(1, horizon + 1):
                 if t + h < n and np.isfinite(y[t + h]):
-                    errs.append(abs(y[t + h] - fit.mean[h - 1]))
+                    errs.append(abs(y[t + h] - mean[h - 1]))
         scores[m] = float(np.mean(errs)) if errs else np.nan
     finite = {m: s for m, s in scores.items() if np.isfinite(s)}
     if not finite:
@@ -2083,7 +2111,7 @@ def _per_series_point(Y, cross, horizon, method, seasonal_periods, candidates, s
                 if select == "aicc"
                 else _select_cv(y, horizon, (), brk, seasonal_periods, candidates, cv_origins)[0]
             )
-        out[i] = _fit_one(m, y, horizon, (), brk, seasonal_periods).mean
+        out[i] = _point_forecast(m, y, horizon, brk, seasonal_periods)
     return out
 
 

@@ -13,7 +13,7 @@ from ..errors import InputError
 from ..indicators import get_indicator
 from ..periods import PERIOD_TYPES, period_sort_key
 from ..regions import RegionResolver, level_of
-from ..schema import empty_observations, validate_observations
+from ..schema import empty_observations, map_unique, validate_observations
 from .cache import CROSSWALK, cached_metadata, cbs_cache_dir, read_cached, read_crosswalk
 from .catalogue import REGION_TABLES, SERIES_BREAKS, TABLES, tables_for
 from .extract import MANIFEST, OBSERVATIONS, REGIONS, is_extract
@@ -166,7 +166,9 @@ def _load_indicator(
         ["region_code", "period"], keep="last"
     )
     names = {code: resolver.name_of(code) for code in raw["region_code"].unique()}
-    fallback = raw["region_label"].str.replace(_SUFFIX, "", regex=True)
+    fallback = map_unique(
+        raw["region_label"], lambda text: _SUFFIX.sub("", text) if isinstance(text, str) else text
+    )
     ind = get_indicator(indicator)
     obs = pd.DataFrame(
         {
@@ -179,7 +181,9 @@ def _load_indicator(
             "unit": ind.unit,
             "status": raw["status"],
             "source": raw["table_id"],
-            "source_ref": raw["table_id"].map(lambda t: f"opendata.cbs.nl/#/CBS/nl/dataset/{t}")
+            "source_ref": map_unique(
+                raw["table_id"], lambda t: f"opendata.cbs.nl/#/CBS/nl/dataset/{t}"
+            )
             + ", "
             + raw["measure"],
             "published": "CBS StatLine " + raw["table_id"] + " (" + raw["_vintage"] + ")",
@@ -247,7 +251,7 @@ def table_rows(
     raw = raw.dropna(subset=["region_code"])
     only = {tid: TABLES[tid].only_levels for tid in table_ids if TABLES[tid].only_levels}
     if only:
-        levels = raw["region_code"].map(level_of)
+        levels = map_unique(raw["region_code"], level_of)
         keep = pd.Series(True, index=raw.index)
         for tid, allowed in only.items():
             keep &= ~((raw["table_id"] == tid) & ~levels.isin(allowed))
@@ -274,8 +278,14 @@ def codes_for_labels(raw: pd.DataFrame, resolver: RegionResolver) -> pd.Series:
         if code is not None and level_of(code) in _SUBMUNICIPAL and not sub_ok:
             code = None
         codes[(table_id, label)] = code
-    keys = pd.Series(list(zip(raw["table_id"], raw["region_label"], strict=True)), index=raw.index)
-    return keys.map(codes)
+    out = pd.Series(None, index=raw.index, dtype=object)
+    if codes:  # only the rows without a code are looked up
+        rows = raw.loc[raw["region_code"].isna(), ["table_id", "region_label"]]
+        keys = pd.Series(
+            list(zip(rows["table_id"], rows["region_label"], strict=True)), index=rows.index
+        )
+        out.loc[rows.index] = keys.map(codes)
+    return out
 
 
 def _sort(obs: pd.DataFrame) -> pd.DataFrame:
