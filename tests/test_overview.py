@@ -468,3 +468,23 @@ def test_a_change_across_a_break_is_not_given_as_a_change():
     )
     later = overview.headline_overview(_cbs_youth(), theme="bereik", region="GM0344")
     assert later.data["Verandering"].iloc[0] == "+2,0 %-punt"
+
+
+def test_the_change_column_names_the_break_the_sparkline_draws():
+    """One rule (analysis.plotting.break_between) for the change text and the sparkline."""
+    import re
+
+    youth = _cbs_youth().query("period <= '2016'")
+    table = overview.headline_overview(youth, theme="bereik", region="GM0344")
+    (note,) = re.findall(r'series-break-note"[^>]*>([^<]*)<', table.to_html())
+    assert table.data["Verandering"].iloc[0] == f"\u2013 ({note})" == "\u2013 (trendbreuk 2016)"
+    row = overview.headline_frame(youth, region="GM0344", indicators=["jeugdhulp_pct"]).iloc[0]
+    assert plotting.break_between(row["breaks"], row["previous_period"], row["period"]) == (
+        plotting.SeriesBreak(*row["breaks"][0])
+    )
+    # 2016 alone: the break lies before the only year, so no change text and no break drawn
+    alone = _cbs_youth().query("period == '2016'")
+    frame = overview.headline_frame(alone, region="GM0344", indicators=["jeugdhulp_pct"])
+    assert frame["change_text"].iloc[0] is None
+    html_text = overview.headline_overview(alone, theme="bereik", region="GM0344").to_html()
+    assert "series-break-note" not in html_text and "trendbreuk" not in html_text

@@ -14,6 +14,8 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
@@ -672,3 +674,214 @@ def test_rows_are_put_in_time_order_stably_and_lines_split_in_order_of_appearanc
     assert list(lines) == ["GM0363", "GM0344"]
     assert list(lines["GM0344"].index) == [11, 13, 14]
     assert sorted_by_period(obs.iloc[:0]).empty
+
+
+# --- series breaks: one rule for where a break lies ---------------------------------------
+
+
+def _frame(periods, values=None, region="GM0344", name="Utrecht") -> pd.DataFrame:
+    """Observations of any one period type (``obs`` above knows years and half-years)."""
+    from analysis.periods import period_type_of
+
+    periods = list(periods)
+    values = np.arange(1.0, len(periods) + 1) if values is None else values
+    frame = obs(region, name, ["2015"] * len(periods), values)
+    return frame.assign(period=periods, period_type=[period_type_of(p) for p in periods])
+
+
+def _break_lines(ax) -> list[float]:
+    """The x positions of the break lines :func:`draw_breaks` drew on ``ax``."""
+    return sorted(
+        float(line.get_xdata()[0])
+        for line in ax.lines
+        if line.get_color() == P.BREAK_COLOR and line.get_linestyle() == "--"
+    )
+
+
+BREAK_2016 = P.SeriesBreak("2015", "2016", "trendbreuk: nieuwe definitie")
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "between"),
+    [
+        ("2015", "2016", True),
+        ("2015H2", "2016H1", True),  # a yearly break in a half-year series
+        ("2015Q4", "2016-01", True),  # in quarters and months
+        ("2015-12", "2016Q1", True),
+        ("2014", "2017", True),  # not next to each other: still across the break
+        ("2015H1", "2016H2", True),
+        ("2015H1", "2015H2", False),  # both before the break
+        ("2016H1", "2016H2", False),  # both after it
+        ("2015H2", "2015", False),  # 2015 starts before the break's 'after' does
+        ("2016", "2017", False),
+        ("2013", "2014", False),
+    ],
+)
+def test_a_break_lies_between_two_periods_by_their_ends_and_starts(before, after, between):
+    assert (P.break_between([BREAK_2016], before, after) == BREAK_2016) is between
+    halves = P.SeriesBreak("2015H2", "2016H1")  # the same break, declared in half-years
+    assert (P.break_between([halves], before, after) == halves) is between
+
+
+def test_break_between_gives_the_first_break_and_none_without_two_periods():
+    breaks = [("2018", "2023", "definitie"), {"before": "2019", "after": "2020"}]
+    assert P.break_between(breaks, "2017", "2024") == P.SeriesBreak("2018", "2023", "definitie")
+    assert P.break_between(breaks, "2019", "2020") == P.SeriesBreak("2019", "2020")
+    assert P.break_between(breaks, "2020", "2024") is None
+    assert P.break_between(None, "2015", "2016") is None
+    for missing in (None, np.nan, pd.NA):
+        assert P.break_between([BREAK_2016], missing, "2016") is None
+        assert P.break_between([BREAK_2016], "2015", missing) is None
+    with pytest.raises(ValueError, match="must end before"):
+        P.break_between([("2016", "2015")], "2014", "2017")
+    with pytest.raises(ValueError, match="not a period"):
+        P.break_between([BREAK_2016], "2015", "zestien")
+
+
+def test_breaks_within_are_those_between_two_of_the_periods_in_the_order_given():
+    breaks = [("2019", "2020", "b"), ("2015", "2016", "a"), ("2022", "2023", "c")]
+    got = P.breaks_within(breaks, ["2021", "2015", "2016", "2020", "2019"])
+    assert [b.text for b in got] == ["b", "a"], "2022/2023 lies after every period"
+    assert P.breaks_within(breaks, ["2016", "2017"]) == [], (
+        "2015/2016 at the edge: no period before"
+    )
+    assert P.breaks_within(breaks, []) == []
+    assert [b.text for b in P.breaks_within(breaks, ["2015H2", "2016Q1"])] == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("periods", "brk", "shown"),
+    [
+        (YEARS, ("2015", "2016"), True),
+        # a yearly break in a half-year series that ends in the half-year after it: the chart
+        # drew the break, the alt text left it out (2016 sorted after 2016H1)
+        (["2015H1", "2015H2", "2016H1"], ("2015", "2016"), True),
+        # a half-year break in a yearly series: drawn, and left out of the alt text
+        (YEARS, ("2015H2", "2016H1"), True),
+        # at the edge, every period on one side: was drawn in the margin, never named
+        (YEARS[1:], ("2015", "2016"), False),
+        (["2016H1", "2016H2", "2017H1"], ("2015", "2016"), False),
+        (["2012", "2013", "2014", "2015"], ("2015", "2016"), False),
+    ],
+)
+def test_a_chart_draws_a_break_exactly_when_its_alt_text_names_it(periods, brk, shown):
+    data = pd.concat([_frame(periods), _frame(periods, region="NL01", name="Nederland")])
+    sentence = "trendbreuk tussen"
+    for fig in (
+        P.line_chart(data, breaks=[brk]),
+        P.small_multiples(data, facet="region", reference=None, breaks=[brk]),
+    ):
+        assert (sentence in P.alt_text(fig)) is shown, P.alt_text(fig)
+        for ax in fig.axes:
+            if not ax.get_visible():
+                continue
+            assert len(_break_lines(ax)) == int(shown)
+            line = next(ln for ln in ax.lines if len(ln.get_xdata()) >= len(periods))
+            gaps = np.isnan(np.asarray(line.get_ydata(), dtype=float)).sum()
+            assert gaps == int(shown), "the line stops at a break it draws, and only there"
+        assert any(t.get_gid() == "series-break" for t in fig.axes[0].texts) is shown
+
+
+def test_a_forecast_chart_draws_no_break_before_its_history():
+    history = _frame(YEARS[1:])
+    fc = pd.DataFrame({"period": ["2024", "2025"], "mean": [14.0, 14.0], "lo80": [13.0, 13.0]})
+    fc = fc.assign(hi80=15.0, lo95=12.0, hi95=16.0, method="ets")
+    fig = P.forecast_chart(history, fc, breaks=[BREAK_2016])
+    assert _break_lines(fig.axes[0]) == [] and "trendbreuk" not in P.alt_text(fig)
+    fig = P.forecast_chart(_frame(YEARS), fc, breaks=[BREAK_2016])
+    assert len(_break_lines(fig.axes[0])) == 1 and "trendbreuk tussen 2015 en 2016" in (
+        P.alt_text(fig)
+    )
+
+
+def _all_periods(kind: str) -> list[str]:
+    from analysis.periods import next_periods
+
+    first, per_year = {
+        "year": ("2014", 1),
+        "halfyear": ("2014H1", 2),
+        "quarter": ("2014Q1", 4),
+        "month": ("2014-01", 12),
+    }[kind]
+    return [first, *next_periods(first, 4 * per_year - 1)]  # 2014 up to and including 2017
+
+
+_KINDS = ("year", "halfyear", "quarter", "month")
+_POOL = [p for kind in _KINDS for p in _all_periods(kind)]
+
+
+def _later(period: str) -> list[str]:
+    """The periods of the pool that begin after ``period`` ends: a break's possible 'after'."""
+    from analysis.periods import period_end, period_start
+
+    return [p for p in _POOL if period_end(period) < period_start(p)]
+
+
+_AFTER = {p: _later(p) for p in _POOL if _later(p)}
+
+
+@st.composite
+def _series_and_breaks(draw):
+    """Periods of one type (2014-2017, gaps allowed) and up to three breaks of any types."""
+    every = _all_periods(draw(st.sampled_from(_KINDS)))
+    chosen = draw(st.lists(st.integers(0, len(every) - 1), min_size=1, max_size=10, unique=True))
+    periods = [every[i] for i in sorted(chosen)]
+    pair = st.sampled_from(sorted(_AFTER)).flatmap(
+        lambda before: st.tuples(st.just(before), st.sampled_from(_AFTER[before]))
+    )
+    pairs = draw(st.lists(pair, max_size=3))
+    return periods, [P.SeriesBreak(b, a, f"definitie {i}") for i, (b, a) in enumerate(pairs)]
+
+
+@pytest.mark.fuzz
+@settings(deadline=None)  # profile "ci": 60 examples in make test
+@given(_series_and_breaks())
+def test_sparkline_alt_text_chart_and_overview_agree_on_the_breaks(case):
+    from analysis.plotting.charts import _spark_breaks
+
+    periods, breaks = case
+    # by brute force: the breaks that lie between some two of the periods
+    within = [
+        b for b in breaks if any(P.break_between([b], x, y) for x in periods for y in periods)
+    ]
+    assert P.breaks_within(breaks, periods) == within
+
+    # the alt text names them, in order; the line chart draws them and cuts its line there
+    sentences = P.break_sentences(breaks, periods, "nl")
+    assert sentences == [P.break_sentences([b], [b.before, b.after], "nl")[0] for b in within]
+    fig = P.line_chart(_frame(periods), breaks=breaks)
+    alt = P.alt_text(fig)
+    assert all(s in alt for s in sentences) and alt.count("trendbreuk tussen") == len(within)
+    assert len(_break_lines(fig.axes[0])) == len(within)
+    line = fig.axes[0].lines[0]
+    assert np.isnan(np.asarray(line.get_ydata(), dtype=float)).sum() == len(within)
+
+    # the sparkline draws the same breaks (every period has a value)
+    values = pd.Series(np.arange(1.0, len(periods) + 1), index=periods)
+    drawn = _spark_breaks(values, breaks)
+    assert sorted(b.text for _, b in drawn) == sorted(b.text for b in within)
+    marks = P.sparkline(values, breaks=breaks).axes[0].lines
+    assert sorted(float(m.get_xdata()[0]) for m in marks if m.get_gid() == "series-break") == (
+        sorted(pos for pos, _ in drawn)
+    )
+
+    # the overview gives no change across a break: exactly where the sparkline cuts between
+    # the two periods (a break with periods of the series inside its span is cut there, not
+    # between two periods that lie on either side of it)
+    for k, (a, b) in enumerate(zip(periods, periods[1:], strict=False)):
+        row = SimpleNamespace(previous_period=a, period=b)
+        text = overview._change_text(row, breaks, "nl")
+        brk = P.break_between(breaks, a, b)
+        assert (text is None) == (brk is None)
+        if brk is not None:
+            assert text == f"\u2013 ({P.spark_break_text(brk, 'nl')})"
+            assert (k + 0.5, brk) in drawn, "the sparkline cuts between the two periods"
+        for pos, d in drawn:
+            inside = [
+                p
+                for p in periods
+                if P.break_between([d], p, d.after) is None
+                and P.break_between([d], d.before, p) is None
+            ]
+            if pos == k + 0.5 and not inside:
+                assert text is not None, f"a cut between {a} and {b}, and a change given"

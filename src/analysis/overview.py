@@ -35,7 +35,7 @@ from .labels import (
     period_label,
     resolve_language,
 )
-from .periods import next_periods, period_end, period_sort_key, period_start
+from .periods import next_periods, period_sort_key
 from .published import one_per_period, vintage_year
 from .register import WAITING_NORM_DAYS
 from .sources import row_source
@@ -292,22 +292,17 @@ def headline_breaks(
     return out
 
 
-def _break_between(breaks, before: str | None, after: str | None):
-    """The first break that lies between two periods, or None."""
-    if not isinstance(before, str) or not isinstance(after, str):
-        return None
-    for brk in breaks:
-        if period_end(before) <= period_end(brk[0]) and period_start(brk[1]) <= period_start(after):
-            return brk
-    return None
-
-
 def _change_text(row, breaks, language: str) -> str | None:
-    """``'– (trendbreuk 2016)'`` when the change crosses a break, else None."""
-    brk = _break_between(breaks, row.previous_period, row.period)
+    """``'– (trendbreuk 2016)'`` when the change crosses a break, else None.
+
+    The change crosses a break when the break lies between the previous and
+    the latest period (:func:`analysis.plotting.break_between`), the rule
+    by which the row's sparkline draws it.
+    """
+    brk = plotting.break_between(breaks, row.previous_period, row.period)
     if brk is None:
         return None
-    return f"{MISSING} ({plotting.spark_break_text(plotting.SeriesBreak(*brk), language)})"
+    return f"{MISSING} ({plotting.spark_break_text(brk, language)})"
 
 
 def latest_published(published: pd.DataFrame, indicator: str, region: str) -> pd.Series | None:

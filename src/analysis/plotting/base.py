@@ -9,6 +9,9 @@ is built from these pieces:
 * :func:`set_period_ticks`, :func:`period_x`, :func:`draw_series`,
   :func:`draw_breaks` — a period axis with regular ticks, one line per series
   with open markers for provisional values and a gap at every declared break;
+* :func:`as_breaks`, :func:`break_between`, :func:`breaks_within` — declared
+  series breaks, and the one rule for whether a break lies between two
+  periods, which every chart, alt text and table follows;
 * :func:`set_titles`, :func:`add_source_line`, :func:`mark_synthetic`,
   :func:`finish_figure` — title and subtitle, the source line
   (``Bron: CBS 82972NED en 85098NED (gegevens 2025-04-22); * voorlopig``),
@@ -850,11 +853,9 @@ def _regular_parts(periods: Sequence[str], per_year: int, max_ticks: int) -> lis
     return [p for p in wanted if (first_year - int(p[:4])) % every == 0]
 
 
-def _break_positions(breaks: Iterable[Any] | None) -> list[float]:
-    return [
-        float((date2num(period_end(b.before)) + 1 + date2num(period_start(b.after))) / 2)
-        for b in as_breaks(breaks)
-    ]
+def _break_x(brk: SeriesBreak) -> float:
+    """Position of a break on a time axis: halfway between the end of ``before`` and the start of ``after``."""
+    return float((date2num(period_end(brk.before)) + 1 + date2num(period_start(brk.after))) / 2)
 
 
 def draw_series(
@@ -881,8 +882,9 @@ def draw_series(
         As in :meth:`Axes.plot`.
     breaks : iterable, optional
         Declared series breaks (see :func:`draw_breaks`): the line stops
-        before each break and starts again after it, so no line joins two
-        definitions.
+        before each break that lies between two of its periods
+        (:func:`breaks_within`) and starts again after it, so no line joins
+        two definitions.
 
     Returns
     -------
@@ -897,7 +899,7 @@ def draw_series(
         if "status" in data.columns
         else np.zeros(len(x), bool)
     )
-    cuts = sorted(b for b in _break_positions(breaks) if len(x) and x[0] < b < x[-1])
+    cuts = sorted(_break_x(b) for b in breaks_within(breaks, data["period"].astype(str)))
     xs, ys, final = list(x), list(y), list(~provisional)
     for cut in reversed(cuts):  # a NaN point at each break: matplotlib leaves a gap there
         at = int(np.searchsorted(x, cut))
@@ -1044,8 +1046,122 @@ def as_breaks(breaks: Iterable[Any] | None) -> list[SeriesBreak]:
     return out
 
 
+def break_between(
+    breaks: Iterable[Any] | None, before: str | None, after: str | None
+) -> SeriesBreak | None:
+    """The first declared break that lies between two periods, or None.
+
+    The one rule for where a break lies, which every chart, alt text and
+    table of this package follows (:func:`breaks_within`, :func:`draw_breaks`,
+    :func:`draw_series`, :func:`break_sentences`, the sparklines and the
+    change column of :mod:`analysis.overview`): a break lies between
+    ``before`` and ``after`` when ``before`` ends no later than the break's
+    ``before`` period ends, and ``after`` begins no earlier than the break's
+    ``after`` period begins (:func:`analysis.periods.period_end`,
+    :func:`~analysis.periods.period_start`). So the periods may be of another
+    type than the break: the break of 2015 to 2016 lies between ``2015H2`` and
+    ``2016H1``, between ``2015Q4`` and ``2016-01`` and between ``2014`` and
+    ``2017``, but not between ``2015H1`` and ``2015H2`` nor between ``2016H1``
+    and ``2016H2``.
+
+    Parameters
+    ----------
+    breaks : iterable or None
+        As :func:`as_breaks` takes them.
+    before, after : str or None
+        Two periods in project notation (:mod:`analysis.periods`), the earlier
+        first. A missing period (None or NaN: say no previous year) gives None.
+
+    Returns
+    -------
+    SeriesBreak or None
+        The first break, in the order given, that lies between the two periods.
+
+    Raises
+    ------
+    ValueError
+        For a break :func:`as_breaks` refuses, or a period not in project notation.
+
+    See Also
+    --------
+    breaks_within : the breaks that lie between two periods of a series.
+
+    Examples
+    --------
+    >>> break_between([("2015", "2016", "trendbreuk")], "2015H2", "2016H1")
+    SeriesBreak(before='2015', after='2016', text='trendbreuk')
+    >>> break_between([("2015", "2016")], "2016", "2017") is None
+    True
+    """
+    checked = as_breaks(breaks)
+    before, after = _period_or_none(before), _period_or_none(after)
+    if before is None or after is None:
+        return None
+    return next((brk for brk in checked if _lies_between(brk, before, after)), None)
+
+
+def breaks_within(breaks: Iterable[Any] | None, periods: Iterable[str]) -> list[SeriesBreak]:
+    """The declared breaks that lie between two of ``periods``, in the order given.
+
+    A break lies within the periods of a chart or series when it lies between
+    two of them (:func:`break_between`): one period ends no later than the
+    break's ``before`` ends and another begins no earlier than its ``after``
+    begins. A break at the edge, with every period on one side of it, does not.
+    These are the breaks a chart draws (:func:`draw_breaks`,
+    :func:`draw_series`, :func:`analysis.plotting.sparkline`) and its alt text
+    names (:func:`break_sentences`).
+
+    Parameters
+    ----------
+    breaks : iterable or None
+        As :func:`as_breaks` takes them.
+    periods : iterable of str
+        Periods in project notation, in any order; may mix period types.
+
+    Returns
+    -------
+    list of SeriesBreak
+
+    Raises
+    ------
+    ValueError
+        For a break :func:`as_breaks` refuses, or a period not in project notation.
+
+    Examples
+    --------
+    >>> [b.after for b in breaks_within([("2015", "2016"), ("2018", "2019")], ["2016", "2017", "2019"])]
+    ['2019']
+    """
+    checked = as_breaks(breaks)
+    periods = [str(p) for p in periods]
+    if not checked or not periods:
+        return []
+    first = min(periods, key=period_end)  # the period that ends first ...
+    last = max(periods, key=period_start)  # ... and the one that begins last
+    return [brk for brk in checked if _lies_between(brk, first, last)]
+
+
+def _lies_between(brk: SeriesBreak, before: str, after: str) -> bool:
+    """The rule of :func:`break_between`, for one checked break."""
+    ends_in_time = period_end(before) <= period_end(brk.before)
+    starts_after = period_start(brk.after) <= period_start(after)
+    return ends_in_time and starts_after
+
+
+def _period_or_none(period: Any) -> str | None:
+    """A period as text; None for a missing one (None, NaN, NA)."""
+    if period is None or (not isinstance(period, str) and pd.isna(period)):
+        return None
+    return str(period)
+
+
 def draw_breaks(
-    ax: Axes, breaks: Iterable[Any] | None, language: str | None = None, *, annotate: bool = True
+    ax: Axes,
+    breaks: Iterable[Any] | None,
+    language: str | None = None,
+    *,
+    annotate: bool = True,
+    periods: Iterable[str] | None = None,
 ) -> list[float]:
     """Draw declared series breaks as vertical dashed lines with their text.
 
@@ -1057,12 +1173,20 @@ def draw_breaks(
         ``(before, after)`` or ``(before, after, text)`` tuples,
         :class:`SeriesBreak` or mappings; the line goes between the two periods,
         its text level at the top of the axes, beside the line, in a band kept
-        free of data (see :func:`_break_text`). Breaks outside the drawn periods are skipped.
+        free of data (see :func:`_break_text`).
         Pass the same breaks to :func:`draw_series` to leave the gap in the lines.
     language : {'nl', 'en'}
         Language of the default text (``trendbreuk``).
     annotate : bool, default True
         Write the text next to the line (small multiples annotate one panel).
+    periods : iterable of str, optional
+        The periods the chart shows. A break is drawn when it lies between two
+        of them (:func:`breaks_within`): exactly the breaks
+        :func:`break_sentences` names in the alt text for the same periods,
+        and never one at the edge of the chart, with every period on one side.
+        Every chart of this package passes them. Without ``periods`` (a chart
+        whose periods are not at hand), every break whose line falls within
+        the axis limits is drawn.
 
     Returns
     -------
@@ -1072,8 +1196,10 @@ def draw_breaks(
     language = resolve_language(language)
     drawn = []
     left, right = ax.get_xlim()
-    for brk, x in zip(as_breaks(breaks), _break_positions(breaks), strict=True):
-        if not left <= x <= right:
+    shown = as_breaks(breaks) if periods is None else breaks_within(breaks, periods)
+    for brk in shown:
+        x = _break_x(brk)
+        if periods is None and not left <= x <= right:
             continue
         ax.axvline(x, color=BREAK_COLOR, linestyle="--", linewidth=1.1, zorder=1.5)
         if annotate:
@@ -1405,7 +1531,8 @@ def lines_alt_text(
     unit : str
     language : {'nl', 'en'}, optional
     breaks : iterable, optional
-        Declared breaks (named when they fall inside the periods drawn).
+        Declared breaks, named when they lie within the periods drawn
+        (:func:`breaks_within`), as :func:`draw_breaks` draws them.
     subtitle : str, optional
         Added in brackets after the title.
     change : iterable of str
@@ -1438,23 +1565,20 @@ def lines_alt_text(
 def break_sentences(
     breaks: Iterable[Any] | None, periods: Iterable[str], language: str | None = None
 ) -> list[str]:
-    """For the alt text: a sentence per declared break that falls inside ``periods``."""
+    """For the alt text: a sentence per declared break that lies within ``periods``.
+
+    The breaks named are those of :func:`breaks_within`: exactly the breaks
+    :func:`draw_breaks` draws for the same periods (``trendbreuk tussen 2015
+    en 2016``), in the order given.
+    """
     language = resolve_language(language)
-    periods = sorted(set(map(str, periods)), key=period_sort_key)
-    out = []
-    for brk in as_breaks(breaks):
-        if (
-            periods
-            and period_sort_key(periods[0]) <= period_sort_key(brk.before)
-            and period_sort_key(brk.after) <= period_sort_key(periods[-1])
-        ):
-            out.append(
-                label("alt_break", language).format(
-                    a=period_label(brk.before, language, style="long"),
-                    b=period_label(brk.after, language, style="long"),
-                )
-            )
-    return out
+    return [
+        label("alt_break", language).format(
+            a=period_label(brk.before, language, style="long"),
+            b=period_label(brk.after, language, style="long"),
+        )
+        for brk in breaks_within(breaks, periods)
+    ]
 
 
 def enable_notebook_display() -> None:
@@ -1517,7 +1641,9 @@ __all__ = [
     "add_source_line",
     "alt_summary",
     "alt_text",
+    "break_between",
     "break_sentences",
+    "breaks_within",
     "capitalised",
     "chart_note",
     "check_unique",

@@ -28,10 +28,8 @@ from ..labels import (
 )
 from ..periods import (
     next_periods,
-    period_end,
     period_order,
     period_sort_key,
-    period_start,
     period_type_of,
 )
 from ..regions import NEDERLAND
@@ -47,8 +45,9 @@ from .base import (
     OTHER_BAR_COLOR,
     PALETTE,
     PROVISIONAL_STATUSES,
-    as_breaks,
+    break_between,
     break_sentences,
+    breaks_within,
     capitalised,
     chart_note,
     check_unique,
@@ -158,7 +157,7 @@ def line_chart(
     ax.set_ylabel(unit_axis_label(unit, language))
     if norm is not None:
         draw_target(ax, norm, format_value(norm, unit, language), language)
-    draw_breaks(ax, breaks, language)
+    draw_breaks(ax, breaks, language, periods=obs["period"].astype(str))
     _legend(
         ax,
         obs,
@@ -498,7 +497,7 @@ def small_multiples(
     set_period_ticks(flat[0], obs["period"], language, max_ticks=4)
     zero_based_axis(flat[0], obs["value"], unit, zero_based)
     for i, ax in enumerate(flat[: len(panels)]):
-        draw_breaks(ax, breaks, language, annotate=i == 0)
+        draw_breaks(ax, breaks, language, annotate=i == 0, periods=obs["period"].astype(str))
         if i % ncols == 0:
             ax.set_ylabel(unit_axis_label(unit, language))
         ax.tick_params(axis="x", labelrotation=0, labelsize=8.5)
@@ -638,7 +637,7 @@ def forecast_chart(
     zero_based_axis(ax, both, unit, zero_based)
     format_axis(ax, "y", language)
     ax.set_ylabel(unit_axis_label(unit, language))
-    draw_breaks(ax, breaks, language)
+    draw_breaks(ax, breaks, language, periods=history["period"].astype(str))
     _legend(ax, history, language)
     subtitle = f"{label('forecast', language).capitalize()}, {label('forecast_method', language)}: {method}"
     if drawn:
@@ -802,27 +801,26 @@ def _spark_values(series: pd.Series) -> pd.Series:
 def _spark_breaks(values: pd.Series, breaks: Iterable[Any] | None) -> list[tuple[float, Any]]:
     """The breaks a sparkline of ``values`` draws: ``[(x position, SeriesBreak)]``, in order.
 
-    A break is drawn where the series has a value on both sides of it: its
-    position is halfway between the last period that ends by the end of
-    ``before`` and the first that starts at or after ``after``.
+    A break is drawn where it lies between two periods with a value
+    (:func:`~analysis.plotting.base.breaks_within`): its position is halfway
+    between the last period it follows and the first it precedes
+    (:func:`~analysis.plotting.base.break_between`).
     """
     if not breaks:
         return []
+    periods = [str(p) for p in values.index]
     try:
-        ends = [period_end(str(p)) for p in values.index]
-        starts = [period_start(str(p)) for p in values.index]
+        for period in periods:
+            period_type_of(period)
     except ValueError:
         return []
     finite = np.isfinite(values.to_numpy(dtype=float))
+    known = [p for p, f in zip(periods, finite, strict=True) if f]
     out = []
-    for brk in as_breaks(breaks):
-        before = [i for i, end in enumerate(ends) if end <= period_end(brk.before)]
-        after = [i for i, start in enumerate(starts) if start >= period_start(brk.after)]
-        if not before or not after:
-            continue
-        i, j = before[-1], after[0]
-        if finite[: i + 1].any() and finite[j:].any():
-            out.append(((i + j) / 2, brk))
+    for brk in breaks_within(breaks, known):
+        i = max(k for k, p in enumerate(periods) if break_between([brk], p, brk.after))
+        j = min(k for k, p in enumerate(periods) if break_between([brk], brk.before, p))
+        out.append(((i + j) / 2, brk))
     return sorted(out, key=lambda item: item[0])
 
 
