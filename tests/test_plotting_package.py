@@ -885,3 +885,43 @@ def test_sparkline_alt_text_chart_and_overview_agree_on_the_breaks(case):
             ]
             if pos == k + 0.5 and not inside:
                 assert text is not None, f"a cut between {a} and {b}, and a change given"
+
+
+def test_legend_columns_sizes_each_column_by_its_own_entries():
+    from analysis.plotting import legend_columns
+
+    # one long entry: the old rule (every column as wide as the widest) gave one column
+    widths = [90.0, 70.0, 60.0, 90.0, 300.0, 320.0]
+    assert legend_columns(widths, 553.0, 20.0) == 3  # [90, 70] [60, 90] [300, 320]: 540 points
+    assert legend_columns(widths, 500.0, 20.0) == 2  # [90, 70, 60] [90, 300, 320]: 430 points
+    assert legend_columns(widths, 400.0, 20.0) == 1
+    assert legend_columns([100.0] * 4, 460.0, 20.0) == 4
+    assert legend_columns([100.0] * 4, 459.0, 20.0) == 3  # 2 + 1 + 1 entries in array_split
+    assert legend_columns([], 100.0, 20.0) == 1
+    assert legend_columns([500.0], 100.0, 20.0) == 1
+
+
+def test_a_legend_under_the_axes_fits_the_figure_in_fewer_rows():
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    from analysis.plotting import house_style, place_legend
+
+    with house_style():
+        fig, ax = plt.subplots(figsize=(8.1, 4), layout="constrained")
+        ax.plot([0, 1], [0, 1])
+        labels = [
+            "alle casussen",
+            "niet spoed",
+            "spoed",
+            "streefwaarde: 5",
+            "gepubliceerd t/m 2018: van melding tot start ondersteuning",
+            "gepubliceerd vanaf 2023: van aanmelding tot keukentafelgesprek",
+        ]
+        handles = [Line2D([], [], label=text) for text in labels]
+        legend = place_legend(ax, handles)
+        assert legend._ncols == 2  # three rows, not six
+        fig.canvas.draw()
+        box = legend.get_window_extent()
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.x1
+    plt.close(fig)

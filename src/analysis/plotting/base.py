@@ -961,18 +961,19 @@ def place_legend(ax: Axes, handles: Sequence[Any]) -> Legend:
     size = float(mpl.rcParams["legend.fontsize"])
     font = FontProperties(size=size)
     texts = [str(h.get_label()) for h in handles]
-    widest = max(
-        (_text_width(part, font) for text in texts for part in text.split("\n")), default=0.0
-    )
-    entry = (
-        widest + (mpl.rcParams["legend.handlelength"] + mpl.rcParams["legend.handletextpad"]) * size
-    )
+    handle = (mpl.rcParams["legend.handlelength"] + mpl.rcParams["legend.handletextpad"]) * size
+    entries = [
+        max((_text_width(part, font) for part in text.split("\n")), default=0.0) + handle
+        for text in texts
+    ]
     figure_width = fig.get_figwidth() * 72  # points
-    if entry <= LEGEND_RIGHT_SHARE * figure_width:
+    if max(entries, default=0.0) <= LEGEND_RIGHT_SHARE * figure_width:
         return ax.legend(
             handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0
         )
-    ncols = max(1, min(len(handles), int(0.95 * figure_width // (entry + 2 * size))))
+    ncols = legend_columns(
+        entries, 0.95 * figure_width, mpl.rcParams["legend.columnspacing"] * size
+    )
     tick_lines = max(
         (t.get_text().count("\n") + 1 for t in ax.get_xticklabels() if t.get_text()), default=1
     )
@@ -993,6 +994,40 @@ def place_legend(ax: Axes, handles: Sequence[Any]) -> Legend:
         borderaxespad=0,
         ncols=ncols,
     )
+
+
+def legend_columns(widths: Sequence[float], available: float, spacing: float) -> int:
+    """The most columns a legend's entries fill within ``available`` points.
+
+    A legend fills its columns one after the other (column-major, split as
+    :func:`numpy.array_split` splits, as matplotlib's legend does) and each
+    column is as wide as its widest entry, so one long entry (``gepubliceerd
+    vanaf 2023: van aanmelding tot keukentafelgesprek``) does not force the
+    short ones into a single column.
+
+    Parameters
+    ----------
+    widths : sequence of float
+        Width of each entry (handle and text), in points, in legend order.
+    available : float
+        Width the legend may take, in points.
+    spacing : float
+        Space between two columns, in points.
+
+    Returns
+    -------
+    int
+        At least 1 (a single column, however wide).
+    """
+    widths = list(widths)
+    for ncols in range(len(widths), 1, -1):
+        columns = [
+            col for col in np.array_split(np.asarray(widths, dtype=float), ncols) if len(col)
+        ]
+        total = sum(float(col.max()) for col in columns) + spacing * (len(columns) - 1)
+        if total <= available:
+            return ncols
+    return 1
 
 
 def _text_width(text: str, font: FontProperties) -> float:
@@ -1659,6 +1694,7 @@ __all__ = [
     "house_style",
     "is_synthetic",
     "join_words",
+    "legend_columns",
     "line_key",
     "lines_alt_text",
     "mark_synthetic",
