@@ -446,3 +446,5 @@ def test_codes_for_labels_looks_up_only_rows_without_a_code():
     shown = [None if pd.isna(code) else code for code in codes]
     assert shown == ["GM9901", None, None, None, "WK990101", None]
     assert sorted(resolver.asked) == ["Elzenburg", "Hoog", "Noord", "Noord"]
+    repeated = codes_for_labels(raw.set_axis([1, 1, 2, 2, 3, 3]), resolver)  # by position
+    assert [None if pd.isna(c) else c for c in repeated] == shown

@@ -968,3 +968,23 @@ def test_remembered_point_forecast_is_keyed_by_values_breaks_and_method():
     np.testing.assert_allclose(other, plain + 1)
     plain[:] = -1  # a copy: the remembered forecast is not changed through it
     assert fc._point_forecast("drift", y, 2, [], None)[0] != -1
+
+
+def test_remembered_point_forecast_keys_horizon_and_season_and_forgets_failures(monkeypatch):
+    import analysis.forecast as fc
+
+    y = np.array([5.0, 9.0, 5.5, 9.5, 6.0, 10.0, 6.5, 10.5, 7.0, 11.0])
+    assert len(fc._point_forecast("ets", y, 1, [], None)) == 1
+    assert len(fc._point_forecast("ets", y, 2, [], None)) == 2
+    seasonal = fc._point_forecast("ets", y, 2, [], 2)
+    plain = fc._point_forecast("ets", y, 2, [], None)
+    assert not np.allclose(seasonal, plain)  # the half-year pattern is forecast only with a season
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("once")
+
+    monkeypatch.setitem(fc._SERIES_FITTERS, "theta", failing)
+    fallback = fc._point_forecast("theta", y, 1, [], None)
+    np.testing.assert_allclose(fallback, [11.0])  # naive, and not remembered:
+    monkeypatch.undo()
+    assert fc._point_forecast("theta", y, 1, [], None)[0] != 11.0

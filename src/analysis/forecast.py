@@ -1428,12 +1428,16 @@ def _series_of(prep: _Prepared, i: int) -> tuple[np.ndarray, list[int]]:
     return y[first:], [b - first for b in prep.level_breaks if b - first >= 1]
 
 
+#: How a fit's ``info`` ends when the method failed and naive was used instead.
+_FELL_BACK = "; naive used"
+
+
 def _fit_one(method, y, horizon, levels, breaks, seasonal_periods) -> _SeriesFit:
     try:
         return _SERIES_FITTERS[method](y, horizon, levels, breaks, seasonal_periods)
     except Exception as exc:  # noqa: BLE001 - fall back rather than lose the region
         fit = _fit_naive(y, horizon, levels, breaks, seasonal_periods)
-        fit.info = f"{method} failed ({type(exc).__name__}); naive used"
+        fit.info = f"{method} failed ({type(exc).__name__}){_FELL_BACK}"
         return fit
 
 
@@ -1453,14 +1457,15 @@ def _point_forecast(method, y, horizon, breaks, seasonal_periods) -> np.ndarray:
     """
     y = np.ascontiguousarray(y, dtype=float)
     key = (method, y.tobytes(), horizon, tuple(breaks), seasonal_periods)
-    mean = _POINT_FORECASTS.get(key)
+    mean = _POINT_FORECASTS.pop(key, None)  # pop and put back: the newest at the end
     if mean is None:
-        mean = np.array(_fit_one(method, y, horizon, (), list(breaks), seasonal_periods).mean)
-        _POINT_FORECASTS[key] = mean
-        if len(_POINT_FORECASTS) > _POINT_FORECASTS_MAX:
-            _POINT_FORECASTS.popitem(last=False)
-    else:
-        _POINT_FORECASTS.move_to_end(key)
+        fit = _fit_one(method, y, horizon, (), list(breaks), seasonal_periods)
+        mean = np.array(fit.mean)
+        if fit.info.endswith(_FELL_BACK):  # a failed fit is not remembered: it may not fail again
+            return mean
+    _POINT_FORECASTS[key] = mean
+    while len(_POINT_FORECASTS) > _POINT_FORECASTS_MAX:
+        _POINT_FORECASTS.popitem(last=False)
     return mean.copy()
 
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import datacache
@@ -269,6 +270,22 @@ def codes_for_labels(raw: pd.DataFrame, resolver: RegionResolver) -> pd.Series:
     was a municipality in Groningen). Tables that hold no wijken or buurten never
     take a wijk or buurt code from the crosswalk; their rows stay unresolved (and
     are dropped) rather than being filed under a wijk.
+
+    Parameters
+    ----------
+    raw : DataFrame
+        Rows of cached CBS tables: ``table_id``, ``region_label``,
+        ``region_code`` (missing where the table gave a label only).
+    resolver : RegionResolver
+        Finds the code of a label.
+
+    Returns
+    -------
+    Series
+        Object dtype, the index of ``raw``: the code for each row without one
+        (None where the label names no region the table may feed); None for
+        the rows that have a code, which are not looked up. For
+        ``raw["region_code"].fillna(...)``.
     """
     todo = raw.loc[raw["region_code"].isna(), ["table_id", "region_label"]].drop_duplicates()
     codes: dict[tuple[str, str], str | None] = {}
@@ -278,14 +295,13 @@ def codes_for_labels(raw: pd.DataFrame, resolver: RegionResolver) -> pd.Series:
         if code is not None and level_of(code) in _SUBMUNICIPAL and not sub_ok:
             code = None
         codes[(table_id, label)] = code
-    out = pd.Series(None, index=raw.index, dtype=object)
-    if codes:  # only the rows without a code are looked up
-        rows = raw.loc[raw["region_code"].isna(), ["table_id", "region_label"]]
-        keys = pd.Series(
-            list(zip(rows["table_id"], rows["region_label"], strict=True)), index=rows.index
-        )
-        out.loc[rows.index] = keys.map(codes)
-    return out
+    values = np.full(len(raw), None, dtype=object)
+    if codes:  # only the rows without a code are looked up (by position: the index may repeat)
+        missing = raw["region_code"].isna().to_numpy()
+        tables = raw["table_id"].to_numpy(dtype=object)[missing]
+        labels = raw["region_label"].to_numpy(dtype=object)[missing]
+        values[missing] = [codes.get(key) for key in zip(tables, labels, strict=True)]
+    return pd.Series(values, index=raw.index, dtype=object)
 
 
 def _sort(obs: pd.DataFrame) -> pd.DataFrame:

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import font_manager, ticker
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.dates import date2num, get_epoch
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.font_manager import FontProperties
@@ -971,9 +972,16 @@ def place_legend(ax: Axes, handles: Sequence[Any]) -> Legend:
         return ax.legend(
             handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), borderaxespad=0
         )
-    ncols = legend_columns(
-        entries, 0.95 * figure_width, mpl.rcParams["legend.columnspacing"] * size
+    # the legend starts at the axes' left edge: the columns get the width from there to
+    # the figure's right edge, less the legend's own padding and the layout's margin
+    available = (
+        figure_width
+        - _axes_left(ax, figure_width)
+        - 2 * mpl.rcParams["legend.borderpad"] * size
+        - 2 * float(mpl.rcParams["figure.constrained_layout.w_pad"]) * 72
+        - 4
     )
+    ncols = legend_columns(entries, available, mpl.rcParams["legend.columnspacing"] * size)
     tick_lines = max(
         (t.get_text().count("\n") + 1 for t in ax.get_xticklabels() if t.get_text()), default=1
     )
@@ -993,6 +1001,27 @@ def place_legend(ax: Axes, handles: Sequence[Any]) -> Legend:
         bbox_transform=anchor,
         borderaxespad=0,
         ncols=ncols,
+    )
+
+
+def _axes_left(ax: Axes, figure_width: float) -> float:
+    """Where the axes will start, in points from the figure's left edge (an estimate before layout).
+
+    An axes in the first column of its grid starts after its y tick labels and
+    label (measured) and the layout's margin; another one where it is now.
+    """
+    fig = root_figure(ax)
+    spec = ax.get_subplotspec() if hasattr(ax, "get_subplotspec") else None
+    if spec is not None and spec.colspan.start != 0:
+        return float(ax.get_position().x0) * figure_width
+    get_renderer = getattr(fig.canvas, "get_renderer", None)  # a Figure() has a plain canvas
+    renderer = get_renderer() if get_renderer else RendererAgg(*fig.bbox.size, fig.dpi)
+    box = ax.yaxis.get_tightbbox(renderer)
+    if box is None:
+        return 0.0
+    return (
+        max(0.0, float(ax.get_window_extent().x0 - box.x0)) * 72 / fig.dpi
+        + float(mpl.rcParams["figure.constrained_layout.w_pad"]) * 72
     )
 
 
@@ -1097,7 +1126,10 @@ def break_between(
     type than the break: the break of 2015 to 2016 lies between ``2015H2`` and
     ``2016H1``, between ``2015Q4`` and ``2016-01`` and between ``2014`` and
     ``2017``, but not between ``2015H1`` and ``2015H2`` nor between ``2016H1``
-    and ``2016H2``.
+    and ``2016H2``. Breaks are meant to lie on a boundary of the periods they
+    are drawn with: a break inside a period (``2023-06`` to ``2023-07`` on a
+    yearly series) lies between no two of its years, while the sparkline and
+    the line chart still mark it near that year.
 
     Parameters
     ----------

@@ -568,7 +568,10 @@ def forecast_chart(
         Default: the indicator label.
     language : {'nl', 'en'}
     breaks, zero_based, synthetic, size
-        As in :func:`line_chart`.
+        As in :func:`line_chart`. A break is drawn where it lies between two
+        periods of the history (:func:`analysis.plotting.breaks_within`); one
+        between the last observed and a forecast period is not (a forecast
+        never spans a break: :func:`analysis.forecast.forecast_panel` refuses it).
 
     Returns
     -------
