@@ -934,3 +934,26 @@ def test_a_legend_under_the_axes_fits_the_figure_in_fewer_rows(ylabel, last):
         box = legend.get_window_extent()
         assert box.x0 >= 0 and box.x1 <= fig.bbox.x1  # and within the figure
     plt.close(fig)
+
+
+def test_wrap_to_width_keeps_every_line_within_the_width_as_drawn():
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    from analysis.plotting import wrap_to_width
+
+    def _text_width(line, font):
+        return text_to_path.get_text_width_height_descent(line, font, ismath=False)[0]
+
+    font = FontProperties(size=8)
+    # wide letters: a count of characters (textwrap) let this run past the edge
+    text = " ".join(["MMMMWWW Maatschappelijke Ondersteuning (Jaarstukken 2018 (2019));"] * 6)
+    wrapped = wrap_to_width(text, 300.0, font)
+    lines = wrapped.split("\n")
+    assert len(lines) > 1 and " ".join(lines) == " ".join(text.split())
+    assert all(_text_width(line, font) <= 300.0 + 0.5 for line in lines)
+    # and fills them: the next word would not have fitted
+    for line, nxt in zip(lines, lines[1:], strict=False):
+        assert _text_width(f"{line} {nxt.split()[0]}", font) > 300.0 - 0.5
+    assert wrap_to_width("kort", 300.0, font) == "kort"
+    assert wrap_to_width("a " + "W" * 80 + " b", 50.0, font).split("\n") == ["a", "W" * 80, "b"]

@@ -529,8 +529,7 @@ def add_source_line(
         )
     else:
         text = _literal_source(sources, language, synthetic)
-    width_chars = max(40, int(fig.get_figwidth() * 72 / (SOURCE_FONTSIZE * 0.55)))
-    text = textwrap.fill(text, width=width_chars)
+    text = wrap_to_width(text, 0.97 * fig.get_figwidth() * 72, FontProperties(size=SOURCE_FONTSIZE))
     for old in [t for t in fig.texts if t.get_gid() == _SOURCE_GID]:
         old.remove()
     line = fig.text(
@@ -545,6 +544,42 @@ def add_source_line(
     )
     _reserve_bottom(fig, text.count("\n") + 1)
     return line
+
+
+def wrap_to_width(text: str, width: float, font: FontProperties) -> str:
+    """Wrap ``text`` at spaces into lines no wider than ``width`` points, measured in ``font``.
+
+    Like :func:`textwrap.fill` (white space collapsed), but by the width the
+    lines take when drawn, not by a count of characters: a line of wide
+    letters does not run past the figure's edge.
+
+    Parameters
+    ----------
+    text : str
+    width : float
+        Points.
+    font : FontProperties
+        The font the text is drawn in.
+
+    Returns
+    -------
+    str
+        The lines joined by newlines; a word wider than ``width`` gets a line
+        of its own.
+    """
+    words = text.split()
+    space = _text_width("a a", font) - _text_width("aa", font)
+    sizes = {word: _text_width(word, font) for word in set(words)}  # each word measured once
+    lines: list[list[str]] = []
+    used = 0.0
+    for word in words:
+        if lines and lines[-1] and used + space + sizes[word] <= width:
+            lines[-1].append(word)
+            used += space + sizes[word]
+        else:
+            lines.append([word])
+            used = sizes[word]
+    return "\n".join(" ".join(line) for line in lines)
 
 
 def _literal_source(sources: str | Sequence[str], language: str, synthetic: bool) -> str:
@@ -1754,6 +1789,7 @@ __all__ = [
     "status_mark",
     "styled",
     "value_decimals",
+    "wrap_to_width",
     "zero_based_axis",
     "as_breaks",
 ]
