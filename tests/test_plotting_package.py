@@ -957,3 +957,23 @@ def test_wrap_to_width_keeps_every_line_within_the_width_as_drawn():
         assert _text_width(f"{line} {nxt.split()[0]}", font) > 300.0 - 0.5
     assert wrap_to_width("kort", 300.0, font) == "kort"
     assert wrap_to_width("a " + "W" * 80 + " b", 50.0, font).split("\n") == ["a", "W" * 80, "b"]
+
+
+def test_long_titles_and_subtitles_wrap_within_the_figure():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    title = (
+        "Aandeel buurtteam Jeugd en Gezin in de cliënten van buurtteam en aanvullende zorg Jeugd"
+    )
+    subtitle = (
+        "Prognose, methode: gewogen gemiddelde van gepoolde trend en laatste waarde; "
+        "80%-interval en 95%-interval"
+    )
+    fig = P.line_chart(_frame(["2015", "2016", "2017"]), title=title, subtitle=subtitle)
+    shown_title, shown_subtitle = fig.get_suptitle(), fig.axes[0].get_title("left")
+    assert "\n" in shown_title and " ".join(shown_title.split()) == title
+    assert "\n" in shown_subtitle and " ".join(shown_subtitle.split()) == subtitle
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    # nothing drawn past the figure's right edge (the saved image keeps the chart's width)
+    assert fig.get_tightbbox(canvas.get_renderer()).x1 <= fig.get_figwidth()

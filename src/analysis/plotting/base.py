@@ -1371,13 +1371,50 @@ def zero_based_axis(ax: Axes, values: pd.Series, unit: str, zero_based: bool | N
 
 
 def set_titles(fig: Figure, ax: Axes | None, title: str, subtitle: str | None) -> None:
-    """The chart's title (bold, left) and subtitle (muted, over the axes; under the title without ``ax``)."""
+    """The chart's title (bold, left) and subtitle (muted, over the axes; under the title without ``ax``).
+
+    Both are wrapped to the width they have (:func:`wrap_title`, :func:`wrap_to_width`).
+    """
+    title = wrap_title(fig, title)
     if ax is None:
         fig.suptitle(title if not subtitle else f"{title}\n{subtitle}", x=0.01, ha="left")
         return
     fig.suptitle(title, x=0.01, ha="left")
     if subtitle:
+        # over the axes, from their left edge: the width from there (an axis' labels,
+        # ~10 % of a figure, taken off) to the figure's right edge
+        width = root_figure(fig).get_figwidth() * 72
+        subtitle = wrap_to_width(
+            subtitle,
+            0.97 * width - max(_axes_left(ax, width), 0.1 * width),
+            FontProperties(size=10),
+        )
         ax.set_title(subtitle, loc="left", fontsize=10, color=MUTED_TEXT_COLOR)
+
+
+def wrap_title(fig: Figure, title: str) -> str:
+    """A chart title wrapped to the figure's width, as the title font draws it.
+
+    A long title (``Aandeel buurtteam Jeugd en Gezin in de cliënten van
+    buurtteam en aanvullende zorg Jeugd``) otherwise runs past the figure's
+    edge, and the saved image grows wider than the others (and is shrunk on
+    the page).
+
+    Parameters
+    ----------
+    fig : Figure
+    title : str
+
+    Returns
+    -------
+    str
+        ``title``, with line breaks where it would not fit
+        (:func:`wrap_to_width`, 97 % of the figure's width).
+    """
+    font = FontProperties(
+        size=mpl.rcParams["figure.titlesize"], weight=mpl.rcParams["figure.titleweight"]
+    )
+    return wrap_to_width(title, 0.97 * root_figure(fig).get_figwidth() * 72, font)
 
 
 def sources_frame(*frames: pd.DataFrame | None) -> pd.DataFrame:
@@ -1789,6 +1826,7 @@ __all__ = [
     "status_mark",
     "styled",
     "value_decimals",
+    "wrap_title",
     "wrap_to_width",
     "zero_based_axis",
     "as_breaks",

@@ -44,6 +44,7 @@ from .base import (
     single_period_type,
     sources_frame,
     styled,
+    wrap_title,
 )
 
 #: Published indicators whose definition changed: (last year of a definition, label key of it), in order.
@@ -232,7 +233,7 @@ def survival_chart(
     ax.set_ylabel(label("share_running", language).capitalize())
     ax.set_xlabel(label("duration_days", language).capitalize())
     ax.legend(loc="upper right")
-    fig.suptitle(title or label("survival_title", language), x=0.01, ha="left")
+    fig.suptitle(wrap_title(fig, title or label("survival_title", language)), x=0.01, ha="left")
     subtitle = label("survival_subtitle", language).format(
         date=f"{pd.Timestamp(snapshot):%Y-%m-%d}", n=min_at_risk
     )
