@@ -285,3 +285,16 @@ def test_cli_extract_from_an_empty_cache_is_one_line(tmp_path):
     assert "lacks catalogue table(s)" in run.stderr and "Traceback" not in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_metadata_of_a_changed_extract_is_refused_too(extract, tmp_path):
+    # the metadata (the runner's up-front period check) read the manifest without parsing the
+    # rows; the files must still match their checksums
+    copy = tmp_path / "copy"
+    shutil.copytree(extract, copy)
+    assert [m["table"] for m in cached_metadata(copy)] == FIXTURE_TABLES
+    data = bytearray((copy / OBSERVATIONS).read_bytes())
+    data[-1] ^= 1
+    (copy / OBSERVATIONS).write_bytes(bytes(data))
+    with pytest.raises(InputError, match="does not match its checksum"):
+        cached_metadata(copy)

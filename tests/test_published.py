@@ -1042,3 +1042,29 @@ def test_a_unit_may_be_written_as_the_document_prints_it(tmp_path):
     raises_at(
         write(tmp_path, f"{VALID_HEADER}\n{row.replace('x € 1.000', 'x € 1000 000')}\n"), 2, "unit"
     )
+
+
+# --- periods without validating every figure (the runner's up-front check) -----------------
+
+
+def test_published_periods_are_the_periods_of_the_loaded_figures():
+    from analysis.published import published_periods
+
+    assert published_periods() == set(load_published()["period"].astype(str))
+
+
+def test_published_periods_refuse_a_malformed_file_naming_file_and_line(tmp_path):
+    from analysis.published import published_periods
+
+    folder = tmp_path / "published"
+    folder.mkdir()
+    write(folder, f"{VALID_HEADER}\n{VALID_ROW}\n", "a.csv")
+    bad = write(folder, f"{VALID_HEADER}\n{VALID_ROW}\n{VALID_ROW},extra\n", "b.csv")
+    with pytest.raises(InputError) as info:
+        published_periods(folder)
+    message = str(info.value)
+    assert str(bad) in message and "line 3" in message and "\n" not in message
+    (folder / "b.csv").unlink()
+    other = VALID_ROW.replace(",2023,year,", ",2024H1,halfyear,")
+    write(folder, f"{VALID_HEADER}\n{other}\n", "c.csv")
+    assert published_periods(folder) == {"2023", "2024H1"}

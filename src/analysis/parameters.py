@@ -346,8 +346,8 @@ def data_periods(source: DataSource) -> PeriodSpan | None:
 
     The CBS tables of the source's cache count through their metadata
     (:func:`analysis.cbs.cached_metadata`, periods of tables that serve an
-    indicator); the embedded published figures (:func:`analysis.published.load_published`)
-    count for ``embedded`` and ``auto``.
+    indicator); the periods of the embedded published figures
+    (:func:`analysis.published.published_periods`) count for ``embedded`` and ``auto``.
     """
     periods: set[str] = set()
     if source.cache_dir is not None:
@@ -357,9 +357,9 @@ def data_periods(source: DataSource) -> PeriodSpan | None:
             if meta.get("indicators"):
                 periods.update(str(p) for p in meta.get("periods") or [])
     if source.mode in ("auto", "embedded"):
-        from .published import load_published
+        from .published import published_periods
 
-        periods.update(load_published()["period"].astype(str))
+        periods.update(published_periods())
     valid = []
     for period in periods:
         try:
