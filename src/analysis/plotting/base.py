@@ -430,21 +430,21 @@ def _split_combined(pairs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["source", "published"]).drop_duplicates()
 
 
-_CBS_PUBLISHED = re.compile(
-    r"^(?:CBS\s*)?(?:StatLine\s*)?(?:\d{5}[A-Za-z]{3}\s*)?\((?P<v>.*)\)$|^(?P<w>.*)$"
-)
 _DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
 
 def _cbs_vintage(published: str, language: str) -> str:
-    """The vintage of a CBS table for the source line.
+    """The vintage of a CBS row for the source line.
 
-    ``2025-04-22`` -> ``gegevens 2025-04-22``; ``CBS StatLine 85098NED (bestand van
-    2025-04-22)`` (as :mod:`analysis.cbs` writes it) -> ``bestand van 2025-04-22``.
+    The vintage a row's ``published`` ends with (:func:`analysis.sources.cbs_vintage`:
+    ``CBS StatLine 85098NED (CBS StatLine, opgehaald 2025-04-22)`` -> ``CBS StatLine,
+    opgehaald 2025-04-22``), in the reader's language; a bare date (a ``published``
+    written by hand) -> ``gegevens 2025-04-22``.
     """
+    from ..sources import cbs_vintage
+
     text = " ".join(str(published).split())
-    m = _CBS_PUBLISHED.match(text)
-    vintage = (m["v"] if m["v"] is not None else m["w"]).strip()
+    vintage = (cbs_vintage(text) or text).strip()
     if not vintage:
         return ""
     if _DATE.match(vintage):
