@@ -313,3 +313,25 @@ def test_register_notebooks_handle_empty_selections_with_a_sentence(name, scenar
     assert record["status"] == "ok", f"{name} ({scenario}): {record['error']}"
     assert _errors(nb) == []
     assert "geen gegevens voor deze selectie" in _markdown(nb).lower()
+
+
+def test_a_table_says_what_it_shows_and_its_source_under_it():
+    synthetic = _obs([1.0, 2.0]).assign(
+        source="synthetisch register (analysis.synthetic, seed 1)", published="synthetisch"
+    )
+
+    def as_table(frame, language=None):
+        return frame[["period", "value"]].set_index("period")
+
+    table = plotting.chart_or_note(as_table, synthetic, what="Wachttijd: Sociaal", language="nl")
+    caption = table.caption
+    assert caption.startswith("Wachttijd: Sociaal. Bron: synthetisch register"), caption
+    assert "synthetische gegevens" in caption and 'scope="col"' in table.to_html()
+    assert "<caption>" in table.to_html() and "Wachttijd: Sociaal" in table.to_html()
+    # without a source column: what it shows only; with neither: no caption
+    bare = synthetic.drop(columns=["source", "published"])
+    assert plotting.chart_or_note(as_table, bare, what="Wachttijd", language="nl").caption == (
+        "Wachttijd"
+    )
+    assert plotting.chart_or_note(as_table, bare, language="nl").caption is None
+    assert plotting.table_caption(None, synthetic, "nl").startswith("Bron: synthetisch register")

@@ -573,3 +573,29 @@ def test_own_register_of_several_municipalities_is_cut_to_the_region(tmp_path):
             wijk
         }
     assert not register_scope("GM0599", path=path).applies
+
+
+def test_cbs_reader_tables_keep_half_years_and_years_apart_each_with_its_source():
+    values = {"2017H1": 100, "2017H2": 120, "2018H1": 40, "2017": 100, "2018": 110}
+    parts = [
+        cbs_obs(name, values).assign(
+            published="CBS StatLine 86051NED (CBS StatLine, opgehaald 2025-04-22)",
+            status=lambda f: np.where(f["period"] == "2018H1", "voorlopig", "definitief"),
+        )
+        for name in ("wmo_stand", "wmo_instroom", "wmo_uitstroom")
+    ]
+    table = flow.cbs_flow_table(*parts)
+    half, year = plotting.cbs_reader_tables(table, pd.concat(parts), language="nl")
+    assert list(half.data["Periode"]) == [
+        "1e halfjaar 2017",
+        "2e halfjaar 2017",
+        "1e halfjaar 2018",
+    ]
+    assert list(year.data["Periode"]) == ["2017", "2018"]
+    assert half.caption.startswith("Halfjaarcijfers") and year.caption.startswith("Jaarcijfers")
+    assert "86051NED (CBS StatLine, opgehaald 2025-04-22)" in half.caption
+    # no * in the cells, so the provisional period is named, in the table it belongs to
+    assert "voorlopig: 1e halfjaar 2018" in half.caption and "* voorlopig" not in half.caption
+    assert "voorlopig" not in year.caption
+    only_years = table[table["period_type"] == "year"]
+    assert len(plotting.cbs_reader_tables(only_years, pd.concat(parts))) == 1

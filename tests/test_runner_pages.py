@@ -438,3 +438,18 @@ def test_the_html_title_follows_the_report_language_not_the_saved_notebook_title
             text = (folder / page).read_text(encoding="utf-8")
             titles = re.findall(r"<title>(.*?)</title>", text, flags=re.S)
             assert titles == [f"{heading} (language={language})"], (language, page, titles)
+
+
+def test_printed_text_wraps_between_words_and_reads_as_prose_on_the_reviewer_page():
+    # JupyterLab's CSS breaks printed text anywhere ("(2e halfjaar 201 / 5)"); the pages
+    # override it, and the reviewer page shows printed sentences in the page's font. The
+    # overrides come before JupyterLab's rules in the page, so they win by a "body" more
+    full, review = export.render_pages(fixture_notebook(), "t")
+    rule = "body .jp-OutputArea-output pre{word-break:normal;overflow-wrap:anywhere}"
+    assert ".jp-OutputArea-output pre {" in full  # the rule overridden, one selector less
+    for page in (full, review):
+        assert rule in page
+    prose = (
+        "body .jp-RenderedText,body .jp-RenderedText pre{font-family:var(--jp-content-font-family)"
+    )
+    assert prose in review and prose not in full

@@ -486,6 +486,16 @@ LABELS: dict[str, tuple[str, str]] = {
         "halfjaarcijfers: iedereen met zorg of ondersteuning in het halfjaar; niet te vergelijken met jaarcijfers",
         "half-yearly figures: everyone with care or support during the half year; not comparable with yearly figures",
     ),
+    "cbs_flow_caption_year": (
+        "Jaarcijfers: stand aan het begin van het jaar, instroom en uitstroom in het jaar",
+        "Yearly figures: stock at the start of the year, inflow and outflow during the year",
+    ),
+    "cbs_flow_caption_halfyear": (
+        "Halfjaarcijfers: stand aan het begin van het halfjaar, instroom en uitstroom in het "
+        "halfjaar; niet op te tellen tot jaarcijfers",
+        "Half-yearly figures: stock at the start of the half year, inflow and outflow during the "
+        "half year; they do not add up to the yearly figures",
+    ),
     # --- trends and forecasts (analysis.trends) ----------------------------------------------
     "method_pooled": ("gepoolde trend", "pooled trend"),
     "method_naive": ("naïef (laatste waarde)", "naive (last value)"),

@@ -133,17 +133,42 @@ def chart_or_note(
 
     Returns
     -------
-    Figure (or whatever ``draw`` returns; a DataFrame as :func:`analysis.plotting.reader_table`),
-    or IPython.display.Markdown
+    Figure (or whatever ``draw`` returns; a DataFrame as :func:`analysis.plotting.reader_table`
+    with :func:`table_caption` under it), or IPython.display.Markdown
     """
     if has_values(data, check):
         shown = draw(data, *args, **kwargs)
         if isinstance(shown, pd.DataFrame):  # a table for readers: the house table style
-            return reader_table(shown, language=kwargs.get("language"))
+            language = kwargs.get("language")
+            return reader_table(
+                shown, caption=table_caption(what, data, language), language=language
+            )
         return shown
     return empty_note(
         what or kwargs.get("title"), selection=selection, language=kwargs.get("language")
     )
+
+
+def table_caption(what: str | None, data: Any, language: str | None = None) -> str | None:
+    """The caption under a table: what it shows, then the source line of the data it was made from.
+
+    ``Wachttijd tot het keukentafelgesprek: Sociaal. Bron: synthetisch register (...);
+    synthetische gegevens, geen echte cliënten``. The source line
+    (:func:`analysis.plotting.source_text`) only where ``data`` is a DataFrame with
+    ``source`` and ``published`` columns; None when there is neither.
+    """
+    from .base import source_text
+
+    language = resolve_language(language)
+    parts = [what.strip().rstrip(".")] if what and what.strip() else []
+    if (
+        isinstance(data, pd.DataFrame)
+        and len(data)
+        and {"source", "published"} <= set(data.columns)
+        and data["source"].notna().any()
+    ):
+        parts.append(source_text(data, language))
+    return ". ".join(parts) or None
 
 
 def text_or_note(
@@ -171,5 +196,6 @@ __all__ = [
     "empty_note",
     "has_values",
     "selection_text",
+    "table_caption",
     "text_or_note",
 ]

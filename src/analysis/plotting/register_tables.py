@@ -23,10 +23,12 @@ from ..experience import (
     p_text,
 )
 from ..flow import THRESHOLD, identity_summary, identity_text
-from ..labels import MISSING, format_number, label, period_label, resolve_language
+from ..labels import MISSING, format_number, join_words, label, period_label, resolve_language
+from ..periods import STATUS_PROVISIONAL, STATUS_REVISED_PROVISIONAL, period_sort_key
 from ..regions import RegionResolver
+from .base import source_text
 from .notes import empty_note
-from .tables import reader_table
+from .tables import ReaderTable, reader_table
 
 
 def identity_table(
@@ -258,6 +260,66 @@ def cbs_reader_table(table: pd.DataFrame, *, language: str | None = None) -> pd.
     return pd.DataFrame(rows)
 
 
+def cbs_reader_tables(
+    table: pd.DataFrame, observations: pd.DataFrame, *, language: str | None = None
+) -> list[ReaderTable]:
+    """A :func:`analysis.flow.cbs_flow_table` as reader's tables, one per period type.
+
+    Half-year and year figures are different statistics (a year counts
+    everyone with a provision in the year), so they are never in one table.
+    Each table gets a caption: what it holds, then the source line of the
+    observations its rows come from (:func:`analysis.plotting.source_text`:
+    tables, vintage, provisional marks).
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`analysis.flow.cbs_flow_table`.
+    observations : DataFrame
+        The CBS observations the table was made from (``wmo_stand``,
+        ``wmo_instroom``, ``wmo_uitstroom``), for the source lines.
+    language : {'nl', 'en'}, optional
+
+    Returns
+    -------
+    list of ReaderTable
+        Half-years first, then years (as the charts above them); none for an empty table.
+    """
+    language = resolve_language(language)
+    out = []
+    for kind in ("halfyear", "year"):
+        part = table[table["period_type"] == kind]
+        if part.empty:
+            continue
+        obs = observations[
+            (observations["period_type"] == kind)
+            & observations["period"].astype(str).isin(set(part["period"].astype(str)))
+        ]
+        caption = label(f"cbs_flow_caption_{kind}", language)
+        if len(obs):
+            # the table's cells carry no * marks: the source line names the provisional periods
+            marks = []
+            for status, key in (
+                (STATUS_PROVISIONAL, "voorlopig"),
+                (STATUS_REVISED_PROVISIONAL, "nader_voorlopig"),
+            ):
+                periods = sorted(
+                    set(obs.loc[obs["status"] == status, "period"].astype(str)),
+                    key=period_sort_key,
+                )
+                if periods:
+                    names = [period_label(p, language) for p in periods]
+                    marks.append(f"{label(key, language)}: {join_words(names, language)}")
+            note = "; ".join(marks) or None
+            caption = f"{caption}. {source_text(obs, language, provisional_note=note)}"
+        out.append(
+            reader_table(
+                cbs_reader_table(part, language=language), caption=caption, language=language
+            )
+        )
+    return out
+
+
 def summary_table(
     frame: pd.DataFrame,
     *,
@@ -487,6 +549,7 @@ def tests_report(
 
 __all__ = [
     "cbs_reader_table",
+    "cbs_reader_tables",
     "identity_report",
     "identity_table",
     "median_table",

@@ -143,6 +143,11 @@ _OFFLINE_TEMPLATE = (
 vertical-align:top}
 .analysis-failure{margin:1rem 0;padding:.8rem 1rem;border-left:4px solid #b00020;background:#fdecea;color:#5f0010;
 font-size:1rem}
+body .jp-OutputArea-output pre{word-break:normal;overflow-wrap:anywhere}
+{%- if resources.get('analysis_review') %}
+body .jp-RenderedText,body .jp-RenderedText pre{font-family:var(--jp-content-font-family);
+font-size:var(--jp-content-font-size1)}
+{%- endif %}
 </style>
 {%- endblock extra_css -%}
 {%- block body_header -%}
@@ -427,6 +432,8 @@ def render_pages(
             "metadata": {"name": title},
             "analysis_csp": CSP_NO_SCRIPT,
             "analysis_failure": failure_text(failure, language) if failure else None,
+            # printed text reads as the page's prose, wrapped between words (not mid-number)
+            "analysis_review": True,
         },
     )
     return body_full, body_review
