@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -527,3 +528,16 @@ def test_lighter_imports_keep_the_uri_grammar_out_of_runner_and_worker_processes
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     # no lark grammar compiled (seconds, and not thread-safe on CPython 3.11); validation still works
     assert out.stdout.split() == ["False", "None"]
+
+
+def test_every_page_says_which_run_and_version_made_it(mixed_run):
+    # a printed page can be traced to its run: run id, the commit of run.json, the version
+    run, record = mixed_run["run"], mixed_run["record"]
+    commit = (record.get("git_commit") or "")[:12]
+    for report in record["reports"]:
+        for kind in ("html", "review"):
+            page = (run / report["outputs"][kind]).read_text()
+            stamp = re.search(r'<footer class="analysis-stamp"><p>([^<]*)</p></footer>', page)
+            assert stamp, report["outputs"][kind]
+            assert re.match(r"Gemaakt op \d{1,2} \w+ 20\d\d om \d\d:\d\d in run mixed ", stamp[1])
+            assert "met analysis " in stamp[1] and (not commit or f"(commit {commit})" in stamp[1])

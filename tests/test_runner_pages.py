@@ -453,3 +453,23 @@ def test_printed_text_wraps_between_words_and_reads_as_prose_on_the_reviewer_pag
         "body .jp-RenderedText,body .jp-RenderedText pre{font-family:var(--jp-content-font-family)"
     )
     assert prose in review and prose not in full
+
+
+def test_the_stamp_says_when_which_run_and_which_version_in_the_report_language():
+    import datetime as dt
+
+    when = dt.datetime(2026, 12, 3, 23, 10)
+    stamp = export.page_stamp("20261203T231012", "6d3ab85c1f2e9a7b")
+    nl = export.stamp_text(stamp, "nl", when)
+    assert nl == (
+        f"Gemaakt op 3 december 2026 om 23:10 in run 20261203T231012 met analysis "
+        f"{stamp['version']} (commit 6d3ab85c1f2e)."
+    )
+    en = export.stamp_text(export.page_stamp("r1"), "en", when)
+    assert en.startswith("Made on 3 December 2026 at 23:10 in run r1 with analysis ")
+    assert "commit" not in en
+    full, review = export.render_pages(fixture_notebook(), "t", stamp=nl)
+    for page in (full, review):
+        assert f'<footer class="analysis-stamp"><p>{nl}</p></footer>' in page
+        assert page.index('analysis-stamp"><p>') > page.index("Titel van het rapport")
+    assert 'analysis-stamp"><p>' not in export.render_pages(fixture_notebook(), "t")[1]

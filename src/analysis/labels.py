@@ -486,6 +486,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "halfjaarcijfers: iedereen met zorg of ondersteuning in het halfjaar; niet te vergelijken met jaarcijfers",
         "half-yearly figures: everyone with care or support during the half year; not comparable with yearly figures",
     ),
+    "page_stamp": (
+        "Gemaakt op {date} om {time} in run {run_id} met analysis {version} (commit {commit}).",
+        "Made on {date} at {time} in run {run_id} with analysis {version} (commit {commit}).",
+    ),
+    "page_stamp_no_commit": (
+        "Gemaakt op {date} om {time} in run {run_id} met analysis {version}.",
+        "Made on {date} at {time} in run {run_id} with analysis {version}.",
+    ),
     "cbs_flow_caption_year": (
         "Jaarcijfers: stand aan het begin van het jaar, instroom en uitstroom in het jaar",
         "Yearly figures: stock at the start of the year, inflow and outflow during the year",

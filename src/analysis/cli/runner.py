@@ -311,7 +311,14 @@ def run_plan(
 
     publisher = Publisher(Path(out), run_id)
     partial = publisher.open()
-    options = RunOptions(jobs=jobs or default_jobs(), timeout=timeout, warm_modules=warm_modules)
+    from ..runner.export import page_stamp
+
+    options = RunOptions(
+        jobs=jobs or default_jobs(),
+        timeout=timeout,
+        warm_modules=warm_modules,
+        stamp=page_stamp(publisher.run_id, git_commit(paths.PROJECT_ROOT)),
+    )
     progress = _Progress(len(plan.reports), quiet, publisher.final)
     started = time.time()
     started_iso = time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started))

@@ -234,7 +234,12 @@ def _plugin() -> KernelPlugin:
     return plugin
 
 
-def run_report(nb_json: str, spec: ReportSpec, timeout: float | None) -> dict[str, Any]:
+def run_report(
+    nb_json: str,
+    spec: ReportSpec,
+    timeout: float | None,
+    stamp: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """The Dask task: execute one prepared notebook and render its files (on a worker).
 
     Returns
@@ -292,7 +297,7 @@ def run_report(nb_json: str, spec: ReportSpec, timeout: float | None) -> dict[st
             out["sources"] = collect_sources(nb)
             folder = Path(tempfile.mkdtemp(dir=plugin.workdir, prefix="out-"))
             try:
-                names, out["export_s"], out["title"] = write_outputs(nb, spec, folder, error)
+                names, out["export_s"], out["title"] = write_outputs(nb, spec, folder, error, stamp)
                 out["outputs"] = names
                 out["files"] = {name: (folder / name).read_bytes() for name in names.values()}
             except Exception as exc:  # the report keeps its execution error, if any
@@ -424,6 +429,7 @@ class ClusterBatch:
                     nbformat.writes(nb),
                     spec,
                     self.options.timeout,
+                    self.options.stamp,
                     key=f"analysis-report-{token}-{index}",
                     pure=False,
                 )

@@ -60,6 +60,8 @@ class RunOptions:
     timeout: float | None = 600.0  # seconds per cell; None: no limit
     warm_modules: list[str] | None = None
     export_threads: int | None = None
+    #: what every page says about the run that made it (:func:`analysis.runner.export.page_stamp`)
+    stamp: dict[str, str] | None = None
 
 
 @dataclass
@@ -305,7 +307,11 @@ async def execute_on(
 
 
 def write_outputs(
-    nb: Any, spec: ReportSpec, outdir: Path, error: dict[str, Any] | None = None
+    nb: Any,
+    spec: ReportSpec,
+    outdir: Path,
+    error: dict[str, Any] | None = None,
+    stamp: dict[str, str] | None = None,
 ) -> tuple[dict[str, str], float, str]:
     """Write ``<name>.ipynb``, ``<name>.html`` and ``<name>.review.html``.
 
@@ -313,7 +319,9 @@ def write_outputs(
 
     Both pages are in the report's language (:func:`report_language`); for a failed
     report (``error``) the reviewer page says so in one line instead of showing the
-    traceback (:func:`analysis.runner.export.render_pages`).
+    traceback (:func:`analysis.runner.export.render_pages`). ``stamp`` (run id, commit,
+    version: :func:`analysis.runner.export.page_stamp`) is said at the foot of both pages,
+    with the time the pages were written.
     """
     import nbformat
 
@@ -342,7 +350,11 @@ def write_outputs(
     heading = page_title(nb, language) or spec.notebook.title
     title = f"{heading or spec.notebook.name}" + (f" ({params})" if params else "")
     full, review = export.render_pages(
-        nb, title, language=language, failure=error["message"] if error else None
+        nb,
+        title,
+        language=language,
+        failure=error["message"] if error else None,
+        stamp=export.stamp_text(stamp, language) if stamp else None,
     )
     (outdir / names["html"]).write_text(full, encoding="utf-8")
     (outdir / names["review"]).write_text(review, encoding="utf-8")
@@ -475,7 +487,9 @@ class Batch:
             result.error = error
             if nb is not None:
                 result.sources = collect_sources(nb)
-                future = loop.run_in_executor(pool, write_outputs, nb, spec, self.outdir, error)
+                future = loop.run_in_executor(
+                    pool, write_outputs, nb, spec, self.outdir, error, self.options.stamp
+                )
                 task = asyncio.ensure_future(self._finish(result, future, t0))
                 exports.add(task)
                 task.add_done_callback(exports.discard)

@@ -43,6 +43,7 @@ is allowed by its hash (:data:`INDEX_SCRIPT`).
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import html
 import json
@@ -144,6 +145,7 @@ vertical-align:top}
 .analysis-failure{margin:1rem 0;padding:.8rem 1rem;border-left:4px solid #b00020;background:#fdecea;color:#5f0010;
 font-size:1rem}
 body .jp-OutputArea-output pre{word-break:normal;overflow-wrap:anywhere}
+.analysis-stamp{margin:2rem 0 1rem;padding-top:.5rem;border-top:1px solid #ddd;color:#4a4a4a;font-size:.85rem}
 {%- if resources.get('analysis_review') %}
 body .jp-RenderedText,body .jp-RenderedText pre{font-family:var(--jp-content-font-family);
 font-size:var(--jp-content-font-size1)}
@@ -156,6 +158,12 @@ font-size:var(--jp-content-font-size1)}
 <div class="analysis-failure" role="alert"><p>{{ resources.get('analysis_failure') | escape_html }}</p></div>
 {%- endif -%}
 {%- endblock body_header -%}
+{%- block body_footer -%}
+{%- if resources.get('analysis_stamp') %}
+<footer class="analysis-stamp"><p>{{ resources.get('analysis_stamp') | escape_html }}</p></footer>
+{%- endif %}
+{{ super() }}
+{%- endblock body_footer -%}
 """
     + _image_block(
         "data_png", "image/png", 'class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}"'
@@ -397,8 +405,59 @@ def titled(nb: Any, title: str) -> Any:
     return copied
 
 
+def page_stamp(run_id: str, commit: str | None = None) -> dict[str, str]:
+    """What every page of a run says about the run: its id, the project's commit and version.
+
+    Parameters
+    ----------
+    run_id : str
+        The run's folder name under ``reports/``.
+    commit : str, optional
+        The project's git commit (:func:`analysis.runner.execute.git_commit`); its
+        first 12 characters are shown.
+
+    Returns
+    -------
+    dict
+        ``run_id``, ``version`` and, where known, ``commit``: the
+        :attr:`analysis.runner.execute.RunOptions.stamp` given to every report.
+    """
+    from .. import __version__
+
+    stamp = {"run_id": str(run_id), "version": __version__}
+    if commit:
+        stamp["commit"] = str(commit)[:12]
+    return stamp
+
+
+def stamp_text(stamp: dict[str, str], language: str = "nl", when: dt.datetime | None = None) -> str:
+    """The line at the foot of a page: when it was made, in which run, by which version.
+
+    ``Gemaakt op 3 december 2026 om 23:10 in run 20261203T231012 met analysis 0.1.0
+    (commit 6d3ab85c1f2e).`` ``when`` defaults to now (local time): the pages are
+    written right after their report ran.
+    """
+    from ..labels import label, period_label
+
+    when = when or dt.datetime.now()
+    commit = stamp.get("commit")
+    key = "page_stamp" if commit else "page_stamp_no_commit"
+    return label(key, language).format(
+        date=period_label(when.strftime("%Y-%m-%d"), language, style="long"),
+        time=when.strftime("%H:%M"),
+        run_id=stamp.get("run_id", ""),
+        version=stamp.get("version", ""),
+        commit=commit or "",
+    )
+
+
 def render_pages(
-    nb: Any, title: str, *, language: str = "nl", failure: str | None = None
+    nb: Any,
+    title: str,
+    *,
+    language: str = "nl",
+    failure: str | None = None,
+    stamp: str | None = None,
 ) -> tuple[str, str]:
     """(HTML with code, reviewer HTML) of an executed notebook, in ``language``.
 
@@ -413,6 +472,9 @@ def render_pages(
     failure : str, optional
         For a failed report, its error in one line: the reviewer page shows
         :func:`failure_text` instead of the traceback.
+    stamp : str, optional
+        A line at the foot of both pages (:func:`stamp_text`): when, which run,
+        which version, so a printed page can be traced to its run.
 
     The reviewer page never allows script (:data:`CSP_NO_SCRIPT`); the page
     with code allows inline script only when :func:`needs_scripts`.
@@ -424,7 +486,12 @@ def render_pages(
             highlight.use_notebook(nb)
     csp_full = CSP_INLINE_SCRIPT if needs_scripts(nb) else CSP_NO_SCRIPT
     body_full, _ = full.from_notebook_node(
-        titled(nb, title), resources={"metadata": {"name": title}, "analysis_csp": csp_full}
+        titled(nb, title),
+        resources={
+            "metadata": {"name": title},
+            "analysis_csp": csp_full,
+            "analysis_stamp": stamp,
+        },
     )
     body_review, _ = review.from_notebook_node(
         titled(nb, title),
@@ -434,6 +501,7 @@ def render_pages(
             "analysis_failure": failure_text(failure, language) if failure else None,
             # printed text reads as the page's prose, wrapped between words (not mid-number)
             "analysis_review": True,
+            "analysis_stamp": stamp,
         },
     )
     return body_full, body_review
