@@ -473,3 +473,16 @@ def test_the_stamp_says_when_which_run_and_which_version_in_the_report_language(
         assert f'<footer class="analysis-stamp"><p>{nl}</p></footer>' in page
         assert page.index('analysis-stamp"><p>') > page.index("Titel van het rapport")
     assert 'analysis-stamp"><p>' not in export.render_pages(fixture_notebook(), "t")[1]
+
+
+def test_index_writes_times_and_durations_as_its_language_does():
+    reports = [_report("04_jeugdzorg_cbs", "GM0344")]
+    reports[0]["duration_s"] = 6.84
+    record = {**_record(reports), "duration_s": 23.46, "started": "2026-12-03T23:10:12+0000"}
+    page = export.render_index(record)
+    assert '<time datetime="2026-12-03T23:10:12+0000">3 december 2026, 23:10</time>' in page
+    assert "· 23,5 s ·" in page and "<td>6,8&nbsp;s</td>" in page and "23.5" not in page
+    english = [{**reports[0], "language": "en"}]
+    page_en = export.render_index({**record, "reports": english})
+    assert "3 December 2026, 23:10" in page_en and "· 23.5 s ·" in page_en
+    assert export.moment_text("not a moment") == "not a moment"

@@ -57,7 +57,7 @@ from typing import Any
 from jinja2 import DictLoader
 
 from ..errors import one_line
-from ..labels import recorded_text
+from ..labels import format_number, recorded_text
 
 #: The pages' Content-Security-Policy: nothing from the network, images and fonts
 #: from ``data:`` URIs, inline styles (nbconvert's and pandas'), and no script.
@@ -712,7 +712,7 @@ def _index_groups(
                 "html": out.get("html"),
                 "ipynb": out.get("ipynb"),
                 "sources": [_source_in(s, texts["lang"]) for s in rep.get("sources") or []],
-                "duration": f"{float(rep.get('duration_s') or 0):.1f}",
+                "duration": format_number(float(rep.get("duration_s") or 0), 1, texts["lang"]),
                 "lang": rep.get("language") or DEFAULT_LANGUAGE,
                 "search": search,
             }
@@ -763,6 +763,22 @@ def batch_description(description: str | Mapping[str, str] | None, language: str
     return str(description or "")
 
 
+def moment_text(iso: str, language: str = "nl") -> str:
+    """A moment as ``run.json`` records it (``2026-12-03T23:10:12+0000``) for readers.
+
+    ``3 december 2026, 23:10`` (English ``3 December 2026, 23:10``), in the
+    time zone it was recorded in; text that is not such a moment comes back as it is.
+    """
+    from ..labels import period_label
+
+    try:
+        when = dt.datetime.strptime(str(iso), "%Y-%m-%dT%H:%M:%S%z")
+    except ValueError:
+        return str(iso)
+    day = period_label(when.strftime("%Y-%m-%d"), language, style="long")
+    return f"{day}, {when:%H:%M}"
+
+
 def render_index(record: Mapping[str, Any], region_names: Mapping[str, str] | None = None) -> str:
     """The run's ``index.html``: self-contained, in the run's language, grouped, with a filter box.
 
@@ -795,7 +811,8 @@ def render_index(record: Mapping[str, Any], region_names: Mapping[str, str] | No
         run_id=record.get("run_id", ""),
         description=batch_description(batch.get("description"), language),
         started=record.get("started", ""),
-        duration=f"{float(record.get('duration_s') or 0):.1f}",
+        started_text=moment_text(record.get("started", ""), language),
+        duration=format_number(float(record.get("duration_s") or 0), 1, language),
         run_status=str(record.get("status", "?")),
         summary={k: summary.get(k, 0) for k in ("total", "ok", "failed")},
         groups=_index_groups(reports, texts, names),
