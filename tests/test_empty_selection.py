@@ -219,6 +219,13 @@ def test_tests_of_a_period_with_responses_still_show_text_and_table():
     report = plotting.tests_report(tests, period="2024", between="between_teams", language="nl")
     assert isinstance(report[0], Markdown) and report[0].data.startswith("**Periode: 2024**")
     assert isinstance(report[1], plotting.ReaderTable) and len(report[1]) == len(tests)
+    assert report[1].caption == "Toetsen tussen teams"  # no source columns: what it shows only
+    # with the register's provenance the caption names the data, synthetic included
+    sourced = plotting.tests_report(
+        experience.with_provenance(tests, full), period="2024", between="between_teams"
+    )
+    assert sourced[1].caption.startswith("Toetsen tussen teams. Bron: synthetisch register")
+    assert "synthetische gegevens" in sourced[1].caption
 
 
 # ------------------------------------------------------------------------------ the notebooks

@@ -343,6 +343,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "between_wijken": ("tussen wijken", "between districts"),
     "between_teams": ("tussen teams", "between teams"),
+    "tests_caption": ("Toetsen {between}", "Tests {between}"),
     "group_interval_subtitle": (
         "{period}, gemiddelde met 95%-interval; x: minder dan {n} antwoorden",
         "{period}, mean with 95% interval; x: fewer than {n} responses",

@@ -27,7 +27,7 @@ from ..labels import MISSING, format_number, join_words, label, period_label, re
 from ..periods import STATUS_PROVISIONAL, STATUS_REVISED_PROVISIONAL, period_sort_key
 from ..regions import RegionResolver
 from .base import source_text
-from .notes import empty_note
+from .notes import empty_note, table_caption
 from .tables import ReaderTable, reader_table
 
 
@@ -512,7 +512,9 @@ def tests_report(
     Parameters
     ----------
     tests : DataFrame
-        From :func:`period_tests`.
+        From :func:`period_tests`; with ``source`` and ``published``
+        (:func:`analysis.experience.with_provenance`) the table's caption names
+        the data (and says synthetic where they are).
     period : str or None
         The period tested; its name heads the text when ``show_period``.
     between : str
@@ -543,7 +545,15 @@ def tests_report(
     )
     return [
         Markdown(head + describe_tests(tests, between=between, language=language)),
-        reader_table(tests_table(tests, language=language), language=language),
+        reader_table(
+            tests_table(tests, language=language),
+            caption=table_caption(
+                label("tests_caption", language).format(between=label(between, language)),
+                tests,
+                language,
+            ),
+            language=language,
+        ),
     ]
 
 
