@@ -570,6 +570,10 @@ def test_headline_table_formats_numbers_the_dutch_way(cbs, wijken):
     assert '<img src="data:image/png;base64,' in html
     assert "Bronnen: CBS 85098NED (gegevens 2025-04-22); synthetisch register (2025-01-01)" in html
     assert "synthetische gegevens" in html
+    assert list(styler.data.columns).count("Streefwaarde") == 1
+    # no indicator with a target: no column of empty cells
+    without = P.headline_table(data, region="GM0344", trend=False)
+    assert "Streefwaarde" not in without.data.columns and "Streefwaarde" not in without.to_html()
 
 
 def test_headline_table_gives_the_provisional_legend_only_for_marked_cells(cbs):

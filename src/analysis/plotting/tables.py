@@ -192,6 +192,8 @@ def headline_table(
 ):
     """Headline indicators: latest value, change against the previous period, norm, trend.
 
+    The norm column (*Streefwaarde*) is left out when no indicator of the table has one.
+
     Numbers are formatted for readers (Dutch ``12.163``, ``7,6%``);
     provisional values carry ``*`` (``**`` nader voorlopig), withheld values
     their display text (``<10``), missing ones ``–``; a change in a percentage
@@ -265,6 +267,8 @@ def headline_table(
             ],
         }
     )
+    if not table[cols["norm"]].astype(bool).any():  # no indicator has a target: no empty column
+        table = table.drop(columns=cols["norm"])
     used = obs[obs["indicator"].isin(frame["indicator"])]
     if region is not None:
         used = used[used["region_code"].astype(str) == region]
@@ -300,7 +304,8 @@ def headline_table(
             ]
         )
         .set_properties(
-            subset=[cols["latest_value"], cols["change"], cols["norm"]], **{"text-align": "right"}
+            subset=[c for c in (cols["latest_value"], cols["change"], cols["norm"]) if c in table],
+            **{"text-align": "right"},
         )
     )
     return styler.to_html() if as_html else styler
