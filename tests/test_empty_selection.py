@@ -342,3 +342,15 @@ def test_a_table_says_what_it_shows_and_its_source_under_it():
     )
     assert plotting.chart_or_note(as_table, bare, language="nl").caption is None
     assert plotting.table_caption(None, synthetic, "nl").startswith("Bron: synthetisch register")
+    # a comparison made from sourced data: its caption names the data it was made from
+    compared = plotting.chart_or_note(
+        as_table, bare, what="Register", caption_sources=synthetic, language="nl"
+    )
+    assert compared.caption.startswith("Register. Bron: synthetisch register")
+    # a blank source is no source; a value that is not text is no title
+    blank = synthetic.assign(source=" ")
+    assert plotting.table_caption(float("nan"), blank, "nl") is None
+    # the cells carry no * marks: provisional periods are named, not given a * legend
+    marked = synthetic.assign(status=["definitief", "voorlopig"])
+    caption = plotting.table_caption("Wachttijd", marked, "nl")
+    assert "voorlopig: 2021" in caption and "* voorlopig" not in caption

@@ -1068,3 +1068,11 @@ def test_published_periods_refuse_a_malformed_file_naming_file_and_line(tmp_path
     other = VALID_ROW.replace(",2023,year,", ",2024H1,halfyear,")
     write(folder, f"{VALID_HEADER}\n{other}\n", "c.csv")
     assert published_periods(folder) == {"2023", "2024H1"}
+    # a period the validator refuses must not widen the span the runner checks against
+    wrong = VALID_ROW.replace(",2023,year,", ",2031,halfyear,")
+    bad = write(folder, f"{VALID_HEADER}\n{VALID_ROW}\n{wrong}\n", "d.csv")
+    with pytest.raises(InputError) as info:
+        published_periods(folder)
+    assert (
+        str(bad) in str(info.value) and "line 3" in str(info.value) and "'2031'" in str(info.value)
+    )

@@ -539,5 +539,7 @@ def test_every_page_says_which_run_and_version_made_it(mixed_run):
             page = (run / report["outputs"][kind]).read_text()
             stamp = re.search(r'<footer class="analysis-stamp"><p>([^<]*)</p></footer>', page)
             assert stamp, report["outputs"][kind]
-            assert re.match(r"Gemaakt op \d{1,2} \w+ 20\d\d om \d\d:\d\d in run mixed ", stamp[1])
+            assert re.match(
+                r"Gemaakt op \d{1,2} \w+ 20\d\d om \d\d:\d\d( \S+)? in run mixed ", stamp[1]
+            )
             assert "met analysis " in stamp[1] and (not commit or f"(commit {commit})" in stamp[1])

@@ -42,7 +42,23 @@ SCRIPT = textwrap.dedent(
     frozen_before = gc.get_freeze_count()
     reset()
     out["report_cycle_freed"] = probe.ref() is None
-    out["survivor_frozen"] = gc.get_freeze_count() > frozen_before and gc.is_tracked(probe.keep)
+    # frozen objects are left out of gc.get_objects()
+    out["survivor_frozen"] = gc.get_freeze_count() > frozen_before and not any(
+        o is probe.keep for o in gc.get_objects()
+    )
+
+    # a failed report: its traceback (and the frames' locals) must not outlive the reset
+    shell.run_cell(
+        "import sys, weakref\\n"
+        "class Big: pass\\n"
+        "def fail():\\n"
+        "    local = Big(); local.me = local\\n"
+        "    sys.modules['__probe__'].failed_ref = weakref.ref(local)\\n"
+        "    raise ValueError('boom')\\n"
+        "fail()\\n"
+    )
+    reset()
+    out["failed_locals_freed"] = probe.failed_ref() is None
 
     # the survivor becomes garbage later: frozen, it waits for the next full collection
     del probe.keep
@@ -68,6 +84,7 @@ def test_reset_frees_a_reports_garbage_freezes_survivors_and_periodically_collec
     out = _run()
     assert out["report_cycle_freed"], "a cycle the report left in its namespace was not collected"
     assert out["survivor_frozen"], "what survived the reset was not frozen"
+    assert out["failed_locals_freed"], "a failed report's traceback kept its locals alive"
     alive = out["alive_after_each_reset"]
     # frozen garbage is freed at the next full collection, within FULL_COLLECTION_EVERY resets
     assert not alive[-1]

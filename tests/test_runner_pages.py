@@ -465,6 +465,8 @@ def test_the_stamp_says_when_which_run_and_which_version_in_the_report_language(
         f"Gemaakt op 3 december 2026 om 23:10 in run 20261203T231012 met analysis "
         f"{stamp['version']} (commit 6d3ab85c1f2e)."
     )
+    aware = when.replace(tzinfo=dt.UTC)  # the time says its zone
+    assert " om 23:10 UTC in run " in export.stamp_text(stamp, "nl", aware)
     en = export.stamp_text(export.page_stamp("r1"), "en", when)
     assert en.startswith("Made on 3 December 2026 at 23:10 in run r1 with analysis ")
     assert "commit" not in en

@@ -344,6 +344,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "between_wijken": ("tussen wijken", "between districts"),
     "between_teams": ("tussen teams", "between teams"),
     "tests_caption": ("Toetsen {between}", "Tests {between}"),
+    "waiting_beside_published_caption": (
+        "Gemiddelde wachttijd van Buurtteam Sociaal: register naast de publicaties",
+        "Mean waiting time of the Social neighbourhood team: register beside the publications",
+    ),
     "group_interval_subtitle": (
         "{period}, gemiddelde met 95%-interval; x: minder dan {n} antwoorden",
         "{period}, mean with 95% interval; x: fewer than {n} responses",

@@ -27,7 +27,7 @@ import pandas as pd
 from . import config, datacache
 from .errors import InputError, ParameterError
 from .indicators import INDICATORS, UNITS
-from .periods import PERIOD_TYPES, period_sort_key
+from .periods import PERIOD_TYPES, period_sort_key, period_type_of
 from .regions import builtin_regions
 from .schema import COLUMNS, OPTIONAL_COLUMNS, validate_observations
 
@@ -157,25 +157,39 @@ def load_published(path: str | Path | None = None) -> pd.DataFrame:
 def published_periods(path: str | Path | None = None) -> set[str]:
     """The periods the published figures cover, as written in the files.
 
-    Reads only the files' CSV structure (the same reader and errors as
+    Reads the files' CSV structure (the same reader and errors as
     :func:`read_published_csv`: empty, binary, not UTF-8, wrong delimiter, a
-    missing column, a row with the wrong number of fields), not their values:
-    the runner checks every report's ``start``/``end`` against these before
-    any kernel starts, in ~10 ms instead of the ~0.6 s of validating every
-    figure (which each report's own :func:`load_published` does). A period
-    that is not valid is returned as written; callers skip what
-    :func:`analysis.periods.period_type_of` refuses.
+    missing column, a row with the wrong number of fields) and checks each
+    period against its ``period_type``, but not the other values: the runner
+    checks every report's ``start``/``end`` against these before any kernel
+    starts, in ~10 ms instead of the ~0.6 s of validating every figure (which
+    each report's own :func:`load_published` does; a wrong value in a valid
+    file fails the reports that load it, each naming file and line).
 
     Raises
     ------
     InputError
-        If a file is malformed as CSV, naming the file and the line.
+        If a file is malformed as CSV or a period is not written as its
+        ``period_type`` prescribes, naming the file and the line.
     """
     periods: set[str] = set()
     for file in published_files(path):
-        header, records, _ = _parse_csv(_read_text(file), file)
-        column = header.index("period")
-        periods.update(record[column].strip() for record in records)
+        header, records, lines = _parse_csv(_read_text(file), file)
+        column, kind_column = header.index("period"), header.index("period_type")
+        for record, line in zip(records, lines, strict=True):
+            period, kind = record[column].strip(), record[kind_column].strip()
+            try:
+                written_as = period_type_of(period)
+            except ValueError:
+                written_as = None
+            if written_as != kind:  # a period the validator refuses must not widen the span
+                raise InputError(
+                    f"period {period!r} is not written as period_type {kind!r} prescribes "
+                    "(2023, 2023H1, 2023Q1, 2023-06, 2023-06-30)",
+                    file=file,
+                    row=line,
+                )
+            periods.add(period)
     return periods
 
 

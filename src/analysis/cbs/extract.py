@@ -383,10 +383,8 @@ def _identity(folder: Path) -> tuple:
     return str(path.resolve()), st.st_mtime_ns, st.st_size, *files
 
 
-@lru_cache(maxsize=4)
-def _checked(identity: tuple) -> tuple[dict, dict[str, bytes]]:
+def _read_checked(folder: Path) -> tuple[dict, dict[str, bytes]]:
     """The manifest and the two data files' bytes, each file checked against its checksum."""
-    folder = Path(identity[0]).parent
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         checksums = manifest["files"]
@@ -411,15 +409,21 @@ def _checked(identity: tuple) -> tuple[dict, dict[str, bytes]]:
     return manifest, blobs
 
 
+@lru_cache(maxsize=4)
+def _checked_manifest(identity: tuple) -> dict:
+    return _read_checked(Path(identity[0]).parent)[0]
+
+
 def _manifest(folder: Path) -> dict:
     """The extract's manifest, its data files checked but not parsed (metadata needs no more:
-    the runner's up-front period check reads it in ~20 ms instead of loading the 500,000 rows)."""
-    return _checked(_identity(folder))[0]
+    the runner's up-front period check reads it in ~20 ms instead of loading the 500,000 rows).
+    Only the manifest is kept per extract version, not the files' bytes."""
+    return _checked_manifest(_identity(folder))
 
 
 @lru_cache(maxsize=4)
 def _load(identity: tuple) -> tuple[dict, dict[str, pd.DataFrame], pd.DataFrame]:
-    manifest, compressed = _checked(identity)
+    manifest, compressed = _read_checked(Path(identity[0]).parent)
     blobs = {name: gzip.decompress(data) for name, data in compressed.items()}
     # pyarrow's reader: the same frame as pandas' C reader on this file (a test checks), at a
     # quarter of the CPU (~0.3 s against ~1.2-1.5 s for the 500,000 rows); every notebook's first

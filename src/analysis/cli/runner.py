@@ -313,11 +313,12 @@ def run_plan(
     partial = publisher.open()
     from ..runner.export import page_stamp
 
+    commit = git_commit(paths.PROJECT_ROOT)  # read once: the pages and run.json name the same
     options = RunOptions(
         jobs=jobs or default_jobs(),
         timeout=timeout,
         warm_modules=warm_modules,
-        stamp=page_stamp(publisher.run_id, git_commit(paths.PROJECT_ROOT)),
+        stamp=page_stamp(publisher.run_id, commit),
     )
     progress = _Progress(len(plan.reports), quiet, publisher.final)
     started = time.time()
@@ -357,7 +358,7 @@ def run_plan(
             "batch": _batch_record(plan, batch_path),
             "command_line_parameters": [list(p) for p in (argv_parameters or [])],
             "options": {"jobs": options.jobs, "timeout_s": options.timeout, "cluster": cluster},
-            "git_commit": git_commit(paths.PROJECT_ROOT),
+            "git_commit": commit,
             "packages": package_versions(),
             "reports": [r.as_record() for r in results],
         }

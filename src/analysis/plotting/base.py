@@ -387,6 +387,30 @@ def source_text(
     return "; ".join([text, *notes])
 
 
+def provisional_periods_note(obs: pd.DataFrame, language: str | None = None) -> str | None:
+    """The provisional periods of ``obs`` named, for a table whose cells carry no ``*`` marks.
+
+    ``voorlopig: 1e halfjaar 2024; nader voorlopig: 2023``; None when nothing
+    is provisional (or ``obs`` has no ``status``). Give it to
+    :func:`source_text` as ``provisional_note``.
+    """
+    language = resolve_language(language)
+    if "status" not in obs.columns or "period" not in obs.columns:
+        return None
+    marks = []
+    for status, key in (
+        (STATUS_PROVISIONAL, "voorlopig"),
+        (STATUS_REVISED_PROVISIONAL, "nader_voorlopig"),
+    ):
+        periods = sorted(
+            set(obs.loc[obs["status"] == status, "period"].astype(str)), key=period_sort_key
+        )
+        if periods:
+            names = [period_label(p, language) for p in periods]
+            marks.append(f"{label(key, language)}: {join_words(names, language)}")
+    return "; ".join(marks) or None
+
+
 def _source_parts(obs: pd.DataFrame, language: str) -> list[str]:
     pairs = obs[["source", "published"]].fillna("").astype(str).drop_duplicates()
     pairs = _split_combined(pairs[pairs["source"].str.strip() != ""])
@@ -1808,6 +1832,7 @@ __all__ = [
     "period_x",
     "place_legend",
     "provisional_handle",
+    "provisional_periods_note",
     "region_colors",
     "require_observations",
     "root_figure",

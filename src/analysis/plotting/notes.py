@@ -104,6 +104,7 @@ def chart_or_note(
     what: str | None = None,
     selection: str | None = None,
     check: str = "value",
+    caption_sources: pd.DataFrame | None = None,
     **kwargs: Any,
 ):
     """``draw(data, *args, **kwargs)``, or a sentence when ``data`` has nothing to show.
@@ -130,6 +131,9 @@ def chart_or_note(
         The selection in words (:func:`selection_text`).
     check : str, default "value"
         The column whose values count (see :func:`has_values`).
+    caption_sources : DataFrame, optional
+        For a table: the data whose source line goes under it, where ``data``
+        itself has no ``source``/``published`` (a comparison built from them).
 
     Returns
     -------
@@ -140,8 +144,9 @@ def chart_or_note(
         shown = draw(data, *args, **kwargs)
         if isinstance(shown, pd.DataFrame):  # a table for readers: the house table style
             language = kwargs.get("language")
+            sources = data if caption_sources is None else caption_sources
             return reader_table(
-                shown, caption=table_caption(what, data, language), language=language
+                shown, caption=table_caption(what, sources, language), language=language
             )
         return shown
     return empty_note(
@@ -149,25 +154,25 @@ def chart_or_note(
     )
 
 
-def table_caption(what: str | None, data: Any, language: str | None = None) -> str | None:
+def table_caption(what: Any, data: Any, language: str | None = None) -> str | None:
     """The caption under a table: what it shows, then the source line of the data it was made from.
 
     ``Wachttijd tot het keukentafelgesprek: Sociaal. Bron: synthetisch register (...);
     synthetische gegevens, geen echte cliënten``. The source line
     (:func:`analysis.plotting.source_text`) only where ``data`` is a DataFrame with
-    ``source`` and ``published`` columns; None when there is neither.
+    ``source`` and ``published`` columns and a source that is not blank; the
+    table's cells carry no ``*`` marks, so provisional periods are named
+    (:func:`analysis.plotting.provisional_periods_note`). None when there is neither.
     """
-    from .base import source_text
+    from .base import provisional_periods_note, source_text
 
     language = resolve_language(language)
-    parts = [what.strip().rstrip(".")] if what and what.strip() else []
-    if (
-        isinstance(data, pd.DataFrame)
-        and len(data)
-        and {"source", "published"} <= set(data.columns)
-        and data["source"].notna().any()
-    ):
-        parts.append(source_text(data, language))
+    parts = [what.strip().rstrip(".")] if isinstance(what, str) and what.strip() else []
+    if isinstance(data, pd.DataFrame) and {"source", "published"} <= set(data.columns):
+        sourced = data[data["source"].map(lambda v: isinstance(v, str) and bool(v.strip()))]
+        if len(sourced):
+            note = provisional_periods_note(sourced, language)
+            parts.append(source_text(sourced, language, provisional_note=note))
     return ". ".join(parts) or None
 
 

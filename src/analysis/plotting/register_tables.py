@@ -23,10 +23,9 @@ from ..experience import (
     p_text,
 )
 from ..flow import THRESHOLD, identity_summary, identity_text
-from ..labels import MISSING, format_number, join_words, label, period_label, resolve_language
-from ..periods import STATUS_PROVISIONAL, STATUS_REVISED_PROVISIONAL, period_sort_key
+from ..labels import MISSING, format_number, label, period_label, resolve_language
 from ..regions import RegionResolver
-from .base import source_text
+from .base import provisional_periods_note, source_text
 from .notes import empty_note, table_caption
 from .tables import ReaderTable, reader_table
 
@@ -263,7 +262,7 @@ def cbs_reader_table(table: pd.DataFrame, *, language: str | None = None) -> pd.
 def cbs_reader_tables(
     table: pd.DataFrame, observations: pd.DataFrame, *, language: str | None = None
 ) -> list[ReaderTable]:
-    """A :func:`analysis.flow.cbs_flow_table` as reader's tables, one per period type.
+    """A :func:`analysis.flow.cbs_flow_table` as reader's tables: half-years, then years.
 
     Half-year and year figures are different statistics (a year counts
     everyone with a provision in the year), so they are never in one table.
@@ -283,7 +282,8 @@ def cbs_reader_tables(
     Returns
     -------
     list of ReaderTable
-        Half-years first, then years (as the charts above them); none for an empty table.
+        Half-years first, then years (as the charts above them); none for an empty
+        table. Other period types (CBS publishes none for these flows) are not shown.
     """
     language = resolve_language(language)
     out = []
@@ -298,19 +298,7 @@ def cbs_reader_tables(
         caption = label(f"cbs_flow_caption_{kind}", language)
         if len(obs):
             # the table's cells carry no * marks: the source line names the provisional periods
-            marks = []
-            for status, key in (
-                (STATUS_PROVISIONAL, "voorlopig"),
-                (STATUS_REVISED_PROVISIONAL, "nader_voorlopig"),
-            ):
-                periods = sorted(
-                    set(obs.loc[obs["status"] == status, "period"].astype(str)),
-                    key=period_sort_key,
-                )
-                if periods:
-                    names = [period_label(p, language) for p in periods]
-                    marks.append(f"{label(key, language)}: {join_words(names, language)}")
-            note = "; ".join(marks) or None
+            note = provisional_periods_note(obs, language)
             caption = f"{caption}. {source_text(obs, language, provisional_note=note)}"
         out.append(
             reader_table(

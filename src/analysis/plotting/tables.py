@@ -389,7 +389,7 @@ class ReaderTable:
 
     @property
     def caption(self) -> str | None:
-        """The caption (a source line), if any."""
+        """The caption under the table (what it shows and its source line), if any."""
         return self.styler.caption
 
     def to_html(self) -> str:

@@ -433,18 +433,19 @@ def page_stamp(run_id: str, commit: str | None = None) -> dict[str, str]:
 def stamp_text(stamp: dict[str, str], language: str = "nl", when: dt.datetime | None = None) -> str:
     """The line at the foot of a page: when it was made, in which run, by which version.
 
-    ``Gemaakt op 3 december 2026 om 23:10 in run 20261203T231012 met analysis 0.1.0
-    (commit 6d3ab85c1f2e).`` ``when`` defaults to now (local time): the pages are
-    written right after their report ran.
+    ``Gemaakt op 3 december 2026 om 23:10 CET in run 20261203T231012 met analysis 0.1.0
+    (commit 6d3ab85c1f2e).`` ``when`` defaults to now, in the local time zone of the
+    machine that writes the page (named after the time: a cluster worker may lie in
+    another zone than the runner); the pages are written right after their report ran.
     """
     from ..labels import label, period_label
 
-    when = when or dt.datetime.now()
+    when = when or dt.datetime.now().astimezone()
     commit = stamp.get("commit")
     key = "page_stamp" if commit else "page_stamp_no_commit"
     return label(key, language).format(
         date=period_label(when.strftime("%Y-%m-%d"), language, style="long"),
-        time=when.strftime("%H:%M"),
+        time=when.strftime("%H:%M") + (f" {when.strftime('%Z')}" if when.tzinfo else ""),
         run_id=stamp.get("run_id", ""),
         version=stamp.get("version", ""),
         commit=commit or "",

@@ -14,7 +14,8 @@ pandas, matplotlib and statsmodels in ``sys.modules``:
   ``sys.path`` and the working directory are restored; the ``random`` and
   ``numpy.random`` global generators are re-seeded from fresh entropy, as in
   a new process;
-- the garbage the previous report left is collected and what survives it
+- the last error's traceback (``sys.last_traceback`` and its kin) is dropped;
+  the garbage the previous report left is collected and what survives it
   (imported modules, the kernel's data cache) is frozen (:func:`gc.freeze`),
   so the collector's runs during a report scan only that report's objects:
   a full collection over a warm kernel's cache (400,000-800,000 objects)
@@ -152,6 +153,15 @@ def reset(cwd: str) -> None:
 
 def _collect_and_freeze() -> None:
     """Collect the previous report's garbage and freeze what survives (see the module docstring)."""
+    # the last error's traceback (and every frame's locals in it) survives %reset: drop it, so
+    # a failed report's data are neither frozen nor visible to the next report
+    for name in ("last_type", "last_value", "last_traceback", "last_exc"):
+        if hasattr(sys, name):
+            setattr(sys, name, None)
+    ip = get_ipython()  # type: ignore[name-defined]  # noqa: F821 - provided by IPython
+    for holder, name in ((ip, "last_execution_result"), (getattr(ip, "InteractiveTB", None), "tb")):
+        if getattr(holder, name, None) is not None:
+            setattr(holder, name, None)
     resets = _STATE["resets"] = _STATE.get("resets", 0) + 1
     if resets % FULL_COLLECTION_EVERY == 0:
         gc.unfreeze()
