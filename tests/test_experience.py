@@ -382,3 +382,10 @@ def test_group_interval_chart_writes_x_for_withheld_groups():
     texts = figure_texts(plotting.group_interval_chart(frame, title="T", highlight="WK034402"))
     assert "x" in texts and "West" in texts and "Noordwest" in texts
     assert any("gemeente: 8,0" in t for t in texts)
+
+
+def test_a_small_p_value_keeps_its_sign_and_number_together():
+    from analysis.experience import p_text
+
+    assert p_text(0.0001, "nl") == "<\u00a00,001" and p_text(0.0001, "en") == "<\u00a00.001"
+    assert p_text(0.4721, "nl") == "0,472" and p_text(float("nan"), "nl") == "–"

@@ -687,12 +687,15 @@ EFFECT_SYMBOLS = {"eta2": "η²", "epsilon2": "ε²", "cramers_v": "V"}
 
 
 def p_text(p: float, language: str | None = None) -> str:
-    """A p-value for readers: three decimals, ``< 0,001`` below that, ``–`` when missing."""
+    """A p-value for readers: three decimals, ``< 0,001`` below that, ``–`` when missing.
+
+    The space after ``<`` does not break: a narrow table column wraps the value whole.
+    """
     language = resolve_language(language)
     if pd.isna(p):
         return MISSING
     if p < 0.001:
-        return "< " + format_number(0.001, 3, language)
+        return "<\u00a0" + format_number(0.001, 3, language)
     return format_number(p, 3, language)
 
 

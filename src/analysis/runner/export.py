@@ -145,7 +145,8 @@ vertical-align:top}
 .analysis-failure{margin:1rem 0;padding:.8rem 1rem;border-left:4px solid #b00020;background:#fdecea;color:#5f0010;
 font-size:1rem}
 body .jp-OutputArea-output pre{word-break:normal;overflow-wrap:anywhere}
-.analysis-stamp{margin:2rem 0 1rem;padding-top:.5rem;border-top:1px solid #ddd;color:#4a4a4a;font-size:.85rem}
+.analysis-stamp{margin:2rem 0 1rem;padding-top:.5rem;border-top:1px solid #ddd;color:#4a4a4a;font-size:.85rem;
+font-family:var(--jp-content-font-family)}
 {%- if resources.get('analysis_review') %}
 body .jp-RenderedText,body .jp-RenderedText pre{font-family:var(--jp-content-font-family);
 font-size:var(--jp-content-font-size1)}
