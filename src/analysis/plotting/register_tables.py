@@ -25,7 +25,6 @@ from ..experience import (
 from ..flow import THRESHOLD, identity_summary, identity_text
 from ..labels import MISSING, format_number, label, period_label, resolve_language
 from ..regions import RegionResolver
-from .base import provisional_periods_note, source_text
 from .notes import empty_note, table_caption
 from .tables import ReaderTable, reader_table
 
@@ -266,9 +265,9 @@ def cbs_reader_tables(
 
     Half-year and year figures are different statistics (a year counts
     everyone with a provision in the year), so they are never in one table.
-    Each table gets a caption: what it holds, then the source line of the
-    observations its rows come from (:func:`analysis.plotting.source_text`:
-    tables, vintage, provisional marks).
+    Each table gets a caption (:func:`analysis.plotting.table_caption`): what it
+    holds, then the source line of the observations its rows come from (tables,
+    vintage, the provisional periods named).
 
     Parameters
     ----------
@@ -295,14 +294,11 @@ def cbs_reader_tables(
             (observations["period_type"] == kind)
             & observations["period"].astype(str).isin(set(part["period"].astype(str)))
         ]
-        caption = label(f"cbs_flow_caption_{kind}", language)
-        if len(obs):
-            # the table's cells carry no * marks: the source line names the provisional periods
-            note = provisional_periods_note(obs, language)
-            caption = f"{caption}. {source_text(obs, language, provisional_note=note)}"
         out.append(
             reader_table(
-                cbs_reader_table(part, language=language), caption=caption, language=language
+                cbs_reader_table(part, language=language),
+                caption=table_caption(label(f"cbs_flow_caption_{kind}", language), obs, language),
+                language=language,
             )
         )
     return out
