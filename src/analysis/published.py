@@ -27,9 +27,9 @@ import pandas as pd
 from . import config, datacache
 from .errors import InputError, ParameterError
 from .indicators import INDICATORS, UNITS
-from .periods import PERIOD_TYPES, period_sort_key, period_type_of
+from .periods import PERIOD_TYPES, period_sort_key
 from .regions import builtin_regions
-from .schema import COLUMNS, OPTIONAL_COLUMNS, validate_observations
+from .schema import COLUMNS, OPTIONAL_COLUMNS, period_matches_type, validate_observations
 
 OUTPUT_COLUMNS = COLUMNS + ["note"]
 _KEY = ["indicator", "region_code", "period", "source", "published"]
@@ -162,7 +162,7 @@ def published_periods(path: str | Path | None = None) -> set[str]:
     missing column, a row with the wrong number of fields) and checks each
     period against its ``period_type``, but not the other values: the runner
     checks every report's ``start``/``end`` against these before any kernel
-    starts, in ~10 ms instead of the ~0.6 s of validating every figure (which
+    starts, in ~20 ms instead of the ~0.6 s of validating every figure (which
     each report's own :func:`load_published` does; a wrong value in a valid
     file fails the reports that load it, each naming file and line).
 
@@ -176,20 +176,23 @@ def published_periods(path: str | Path | None = None) -> set[str]:
     for file in published_files(path):
         header, records, lines = _parse_csv(_read_text(file), file)
         column, kind_column = header.index("period"), header.index("period_type")
-        for record, line in zip(records, lines, strict=True):
-            period, kind = record[column].strip(), record[kind_column].strip()
-            try:
-                written_as = period_type_of(period)
-            except ValueError:
-                written_as = None
-            if written_as != kind:  # a period the validator refuses must not widen the span
-                raise InputError(
-                    f"period {period!r} is not written as period_type {kind!r} prescribes "
-                    "(2023, 2023H1, 2023Q1, 2023-06, 2023-06-30)",
-                    file=file,
-                    row=line,
-                )
-            periods.add(period)
+        written = pd.DataFrame(
+            {
+                "period": [r[column].strip() for r in records],
+                "period_type": [r[kind_column].strip() for r in records],
+            }
+        )
+        # the validator's own rule: a period it refuses must not widen the span
+        wrong = (~period_matches_type(written)).to_numpy().nonzero()[0]
+        if len(wrong):
+            period, kind = written.iloc[wrong[0]]
+            raise InputError(
+                f"period {period!r} is not written as period_type {kind!r} prescribes "
+                "(2023, 2023H1, 2023Q1, 2023-06, 2023-06-30)",
+                file=file,
+                row=lines[wrong[0]],
+            )
+        periods.update(written["period"])
     return periods
 
 

@@ -133,7 +133,13 @@ def strip_text(values: pd.Series) -> pd.Series:
     return pd.Series(out, index=values.index, dtype=object)
 
 
-def _period_matches_type(df: pd.DataFrame) -> pd.Series:
+def period_matches_type(df: pd.DataFrame) -> pd.Series:
+    """Per row, whether ``period`` is written as its ``period_type`` prescribes.
+
+    The validator's rule ``period_matches_type`` (2023, 2023H1, 2023Q1,
+    2023-06, 2023-06-30; a date must exist). ``df`` needs ``period`` and
+    ``period_type``; the result has ``df``'s index.
+    """
     periods = df["period"].astype(str)
     kinds = df["period_type"].to_numpy()
     ok = np.zeros(len(df), dtype=bool)
@@ -234,7 +240,7 @@ OBSERVATIONS = pa.DataFrameSchema(
         "note": pa.Column(str, nullable=True, required=False),
     },
     checks=[
-        pa.Check(_period_matches_type, error=_RULES["period_matches_type"][1]),
+        pa.Check(period_matches_type, error=_RULES["period_matches_type"][1]),
         pa.Check(_value_present_unless_missing, error=_RULES["value_present"][1]),
         pa.Check(_percentage_in_range, error=_RULES["percentage_range"][1]),
         pa.Check(_counts_not_negative, error=_RULES["not_negative"][1]),
