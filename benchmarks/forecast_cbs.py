@@ -15,7 +15,9 @@ before it. Per indicator and horizon: MASE of the default
 :data:`analysis.forecast.LEADING` where there is one) and of naive, their difference with a
 90 % bootstrap interval over municipalities (:func:`paired_difference`, seeded), the
 default's 80 % and 95 % coverage and its Winkler scores (divided by the scale), and the
-time to forecast the whole panel.
+time to forecast the whole panel; the 80 % coverage with an interval over origins, and how
+often intervals calibrated on average, with the cell's spread between origins, would land
+outside 0.75-0.85 (:func:`band_misses_if_calibrated`).
 
 **Secondary view** (the earlier protocol, last 4 origins 2022H1-2023H2) for
 ``jeugdhulp_pct``, ``jeugdbescherming_pct`` and ``wmo_clienten_per_1000``: the default,
@@ -23,7 +25,8 @@ unrounded and without the leading indicator, naive, drift, statsforecast's AutoE
 AutoARIMA and AutoTheta (a benchmark-only extra: ``pip install -e ".[bench]"``; skipped with
 a note when absent) and two reference rows that are not forecasts: naive and the default
 moved onto the *realised* median change of the panel (:func:`oracle_common_change`). Last,
-the default's 80 % coverage per origin (:func:`coverage_by_origin`).
+per origin over every origin, the default's 80 % coverage (:func:`coverage_by_origin`) and its
+MASE minus naive's (:func:`mase_difference_by_origin`).
 
 Usage: ``python benchmarks/forecast_cbs.py [--statsmodels] [--only ID ...] [--no-statsforecast]``
 (``--statsmodels`` also backtests the per-series statsmodels methods ``auto`` and
@@ -70,6 +73,8 @@ LEVEL, N_BOOT, SEED = 0.90, 2000, 0  # the bootstrap interval of default - naive
 #: Fewest origins for a calibration verdict: a percentile bootstrap over 2-5 origins has a few possible
 #: values and covers far less than its level, so yearly cells (2-5 origins) get none.
 MIN_VERDICT_ORIGINS = 8
+#: The issue's band for the 80 % coverage of every cell.
+BAND = (0.75, 0.85)
 
 #: The indicators of the secondary view (catalogue ids of :mod:`analysis.cbs`).
 INDICATORS: tuple[str, ...] = ("jeugdhulp_pct", "jeugdbescherming_pct", "wmo_clienten_per_1000")
@@ -298,6 +303,34 @@ def coverage_by_origin(errors: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def with_naive_errors(errors: pd.DataFrame, naive: pd.DataFrame) -> pd.DataFrame:
+    """``errors`` with naive's scaled error for the same region, origin and horizon (``naive_scaled_error``)."""
+    key = ["region_code", "origin", "horizon"]
+    return errors.merge(
+        naive[key + ["scaled_error"]].rename(columns={"scaled_error": "naive_scaled_error"}),
+        on=key,
+        how="left",
+        validate="one_to_one",
+    )
+
+
+def mase_difference_by_origin(errors: pd.DataFrame) -> pd.DataFrame:
+    """MASE of the default minus naive's, per horizon (rows) and origin (columns), with the whole (``all``).
+
+    ``errors``: :func:`with_naive_errors`; pairs where either error is
+    missing (a zero scale) are left out, as :func:`paired_difference` does.
+    Shows which origins a result rests on: one origin's national shock
+    moves all its municipalities, so a gain or loss over all origins can
+    come from one or two of them.
+    """
+    e = errors.dropna(subset=["scaled_error", "naive_scaled_error"])
+    d = e["scaled_error"].abs() - e["naive_scaled_error"].abs()
+    table = d.groupby([e["horizon"], e["origin"]]).mean().unstack("origin")
+    table = table[sorted(table.columns, key=period_sort_key)]
+    table["all"] = d.groupby(e["horizon"]).mean()
+    return table
+
+
 def coverage_interval(
     errors: pd.DataFrame,
     horizon: int,
@@ -316,13 +349,65 @@ def coverage_interval(
     scores (every outcome; a forecast without an interval counts as a
     miss), so the coverage is the table's. Seeded, so reproducible.
     """
-    e = errors[errors["horizon"] == horizon].dropna(subset=["actual"])
-    inside = (e["actual"] >= e["lo80"]) & (e["actual"] <= e["hi80"])
-    per_origin = inside.groupby(e["origin"]).agg(["sum", "size"])
+    per_origin = coverage_counts(errors, horizon)
     sums, sizes = per_origin["sum"].to_numpy(float), per_origin["size"].to_numpy(float)
     if not sizes.size:
         return float("nan"), float("nan"), float("nan")
     return ratio_with_interval(sums, sizes, n_boot, seed, level)
+
+
+def coverage_counts(errors: pd.DataFrame, horizon: int) -> pd.DataFrame:
+    """Per origin at one horizon: outcomes inside the 80 % interval (``sum``) and outcomes scored (``size``).
+
+    Every outcome counts, as :func:`analysis.forecast.score_backtest` counts
+    them: a forecast without an interval is a miss.
+    """
+    e = errors[errors["horizon"] == horizon].dropna(subset=["actual"])
+    inside = (e["actual"] >= e["lo80"]) & (e["actual"] <= e["hi80"])
+    return inside.groupby(e["origin"]).agg(["sum", "size"]).astype(float)
+
+
+def band_misses_if_calibrated(
+    cells: list[pd.DataFrame],
+    band: tuple[float, float] = BAND,
+    nominal: float = 0.80,
+    n_boot: int = N_BOOT,
+    seed: int = SEED,
+) -> tuple[np.ndarray, np.ndarray]:
+    """How often intervals that are calibrated *on average* land outside ``band`` in cells like these.
+
+    ``cells``: per cell, :func:`coverage_counts` (origins of one period type,
+    so the cells share their calendar origins). Each cell's per-origin
+    coverage is moved to a mean of ``nominal`` (every origin by the same
+    amount, clipped to 0-1): its spread between origins, which the shared
+    national shock of each origin causes, stays as it was, its
+    miscalibration goes. Origins are then drawn with replacement, the same
+    draw for every cell (one half-year's shock hits every indicator at
+    once), and each cell's coverage over the drawn origins (outcomes
+    weighted, as in the table) is compared with ``band``. A percentile
+    bootstrap over k origins has a spread (k - 1) / k of the true one, so
+    with 4-5 origins the misses are, if anything, too few.
+
+    Returns, per cell, the share of draws outside ``band``, and, per draw,
+    the number of cells outside it. Seeded, so reproducible.
+    """
+    origins = sorted({o for c in cells for o in c.index}, key=period_sort_key)
+    if not origins:
+        return np.zeros(len(cells)), np.zeros(n_boot, dtype=int)
+    idx = np.random.default_rng(seed).integers(0, len(origins), (n_boot, len(origins)))
+    outside = np.zeros((n_boot, len(cells)), dtype=bool)
+    for j, c in enumerate(cells):
+        c = c.reindex(origins)
+        size = c["size"].fillna(0.0).to_numpy()
+        share = np.divide(c["sum"].to_numpy(), size, out=np.zeros(len(origins)), where=size > 0)
+        mean = float(np.nansum(share * size) / size.sum()) if size.sum() else nominal
+        moved = np.clip(share - mean + nominal, 0.0, 1.0)
+        with np.errstate(invalid="ignore"):
+            cov = (moved * size)[idx].sum(axis=1) / size[idx].sum(axis=1)
+        outside[:, j] = (cov < band[0] - _EPS) | (
+            cov > band[1] + _EPS
+        )  # NaN: no drawn origin, inside
+    return outside.mean(axis=0), outside.sum(axis=1)
 
 
 def ratio_with_interval(
@@ -424,6 +509,7 @@ def compare_with_naive(
                 "Wink80/s": p.loc[h, "winkler80_scaled"],
                 "Wink95/s": p.loc[h, "winkler95_scaled"],
                 "n": int(p.loc[h, "n"]),
+                "counts": coverage_counts(default, int(h)),
             }
         )
     return rows
@@ -451,7 +537,7 @@ def evaluate(
         "whole_s": whole,
         "origins": n,
         "skipped": default.skipped,
-        "errors": default.errors,
+        "errors": with_naive_errors(default.errors, naive.errors),
         "params": full.params,
         "leading": leading is not None,
     }
@@ -549,6 +635,12 @@ def main_evaluation(
     table["cov80 90% CI"] = [
         f"[{lo:.2f}, {hi:.2f}]" for lo, hi in zip(table["cov80 lo"], table["cov80 hi"], strict=True)
     ]
+    table["out if cal."] = np.nan
+    draws: dict[str, np.ndarray] = {}
+    for kind in table["type"].unique():
+        rows_of = table.index[table["type"] == kind]
+        share, draws[kind] = band_misses_if_calibrated(list(table.loc[rows_of, "counts"]))
+        table.loc[rows_of, "out if cal."] = share
     table["diff"] = table["diff"].map(lambda v: f"{v:+.3f}")
     table["rel %"] = table["rel %"].map(lambda v: f"{v:+.1f}")
     cols = [
@@ -567,6 +659,7 @@ def main_evaluation(
         "cov80",
         "cov80 90% CI",
         "calibration",
+        "out if cal.",
         "cov95",
         "Wink80/s",
         "Wink95/s",
@@ -582,12 +675,16 @@ def main_evaluation(
         "cov80 90% CI: a 90 % bootstrap interval of cov80 over origins (origins resampled, same draws and seed; "
         "one origin's national shock moves all its municipalities); calibration: too wide / too narrow where "
         f"that interval excludes 0.80, ok where it holds it, n/a with fewer than {MIN_VERDICT_ORIGINS} origins; "
+        f"out if cal.: the share of {N_BOOT} origin draws in which intervals with this cell's spread between "
+        f"origins but calibrated on average (mean coverage 0.80) land outside {BAND[0]:.2f}-{BAND[1]:.2f}; "
         "Wink/s: its Winkler "
         "score divided by the scale; whole s: seconds to forecast the whole panel (+lead: with the "
         "leading stock). Origins: first-last (number scored)."
     )
     _print_frame(table[cols])
     print(coverage_summary(table))
+    outside = ~table["cov80"].between(*BAND)
+    print(band_summary(draws, outside.groupby(table["type"]).sum().to_dict()))
     return errors
 
 
@@ -608,6 +705,33 @@ def coverage_summary(table: pd.DataFrame) -> str:
         + f". Calibration over origins (cells with {MIN_VERDICT_ORIGINS} origins or more): "
         f"{verdicts.get('ok', 0)} ok, {verdicts.get('too wide', 0)} too wide, "
         f"{verdicts.get('too narrow', 0)} too narrow; {verdicts.get('n/a', 0)} cells n/a (fewer origins)."
+    )
+
+
+def band_summary(draws: dict[str, np.ndarray], observed: dict[str, int]) -> str:
+    """One paragraph: how many cells outside the band calibrated intervals would show, against ``observed``.
+
+    ``draws``: per period type, the number of cells outside the band per draw
+    (:func:`band_misses_if_calibrated`); the types are drawn independently
+    (other calendars), so the totals add draw by draw.
+    """
+
+    def part(d: np.ndarray, seen: int, what: str) -> str:
+        lo, hi = np.quantile(d, [(1 - LEVEL) / 2, 1 - (1 - LEVEL) / 2])
+        return (
+            f"{what}: expected {d.mean():.1f} ({LEVEL:.0%} range {lo:.0f}-{hi:.0f}), none in "
+            f"{np.mean(d == 0):.1%} of draws, observed {seen}"
+        )
+
+    parts = [part(d, int(observed.get(kind, 0)), kind) for kind, d in draws.items()]
+    if len(draws) > 1:
+        parts.append(
+            part(sum(draws.values()), int(sum(observed.get(k, 0) for k in draws)), "all cells")
+        )
+    return (
+        f"If every cell's intervals were calibrated on average, with the spread between origins each cell "
+        f"shows ({N_BOOT} draws of origins, seed {SEED}; 'out if cal.'), cells outside "
+        f"{BAND[0]:.2f}-{BAND[1]:.2f}: " + "; ".join(parts) + "."
     )
 
 
@@ -766,6 +890,19 @@ def main(argv: list[str] | None = None) -> int:
                     f"{indicator}\n"
                     + coverage_by_origin(all_errors[indicator]).to_string(
                         float_format=lambda v: f"{v:.2f}"
+                    )
+                )
+        print(
+            "\nMASE of the default minus naive's per origin, every origin from 2018H1 (below 0: the default "
+            "was better at that origin; the nested rule's evidence grows with every origin, so the first "
+            "origins have the least):"
+        )
+        with pd.option_context("display.width", 250, "display.max_columns", 30):
+            for indicator in shown:
+                print(
+                    f"{indicator}\n"
+                    + mase_difference_by_origin(all_errors[indicator]).to_string(
+                        float_format=lambda v: f"{v:+.3f}"
                     )
                 )
     print(f"\nWhole run {time.perf_counter() - started:.0f} s")

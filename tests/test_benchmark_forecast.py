@@ -326,3 +326,92 @@ def test_coverage_summary_names_the_cells_outside_the_band(bench):
     assert "b year h2 0.860 [0.82, 0.90] too wide" in text and "c year h1 0.700" in text
     assert "d year h1 nan" in text  # no coverage is not inside the band
     assert "1 ok, 1 too wide, 0 too narrow; 2 cells n/a" in text
+
+
+def _counts(shares: dict[str, float], size: int = 100) -> pd.DataFrame:
+    """coverage_counts-shaped frame: per origin, outcomes inside (``sum``) and scored (``size``)."""
+    return pd.DataFrame(
+        {"sum": [s * size for s in shares.values()], "size": [float(size)] * len(shares)},
+        index=list(shares),
+    )
+
+
+def test_coverage_counts_per_origin_count_a_missing_interval_as_a_miss(bench):
+    errors = pd.DataFrame(
+        {
+            "origin": ["A", "A", "B", "B", "B"],
+            "horizon": [1, 1, 1, 1, 2],
+            "actual": [1.0, 5.0, 1.0, np.nan, 1.0],
+            "lo80": [0.0, 0.0, np.nan, 0.0, 0.0],
+            "hi80": [2.0, 2.0, np.nan, 2.0, 2.0],
+        }
+    )
+    counts = bench.coverage_counts(errors, 1)
+    assert counts.loc["A"].tolist() == [1.0, 2.0]
+    assert counts.loc["B"].tolist() == [0.0, 1.0]  # no interval: a miss; no outcome: not scored
+
+
+def test_band_misses_if_calibrated_keeps_the_spread_and_removes_the_miscalibration(bench):
+    origins = ["2018H1", "2018H2", "2019H1", "2019H2"]
+    steady = _counts(dict.fromkeys(origins, 0.95))  # too wide, but the same at every origin
+    spread = _counts(dict(zip(origins, [0.55, 0.95, 0.65, 0.97], strict=True)))
+    share, per_draw = bench.band_misses_if_calibrated([steady, spread], n_boot=4000, seed=1)
+    # moved to 0.80 without spread, a cell never leaves the band; with this spread it often does
+    assert share[0] == 0.0
+    assert 0.3 < share[1] < 0.9
+    assert per_draw.shape == (4000,) and per_draw.max() == 1
+    assert np.array_equal(per_draw, (share[1] > 0) * per_draw)  # only the spread cell is counted
+    again = bench.band_misses_if_calibrated([steady, spread], n_boot=4000, seed=1)
+    assert np.array_equal(again[0], share) and np.array_equal(again[1], per_draw)  # seeded
+
+
+def test_band_misses_if_calibrated_draws_the_same_origins_for_every_cell(bench):
+    # two cells with the same spread over the same origins miss together or not at all
+    origins = ["2018H1", "2018H2", "2019H1"]
+    cell = _counts(dict(zip(origins, [0.5, 0.95, 0.95], strict=True)))
+    share, per_draw = bench.band_misses_if_calibrated([cell, cell.copy()], n_boot=2000)
+    assert share[0] == share[1] > 0
+    assert set(np.unique(per_draw)) <= {0, 2}
+    # a cell that lacks an origin is scored on the drawn origins it has (here two alike: never out),
+    # and a draw of none of its origins does not count as a miss
+    partial = cell.drop(index="2018H1")
+    share, per_draw = bench.band_misses_if_calibrated([partial, cell], n_boot=2000)
+    assert share[0] == 0.0 and share[1] > 0
+    assert per_draw.max() == 1
+
+
+def test_band_summary_adds_the_period_types_draw_by_draw(bench):
+    draws = {"halfyear": np.array([0, 1, 2, 1]), "year": np.array([0, 0, 3, 1])}
+    text = bench.band_summary(draws, {"halfyear": 2, "year": 1})
+    assert "halfyear: expected 1.0" in text and "observed 2" in text
+    assert "year: expected 1.0" in text and "none in 50.0% of draws" in text
+    # all cells: 0, 1, 5, 2 -> mean 2.0, none in 1 of 4 draws, observed 3
+    assert "all cells: expected 2.0" in text and "none in 25.0% of draws, observed 3" in text
+
+
+def test_mase_difference_by_origin_shows_where_a_gain_comes_from(bench):
+    errors = pd.DataFrame(
+        {
+            "region_code": ["a", "b", "a", "b", "a"],
+            "origin": ["2018H1", "2018H1", "2018H2", "2018H2", "2018H2"],
+            "horizon": [1, 1, 1, 1, 2],
+            "scaled_error": [-0.5, 1.0, 2.0, np.nan, 1.0],
+            "naive_scaled_error": [1.0, 1.0, 1.0, 3.0, 1.0],
+        }
+    )
+    table = bench.mase_difference_by_origin(errors)
+    assert table.loc[1, "2018H1"] == pytest.approx(-0.25)  # |errors|: (0.5 - 1 + 1 - 1) / 2
+    assert table.loc[1, "2018H2"] == pytest.approx(1.0)  # the pair without an error is left out
+    assert table.loc[1, "all"] == pytest.approx((-0.5 + 0 + 1) / 3)
+    assert np.isnan(table.loc[2, "2018H1"]) and table.loc[2, "2018H2"] == 0.0
+    assert list(table.columns) == ["2018H1", "2018H2", "all"]
+
+
+def test_with_naive_errors_pairs_the_same_region_origin_and_horizon(bench):
+    key = {"region_code": ["a", "b"], "origin": ["2018H1", "2018H1"], "horizon": [1, 1]}
+    default = pd.DataFrame({**key, "scaled_error": [0.5, 1.0]})
+    naive = pd.DataFrame({**key, "scaled_error": [2.0, 3.0]}).iloc[::-1]
+    merged = bench.with_naive_errors(default, naive)
+    assert merged["naive_scaled_error"].tolist() == [2.0, 3.0]
+    with pytest.raises(pd.errors.MergeError):
+        bench.with_naive_errors(default, pd.concat([naive, naive]))
