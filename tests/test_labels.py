@@ -115,7 +115,8 @@ def test_non_numbers_are_refused(value):
         (12163, "aantal", "12.163", "12,163"),
         (13.06, "per 1000 inwoners", "13,1 per 1.000 inwoners", "13.1 per 1,000 inhabitants"),
         (1025, "per 10000 inwoners", "1.025 per 10.000 inwoners", "1,025 per 10,000 inhabitants"),
-        (12, "werkdagen", "12 werkdagen", "12 working days"),
+        (12, "werkdagen", "12,0 werkdagen", "12.0 working days"),  # a mean of days: 5,4 is not 5
+        (5.44, "werkdagen", "5,4 werkdagen", "5.4 working days"),
         (7.5, "rapportcijfer", "7,5", "7.5"),
         (2345, "euro x 1000", "2.345 x € 1.000", "2,345 x € 1,000"),
     ],

@@ -287,6 +287,10 @@ def test_rates_are_written_as_cbs_publishes_them():
     assert "99 per 1.000 inwoners" in texts and not any(",0" in t for t in texts)
     assert P.value_decimals([12.3456], "per 1000 inwoners") == 1
     assert P.value_decimals([12.0], "procent") == 1  # percentages keep CBS's one decimal
+    # working days as published: a norm of 5 days whole, a mean waiting time with its tenth
+    assert P.value_decimals([5.0], "werkdagen") == 0
+    assert P.value_decimals([7.6, 7.9], "werkdagen") == 1
+    assert P.value_decimals([4.66], "werkdagen") == 1
 
 
 def test_a_synthetic_history_is_never_called_realisatie():
@@ -313,7 +317,10 @@ def test_a_synthetic_history_is_never_called_realisatie():
     fig = P.forecast_chart(history, fc)
     texts = P.figure_texts(fig)
     assert "Synthetische reeks" in texts and "Realisatie" not in texts
-    assert "prognose 2025: 15 werkdagen" in P.alt_text(fig)
+    # one decimal for working days, as in the tables: 12,5 and 17,5 are not rounded to whole days
+    assert "prognose 2025: 15,0 werkdagen (95%-interval 12,5 werkdagen tot 17,5 werkdagen)" in (
+        P.alt_text(fig)
+    )
 
 
 def _waiting_chart(frame, published):
@@ -977,3 +984,10 @@ def test_long_titles_and_subtitles_wrap_within_the_figure():
     canvas.draw()
     # nothing drawn past the figure's right edge (the saved image keeps the chart's width)
     assert fig.get_tightbbox(canvas.get_renderer()).x1 <= fig.get_figwidth()
+
+
+def test_norm_text_writes_a_norm_as_the_policy_does():
+    assert P.norm_text(5.0, "werkdagen") == "5 werkdagen"
+    assert P.norm_text(5.5, "werkdagen", "en") == "5.5 working days"
+    assert P.norm_text(80.0, "procent") == "80,0%"  # percentages keep CBS's one decimal
+    assert P.norm_text(None, "werkdagen") == "" and P.norm_text(float("nan"), "procent") == ""

@@ -878,7 +878,7 @@ UNIT_DECIMALS: dict[str, int] = {
     "procent": 1,
     "per 1000 inwoners": 1,
     "per 10000 inwoners": 0,
-    "werkdagen": 0,
+    "werkdagen": 1,  # a mean of 5,4 working days must not read "5", the norm
     "rapportcijfer": 1,
     "euro x 1000": 0,
     "euro x 1000 per 1000 inwoners": 0,

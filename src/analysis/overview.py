@@ -75,9 +75,8 @@ REGISTER_HEADLINES: tuple[str, ...] = tuple(
 #: Norms: the mean waiting time of Buurtteam Sociaal should be at most 5 working days.
 NORMS: dict[str, float] = {"buurtteam_sociaal_wachttijd": float(WAITING_NORM_DAYS)}
 
-#: Decimals where the house default (:data:`analysis.labels.UNIT_DECIMALS`) hides what a
-#: headline is about: a mean waiting time going from 7,6 to 7,9 working days would read
-#: 8 -> 8, change 0.
+#: Decimals of the overview's headline rows, whole values included, so that a column of
+#: mean waiting times reads 7,0 -> 7,9 (change +0,9), not 7 -> 7,9: one decimal, as published.
 DECIMALS: dict[str, int] = {"werkdagen": 1}
 
 _WITHIN_NORM = "buurtteam_sociaal_wachttijd_binnen_norm_pct"
@@ -722,7 +721,7 @@ def headline_summary(
                 )
             ],
             "norm": [
-                format_value(n, u, language, missing="") if isinstance(u, str) and u else ""
+                plotting.norm_text(n, u, language) if isinstance(u, str) and u else ""
                 for n, u in zip(frame["norm"], frame["unit"], strict=True)
             ],
             "source": frame["row_source"],

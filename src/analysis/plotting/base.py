@@ -1505,17 +1505,19 @@ def status_mark(status: Any) -> str:
 
 
 def value_decimals(values: Iterable[float], unit: str) -> int:
-    """The decimals to write ``values`` in: the unit's house decimals, rates as published.
+    """The decimals to write ``values`` in: the unit's house decimals, rates and working days as published.
 
-    Rates (``per 1000 inwoners``, ``per 10000 inwoners``) get the fewest
-    decimals that write every value exactly, at most the house decimals
-    (:data:`analysis.labels.UNIT_DECIMALS`): CBS publishes Wmo clients per
-    1.000 inhabitants as whole numbers, so they read ``73 per 1.000
-    inwoners``, never ``73,0``; a rate computed from the register
-    (``12,3456``) keeps the house decimals. Other units: the house decimals.
+    Rates (``per 1000 inwoners``, ``per 10000 inwoners``) and working days
+    get the fewest decimals that write every value exactly, at most the
+    house decimals (:data:`analysis.labels.UNIT_DECIMALS`): CBS publishes
+    Wmo clients per 1.000 inhabitants as whole numbers, so they read ``73
+    per 1.000 inwoners``, never ``73,0``, and a norm of 5 working days reads
+    ``5 werkdagen``; a rate or mean waiting time computed from the register
+    (``12,3456``, ``4,66``) keeps the house decimals. Other units: the
+    house decimals.
     """
     cap = UNIT_DECIMALS.get(unit, 1)
-    if not str(unit).startswith("per "):
+    if not (str(unit).startswith("per ") or unit == "werkdagen"):
         return cap
     finite = [
         float(v) for v in values if v is not None and not pd.isna(v) and math.isfinite(float(v))
@@ -1524,6 +1526,17 @@ def value_decimals(values: Iterable[float], unit: str) -> int:
         if all(abs(round(v, places) - v) <= 1e-9 * max(1.0, abs(v)) for v in finite):
             return places
     return cap
+
+
+def norm_text(norm: float | None, unit: str, language: str | None = None) -> str:
+    """A norm (streefwaarde) for readers, as the policy writes it: ``'5 werkdagen'``, ``''`` for none.
+
+    Decimals by :func:`value_decimals`, so a norm of 5 working days is not
+    written ``5,0`` beside mean waiting times of ``7,9``.
+    """
+    if norm is None or pd.isna(norm):
+        return ""
+    return format_value(norm, unit, language, decimals=value_decimals([norm], unit))
 
 
 # --- alt text -------------------------------------------------------------------------------
@@ -1851,6 +1864,7 @@ __all__ = [
     "status_mark",
     "styled",
     "value_decimals",
+    "norm_text",
     "wrap_title",
     "wrap_to_width",
     "zero_based_axis",

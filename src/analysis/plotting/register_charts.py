@@ -430,7 +430,6 @@ def interval_chart(
             language,
             name=group_name(key, language) if key is not None else None,
             value=value,
-            decimals=1 if unit in ("werkdagen", "rapportcijfer") else None,
         )
         for key in keys
     ]

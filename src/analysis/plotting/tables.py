@@ -32,6 +32,7 @@ from .base import (
     capitalised,
     check_unique,
     is_synthetic,
+    norm_text,
     period_types,
     require_observations,
     single_value,
@@ -260,9 +261,7 @@ def headline_table(
                 for r in frame.itertuples()
             ],
             cols["norm"]: [
-                format_value(r.norm, r.unit, language, missing="")
-                if isinstance(r.unit, str) and r.unit
-                else ""
+                norm_text(r.norm, r.unit, language) if isinstance(r.unit, str) and r.unit else ""
                 for r in frame.itertuples()
             ],
         }
