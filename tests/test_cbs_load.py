@@ -11,12 +11,15 @@ from analysis.cbs import (
     TABLES,
     cached_indicators,
     cached_municipalities,
+    chart_breaks,
     import_paths,
     load_indicator,
     region_resolver,
     seams,
     series_breaks,
+    table_switches,
 )
+from analysis.cbs.catalogue import WMO_WIJK_TABLES, is_table_switch, switched_tables
 from analysis.errors import InputError
 from analysis.schema import COLUMNS, validate_observations
 
@@ -169,6 +172,93 @@ def test_series_breaks():
     assert series_breaks("jeugdzorg_personen")[0][:2] == ("2015", "2016")
     assert series_breaks("jeugdreclassering_pct") == []
     assert series_breaks("wmo_clienten") == []
+
+
+def _lines(rows: list[tuple[str, str, str, float, str]], indicator: str = "jeugdhulp_pct"):
+    """Observations from (region, period, source, value, period type) rows."""
+    return pd.DataFrame(
+        [
+            {
+                "indicator": indicator,
+                "region_code": r,
+                "period": p,
+                "period_type": t,
+                "value": v,
+                "source": src,
+            }
+            for r, p, src, v, t in rows
+        ]
+    )
+
+
+def test_switched_tables_knows_editions_and_pairs():
+    assert switched_tables("82972NED", "85098NED") == [("82972NED", "85098NED")]
+    assert is_table_switch("83262NED", "86050NED")
+    first, second = list(WMO_WIJK_TABLES)[:2]
+    assert not is_table_switch(first, second)  # yearly editions of the wijk statistic
+    assert not is_table_switch("82972NED", "82972NED")
+    assert not is_table_switch("register", "82972NED")  # no CBS table on one side
+    assert not is_table_switch("Begroting 2026 (2025)", "Jaarstukken 2018 (2019)")
+    # a figure computed from two tables (costs per youth) switches where one of them does
+    assert switched_tables("83454NED / 84134NED", "83454NED / 85099NED") == [
+        ("84134NED", "85099NED")
+    ]
+    assert not is_table_switch("83454NED / 84134NED", "85099NED")  # not comparable part by part
+
+
+def test_table_switches_mark_where_most_lines_change_table():
+    rows = []
+    for region in ("GM0344", "GM0363", "GM0599", "NL01"):
+        rows += [
+            (region, "2019", "82972NED", 10.0, "year"),
+            (region, "2020", "82972NED", 11.0, "year"),
+            (region, "2021", "85098NED", 12.0, "year"),
+        ]
+    # one municipality's 2020 value comes from the newer table (an empty cell in the older one):
+    # a switch of that line alone, no switch of the chart
+    rows.append(("GM0518", "2019", "82972NED", 9.0, "year"))
+    rows.append(("GM0518", "2020", "85098NED", 9.5, "year"))
+    rows.append(("GM0518", "2021", "85098NED", 9.7, "year"))
+    found = table_switches(_lines(rows))
+    assert found == [("2020", "2021", "tabelwissel: 82972NED \u2192 85098NED")]
+    en = table_switches(_lines(rows), language="en")
+    assert en[0][2] == "table change: 82972NED \u2192 85098NED"
+    # a line whose value is missing on one side does not count, a missing value is skipped
+    gap = _lines([("GM0344", "2020", "82972NED", float("nan"), "year")])
+    assert table_switches(pd.concat([_lines(rows[:3]), gap])) == found
+    assert table_switches(_lines(rows).drop(columns="source")) == []
+    assert table_switches(_lines(rows).iloc[0:0]) == []
+
+
+def test_table_switches_judge_municipalities_and_wijken_apart():
+    wijk_a, wijk_b = list(WMO_WIJK_TABLES)[1:3]
+    rows = [
+        ("GM0344", "2016", "83262NED", 54.0, "year"),
+        ("GM0344", "2017", "86050NED", 55.0, "year"),
+    ]
+    for k in range(6):  # six wijken moving between two editions of the wijk table: no switch
+        rows += [(f"WK03440{k}", "2016", wijk_a, 50.0, "year")]
+        rows += [(f"WK03440{k}", "2017", wijk_b, 51.0, "year")]
+    assert table_switches(_lines(rows, "wmo_clienten_per_1000")) == [
+        ("2016", "2017", "tabelwissel: 83262NED \u2192 86050NED")
+    ]
+
+
+def test_chart_breaks_put_a_definition_break_before_a_switch_at_the_same_place():
+    rows = [
+        ("GM0344", "2015", "82972NED", 7.3, "year"),
+        ("GM0344", "2016", "82972NED", 12.0, "year"),
+        ("GM0344", "2020", "82972NED", 13.0, "year"),
+        ("GM0344", "2021", "85098NED", 13.5, "year"),
+    ]
+    breaks = chart_breaks("jeugdhulp_pct", _lines(rows))
+    assert [b[:2] for b in breaks] == [("2015", "2016"), ("2020", "2021")]
+    assert breaks[0][2].startswith("trendbreuk") and breaks[1][2].startswith("tabelwissel")
+    # a switch where a definition break is already declared is not drawn twice
+    same = _lines(
+        [("GM0344", "2015", "82966NED", 7.3, "year"), ("GM0344", "2016", "84134NED", 12.0, "year")]
+    )
+    assert chart_breaks("jeugdzorg_personen", same) == series_breaks("jeugdzorg_personen")
 
 
 # --------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import flow, plotting
+from analysis import cbs, flow, plotting
 from analysis.periods import STATUS_SUPPRESSED
 from analysis.plotting import figure_texts
 from analysis.register import Register, empty_table, register_scope
@@ -502,7 +502,7 @@ def test_cbs_table_change_becomes_a_break():
     t = flow.cbs_flow_table(stand, inflow, outflow)
     assert t["table_change"].tolist() == [True, False]
     assert t["difference"].iloc[0] == -15 and t["beyond_rounding"].iloc[0]  # 90 - (100 + 10 - 5)
-    brk = flow.cbs_breaks(t)
+    brk = cbs.table_switches(pd.concat([stand, inflow, outflow]))
     assert brk == [("2016H2", "2017H1", "tabelwissel: 83268NED \u2192 86051NED")]
     assert "tabelwissel" in plotting.cbs_reader_table(t)["Opmerking"].iloc[0]
 

@@ -991,3 +991,42 @@ def test_norm_text_writes_a_norm_as_the_policy_does():
     assert P.norm_text(5.5, "werkdagen", "en") == "5.5 working days"
     assert P.norm_text(80.0, "procent") == "80,0%"  # percentages keep CBS's one decimal
     assert P.norm_text(None, "werkdagen") == "" and P.norm_text(float("nan"), "procent") == ""
+
+
+def test_break_phrase_names_the_kind_of_break_and_its_text():
+    switch = P.SeriesBreak("2020", "2021", "tabelwissel: 82972NED \u2192 85098NED")
+    assert P.break_kind(switch) == ("tabelwissel", "82972NED \u2192 85098NED")
+    assert P.break_phrase(switch) == "tabelwissel tussen 2020 en 2021: 82972NED \u2192 85098NED"
+    assert (
+        P.break_phrase(switch, "en")
+        == "table change between 2020 and 2021: 82972NED \u2192 85098NED"
+    )
+    assert P.break_phrase(BREAK_2016) == "trendbreuk tussen 2015 en 2016: nieuwe definitie"
+    assert P.break_phrase(P.SeriesBreak("2015", "2016")) == "trendbreuk tussen 2015 en 2016"
+    # a text without a kind explains a trendbreuk
+    assert P.break_phrase(P.SeriesBreak("2018", "2020", "andere meting")) == (
+        "trendbreuk tussen 2018 en 2020: andere meting"
+    )
+    # the sparkline's note under the image and its alt text say the same kind
+    assert P.spark_break_text(switch) == "tabelwissel 2021"
+    assert P.spark_break_text(P.SeriesBreak("2018", "2021", "tabelwissel: a")) == (
+        "tabelwissel tussen 2018 en 2021"
+    )
+
+
+def test_a_line_chart_names_every_break_in_its_alt_text_and_stacks_their_texts():
+    years = [str(y) for y in range(2014, 2024)]
+    data = obs("GM0344", "Utrecht", years, range(10, 20))
+    switch = ("2020", "2021", "tabelwissel: 82972NED \u2192 85098NED")
+    fig = P.line_chart(data, breaks=[BREAK_2016, switch])
+    alt = P.alt_text(fig)
+    assert "trendbreuk tussen 2015 en 2016: nieuwe definitie" in alt
+    assert "tabelwissel tussen 2020 en 2021: 82972NED \u2192 85098NED" in alt
+    texts = [t for t in fig.axes[0].texts if t.get_gid() == "series-break"]
+    assert len(texts) == 2 and len(_break_lines(fig.axes[0])) == 2
+    fig.canvas.draw()
+    first, second = (t.get_window_extent() for t in texts)
+    assert second.y1 <= first.y0 + 0.5, "the second break's text goes under the first"
+    # and no point reaches into the band the texts take
+    top = fig.axes[0].transData.transform((0, data["value"].max()))[1]
+    assert top < second.y0

@@ -18,7 +18,7 @@ decided by :func:`analysis.register.register_scope` (``session.register(...)``).
   at the register's snapshot date;
 * :func:`waiting_summary` — waiting time to the first conversation in working
   days, urgent against other cases, against the norm of 5 working days;
-* :func:`cbs_flow_table`, :func:`cbs_breaks` — CBS Wmo stock (at the *start* of a
+* :func:`cbs_flow_table` — CBS Wmo stock (at the *start* of a
   period), inflow and outflow, with the same identity check and exceptional
   outflows flagged (2020H2: an administrative clean-up in many municipalities).
 """
@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from . import disclosure
+from .cbs.catalogue import is_table_switch
 from .labels import format_number, label, resolve_language
 from .periods import STATUS_SUPPRESSED, date_bound, next_periods, period_sort_key
 from .regions import level_of
@@ -688,9 +689,10 @@ def cbs_flow_table(
     median = table.groupby(["region_code", "period_type"])["uitstroom"].transform("median")
     table["outflow_ratio"] = table["uitstroom"] / median
     table["exceptional"] = table["outflow_ratio"] >= exceptional_ratio
-    table["table_change"] = table["_source_next"].notna() & (
-        table["_source_next"] != table["source"]
-    )
+    table["table_change"] = [
+        isinstance(b, str) and is_table_switch(a, b)
+        for a, b in zip(table["source"], table["_source_next"], strict=True)
+    ]
     table = table.drop(columns=["_next", "_source_next"])
     order = sorted(
         range(len(table)),
@@ -701,31 +703,6 @@ def cbs_flow_table(
         ),
     )
     return table.iloc[order].reset_index(drop=True)
-
-
-def cbs_breaks(table: pd.DataFrame, *, language: str | None = None) -> list[tuple[str, str, str]]:
-    """Table changes in a :func:`cbs_flow_table` of one period type, as chart breaks.
-
-    Returns
-    -------
-    list of (last period, first period, text)
-        E.g. ``('2016', '2017', 'tabelwissel: 83268NED -> 86051NED')`` (where
-        CBS moved from *maatwerkarrangementen* to *maatwerkvoorzieningen*).
-    """
-    language = resolve_language(language)
-    rows = table.reset_index(drop=True)
-    out = []
-    for i in range(len(rows) - 1):
-        a, b = rows.iloc[i], rows.iloc[i + 1]
-        if a["source"] != b["source"] and next_periods(str(a["period"]), 1)[0] == str(b["period"]):
-            out.append(
-                (
-                    str(a["period"]),
-                    str(b["period"]),
-                    f"{label('table_change', language)}: {a['source']} \u2192 {b['source']}",
-                )
-            )
-    return out
 
 
 def cbs_flow_text(table: pd.DataFrame, *, language: str | None = None) -> str:
@@ -771,7 +748,6 @@ def cbs_flow_text(table: pd.DataFrame, *, language: str | None = None) -> str:
 
 __all__ = [
     "FLOW_INDICATORS",
-    "cbs_breaks",
     "cbs_flow_table",
     "cbs_flow_text",
     "durations",

@@ -252,8 +252,9 @@ def headline_breaks(
 ) -> list[tuple[str, str, str]]:
     """The declared series breaks of a headline's trend line: (last period before, first after, text).
 
-    * CBS definition changes (:func:`analysis.cbs.series_breaks`), e.g. from
-      2016 jeugdhulp by the buurtteams counts in ``jeugdhulp_pct``;
+    * CBS definition changes and table switches (:func:`analysis.cbs.chart_breaks`),
+      e.g. from 2016 jeugdhulp by the buurtteams counts in ``jeugdhulp_pct``, and
+      from 2021 it comes from 85098NED (jeugdzorg in natura) instead of 82972NED;
     * published figures whose definition changed
       (:data:`analysis.plotting.PUBLISHED_DEFINITIONS`, e.g. the mean waiting
       time: up to 2018 *melding tot start ondersteuning*, from 2023
@@ -267,12 +268,16 @@ def headline_breaks(
         In the form :func:`analysis.plotting.sparkline` and
         :func:`analysis.plotting.line_chart` take.
     """
-    from .cbs import series_breaks
+    from .cbs import chart_breaks, series_breaks
 
     language = resolve_language(language)
-    out = list(series_breaks(indicator, language))
-    rules = plotting.PUBLISHED_DEFINITIONS.get(indicator)
     rows = _trend_rows(obs, indicator, region)
+    out = (
+        list(series_breaks(indicator, language))
+        if rows is None or rows.empty
+        else chart_breaks(indicator, rows, language)
+    )
+    rules = plotting.PUBLISHED_DEFINITIONS.get(indicator)
     if not rules or rows is None or rows.empty:
         return out
     years = [

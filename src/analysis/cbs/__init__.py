@@ -36,11 +36,13 @@ from .fetch import download, from_odata, vintage_of
 from .load import (
     cached_indicators,
     cached_municipalities,
+    chart_breaks,
     load_indicator,
     region_resolver,
     seams,
     seams_table,
     series_breaks,
+    table_switches,
 )
 from .parse import ParsedTable, read_table_file
 
@@ -56,6 +58,7 @@ __all__ = [
     "cached_municipalities",
     "build_extract",
     "cbs_cache_dir",
+    "chart_breaks",
     "extract_dir",
     "extract_vintages",
     "fetch_tables",
@@ -69,6 +72,7 @@ __all__ = [
     "seams_table",
     "series_breaks",
     "status_by_vintage",
+    "table_switches",
     "tables_for",
 ]
 

@@ -343,6 +343,49 @@ WMO_WIJK_TABLES = {
     "85638NED": "2023",
     "85995NED": "1e halfjaar 2024",
 }
+#: Tables that are editions of one statistic (one per year): a series moving from one to the next
+#: keeps its definition, so that is no table switch (:func:`is_table_switch`).
+EDITIONS: tuple[frozenset[str], ...] = (frozenset(WMO_WIJK_TABLES),)
+
+#: A CBS StatLine table id (``85098NED``).
+TABLE_ID = re.compile(r"^\d{5}[A-Z]{3}$")
+
+
+def switched_tables(before: object, after: object) -> list[tuple[str, str]]:
+    """The CBS tables a series moving from source ``before`` to ``after`` leaves and takes.
+
+    A source is a CBS table id (:data:`TABLE_ID`) or, for a figure computed
+    from two tables, both ids joined by `` / `` (``83454NED / 84134NED``, the
+    costs per youth in care); compared part by part. A part changes table
+    where both parts are CBS table ids that differ and are not editions of
+    one statistic (:data:`EDITIONS`): ``82972NED`` to ``85098NED`` (jeugdzorg
+    to jeugdzorg in natura), ``83262NED`` to ``86050NED``; not the yearly Wmo
+    wijk tables among themselves, and not a source that is no CBS table (the
+    register, a publication).
+
+    Returns
+    -------
+    list of (table before, table after)
+        Empty when the series keeps its tables.
+    """
+    a, b = str(before).split(" / "), str(after).split(" / ")
+    if len(a) != len(b):
+        return []
+    return [
+        (x, y)
+        for x, y in zip(a, b, strict=True)
+        if x != y
+        and TABLE_ID.match(x)
+        and TABLE_ID.match(y)
+        and not any(x in group and y in group for group in EDITIONS)
+    ]
+
+
+def is_table_switch(before: object, after: object) -> bool:
+    """Whether a series moving from source ``before`` to ``after`` changes CBS table (:func:`switched_tables`)."""
+    return bool(switched_tables(before, after))
+
+
 # Whether a wijk can be compared with the year before (CBS "Indelingswijziging": 1 unchanged,
 # 2 new code, same boundaries, 3 boundaries changed); the Kerncijfers wijken en buurten call it
 # "Indelingswijziging gemeente, wijk, buurt". analysis.wijken never joins a line across a 2 or 3.

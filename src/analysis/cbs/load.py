@@ -16,7 +16,14 @@ from ..periods import PERIOD_TYPES, period_sort_key
 from ..regions import RegionResolver, level_of
 from ..schema import empty_observations, map_unique, validate_observations
 from .cache import CROSSWALK, cached_metadata, cbs_cache_dir, read_cached, read_crosswalk
-from .catalogue import REGION_TABLES, SERIES_BREAKS, TABLES, tables_for
+from .catalogue import (
+    REGION_TABLES,
+    SERIES_BREAKS,
+    TABLES,
+    is_table_switch,
+    switched_tables,
+    tables_for,
+)
 from .extract import MANIFEST, OBSERVATIONS, REGIONS, is_extract
 
 _SUFFIX = re.compile(r"\s*\((gemeente|PV|LD|JZ|CR)\)\s*$")
@@ -418,6 +425,103 @@ def series_breaks(indicator: str, language: str | None = None) -> list[tuple[str
         for ids, before, after, nl, en in SERIES_BREAKS
         if indicator in ids
     ]
+
+
+def table_switches(
+    obs: pd.DataFrame, language: str | None = None, *, min_share: float = 0.5
+) -> list[tuple[str, str, str]]:
+    """Where the lines of ``obs`` move to another CBS table, as chart breaks.
+
+    A line (indicator and region, one period type) switches table between two
+    of its consecutive values whose ``source`` tables differ and are not
+    editions of one statistic (:func:`analysis.cbs.catalogue.is_table_switch`).
+    A switch is returned where at least ``min_share`` of the lines of one
+    region level (municipalities, wijken, ...) with a value on both sides of
+    it switch there: a new table moves (nearly) every region of its level at
+    once, while one region whose value comes from the older table in one
+    period (an empty cell in the newer table) is no switch of the chart. CBS
+    starts a new table when it changes what or how it counts, so a chart marks
+    the switch as it marks a definition break: the line stops and starts again
+    and the alt text names it (the forecasts model it as a level shift,
+    :func:`analysis.forecast.detect_source_seams`).
+
+    Parameters
+    ----------
+    obs : DataFrame
+        Observations, as from :func:`load_indicator` (``source`` names the table).
+    language : {'nl', 'en'}, optional
+        Default: the session language.
+    min_share : float, default 0.5
+
+    Returns
+    -------
+    list of (last period before, first period after, text)
+        As :func:`series_breaks` gives them, e.g. ``('2020', '2021',
+        'tabelwissel: 82972NED → 85098NED')``, in period order.
+    """
+    from ..labels import label, resolve_language
+
+    language = resolve_language(language)
+    if obs.empty or "source" not in obs.columns:
+        return []
+    known = obs[pd.to_numeric(obs["value"], errors="coerce").notna()]
+    found = seams(known)
+    if found.empty:
+        return []
+    found = found[
+        [
+            is_table_switch(a, b)
+            for a, b in zip(found["source_before"], found["source_after"], strict=True)
+        ]
+    ]
+
+    def line(frame: pd.DataFrame) -> pd.Series:
+        return frame["indicator"].astype(str) + "|" + frame["region_code"].astype(str)
+
+    def level(frame: pd.DataFrame) -> pd.Series:  # GM, WK, NL, ...: municipalities and wijken apart
+        return frame["region_code"].astype(str).str[:2]
+
+    has = (
+        known.assign(_line=line(known), _level=level(known))
+        .groupby(["period_type", "_level", "period"])["_line"]
+        .agg(set)
+        .to_dict()
+    )
+    found = found.assign(_line=line(found), _level=level(found))
+    out = []
+    for (ptype, before, after), group in found.groupby(
+        ["period_type", "last_period", "first_period"], sort=False
+    ):
+        shares = []
+        for lev, part in group.groupby("_level"):
+            spanning = has.get((ptype, lev, before), set()) & has.get((ptype, lev, after), set())
+            if spanning:
+                shares.append(len(set(part["_line"]) & spanning) / len(spanning))
+        if not shares or max(shares) < min_share:
+            continue
+        pairs = sorted(
+            {
+                pair
+                for a, b in zip(group["source_before"], group["source_after"], strict=True)
+                for pair in switched_tables(a, b)
+            }
+        )
+        text = ", ".join(f"{a} \u2192 {b}" for a, b in pairs)
+        out.append((str(before), str(after), f"{label('table_change', language)}: {text}"))
+    return sorted(out, key=lambda brk: period_sort_key(brk[1]))
+
+
+def chart_breaks(
+    indicator: str, obs: pd.DataFrame, language: str | None = None
+) -> list[tuple[str, str, str]]:
+    """The breaks a chart of ``indicator`` draws: its definition breaks, then its table switches.
+
+    :func:`series_breaks` and :func:`table_switches` of ``obs``; a switch at
+    the place of a definition break is left out (the break says more).
+    """
+    declared = series_breaks(indicator, language)
+    at = {(b, a) for b, a, _ in declared}
+    return declared + [s for s in table_switches(obs, language) if (s[0], s[1]) not in at]
 
 
 def cached_indicators(cache_dir: str | Path | None = None) -> list[str]:

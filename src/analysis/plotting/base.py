@@ -1323,13 +1323,16 @@ def draw_breaks(
     drawn = []
     left, right = ax.get_xlim()
     shown = as_breaks(breaks) if periods is None else breaks_within(breaks, periods)
+    below = (
+        0.0  # points taken at the top by the texts written so far: each next one goes under them
+    )
     for brk in shown:
         x = _break_x(brk)
         if periods is None and not left <= x <= right:
             continue
         ax.axvline(x, color=BREAK_COLOR, linestyle="--", linewidth=1.1, zorder=1.5)
         if annotate:
-            _break_text(ax, brk.text or label("series_break", language), x)
+            below += _break_text(ax, brk.text or label("series_break", language), x, below)
         drawn.append(x)
     return drawn
 
@@ -1338,13 +1341,14 @@ def draw_breaks(
 BREAK_FONTSIZE = 8.0
 
 
-def _break_text(ax: Axes, text: str, x: float) -> Text:
-    """Write a series break's text level at the top of the axes, beside the break line.
+def _break_text(ax: Axes, text: str, x: float, below: float = 0.0) -> float:
+    """Write a series break's text at the top of the axes, beside the break line.
 
     The text goes right of the line (left of it when the line is in the right
-    part of the axes), wrapped to the room there, and the value axis is raised
-    so that no data reaches into the band the text takes: it covers no tick
-    label, no line and no point.
+    part of the axes), wrapped to the room there, ``below`` points under the
+    top (under the texts of the breaks written before it, so two texts never
+    overlap), and the value axis is raised so that no data reaches into the
+    band the texts take: they cover no tick label, no line and no point.
 
     Parameters
     ----------
@@ -1352,6 +1356,13 @@ def _break_text(ax: Axes, text: str, x: float) -> Text:
     text : str
     x : float
         The break line's position (data units).
+    below : float, default 0
+        Points under the top of the axes at which the text starts.
+
+    Returns
+    -------
+    float
+        The points the text takes, with the space under it.
     """
     fig = root_figure(ax)
     left, right = ax.get_xlim()
@@ -1362,7 +1373,8 @@ def _break_text(ax: Axes, text: str, x: float) -> Text:
     chars = max(16, int(room * 72 / (BREAK_FONTSIZE * 0.58)))
     wrapped = textwrap.fill(text, chars)
     lines = wrapped.count("\n") + 1
-    band = (lines * BREAK_FONTSIZE * 1.25 + 8) / 72  # inches, with a margin below the text
+    taken = lines * BREAK_FONTSIZE * 1.25 + 2  # points: the text and a gap under it
+    band = (below + taken + 6) / 72  # inches from the top, with a margin below the text
     height = max(0.5, box.height * fig.get_figheight() * 0.8)
     free = min(0.45, band / height)
     low, high = ax.get_ylim()
@@ -1370,11 +1382,11 @@ def _break_text(ax: Axes, text: str, x: float) -> Text:
     if top > low and (top - low) / (high - low) > 1 - free:
         ax.set_ylim(low, low + (top - low) / (1 - free))
     beside = at < 0.6  # right of the line, or left of it near the right end
-    return ax.annotate(
+    ax.annotate(
         wrapped,
         xy=(x, 1.0),
         xycoords=("data", "axes fraction"),
-        xytext=(4 if beside else -4, -2),
+        xytext=(4 if beside else -4, -2 - below),
         textcoords="offset points",
         ha="left" if beside else "right",
         va="top",
@@ -1382,7 +1394,10 @@ def _break_text(ax: Axes, text: str, x: float) -> Text:
         color=MUTED_TEXT_COLOR,
         gid="series-break",
         zorder=1.6,
+        # over another break's line (a text that reaches past it), the line stops behind the words
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
     )
+    return taken
 
 
 def zero_based_axis(ax: Axes, values: pd.Series, unit: str, zero_based: bool | None) -> None:
@@ -1534,6 +1549,7 @@ def norm_text(norm: float | None, unit: str, language: str | None = None) -> str
     Decimals by :func:`value_decimals`, so a norm of 5 working days is not
     written ``5,0`` beside mean waiting times of ``7,9``.
     """
+    language = resolve_language(language)
     if norm is None or pd.isna(norm):
         return ""
     return format_value(norm, unit, language, decimals=value_decimals([norm], unit))
@@ -1738,23 +1754,58 @@ def lines_alt_text(
     return alt_summary(title, subtitle, periods, parts, language)
 
 
+def break_kind(brk: Any, language: str | None = None) -> tuple[str, str]:
+    """What a break is and the rest of its text: ``('tabelwissel', '82972NED → 85098NED')``.
+
+    A text that starts with a kind of break and a colon (``trendbreuk: ...``,
+    ``tabelwissel: ...``, in either language) gives that kind; any other
+    text is a *trendbreuk* explained by the whole text; no text, a
+    *trendbreuk* without explanation.
+    """
+    language = resolve_language(language)
+    text = str(brk.text or "").strip()
+    for key in ("series_break", "table_change"):
+        for word in (label(key, "nl"), label(key, "en")):
+            if text.lower().startswith(f"{word.lower()}:"):
+                return label(key, language), text[len(word) + 1 :].strip()
+    return label("series_break", language), text
+
+
+def break_phrase(brk: Any, language: str | None = None, *, style: str = "long") -> str:
+    """A break in words: ``'tabelwissel tussen 2020 en 2021: 82972NED → 85098NED'``.
+
+    The kind of break (:func:`break_kind`), the two periods it lies between
+    (:func:`analysis.labels.period_label` in ``style``) and its explanation,
+    as the chart writes it beside the break line; what the alt text
+    (:func:`break_sentences`) and a sparkline's text say of it.
+    """
+    language = resolve_language(language)
+
+    def when(period: str) -> str:
+        try:
+            return period_label(str(period), language, style=style)
+        except ValueError:
+            return str(period)
+
+    kind, rest = break_kind(brk, language)
+    between = label("alt_between", language).format(
+        what=kind, a=when(brk.before), b=when(brk.after)
+    )
+    return f"{between}: {rest}" if rest else between
+
+
 def break_sentences(
     breaks: Iterable[Any] | None, periods: Iterable[str], language: str | None = None
 ) -> list[str]:
     """For the alt text: a sentence per declared break that lies within ``periods``.
 
     The breaks named are those of :func:`breaks_within`: exactly the breaks
-    :func:`draw_breaks` draws for the same periods (``trendbreuk tussen 2015
-    en 2016``), in the order given.
+    :func:`draw_breaks` draws for the same periods, each with its kind and
+    text (:func:`break_phrase`: ``trendbreuk tussen 2015 en 2016: vanaf 2016
+    telt jeugdhulp door buurtteams mee``), in the order given.
     """
     language = resolve_language(language)
-    return [
-        label("alt_break", language).format(
-            a=period_label(brk.before, language, style="long"),
-            b=period_label(brk.after, language, style="long"),
-        )
-        for brk in breaks_within(breaks, periods)
-    ]
+    return [break_phrase(brk, language) for brk in breaks_within(breaks, periods)]
 
 
 def enable_notebook_display() -> None:
@@ -1818,6 +1869,8 @@ __all__ = [
     "alt_summary",
     "alt_text",
     "break_between",
+    "break_kind",
+    "break_phrase",
     "break_sentences",
     "breaks_within",
     "capitalised",

@@ -46,6 +46,8 @@ from .base import (
     PALETTE,
     PROVISIONAL_STATUSES,
     break_between,
+    break_kind,
+    break_phrase,
     break_sentences,
     breaks_within,
     capitalised,
@@ -828,16 +830,17 @@ def _spark_breaks(values: pd.Series, breaks: Iterable[Any] | None) -> list[tuple
 
 
 def spark_break_text(brk: Any, language: str | None = None) -> str:
-    """A break for a table row: ``trendbreuk 2016`` (next period), ``trendbreuk tussen 2018 en 2023``."""
+    """A break for a table row: ``trendbreuk 2016`` (next period), ``tabelwissel tussen 2018 en 2023``."""
     language = resolve_language(language)
     try:
         adjacent = next_periods(brk.before, 1)[0] == brk.after
     except ValueError:
         adjacent = False
+    kind = break_kind(brk, language)[0]
     if adjacent:
-        return f"{label('series_break', language)} {_spark_period(brk.after, language)}"
-    return label("alt_break", language).format(
-        a=_spark_period(brk.before, language), b=_spark_period(brk.after, language)
+        return f"{kind} {_spark_period(brk.after, language)}"
+    return label("alt_between", language).format(
+        what=kind, a=_spark_period(brk.before, language), b=_spark_period(brk.after, language)
     )
 
 
@@ -917,22 +920,10 @@ def _spark_alt(
     texts, start = [], 0
     for cut, brk in drawn:
         end = int(math.floor(cut)) + 1
-        texts += [part(values.iloc[start:end]), _break_alt(brk, language)]
+        texts += [part(values.iloc[start:end]), break_phrase(brk, language, style="short")]
         start = end
     texts.append(part(values.iloc[start:]))
     return "; ".join(t for t in texts if t)
-
-
-def _break_alt(brk: Any, language: str) -> str:
-    between = label("alt_break", language).format(
-        a=_spark_period(brk.before, language), b=_spark_period(brk.after, language)
-    )
-    if not brk.text:
-        return between
-    text, word = str(brk.text), label("series_break", language)
-    if text.lower().startswith(f"{word}:"):  # 'trendbreuk: vanaf 2016 ...': the word once
-        text = text[len(word) + 1 :].strip()
-    return f"{between}: {text}"
 
 
 def _spark_period(period: Any, language: str) -> str:
