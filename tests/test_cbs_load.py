@@ -11,7 +11,6 @@ from analysis.cbs import (
     TABLES,
     cached_indicators,
     cached_municipalities,
-    chart_breaks,
     import_paths,
     load_indicator,
     region_resolver,
@@ -242,23 +241,6 @@ def test_table_switches_judge_municipalities_and_wijken_apart():
     assert table_switches(_lines(rows, "wmo_clienten_per_1000")) == [
         ("2016", "2017", "tabelwissel: 83262NED \u2192 86050NED")
     ]
-
-
-def test_chart_breaks_put_a_definition_break_before_a_switch_at_the_same_place():
-    rows = [
-        ("GM0344", "2015", "82972NED", 7.3, "year"),
-        ("GM0344", "2016", "82972NED", 12.0, "year"),
-        ("GM0344", "2020", "82972NED", 13.0, "year"),
-        ("GM0344", "2021", "85098NED", 13.5, "year"),
-    ]
-    breaks = chart_breaks("jeugdhulp_pct", _lines(rows))
-    assert [b[:2] for b in breaks] == [("2015", "2016"), ("2020", "2021")]
-    assert breaks[0][2].startswith("trendbreuk") and breaks[1][2].startswith("tabelwissel")
-    # a switch where a definition break is already declared is not drawn twice
-    same = _lines(
-        [("GM0344", "2015", "82966NED", 7.3, "year"), ("GM0344", "2016", "84134NED", 12.0, "year")]
-    )
-    assert chart_breaks("jeugdzorg_personen", same) == series_breaks("jeugdzorg_personen")
 
 
 # --------------------------------------------------------------------------------------

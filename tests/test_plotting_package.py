@@ -1030,3 +1030,42 @@ def test_a_line_chart_names_every_break_in_its_alt_text_and_stacks_their_texts()
     # and no point reaches into the band the texts take
     top = fig.axes[0].transData.transform((0, data["value"].max()))[1]
     assert top < second.y0
+
+
+def test_charts_add_their_table_switches_to_the_declared_breaks():
+    years = ["2015", "2016", "2020", "2021"]
+    data = obs("GM0344", "Utrecht", years, [7.3, 12.0, 13.0, 13.5], source="82972NED")
+    data.loc[data["period"] == "2021", "source"] = "85098NED"
+    found = P.with_table_switches([BREAK_2016], data)
+    assert [(b.before, b.after) for b in found] == [("2015", "2016"), ("2020", "2021")]
+    assert found[1].text == "tabelwissel: 82972NED \u2192 85098NED"
+    # a switch where a declared break lies is left out; no source column: the declared breaks only
+    same = P.with_table_switches([("2020", "2021", "trendbreuk: x")], data)
+    assert [(b.before, b.after, b.text) for b in same] == [("2020", "2021", "trendbreuk: x")]
+    assert P.with_table_switches(None, data.drop(columns="source")) == []
+    # every chart draws it without being told: the line stops there and the alt text names it
+    fig = P.line_chart(data)
+    assert len(_break_lines(fig.axes[0])) == 1
+    assert "tabelwissel tussen 2020 en 2021: 82972NED \u2192 85098NED" in P.alt_text(fig)
+    forecast = pd.DataFrame(
+        {
+            "period": ["2022"],
+            "mean": [13.6],
+            "lo80": [13.0],
+            "hi80": [14.2],
+            "lo95": [12.5],
+            "hi95": [14.7],
+            "method": ["naive"],
+        }
+    )
+    assert "tabelwissel tussen 2020 en 2021" in P.alt_text(P.forecast_chart(data, forecast))
+
+
+def test_a_headline_row_shows_no_change_across_a_table_switch():
+    data = obs("GM0344", "Utrecht", ["2020", "2021"], [13.0, 13.5], source="82972NED")
+    data.loc[data["period"] == "2021", "source"] = "85098NED"
+    table = P.headline_table(data, region="GM0344", as_html=True)
+    assert "\u2013 (tabelwissel 2021)" in table
+    assert "tabelwissel 2021</span>" in table  # under the sparkline too
+    plain = P.headline_table(data.assign(source="85098NED"), region="GM0344", as_html=True)
+    assert "tabelwissel" not in plain and "+0,5 %-punt" in plain

@@ -252,7 +252,8 @@ def headline_breaks(
 ) -> list[tuple[str, str, str]]:
     """The declared series breaks of a headline's trend line: (last period before, first after, text).
 
-    * CBS definition changes and table switches (:func:`analysis.cbs.chart_breaks`),
+    * CBS definition changes and table switches (:func:`analysis.cbs.series_breaks`,
+      :func:`analysis.plotting.with_table_switches`),
       e.g. from 2016 jeugdhulp by the buurtteams counts in ``jeugdhulp_pct``, and
       from 2021 it comes from 85098NED (jeugdzorg in natura) instead of 82972NED;
     * published figures whose definition changed
@@ -268,15 +269,13 @@ def headline_breaks(
         In the form :func:`analysis.plotting.sparkline` and
         :func:`analysis.plotting.line_chart` take.
     """
-    from .cbs import chart_breaks, series_breaks
+    from .cbs import series_breaks
 
     language = resolve_language(language)
     rows = _trend_rows(obs, indicator, region)
-    out = (
-        list(series_breaks(indicator, language))
-        if rows is None or rows.empty
-        else chart_breaks(indicator, rows, language)
-    )
+    out = list(series_breaks(indicator, language))
+    if rows is not None and not rows.empty:
+        out = [tuple(b) for b in plotting.with_table_switches(out, rows, language)]
     rules = plotting.PUBLISHED_DEFINITIONS.get(indicator)
     if not rules or rows is None or rows.empty:
         return out
@@ -303,10 +302,7 @@ def _change_text(row, breaks, language: str) -> str | None:
     the latest period (:func:`analysis.plotting.break_between`), the rule
     by which the row's sparkline draws it.
     """
-    brk = plotting.break_between(breaks, row.previous_period, row.period)
-    if brk is None:
-        return None
-    return f"{MISSING} ({plotting.spark_break_text(brk, language)})"
+    return plotting.change_across_break(breaks, row.previous_period, row.period, language)
 
 
 def latest_published(published: pd.DataFrame, indicator: str, region: str) -> pd.Series | None:

@@ -36,7 +36,6 @@ from .fetch import download, from_odata, vintage_of
 from .load import (
     cached_indicators,
     cached_municipalities,
-    chart_breaks,
     load_indicator,
     region_resolver,
     seams,
@@ -58,7 +57,6 @@ __all__ = [
     "cached_municipalities",
     "build_extract",
     "cbs_cache_dir",
-    "chart_breaks",
     "extract_dir",
     "extract_vintages",
     "fetch_tables",

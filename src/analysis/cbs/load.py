@@ -457,7 +457,9 @@ def table_switches(
     -------
     list of (last period before, first period after, text)
         As :func:`series_breaks` gives them, e.g. ``('2020', '2021',
-        'tabelwissel: 82972NED → 85098NED')``, in period order.
+        'tabelwissel: 82972NED → 85098NED')``, in period order. Every chart of
+        :mod:`analysis.plotting` adds them to its declared breaks
+        (:func:`analysis.plotting.with_table_switches`).
     """
     from ..labels import label, resolve_language
 
@@ -509,19 +511,6 @@ def table_switches(
         text = ", ".join(f"{a} \u2192 {b}" for a, b in pairs)
         out.append((str(before), str(after), f"{label('table_change', language)}: {text}"))
     return sorted(out, key=lambda brk: period_sort_key(brk[1]))
-
-
-def chart_breaks(
-    indicator: str, obs: pd.DataFrame, language: str | None = None
-) -> list[tuple[str, str, str]]:
-    """The breaks a chart of ``indicator`` draws: its definition breaks, then its table switches.
-
-    :func:`series_breaks` and :func:`table_switches` of ``obs``; a switch at
-    the place of a definition break is left out (the break says more).
-    """
-    declared = series_breaks(indicator, language)
-    at = {(b, a) for b, a, _ in declared}
-    return declared + [s for s in table_switches(obs, language) if (s[0], s[1]) not in at]
 
 
 def cached_indicators(cache_dir: str | Path | None = None) -> list[str]:

@@ -1281,6 +1281,46 @@ def _period_or_none(period: Any) -> str | None:
     return str(period)
 
 
+def with_table_switches(
+    breaks: Iterable[Any] | None, obs: pd.DataFrame, language: str | None = None
+) -> list[SeriesBreak]:
+    """The declared ``breaks``, then where the lines of ``obs`` move to another CBS table.
+
+    Every chart of observations draws its data's table switches
+    (:func:`analysis.cbs.table_switches`: ``tabelwissel: 82972NED →
+    85098NED`` between 2020 and 2021) as it draws a declared break, so no
+    page can join a line across one: CBS starts a new table when it changes
+    what or how it counts. A switch where a declared break already lies
+    (:func:`break_between`) is left out: the declared break says more.
+
+    Parameters
+    ----------
+    breaks : iterable or None
+        As :func:`as_breaks` takes them.
+    obs : DataFrame
+        The chart's observations; without a ``source`` column, no switches.
+    language : {'nl', 'en'}, optional
+
+    Returns
+    -------
+    list of SeriesBreak
+    """
+    from ..cbs.load import table_switches
+
+    language = resolve_language(language)
+    declared = as_breaks(breaks)
+    if obs.empty or not {"source", "indicator", "region_code"} <= set(obs.columns):
+        return declared
+    if "period_type" not in obs.columns:
+        obs = obs.assign(period_type=period_types(obs))
+    found = [
+        SeriesBreak(*switch)
+        for switch in table_switches(obs, language)
+        if break_between(declared, switch[0], switch[1]) is None
+    ]
+    return declared + found
+
+
 def draw_breaks(
     ax: Axes,
     breaks: Iterable[Any] | None,
@@ -1872,6 +1912,7 @@ __all__ = [
     "break_kind",
     "break_phrase",
     "break_sentences",
+    "with_table_switches",
     "breaks_within",
     "capitalised",
     "chart_note",

@@ -80,6 +80,7 @@ from .base import (
     status_mark,
     styled,
     value_decimals,
+    with_table_switches,
     zero_based_axis,
 )
 
@@ -141,6 +142,7 @@ def line_chart(
     key = line_key(obs, by, "line_chart")
     unit = single_value(obs, "unit", "line_chart", "draw one unit per chart")
     check_unique(obs, [key, "period"], "line_chart")
+    breaks = with_table_switches(breaks, obs, language)
 
     fig, ax = new_figure(size)
     lines = split_lines(obs, key)
@@ -450,6 +452,7 @@ def small_multiples(
     key = line_key(obs, facet, "small_multiples")
     unit = single_value(obs, "unit", "small_multiples", "draw one unit per chart")
     check_unique(obs, [key, "period"], "small_multiples")
+    breaks = with_table_switches(breaks, obs, language)
     ref = (
         obs[obs["region_code"].astype(str) == reference]
         if reference and facet == "region"
@@ -601,6 +604,7 @@ def forecast_chart(
     if isinstance(forecast_frame, pd.DataFrame) and "region_code" in forecast_frame.columns:
         forecast_frame = forecast_frame[forecast_frame["region_code"].astype(str) == region]
     fc, method = _check_forecast(forecast_frame, kind, method, mean_col)
+    breaks = with_table_switches(breaks, history, language)
 
     fig, ax = new_figure(size)
     synthetic = synthetic or is_synthetic(history)
@@ -844,6 +848,22 @@ def spark_break_text(brk: Any, language: str | None = None) -> str:
     )
 
 
+def change_across_break(
+    breaks: Iterable[Any] | None, previous: Any, latest: Any, language: str | None = None
+) -> str | None:
+    """``'– (trendbreuk 2016)'`` where a change from ``previous`` to ``latest`` crosses a break, else None.
+
+    The rule of :func:`break_between`, by which a sparkline draws the break:
+    a table shows no change across it, only which break it is
+    (:func:`spark_break_text`).
+    """
+    language = resolve_language(language)
+    brk = break_between(breaks, previous, latest)
+    if brk is None:
+        return None
+    return f"{MISSING} ({spark_break_text(brk, language)})"
+
+
 def sparkline_html(
     series: pd.Series,
     *,
@@ -939,6 +959,7 @@ __all__ = [
     "line_chart",
     "small_multiples",
     "spark_break_text",
+    "change_across_break",
     "sparkline",
     "sparkline_html",
 ]

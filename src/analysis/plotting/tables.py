@@ -29,6 +29,7 @@ from ..periods import (
 from .base import (
     MUTED_TEXT_COLOR,
     OBS_COLUMNS,
+    as_breaks,
     capitalised,
     check_unique,
     is_synthetic,
@@ -40,8 +41,9 @@ from .base import (
     source_text,
     status_mark,
     value_decimals,
+    with_table_switches,
 )
-from .charts import sparkline_html
+from .charts import change_across_break, sparkline_html
 
 # --- headline table -----------------------------------------------------------------------
 
@@ -233,6 +235,21 @@ def headline_table(
     def places(row: Any) -> int | None:
         return (decimals or {}).get(row.unit, _row_decimals(row))
 
+    used = obs[obs["indicator"].isin(frame["indicator"])]
+    if region is not None:
+        used = used[used["region_code"].astype(str) == region]
+
+    def row_breaks(row: Any) -> list:
+        """The row's declared breaks and the table switches of its trend (one period type)."""
+        declared = (breaks or {}).get(row.indicator)
+        if not isinstance(row.period, str):
+            return as_breaks(declared)
+        rows = used[used["indicator"] == row.indicator]
+        rows = rows[period_types(rows) == period_type_of(row.period)]
+        return with_table_switches(declared, rows, language)
+
+    found = {r.indicator: row_breaks(r) for r in frame.itertuples()}
+
     cols = {
         k: capitalised(label(k, language))
         for k in (
@@ -255,9 +272,12 @@ def headline_table(
             ],
             cols["previous_period"]: [_maybe_period(p, language) for p in frame["previous_period"]],
             cols["change"]: [
-                format_change(r.change, r.unit, language, decimals=places(r))
-                if isinstance(r.unit, str) and r.unit
-                else MISSING
+                change_across_break(found[r.indicator], r.previous_period, r.period, language)
+                or (
+                    format_change(r.change, r.unit, language, decimals=places(r))
+                    if isinstance(r.unit, str) and r.unit
+                    else MISSING
+                )
                 for r in frame.itertuples()
             ],
             cols["norm"]: [
@@ -268,9 +288,6 @@ def headline_table(
     )
     if not table[cols["norm"]].astype(bool).any():  # no indicator has a target: no empty column
         table = table.drop(columns=cols["norm"])
-    used = obs[obs["indicator"].isin(frame["indicator"])]
-    if region is not None:
-        used = used[used["region_code"].astype(str) == region]
     if trend:
         made_up = synthetic or is_synthetic(used)
         table[cols["trend"]] = [
@@ -281,7 +298,7 @@ def headline_table(
                 language=language,
                 decimals=places(r),
                 unit=r.unit,
-                breaks=(breaks or {}).get(r.indicator),
+                breaks=found[r.indicator],
             )
             if r.unit and r.trend.notna().sum() > 1
             else ""
