@@ -438,6 +438,46 @@ def test_headline_breaks_cbs_definition_and_published_definitions():
     assert overview.headline_breaks(only_new, "buurtteam_sociaal_wachttijd", "GM0344") == []
 
 
+def _families() -> pd.DataFrame:
+    """Two monitor versions that date the same 6.000 families a year apart (as Utrecht's did)."""
+    old, new = "utrecht-monitor 2019", "utrecht-monitor 2020"
+    return pd.concat(
+        [
+            _obs("buurtteam_jg_gezinnen", {"2015": 6000, "2016": 8600}, source="m", published=old),
+            _obs("buurtteam_jg_gezinnen", {"2016": 6000, "2017": 8542}, source="m", published=new),
+        ],
+        ignore_index=True,
+    )
+
+
+def test_a_trend_that_moves_between_contradicting_publications_breaks_there():
+    every = _families()
+    shown = every[(every["period"] == "2015") | (every["published"] == "utrecht-monitor 2020")]
+    found = overview.headline_breaks(shown, "buurtteam_jg_gezinnen", "GM0344", published=every)
+    assert found == [
+        (
+            "2015",
+            "2016",
+            "bronwissel: utrecht-monitor 2019 \u2192 utrecht-monitor 2020, die voor dezelfde "
+            "jaren andere cijfers geven",
+        )
+    ]
+    # publications that agree where they overlap: no break; without the vintages: none either
+    agree = every.assign(value=every["value"].where(every["period"] != "2016", 6000.0))
+    agree.loc[agree["period"] == "2015", "value"] = 5000.0
+    assert overview.headline_breaks(shown, "buurtteam_jg_gezinnen", "GM0344", published=agree) == []
+    assert overview.headline_breaks(shown, "buurtteam_jg_gezinnen", "GM0344") == []
+    # the overview says it under the sparkline and in its alt text, and shows no change across it
+    frame = overview.headline_frame(shown, every, region="GM0344")
+    assert frame["breaks"].iloc[0][0][:2] == ("2015", "2016")
+    table = overview.headline_overview(
+        overview.real_observations(shown, every), every, theme="bereik", region="GM0344"
+    )
+    html_text = table.to_html()
+    assert "bronwissel 2016" in html_text
+    assert any("bronwissel tussen 2015 en 2016" in a for a in _alt_texts(html_text))
+
+
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_headline_overview_shows_the_breaks_and_every_source(language):
     waits = overview.headline_overview(

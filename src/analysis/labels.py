@@ -821,6 +821,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "gepubliceerd vanaf 2023: van aanmelding tot keukentafelgesprek",
         "published from 2023: from application to first conversation",
     ),
+    "publication_change": ("bronwissel", "change of source"),
+    "publication_change_break": (
+        "bronwissel: {a} \u2192 {b}, die voor dezelfde jaren andere cijfers geven",
+        "change of source: {a} \u2192 {b}, which give other figures for the same years",
+    ),
     "definition_break": (
         "trendbreuk: andere definitie ({a}; {b})",
         "series break: different definition ({a}; {b})",

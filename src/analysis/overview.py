@@ -248,7 +248,12 @@ def trend_source(
 
 
 def headline_breaks(
-    obs: pd.DataFrame, indicator: str, region: str, language: str | None = None
+    obs: pd.DataFrame,
+    indicator: str,
+    region: str,
+    language: str | None = None,
+    *,
+    published: pd.DataFrame | None = None,
 ) -> list[tuple[str, str, str]]:
     """The declared series breaks of a headline's trend line: (last period before, first after, text).
 
@@ -261,7 +266,13 @@ def headline_breaks(
       time: up to 2018 *melding tot start ondersteuning*, from 2023
       *aanmelding tot keukentafelgesprek*): a break between the last published
       year of one definition and the first of the next. Only published rows
-      count: a register measures one definition throughout.
+      count: a register measures one definition throughout;
+    * with ``published`` (every vintage, :func:`published_observations`): where
+      the trend moves from one publication to another that give other figures
+      for the same years (:func:`analysis.reconcile.publication_conflicts`),
+      a *bronwissel* between the two points: the monitor of 2019 dates the
+      6.000 families of Jeugd en Gezin in 2015, the one of 2020 in 2016, so a
+      line through both would show the same figure twice.
 
     Returns
     -------
@@ -276,6 +287,8 @@ def headline_breaks(
     out = list(series_breaks(indicator, language))
     if rows is not None and not rows.empty:
         out = [tuple(b) for b in plotting.with_table_switches(out, rows, language)]
+    if published is not None and rows is not None and len(rows) > 1:
+        out += _publication_switches(rows, published, indicator, region, language)
     rules = plotting.PUBLISHED_DEFINITIONS.get(indicator)
     if not rules or rows is None or rows.empty:
         return out
@@ -292,6 +305,32 @@ def headline_breaks(
                 a=label(key, language), b=label(next_key, language)
             )
             out.append((str(max(before)), str(min(after)), text))
+    return out
+
+
+def _publication_switches(
+    rows: pd.DataFrame, published: pd.DataFrame, indicator: str, region: str, language: str
+) -> list[tuple[str, str, str]]:
+    """A *bronwissel* between two points of a trend from publications that contradict each other."""
+    from .reconcile import publication_conflicts
+
+    mine = published[
+        (published["indicator"] == indicator) & (published["region_code"].astype(str) == region)
+    ]
+    conflicts = publication_conflicts(mine)
+    disagree = {
+        frozenset(pair)
+        for pair in zip(conflicts["publication_a"], conflicts["publication_b"], strict=True)
+    }
+    out = []
+    for (p0, a), (p1, b) in zip(
+        zip(rows["period"], rows["published"], strict=True),
+        zip(rows["period"].iloc[1:], rows["published"].iloc[1:], strict=True),
+        strict=False,
+    ):
+        if a != b and frozenset((a, b)) in disagree:
+            text = label("publication_change_break", language).format(a=a, b=b)
+            out.append((str(p0), str(p1), text))
     return out
 
 
@@ -467,7 +506,9 @@ def headline_frame(
         trend_source(obs, i, region, language) or label("no_data", language)
         for i in frame["indicator"]
     ]
-    frame["breaks"] = [headline_breaks(obs, i, region, language) for i in frame["indicator"]]
+    frame["breaks"] = [
+        headline_breaks(obs, i, region, language, published=published) for i in frame["indicator"]
+    ]
     frame["change_text"] = [  # None, or the text shown instead of the change
         _change_text(r, b, language)
         for r, b in zip(frame.itertuples(), frame["breaks"], strict=True)
@@ -555,7 +596,7 @@ def headline_blocks(
     language = resolve_language(language)
     real = headline_overview(
         real_observations(obs, published),
-        None,
+        published,  # only for the breaks between publications: real rows get no Gepubliceerd column
         theme=theme,
         region=region,
         language=language,

@@ -36,7 +36,6 @@ reads files (the CBS cache, the register) for a notebook session.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -45,6 +44,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .cbs.catalogue import TABLE_ID
 from .labels import (
     MISSING,
     capitalised,
@@ -152,7 +152,6 @@ SYNTHETIC_REGISTER_SOURCE = "synthetisch register"
 REGISTER_SOURCE = "casusregister"
 """``source_table`` of a comparison with a real case register."""
 KINDS = ("cbs", "register", "synthetic_register")
-_TABLE_ID = re.compile(r"^\d{5}(NED|ENG)$")
 _EPS = 1e-9
 
 
@@ -696,7 +695,7 @@ def classify_figure(
         return tolerance(step, row["step"] * factor)
 
     def cited_other(row):
-        if _TABLE_ID.match(cited) and cited != row["source_table"] and row["kind"] == "cbs":
+        if TABLE_ID.match(cited) and cited != row["source_table"] and row["kind"] == "cbs":
             return reason("other_table", cited=cited, table=row["source_table"])
         return None
 
@@ -782,7 +781,7 @@ def classify_figure(
     status = str(figure.get("status", ""))
     if status in PROVISIONAL and status != ref["status"]:
         reasons.append(reason("provisional", status=status, source_status=ref["status"]))
-    if _TABLE_ID.match(cited) and cited in set(sources["source_table"]):
+    if TABLE_ID.match(cited) and cited in set(sources["source_table"]):
         reasons.append(reason("own_table", table=cited, vintage=ref["vintage"]))
     reasons.extend(extra)
     small = diff <= REVISION_LIMIT * abs(source_value)
@@ -989,7 +988,7 @@ def basis(source_table: object) -> str:
     """What a row was compared with: ``"cbs"``, ``"synthetic_register"``, ``"register"`` or ``"none"``."""
     if not isinstance(source_table, str) or not source_table:
         return "none"
-    if _TABLE_ID.match(source_table):
+    if TABLE_ID.match(source_table):
         return "cbs"
     return "synthetic_register" if source_table == SYNTHETIC_REGISTER_SOURCE else "register"
 

@@ -1798,13 +1798,13 @@ def break_kind(brk: Any, language: str | None = None) -> tuple[str, str]:
     """What a break is and the rest of its text: ``('tabelwissel', '82972NED → 85098NED')``.
 
     A text that starts with a kind of break and a colon (``trendbreuk: ...``,
-    ``tabelwissel: ...``, in either language) gives that kind; any other
+    ``tabelwissel: ...``, ``bronwissel: ...``, in either language) gives that kind; any other
     text is a *trendbreuk* explained by the whole text; no text, a
     *trendbreuk* without explanation.
     """
     language = resolve_language(language)
     text = str(brk.text or "").strip()
-    for key in ("series_break", "table_change"):
+    for key in ("series_break", "table_change", "publication_change"):
         for word in (label(key, "nl"), label(key, "en")):
             if text.lower().startswith(f"{word.lower()}:"):
                 return label(key, language), text[len(word) + 1 :].strip()
