@@ -16,7 +16,7 @@ before it. Per indicator and horizon: MASE of the default
 90 % bootstrap interval over municipalities (:func:`paired_difference`, seeded), the
 default's 80 % and 95 % coverage and its Winkler scores (divided by the scale), and the
 time to forecast the whole panel; the 80 % coverage with an interval over origins, and how
-often intervals calibrated on average, with the cell's spread between origins, would land
+often intervals calibrated on average, with the cell's spread between periods, would land
 outside 0.75-0.85 (:func:`band_misses_if_calibrated`).
 
 **Secondary view** (the earlier protocol, last 4 origins 2022H1-2023H2) for
@@ -356,15 +356,16 @@ def coverage_interval(
     return ratio_with_interval(sums, sizes, n_boot, seed, level)
 
 
-def coverage_counts(errors: pd.DataFrame, horizon: int) -> pd.DataFrame:
-    """Per origin at one horizon: outcomes inside the 80 % interval (``sum``) and outcomes scored (``size``).
+def coverage_counts(errors: pd.DataFrame, horizon: int, by: str = "origin") -> pd.DataFrame:
+    """Per origin (or per forecast period, ``by="period"``) at one horizon: outcomes inside the 80 %
+    interval (``sum``) and outcomes scored (``size``).
 
     Every outcome counts, as :func:`analysis.forecast.score_backtest` counts
     them: a forecast without an interval is a miss.
     """
     e = errors[errors["horizon"] == horizon].dropna(subset=["actual"])
     inside = (e["actual"] >= e["lo80"]) & (e["actual"] <= e["hi80"])
-    return inside.groupby(e["origin"]).agg(["sum", "size"]).astype(float)
+    return inside.groupby(e[by]).agg(["sum", "size"]).astype(float)
 
 
 def band_misses_if_calibrated(
@@ -376,38 +377,45 @@ def band_misses_if_calibrated(
 ) -> tuple[np.ndarray, np.ndarray]:
     """How often intervals that are calibrated *on average* land outside ``band`` in cells like these.
 
-    ``cells``: per cell, :func:`coverage_counts` (origins of one period type,
-    so the cells share their calendar origins). Each cell's per-origin
-    coverage is moved to a mean of ``nominal`` (every origin by the same
-    amount, clipped to 0-1): its spread between origins, which the shared
-    national shock of each origin causes, stays as it was, its
-    miscalibration goes. Origins are then drawn with replacement, the same
-    draw for every cell (one half-year's shock hits every indicator at
-    once), and each cell's coverage over the drawn origins (outcomes
-    weighted, as in the table) is compared with ``band``. A percentile
-    bootstrap over k origins has a spread (k - 1) / k of the true one, so
-    with 4-5 origins the misses are, if anything, too few.
+    ``cells``: per cell, :func:`coverage_counts` by forecast period (``by="period"``;
+    half-years and years may be mixed). Each cell's per-period coverage is
+    moved to a mean of ``nominal`` (every period by the same amount, clipped
+    to 0-1): its spread between periods, which the shared national shock of
+    each period causes, stays as it was, its miscalibration goes. Calendar
+    years are then drawn with replacement, the same draw for every cell (one
+    year's shocks hit every indicator, both half-years and the year itself,
+    and both horizons, whose outcomes are keyed by the period forecast), and
+    each cell's coverage over the drawn years' periods (outcomes weighted,
+    as in the table) is compared with ``band``. A percentile bootstrap over
+    k blocks has a variance (k - 1) / k of the true one, so with the 5-6
+    years of these cells the misses are, if anything, too few.
 
-    Returns, per cell, the share of draws outside ``band``, and, per draw,
-    the number of cells outside it. Seeded, so reproducible.
+    Returns, per cell, the share of draws outside ``band``, and the draws x
+    cells matrix of misses (True: outside). Seeded, so reproducible.
     """
-    origins = sorted({o for c in cells for o in c.index}, key=period_sort_key)
-    if not origins:
-        return np.zeros(len(cells)), np.zeros(n_boot, dtype=int)
-    idx = np.random.default_rng(seed).integers(0, len(origins), (n_boot, len(origins)))
+    years = sorted({int(str(p)[:4]) for c in cells for p in c.index})
+    if not years:
+        return np.zeros(len(cells)), np.zeros((n_boot, len(cells)), dtype=bool)
+    idx = np.random.default_rng(seed).integers(0, len(years), (n_boot, len(years)))
     outside = np.zeros((n_boot, len(cells)), dtype=bool)
     for j, c in enumerate(cells):
-        c = c.reindex(origins)
-        size = c["size"].fillna(0.0).to_numpy()
-        share = np.divide(c["sum"].to_numpy(), size, out=np.zeros(len(origins)), where=size > 0)
-        mean = float(np.nansum(share * size) / size.sum()) if size.sum() else nominal
+        size = c["size"].to_numpy(dtype=float)
+        share = np.divide(
+            c["sum"].to_numpy(dtype=float), size, out=np.zeros(len(c)), where=size > 0
+        )
+        mean = float(np.sum(share * size) / size.sum()) if size.sum() else nominal
         moved = np.clip(share - mean + nominal, 0.0, 1.0)
+        year_of = pd.Index([int(str(p)[:4]) for p in c.index])
+        per_year = pd.DataFrame({"inside": moved * size, "size": size}).groupby(year_of).sum()
+        per_year = per_year.reindex(years, fill_value=0.0)
         with np.errstate(invalid="ignore"):
-            cov = (moved * size)[idx].sum(axis=1) / size[idx].sum(axis=1)
+            cov = per_year["inside"].to_numpy()[idx].sum(axis=1) / per_year["size"].to_numpy()[
+                idx
+            ].sum(axis=1)
         outside[:, j] = (cov < band[0] - _EPS) | (
             cov > band[1] + _EPS
-        )  # NaN: no drawn origin, inside
-    return outside.mean(axis=0), outside.sum(axis=1)
+        )  # NaN: no drawn year, inside
+    return outside.mean(axis=0), outside
 
 
 def ratio_with_interval(
@@ -509,7 +517,7 @@ def compare_with_naive(
                 "Wink80/s": p.loc[h, "winkler80_scaled"],
                 "Wink95/s": p.loc[h, "winkler95_scaled"],
                 "n": int(p.loc[h, "n"]),
-                "counts": coverage_counts(default, int(h)),
+                "counts": coverage_counts(default, int(h), by="period"),
             }
         )
     return rows
@@ -635,12 +643,7 @@ def main_evaluation(
     table["cov80 90% CI"] = [
         f"[{lo:.2f}, {hi:.2f}]" for lo, hi in zip(table["cov80 lo"], table["cov80 hi"], strict=True)
     ]
-    table["out if cal."] = np.nan
-    draws: dict[str, np.ndarray] = {}
-    for kind in table["type"].unique():
-        rows_of = table.index[table["type"] == kind]
-        share, draws[kind] = band_misses_if_calibrated(list(table.loc[rows_of, "counts"]))
-        table.loc[rows_of, "out if cal."] = share
+    table["out if cal."], misses = band_misses_if_calibrated(list(table["counts"]))
     table["diff"] = table["diff"].map(lambda v: f"{v:+.3f}")
     table["rel %"] = table["rel %"].map(lambda v: f"{v:+.1f}")
     cols = [
@@ -675,16 +678,16 @@ def main_evaluation(
         "cov80 90% CI: a 90 % bootstrap interval of cov80 over origins (origins resampled, same draws and seed; "
         "one origin's national shock moves all its municipalities); calibration: too wide / too narrow where "
         f"that interval excludes 0.80, ok where it holds it, n/a with fewer than {MIN_VERDICT_ORIGINS} origins; "
-        f"out if cal.: the share of {N_BOOT} origin draws in which intervals with this cell's spread between "
-        f"origins but calibrated on average (mean coverage 0.80) land outside {BAND[0]:.2f}-{BAND[1]:.2f}; "
+        f"out if cal.: the share of {N_BOOT} draws of calendar years in which intervals with this cell's "
+        f"spread between periods but calibrated on average (mean coverage 0.80) land outside "
+        f"{BAND[0]:.2f}-{BAND[1]:.2f}; "
         "Wink/s: its Winkler "
         "score divided by the scale; whole s: seconds to forecast the whole panel (+lead: with the "
         "leading stock). Origins: first-last (number scored)."
     )
     _print_frame(table[cols])
     print(coverage_summary(table))
-    outside = ~table["cov80"].between(*BAND)
-    print(band_summary(draws, outside.groupby(table["type"]).sum().to_dict()))
+    print(band_summary(misses, list(table["type"]), list(table["cov80"])))
     return errors
 
 
@@ -708,29 +711,32 @@ def coverage_summary(table: pd.DataFrame) -> str:
     )
 
 
-def band_summary(draws: dict[str, np.ndarray], observed: dict[str, int]) -> str:
-    """One paragraph: how many cells outside the band calibrated intervals would show, against ``observed``.
+def band_summary(misses: np.ndarray, types: list[str], coverage: list[float]) -> str:
+    """One paragraph: how many cells calibrated intervals would show outside the band, against the table.
 
-    ``draws``: per period type, the number of cells outside the band per draw
-    (:func:`band_misses_if_calibrated`); the types are drawn independently
-    (other calendars), so the totals add draw by draw.
+    ``misses``: draws x cells (:func:`band_misses_if_calibrated`); ``types`` and
+    ``coverage``: each cell's period type and 80 % coverage. The draws are
+    joint over all cells, so the counts per type and in total come from the
+    same draws. A cell without a coverage is left out of "observed".
     """
+    types = np.asarray(types, dtype=object)
+    cov = np.asarray(coverage, dtype=float)
+    seen_out = np.isfinite(cov) & ((cov < BAND[0]) | (cov > BAND[1]))
 
-    def part(d: np.ndarray, seen: int, what: str) -> str:
+    def part(mask: np.ndarray, what: str) -> str:
+        d = misses[:, mask].sum(axis=1)
         lo, hi = np.quantile(d, [(1 - LEVEL) / 2, 1 - (1 - LEVEL) / 2])
         return (
             f"{what}: expected {d.mean():.1f} ({LEVEL:.0%} range {lo:.0f}-{hi:.0f}), none in "
-            f"{np.mean(d == 0):.1%} of draws, observed {seen}"
+            f"{np.mean(d == 0):.1%} of draws, observed {int(seen_out[mask].sum())}"
         )
 
-    parts = [part(d, int(observed.get(kind, 0)), kind) for kind, d in draws.items()]
-    if len(draws) > 1:
-        parts.append(
-            part(sum(draws.values()), int(sum(observed.get(k, 0) for k in draws)), "all cells")
-        )
+    parts = [part(types == kind, str(kind)) for kind in dict.fromkeys(types)]
+    if len(parts) > 1:
+        parts.append(part(np.ones(len(types), dtype=bool), "all cells"))
     return (
-        f"If every cell's intervals were calibrated on average, with the spread between origins each cell "
-        f"shows ({N_BOOT} draws of origins, seed {SEED}; 'out if cal.'), cells outside "
+        f"If every cell's intervals were calibrated on average, with the spread between periods each cell "
+        f"shows ({misses.shape[0]} draws of calendar years, seed {SEED}; 'out if cal.'), cells outside "
         f"{BAND[0]:.2f}-{BAND[1]:.2f}: " + "; ".join(parts) + "."
     )
 

@@ -349,44 +349,56 @@ def test_coverage_counts_per_origin_count_a_missing_interval_as_a_miss(bench):
     counts = bench.coverage_counts(errors, 1)
     assert counts.loc["A"].tolist() == [1.0, 2.0]
     assert counts.loc["B"].tolist() == [0.0, 1.0]  # no interval: a miss; no outcome: not scored
+    by_period = bench.coverage_counts(
+        errors.assign(period=["p1", "p2", "p1", "p2", "p1"]), 1, "period"
+    )
+    assert by_period.loc["p1"].tolist() == [1.0, 2.0] and by_period.loc["p2"].tolist() == [0.0, 1.0]
 
 
 def test_band_misses_if_calibrated_keeps_the_spread_and_removes_the_miscalibration(bench):
-    origins = ["2018H1", "2018H2", "2019H1", "2019H2"]
-    steady = _counts(dict.fromkeys(origins, 0.95))  # too wide, but the same at every origin
-    spread = _counts(dict(zip(origins, [0.55, 0.95, 0.65, 0.97], strict=True)))
-    share, per_draw = bench.band_misses_if_calibrated([steady, spread], n_boot=4000, seed=1)
+    periods = ["2018H1", "2018H2", "2019H1", "2019H2", "2020H1", "2020H2"]
+    steady = _counts(dict.fromkeys(periods, 0.95))  # too wide, but the same in every period
+    spread = _counts(dict(zip(periods, [0.55, 0.6, 0.95, 0.97, 0.9, 0.95], strict=True)))
+    share, misses = bench.band_misses_if_calibrated([steady, spread], n_boot=4000, seed=1)
     # moved to 0.80 without spread, a cell never leaves the band; with this spread it often does
     assert share[0] == 0.0
     assert 0.3 < share[1] < 0.9
-    assert per_draw.shape == (4000,) and per_draw.max() == 1
-    assert np.array_equal(per_draw, (share[1] > 0) * per_draw)  # only the spread cell is counted
+    assert misses.shape == (4000, 2) and not misses[:, 0].any()
+    alone = bench.band_misses_if_calibrated([spread], n_boot=4000, seed=1)[1]
+    assert np.array_equal(misses[:, 1], alone[:, 0])  # the other cell changes nothing
     again = bench.band_misses_if_calibrated([steady, spread], n_boot=4000, seed=1)
-    assert np.array_equal(again[0], share) and np.array_equal(again[1], per_draw)  # seeded
+    assert np.array_equal(again[0], share) and np.array_equal(again[1], misses)  # seeded
 
 
-def test_band_misses_if_calibrated_draws_the_same_origins_for_every_cell(bench):
-    # two cells with the same spread over the same origins miss together or not at all
-    origins = ["2018H1", "2018H2", "2019H1"]
-    cell = _counts(dict(zip(origins, [0.5, 0.95, 0.95], strict=True)))
-    share, per_draw = bench.band_misses_if_calibrated([cell, cell.copy()], n_boot=2000)
-    assert share[0] == share[1] > 0
-    assert set(np.unique(per_draw)) <= {0, 2}
-    # a cell that lacks an origin is scored on the drawn origins it has (here two alike: never out),
-    # and a draw of none of its origins does not count as a miss
-    partial = cell.drop(index="2018H1")
-    share, per_draw = bench.band_misses_if_calibrated([partial, cell], n_boot=2000)
+def test_band_misses_if_calibrated_draws_calendar_years_for_every_cell(bench):
+    # a half-year cell and a yearly cell with the same bad year miss together: the year is drawn once
+    halves = _counts({"2018H1": 0.5, "2018H2": 0.5, "2019H1": 0.95, "2019H2": 0.95, "2020H1": 0.95})
+    years = _counts({"2018": 0.5, "2019": 0.95, "2020": 0.95})
+    share, misses = bench.band_misses_if_calibrated([halves, years], n_boot=2000)
+    assert share[0] > 0 and share[1] > 0
+    assert (misses[:, 0] == misses[:, 1]).mean() > 0.9
+    # a cell that lacks a year is scored on the drawn years it has (here all alike: never out)
+    partial = _counts({"2019": 0.95, "2020": 0.95})
+    share, misses = bench.band_misses_if_calibrated([partial, years], n_boot=2000)
     assert share[0] == 0.0 and share[1] > 0
-    assert per_draw.max() == 1
 
 
-def test_band_summary_adds_the_period_types_draw_by_draw(bench):
-    draws = {"halfyear": np.array([0, 1, 2, 1]), "year": np.array([0, 0, 3, 1])}
-    text = bench.band_summary(draws, {"halfyear": 2, "year": 1})
-    assert "halfyear: expected 1.0" in text and "observed 2" in text
-    assert "year: expected 1.0" in text and "none in 50.0% of draws" in text
-    # all cells: 0, 1, 5, 2 -> mean 2.0, none in 1 of 4 draws, observed 3
-    assert "all cells: expected 2.0" in text and "none in 25.0% of draws, observed 3" in text
+def test_band_summary_counts_per_type_and_in_total_from_the_same_draws(bench):
+    misses = np.array(
+        [
+            [False, False, False],
+            [True, False, False],
+            [True, True, True],
+            [False, False, True],
+        ]
+    )
+    text = bench.band_summary(misses, ["halfyear", "halfyear", "year"], [0.9, 0.8, np.nan])
+    # half-years: 0, 1, 2, 0 -> mean 0.75, none in 2 of 4 draws; one observed outside (0.9)
+    assert "halfyear: expected 0.8" in text and "none in 50.0% of draws, observed 1" in text
+    # years: 0, 0, 1, 1; a cell without coverage is not counted as observed outside
+    assert "year: expected 0.5" in text and "observed 0" in text
+    # all cells: 0, 1, 3, 1 -> mean 1.25, none in 1 of 4 draws
+    assert "all cells: expected 1.2" in text and "none in 25.0% of draws, observed 1" in text
 
 
 def test_mase_difference_by_origin_shows_where_a_gain_comes_from(bench):

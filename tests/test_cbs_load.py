@@ -196,6 +196,7 @@ def test_switched_tables_knows_editions_and_pairs():
     first, second = list(WMO_WIJK_TABLES)[:2]
     assert not is_table_switch(first, second)  # yearly editions of the wijk statistic
     assert not is_table_switch("82972NED", "82972NED")
+    assert not is_table_switch("82972ENG", "82972NED")  # the English edition of the same table
     assert not is_table_switch("register", "82972NED")  # no CBS table on one side
     assert not is_table_switch("Begroting 2026 (2025)", "Jaarstukken 2018 (2019)")
     # a figure computed from two tables (costs per youth) switches where one of them does
@@ -219,9 +220,24 @@ def test_table_switches_mark_where_most_lines_change_table():
     rows.append(("GM0518", "2020", "85098NED", 9.5, "year"))
     rows.append(("GM0518", "2021", "85098NED", 9.7, "year"))
     found = table_switches(_lines(rows))
-    assert found == [("2020", "2021", "tabelwissel: 82972NED \u2192 85098NED")]
+    assert found == [
+        (
+            "2020",
+            "2021",
+            "tabelwissel: 82972NED \u2192 85098NED (jeugdzorg \u2192 jeugdzorg in natura)",
+        )
+    ]
     en = table_switches(_lines(rows), language="en")
-    assert en[0][2] == "table change: 82972NED \u2192 85098NED"
+    assert (
+        en[0][2] == "table change: 82972NED \u2192 85098NED (youth care \u2192 youth care in kind)"
+    )
+    # a value of another source between the two tables does not hide the switch; data without
+    # period_type get it from the periods
+    between = _lines(rows[:3] + [("GM0344", "2020", "register", 11.0, "year")])
+    between = between.drop(index=1)  # 2020 now from the register only
+    assert [s[:2] for s in table_switches(between.drop(columns="period_type"))] == [
+        ("2019", "2021")
+    ]
     # a line whose value is missing on one side does not count, a missing value is skipped
     gap = _lines([("GM0344", "2020", "82972NED", float("nan"), "year")])
     assert table_switches(pd.concat([_lines(rows[:3]), gap])) == found
@@ -239,7 +255,12 @@ def test_table_switches_judge_municipalities_and_wijken_apart():
         rows += [(f"WK03440{k}", "2016", wijk_a, 50.0, "year")]
         rows += [(f"WK03440{k}", "2017", wijk_b, 51.0, "year")]
     assert table_switches(_lines(rows, "wmo_clienten_per_1000")) == [
-        ("2016", "2017", "tabelwissel: 83262NED \u2192 86050NED")
+        (
+            "2016",
+            "2017",
+            "tabelwissel: 83262NED \u2192 86050NED (maatwerkarrangementen \u2192 "
+            "maatwerkvoorzieningen)",
+        )
     ]
 
 

@@ -503,7 +503,14 @@ def test_cbs_table_change_becomes_a_break():
     assert t["table_change"].tolist() == [True, False]
     assert t["difference"].iloc[0] == -15 and t["beyond_rounding"].iloc[0]  # 90 - (100 + 10 - 5)
     brk = cbs.table_switches(pd.concat([stand, inflow, outflow]))
-    assert brk == [("2016H2", "2017H1", "tabelwissel: 83268NED \u2192 86051NED")]
+    assert brk == [
+        (
+            "2016H2",
+            "2017H1",
+            "tabelwissel: 83268NED \u2192 86051NED (maatwerkarrangementen \u2192 "
+            "maatwerkvoorzieningen)",
+        )
+    ]
     assert "tabelwissel" in plotting.cbs_reader_table(t)["Opmerking"].iloc[0]
 
 

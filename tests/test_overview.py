@@ -421,7 +421,7 @@ def test_headline_breaks_cbs_definition_and_published_definitions():
     youth = overview.headline_breaks(_cbs_youth(), "jeugdhulp_pct", "GM0344")
     # the definition break, then the table switch of the fixture (82972NED up to 2016)
     assert [(b, a) for b, a, _ in youth] == [("2015", "2016"), ("2016", "2017")]
-    assert youth[1][2] == "tabelwissel: 82972NED \u2192 85098NED"
+    assert youth[1][2].startswith("tabelwissel: 82972NED \u2192 85098NED (jeugdzorg")
     waits = overview.headline_breaks(_published_waits(), "buurtteam_sociaal_wachttijd", "GM0344")
     assert [(b, a) for b, a, _ in waits] == [("2018", "2023")]
     assert "melding tot start ondersteuning" in waits[0][2]

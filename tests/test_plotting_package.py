@@ -876,8 +876,7 @@ def test_sparkline_alt_text_chart_and_overview_agree_on_the_breaks(case):
     # the two periods (a break with periods of the series inside its span is cut there, not
     # between two periods that lie on either side of it)
     for k, (a, b) in enumerate(zip(periods, periods[1:], strict=False)):
-        row = SimpleNamespace(previous_period=a, period=b)
-        text = overview._change_text(row, breaks, "nl")
+        text = P.change_across_break(breaks, a, b, "nl")
         brk = P.break_between(breaks, a, b)
         assert (text is None) == (brk is None)
         if brk is not None:
@@ -1038,7 +1037,9 @@ def test_charts_add_their_table_switches_to_the_declared_breaks():
     data.loc[data["period"] == "2021", "source"] = "85098NED"
     found = P.with_table_switches([BREAK_2016], data)
     assert [(b.before, b.after) for b in found] == [("2015", "2016"), ("2020", "2021")]
-    assert found[1].text == "tabelwissel: 82972NED \u2192 85098NED"
+    assert found[1].text == (
+        "tabelwissel: 82972NED \u2192 85098NED (jeugdzorg \u2192 jeugdzorg in natura)"
+    )
     # a switch where a declared break lies is left out; no source column: the declared breaks only
     same = P.with_table_switches([("2020", "2021", "trendbreuk: x")], data)
     assert [(b.before, b.after, b.text) for b in same] == [("2020", "2021", "trendbreuk: x")]

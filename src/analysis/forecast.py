@@ -85,6 +85,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .cbs.catalogue import is_table_source, is_table_switch
 from .errors import InputError
 from .periods import next_periods, period_end, period_sort_key, period_start, period_type_of
 
@@ -342,7 +343,17 @@ def detect_source_seams(panel: pd.DataFrame, *, min_share: float = 0.5) -> list[
         ["region_code", "_k"], kind="stable"
     )
     prev_src = frame.groupby("region_code", sort=False)["source"].shift()
-    change = prev_src.notna() & (prev_src != frame["source"])
+    # the catalogue's rule (a new edition of one statistic, or a source that is no CBS table, is
+    # no seam); a panel of other sources keeps every change of source as a seam
+    cbs_panel = frame["source"].map(is_table_source).all()
+    change = prev_src.notna() & (
+        pd.Series(
+            [is_table_switch(a, b) for a, b in zip(prev_src, frame["source"], strict=True)],
+            index=frame.index,
+        )
+        if cbs_panel
+        else (prev_src != frame["source"])
+    )
     share = change.groupby(frame["period"]).sum() / prev_src.notna().groupby(frame["period"]).sum()
     seams = set(share.index[share >= min_share])
     for period, before, after in zip(

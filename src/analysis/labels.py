@@ -797,7 +797,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "alt_highest": ("hoogste", "highest"),
     "alt_lowest": ("laagste", "lowest"),
     "alt_more": ("en {n} andere", "and {n} more"),
-    "alt_break": ("trendbreuk tussen {a} en {b}", "series break between {a} and {b}"),
     "alt_between": ("{what} tussen {a} en {b}", "{what} between {a} and {b}"),
     "alt_forecast": (
         "prognose {period}: {value} (95%-interval {low} tot {high})",

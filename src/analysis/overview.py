@@ -75,8 +75,9 @@ REGISTER_HEADLINES: tuple[str, ...] = tuple(
 #: Norms: the mean waiting time of Buurtteam Sociaal should be at most 5 working days.
 NORMS: dict[str, float] = {"buurtteam_sociaal_wachttijd": float(WAITING_NORM_DAYS)}
 
-#: Decimals of the overview's headline rows, whole values included, so that a column of
-#: mean waiting times reads 7,0 -> 7,9 (change +0,9), not 7 -> 7,9: one decimal, as published.
+#: Decimals of the overview's headline rows whatever their values: mean waiting times always
+#: with one decimal, as Utrecht publishes them (7,6 and 7,9 working days), so a year whose
+#: mean is a whole number reads 7,0 beside the others, and its change +0,9.
 DECIMALS: dict[str, int] = {"werkdagen": 1}
 
 _WITHIN_NORM = "buurtteam_sociaal_wachttijd_binnen_norm_pct"
@@ -334,16 +335,6 @@ def _publication_switches(
     return out
 
 
-def _change_text(row, breaks, language: str) -> str | None:
-    """``'– (trendbreuk 2016)'`` when the change crosses a break, else None.
-
-    The change crosses a break when the break lies between the previous and
-    the latest period (:func:`analysis.plotting.break_between`), the rule
-    by which the row's sparkline draws it.
-    """
-    return plotting.change_across_break(breaks, row.previous_period, row.period, language)
-
-
 def latest_published(published: pd.DataFrame, indicator: str, region: str) -> pd.Series | None:
     """The latest published value of an indicator: latest period, then latest vintage.
 
@@ -510,7 +501,7 @@ def headline_frame(
         headline_breaks(obs, i, region, language, published=published) for i in frame["indicator"]
     ]
     frame["change_text"] = [  # None, or the text shown instead of the change
-        _change_text(r, b, language)
+        plotting.change_across_break(b, r.previous_period, r.period, language)
         for r, b in zip(frame.itertuples(), frame["breaks"], strict=True)
     ]
     frame["published_beside"] = [

@@ -347,8 +347,35 @@ WMO_WIJK_TABLES = {
 #: keeps its definition, so that is no table switch (:func:`is_table_switch`).
 EDITIONS: tuple[frozenset[str], ...] = (frozenset(WMO_WIJK_TABLES),)
 
-#: A CBS StatLine table id (``85098NED``).
-TABLE_ID = re.compile(r"^\d{5}[A-Z]{3}$")
+#: A CBS StatLine table id inside a text: five digits and NED (or ENG, the English edition).
+TABLE_ID_PATTERN = r"\d{5}(?:NED|ENG)"
+
+#: A CBS StatLine table id on its own (``85098NED``).
+TABLE_ID = re.compile(rf"^{TABLE_ID_PATTERN}$")
+
+#: What changed where a series moves to the next CBS table, in words (Dutch, English).
+SWITCH_NOTES: dict[tuple[str, str], tuple[str, str]] = {
+    ("82972NED", "85098NED"): (
+        "jeugdzorg \u2192 jeugdzorg in natura",
+        "youth care \u2192 youth care in kind",
+    ),
+    ("84134NED", "85099NED"): (
+        "jeugdzorg \u2192 jeugdzorg in natura",
+        "youth care \u2192 youth care in kind",
+    ),
+    ("82968NED", "85094NED"): (
+        "jeugdzorgtrajecten \u2192 jeugdzorgtrajecten in natura",
+        "youth care trajectories \u2192 youth care trajectories in kind",
+    ),
+    ("83262NED", "86050NED"): (
+        "maatwerkarrangementen \u2192 maatwerkvoorzieningen",
+        "tailored arrangements \u2192 tailored provisions",
+    ),
+    ("83268NED", "86051NED"): (
+        "maatwerkarrangementen \u2192 maatwerkvoorzieningen",
+        "tailored arrangements \u2192 tailored provisions",
+    ),
+}
 
 
 def switched_tables(before: object, after: object) -> list[tuple[str, str]]:
@@ -374,11 +401,16 @@ def switched_tables(before: object, after: object) -> list[tuple[str, str]]:
     return [
         (x, y)
         for x, y in zip(a, b, strict=True)
-        if x != y
+        if x[:5] != y[:5]  # 82972ENG is the English edition of 82972NED
         and TABLE_ID.match(x)
         and TABLE_ID.match(y)
         and not any(x in group and y in group for group in EDITIONS)
     ]
+
+
+def is_table_source(source: object) -> bool:
+    """Whether a ``source`` names CBS tables only: ``85098NED``, ``83454NED / 85099NED``."""
+    return isinstance(source, str) and all(TABLE_ID.match(p) for p in source.split(" / "))
 
 
 def is_table_switch(before: object, after: object) -> bool:
@@ -547,7 +579,7 @@ def status_by_vintage(frame, table_id: str, vintage: str | None):
 
 def table_id_from_name(name: str) -> str | None:
     """The CBS table id inside a file name or title (``85098NED_TypedDataSet.csv`` -> ``85098NED``)."""
-    m = re.search(r"(\d{5}(?:NED|ENG))", str(name).upper())
+    m = re.search(f"({TABLE_ID_PATTERN})", str(name).upper())
     return m.group(1).replace("ENG", "NED") if m else None
 
 

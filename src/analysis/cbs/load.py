@@ -12,14 +12,16 @@ import pandas as pd
 from .. import datacache
 from ..errors import InputError
 from ..indicators import get_indicator
-from ..periods import PERIOD_TYPES, period_sort_key
+from ..periods import PERIOD_TYPES, period_sort_key, period_type_of
 from ..regions import RegionResolver, level_of
 from ..schema import empty_observations, map_unique, validate_observations
 from .cache import CROSSWALK, cached_metadata, cbs_cache_dir, read_cached, read_crosswalk
 from .catalogue import (
     REGION_TABLES,
     SERIES_BREAKS,
+    SWITCH_NOTES,
     TABLES,
+    is_table_source,
     is_table_switch,
     switched_tables,
     tables_for,
@@ -358,6 +360,13 @@ def seams(obs: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _switch_text(before: str, after: str, language: str) -> str:
+    """``'82972NED → 85098NED (jeugdzorg → jeugdzorg in natura)'``: the tables and, where known, what changed."""
+    note = SWITCH_NOTES.get((before, after))
+    text = f"{before} \u2192 {after}"
+    return f"{text} ({note[0 if language == 'nl' else 1]})" if note else text
+
+
 def seams_table(obs: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
     """The table switches of :func:`seams` for readers, in ``language``.
 
@@ -385,6 +394,11 @@ def seams_table(obs: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
     found = seams(obs).drop_duplicates(
         ["indicator", "period_type", "last_period", "source_before", "first_period", "source_after"]
     )
+    switched = [
+        is_table_switch(a, b)
+        for a, b in zip(found["source_before"], found["source_after"], strict=True)
+    ]
+    found = found[np.array(switched, dtype=bool)]  # a new edition of one statistic is no switch
 
     def kind(period_type: str) -> str:
         try:
@@ -466,7 +480,13 @@ def table_switches(
     language = resolve_language(language)
     if obs.empty or "source" not in obs.columns:
         return []
-    known = obs[pd.to_numeric(obs["value"], errors="coerce").notna()]
+    # the values that come from CBS tables: a row of another source (or none) between two tables
+    # does not hide the switch between them
+    known = obs[
+        pd.to_numeric(obs["value"], errors="coerce").notna() & obs["source"].map(is_table_source)
+    ]
+    if "period_type" not in known.columns:
+        known = known.assign(period_type=known["period"].astype(str).map(period_type_of))
     found = seams(known)
     if found.empty:
         return []
@@ -480,8 +500,8 @@ def table_switches(
     def line(frame: pd.DataFrame) -> pd.Series:
         return frame["indicator"].astype(str) + "|" + frame["region_code"].astype(str)
 
-    def level(frame: pd.DataFrame) -> pd.Series:  # GM, WK, NL, ...: municipalities and wijken apart
-        return frame["region_code"].astype(str).str[:2]
+    def level(frame: pd.DataFrame) -> pd.Series:  # gemeente, wijk, land, ...: each level apart
+        return frame["region_code"].map(level_of)
 
     has = (
         known.assign(_line=line(known), _level=level(known))
@@ -508,7 +528,7 @@ def table_switches(
                 for pair in switched_tables(a, b)
             }
         )
-        text = ", ".join(f"{a} \u2192 {b}" for a, b in pairs)
+        text = ", ".join(_switch_text(a, b, language) for a, b in pairs)
         out.append((str(before), str(after), f"{label('table_change', language)}: {text}"))
     return sorted(out, key=lambda brk: period_sort_key(brk[1]))
 

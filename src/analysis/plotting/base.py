@@ -1363,16 +1363,26 @@ def draw_breaks(
     drawn = []
     left, right = ax.get_xlim()
     shown = as_breaks(breaks) if periods is None else breaks_within(breaks, periods)
-    below = (
-        0.0  # points taken at the top by the texts written so far: each next one goes under them
+    lines = sorted(
+        ((_break_x(brk), brk) for brk in shown),
+        key=lambda item: item[0],  # in time order, whatever order they were given in
     )
-    for brk in shown:
-        x = _break_x(brk)
-        if periods is None and not left <= x <= right:
-            continue
+    if periods is None:
+        lines = [(x, brk) for x, brk in lines if left <= x <= right]
+    placed: list[tuple[float, float, float, float]] = []  # the texts written: x0, x1, top, bottom
+    for k, (x, brk) in enumerate(lines):
         ax.axvline(x, color=BREAK_COLOR, linestyle="--", linewidth=1.1, zorder=1.5)
         if annotate:
-            below += _break_text(ax, brk.text or label("series_break", language), x, below)
+            placed.append(
+                _break_text(
+                    ax,
+                    brk.text or label("series_break", language),
+                    x,
+                    placed,
+                    before=lines[k - 1][0] if k else None,
+                    after=lines[k + 1][0] if k + 1 < len(lines) else None,
+                )
+            )
         drawn.append(x)
     return drawn
 
@@ -1381,14 +1391,24 @@ def draw_breaks(
 BREAK_FONTSIZE = 8.0
 
 
-def _break_text(ax: Axes, text: str, x: float, below: float = 0.0) -> float:
+def _break_text(
+    ax: Axes,
+    text: str,
+    x: float,
+    placed: Sequence[tuple[float, float, float, float]] = (),
+    *,
+    before: float | None = None,
+    after: float | None = None,
+) -> tuple[float, float, float, float]:
     """Write a series break's text at the top of the axes, beside the break line.
 
-    The text goes right of the line (left of it when the line is in the right
-    part of the axes), wrapped to the room there, ``below`` points under the
-    top (under the texts of the breaks written before it, so two texts never
-    overlap), and the value axis is raised so that no data reaches into the
-    band the texts take: they cover no tick label, no line and no point.
+    The text goes right of the line where it fits there, or where there is
+    more room on that side (else left of it), wrapped to the room there: up
+    to the next break line (``after``; ``before`` on the left) or the edge
+    of the axes. It goes at
+    the top, or under the texts already ``placed`` that it would overlap, and
+    the value axis is raised so that no data reaches into the band the texts
+    take: they cover no tick label, no line and no point.
 
     Parameters
     ----------
@@ -1396,24 +1416,47 @@ def _break_text(ax: Axes, text: str, x: float, below: float = 0.0) -> float:
     text : str
     x : float
         The break line's position (data units).
-    below : float, default 0
-        Points under the top of the axes at which the text starts.
+    placed : sequence of (x0, x1, top, bottom)
+        The texts written before: their extent in axes fractions (x) and in
+        points under the top of the axes (y).
+    before, after : float, optional
+        The positions of the neighbouring break lines (data units).
 
     Returns
     -------
-    float
-        The points the text takes, with the space under it.
+    tuple
+        This text's (x0, x1, top, bottom), as ``placed`` takes them.
     """
     fig = root_figure(ax)
     left, right = ax.get_xlim()
-    at = (x - left) / (right - left)
+
+    def frac(v: float) -> float:
+        return (v - left) / (right - left)
+
+    at = frac(x)
     box = ax.get_position()
     width = box.width * fig.get_figwidth() * 0.7  # inches; the layout still takes some
-    room = width * (1 - at if at < 0.6 else at)
-    chars = max(16, int(room * 72 / (BREAK_FONTSIZE * 0.58)))
+
+    def reach(chars: int) -> float:  # a line of ``chars`` characters, in axes fractions
+        return (chars * BREAK_FONTSIZE * 0.58 / 72 + 8 / 72) / max(width / 0.7, 1e-9)
+
+    right_room = (frac(after) if after is not None else 1.0) - at
+    left_room = at - (frac(before) if before is not None else 0.0)
+    # right of the line where the text fits there or there is more room than on the left
+    beside = reach(len(text)) <= right_room or right_room >= left_room
+    room = right_room if beside else left_room
+    chars = max(16, int(width * room * 72 / (BREAK_FONTSIZE * 0.58)))
     wrapped = textwrap.fill(text, chars)
-    lines = wrapped.count("\n") + 1
-    taken = lines * BREAK_FONTSIZE * 1.25 + 2  # points: the text and a gap under it
+    longest = reach(max(len(line) for line in wrapped.splitlines()))
+    x0, x1 = (at, at + longest) if beside else (at - longest, at)
+    taken = (wrapped.count("\n") + 1) * BREAK_FONTSIZE * 1.25 + 2  # points: the text and a gap
+    below = 0.0
+    moved = True
+    while moved:  # under every text it would overlap, at the top where it overlaps none
+        moved = False
+        for p0, p1, top, bottom in placed:
+            if x0 < p1 and p0 < x1 and below < bottom and top < below + taken:
+                below, moved = bottom, True
     band = (below + taken + 6) / 72  # inches from the top, with a margin below the text
     height = max(0.5, box.height * fig.get_figheight() * 0.8)
     free = min(0.45, band / height)
@@ -1421,7 +1464,6 @@ def _break_text(ax: Axes, text: str, x: float, below: float = 0.0) -> float:
     top = ax.dataLim.y1 if np.isfinite(ax.dataLim.y1) else high
     if top > low and (top - low) / (high - low) > 1 - free:
         ax.set_ylim(low, low + (top - low) / (1 - free))
-    beside = at < 0.6  # right of the line, or left of it near the right end
     ax.annotate(
         wrapped,
         xy=(x, 1.0),
@@ -1434,10 +1476,10 @@ def _break_text(ax: Axes, text: str, x: float, below: float = 0.0) -> float:
         color=MUTED_TEXT_COLOR,
         gid="series-break",
         zorder=1.6,
-        # over another break's line (a text that reaches past it), the line stops behind the words
+        # where a text reaches past another break's line, the line stops behind the words
         bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
     )
-    return taken
+    return x0, x1, below, below + taken
 
 
 def zero_based_axis(ax: Axes, values: pd.Series, unit: str, zero_based: bool | None) -> None:
@@ -1584,10 +1626,11 @@ def value_decimals(values: Iterable[float], unit: str) -> int:
 
 
 def norm_text(norm: float | None, unit: str, language: str | None = None) -> str:
-    """A norm (streefwaarde) for readers, as the policy writes it: ``'5 werkdagen'``, ``''`` for none.
+    """A norm (streefwaarde) for readers: ``'5 werkdagen'``, ``'80,0%'``, ``''`` for none.
 
-    Decimals by :func:`value_decimals`, so a norm of 5 working days is not
-    written ``5,0`` beside mean waiting times of ``7,9``.
+    Decimals by :func:`value_decimals`: a norm in working days or a rate as
+    the policy writes it (``5 werkdagen``, not ``5,0``), a percentage with
+    CBS's one decimal like the percentages beside it.
     """
     language = resolve_language(language)
     if norm is None or pd.isna(norm):

@@ -216,9 +216,11 @@ def headline_table(
         Return the HTML string instead of the Styler.
     breaks : mapping, optional
         Indicator id -> its declared series breaks (as for :func:`line_chart`,
-        e.g. ``analysis.cbs.series_breaks(indicator)``): the sparkline is split
-        and marked at each, its text alternative gives no change across one,
-        and the break is written under it (:func:`sparkline_html`).
+        e.g. ``analysis.cbs.series_breaks(indicator)``). The table switches of
+        each row's data are added to them (:func:`with_table_switches`). The
+        sparkline is split at each break and the break is written under it
+        (:func:`sparkline_html`); a change from the previous period across a
+        break reads ``– (tabelwissel 2021)`` (:func:`change_across_break`).
     decimals : mapping, optional
         Unit -> decimals, instead of the house decimals of that unit (values,
         changes and the sparkline's text alternative).
