@@ -885,31 +885,28 @@ def main(argv: list[str] | None = None) -> int:
         )
         print("\n".join(diffs))
     shown = [i for i in INDICATORS if i in all_errors]
-    if shown:
-        print(
-            "\n80 % interval coverage of the default per origin, every origin from 2018H1 (one half-year's "
-            "common shock moves all municipalities at once):"
-        )
-        with pd.option_context("display.width", 250, "display.max_columns", 30):
-            for indicator in shown:
-                print(
-                    f"{indicator}\n"
-                    + coverage_by_origin(all_errors[indicator]).to_string(
-                        float_format=lambda v: f"{v:.2f}"
-                    )
-                )
-        print(
-            "\nMASE of the default minus naive's per origin, every origin from 2018H1 (below 0: the default "
+    per_origin = (
+        (
+            "80 % interval coverage of the default per origin, every origin from 2018H1 (one half-year's "
+            "common shock moves all municipalities at once):",
+            coverage_by_origin,
+            "{:.2f}",
+        ),
+        (
+            "MASE of the default minus naive's per origin, every origin from 2018H1 (below 0: the default "
             "was better at that origin; the nested rule's evidence grows with every origin, so the first "
-            "origins have the least):"
-        )
+            "origins have the least):",
+            mase_difference_by_origin,
+            "{:+.3f}",
+        ),
+    )
+    for heading, table_of, number in per_origin if shown else ():
+        print(f"\n{heading}")
         with pd.option_context("display.width", 250, "display.max_columns", 30):
             for indicator in shown:
                 print(
                     f"{indicator}\n"
-                    + mase_difference_by_origin(all_errors[indicator]).to_string(
-                        float_format=lambda v: f"{v:+.3f}"
-                    )
+                    + table_of(all_errors[indicator]).to_string(float_format=number.format)
                 )
     print(f"\nWhole run {time.perf_counter() - started:.0f} s")
     return 0
