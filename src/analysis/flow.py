@@ -690,8 +690,7 @@ def cbs_flow_table(
     table["outflow_ratio"] = table["uitstroom"] / median
     table["exceptional"] = table["outflow_ratio"] >= exceptional_ratio
     table["table_change"] = [
-        isinstance(b, str) and is_table_switch(a, b)
-        for a, b in zip(table["source"], table["_source_next"], strict=True)
+        is_table_switch(a, b) for a, b in zip(table["source"], table["_source_next"], strict=True)
     ]
     table = table.drop(columns=["_next", "_source_next"])
     order = sorted(

@@ -360,6 +360,19 @@ def seams(obs: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _switches_only(found: pd.DataFrame) -> pd.DataFrame:
+    """The :func:`seams` that change CBS table (:func:`~analysis.cbs.catalogue.is_table_switch`).
+
+    A new yearly edition of one statistic, or a source that is no CBS table,
+    is a seam of the stitched series but no table switch.
+    """
+    switched = [
+        is_table_switch(a, b)
+        for a, b in zip(found["source_before"], found["source_after"], strict=True)
+    ]
+    return found[np.array(switched, dtype=bool)]
+
+
 def _switch_text(before: str, after: str, language: str) -> str:
     """``'82972NED → 85098NED (jeugdzorg → jeugdzorg in natura)'``: the tables and, where known, what changed."""
     note = SWITCH_NOTES.get((before, after))
@@ -394,11 +407,7 @@ def seams_table(obs: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
     found = seams(obs).drop_duplicates(
         ["indicator", "period_type", "last_period", "source_before", "first_period", "source_after"]
     )
-    switched = [
-        is_table_switch(a, b)
-        for a, b in zip(found["source_before"], found["source_after"], strict=True)
-    ]
-    found = found[np.array(switched, dtype=bool)]  # a new edition of one statistic is no switch
+    found = _switches_only(found)
 
     def kind(period_type: str) -> str:
         try:
@@ -471,7 +480,8 @@ def table_switches(
     -------
     list of (last period before, first period after, text)
         As :func:`series_breaks` gives them, e.g. ``('2020', '2021',
-        'tabelwissel: 82972NED → 85098NED')``, in period order. Every chart of
+        'tabelwissel: 82972NED → 85098NED (jeugdzorg → jeugdzorg in natura)')``,
+        in period order. Every chart of
         :mod:`analysis.plotting` adds them to its declared breaks
         (:func:`analysis.plotting.with_table_switches`).
     """
@@ -490,12 +500,7 @@ def table_switches(
     found = seams(known)
     if found.empty:
         return []
-    found = found[
-        [
-            is_table_switch(a, b)
-            for a, b in zip(found["source_before"], found["source_after"], strict=True)
-        ]
-    ]
+    found = _switches_only(found)
 
     def line(frame: pd.DataFrame) -> pd.Series:
         return frame["indicator"].astype(str) + "|" + frame["region_code"].astype(str)

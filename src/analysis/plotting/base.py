@@ -1405,10 +1405,10 @@ def _break_text(
     The text goes right of the line where it fits there, or where there is
     more room on that side (else left of it), wrapped to the room there: up
     to the next break line (``after``; ``before`` on the left) or the edge
-    of the axes. It goes at
-    the top, or under the texts already ``placed`` that it would overlap, and
-    the value axis is raised so that no data reaches into the band the texts
-    take: they cover no tick label, no line and no point.
+    of the axes. It goes at the top, or under the texts already ``placed``
+    that it would overlap, and the value axis is raised so that no data
+    reaches into the band the texts take: they cover no tick label, no line
+    and no point.
 
     Parameters
     ----------
@@ -1854,27 +1854,33 @@ def break_kind(brk: Any, language: str | None = None) -> tuple[str, str]:
     return label("series_break", language), text
 
 
-def break_phrase(brk: Any, language: str | None = None, *, style: str = "long") -> str:
+def period_words(period: Any, language: str | None = None, style: str = "long") -> str:
+    """A period for readers (:func:`analysis.labels.period_label`); a text it cannot read, as it is."""
+    language = resolve_language(language)
+    try:
+        return period_label(str(period), language, style=style)
+    except ValueError:
+        return str(period)
+
+
+def break_phrase(
+    brk: Any, language: str | None = None, *, style: str = "long", explain: bool = True
+) -> str:
     """A break in words: ``'tabelwissel tussen 2020 en 2021: 82972NED → 85098NED'``.
 
     The kind of break (:func:`break_kind`), the two periods it lies between
-    (:func:`analysis.labels.period_label` in ``style``) and its explanation,
-    as the chart writes it beside the break line; what the alt text
-    (:func:`break_sentences`) and a sparkline's text say of it.
+    (:func:`period_words` in ``style``) and, with ``explain``, its
+    explanation, as the chart writes it beside the break line; what the alt
+    text (:func:`break_sentences`) and a sparkline's text say of it.
     """
     language = resolve_language(language)
-
-    def when(period: str) -> str:
-        try:
-            return period_label(str(period), language, style=style)
-        except ValueError:
-            return str(period)
-
     kind, rest = break_kind(brk, language)
     between = label("alt_between", language).format(
-        what=kind, a=when(brk.before), b=when(brk.after)
+        what=kind,
+        a=period_words(brk.before, language, style),
+        b=period_words(brk.after, language, style),
     )
-    return f"{between}: {rest}" if rest else between
+    return f"{between}: {rest}" if rest and explain else between
 
 
 def break_sentences(
@@ -1954,6 +1960,7 @@ __all__ = [
     "break_between",
     "break_kind",
     "break_phrase",
+    "period_words",
     "break_sentences",
     "with_table_switches",
     "breaks_within",

@@ -64,6 +64,7 @@ from .base import (
     line_key,
     lines_alt_text,
     new_figure,
+    period_words,
     period_x,
     place_legend,
     provisional_handle,
@@ -840,12 +841,9 @@ def spark_break_text(brk: Any, language: str | None = None) -> str:
         adjacent = next_periods(brk.before, 1)[0] == brk.after
     except ValueError:
         adjacent = False
-    kind = break_kind(brk, language)[0]
     if adjacent:
-        return f"{kind} {_spark_period(brk.after, language)}"
-    return label("alt_between", language).format(
-        what=kind, a=_spark_period(brk.before, language), b=_spark_period(brk.after, language)
-    )
+        return f"{break_kind(brk, language)[0]} {_spark_period(brk.after, language)}"
+    return break_phrase(brk, language, style="short", explain=False)
 
 
 def change_across_break(
@@ -947,10 +945,7 @@ def _spark_alt(
 
 
 def _spark_period(period: Any, language: str) -> str:
-    try:
-        return period_label(str(period), language, style="short")
-    except ValueError:
-        return str(period)
+    return period_words(period, language, style="short")
 
 
 __all__ = [
