@@ -5,6 +5,8 @@ Every expected number is computed by hand in the comment next to it.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -154,6 +156,9 @@ def test_group_tests_adjust_p_values_with_holm():
     text = experience.describe_tests(tests, between="between_wijken")
     assert "**significant verschil** tussen wijken" in text
     assert "**geen significant verschil** tussen wijken" in text
+    # each p-value stays on one line with its name and sign (no-break spaces)
+    assert "p\u00a0(Holm)\u00a0" in text and "p (Holm) " not in text
+    assert re.search(r"; p\u00a0(=\u00a0|<\u00a0)\d,\d{3}", text)
     table = plotting.tests_table(tests)
     assert list(table["Conclusie"]).count("geen significant verschil") == 1
 

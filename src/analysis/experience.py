@@ -700,9 +700,9 @@ def p_text(p: float, language: str | None = None) -> str:
 
 
 def _p_is(p: float, language: str) -> str:
-    """``= 0,472`` or ``< 0,001``: the p-value with its relation sign."""
+    """``= 0,472`` or ``< 0,001``: the p-value with its relation sign, joined by a no-break space."""
     text = p_text(p, language)
-    return text if text.startswith("<") else f"= {text}"
+    return text if text.startswith("<") else f"=\u00a0{text}"
 
 
 def measure_label(measure: str, language: str | None = None) -> str:
@@ -787,7 +787,9 @@ def describe_tests(tests: pd.DataFrame, *, between: str, language: str | None = 
         detail = (
             f"{label('test_' + r['test'], language)}: {TEST_SYMBOLS[r['test']]} = "
             f"{format_number(r['statistic'], 2, language)}; {label('df', language)} {df_text(r, language)}; "
-            f"p {_p_is(r['p_value'], language)}; {label('p_holm', language)} "
+            # no-break spaces: a narrow column never leaves "p (Holm)" and its value on two lines
+            f"p\u00a0{_p_is(r['p_value'], language)}; "
+            f"{label('p_holm', language).replace(' ', chr(0xA0))}\u00a0"
             f"{_p_is(r['p_holm'], language)}; {EFFECT_SYMBOLS[r['effect_measure']]} = "
             f"{format_number(r['effect_size'], 3, language)}"
         )
