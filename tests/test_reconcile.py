@@ -386,7 +386,7 @@ def test_the_result_holds_codes_and_is_written_in_the_session_language(made_up, 
     shown = rc.reader_table(table)
     assert "Evidence" in {c.capitalize() for c in shown.columns}
     evidence = shown[capitalised(label("reconcile_evidence", "en"))]
-    assert evidence.iloc[-1].startswith("COMPARISON WITH THE SYNTHETIC REGISTER")
+    assert evidence.iloc[-1].startswith("Only compared with the synthetic register")
     assert (
         shown[capitalised(label("reconcile_source_table", "en"))].iloc[-1] == "synthetic register"
     )
@@ -395,7 +395,7 @@ def test_the_result_holds_codes_and_is_written_in_the_session_language(made_up, 
     assert (
         rc.reader_table(table)[capitalised(label("reconcile_evidence", "nl"))]
         .iloc[-1]
-        .startswith("VERGELIJKING MET HET SYNTHETISCHE REGISTER")
+        .startswith("Alleen vergeleken met het synthetische register")
     )
 
 
@@ -510,7 +510,7 @@ def test_reconcile_classifies_every_figure(made_up):
     synthetic = table.iloc[-1]
     assert synthetic["source_table"] == "synthetisch register"
     text = rc.evidence(synthetic["reasons"], "nl")
-    assert "SYNTHETISCHE REGISTER" in text and "geen verificatie" in text
+    assert "vergeleken met het synthetische register" in text and "geen verificatie" in text
 
 
 def test_without_cbs_cache_cbs_figures_have_no_source_and_the_evidence_says_how_to_import(made_up):

@@ -668,9 +668,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "reconcile_basis_register": ("register", "register"),
     "reconcile_basis_synthetic_register": ("synthetisch register", "synthetic register"),
     "reconcile_ev_synthetic": (
-        "VERGELIJKING MET HET SYNTHETISCHE REGISTER (verzonnen gegevens, gekalibreerd op gepubliceerde cijfers): "
-        "geen verificatie",
-        "COMPARISON WITH THE SYNTHETIC REGISTER (made-up data, calibrated to published figures): not a verification",
+        "Alleen vergeleken met het synthetische register (verzonnen gegevens, gekalibreerd op gepubliceerde "
+        "cijfers): geen verificatie",
+        "Only compared with the synthetic register (made-up data, calibrated to published figures): not a "
+        "verification",
     ),
     "reconcile_ev_match": (
         "gelijk aan {source} {period}: {value} (verschil {diff}, afronding ±{tol})",
